@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Parses a boolean-ish environment value ("1", "true", "yes"). */
+const flag = z
+  .string()
+  .optional()
+  .transform((v) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+// The configuration contract of api.md; this is the only reader of process.env.
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/fiscal-bill-desk.sqlite')
+    .refine((v) => v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v), {
+      message: 'must be sqlite:<path>, sqlite::memory: or postgres://…',
+    }),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().min(1).default('fbd'),
+  ADMIN_USERNAME: optionalText,
+  ADMIN_PASSWORD: optionalText,
+  AUTH_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters',
+  }),
+  TOKEN_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
+  WECOM_CORP_ID: optionalText,
+  WECOM_AGENT_ID: optionalText.pipe(z.string().regex(/^\d+$/, 'must be digits').optional()),
+  WECOM_SECRET: optionalText,
+  WECOM_TOKEN: optionalText.pipe(z.string().max(32, 'must be at most 32 characters').optional()),
+  WECOM_AES_KEY: optionalText.pipe(z.string().length(43, 'must be 43 characters').optional()),
+  WECOM_API_BASE: z.string().url().default('https://qyapi.weixin.qq.com'),
+  WECOM_ROBOT_KEY: optionalText,
+  WECOM_REPLAY_WINDOW_S: z.coerce.number().int().min(0).default(600),
+  NLP_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  DEMO: flag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKERS: z.enum(['inline', 'off']).default('inline'),
+  PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i).default('1mb'),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+/** Reads and checks the environment once; a bad value throws naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = parsed.data;
+  if ((cfg.ADMIN_USERNAME === undefined) !== (cfg.ADMIN_PASSWORD === undefined)) {
+    throw new Error('Invalid configuration:\n  ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
+  }
+  return cfg;
+}
