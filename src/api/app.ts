@@ -1,0 +1,53 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { registerAuthRoutes } from './auth/auth.routes';
+import { authenticate } from './auth/authenticate';
+import type { AppDeps } from './deps';
+import { registerDocsRoutes } from './docs.routes';
+import { errorHandler } from './error-handler';
+import { registerHealthRoutes } from './health.routes';
+import { requestObservability } from './observability';
+import { buildOpenApiDocument, makeRegistry } from './openapi';
+import { registerResourceRoutes } from './routes';
+
+/** Builds the Koa app from its dependencies; it never listens (main.ts or a test does). */
+export function buildApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  // Koa's own onerror would print stack traces to stderr; errorHandler already logs them once.
+  app.silent = true;
+  const registry = makeRegistry();
+
+  const open = new Router();
+  registerHealthRoutes(open, deps);
+  registerDocsRoutes(open);
+  registerAuthRoutes(open, registry, deps);
+
+  const api = new Router({ prefix: '/api/v1' });
+  api.use(authenticate(deps.tokens, deps.services.users));
+  registerResourceRoutes(api, registry, deps);
+  for (const p of deps.plugins ?? []) p.register({ api, open, registry });
+
+  const doc = buildOpenApiDocument(registry);
+  open.get('/api/v1/openapi.json', (ctx) => {
+    ctx.body = doc;
+  });
+
+  app.use(requestObservability(deps.logger, deps.metrics));
+  app.use(errorHandler(deps.logger));
+  app.use(
+    bodyParser({
+      enableTypes: ['json', 'text', 'xml'],
+      jsonLimit: deps.bodyLimit ?? '1mb',
+      xmlLimit: '256kb',
+      textLimit: '256kb',
+      encoding: 'utf-8',
+    }),
+  );
+  app.use(open.routes());
+  app.use(open.allowedMethods());
+  app.use(api.routes());
+  app.use(api.allowedMethods());
+  return app;
+}

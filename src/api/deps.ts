@@ -1,0 +1,33 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type Router from '@koa/router';
+import type { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../domain/clock';
+import type { DomainServices } from '../domain/services';
+import type { Logger } from '../logger';
+import type { TokenService } from './auth/token';
+
+export type CheckStatus = 'ok' | 'degraded' | 'down';
+export interface HealthReport {
+  status: CheckStatus;
+  checks: Record<string, { status: CheckStatus; detail?: string }>;
+}
+
+/** Routes contributed by another part (bot, jobs) without the API importing it. */
+export interface ApiPlugin {
+  /** `api` is mounted at /api/v1 behind authentication; `open` is unauthenticated (own checks). */
+  register(routers: { api: Router; open: Router; registry: OpenAPIRegistry }): void;
+}
+
+export interface AppDeps {
+  ds: DataSource;
+  logger: Logger;
+  clock: Clock;
+  tokens: TokenService;
+  metrics: Registry;
+  services: DomainServices;
+  bodyLimit?: string;
+  /** Extra health checks (redis, queues); the database check is built in. */
+  healthChecks?: Record<string, () => Promise<{ status: CheckStatus; detail?: string }>>;
+  plugins?: ApiPlugin[];
+}

@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Router from '@koa/router';
+
+// Swagger UI is served from the installed package: the bureau's intranet has no CDN access.
+const uiDir = join(require.resolve('swagger-ui-dist/package.json'), '..');
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
+};
+
+const PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>财政票据服务台 API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script><script>
+window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#ui', persistAuthorization: true });
+</script></body></html>`;
+
+/** GET /docs (browsable API) and its static assets. */
+export function registerDocsRoutes(router: Router): void {
+  router.get('/docs', (ctx) => {
+    ctx.type = 'html';
+    ctx.body = PAGE;
+  });
+  router.get('/docs/:asset', async (ctx) => {
+    const type = ASSETS[ctx.params.asset];
+    if (!type) return;
+    ctx.type = type;
+    ctx.set('Cache-Control', 'public, max-age=86400');
+    ctx.body = await readFile(join(uiDir, ctx.params.asset));
+  });
+}

@@ -1,0 +1,90 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Actor, Role } from '../../domain/identity/actor';
+import { requireRole } from '../../domain/identity/actor';
+import { parseInput } from './validate';
+
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  actor: Actor;
+  ctx: Context;
+}
+
+export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Koa path relative to /api/v1, e.g. `/applications/:id/approve`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Roles allowed; omitted = any signed-in user (services still check unit access). */
+  roles?: readonly Role[];
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Success status (default 200). */
+  status?: number;
+  /** Response schema for the OpenAPI document. */
+  response?: z.ZodType;
+  /** Extra response media types (xlsx, csv) this route can return. */
+  produces?: string[];
+  handler: (input: RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<unknown>;
+}
+
+export const idParams = z.object({ id: z.coerce.number().int().positive('id 必须是正整数') });
+
+const toOpenApiPath = (p: string) => `/api/v1${p.replace(/:([A-Za-z]+)/g, '{$1}')}`;
+
+/**
+ * Declares one authenticated route: parse → call → respond. The same zod schemas feed the
+ * OpenAPI document, so the document cannot drift from what the route accepts.
+ */
+export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown>(
+  router: Router,
+  registry: OpenAPIRegistry,
+  spec: RouteSpec<B, Q, P>,
+): void {
+  registry.registerPath({
+    method: spec.method,
+    path: toOpenApiPath(spec.path),
+    summary: spec.summary,
+    tags: [spec.tag],
+    security: [{ bearerAuth: [] }],
+    request: {
+      ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+      ...(spec.query ? { query: spec.query as never } : {}),
+      ...(spec.params ? { params: spec.params as never } : {}),
+    },
+    responses: {
+      [spec.status ?? 200]: {
+        description: 'OK',
+        content: {
+          'application/json': { schema: spec.response ?? z.object({}).passthrough() },
+          ...Object.fromEntries((spec.produces ?? []).map((t) => [t, { schema: z.string() }])),
+        },
+      },
+      400: { description: 'VALIDATION' },
+      401: { description: 'UNAUTHENTICATED' },
+      403: { description: 'FORBIDDEN' },
+    },
+  });
+  router[spec.method](spec.path, async (ctx: Context) => {
+    const actor = ctx.state.actor as Actor;
+    if (spec.roles) requireRole(actor, spec.roles);
+    const input = {
+      body: spec.body ? parseInput(spec.body, ctx.request.body ?? {}, '请求内容') : undefined,
+      query: spec.query ? parseInput(spec.query, ctx.query, '查询参数') : undefined,
+      params: spec.params ? parseInput(spec.params, ctx.params, '路径参数') : undefined,
+      actor,
+      ctx,
+    } as RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>>;
+    const result = await spec.handler(input);
+    if (result !== undefined) {
+      ctx.status = spec.status ?? 200;
+      ctx.body = result;
+    }
+  });
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { pageQuerySchema } from '../common/pagination';
+import { unitCodeSchema } from '../identity/identity.schemas';
+import { BILL_CATEGORIES } from './bill-type.entity';
+import { ONBOARDING_STATUSES } from './unit.entity';
+
+export const billTypeCodeSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,16}$/, '票据种类编码为 1-16 位字母、数字、_ 或 -');
+
+export const createBillTypeSchema = z
+  .object({
+    code: billTypeCodeSchema,
+    name: z.string().trim().min(1, '请填写票据名称').max(64),
+    category: z.enum(BILL_CATEGORIES, { message: '类别只能是 nontax（非税收入类）、settlement（结算类）或 other（其他）' }),
+    aliases: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
+    copies: z.number().int().min(1).max(9).default(3),
+    retentionYears: z.number().int().min(2, '存根保存期限不得少于 2 年').max(50).default(5),
+    electronic: z.boolean().default(false),
+  })
+  .strict();
+export type CreateBillTypeInput = z.infer<typeof createBillTypeSchema>;
+
+export const createUnitSchema = z
+  .object({
+    code: unitCodeSchema,
+    name: z.string().trim().min(2, '请填写单位名称').max(128),
+    creditCode: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/, '统一社会信用代码应为 18 位')
+      .optional(),
+    supervisor: z.string().trim().max(128).optional(),
+    contactName: z.string().trim().max(64).optional(),
+    contactPhone: z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '联系电话格式不正确').optional(),
+    purchaseCertNo: z.string().trim().max(64).optional(),
+    onboardingStatus: z.enum(ONBOARDING_STATUSES).default('not_online'),
+    onboardedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD').optional(),
+  })
+  .strict();
+export type CreateUnitInput = z.infer<typeof createUnitSchema>;
+
+export const updateUnitSchema = createUnitSchema.omit({ code: true }).partial().strict();
+export type UpdateUnitInput = z.infer<typeof updateUnitSchema>;
+
+export const listUnitsSchema = pageQuerySchema.extend({
+  q: z.string().trim().max(64).optional(),
+  onboardingStatus: z.enum(ONBOARDING_STATUSES).optional(),
+});
+
+export const setCapSchema = z
+  .object({
+    billTypeCode: billTypeCodeSchema,
+    maxQuantity: z.number().int().positive('上限必须大于 0').max(10_000_000).nullable(),
+  })
+  .strict();
+export type SetCapInput = z.infer<typeof setCapSchema>;

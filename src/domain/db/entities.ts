@@ -1,0 +1,32 @@
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { ApplicationCap } from '../catalog/application-cap.entity';
+import { BillType } from '../catalog/bill-type.entity';
+import { Unit } from '../catalog/unit.entity';
+import { BillDocument } from '../documents/bill-document.entity';
+import { DocumentLine } from '../documents/document-line.entity';
+import { DocumentTransition } from '../documents/document-transition.entity';
+import { PrintOrder } from '../documents/print-order.entity';
+import { User } from '../identity/user.entity';
+import { Batch } from '../ledger/batch.entity';
+import { JournalEntry } from '../ledger/journal-entry.entity';
+import { Receipt } from '../ledger/receipt.entity';
+import { StockRange } from '../ledger/stock-range.entity';
+import { Setting } from '../settings/setting.entity';
+
+/** Every entity, in dependency-free order; the migration tool copies tables in this order. */
+export const allEntities = [
+  Setting,
+  Unit,
+  BillType,
+  ApplicationCap,
+  User,
+  Batch,
+  Receipt,
+  StockRange,
+  JournalEntry,
+  BillDocument,
+  DocumentLine,
+  DocumentTransition,
+  PrintOrder,
+  AuditEntry,
+];
