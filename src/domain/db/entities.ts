@@ -11,6 +11,7 @@ import { Batch } from '../ledger/batch.entity';
 import { JournalEntry } from '../ledger/journal-entry.entity';
 import { Receipt } from '../ledger/receipt.entity';
 import { StockRange } from '../ledger/stock-range.entity';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Setting } from '../settings/setting.entity';
 
 /** Every entity, in dependency-free order; the migration tool copies tables in this order. */
@@ -29,4 +30,5 @@ export const allEntities = [
   DocumentTransition,
   PrintOrder,
   AuditEntry,
+  OutboxMessage,
 ];

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+const appTarget = z.object({ channel: z.literal('app'), toUsers: z.array(z.string().min(1).max(64)).min(1).max(1000) });
+const robotTarget = z.object({ channel: z.literal('robot'), robot: z.string().min(1).max(32) });
+
+const body = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), content: z.string().min(1) }),
+  z.object({ kind: z.literal('markdown'), content: z.string().min(1) }),
+  z.object({
+    kind: z.literal('textcard'),
+    title: z.string().min(1).max(128),
+    description: z.string().min(1).max(512),
+    url: z.string().url(),
+    btntxt: z.string().max(4).optional(),
+  }),
+  z.object({ kind: z.literal('template_card'), card: z.record(z.string(), z.unknown()) }),
+]);
+
+/** What the outbox can carry: a WeCom app message to members or a group-robot push. */
+export const outboundMessageSchema = z.intersection(z.discriminatedUnion('channel', [appTarget, robotTarget]), body);
+export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
+
+/** The port the notifications job sends through (the WeCom adapter implements it in main.ts). */
+export interface MessageSender {
+  send(message: OutboundMessage): Promise<void>;
+}
+
+/** Thrown by a sender when the failure is permanent (bad recipient, bad payload): do not retry. */
+export class PermanentSendError extends Error {}

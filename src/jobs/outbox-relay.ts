@@ -1,0 +1,74 @@
+import type Bull from 'bull';
+import type { Clock } from '../domain/clock';
+import type { OutboxStore } from '../domain/outbox/outbox';
+import type { Logger } from '../logger';
+import { withTimeout } from './queues';
+
+export interface RelayOptions {
+  intervalMs?: number;
+  batch?: number;
+  /** A queued message older than this with no result is assumed lost from Redis and re-relayed. */
+  staleAfterMs?: number;
+}
+
+/**
+ * Moves pending outbox rows into the notifications queue. Claiming is a conditional update, and
+ * the Bull jobId is the outbox id, so any number of relays never enqueue a message twice.
+ */
+export function makeOutboxRelay(deps: { store: OutboxStore; queue: Bull.Queue; clock: Clock; logger: Logger }, opts: RelayOptions = {}) {
+  const { store, queue, clock, logger } = deps;
+  const intervalMs = opts.intervalMs ?? 1000;
+  const batch = opts.batch ?? 100;
+  const staleAfterMs = opts.staleAfterMs ?? 15 * 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let lastStaleSweep = 0;
+
+  async function relayOnce(): Promise<number> {
+    const now = clock.now();
+    if (now.getTime() - lastStaleSweep > 60_000) {
+      lastStaleSweep = now.getTime();
+      const n = await store.requeueStale(new Date(now.getTime() - staleAfterMs));
+      if (n > 0) logger.warn({ n }, 'outbox: re-relaying messages queued long ago without result');
+    }
+    let relayed = 0;
+    for (const id of await store.duePending(now, batch)) {
+      if (!(await store.claim(id, now))) continue;
+      try {
+        await withTimeout(queue.add({ outboxId: id }, { jobId: `outbox-${id}`, attempts: 8, backoff: { type: 'exponential', delay: 2000 } }), 3000, 'queue.add');
+        relayed++;
+      } catch (err) {
+        // Redis is unavailable: leave the message in the outbox and stop this round.
+        await store.release(id, now, 5000, (err as Error).message);
+        logger.warn({ err: (err as Error).message }, 'outbox: queue unavailable, will retry');
+        break;
+      }
+    }
+    return relayed;
+  }
+
+  const tick = () => {
+    if (running) return;
+    running = relayOnce()
+      .catch((err) => {
+        logger.error({ err }, 'outbox relay failed');
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  return {
+    relayOnce,
+    start() {
+      timer ??= setInterval(tick, intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import Bull from 'bull';
+import Redis, { type RedisOptions } from 'ioredis';
+
+/** Queue names (service-desk.md). */
+export const QUEUES = {
+  notifications: 'notifications',
+  sla: 'sla',
+  monitoring: 'monitoring',
+  summaries: 'summaries',
+  inspections: 'inspections',
+  visits: 'visits',
+  announcements: 'announcements',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export type Queues = Record<QueueName, Bull.Queue>;
+
+/**
+ * Opens every queue over one Redis URL and key prefix. Bull needs separate connections for its
+ * blocking and subscriber clients; those must not fail pending commands while Redis is away.
+ */
+export function makeQueues(redisUrl: string, prefix: string): { queues: Queues; close: () => Promise<void> } {
+  const base: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: false, lazyConnect: false };
+  let shared: Redis | undefined;
+  let sharedSub: Redis | undefined;
+  const createClient = (type: 'client' | 'subscriber' | 'bclient') => {
+    if (type === 'client') return (shared ??= new Redis(redisUrl, base));
+    if (type === 'subscriber') return (sharedSub ??= new Redis(redisUrl, base));
+    return new Redis(redisUrl, base);
+  };
+  const queues = Object.fromEntries(
+    Object.values(QUEUES).map((name) => [
+      name,
+      new Bull(name, {
+        prefix,
+        createClient,
+        defaultJobOptions: { removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 }, removeOnFail: { age: 30 * 24 * 3600 } },
+      }),
+    ]),
+  ) as Queues;
+  return {
+    queues,
+    close: async () => {
+      await Promise.allSettled(Object.values(queues).map((q) => q.close()));
+      shared?.disconnect();
+      sharedSub?.disconnect();
+    },
+  };
+}
+
+/** Rejects when a Redis-backed call does not settle in time (Redis down must not hang callers). */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
