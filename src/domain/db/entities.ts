@@ -11,6 +11,9 @@ import { Batch } from '../ledger/batch.entity';
 import { JournalEntry } from '../ledger/journal-entry.entity';
 import { Receipt } from '../ledger/receipt.entity';
 import { StockRange } from '../ledger/stock-range.entity';
+import { BotExchange } from '../desk/exchange.entity';
+import { TicketEvent } from '../desk/ticket-event.entity';
+import { Ticket } from '../desk/ticket.entity';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Setting } from '../settings/setting.entity';
 
@@ -31,4 +34,7 @@ export const allEntities = [
   PrintOrder,
   AuditEntry,
   OutboxMessage,
+  Ticket,
+  TicketEvent,
+  BotExchange,
 ];
