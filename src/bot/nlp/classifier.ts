@@ -1,0 +1,138 @@
+import type { KbIntent } from './kb.schemas';
+import { makeNlpEngine, type EngineSettings, type IntentScore, type NlpEngine } from './nlp-engine';
+import { normalizeText } from './normalize';
+import { applyRules } from './rules';
+import { refineStatusVsHowTo } from './second-stage';
+import { makeSimilarityIndex, type SimilarityIndex } from './similarity';
+
+/** Label of the negative (out-of-scope) class; every `kind: negative` intent trains under it. */
+export const NONE = 'None';
+/** Bumped whenever training or the model layout changes, so stale cache files are not reused. */
+export const MODEL_FORMAT = 'zh-ngram-nn-v1';
+
+/** What decided the answer: the rule layer, the neural model, the status/how-to stage or the gate. */
+export type ClassificationSource = 'rule' | 'model' | 'second-stage' | 'gate';
+
+/** Classifier output; the caller compares score with NLP_THRESHOLD. */
+export interface Classification {
+  intent: string;
+  score: number;
+  /** The model's top 3 guesses, best first (what an escalation ticket shows the engineer). */
+  alternatives: IntentScore[];
+  source: ClassificationSource;
+  /** Rule name or gate reason, for logs and the evaluation. */
+  reason?: string;
+}
+
+/** Serialised trained model, stored by the model cache. */
+export interface ClassifierModel {
+  format: string;
+  version: string;
+  nlp: string;
+  utterances: Record<string, string[]>;
+}
+
+/** Tunables; defaults are the values chosen by bench/nlp-eval.ts. */
+export interface ClassifierOptions {
+  engine?: EngineSettings;
+  /** Below this similarity to the predicted intent's own utterances the answer becomes None. */
+  similarityFloor?: number;
+  /** None wins when its nearest utterance beats the predicted intent's by this margin. */
+  noneMargin?: number;
+}
+
+/** The NLP classifier: train on a knowledge base or restore from the cache, then classify. */
+export interface Classifier {
+  train(kb: { intents: KbIntent[]; version: string }): Promise<void>;
+  classify(text: string): Promise<Classification>;
+  toJSON(): ClassifierModel;
+  fromJSON(model: ClassifierModel): void;
+  /** Corpus version the current model was trained on; undefined before training. */
+  readonly version: string | undefined;
+  /** Texts our tokenizer has processed; proves node-nlp uses it. */
+  readonly tokenizerCalls: number;
+}
+
+/** Training documents: normalised, negative kinds folded into None. */
+export function trainingUtterances(intents: KbIntent[]): Record<string, string[]> {
+  const byIntent: Record<string, string[]> = {};
+  for (const i of intents) {
+    const label = i.kind === 'negative' ? NONE : i.intent;
+    (byIntent[label] ??= []).push(...i.utterances.map((u) => normalizeText(u)).filter(Boolean));
+  }
+  return byIntent;
+}
+
+/** Creates an untrained classifier. */
+export function makeClassifier(options: ClassifierOptions = {}): Classifier {
+  const similarityFloor = options.similarityFloor ?? 0.3;
+  const noneMargin = options.noneMargin ?? 0.15;
+  let engine: NlpEngine | undefined;
+  let index: SimilarityIndex | undefined;
+  let utterances: Record<string, string[]> = {};
+  let version: string | undefined;
+
+  const ready = (): { engine: NlpEngine; index: SimilarityIndex } => {
+    if (!engine || !index) throw new Error('classifier used before train() or fromJSON()');
+    return { engine, index };
+  };
+
+  return {
+    get version() {
+      return version;
+    },
+    get tokenizerCalls() {
+      return engine?.tokenizer.calls ?? 0;
+    },
+    async train(kb) {
+      utterances = trainingUtterances(kb.intents);
+      const fresh = makeNlpEngine(options.engine);
+      await fresh.train(
+        Object.entries(utterances).flatMap(([intent, list]) => list.map((utterance) => ({ utterance, intent }))),
+      );
+      engine = fresh;
+      index = makeSimilarityIndex(utterances);
+      version = kb.version;
+    },
+    toJSON() {
+      if (!engine || !version) throw new Error('classifier has no trained model to serialise');
+      return { format: MODEL_FORMAT, version, nlp: engine.export(), utterances };
+    },
+    fromJSON(model) {
+      if (model.format !== MODEL_FORMAT) throw new Error(`model format ${model.format} is not ${MODEL_FORMAT}`);
+      engine = makeNlpEngine(options.engine, model.nlp);
+      utterances = model.utterances;
+      index = makeSimilarityIndex(utterances);
+      version = model.version;
+    },
+    async classify(text) {
+      const { engine: nlp, index: sim } = ready();
+      const normalized = normalizeText(text);
+      const rule = applyRules(normalized);
+      const scores = rule?.intent === NONE && rule.rule === 'empty' ? [] : await nlp.scores(normalized);
+      const alternatives = scores.slice(0, 3);
+      if (rule) return { intent: rule.intent, score: 1, alternatives, source: 'rule', reason: rule.rule };
+
+      const top = scores[0] ?? { intent: NONE, score: 1 };
+      if (top.intent === NONE) return { ...top, alternatives, source: 'model' };
+      const refined = refineStatusVsHowTo(normalized, top.intent);
+      const intent = refined?.intent ?? top.intent;
+
+      // Backstop for off-topic text the network still maps to some intent with a high score.
+      const own = sim.maxFor(normalized, intent);
+      const none = sim.maxFor(normalized, NONE);
+      if (own.score < similarityFloor) {
+        return { intent: NONE, score: round(1 - own.score), alternatives, source: 'gate', reason: `floor ${own.score.toFixed(2)}` };
+      }
+      if (none.score >= own.score + noneMargin) {
+        return { intent: NONE, score: round(none.score), alternatives, source: 'gate', reason: `near None: ${none.utterance}` };
+      }
+      if (refined) return { intent, score: top.score, alternatives, source: 'second-stage', reason: refined.rule };
+      return { intent, score: top.score, alternatives, source: 'model' };
+    },
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

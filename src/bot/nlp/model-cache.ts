@@ -1,0 +1,78 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../logger';
+import type { Classifier, ClassifierModel } from './classifier';
+import type { KnowledgeBase } from './kb-loader';
+
+/** Trained models on disk, one file per corpus version: `<dir>/<version>.json`. */
+export interface ModelCache {
+  /** The cached model for version, or undefined when absent or unreadable. */
+  read(version: string): ClassifierModel | undefined;
+  write(model: ClassifierModel): void;
+  pathFor(version: string): string;
+}
+
+/** Creates a cache rooted at dir (created on first write). */
+export function makeModelCache(deps: { dir: string; logger?: Logger }): ModelCache {
+  const { dir, logger } = deps;
+  const pathFor = (version: string): string => {
+    // The version is our own hash, but it becomes a file name: refuse anything path-like.
+    if (!/^[\w-]+$/.test(version)) throw new Error(`invalid model version "${version}"`);
+    return join(dir, `${version}.json`);
+  };
+  return {
+    pathFor,
+    read(version) {
+      let text: string;
+      try {
+        text = readFileSync(pathFor(version), 'utf8');
+      } catch {
+        return undefined;
+      }
+      try {
+        const model = JSON.parse(text) as ClassifierModel;
+        if (model?.version !== version || typeof model.nlp !== 'string' || typeof model.utterances !== 'object') {
+          throw new Error('unexpected content');
+        }
+        return model;
+      } catch (err) {
+        logger?.warn({ version, err: (err as Error).message }, 'model cache file is corrupt; retraining');
+        return undefined;
+      }
+    },
+    write(model) {
+      mkdirSync(dir, { recursive: true });
+      const target = pathFor(model.version);
+      // Write then rename: a crash mid-write must not leave a truncated file that looks valid.
+      const tmp = `${target}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(model));
+      renameSync(tmp, target);
+    },
+  };
+}
+
+/** Restores the classifier from the cache when the corpus is unchanged, else trains and caches it. */
+export async function loadOrTrain(deps: {
+  kb: KnowledgeBase;
+  cache: ModelCache;
+  classifier: Classifier;
+  logger?: Logger;
+}): Promise<{ fromCache: boolean }> {
+  const { kb, cache, classifier, logger } = deps;
+  const cached = cache.read(kb.version);
+  if (cached) {
+    try {
+      classifier.fromJSON(cached);
+      logger?.info({ version: kb.version }, 'NLP model loaded from cache');
+      return { fromCache: true };
+    } catch (err) {
+      // e.g. written by an older MODEL_FORMAT: retrain and overwrite below.
+      logger?.warn({ version: kb.version, err: (err as Error).message }, 'cached NLP model unusable; retraining');
+    }
+  }
+  const started = Date.now();
+  await classifier.train(kb);
+  cache.write(classifier.toJSON());
+  logger?.info({ version: kb.version, ms: Date.now() - started }, 'NLP model trained and cached');
+  return { fromCache: false };
+}

@@ -1,0 +1,50 @@
+/** A rule decision that overrides the statistical model. */
+export interface RuleHit {
+  intent: string;
+  rule: string;
+}
+
+// The bot never changes, approves or deletes data for anyone (bot.md): such requests go to a human
+// even when the subject (核销, 申领 …) would otherwise match an intent with high confidence.
+const STRONG_AGENT = '(?:帮|替|请你|让你|麻烦你|你帮|你给|你把|你来|直接)';
+const CHANGE =
+  '(?:批了|批一下|批下|批准|审批|审核通过|通过一下|通过吧|改成|改为|改一下|修改一下|改下|删掉|删了|删除|删一下|撤回|撤销掉|作废了|作废掉|调整一下|调一下|解锁|多批|加到|提交一下|退回去)';
+// "怎么把…改成…" asks how to do it, which the FAQ answers; only a request without such words is refused.
+const HOW_TO = /怎么|如何|怎样|咋|哪里|在哪|能否自己|可以自己|自己能/u;
+const MUST_NOT: [string, RegExp, boolean][] = [
+  ['must-not.agent-change', new RegExp(`${STRONG_AGENT}(?:我|我们|咱们|俺)?.{0,14}${CHANGE}`, 'u'), false],
+  ['must-not.give-more', /给(?:我|我们)?多(?:批|发|给|领)/u, false],
+  ['must-not.give-change', new RegExp(`给(?:我|我们|咱们)(?:把)?.{0,12}${CHANGE}`, 'u'), true],
+  ['must-not.ba-change', new RegExp(`(?:把|将).{1,14}${CHANGE}`, 'u'), true],
+  // Data of another unit: the ledger answers only for the asker's own unit.
+  [
+    'must-not.other-unit',
+    /(?:其他|其它|别的|隔壁|兄弟|所有|全市|全部)(?:的)?(?:单位|医院|学校|部门).{0,8}(?:库存|还剩|剩多少|进度|情况|用量|数据|通过没|申领单|核销单)|(?:查|看)(?:一下|下|看)?(?:其他|其它|别的|隔壁|兄弟|所有|全市)/u,
+    false,
+  ],
+];
+
+// Texts that are nothing but a greeting / thanks / hand-off request: no model needed.
+const OBVIOUS: [string, RegExp][] = [
+  ['greeting', /^(?:你好|您好|你好呀|您好呀|哈喽|哈啰|嗨|在吗|在不在|有人吗|hi|hello|hey|早|早上好|上午好|中午好|下午好|晚上好)(?: ?(?:啊|呀|哈|哦))?$/u],
+  ['thanks', /^(?:好的 ?)?(?:谢谢|谢了|谢啦|多谢|感谢|感谢感谢|谢谢你|谢谢您|thanks|thank you|thx|辛苦了|辛苦啦)(?: ?(?:啦|了|哈|哦|你|您))*$/u],
+  ['handoff.human', /^(?:转人工|人工|人工客服|人工服务|找人工|转人工客服|转人工服务)$/u],
+  ['ticket.status', /^(?:#|工单 ?)\d+$/u],
+];
+
+// Latin words that belong to this domain; other Latin-only text is English chat or gibberish.
+const DOMAIN_LATIN = /\b(?:ukey|u ?key|key|ca|pin|excel|ie|chrome|edge|pdf|usb|ofd|app|id|bug|ok|ip|url|http|https|www)\b/u;
+
+/** Must-not requests and obvious cases, decided on the normalised text before the model runs. */
+export function applyRules(normalized: string): RuleHit | undefined {
+  if (normalized.replace(/[\s#]/gu, '') === '') return { intent: 'None', rule: 'empty' };
+  for (const [rule, re, unlessHowTo] of MUST_NOT) {
+    if (re.test(normalized) && !(unlessHowTo && HOW_TO.test(normalized))) return { intent: 'None', rule };
+  }
+  for (const [intent, re] of OBVIOUS) if (re.test(normalized)) return { intent, rule: `obvious.${intent}` };
+  if (!/\p{Script=Han}/u.test(normalized)) {
+    if (/^[\d\s#]+$/u.test(normalized)) return { intent: 'None', rule: 'digits-only' };
+    if (!DOMAIN_LATIN.test(normalized)) return { intent: 'None', rule: 'no-chinese' };
+  }
+  return undefined;
+}
