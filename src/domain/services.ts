@@ -1,13 +1,23 @@
 import type { DataSource } from 'typeorm';
 import { makeCatalogService } from './catalog/catalog.service';
 import type { Clock } from './clock';
+import { makeApplicationService } from './documents/application.service';
+import { makeIssuanceService } from './documents/issuance.service';
+import { makePrintPlanService } from './documents/print-plan.service';
 import { makeUserService } from './identity/user.service';
+import { makeReceiptService } from './ledger/receipt.service';
+import { makeStockService } from './ledger/stock.service';
 
 /** Composes the domain services over one DataSource and Clock (main.ts, tests, CLI tools). */
 export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
   return {
     users: makeUserService(deps),
     catalog: makeCatalogService(deps),
+    receipts: makeReceiptService(deps),
+    stock: makeStockService(deps),
+    applications: makeApplicationService(deps),
+    issuance: makeIssuanceService(deps),
+    printPlans: makePrintPlanService(deps),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

@@ -54,6 +54,10 @@ export class BillDocument {
   @Column({ type: 'varchar', length: 500, nullable: true })
   opinion: string | null;
 
+  /** Print plans: the year the plan is for. */
+  @Column({ type: 'integer', nullable: true })
+  planYear: number | null;
+
   /** Issuances: the application they fulfil. */
   @Column({ type: 'integer', nullable: true })
   applicationId: number | null;

@@ -1,0 +1,90 @@
+import type { DataSource } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
+import { BillType } from '../catalog/bill-type.entity';
+import type { Clock } from '../clock';
+import { inTransaction, lockRow } from '../db/transaction';
+import { ConflictError, NotFoundError } from '../errors';
+import { BUREAU_ROLES, requireRole, type Actor } from '../identity/actor';
+import type { IssueResult, SpanView } from '../ledger/ledger.schemas';
+import type { Place } from '../ledger/ledger.types';
+import { countOf, takeLowest, totalCount, type Span } from '../ledger/ranges';
+import { listAt, moveRun } from '../ledger/range-store';
+import { BUREAU_STOCK } from '../ledger/receipt.service';
+import type { StockRange } from '../ledger/stock-range.entity';
+import { BillDocument } from './bill-document.entity';
+import { DocumentLine } from './document-line.entity';
+import { createDocument, loadDocument, STATUS_NAMES, transition } from './lifecycle';
+
+/**
+ * The lowest `quantity` numbers over batches in code order: takeLowest per batch, because spans
+ * of different batches are different bills even when their numbers coincide.
+ */
+export function pickLowest(available: readonly StockRange[], quantity: number): Array<{ batchCode: string; span: Span }> {
+  const byBatch = new Map<string, Span[]>();
+  for (const r of available) {
+    const list = byBatch.get(r.batchCode) ?? [];
+    list.push({ start: r.startNo, end: r.endNo });
+    byBatch.set(r.batchCode, list);
+  }
+  const out: Array<{ batchCode: string; span: Span }> = [];
+  let need = quantity;
+  for (const batchCode of [...byBatch.keys()].sort()) {
+    if (need <= 0) break;
+    const taken = takeLowest(byBatch.get(batchCode)!, need);
+    for (const span of taken) out.push({ batchCode, span });
+    need -= totalCount(taken);
+  }
+  return out;
+}
+
+/** 票据发放: hands an approved application's quantity from the warehouse to the unit. */
+export function makeIssuanceService(deps: { ds: DataSource; clock: Clock }) {
+  const { ds, clock } = deps;
+  return {
+    /**
+     * Issues an approved application in one transaction: lowest warehouse numbers first, moved to the
+     * unit with journal rows, an issuance document with its lines, the application → issued.
+     * Not enough stock → 409 and nothing moves.
+     */
+    async issue(actor: Actor, applicationId: number): Promise<IssueResult> {
+      requireRole(actor, BUREAU_ROLES);
+      return inTransaction(ds, async (em) => {
+        const head = await em.findOneBy(BillDocument, { id: applicationId, docType: 'application' });
+        if (!head) throw new NotFoundError(`申领单 ${applicationId} 不存在`);
+        // Lock order bill_type → document, as every ledger-changing transaction does.
+        await lockRow(em, 'bill_type', head.billTypeId);
+        const app = await loadDocument(em, 'application', applicationId);
+        if (app.status !== 'approved') {
+          throw new ConflictError(`申领单 ${app.docNo} 当前状态为「${STATUS_NAMES[app.status]}」，只有审核通过的申领单才能发放`);
+        }
+        const bt = await em.findOneByOrFail(BillType, { id: app.billTypeId });
+        const available = await listAt(em, app.billTypeId, BUREAU_STOCK);
+        const have = available.reduce((n, r) => n + countOf({ start: r.startNo, end: r.endNo }), 0);
+        if (have < app.quantity) {
+          throw new ConflictError(`库存不足：「${bt.name}」财政库存可发放 ${have} 份，申领单 ${app.docNo} 申请 ${app.quantity} 份`, [
+            { available: have, requested: app.quantity },
+          ]);
+        }
+        const at = clock.now();
+        const issuance = await createDocument(
+          em,
+          { docType: 'issuance', unitId: app.unitId, billTypeId: app.billTypeId, quantity: app.quantity, applicationId: app.id, createdBy: actor.userId, createdAt: at, completedAt: at },
+          'completed',
+        );
+        const to: Place = { holder: 'unit', unitId: app.unitId, state: 'IN_STOCK' };
+        const ranges: SpanView[] = [];
+        for (const { batchCode, span } of pickLowest(available, app.quantity)) {
+          await moveRun(em, { billTypeId: app.billTypeId, batchCode, span }, BUREAU_STOCK, to, {
+            operation: 'issue', docType: 'issuance', docId: issuance.id, actorId: actor.userId, at,
+          });
+          await em.insert(DocumentLine, { documentId: issuance.id, kind: 'issue', batchCode, startNo: span.start, endNo: span.end, count: countOf(span) });
+          ranges.push({ batchCode, startNo: span.start, endNo: span.end, count: countOf(span) });
+        }
+        await transition(em, app, 'issued', { actorId: actor.userId, at });
+        await recordAudit(em, actor, at, { action: 'application.issue', entityType: 'bill_document', entityId: app.id, after: { issuanceId: issuance.id, ranges } });
+        return { status: 'issued', issuanceId: issuance.id, issuanceNo: issuance.docNo, ranges };
+      });
+    },
+  };
+}
+export type IssuanceService = ReturnType<typeof makeIssuanceService>;

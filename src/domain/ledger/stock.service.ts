@@ -1,0 +1,77 @@
+import type { DataSource } from 'typeorm';
+import { billTypeByCode, unitByCode } from '../catalog/catalog.service';
+import { ForbiddenError } from '../errors';
+import { assertUnitAccess, type Actor, type Role } from '../identity/actor';
+import type { StockQuery, StockView } from './ledger.schemas';
+
+// The warehouse balance is bureau business; units see only their own stock.
+const BUREAU_STOCK_READERS: readonly Role[] = ['admin', 'operator', 'leader', 'engineer'];
+
+interface Row {
+  billTypeCode: string;
+  billTypeName: string;
+  batchCode: string;
+  startNo: string | number;
+  endNo: string | number;
+}
+
+/** 库存: what a unit or the bureau warehouse holds IN_STOCK, as ranges per bill type. */
+export function makeStockService(deps: { ds: DataSource }) {
+  const { ds } = deps;
+  const pg = () => ds.options.type === 'postgres';
+  const p = (i: number) => (pg() ? `$${i}` : '?');
+
+  return {
+    /**
+     * One indexed query over stock_range (holder, unitId, state, billTypeId): cost grows with the
+     * number of ranges the holder has, never with the number of bills.
+     */
+    async stock(actor: Actor, q: StockQuery): Promise<StockView> {
+      let unitId: number | null = null;
+      let unitCode: string | undefined;
+      if (q.unitCode !== undefined) {
+        const unit = await unitByCode(ds.manager, q.unitCode);
+        assertUnitAccess(actor, unit.id);
+        unitId = unit.id;
+        unitCode = unit.code;
+      } else if (!BUREAU_STOCK_READERS.includes(actor.role)) {
+        throw new ForbiddenError('单位用户只能查看本单位库存');
+      }
+      const params: unknown[] = [unitId === null ? 'bureau' : 'unit'];
+      let where = `r."holder" = ${p(1)} AND r."state" = 'IN_STOCK' AND `;
+      if (unitId === null) where += 'r."unitId" IS NULL';
+      else {
+        params.push(unitId);
+        where += `r."unitId" = ${p(params.length)}`;
+      }
+      if (q.billTypeCode !== undefined) {
+        params.push((await billTypeByCode(ds.manager, q.billTypeCode)).id);
+        where += ` AND r."billTypeId" = ${p(params.length)}`;
+      }
+      const rows: Row[] = await ds.query(
+        `SELECT b."code" AS "billTypeCode", b."name" AS "billTypeName", r."batchCode" AS "batchCode", r."startNo" AS "startNo", r."endNo" AS "endNo"
+           FROM "stock_range" r JOIN "bill_type" b ON b."id" = r."billTypeId"
+          WHERE ${where}
+          ORDER BY b."code", r."batchCode", r."startNo"`,
+        params,
+      );
+      const items: StockView['items'] = [];
+      let total = 0;
+      for (const r of rows) {
+        const startNo = Number(r.startNo);
+        const endNo = Number(r.endNo);
+        const count = endNo - startNo + 1;
+        let item = items[items.length - 1];
+        if (!item || item.billTypeCode !== r.billTypeCode) {
+          item = { billTypeCode: r.billTypeCode, billTypeName: r.billTypeName, count: 0, ranges: [] };
+          items.push(item);
+        }
+        item.ranges.push({ batchCode: r.batchCode, startNo, endNo, count });
+        item.count += count;
+        total += count;
+      }
+      return unitCode === undefined ? { holder: 'bureau', items, total } : { holder: 'unit', unitCode, items, total };
+    },
+  };
+}
+export type StockService = ReturnType<typeof makeStockService>;
