@@ -1,0 +1,66 @@
+import type Bull from 'bull';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../domain/clock';
+import { makeOutboxStore } from '../domain/outbox/outbox';
+import type { MessageSender } from '../domain/outbox/outbox.types';
+import type { Logger } from '../logger';
+import { makeOutboxRelay } from './outbox-relay';
+import { makeNotificationProcessor } from './processors/notification.job';
+import { makeQueues, QUEUES, type Queues, withTimeout } from './queues';
+
+export interface JobsRuntimeDeps {
+  ds: DataSource;
+  clock: Clock;
+  logger: Logger;
+  redisUrl: string;
+  prefix: string;
+  /** Null when the WeCom channel is not configured: messages then wait in the outbox. */
+  sender: MessageSender | null;
+  /** Run processors in this process (false for an HTTP-only app process). */
+  runWorkers: boolean;
+  relayIntervalMs?: number;
+}
+
+/** Starts queues, the outbox relay and (optionally) the workers; stop() drains in-flight jobs. */
+export function startJobsRuntime(deps: JobsRuntimeDeps) {
+  const log = deps.logger.child({ part: 'jobs' });
+  const { queues, close } = makeQueues(deps.redisUrl, deps.prefix);
+  for (const q of Object.values(queues)) {
+    // Without a listener Bull's connection errors would be unhandled; Redis being down is expected.
+    q.on('error', (err) => log.warn({ queue: q.name, err: err.message }, 'queue error'));
+  }
+  const store = makeOutboxStore(deps.ds);
+  const relay = makeOutboxRelay({ store, queue: queues[QUEUES.notifications], clock: deps.clock, logger: log }, { intervalMs: deps.relayIntervalMs });
+  relay.start();
+
+  if (deps.runWorkers && deps.sender) {
+    const processor = makeNotificationProcessor({ store, sender: deps.sender, clock: deps.clock, logger: log });
+    void queues[QUEUES.notifications].process(4, processor);
+  } else if (deps.runWorkers) {
+    log.warn('WeCom channel not configured: outbound messages stay in the outbox until it is');
+  }
+
+  return {
+    queues,
+    relay,
+    store,
+    /** Queue sizes for /health and /metrics; degraded (not down) when Redis is unreachable. */
+    async health(): Promise<{ status: 'ok' | 'degraded'; detail?: string }> {
+      try {
+        const counts = await withTimeout(queues[QUEUES.notifications].getJobCounts(), 1000, 'redis');
+        const pending = (await store.counts()).pending ?? 0;
+        const failed = counts.failed ?? 0;
+        return { status: 'ok', detail: `waiting=${counts.waiting} active=${counts.active} failed=${failed} outboxPending=${pending}` };
+      } catch (err) {
+        return { status: 'degraded', detail: (err as Error).message };
+      }
+    },
+    async stop(): Promise<void> {
+      await relay.stop();
+      // Bull's close waits for active jobs to finish, so a graceful stop loses no work.
+      await close();
+    },
+  } satisfies { queues: Queues; stop(): Promise<void>; health(): Promise<unknown> } & Record<string, unknown>;
+}
+export type JobsRuntime = ReturnType<typeof startJobsRuntime>;
+export type { Bull };
