@@ -1,11 +1,17 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { AppDeps } from '../deps';
+import { registerApplicationRoutes } from './applications.routes';
 import { registerCatalogRoutes } from './catalog.routes';
+import { registerLedgerRoutes } from './ledger.routes';
+import { registerPrintPlanRoutes } from './print-plans.routes';
 import { registerUserRoutes } from './users.routes';
 
 /** Every /api/v1 resource of the admin API. */
 export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, deps: AppDeps): void {
   registerUserRoutes(api, registry, deps);
   registerCatalogRoutes(api, registry, deps);
+  registerLedgerRoutes(api, registry, deps);
+  registerApplicationRoutes(api, registry, deps);
+  registerPrintPlanRoutes(api, registry, deps);
 }
