@@ -77,3 +77,13 @@ export async function expectInvariantsOk(ds: DataSource): Promise<void> {
   expect(r.violations).toEqual([]);
   expect(r.ok).toBe(true);
 }
+
+/** Runs a request that must be refused: asserts the status and that no ledger table changed. */
+export async function expectRefused<R extends { status: number; body: any }>(ds: DataSource, status: number, request: () => Promise<R>): Promise<R> {
+  const before = await ledgerSnapshot(ds);
+  const r = await request();
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  expect(r.body.error?.code).toBeTypeOf('string');
+  expect(await ledgerSnapshot(ds)).toEqual(before);
+  return r;
+}
