@@ -2,8 +2,12 @@ import type { DataSource } from 'typeorm';
 import { makeCatalogService } from './catalog/catalog.service';
 import type { Clock } from './clock';
 import { makeApplicationService } from './documents/application.service';
+import { makeDestructionService } from './documents/destruction.service';
 import { makeIssuanceService } from './documents/issuance.service';
 import { makePrintPlanService } from './documents/print-plan.service';
+import { makeReturnService } from './documents/return.service';
+import { makeStockVoidService } from './documents/stock-void.service';
+import { makeWriteoffService } from './documents/writeoff.service';
 import { makeUserService } from './identity/user.service';
 import { makeReceiptService } from './ledger/receipt.service';
 import { makeStockService } from './ledger/stock.service';
@@ -18,6 +22,10 @@ export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
     applications: makeApplicationService(deps),
     issuance: makeIssuanceService(deps),
     printPlans: makePrintPlanService(deps),
+    writeoffs: makeWriteoffService(deps),
+    returns: makeReturnService(deps),
+    stockVoids: makeStockVoidService(deps),
+    destructions: makeDestructionService(deps),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;
