@@ -12,6 +12,7 @@ import { JournalEntry } from '../ledger/journal-entry.entity';
 import { Receipt } from '../ledger/receipt.entity';
 import { StockRange } from '../ledger/stock-range.entity';
 import { BotExchange } from '../desk/exchange.entity';
+import { InboundMessage } from '../desk/inbound-message.entity';
 import { TicketEvent } from '../desk/ticket-event.entity';
 import { Ticket } from '../desk/ticket.entity';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
@@ -37,4 +38,5 @@ export const allEntities = [
   Ticket,
   TicketEvent,
   BotExchange,
+  InboundMessage,
 ];
