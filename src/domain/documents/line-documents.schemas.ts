@@ -27,7 +27,10 @@ const linesSchema = z.array(lineSchema).max(1000, '一张单据最多 1000 行�
 export const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD')
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, '日期不存在');
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, '日期不存在');
 
 const amountSchema = z
   .number({ message: '金额必须是数字' })
@@ -77,7 +80,9 @@ export type ApproveWriteoffInput = z.infer<typeof approveWriteoffSchema>;
 export const approveSchema = z.object({ opinion: opinionSchema.optional() }).strict();
 export type ApproveInput = z.infer<typeof approveSchema>;
 
-export const rejectSchema = z.object({ opinion: opinionSchema.min(1, '退回时必须填写意见') }).strict();
+export const rejectSchema = z
+  .object({ opinion: z.string({ message: '退回时必须填写意见' }).trim().min(1, '退回时必须填写意见').max(500, '意见最多 500 字') })
+  .strict();
 export type RejectInput = z.infer<typeof rejectSchema>;
 
 /** 申退: a unit returns unused bills to the bureau. */
