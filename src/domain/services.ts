@@ -11,6 +11,7 @@ import { makeWriteoffService } from './documents/writeoff.service';
 import { makeUserService } from './identity/user.service';
 import { makeReceiptService } from './ledger/receipt.service';
 import { makeStockService } from './ledger/stock.service';
+import { makeReportsService } from './reports/reports.service';
 
 /** Composes the domain services over one DataSource and Clock (main.ts, tests, CLI tools). */
 export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
@@ -26,6 +27,7 @@ export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
     returns: makeReturnService(deps),
     stockVoids: makeStockVoidService(deps),
     destructions: makeDestructionService(deps),
+    reports: makeReportsService(deps),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

@@ -6,6 +6,7 @@ import { registerCatalogRoutes } from './catalog.routes';
 import { registerDestructionRoutes } from './destructions.routes';
 import { registerLedgerRoutes } from './ledger.routes';
 import { registerPrintPlanRoutes } from './print-plans.routes';
+import { registerReportRoutes } from './reports.routes';
 import { registerReturnRoutes } from './returns.routes';
 import { registerStockVoidRoutes } from './stock-voids.routes';
 import { registerUserRoutes } from './users.routes';
@@ -22,4 +23,5 @@ export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, d
   registerReturnRoutes(api, registry, deps);
   registerStockVoidRoutes(api, registry, deps);
   registerDestructionRoutes(api, registry, deps);
+  registerReportRoutes(api, registry, deps);
 }

@@ -1,0 +1,84 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Role } from '../../domain/identity/actor';
+import { periodReportSchema, warningsReportSchema, writeoffReportSchema, type ReportFormat } from '../../domain/reports/report.schemas';
+import type { AppDeps } from '../deps';
+import { defineRoute } from '../http/route';
+import { renderCsv } from '../reports/csv';
+import {
+  destructionTables, issuanceTables, receiptsTables, stockMovementTables, warehouseBalanceTables, warningsTables, writeoffTables,
+} from '../reports/report-tables';
+import { attachmentHeader, type Table } from '../reports/table';
+import { renderXlsx } from '../reports/xlsx';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const CSV = 'text/csv; charset=utf-8';
+const PRODUCES = [XLSX, 'text/csv'];
+const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
+
+const movementRow = z.object({
+  unitCode: z.string(), unitName: z.string(), billTypeCode: z.string(), billTypeName: z.string(),
+  opening: z.number().int(), received: z.number().int(), used: z.number().int(), voided: z.number().int(),
+  lost: z.number().int(), returned: z.number().int(), closing: z.number().int(),
+});
+const movementResponse = z.object({
+  unitCode: z.string().nullable(), unitName: z.string().nullable(), billTypeCode: z.string().nullable(),
+  from: z.string(), to: z.string(), rows: z.array(movementRow), totals: movementRow.omit({ unitCode: true, unitName: true, billTypeCode: true, billTypeName: true }),
+});
+
+type FileStemSource = { from?: string; to?: string; asOf?: string; unitCode?: string | null };
+
+/** The variable part of a download's name: unit (when one) and period, or the as-of date. */
+const fileStem = (r: FileStemSource): string =>
+  [r.unitCode, r.from && r.to ? `${r.from}_${r.to}` : r.asOf?.slice(0, 10)].filter(Boolean).join('_');
+
+/** JSON as is; xlsx/csv rendered from the report's tables and sent as a download named in Chinese. */
+async function respond<T>(ctx: Context, format: ReportFormat, report: T, tables: (r: T) => Table[]): Promise<T | undefined> {
+  if (format === 'json') return report;
+  const t = tables(report);
+  const name = fileStem(report as FileStemSource);
+  const ext = format === 'xlsx' ? 'xlsx' : 'csv';
+  ctx.set('Content-Disposition', attachmentHeader(`${t[0].title}_${name}.${ext}`, `report_${name}.${ext}`));
+  ctx.type = format === 'xlsx' ? XLSX : CSV;
+  ctx.status = 200;
+  ctx.body = format === 'xlsx' ? await renderXlsx(t) : renderCsv(t);
+  return undefined;
+}
+
+
+/** /reports/*: 统计报表 as JSON, xlsx or CSV (format=json|xlsx|csv). */
+export function registerReportRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
+  const { reports } = services;
+  const base = { method: 'get' as const, tag: 'reports', produces: PRODUCES };
+  defineRoute(api, registry, {
+    ...base, path: '/reports/stock-movement', summary: '领用存报表（期初、领入、使用、作废、灭失、退回、期末；不传 unitCode 时按单位列出）',
+    query: periodReportSchema, response: movementResponse,
+    handler: async ({ actor, query: { format, ...q }, ctx }) => respond(ctx, format, await reports.stockMovement(actor, q), stockMovementTables),
+  });
+  defineRoute(api, registry, {
+    ...base, path: '/reports/warehouse-balance', summary: '财政库存结存（按票种、票据代码）', roles: READERS, query: periodReportSchema.omit({ unitCode: true }),
+    handler: async ({ actor, query: { format, ...q }, ctx }) => respond(ctx, format, await reports.warehouseBalance(actor, q), warehouseBalanceTables),
+  });
+  defineRoute(api, registry, {
+    ...base, path: '/reports/receipts', summary: '入库明细', roles: READERS, query: periodReportSchema.omit({ unitCode: true }),
+    handler: async ({ actor, query: { format, ...q }, ctx }) => respond(ctx, format, await reports.receipts(actor, q), receiptsTables),
+  });
+  defineRoute(api, registry, {
+    ...base, path: '/reports/issuance', summary: '票据发放明细', query: periodReportSchema,
+    handler: async ({ actor, query: { format, ...q }, ctx }) => respond(ctx, format, await reports.issuance(actor, q), issuanceTables),
+  });
+  defineRoute(api, registry, {
+    ...base, path: '/reports/writeoffs', summary: '核销情况（状态、结果、金额、已开/作废/灭失份数；groupBy=unit 按单位汇总）', query: writeoffReportSchema,
+    handler: async ({ actor, query: { format, ...q }, ctx }) => respond(ctx, format, await reports.writeoffs(actor, q), writeoffTables),
+  });
+  defineRoute(api, registry, {
+    ...base, path: '/reports/destructions', summary: '票据销毁登记', query: periodReportSchema,
+    handler: async ({ actor, query: { format, ...q }, ctx }) => respond(ctx, format, await reports.destructions(actor, q), destructionTables),
+  });
+  defineRoute(api, registry, {
+    ...base, path: '/reports/warnings', summary: '预警：库存不足、逾期未核销（核旧领新）', query: warningsReportSchema,
+    handler: async ({ actor, query: { format, ...q }, ctx }) => respond(ctx, format, await reports.warnings(actor, q), warningsTables),
+  });
+}

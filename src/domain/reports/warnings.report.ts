@@ -1,0 +1,132 @@
+import { DateTime } from 'luxon';
+import type { EntityManager } from 'typeorm';
+import { normalize, overlaps, subtract, totalCount, type Span } from '../ledger/ranges';
+import { addMonths, dayStartIso, shanghaiDay, type Period } from './report.schemas';
+import { num, run, shanghaiMinute, sqlFor, type Names } from './report-sql';
+import { stockMovement } from './stock-movement.report';
+
+/** A unit × bill type whose stock is below its threshold. */
+export interface LowStockRow {
+  unitCode: string;
+  unitName: string;
+  billTypeCode: string;
+  billTypeName: string;
+  stock: number;
+  avgMonthlyUse: number;
+  threshold: number;
+}
+
+/** A unit × bill type holding numbers issued long ago that no approved write-off covers (核旧领新). */
+export interface OverdueWriteoffRow {
+  unitCode: string;
+  unitName: string;
+  billTypeCode: string;
+  billTypeName: string;
+  heldOldCount: number;
+  oldestIssuedAt: string;
+  lastApprovedCutoff: string | null;
+  pendingWriteoffs: number;
+}
+
+export interface WarningOptions {
+  unitId?: number;
+  billTypeId?: number;
+  /** Fixed threshold (count); else `coverMonths` × average monthly use. */
+  threshold?: number;
+  coverMonths: number;
+  overdueMonths: number;
+  /** Months of history behind the average monthly use. */
+  lookbackMonths: number;
+}
+
+/**
+ * Low stock: current stock (journal closing today) below the threshold. Average monthly use is
+ * what the unit reported used/voided/lost over the look-back window; a unit that reported
+ * nothing yet is judged by what it was issued, so new units still get warned.
+ */
+export async function lowStock(em: EntityManager, now: Date, o: WarningOptions, names: Names): Promise<LowStockRow[]> {
+  const today = shanghaiDay(now);
+  const from = addMonths(today, -o.lookbackMonths);
+  const period: Period = { from, to: today, startIso: dayStartIso(from, 1), endIso: dayStartIso(today, 1) };
+  const rows = await stockMovement(em, { unitId: o.unitId, billTypeId: o.billTypeId, period }, names);
+  const out: LowStockRow[] = [];
+  for (const r of rows) {
+    const reported = r.used + r.voided + r.lost;
+    const avg = Math.round(((reported > 0 ? reported : r.received) / o.lookbackMonths) * 10) / 10;
+    const threshold = o.threshold ?? Math.ceil(avg * o.coverMonths);
+    if (threshold > 0 && r.closing < threshold) {
+      out.push({ unitCode: r.unitCode, unitName: r.unitName, billTypeCode: r.billTypeCode, billTypeName: r.billTypeName, stock: r.closing, avgMonthlyUse: avg, threshold });
+    }
+  }
+  return out;
+}
+
+/**
+ * Overdue write-offs, as the 核旧领新 check sees them: the unit still holds (IN_STOCK) numbers
+ * issued to it more than `overdueMonths` ago and its latest approved
+ * write-off of that bill type has no cut-off date within those months.
+ */
+export async function overdueWriteoffs(em: EntityManager, now: Date, o: WarningOptions, names: Names): Promise<OverdueWriteoffRow[]> {
+  // The same limit as checkOldBeforeNew (application.rules.ts), so a warning predicts a refusal.
+  const limit = DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' }).minus({ months: o.overdueMonths });
+  const cutoffDay = limit.toISODate() as string;
+  const cutoffIso = limit.toJSDate().toISOString();
+  const filter = (sql: ReturnType<typeof sqlFor>, unitCol: string, btCol: string) =>
+    (o.unitId === undefined ? '' : ` AND ${unitCol} = ${sql.p(o.unitId)}`) + (o.billTypeId === undefined ? '' : ` AND ${btCol} = ${sql.p(o.billTypeId)}`);
+  const s1 = sqlFor(em);
+  const issues = await run<Record<string, unknown>>(em, s1,
+    `SELECT j."toUnitId" AS "unitId", j."billTypeId" AS "billTypeId", j."batchCode" AS "batchCode", j."startNo" AS "startNo", j."endNo" AS "endNo", j."at" AS "at"
+       FROM "journal_entry" j WHERE j."operation" = 'issue' AND j."toHolder" = 'unit'${filter(s1, 'j."toUnitId"', 'j."billTypeId"')}`);
+  const s2 = sqlFor(em);
+  const held = await run<Record<string, unknown>>(em, s2,
+    `SELECT r."unitId" AS "unitId", r."billTypeId" AS "billTypeId", r."batchCode" AS "batchCode", r."startNo" AS "startNo", r."endNo" AS "endNo"
+       FROM "stock_range" r WHERE r."holder" = 'unit' AND r."state" = 'IN_STOCK'${filter(s2, 'r."unitId"', 'r."billTypeId"')}`);
+  const s3 = sqlFor(em);
+  const docs = await run<Record<string, unknown>>(em, s3,
+    `SELECT d."unitId" AS "unitId", d."billTypeId" AS "billTypeId",
+            MAX(CASE WHEN d."status" IN ('approved', 'completed') THEN d."cutoffDate" END) AS "lastCutoff",
+            SUM(CASE WHEN d."status" IN ('submitted', 'returned') THEN 1 ELSE 0 END) AS "pending"
+       FROM "bill_document" d WHERE d."docType" = 'writeoff'${filter(s3, 'd."unitId"', 'd."billTypeId"')}
+      GROUP BY d."unitId", d."billTypeId"`);
+
+  type Group = { held: Span[]; old: Array<Span & { at: string }> };
+  const groups = new Map<string, Group>();
+  const group = (r: Record<string, unknown>): Group => {
+    const key = `${r.unitId}:${r.billTypeId}:${r.batchCode}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { held: [], old: [] }));
+    return g;
+  };
+  for (const r of held) group(r).held.push({ start: num(r.startNo), end: num(r.endNo) });
+  for (const r of issues) {
+    const g = groups.get(`${r.unitId}:${r.billTypeId}:${r.batchCode}`);
+    if (!g) continue;
+    if (String(r.at) < cutoffIso) g.old.push({ start: num(r.startNo), end: num(r.endNo), at: String(r.at) });
+  }
+  const perPair = new Map<string, { count: number; oldest: string }>();
+  for (const [key, g] of groups) {
+    if (g.old.length === 0) continue;
+    const heldSpans = normalize(g.held);
+    const heldOld = subtract(heldSpans, subtract(heldSpans, g.old));
+    if (heldOld.length === 0) continue;
+    const oldest = g.old.filter((s) => heldOld.some((h) => overlaps(h, s))).reduce((m, s) => (s.at < m ? s.at : m), '9999');
+    const pair = key.split(':').slice(0, 2).join(':');
+    const p = perPair.get(pair) ?? { count: 0, oldest: '9999' };
+    perPair.set(pair, { count: p.count + totalCount(heldOld), oldest: oldest < p.oldest ? oldest : p.oldest });
+  }
+  const docBy = new Map(docs.map((d) => [`${d.unitId}:${d.billTypeId}`, d]));
+  const out: OverdueWriteoffRow[] = [];
+  for (const [pair, p] of perPair) {
+    const d = docBy.get(pair);
+    const lastCutoff = (d?.lastCutoff as string | null | undefined) ?? null;
+    if (lastCutoff !== null && lastCutoff >= cutoffDay) continue;
+    const [unitId, billTypeId] = pair.split(':').map(Number);
+    const u = names.unit(unitId);
+    const b = names.billType(billTypeId);
+    out.push({
+      unitCode: u.code, unitName: u.name, billTypeCode: b.code, billTypeName: b.name, heldOldCount: p.count,
+      oldestIssuedAt: shanghaiMinute(p.oldest) ?? '', lastApprovedCutoff: lastCutoff, pendingWriteoffs: num(d?.pending),
+    });
+  }
+  return out.sort((x, y) => x.unitCode.localeCompare(y.unitCode) || x.billTypeCode.localeCompare(y.billTypeCode));
+}

@@ -1,0 +1,110 @@
+import type { EntityManager } from 'typeorm';
+import { STATUS_NAMES } from '../documents/lifecycle';
+import type { DocStatus } from '../ledger/ledger.types';
+import type { Period } from './report.schemas';
+import { num, run, shanghaiMinute, sqlFor, type Names } from './report-sql';
+
+/** 核销情况: one write-off (核销单) with its counts by kind. */
+export interface WriteoffRow {
+  docNo: string;
+  unitCode: string;
+  unitName: string;
+  billTypeCode: string;
+  billTypeName: string;
+  cutoffDate: string | null;
+  status: DocStatus;
+  statusName: string;
+  result: string | null;
+  amount: number;
+  used: number;
+  voided: number;
+  lost: number;
+  total: number;
+  submittedAt: string | null;
+  reviewedAt: string | null;
+  opinion: string | null;
+}
+
+/** 核销情况 summed per unit. */
+export interface WriteoffUnitRow {
+  unitCode: string;
+  unitName: string;
+  documents: number;
+  approved: number;
+  pending: number;
+  returned: number;
+  amount: number;
+  used: number;
+  voided: number;
+  lost: number;
+  total: number;
+}
+
+export interface WriteoffFilter {
+  unitId?: number;
+  billTypeId?: number;
+  status?: DocStatus;
+  period: Period;
+}
+
+/** Write-offs created within the period, with used/voided/lost counts from their lines (two queries). */
+export async function writeoffDetail(em: EntityManager, f: WriteoffFilter, names: Names): Promise<WriteoffRow[]> {
+  const where = (sql: ReturnType<typeof sqlFor>) => {
+    const c = [`d."docType" = 'writeoff'`, `d."createdAt" >= ${sql.p(f.period.startIso)}`, `d."createdAt" < ${sql.p(f.period.endIso)}`];
+    if (f.unitId !== undefined) c.push(`d."unitId" = ${sql.p(f.unitId)}`);
+    if (f.billTypeId !== undefined) c.push(`d."billTypeId" = ${sql.p(f.billTypeId)}`);
+    if (f.status !== undefined) c.push(`d."status" = ${sql.p(f.status)}`);
+    return c.join(' AND ');
+  };
+  const s1 = sqlFor(em);
+  const docs = await run<Record<string, unknown>>(em, s1, `SELECT d.* FROM "bill_document" d WHERE ${where(s1)} ORDER BY d."createdAt", d."id"`);
+  const s2 = sqlFor(em);
+  const lines = await run<Record<string, unknown>>(
+    em,
+    s2,
+    `SELECT l."documentId" AS "documentId", l."kind" AS "kind", SUM(l."count") AS "n"
+       FROM "document_line" l JOIN "bill_document" d ON d."id" = l."documentId"
+      WHERE ${where(s2)} GROUP BY l."documentId", l."kind"`,
+  );
+  const counts = new Map<number, { used: number; voided: number; lost: number }>();
+  for (const l of lines) {
+    const id = Number(l.documentId);
+    const c = counts.get(id) ?? { used: 0, voided: 0, lost: 0 };
+    if (l.kind === 'used' || l.kind === 'voided' || l.kind === 'lost') c[l.kind] += num(l.n);
+    counts.set(id, c);
+  }
+  return docs.map((d) => {
+    const u = names.unit(d.unitId === null ? null : Number(d.unitId));
+    const b = names.billType(Number(d.billTypeId));
+    const c = counts.get(Number(d.id)) ?? { used: 0, voided: 0, lost: 0 };
+    const status = d.status as DocStatus;
+    return {
+      docNo: String(d.docNo), unitCode: u.code, unitName: u.name, billTypeCode: b.code, billTypeName: b.name,
+      cutoffDate: (d.cutoffDate as string | null) ?? null, status, statusName: STATUS_NAMES[status] ?? status,
+      result: (d.result as string | null) ?? null, amount: num(d.amount), ...c, total: c.used + c.voided + c.lost,
+      submittedAt: shanghaiMinute((d.submittedAt as string | null) ?? null), reviewedAt: shanghaiMinute((d.reviewedAt as string | null) ?? null),
+      opinion: (d.opinion as string | null) ?? null,
+    };
+  });
+}
+
+/** Sums write-off rows per unit: how many documents, approved, pending review, returned; amounts and counts. */
+export function writeoffsByUnit(rows: readonly WriteoffRow[]): WriteoffUnitRow[] {
+  const by = new Map<string, WriteoffUnitRow>();
+  for (const r of rows) {
+    const u = by.get(r.unitCode) ?? {
+      unitCode: r.unitCode, unitName: r.unitName, documents: 0, approved: 0, pending: 0, returned: 0, amount: 0, used: 0, voided: 0, lost: 0, total: 0,
+    };
+    u.documents += 1;
+    if (r.status === 'approved' || r.status === 'completed') u.approved += 1;
+    else if (r.status === 'submitted') u.pending += 1;
+    else if (r.status === 'returned') u.returned += 1;
+    u.amount = Math.round((u.amount + r.amount) * 100) / 100;
+    u.used += r.used;
+    u.voided += r.voided;
+    u.lost += r.lost;
+    u.total += r.total;
+    by.set(r.unitCode, u);
+  }
+  return [...by.values()].sort((a, b) => a.unitCode.localeCompare(b.unitCode));
+}
