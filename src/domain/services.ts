@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { makeCatalogService } from './catalog/catalog.service';
 import type { Clock } from './clock';
+import { makeSlaService } from './desk/sla/calendar.service';
 import { makeApplicationService } from './documents/application.service';
 import { makeDestructionService } from './documents/destruction.service';
 import { makeIssuanceService } from './documents/issuance.service';
@@ -18,6 +19,7 @@ export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
   return {
     users: makeUserService(deps),
     catalog: makeCatalogService(deps),
+    sla: makeSlaService(deps),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
     applications: makeApplicationService(deps),

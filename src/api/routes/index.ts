@@ -8,6 +8,7 @@ import { registerLedgerRoutes } from './ledger.routes';
 import { registerPrintPlanRoutes } from './print-plans.routes';
 import { registerReportRoutes } from './reports.routes';
 import { registerReturnRoutes } from './returns.routes';
+import { registerSlaRoutes } from './sla.routes';
 import { registerStockVoidRoutes } from './stock-voids.routes';
 import { registerUserRoutes } from './users.routes';
 import { registerWriteoffRoutes } from './writeoffs.routes';
@@ -24,4 +25,5 @@ export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, d
   registerStockVoidRoutes(api, registry, deps);
   registerDestructionRoutes(api, registry, deps);
   registerReportRoutes(api, registry, deps);
+  registerSlaRoutes(api, registry, deps);
 }

@@ -3,6 +3,7 @@ import { ApplicationCap } from '../catalog/application-cap.entity';
 import { BillType } from '../catalog/bill-type.entity';
 import { Unit } from '../catalog/unit.entity';
 import { BillDocument } from '../documents/bill-document.entity';
+import { CalendarDay } from '../desk/sla/calendar-day.entity';
 import { DocumentLine } from '../documents/document-line.entity';
 import { DocumentTransition } from '../documents/document-transition.entity';
 import { PrintOrder } from '../documents/print-order.entity';
@@ -39,4 +40,5 @@ export const allEntities = [
   TicketEvent,
   BotExchange,
   InboundMessage,
+  CalendarDay,
 ];
