@@ -9,7 +9,7 @@ import { BUREAU_ROLES, requireRole, type Actor, type Role } from '../identity/ac
 import { JournalEntry } from '../ledger/journal-entry.entity';
 import type { RangeState } from '../ledger/ledger.types';
 import { findAt, moveRun } from '../ledger/range-store';
-import { intersect, subtract, type Span } from '../ledger/ranges';
+import { intersect, normalize, subtract, type Span } from '../ledger/ranges';
 import { BillDocument } from './bill-document.entity';
 import { DocumentTransition } from './document-transition.entity';
 import type { DocumentView } from './document.views';
@@ -41,7 +41,9 @@ const addYears = (date: string, years: number, days = 0): string =>
  */
 async function assertRetentionOver(em: EntityManager, bt: BillType, unitId: number | null, lines: readonly DocLine[], today: string): Promise<void> {
   const years = Math.max(2, bt.retentionYears ?? 5);
-  const problems: string[] = [];
+  // Runs still to be kept, grouped by approval date so one write-off gives one sentence.
+  const early = new Map<string, Array<{ batchCode: string; span: Span }>>();
+  const unknown: Array<{ batchCode: string; span: Span }> = [];
   for (const l of lines) {
     const run = { billTypeId: bt.id, batchCode: l.batchCode, span: { start: l.startNo, end: l.endNo } };
     for (const r of await findAt(em, run, placeOf(unitId, 'WRITTEN_OFF'))) {
@@ -52,18 +54,23 @@ async function assertRetentionOver(em: EntityManager, bt: BillType, unitId: numb
         .andWhere('j.startNo <= :end AND j.endNo >= :start', { start: piece.start, end: piece.end })
         .getMany();
       for (const j of approvals) {
-        const part = intersect(piece, { start: j.startNo, end: j.endNo }) as Span;
         const approvedOn = shanghaiDate(j.at);
-        const from = addYears(approvedOn, years);
-        if (today < from) {
-          problems.push(`${describeRuns([{ batchCode: l.batchCode, span: part }])} 于 ${approvedOn} 核销，存根须保存 ${years} 年，保存至 ${addYears(approvedOn, years, -1)}，${from} 起方可销毁`);
-        }
+        if (today >= addYears(approvedOn, years)) continue;
+        early.set(approvedOn, [...(early.get(approvedOn) ?? []), { batchCode: l.batchCode, span: intersect(piece, { start: j.startNo, end: j.endNo }) as Span }]);
       }
-      const unknown = subtract([piece], approvals.map((j) => ({ start: j.startNo, end: j.endNo })));
-      if (unknown.length > 0) problems.push(`${describeRuns(unknown.map((span) => ({ batchCode: l.batchCode, span })))} 找不到核销审批记录，无法确认保存期限`);
+      for (const span of subtract([piece], approvals.map((j) => ({ start: j.startNo, end: j.endNo })))) unknown.push({ batchCode: l.batchCode, span });
     }
   }
+  const problems = [...early].sort(([a], [b]) => a.localeCompare(b)).map(([on, runs]) =>
+    `${describeRuns(merged(runs))} 于 ${on} 核销，存根须保存 ${years} 年，保存至 ${addYears(on, years, -1)}，${addYears(on, years)} 起方可销毁`);
+  if (unknown.length > 0) problems.push(`${describeRuns(merged(unknown))} 找不到核销审批记录，无法确认保存期限`);
   if (problems.length > 0) throw new ConflictError(`未到存根保存期限，不能销毁：${problems.join('；')}`, problems);
+}
+
+/** Merges adjacent runs of the same batch for shorter messages. */
+function merged(runs: ReadonlyArray<{ batchCode: string; span: Span }>): Array<{ batchCode: string; span: Span }> {
+  const codes = [...new Set(runs.map((r) => r.batchCode))].sort();
+  return codes.flatMap((batchCode) => normalize(runs.filter((r) => r.batchCode === batchCode).map((r) => r.span)).map((span) => ({ batchCode, span })));
 }
 
 /** Destroyable numbers: all must be written off or stock-voided at the holder, and past retention. */

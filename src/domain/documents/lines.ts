@@ -89,6 +89,7 @@ export async function assertLinesAt(em: EntityManager, billTypeId: number, lines
     for (const span of subtract([run.span], held)) missing.push({ batchCode: l.batchCode, span });
   }
   if (missing.length > 0) {
+    missing.sort((a, b) => a.batchCode.localeCompare(b.batchCode) || a.span.start - b.span.start);
     throw new ConflictError(
       `${describeRuns(missing)} ${problem}`,
       missing.map((m) => ({ batchCode: m.batchCode, startNo: m.span.start, endNo: m.span.end, count: countOf(m.span) })),
