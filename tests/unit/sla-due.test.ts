@@ -193,6 +193,17 @@ describe('policy, overrides and unloaded years', () => {
     expect(due({ receivedAt: at('2026-03-02T09:00') }, cal, p)).toMatchObject({ rule: 'working-hours-1h', iso: '2026-03-02T09:30:00+08:00' });
   });
 
+  it('when working hours are configured to end at midnight and the 1 h clock runs into a holiday, then the rest counts from 08:00', () => {
+    const p = slaPolicySchema.parse({ workingHours: { start: '08:00', end: '23:59' } });
+    expect(due({ receivedAt: at('2026-09-30T23:30') }, cal, p)).toMatchObject({ rule: 'working-hours-1h', iso: '2026-10-08T08:30:00+08:00' });
+  });
+
+  it('when the bundle leaves out a weekend inside an old holiday run, then that weekend still does not count', () => {
+    // 2015: 劳动节 5/1 (Fri) with the weekend 5/2–5/3 off; the bundle lists only 5/1.
+    expect(cal.kind('2015-05-02')).toBe('weekend');
+    expect(due({ receivedAt: at('2015-05-02T10:00') })).toMatchObject({ rule: 'holiday-next-workday', iso: '2015-05-04T09:00:00+08:00' });
+  });
+
   it('when an override marks a bundled working day as a holiday, then it wins', () => {
     const c = makeCalendar(BUNDLED_CALENDAR, [{ date: '2026-10-08', kind: 'holiday', name: '调整' }]);
     expect(c.day('2026-10-08')).toMatchObject({ kind: 'holiday', source: 'override' });
