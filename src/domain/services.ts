@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { makeCatalogService } from './catalog/catalog.service';
 import type { Clock } from './clock';
 import { makeSlaService } from './desk/sla/calendar.service';
+import { makeTicketService } from './desk/ticket.service';
 import { makeApplicationService } from './documents/application.service';
 import { makeDestructionService } from './documents/destruction.service';
 import { makeIssuanceService } from './documents/issuance.service';
@@ -16,10 +17,12 @@ import { makeReportsService } from './reports/reports.service';
 
 /** Composes the domain services over one DataSource and Clock (main.ts, tests, CLI tools). */
 export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
+  const sla = makeSlaService(deps);
   return {
     users: makeUserService(deps),
     catalog: makeCatalogService(deps),
-    sla: makeSlaService(deps),
+    sla,
+    tickets: makeTicketService({ ...deps, due: (receivedAt, kind) => sla.due({ receivedAt, kind }) }),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
     applications: makeApplicationService(deps),

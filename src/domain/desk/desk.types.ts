@@ -19,4 +19,8 @@ export const TICKET_STATE_NAMES: Record<TicketState, string> = {
 export const PRIORITY_NAMES: Record<Priority, string> = { urgent: '紧急', high: '高', normal: '普通', low: '低' };
 
 /** Computes when a clock is due (the SLA engine implements it; injected so the desk stays testable). */
-export type DueCalculator = (receivedAt: Date, kind: 'response' | 'onsite') => { dueAt: Date; rule: string };
+export type DueCalculator = (receivedAt: Date, kind: 'response' | 'onsite') => Promise<DueAnswer> | DueAnswer;
+export interface DueAnswer {
+  dueAt: Date;
+  rule: string;
+}

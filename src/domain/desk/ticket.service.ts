@@ -55,7 +55,7 @@ export function makeTicketService(deps: { ds: DataSource; clock: Clock; due: Due
   }
 
   async function openTicket(em: EntityManager, input: EscalationInput, now: Date): Promise<Ticket> {
-    const clockDue = due(now, 'response');
+    const clockDue = await due(now, 'response');
     const t = em.create(Ticket, {
       source: input.source, unitId: input.unitId, reporterUserId: input.reporterUserId, reporterWecomId: input.reporterWecomId,
       reporterName: input.reporterName, category: input.category, priority: input.priority, summary: input.question.slice(0, 500),
@@ -171,7 +171,7 @@ export function makeTicketService(deps: { ds: DataSource; clock: Clock; due: Due
         const t = await load(em, id);
         if (t.state === 'resolved' || t.state === 'closed') throw new ConflictError(`工单 #${id} 已${TICKET_STATE_NAMES[t.state]}`);
         const now = clock.now();
-        const onsite = due(now, 'onsite');
+        const onsite = await due(now, 'onsite');
         const patch: Partial<Ticket> = { dispatchedAt: now, onsiteDueAt: onsite.dueAt, state: 'in_progress', lastActivityAt: now };
         if (!t.firstResponseAt) patch.firstResponseAt = now;
         await em.update(Ticket, id, patch);

@@ -1,0 +1,63 @@
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { checkLedgerInvariants, type Violation } from '../ledger/invariants';
+import { allEntities } from './entities';
+
+export interface CopyReport {
+  tables: Array<{ table: string; source: number; target: number }>;
+  invariants: { ok: boolean; violations: Violation[] };
+}
+
+const CHUNK = 500;
+
+/** Rows in every entity table (migration bookkeeping excluded). */
+export async function rowCounts(db: DataSource | EntityManager): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const e of allEntities) {
+    const repo = db.getRepository(e as EntityTarget<ObjectLiteral>);
+    out.set(repo.metadata.tableName, await repo.count());
+  }
+  return out;
+}
+
+/** Deletes every row of every entity table (children first). */
+export async function wipe(em: EntityManager): Promise<void> {
+  for (const e of [...allEntities].reverse()) await em.getRepository(e as EntityTarget<ObjectLiteral>).clear();
+}
+
+/**
+ * Copies every entity table from one database to another inside ONE target transaction, keeping
+ * ids; then checks row counts and the ledger invariants on the target before committing. Reading
+ * through the entities lets TypeORM convert types between SQLite and PostgreSQL.
+ */
+export async function copyAllData(src: DataSource, dst: DataSource, opts: { wipeFirst: boolean; onTable?: (t: string, n: number) => void }): Promise<CopyReport> {
+  const sourceCounts = await rowCounts(src);
+  return dst.transaction(async (em) => {
+    if (opts.wipeFirst) await wipe(em);
+    for (const e of allEntities) {
+      const target = e as EntityTarget<ObjectLiteral>;
+      const meta = src.getMetadata(target);
+      const pk = meta.primaryColumns[0].propertyName;
+      let copied = 0;
+      for (let skip = 0; ; skip += CHUNK) {
+        const rows = await src.getRepository(target).find({ order: { [pk]: 'ASC' }, skip, take: CHUNK });
+        if (rows.length === 0) break;
+        await em.getRepository(target).insert(rows);
+        copied += rows.length;
+      }
+      opts.onTable?.(meta.tableName, copied);
+      if (em.connection.options.type === 'postgres' && meta.primaryColumns[0].isGenerated) {
+        // Explicit ids bypass the sequence: move it past the copied ids so new rows do not collide.
+        await em.query(
+          `SELECT setval(pg_get_serial_sequence('"${meta.tableName}"', '${meta.primaryColumns[0].databaseName}'), COALESCE(MAX("${meta.primaryColumns[0].databaseName}"), 1), MAX("${meta.primaryColumns[0].databaseName}") IS NOT NULL) FROM "${meta.tableName}"`,
+        );
+      }
+    }
+    const targetCounts = await rowCounts(em);
+    const tables = [...sourceCounts].map(([table, source]) => ({ table, source, target: targetCounts.get(table) ?? 0 }));
+    const mismatched = tables.filter((t) => t.source !== t.target);
+    if (mismatched.length > 0) throw new Error(`row counts differ after copy: ${mismatched.map((m) => `${m.table} ${m.source}→${m.target}`).join(', ')}`);
+    const invariants = await checkLedgerInvariants(em);
+    if (!invariants.ok) throw new Error(`ledger invariants fail on the target: ${JSON.stringify(invariants.violations.slice(0, 5))}`);
+    return { tables, invariants };
+  });
+}
