@@ -41,8 +41,8 @@ export interface WarningOptions {
 
 /**
  * Low stock: current stock (journal closing today) below the threshold. Average monthly use is
- * what the unit reported used/voided/lost over the look-back window; a unit that reported
- * nothing yet is judged by what it was issued, so new units still get warned.
+ * what the unit reported as used (已开) over the look-back window — voids and 换版 are not use;
+ * a unit that reported nothing yet is judged by what it was issued, so new units still get warned.
  */
 export async function lowStock(em: EntityManager, now: Date, o: WarningOptions, names: Names): Promise<LowStockRow[]> {
   const today = shanghaiDay(now);
@@ -51,8 +51,7 @@ export async function lowStock(em: EntityManager, now: Date, o: WarningOptions, 
   const rows = await stockMovement(em, { unitId: o.unitId, billTypeId: o.billTypeId, period }, names);
   const out: LowStockRow[] = [];
   for (const r of rows) {
-    const reported = r.used + r.voided + r.lost;
-    const avg = Math.round(((reported > 0 ? reported : r.received) / o.lookbackMonths) * 10) / 10;
+    const avg = Math.round(((r.used > 0 ? r.used : r.received) / o.lookbackMonths) * 10) / 10;
     const threshold = o.threshold ?? Math.ceil(avg * o.coverMonths);
     if (threshold > 0 && r.closing < threshold) {
       out.push({ unitCode: r.unitCode, unitName: r.unitName, billTypeCode: r.billTypeCode, billTypeName: r.billTypeName, stock: r.closing, avgMonthlyUse: avg, threshold });
