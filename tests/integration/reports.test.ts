@@ -55,7 +55,7 @@ describe('reports over a ledger driven by the services', () => {
     const d = await s.destructions.create(systemActor, { holder: 'unit', unitCode: A, billTypeCode: BT, reason: '换版空白票销毁', lines: line(131, 140) });
     await s.destructions.approve(systemActor, d.id, {});
     at('2026-02-03T09:00:00');
-    await s.writeoffs.create(systemActor, { unitCode: A, billTypeCode: BT, cutoffDate: '2026-02-02', used: line(34, 40) });
+    await s.writeoffs.create(systemActor, { unitCode: A, billTypeCode: BT, cutoffDate: '2026-02-02', used: line(34, 40), voided: [], lost: [] });
     at('2026-02-10T09:00:00');
     admin = await t.login(ADMIN.username, ADMIN.password);
   });
