@@ -1,35 +1,17 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { Registry, collectDefaultMetrics } from 'prom-client';
-import { makeTokenService } from './api/auth/token';
 import { buildApp } from './api/app';
+import { appDeps, bootCore, bootJobs } from './boot';
 import { loadConfig } from './config';
-import { systemClock } from './domain/clock';
-import { openDatabase } from './domain/db/data-source';
-import { makeDomainServices } from './domain/services';
-import { authSecretFromDb } from './domain/settings/settings.service';
 import { makeLogger } from './logger';
 
-/** Composition root: config → database → services → HTTP; SIGTERM/SIGINT close everything. */
+/** Composition root of `npm start`: config → database → services → jobs → HTTP; SIGTERM closes all. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = makeLogger(config.LOG_LEVEL);
-  const clock = systemClock;
-  const ds = await openDatabase(config.DATABASE_URL);
-  logger.info({ db: ds.options.type }, 'database ready');
-
-  const services = makeDomainServices({ ds, clock });
-  if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD) {
-    if (await services.users.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD)) {
-      logger.info({ username: config.ADMIN_USERNAME }, 'first admin created');
-    }
-  }
-  const secret = config.AUTH_SECRET ?? (await authSecretFromDb(ds));
-  const tokens = makeTokenService(secret, config.TOKEN_TTL_S, clock);
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
-
-  const app = buildApp({ ds, logger, clock, tokens, metrics, services, bodyLimit: config.BODY_LIMIT });
+  const core = await bootCore(config, logger);
+  const jobs = bootJobs(core, null, config.WORKERS === 'inline');
+  const app = buildApp(await appDeps(core, jobs, []));
   const server: Server = app.listen(config.PORT, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -42,8 +24,9 @@ async function main(): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await ds.destroy();
-    logger.info('bye');
+    await jobs.stop();
+    await core.ds.destroy();
+    logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -51,7 +34,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  // Config errors name the variable; print them plainly and stop.
+  // Configuration errors already name the variable; print them plainly and stop.
   process.stderr.write(`${err.message}\n`);
   process.exit(1);
 });

@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { makeTokenService } from './api/auth/token';
+import type { ApiPlugin, AppDeps } from './api/deps';
+import type { Config } from './config';
+import { systemClock, type Clock } from './domain/clock';
+import { openDatabase } from './domain/db/data-source';
+import type { MessageSender } from './domain/outbox/outbox.types';
+import { makeDomainServices, type DomainServices } from './domain/services';
+import { authSecretFromDb } from './domain/settings/settings.service';
+import { startJobsRuntime, type JobsRuntime } from './jobs/runtime';
+import type { Logger } from './logger';
+
+export interface Core {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  ds: DataSource;
+  services: DomainServices;
+}
+
+/** Opens the database, builds the domain services and bootstraps the first admin. */
+export async function bootCore(config: Config, logger: Logger): Promise<Core> {
+  const clock = systemClock;
+  const ds = await openDatabase(config.DATABASE_URL);
+  logger.info({ db: ds.options.type }, 'database ready');
+  const services = makeDomainServices({ ds, clock });
+  if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD && (await services.users.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD))) {
+    logger.info({ username: config.ADMIN_USERNAME }, 'first admin created');
+  }
+  return { config, logger, clock, ds, services };
+}
+
+/** Starts the job queues; workers run here unless this is an HTTP-only process. */
+export function bootJobs(core: Core, sender: MessageSender | null, runWorkers: boolean): JobsRuntime {
+  return startJobsRuntime({
+    ds: core.ds,
+    clock: core.clock,
+    logger: core.logger,
+    redisUrl: core.config.REDIS_URL,
+    prefix: core.config.REDIS_PREFIX,
+    sender,
+    runWorkers,
+  });
+}
+
+/** Everything buildApp needs, given the core, the jobs runtime and the plugins of other parts. */
+export async function appDeps(core: Core, jobs: JobsRuntime | null, plugins: ApiPlugin[]): Promise<AppDeps> {
+  const secret = core.config.AUTH_SECRET ?? (await authSecretFromDb(core.ds));
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  return {
+    ds: core.ds,
+    logger: core.logger,
+    clock: core.clock,
+    tokens: makeTokenService(secret, core.config.TOKEN_TTL_S, core.clock),
+    metrics,
+    services: core.services,
+    bodyLimit: core.config.BODY_LIMIT,
+    healthChecks: jobs ? { queues: () => jobs.health() } : {},
+    plugins,
+  };
+}
