@@ -27,34 +27,36 @@ export function makeStockService(deps: { ds: DataSource }) {
      * number of ranges the holder has, never with the number of bills.
      */
     async stock(actor: Actor, q: StockQuery): Promise<StockView> {
-      let unitId: number | null = null;
-      let unitCode: string | undefined;
-      if (q.unitCode !== undefined) {
-        const unit = await unitByCode(ds.manager, q.unitCode);
-        assertUnitAccess(actor, unit.id);
-        unitId = unit.id;
-        unitCode = unit.code;
-      } else if (!BUREAU_STOCK_READERS.includes(actor.role)) {
-        throw new ForbiddenError('单位用户只能查看本单位库存');
+      const unitCode = q.unitCode;
+      if (unitCode === undefined && !BUREAU_STOCK_READERS.includes(actor.role)) throw new ForbiddenError('单位用户只能查看本单位库存');
+      // Unit staff asking for another unit: resolve it for the right answer (404 or 403).
+      if (unitCode !== undefined && actor.role === 'unit_staff' && actor.unitCode !== unitCode) {
+        assertUnitAccess(actor, (await unitByCode(ds.manager, unitCode)).id);
       }
-      const params: unknown[] = [unitId === null ? 'bureau' : 'unit'];
-      let where = `r."holder" = ${p(1)} AND r."state" = 'IN_STOCK' AND `;
-      if (unitId === null) where += 'r."unitId" IS NULL';
+      const params: unknown[] = [unitCode === undefined ? 'bureau' : 'unit'];
+      let from = '"stock_range" r JOIN "bill_type" b ON b."id" = r."billTypeId"';
+      let where = `r."holder" = ${p(1)} AND r."state" = 'IN_STOCK'`;
+      if (unitCode === undefined) where += ' AND r."unitId" IS NULL';
       else {
-        params.push(unitId);
-        where += `r."unitId" = ${p(params.length)}`;
+        params.push(unitCode);
+        from += ' JOIN "unit" u ON u."id" = r."unitId"';
+        where += ` AND u."code" = ${p(params.length)}`;
       }
       if (q.billTypeCode !== undefined) {
-        params.push((await billTypeByCode(ds.manager, q.billTypeCode)).id);
-        where += ` AND r."billTypeId" = ${p(params.length)}`;
+        params.push(q.billTypeCode);
+        where += ` AND b."code" = ${p(params.length)}`;
       }
+      // One round trip on the common path; unknown codes are told apart from empty stock only when nothing came back.
       const rows: Row[] = await ds.query(
         `SELECT b."code" AS "billTypeCode", b."name" AS "billTypeName", r."batchCode" AS "batchCode", r."startNo" AS "startNo", r."endNo" AS "endNo"
-           FROM "stock_range" r JOIN "bill_type" b ON b."id" = r."billTypeId"
-          WHERE ${where}
+           FROM ${from} WHERE ${where}
           ORDER BY b."code", r."batchCode", r."startNo"`,
         params,
       );
+      if (rows.length === 0) {
+        if (unitCode !== undefined) assertUnitAccess(actor, (await unitByCode(ds.manager, unitCode)).id);
+        if (q.billTypeCode !== undefined) await billTypeByCode(ds.manager, q.billTypeCode);
+      }
       const items: StockView['items'] = [];
       let total = 0;
       for (const r of rows) {
