@@ -1,0 +1,75 @@
+import { DomainError } from '../../domain/errors';
+import type { Actor, Role } from '../../domain/identity/actor';
+import type { BotServices } from './types';
+
+/** Who may drive tickets from WeCom: the desk roles the ticket service accepts. */
+const DESK_ROLES: readonly Role[] = ['engineer', 'admin', 'operator'];
+
+export type CommandAction = 'reply' | 'resolve' | 'dispatch' | 'claim';
+
+export interface EngineerCommand {
+  ticketId: number;
+  action: CommandAction;
+  /** Reply text, or the optional note of resolve/dispatch. */
+  text?: string;
+}
+
+const VERBS: Array<[RegExp, CommandAction]> = [
+  [/^(?:已解决|解决|已处理|处理完毕|关闭)(?:[\s:：,，]+([\s\S]+))?$/u, 'resolve'],
+  [/^(?:现场|上门|去现场|到现场)(?:[\s:：,，]+([\s\S]+))?$/u, 'dispatch'],
+  [/^(?:认领|接单|领取)$/u, 'claim'],
+];
+
+/**
+ * `#123 回复内容` relays text; `#123 解决`, `#123 现场`, `#123 认领` change the ticket. A bare `#123`
+ * is not a command (it asks for the ticket's status).
+ */
+export function parseCommand(text: string): EngineerCommand | null {
+  const m = /^#\s*(\d{1,9})(?:\s+|[:：,，]\s*)([\s\S]+)$/u.exec(text.normalize('NFKC').trim());
+  if (!m) return null;
+  const ticketId = Number(m[1]);
+  const rest = m[2].trim();
+  if (!rest) return null;
+  for (const [re, action] of VERBS) {
+    const v = re.exec(rest);
+    if (v) return { ticketId, action, text: v[1]?.trim() || undefined };
+  }
+  return { ticketId, action: 'reply', text: rest };
+}
+
+/** A template-card button key (`claim:12`, `resolve:12`) as a command. */
+export function parseCardKey(key: string | undefined): EngineerCommand | null {
+  const m = /^(claim|resolve):(\d{1,9})$/.exec(key ?? '');
+  return m ? { ticketId: Number(m[2]), action: m[1] as CommandAction } : null;
+}
+
+export const isDeskRole = (actor: Actor): boolean => DESK_ROLES.includes(actor.role);
+
+/** Runs a command for a desk user through the ticket service; every outcome is a Chinese sentence. */
+export async function runCommand(tickets: BotServices['tickets'], actor: Actor, cmd: EngineerCommand): Promise<string> {
+  if (!isDeskRole(actor)) {
+    return '抱歉，工单指令（#工单号 回复/解决/现场/认领）仅供驻场工程师使用。如需补充您的问题，请直接发送文字，我会转给工程师。';
+  }
+  const id = cmd.ticketId;
+  try {
+    switch (cmd.action) {
+      case 'reply': {
+        const t = await tickets.reply(actor, id, cmd.text ?? '');
+        return `已将您的回复转给${t.reporterName ?? '提问人'}（工单 #${id}）。${t.reporterWecomId ? '' : '该工单没有企业微信提问人，回复仅记录在工单中。'}`;
+      }
+      case 'resolve':
+        await tickets.resolve(actor, id, cmd.text);
+        return `工单 #${id} 已标记为已解决，已通知提问人。`;
+      case 'dispatch':
+        await tickets.dispatch(actor, id, cmd.text);
+        return `已记录工单 #${id} 现场处理，到场时限已开始计算，已通知提问人。`;
+      case 'claim':
+        await tickets.claim(actor, id);
+        return `已认领工单 #${id}。回复提问人请发“#${id} 回复内容”，处理完发“#${id} 解决”。`;
+    }
+  } catch (err) {
+    // Not found, already resolved, text too long …: the service's message is written for people.
+    if (err instanceof DomainError) return `工单 #${id}：${err.message}`;
+    throw err;
+  }
+}

@@ -1,0 +1,34 @@
+import { DateTime } from 'luxon';
+import { utf8Bytes } from '../channels/wecom/split';
+
+/** Bill numbers are shown with ten digits, as printed on the bills: 0000000001-0000000100. */
+export const billNo = (n: number): string => String(n).padStart(10, '0');
+
+/** A run of numbers as unit staff read it. */
+export const runText = (startNo: number, endNo: number): string => (startNo === endNo ? billNo(startNo) : `${billNo(startNo)}-${billNo(endNo)}`);
+
+/** An instant in Beijing time, e.g. 2026-03-02 11:00. */
+export function shanghaiTime(d: Date | string | null | undefined): string {
+  if (!d) return '—';
+  return DateTime.fromJSDate(typeof d === 'string' ? new Date(d) : d, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm');
+}
+
+/** A business date (YYYY-MM-DD) of an instant in Beijing time. */
+export function shanghaiDay(d: Date | string | null | undefined): string {
+  return shanghaiTime(d).slice(0, 10);
+}
+
+/** Keeps a reply within maxBytes (UTF-8) on a line boundary, saying that more exists. */
+export function capReply(text: string, maxBytes: number, more = '……（内容较多，完整信息请登录系统查看）'): string {
+  if (utf8Bytes(text) <= maxBytes) return text;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let bytes = utf8Bytes(more) + 1;
+  for (const line of lines) {
+    const b = utf8Bytes(line) + 1;
+    if (bytes + b > maxBytes) break;
+    out.push(line);
+    bytes += b;
+  }
+  return [...out, more].join('\n');
+}

@@ -1,0 +1,44 @@
+import type { StockView } from '../../domain/ledger/ledger.schemas';
+import { runText, shanghaiTime } from './format';
+import type { Scope } from './scope';
+import type { DialogDeps, Turn } from './types';
+
+/** Ranges listed per bill type before the rest is summarised (the reply must fit one message). */
+const MAX_RUNS = 8;
+
+function describe(view: StockView, holderName: string, billTypeName: string | undefined, at: Date): string {
+  const lines: string[] = [];
+  const subject = billTypeName ? `「${billTypeName}」` : '';
+  if (view.items.length === 0) {
+    lines.push(`${holderName}目前没有${subject || '任何票据的'}库存（截至 ${shanghaiTime(at)}）。`);
+    return lines.join('\n');
+  }
+  lines.push(`${holderName}${subject}库存（截至 ${shanghaiTime(at)}）：`);
+  for (const item of view.items) {
+    lines.push(`· ${item.billTypeName}（${item.billTypeCode}）：结存 ${item.count} 份，${item.ranges.length} 个号段`);
+    for (const r of item.ranges.slice(0, MAX_RUNS)) {
+      lines.push(`  票据代码 ${r.batchCode}：${runText(r.startNo, r.endNo)}（${r.count} 份）`);
+    }
+    const rest = item.ranges.slice(MAX_RUNS);
+    if (rest.length > 0) lines.push(`  ……另有 ${rest.length} 个号段共 ${rest.reduce((s, r) => s + r.count, 0)} 份，完整号段请在系统「库存查询」中查看`);
+  }
+  if (view.items.length > 1) lines.push(`合计 ${view.total} 份。`);
+  return lines.join('\n');
+}
+
+/** stock.query: counts and number ranges of the asker's unit (or, for bureau users, the warehouse). */
+export async function answerStock(deps: DialogDeps, turn: Turn, scope: Scope): Promise<string> {
+  const billType = turn.entities.billType;
+  const billTypeCode = billType?.code;
+  if (scope.kind === 'unit') {
+    const view = await deps.services.stock.stock(turn.actor, { unitCode: scope.unit.code, billTypeCode });
+    const mine = turn.actor.role === 'unit_staff';
+    const text = describe(view, mine ? `本单位（${scope.unit.name}）` : scope.unit.name, billType?.name, turn.receivedAt);
+    const hint = view.total === 0
+      ? '如需领用，请在{{system.name}}「票据申领」中提交申领，{{bureau.billOffice}}审核通过后发放。'
+      : '说明：已开具但尚未核销上报的号码仍计入结存；用完前请及时核销并申领新票（核旧领新）。';
+    return `${text}\n${hint}`;
+  }
+  const view = await deps.services.stock.stock(turn.actor, { holder: 'bureau', billTypeCode });
+  return `${describe(view, '财政库房', billType?.name, turn.receivedAt)}\n如需查询某个单位，请在问题中写明单位全称，例如“市一医院还剩多少票”。`;
+}
