@@ -1,0 +1,33 @@
+/**
+ * Loads the demo bureau into DATABASE_URL: `npm run demo`. An empty database gets bill types,
+ * ~30 units, people (password Demo12345) and a history; one that already has units is left alone.
+ */
+import 'reflect-metadata';
+import { loadConfig } from '../config';
+import { openDatabase } from '../domain/db/data-source';
+import { isDatabaseEmpty, loadDemoData } from '../domain/demo/demo-data';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const ds = await openDatabase(config.DATABASE_URL);
+  try {
+    if (!(await isDatabaseEmpty(ds))) {
+      console.log(`the database (${ds.options.type}) already has units or bill types: demo data not loaded`);
+      return;
+    }
+    const started = Date.now();
+    const s = await loadDemoData({ ds });
+    console.log(
+      `demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${s.units} units, ${s.billTypes} bill types, ` +
+        `${s.documents} documents, ${s.journalRows} journal rows. Users: chenjing (operator), zhanggong (engineer), ` +
+        'lijuzhang (leader), wangfang … (unit staff); password Demo12345',
+    );
+  } finally {
+    await ds.destroy();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`demo failed: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+import type { DataSource } from 'typeorm';
+import { BillType } from '../catalog/bill-type.entity';
+import { Unit } from '../catalog/unit.entity';
+import { fixedClock, systemClock } from '../clock';
+import { ConflictError } from '../errors';
+import { makeDomainServices, type DomainServices } from '../services';
+import { makeTimeline, type SettableClock } from './demo-ops';
+import { seededRandom } from './demo-random';
+import { loadReference } from './demo-reference';
+import { writeRecentWeeks, writeSixYearsAgo, writeVersionChange, writeYear } from './demo-history';
+
+export { DEMO_PASSWORD } from './demo-reference';
+
+/** True when the database holds no units and no bill types (the demo may be loaded). */
+export async function isDatabaseEmpty(ds: DataSource): Promise<boolean> {
+  return (await ds.getRepository(Unit).count()) === 0 && (await ds.getRepository(BillType).count()) === 0;
+}
+
+/** What was loaded. */
+export interface DemoSummary {
+  units: number;
+  billTypes: number;
+  journalRows: number;
+  documents: number;
+}
+
+/**
+ * Loads a believable bureau into an empty database through the real services: bill types, ~30
+ * units, people, caps, and history (six years ago, 换版, a year of quarters, open documents today).
+ * The history is written with the dates it happened on, so the services must run on `clock`, which
+ * the loader moves back and forward and finally leaves at the present. Same seed → same data.
+ * Without `clock`/`services` it builds its own (main.ts: `loadDemoData({ ds })`).
+ */
+export async function loadDemoData(deps: { ds: DataSource; services?: DomainServices; clock?: SettableClock; seed?: number }): Promise<DemoSummary> {
+  const { ds } = deps;
+  if (!(await isDatabaseEmpty(ds))) throw new ConflictError('数据库中已有单位或票据种类数据，演示数据只能装入空数据库');
+  if (deps.services && !deps.clock) throw new Error('loadDemoData: services given without the settable clock they run on');
+  const clock = deps.clock ?? fixedClock(systemClock.now());
+  const services = deps.services ?? makeDomainServices({ ds, clock });
+  const now = clock.now();
+  const tl = makeTimeline(clock, now);
+  const rnd = seededRandom(deps.seed ?? 20_260_101);
+
+  // Reference data predates the oldest history (six years ago).
+  tl.day(73);
+  const actors = await loadReference(services, rnd, (monthsAgo) => {
+    const d = new Date(now.getTime() - monthsAgo * 30 * 86_400_000 + 8 * 3_600_000);
+    return d.toISOString().slice(0, 10);
+  });
+  const ctx = { services, tl, rnd, actors };
+  const stubs = await writeSixYearsAgo(ctx);
+  await writeVersionChange(ctx);
+  await writeYear(ctx);
+  await writeRecentWeeks(ctx, stubs);
+  clock.set(now);
+
+  const count = async (table: string) => Number((await ds.query(`SELECT COUNT(*) AS "n" FROM "${table}"`))[0].n);
+  return { units: await count('unit'), billTypes: await count('bill_type'), journalRows: await count('journal_entry'), documents: await count('bill_document') };
+}

@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/domain/clock';
+import { DEMO_BILL_TYPES } from '../../src/domain/demo/demo-bill-types';
+import { isDatabaseEmpty, loadDemoData, type DemoSummary } from '../../src/domain/demo/demo-data';
+import { DEMO_UNITS } from '../../src/domain/demo/demo-units';
+import { systemActor } from '../../src/domain/identity/actor';
+import { verifyPassword } from '../../src/domain/identity/password';
+import { User } from '../../src/domain/identity/user.entity';
+import { makeReportsService } from '../../src/domain/reports/reports.service';
+import { makeDomainServices, type DomainServices } from '../../src/domain/services';
+import { expectInvariantsOk, ledgerSnapshot } from '../helpers/ledger-fixtures';
+import { openTestDb } from '../helpers/test-db';
+
+const NOW = new Date('2026-11-20T03:00:00Z');
+let db: { ds: DataSource; close: () => Promise<void> };
+let services: DomainServices;
+let clock: ReturnType<typeof fixedClock>;
+let summary: DemoSummary;
+
+const count = async (sql: string, params: unknown[] = []) => Number((await db.ds.query(sql, params))[0].n);
+
+describe('demo data', () => {
+  beforeAll(async () => {
+    db = await openTestDb();
+    clock = fixedClock(NOW);
+    services = makeDomainServices({ ds: db.ds, clock });
+    expect(await isDatabaseEmpty(db.ds)).toBe(true);
+    summary = await loadDemoData({ ds: db.ds, services, clock });
+  }, 240_000);
+  afterAll(() => db.close());
+
+  it('when loaded on a fresh database, then ≥ 30 units, every bill type and the clock back at the present', async () => {
+    expect(summary.units).toBeGreaterThanOrEqual(30);
+    expect(await count('SELECT COUNT(*) AS "n" FROM "unit" WHERE "creditCode" IS NOT NULL')).toBe(DEMO_UNITS.length);
+    const codes = (await services.catalog.listBillTypes()).map((b) => b.name);
+    for (const name of ['非税收入通用票据', '非税收入专用票据', '非税收入一般缴款书', '资金往来结算票据', '公益事业捐赠票据', '医疗收费票据', '医疗收费电子票据', '社会团体会费票据']) {
+      expect(codes).toContain(name);
+    }
+    expect(summary.billTypes).toBe(DEMO_BILL_TYPES.length);
+    expect(clock.now().toISOString()).toBe(NOW.toISOString());
+    expect(await isDatabaseEmpty(db.ds)).toBe(false);
+  });
+
+  it('when loaded, then the ledger invariants hold and nothing is dated in the future', async () => {
+    await expectInvariantsOk(db.ds);
+    expect(await count(`SELECT COUNT(*) AS "n" FROM "journal_entry" WHERE "at" > '${NOW.toISOString()}'`)).toBe(0);
+    expect(await count(`SELECT COUNT(*) AS "n" FROM "journal_entry" WHERE "at" < '2021-01-01'`)).toBeGreaterThan(0);
+  });
+
+  it('when a demo unit member asks for stock, then it is non-zero and only their unit', async () => {
+    const actor = (await services.users.actorForWecom('wangfang'))!;
+    expect(actor.unitCode).toBe('105001');
+    const stock = await services.stock.stock(actor, { unitCode: '105001' });
+    expect(stock.total).toBeGreaterThan(0);
+    await expect(services.stock.stock(actor, { unitCode: '105002' })).rejects.toThrow(/本单位/);
+  });
+
+  it('when the demo users are read, then they carry the WeCom ids and the demo password', async () => {
+    for (const w of ['zhanggong', 'lijuzhang', 'chenjing', 'wangfang', 'liuyang']) expect(await services.users.actorForWecom(w)).not.toBeNull();
+    expect((await services.users.actorForWecom('zhanggong'))!.role).toBe('engineer');
+    expect((await services.users.actorForWecom('lijuzhang'))!.role).toBe('leader');
+    const u = await db.ds.getRepository(User).findOneByOrFail({ username: 'wangfang' });
+    expect(await verifyPassword(u.passwordHash!, 'Demo12345')).toBe(true);
+  });
+
+  it('when the history is read, then every kind of document and open case is there', async () => {
+    const docs = async (type: string, status: string) =>
+      count(`SELECT COUNT(*) AS "n" FROM "bill_document" WHERE "docType" = '${type}' AND "status" = '${status}'`);
+    expect(await docs('application', 'issued')).toBeGreaterThan(50);
+    expect(await docs('application', 'submitted')).toBe(3);
+    expect(await docs('application', 'returned')).toBe(1);
+    expect(await docs('writeoff', 'approved')).toBeGreaterThan(30);
+    expect(await docs('writeoff', 'submitted')).toBe(1);
+    expect(await docs('return', 'approved')).toBe(2);
+    expect(await docs('stock_void', 'approved')).toBe(2);
+    expect(await docs('destruction', 'completed')).toBe(2);
+    const returned = await services.writeoffs.list(systemActor, { page: 1, pageSize: 50, status: 'returned' });
+    expect(returned.total).toBe(1);
+    expect(returned.items[0].opinion).toBe('开票金额与缴库金额不一致，请核对后重新上报');
+    expect(await count(`SELECT COUNT(*) AS "n" FROM "stock_range" WHERE "state" = 'DESTROYED' AND "holder" = 'unit'`)).toBeGreaterThan(0);
+    expect(await count(`SELECT COUNT(*) AS "n" FROM "stock_range" WHERE "state" = 'LOST' OR "state" = 'WRITTEN_OFF'`)).toBeGreaterThan(0);
+    expect(await count('SELECT COUNT(*) AS "n" FROM "application_cap"')).toBeGreaterThan(3);
+  });
+
+  it('when the 领用存 report is run for a demo unit-year, then closing = opening + received − used − voided − lost − returned, and closing is the stock', async () => {
+    const reports = makeReportsService({ ds: db.ds, clock });
+    const r = await reports.stockMovement(systemActor, { unitCode: '112001', from: '2025-11-01', to: '2026-11-20' });
+    expect(r.rows.length).toBeGreaterThan(0);
+    for (const row of r.rows) {
+      expect(row.closing).toBe(row.opening + row.received - row.used - row.voided - row.lost - row.returned);
+    }
+    expect(r.rows.some((row) => row.returned > 0)).toBe(true);
+    const one = await reports.stockMovement(systemActor, { unitCode: '105001', from: '2025-11-01', to: '2026-11-20' });
+    const stock = await services.stock.stock(systemActor, { unitCode: '105001' });
+    for (const item of stock.items) expect(one.rows.find((x) => x.billTypeCode === item.billTypeCode)?.closing).toBe(item.count);
+  });
+
+  it('when loaded a second time, then it refuses and nothing changes', async () => {
+    const before = await ledgerSnapshot(db.ds);
+    await expect(loadDemoData({ ds: db.ds, services, clock })).rejects.toThrow(/空数据库/);
+    expect(await ledgerSnapshot(db.ds)).toEqual(before);
+    expect(await count('SELECT COUNT(*) AS "n" FROM "unit"')).toBe(summary.units);
+  });
+});
