@@ -136,8 +136,7 @@ export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
         assertDocAccess(actor, doc);
         const at = clock.now();
         await transition(em, doc, 'draft', { actorId: actor.userId, at, opinion: '撤销上报' });
-        // Journaled as writeoff.reject: both undo the report, and the invariant check allows USED/VOIDED/LOST → IN_STOCK under that name only.
-        const lines = await unpark(em, doc, 'writeoff.reject', actor, at);
+        const lines = await unpark(em, doc, 'writeoff.withdraw', actor, at);
         await recordAudit(em, actor, at, { action: 'writeoff.withdraw', entityType: 'bill_document', entityId: doc.id });
         return outcome(doc, lines);
       });
