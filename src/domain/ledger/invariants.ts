@@ -9,7 +9,7 @@ export interface Violation {
 
 // Edges of domain.md's state machine as journal rows record them (null = received).
 // writeoff.reject / writeoff.withdraw put reported numbers back: they undo a report, not a return to stock.
-const UNDO_OPERATIONS = new Set(['writeoff.reject', 'writeoff.withdraw']);
+const UNDO_OPERATIONS: ReadonlySet<string> = new Set(['writeoff.reject', 'writeoff.withdraw']);
 const EDGES: Record<string, string[]> = {
   'null': ['IN_STOCK'],
   IN_STOCK: ['IN_STOCK', 'USED', 'VOIDED', 'LOST', 'STOCK_VOIDED'],
@@ -87,7 +87,7 @@ export async function checkLedgerInvariants(db: DataSource | EntityManager): Pro
   for (const e of edges) {
     const from = e.fromState === null ? 'null' : String(e.fromState);
     const to = String(e.toState);
-    const allowed = (EDGES[from] ?? []).includes(to) && (!UNDO_ONLY.has(`${from}>${to}`) || UNDO_OPERATIONS.has(e.operation));
+    const allowed = (EDGES[from] ?? []).includes(to) && (!UNDO_ONLY.has(`${from}>${to}`) || UNDO_OPERATIONS.has(String(e.operation)));
     if (!allowed) violations.push({ invariant: 'state-machine', batchCode: String(e.batchCode), detail: `流水 ${n(e.firstId)} 等 ${n(e.n)} 行（${e.operation}）：${from} → ${to} 不是允许的状态变化` });
   }
   return { ok: violations.length === 0, violations };
