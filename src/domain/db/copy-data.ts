@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { MoreThan, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { checkLedgerInvariants, type Violation } from '../ledger/invariants';
 import { allEntities } from './entities';
 
@@ -37,11 +37,18 @@ export async function copyAllData(src: DataSource, dst: DataSource, opts: { wipe
       const target = e as EntityTarget<ObjectLiteral>;
       const meta = src.getMetadata(target);
       const pk = meta.primaryColumns[0].propertyName;
+      // Naming every column keeps the ids: without a column list TypeORM leaves generated ids out of
+      // the INSERT on PostgreSQL, the sequence renumbers the rows and every reference to them breaks.
+      const columns = meta.columns.map((c) => c.propertyPath);
       let copied = 0;
-      for (let skip = 0; ; skip += CHUNK) {
-        const rows = await src.getRepository(target).find({ order: { [pk]: 'ASC' }, skip, take: CHUNK });
+      // Keyset paging: OFFSET would rescan the table for every chunk of a large journal.
+      let last: unknown;
+      for (;;) {
+        const where = last === undefined ? {} : { [pk]: MoreThan(last) };
+        const rows = await src.getRepository(target).find({ where, order: { [pk]: 'ASC' }, take: CHUNK });
         if (rows.length === 0) break;
-        await em.getRepository(target).insert(rows);
+        last = rows[rows.length - 1][pk];
+        await em.createQueryBuilder().insert().into(target, columns).values(rows).execute();
         copied += rows.length;
       }
       opts.onTable?.(meta.tableName, copied);
