@@ -111,6 +111,8 @@ describe('reports over a ledger driven by the services', () => {
     }
     const iss = await get('issuance?from=2026-01-01&to=2026-01-31', staff);
     expect(iss.body.rows.every((x: { unitCode: string }) => x.unitCode === A)).toBe(true);
+    const doc = await t.call('GET', '/api/v1/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/reports/stock-movement', '/api/v1/reports/warnings']));
     const leader = await t.userToken('leader');
     expect((await get('stock-movement?from=2026-01-01&to=2026-01-31', leader)).body.rows).toHaveLength(2);
   });
