@@ -92,6 +92,11 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
     expect(r.reply).toMatch(/核销单 HX-\d{4}-\d+（医疗收费票据 10 份）：已审核通过/);
     expect(r.reply).toContain('审核结果：合格');
     expect(r.reply).toContain('审核意见：核销资料齐全');
+    const d = await ask('zhangsan', '销毁单进度');
+    expect(d.intent).toBe('destruction.status');
+    expect(d.reply).toContain('市第二人民医院目前没有销毁单记录');
+    const byNo = await ask('zhangsan', '核销单 HX-2099-000999 审到哪了');
+    expect(byNo.reply).toContain('没有找到本单位编号为 HX-2099-000999 的核销单');
   });
 
   it('when the sender is not registered, then a polite answer names whom to contact and shows no data', async () => {
