@@ -38,6 +38,8 @@ const envSchema = z.object({
   WECOM_ROBOT_KEY: optionalText,
   WECOM_REPLAY_WINDOW_S: z.coerce.number().int().min(0).default(600),
   NLP_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  KB_DIR: z.string().min(1).default('knowledge-base'),
+  NLP_MODEL_DIR: z.string().min(1).default('data/nlp-models'),
   DEMO: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKERS: z.enum(['inline', 'off']).default('inline'),

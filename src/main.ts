@@ -1,17 +1,23 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import Redis from 'ioredis';
 import { buildApp } from './api/app';
 import { appDeps, bootCore, bootJobs } from './boot';
+import { bootBot, bootSender } from './boot-bot';
 import { loadConfig } from './config';
 import { makeLogger } from './logger';
 
-/** Composition root of `npm start`: config → database → services → jobs → HTTP; SIGTERM closes all. */
+/** Composition root of `npm start`: config → database → bot → jobs → HTTP; SIGTERM closes all. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = makeLogger(config.LOG_LEVEL);
   const core = await bootCore(config, logger);
-  const jobs = bootJobs(core, null, config.WORKERS === 'inline');
-  const app = buildApp(await appDeps(core, jobs, []));
+  const { plugins } = await bootBot(core);
+  // Rate limits shared by every process that sends to WeCom; commands wait while Redis is away.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, enableReadyCheck: false });
+  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (rate limits) unavailable'));
+  const jobs = bootJobs(core, bootSender(core, redis), config.WORKERS === 'inline');
+  const app = buildApp(await appDeps(core, jobs, plugins));
   const server: Server = app.listen(config.PORT, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -25,6 +31,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await jobs.stop();
+    redis.disconnect();
     await core.ds.destroy();
     logger.info('stopped');
     process.exit(0);

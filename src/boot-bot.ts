@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import type Redis from 'ioredis';
+import type { ApiPlugin } from './api/deps';
+import { makeBot, type Bot } from './bot/bot';
+import { makeBotRoutes } from './bot/bot.routes';
+import { makeWecomCallbackRoutes } from './bot/channels/wecom/callback.routes';
+import { makeWecomClient } from './bot/channels/wecom/client';
+import { makeWecomRobot, type WecomRobot } from './bot/channels/wecom/robot';
+import { makeWecomSender } from './bot/channels/wecom/sender';
+import { makeRedisRateLimiter, WECOM_RATE_LIMITS } from './bot/channels/wecom/throttle';
+import { throttleSender } from './bot/channels/wecom/throttled-sender';
+import { makeClassifier } from './bot/nlp/classifier';
+import { loadKnowledgeBase } from './bot/nlp/kb-loader';
+import { loadOrTrain, makeModelCache } from './bot/nlp/model-cache';
+import type { Core } from './boot';
+import type { MessageSender } from './domain/outbox/outbox.types';
+
+/** Loads the knowledge base and restores (or trains and caches) the classifier. */
+async function buildModel(core: Core) {
+  const kb = loadKnowledgeBase(resolve(core.config.KB_DIR));
+  const classifier = makeClassifier();
+  const cache = makeModelCache({ dir: resolve(core.config.NLP_MODEL_DIR), logger: core.logger });
+  const { fromCache } = await loadOrTrain({ kb, cache, classifier, logger: core.logger });
+  return { kb, classifier, fromCache };
+}
+
+/** The bot and its API plugins: /api/v1/bot/messages, /kb, and /wecom/callback when configured. */
+export async function bootBot(core: Core): Promise<{ bot: Bot; plugins: ApiPlugin[] }> {
+  const { config, ds, clock, logger, services } = core;
+  const model = await buildModel(core);
+  const bot = makeBot({ ds, clock, logger, kb: model.kb, classifier: model.classifier, threshold: config.NLP_THRESHOLD, services });
+  const plugins: ApiPlugin[] = [makeBotRoutes({ bot, clock, logger, rebuildModel: () => buildModel(core) })];
+  if (config.WECOM_TOKEN && config.WECOM_AES_KEY && config.WECOM_CORP_ID) {
+    plugins.push(
+      makeWecomCallbackRoutes({
+        ds, clock, logger, bot, token: config.WECOM_TOKEN, encodingAESKey: config.WECOM_AES_KEY,
+        corpId: config.WECOM_CORP_ID, replayWindowS: config.WECOM_REPLAY_WINDOW_S,
+      }),
+    );
+    logger.info('WeCom callback enabled at /wecom/callback');
+  }
+  return { bot, plugins };
+}
+
+/** The outbound WeCom sender, throttled across processes through Redis; null when WeCom is off. */
+export function bootSender(core: Core, redis: Redis): MessageSender | null {
+  const { config, logger } = core;
+  const client =
+    config.WECOM_CORP_ID && config.WECOM_SECRET && config.WECOM_AGENT_ID
+      ? makeWecomClient({ apiBase: config.WECOM_API_BASE, corpId: config.WECOM_CORP_ID, corpSecret: config.WECOM_SECRET, agentId: config.WECOM_AGENT_ID, logger })
+      : undefined;
+  const robots: Record<string, WecomRobot> = {};
+  if (config.WECOM_ROBOT_KEY) robots.ops = makeWecomRobot({ apiBase: config.WECOM_API_BASE, key: config.WECOM_ROBOT_KEY, logger });
+  if (!client && !config.WECOM_ROBOT_KEY) return null;
+  const prefix = `${config.REDIS_PREFIX}:rate`;
+  return throttleSender(makeWecomSender({ client, robots, logger }), {
+    member: makeRedisRateLimiter({ redis, prefix, windows: WECOM_RATE_LIMITS.member }),
+    robot: makeRedisRateLimiter({ redis, prefix, windows: WECOM_RATE_LIMITS.robot }),
+  });
+}
