@@ -2,6 +2,9 @@ import type { DataSource } from 'typeorm';
 import { makeCatalogService } from './catalog/catalog.service';
 import type { Clock } from './clock';
 import { makeSlaService } from './desk/sla/calendar.service';
+import { makeDeskSettings } from './desk/desk-settings';
+import { makeSlaClockService } from './desk/sla-clock.service';
+import { slaTimer } from './desk/sla-timing';
 import { makeTicketService } from './desk/ticket.service';
 import { makeApplicationService } from './documents/application.service';
 import { makeDestructionService } from './documents/destruction.service';
@@ -18,11 +21,14 @@ import { makeReportsService } from './reports/reports.service';
 /** Composes the domain services over one DataSource and Clock (main.ts, tests, CLI tools). */
 export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
   const sla = makeSlaService(deps);
+  const slaClocks = makeSlaClockService({ ...deps, timer: slaTimer(sla) });
   return {
     users: makeUserService(deps),
     catalog: makeCatalogService(deps),
     sla,
-    tickets: makeTicketService({ ...deps, due: (receivedAt, kind) => sla.due({ receivedAt, kind }) }),
+    slaClocks,
+    tickets: makeTicketService({ ...deps, clocks: slaClocks }),
+    deskSettings: makeDeskSettings(deps),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
     applications: makeApplicationService(deps),

@@ -14,6 +14,7 @@ import { Receipt } from '../ledger/receipt.entity';
 import { StockRange } from '../ledger/stock-range.entity';
 import { BotExchange } from '../desk/exchange.entity';
 import { InboundMessage } from '../desk/inbound-message.entity';
+import { SlaClock } from '../desk/sla-clock.entity';
 import { TicketEvent } from '../desk/ticket-event.entity';
 import { Ticket } from '../desk/ticket.entity';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
@@ -38,6 +39,7 @@ export const allEntities = [
   OutboxMessage,
   Ticket,
   TicketEvent,
+  SlaClock,
   BotExchange,
   InboundMessage,
   CalendarDay,

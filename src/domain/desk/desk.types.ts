@@ -1,6 +1,9 @@
 export const TICKET_SOURCES = ['bot', 'fault', 'alert', 'phone', 'fax', 'network', 'walk_in', 'inspection'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
 
+/** Sources a desk user may enter by hand (the others come from the bot and the monitoring job). */
+export const MANUAL_SOURCES = ['phone', 'fax', 'network', 'walk_in', 'inspection'] as const;
+
 export const TICKET_STATES = ['new', 'acknowledged', 'in_progress', 'waiting_user', 'resolved', 'closed'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
@@ -18,9 +21,34 @@ export const TICKET_STATE_NAMES: Record<TicketState, string> = {
 
 export const PRIORITY_NAMES: Record<Priority, string> = { urgent: '紧急', high: '高', normal: '普通', low: '低' };
 
+export const CLOCK_KINDS = ['response', 'onsite', 'resolution'] as const;
+export type ClockKind = (typeof CLOCK_KINDS)[number];
+export const CLOCK_KIND_NAMES: Record<ClockKind, string> = { response: '响应', onsite: '到场', resolution: '解决' };
+
+/** running → (paused ⇄ running) → met | breached; a breached clock is still stopped later (stoppedAt). */
+export type ClockState = 'running' | 'paused' | 'met' | 'breached';
+export interface ClockPause {
+  from: string;
+  to: string | null;
+}
+
 /** Computes when a clock is due (the SLA engine implements it; injected so the desk stays testable). */
-export type DueCalculator = (receivedAt: Date, kind: 'response' | 'onsite') => Promise<DueAnswer> | DueAnswer;
+export type DueCalculator = (
+  receivedAt: Date,
+  kind: ClockKind,
+  opts?: { priority?: Priority; pauses?: Array<{ from: Date; to: Date }> },
+) => Promise<DueAnswer> | DueAnswer;
 export interface DueAnswer {
   dueAt: Date;
   rule: string;
 }
+
+/** A clock's due time and its warning instant under the given pauses. */
+export interface ClockTiming {
+  dueAt: Date;
+  warnAt: Date;
+  rule: string;
+  /** Counted time the pauses removed. */
+  pausedMs: number;
+}
+export type ClockTimer = (q: { startedAt: Date; kind: ClockKind; priority?: Priority; pauses: Array<{ from: Date; to: Date }> }) => Promise<ClockTiming>;
