@@ -9,6 +9,8 @@ export interface RelayOptions {
   batch?: number;
   /** A queued message older than this with no result is assumed lost from Redis and re-relayed. */
   staleAfterMs?: number;
+  /** How often to look for such messages. */
+  sweepEveryMs?: number;
 }
 
 /**
@@ -20,13 +22,14 @@ export function makeOutboxRelay(deps: { store: OutboxStore; queue: Bull.Queue; c
   const intervalMs = opts.intervalMs ?? 1000;
   const batch = opts.batch ?? 100;
   const staleAfterMs = opts.staleAfterMs ?? 15 * 60_000;
+  const sweepEveryMs = opts.sweepEveryMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let lastStaleSweep = 0;
 
   async function relayOnce(): Promise<number> {
     const now = clock.now();
-    if (now.getTime() - lastStaleSweep > 60_000) {
+    if (now.getTime() - lastStaleSweep > sweepEveryMs) {
       lastStaleSweep = now.getTime();
       const n = await store.requeueStale(new Date(now.getTime() - staleAfterMs));
       if (n > 0) logger.warn({ n }, 'outbox: re-relaying messages queued long ago without result');

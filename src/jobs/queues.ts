@@ -23,10 +23,13 @@ export function makeQueues(redisUrl: string, prefix: string): { queues: Queues; 
   const base: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: false, lazyConnect: false };
   let shared: Redis | undefined;
   let sharedSub: Redis | undefined;
+  // Connection errors surface through each queue's 'error' event (runtime.ts logs them); without a
+  // listener here ioredis would also print every reconnect attempt as an unhandled error.
+  const open = () => new Redis(redisUrl, base).on('error', () => undefined);
   const createClient = (type: 'client' | 'subscriber' | 'bclient') => {
-    if (type === 'client') return (shared ??= new Redis(redisUrl, base));
-    if (type === 'subscriber') return (sharedSub ??= new Redis(redisUrl, base));
-    return new Redis(redisUrl, base);
+    if (type === 'client') return (shared ??= open());
+    if (type === 'subscriber') return (sharedSub ??= open());
+    return open();
   };
   const queues = Object.fromEntries(
     Object.values(QUEUES).map((name) => [

@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock';
 import { makeOutboxStore } from '../domain/outbox/outbox';
 import type { MessageSender } from '../domain/outbox/outbox.types';
 import type { Logger } from '../logger';
-import { makeOutboxRelay } from './outbox-relay';
+import { makeOutboxRelay, type RelayOptions } from './outbox-relay';
 import { makeNotificationProcessor } from './processors/notification.job';
 import { makeQueues, QUEUES, type Queues, withTimeout } from './queues';
 
@@ -18,7 +18,8 @@ export interface JobsRuntimeDeps {
   sender: MessageSender | null;
   /** Run processors in this process (false for an HTTP-only app process). */
   runWorkers: boolean;
-  relayIntervalMs?: number;
+  /** Relay tuning (tests shorten it). */
+  relay?: RelayOptions;
 }
 
 /** Starts queues, the outbox relay and (optionally) the workers; stop() drains in-flight jobs. */
@@ -30,7 +31,7 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     q.on('error', (err) => log.warn({ queue: q.name, err: err.message }, 'queue error'));
   }
   const store = makeOutboxStore(deps.ds);
-  const relay = makeOutboxRelay({ store, queue: queues[QUEUES.notifications], clock: deps.clock, logger: log }, { intervalMs: deps.relayIntervalMs });
+  const relay = makeOutboxRelay({ store, queue: queues[QUEUES.notifications], clock: deps.clock, logger: log }, deps.relay);
   relay.start();
 
   if (deps.runWorkers && deps.sender) {
