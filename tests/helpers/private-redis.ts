@@ -20,7 +20,7 @@ export async function startPrivateRedis() {
   const url = `redis://127.0.0.1:${port}`;
   const start = async () => {
     proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }).on('error', () => undefined);
     for (let i = 0; i < 100; i++) {
       try {
         await probe.connect();
