@@ -42,6 +42,7 @@ export function bootJobs(core: Core, sender: MessageSender | null, runWorkers: b
     prefix: core.config.REDIS_PREFIX,
     sender,
     runWorkers,
+    slaClocks: core.services.slaClocks,
   });
 }
 

@@ -1,11 +1,14 @@
 import type Bull from 'bull';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../domain/clock';
+import type { SlaClockService } from '../domain/desk/sla-clock.service';
 import { makeOutboxStore } from '../domain/outbox/outbox';
 import type { MessageSender } from '../domain/outbox/outbox.types';
 import type { Logger } from '../logger';
 import { makeOutboxRelay, type RelayOptions } from './outbox-relay';
 import { makeNotificationProcessor } from './processors/notification.job';
+import { makeSlaProcessor } from './processors/sla.job';
+import { makeSlaScheduler } from './sla-scheduler';
 import { makeQueues, QUEUES, type Queues, withTimeout } from './queues';
 
 export interface JobsRuntimeDeps {
@@ -20,6 +23,8 @@ export interface JobsRuntimeDeps {
   runWorkers: boolean;
   /** Relay tuning (tests shorten it). */
   relay?: RelayOptions;
+  /** The SLA clocks: their warning/breach jobs are scheduled here and, with workers, processed. */
+  slaClocks?: SlaClockService;
 }
 
 /** Starts queues, the outbox relay and (optionally) the workers; stop() drains in-flight jobs. */
@@ -41,9 +46,14 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     log.warn('WeCom channel not configured: outbound messages stay in the outbox until it is');
   }
 
+  const sla = deps.slaClocks ? makeSlaScheduler({ queue: queues[QUEUES.sla], clocks: deps.slaClocks, clock: deps.clock, logger: log }) : null;
+  void sla?.start();
+  if (deps.runWorkers && deps.slaClocks) void queues[QUEUES.sla].process(2, makeSlaProcessor({ clocks: deps.slaClocks, logger: log }));
+
   return {
     queues,
     relay,
+    sla,
     store,
     /** Queue sizes for /health and /metrics; degraded (not down) when Redis is unreachable. */
     async health(): Promise<{ status: 'ok' | 'degraded'; detail?: string }> {
@@ -57,6 +67,7 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
       }
     },
     async stop(): Promise<void> {
+      sla?.stop();
       await relay.stop();
       // Bull's close waits for active jobs to finish, so a graceful stop loses no work.
       await close();

@@ -38,3 +38,9 @@ export const deskSettingsSchema = z
   .object({ supervisorUsername: z.string({ message: '请填写督办人用户名（或 null 取消）' }).trim().min(1, '督办人用户名不能为空').max(64).nullable() })
   .strict();
 export type DeskSettingsInput = z.infer<typeof deskSettingsSchema>;
+
+/** Data of an `sla` job: ids and the due instant it was made for, never a message. */
+export const slaJobSchema = z
+  .object({ clockId: z.number().int().positive(), action: z.enum(['warn', 'breach']), dueAt: z.number().int().nonnegative() })
+  .strict();
+export type SlaJobData = z.infer<typeof slaJobSchema>;
