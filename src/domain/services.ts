@@ -3,6 +3,7 @@ import { makeCatalogService } from './catalog/catalog.service';
 import type { Clock } from './clock';
 import { makeSlaService } from './desk/sla/calendar.service';
 import { makeDeskSettings } from './desk/desk-settings';
+import { makeDeskRecordServices } from './desk/records/desk-records.services';
 import { makeSlaClockService } from './desk/sla-clock.service';
 import { slaTimer } from './desk/sla-timing';
 import { makeTicketService } from './desk/ticket.service';
@@ -22,12 +23,13 @@ import { makeReportsService } from './reports/reports.service';
 export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
   const sla = makeSlaService(deps);
   const slaClocks = makeSlaClockService({ ...deps, timer: slaTimer(sla) });
+  const tickets = makeTicketService({ ...deps, clocks: slaClocks });
   return {
     users: makeUserService(deps),
     catalog: makeCatalogService(deps),
     sla,
     slaClocks,
-    tickets: makeTicketService({ ...deps, clocks: slaClocks }),
+    tickets,
     deskSettings: makeDeskSettings(deps),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
@@ -39,6 +41,7 @@ export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
     stockVoids: makeStockVoidService(deps),
     destructions: makeDestructionService(deps),
     reports: makeReportsService(deps),
+    ...makeDeskRecordServices({ ...deps, tickets }),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

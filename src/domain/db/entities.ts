@@ -17,6 +17,12 @@ import { InboundMessage } from '../desk/inbound-message.entity';
 import { SlaClock } from '../desk/sla-clock.entity';
 import { TicketEvent } from '../desk/ticket-event.entity';
 import { Ticket } from '../desk/ticket.entity';
+import { Announcement, AnnouncementBatch } from '../desk/records/announcement.entity';
+import { Consultation } from '../desk/records/consultation.entity';
+import { InspectionFinding, InspectionResult, InspectionRun, InspectionSchedule } from '../desk/records/inspection.entity';
+import { OnsiteVisit } from '../desk/records/onsite-visit.entity';
+import { ReturnVisit } from '../desk/records/return-visit.entity';
+import { TrainingRequest, TrainingSession } from '../desk/records/training.entity';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Setting } from '../settings/setting.entity';
 
@@ -43,4 +49,15 @@ export const allEntities = [
   BotExchange,
   InboundMessage,
   CalendarDay,
+  Consultation,
+  OnsiteVisit,
+  ReturnVisit,
+  InspectionSchedule,
+  InspectionRun,
+  InspectionResult,
+  InspectionFinding,
+  TrainingSession,
+  TrainingRequest,
+  Announcement,
+  AnnouncementBatch,
 ];

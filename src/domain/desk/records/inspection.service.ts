@@ -1,0 +1,104 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { recordAudit } from '../../audit/audit.service';
+import type { Clock } from '../../clock';
+import { pageWindow, type Page } from '../../common/pagination';
+import { inTransaction } from '../../db/transaction';
+import { NotFoundError, ValidationError } from '../../errors';
+import { type Actor, requireRole } from '../../identity/actor';
+import { InspectionFinding, InspectionResult, InspectionRun, InspectionSchedule } from './inspection.entity';
+import { RECORD_READERS, RECORD_WRITERS, type TicketPort, unitByCode } from './records.common';
+import { type CreateInspectionScheduleInput, type ListInspectionsQuery, recordInspectionSchema, type RecordInspectionInput } from './records.schemas';
+
+export type InspectionRunDetail = InspectionRun & { results: InspectionResult[]; findings: InspectionFinding[] };
+
+const WORST = ['ok', 'warn', 'fail'] as const;
+
+/** Periodic inspections (定期巡检): schedules with checklists, runs with per-item results, findings that open tickets. */
+export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tickets: Pick<TicketPort, 'create'> }) {
+  const { ds, clock, tickets } = deps;
+
+  async function detail(em: EntityManager, run: InspectionRun): Promise<InspectionRunDetail> {
+    const [results, findings] = await Promise.all([
+      em.find(InspectionResult, { where: { runId: run.id }, order: { id: 'ASC' } }),
+      em.find(InspectionFinding, { where: { runId: run.id }, order: { id: 'ASC' } }),
+    ]);
+    return { ...run, results, findings };
+  }
+
+  return {
+    async createSchedule(actor: Actor, input: CreateInspectionScheduleInput): Promise<InspectionSchedule> {
+      requireRole(actor, RECORD_WRITERS);
+      return inTransaction(ds, async (em) => {
+        const now = clock.now();
+        const s = em.create(InspectionSchedule, { ...input, active: true, createdAt: now });
+        await em.save(s);
+        await recordAudit(em, actor, now, { action: 'inspection-schedule.create', entityType: 'inspection_schedule', entityId: s.id, after: input });
+        return s;
+      });
+    },
+
+    async listSchedules(actor: Actor): Promise<InspectionSchedule[]> {
+      requireRole(actor, RECORD_READERS);
+      return ds.getRepository(InspectionSchedule).find({ order: { id: 'ASC' } });
+    },
+
+    /**
+     * Records one run (by a person or the inspection job). Everything is checked before anything is
+     * written; the run, its results and findings commit together, then each finding that asks for it
+     * opens a ticket (source `inspection`) through the ticket service.
+     */
+    async recordRun(actor: Actor, raw: RecordInspectionInput): Promise<InspectionRunDetail> {
+      requireRole(actor, RECORD_WRITERS);
+      const input = recordInspectionSchema.parse(raw);
+      const em0 = ds.manager;
+      if (input.scheduleId) {
+        const s = await em0.findOneBy(InspectionSchedule, { id: input.scheduleId });
+        if (!s) throw new NotFoundError(`巡检计划 #${input.scheduleId} 不存在`);
+        const known = new Set(s.checklist.map((c) => c.key));
+        const unknown = input.results.filter((r) => !known.has(r.item)).map((r) => r.item);
+        if (unknown.length > 0) throw new ValidationError(`检查项 ${unknown.join('、')} 不在巡检计划“${s.name}”的清单中`, unknown.map((u) => ({ path: 'results', message: u })));
+      }
+      const unitIds = await Promise.all(input.findings.map(async (f) => (f.unitCode ? (await unitByCode(em0, f.unitCode)).id : null)));
+      const status = input.results.reduce<(typeof WORST)[number]>((w, r) => (WORST.indexOf(r.status) > WORST.indexOf(w) ? r.status : w), 'ok');
+      const { run, findings } = await inTransaction(ds, async (em) => {
+        const now = clock.now();
+        const run = em.create(InspectionRun, { scheduleId: input.scheduleId ?? null, kind: input.kind, status, performedById: actor.userId, performedByName: actor.username, performedAt: now });
+        await em.save(run);
+        await em.insert(InspectionResult, input.results.map((r) => ({ runId: run.id, item: r.item, status: r.status, note: r.note ?? null })));
+        const findings: InspectionFinding[] = [];
+        for (const [i, f] of input.findings.entries()) {
+          findings.push(await em.save(em.create(InspectionFinding, { runId: run.id, title: f.title, detail: f.detail ?? null, severity: f.severity, unitId: unitIds[i], ticketId: null })));
+        }
+        await recordAudit(em, actor, now, { action: 'inspection.record', entityType: 'inspection_run', entityId: run.id, after: input });
+        return { run, findings };
+      });
+      for (const [i, f] of input.findings.entries()) {
+        if (!f.openTicket) continue;
+        const t = await tickets.create(actor, {
+          source: 'inspection', unitCode: f.unitCode, category: 'inspection', priority: f.severity,
+          summary: `【巡检发现】${f.title}${f.detail ? `：${f.detail}` : ''}`.slice(0, 500),
+        });
+        await ds.getRepository(InspectionFinding).update(findings[i].id, { ticketId: t.id });
+      }
+      return detail(ds.manager, run);
+    },
+
+    async get(actor: Actor, id: number): Promise<InspectionRunDetail> {
+      requireRole(actor, RECORD_READERS);
+      const run = await ds.getRepository(InspectionRun).findOneBy({ id });
+      if (!run) throw new NotFoundError(`巡检记录 #${id} 不存在`);
+      return detail(ds.manager, run);
+    },
+
+    async list(actor: Actor, q: ListInspectionsQuery): Promise<Page<InspectionRun>> {
+      requireRole(actor, RECORD_READERS);
+      const qb = ds.getRepository(InspectionRun).createQueryBuilder('r').orderBy('r.performedAt', 'DESC').addOrderBy('r.id', 'DESC');
+      if (q.scheduleId) qb.andWhere('r.scheduleId = :s', { s: q.scheduleId });
+      if (q.status) qb.andWhere('r.status = :st', { st: q.status });
+      const { skip, take } = pageWindow(q);
+      const [items, total] = await qb.skip(skip).take(take).getManyAndCount();
+      return { items, total, page: q.page, pageSize: q.pageSize };
+    },
+  };
+}
+export type InspectionService = ReturnType<typeof makeInspectionService>;
