@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import type { AppDeps } from '../deps';
 import { registerApplicationRoutes } from './applications.routes';
 import { registerCatalogRoutes } from './catalog.routes';
+import { registerDeskReportRoutes } from './desk-reports.routes';
 import { registerDestructionRoutes } from './destructions.routes';
 import { registerLedgerRoutes } from './ledger.routes';
 import { registerPrintPlanRoutes } from './print-plans.routes';
@@ -10,8 +11,15 @@ import { registerReportRoutes } from './reports.routes';
 import { registerReturnRoutes } from './returns.routes';
 import { registerSlaRoutes } from './sla.routes';
 import { registerStockVoidRoutes } from './stock-voids.routes';
+import { registerTicketRoutes } from './tickets.routes';
 import { registerUserRoutes } from './users.routes';
 import { registerWriteoffRoutes } from './writeoffs.routes';
+import { registerAnnouncementRoutes } from './announcements.routes';
+import { registerConsultationRoutes } from './consultations.routes';
+import { registerDeskRecordsReportRoutes } from './desk-records-reports.routes';
+import { registerInspectionRoutes } from './inspections.routes';
+import { registerTrainingRoutes } from './trainings.routes';
+import { registerVisitRoutes } from './visits.routes';
 
 /** Every /api/v1 resource of the admin API. */
 export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, deps: AppDeps): void {
@@ -26,4 +34,12 @@ export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, d
   registerDestructionRoutes(api, registry, deps);
   registerReportRoutes(api, registry, deps);
   registerSlaRoutes(api, registry, deps);
+  registerTicketRoutes(api, registry, deps);
+  registerDeskReportRoutes(api, registry, deps);
+  registerConsultationRoutes(api, registry, deps);
+  registerVisitRoutes(api, registry, deps);
+  registerInspectionRoutes(api, registry, deps);
+  registerTrainingRoutes(api, registry, deps);
+  registerAnnouncementRoutes(api, registry, deps);
+  registerDeskRecordsReportRoutes(api, registry, deps);
 }
