@@ -18,6 +18,7 @@ import { makeUserService } from './identity/user.service';
 import { makeReceiptService } from './ledger/receipt.service';
 import { makeStockService } from './ledger/stock.service';
 import { makeReportsService } from './reports/reports.service';
+import { makeDeskReports } from './reports/sla.report';
 
 /** Composes the domain services over one DataSource and Clock (main.ts, tests, CLI tools). */
 export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
@@ -31,6 +32,7 @@ export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
     slaClocks,
     tickets,
     deskSettings: makeDeskSettings(deps),
+    slaReports: makeDeskReports({ ...deps, sla }),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
     applications: makeApplicationService(deps),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../common/pagination';
+import { reportDateSchema, reportFormatSchema } from '../reports/report.schemas';
 import { MANUAL_SOURCES, PRIORITIES, TICKET_SOURCES, TICKET_STATES } from './desk.types';
 
 const note = z.string().trim().max(1000, '备注不超过 1000 字').optional();
@@ -44,3 +45,11 @@ export const slaJobSchema = z
   .object({ clockId: z.number().int().positive(), action: z.enum(['warn', 'breach']), dueAt: z.number().int().nonnegative() })
   .strict();
 export type SlaJobData = z.infer<typeof slaJobSchema>;
+
+const blank = (v: unknown) => (v === '' ? undefined : v);
+
+/** GET /reports/sla: inclusive Shanghai dates (default this year) and the output format. */
+export const slaReportSchema = z
+  .object({ from: z.preprocess(blank, reportDateSchema.optional()), to: z.preprocess(blank, reportDateSchema.optional()), format: reportFormatSchema })
+  .strict();
+export type SlaReportQuery = z.infer<typeof slaReportSchema>;
