@@ -8,6 +8,10 @@ import type { Logger } from '../logger';
 import { makeOutboxRelay, type RelayOptions } from './outbox-relay';
 import { makeNotificationProcessor } from './processors/notification.job';
 import { makeSlaProcessor } from './processors/sla.job';
+import type { AnnouncementService } from '../domain/desk/records/announcement.service';
+import type { ReturnVisitService } from '../domain/desk/records/return-visit.service';
+import { addAnnouncementTick, makeAnnouncementProcessor } from './processors/announcement.job';
+import { addVisitTick, makeVisitProcessor } from './processors/visit.job';
 import { makeSlaScheduler } from './sla-scheduler';
 import { makeQueues, QUEUES, type Queues, withTimeout } from './queues';
 
@@ -25,6 +29,8 @@ export interface JobsRuntimeDeps {
   relay?: RelayOptions;
   /** The SLA clocks: their warning/breach jobs are scheduled here and, with workers, processed. */
   slaClocks?: SlaClockService;
+  /** Return-visit surveys and announcement batches (the `visits` and `announcements` queues). */
+  deskRecords?: { returnVisits: Pick<ReturnVisitService, 'runDue'>; announcements: Pick<AnnouncementService, 'dispatchDue'> };
 }
 
 /** Starts queues, the outbox relay and (optionally) the workers; stop() drains in-flight jobs. */
@@ -49,6 +55,13 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
   const sla = deps.slaClocks ? makeSlaScheduler({ queue: queues[QUEUES.sla], clocks: deps.slaClocks, clock: deps.clock, logger: log }) : null;
   void sla?.start();
   if (deps.runWorkers && deps.slaClocks) void queues[QUEUES.sla].process(2, makeSlaProcessor({ clocks: deps.slaClocks, logger: log }));
+  if (deps.runWorkers && deps.deskRecords) {
+    const tickFailed = (err: Error) => log.warn({ err: err.message }, 'could not add a repeatable desk job (Redis down?)');
+    void queues[QUEUES.visits].process(1, makeVisitProcessor({ returnVisits: deps.deskRecords.returnVisits, logger: log }));
+    void queues[QUEUES.announcements].process(1, makeAnnouncementProcessor({ announcements: deps.deskRecords.announcements, logger: log }));
+    withTimeout(addVisitTick(queues[QUEUES.visits]), 5000, 'visits tick').catch(tickFailed);
+    withTimeout(addAnnouncementTick(queues[QUEUES.announcements]), 5000, 'announcements tick').catch(tickFailed);
+  }
 
   return {
     queues,
