@@ -118,7 +118,8 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
     async list(actor: Actor, q: ListAnnouncementsQuery): Promise<Page<Announcement>> {
       const qb = ds.getRepository(Announcement).createQueryBuilder('a').orderBy('a.id', 'DESC');
       if (!RECORD_READERS.includes(actor.role)) {
-        qb.andWhere("a.status = 'published'").andWhere('(a.unitCodes IS NULL OR a.unitCodes LIKE :code)', { code: `%"${actor.unitCode ?? '-'}"%` });
+        // JsonColumn stores a null audience as the JSON text null.
+        qb.andWhere("a.status = 'published'").andWhere("(a.unitCodes IS NULL OR a.unitCodes = 'null' OR a.unitCodes LIKE :code)", { code: `%"${actor.unitCode ?? '-'}"%` });
       }
       if (q.status) qb.andWhere('a.status = :s', { s: q.status });
       const { skip, take } = pageWindow(q);
