@@ -38,8 +38,8 @@ describe('service desk records API', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-03-02T02:00:00Z' }); // Monday 10:00 Shanghai
-    await t.services.catalog.createUnit(systemActor, { code: 'H1', name: '市一医院' });
-    await t.services.catalog.createUnit(systemActor, { code: 'H2', name: '市二医院' });
+    await t.services.catalog.createUnit(systemActor, { code: 'H1', name: '市一医院', onboardingStatus: 'not_online' });
+    await t.services.catalog.createUnit(systemActor, { code: 'H2', name: '市二医院', onboardingStatus: 'not_online' });
     op = await t.userToken('operator');
     eng = await t.userToken('engineer', { wecomUserId: 'wx-eng' });
     leader = await t.userToken('leader');
