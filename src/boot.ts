@@ -9,6 +9,7 @@ import { openDatabase } from './domain/db/data-source';
 import type { MessageSender } from './domain/outbox/outbox.types';
 import { makeDomainServices, type DomainServices } from './domain/services';
 import { authSecretFromDb } from './domain/settings/settings.service';
+import type { MonitoringSetup } from './jobs/processors/monitoring.job';
 import { startJobsRuntime, type JobsRuntime } from './jobs/runtime';
 import type { Logger } from './logger';
 
@@ -43,7 +44,21 @@ export function bootJobs(core: Core, sender: MessageSender | null, runWorkers: b
     sender,
     runWorkers,
     slaClocks: core.services.slaClocks,
+    monitoring: monitoringSetup(core),
   });
+}
+
+/** The monitoring job's settings (config.ts documents them). */
+function monitoringSetup({ config, services }: Core): MonitoringSetup {
+  return {
+    alerts: services.alerts,
+    everyMs: config.MONITOR_EVERY_S * 1000,
+    failuresBeforeAlert: config.MONITOR_FAILURES_BEFORE_ALERT,
+    thresholds: {
+      dataDir: config.MONITOR_DATA_DIR, diskMinFreePct: config.MONITOR_DISK_MIN_FREE_PCT,
+      queueBacklogMax: config.MONITOR_QUEUE_BACKLOG_MAX, queueFailedMax: config.MONITOR_QUEUE_FAILED_MAX, checkTimeoutMs: 3000,
+    },
+  };
 }
 
 /** Everything buildApp needs, given the core, the jobs runtime and the plugins of other parts. */
@@ -59,7 +74,7 @@ export async function appDeps(core: Core, jobs: JobsRuntime | null, plugins: Api
     metrics,
     services: core.services,
     bodyLimit: core.config.BODY_LIMIT,
-    healthChecks: jobs ? { queues: () => jobs.health() } : {},
+    healthChecks: { ...(jobs ? { queues: () => jobs.health() } : {}), alerts: () => core.services.alerts.health() },
     plugins,
   };
 }

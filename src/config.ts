@@ -45,6 +45,14 @@ const envSchema = z.object({
   WORKERS: z.enum(['inline', 'off']).default('inline'),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i).default('1mb'),
+  // Integration token of POST /api/v1/alerts*: a secret, so no default (intake off without it).
+  ALERTS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 24, { message: 'must be at least 24 characters' }),
+  MONITOR_EVERY_S: z.coerce.number().int().min(10).max(3600).default(60),
+  MONITOR_FAILURES_BEFORE_ALERT: z.coerce.number().int().min(1).max(10).default(2),
+  MONITOR_DATA_DIR: z.string().min(1).default('data'),
+  MONITOR_DISK_MIN_FREE_PCT: z.coerce.number().min(0).max(100).default(10),
+  MONITOR_QUEUE_BACKLOG_MAX: z.coerce.number().int().min(1).default(1000),
+  MONITOR_QUEUE_FAILED_MAX: z.coerce.number().int().min(1).default(50),
 });
 
 export type Config = z.infer<typeof envSchema>;

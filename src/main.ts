@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import Redis from 'ioredis';
 import { buildApp } from './api/app';
+import { makeAlertIntakeRoutes } from './api/routes/alerts.routes';
 import { appDeps, bootCore, bootJobs } from './boot';
 import { bootBot, bootSender } from './boot-bot';
 import { loadConfig } from './config';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, enableReadyCheck: false });
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis (rate limits) unavailable'));
   const jobs = bootJobs(core, bootSender(core, redis), config.WORKERS === 'inline');
+  plugins.push(makeAlertIntakeRoutes({ token: config.ALERTS_TOKEN, alerts: () => core.services.alerts }));
   const app = buildApp(await appDeps(core, jobs, plugins));
   const server: Server = app.listen(config.PORT, () => {
     const addr = server.address();

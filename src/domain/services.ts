@@ -15,6 +15,8 @@ import { makeReturnService } from './documents/return.service';
 import { makeStockVoidService } from './documents/stock-void.service';
 import { makeWriteoffService } from './documents/writeoff.service';
 import { makeUserService } from './identity/user.service';
+import { makeAlertService } from './monitoring/alert.service';
+import { makeProbeTargetService } from './monitoring/probe-targets.service';
 import { makeReceiptService } from './ledger/receipt.service';
 import { makeStockService } from './ledger/stock.service';
 import { makeReportsService } from './reports/reports.service';
@@ -44,6 +46,8 @@ export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
     destructions: makeDestructionService(deps),
     reports: makeReportsService(deps),
     ...makeDeskRecordServices({ ...deps, tickets }),
+    alerts: makeAlertService({ ...deps, clocks: slaClocks }),
+    probeTargets: makeProbeTargetService(deps),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

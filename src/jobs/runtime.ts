@@ -12,6 +12,7 @@ import type { AnnouncementService } from '../domain/desk/records/announcement.se
 import type { ReturnVisitService } from '../domain/desk/records/return-visit.service';
 import { addAnnouncementTick, makeAnnouncementProcessor } from './processors/announcement.job';
 import { addVisitTick, makeVisitProcessor } from './processors/visit.job';
+import { startMonitoring, type MonitoringSetup } from './processors/monitoring.job';
 import { makeSlaScheduler } from './sla-scheduler';
 import { makeQueues, QUEUES, type Queues, withTimeout } from './queues';
 
@@ -31,6 +32,8 @@ export interface JobsRuntimeDeps {
   slaClocks?: SlaClockService;
   /** Return-visit surveys and announcement batches (the `visits` and `announcements` queues). */
   deskRecords?: { returnVisits: Pick<ReturnVisitService, 'runDue'>; announcements: Pick<AnnouncementService, 'dispatchDue'> };
+  /** Health probes every minute and the alerts they raise (the `monitoring` queue). */
+  monitoring?: MonitoringSetup;
 }
 
 /** Starts queues, the outbox relay and (optionally) the workers; stop() drains in-flight jobs. */
@@ -62,11 +65,13 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     withTimeout(addVisitTick(queues[QUEUES.visits]), 5000, 'visits tick').catch(tickFailed);
     withTimeout(addAnnouncementTick(queues[QUEUES.announcements]), 5000, 'announcements tick').catch(tickFailed);
   }
+  const monitoring = deps.monitoring ? startMonitoring({ queues, ds: deps.ds, clock: deps.clock, logger: log, runWorkers: deps.runWorkers, ...deps.monitoring }) : null;
 
   return {
     queues,
     relay,
     sla,
+    monitoring,
     store,
     /** Queue sizes for /health and /metrics; degraded (not down) when Redis is unreachable. */
     async health(): Promise<{ status: 'ok' | 'degraded'; detail?: string }> {
@@ -81,6 +86,7 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     },
     async stop(): Promise<void> {
       sla?.stop();
+      await monitoring?.stop();
       await relay.stop();
       // Bull's close waits for active jobs to finish, so a graceful stop loses no work.
       await close();

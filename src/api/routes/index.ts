@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { AppDeps } from '../deps';
+import { registerAlertRoutes } from './alerts.routes';
 import { registerApplicationRoutes } from './applications.routes';
 import { registerCatalogRoutes } from './catalog.routes';
 import { registerDeskReportRoutes } from './desk-reports.routes';
@@ -34,6 +35,7 @@ export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, d
   registerDestructionRoutes(api, registry, deps);
   registerReportRoutes(api, registry, deps);
   registerSlaRoutes(api, registry, deps);
+  registerAlertRoutes(api, registry, deps);
   registerTicketRoutes(api, registry, deps);
   registerDeskReportRoutes(api, registry, deps);
   registerConsultationRoutes(api, registry, deps);

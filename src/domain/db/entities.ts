@@ -23,6 +23,9 @@ import { InspectionFinding, InspectionResult, InspectionRun, InspectionSchedule 
 import { OnsiteVisit } from '../desk/records/onsite-visit.entity';
 import { ReturnVisit } from '../desk/records/return-visit.entity';
 import { TrainingRequest, TrainingSession } from '../desk/records/training.entity';
+import { Incident } from '../monitoring/incident.entity';
+import { ProbeState } from '../monitoring/probe-state.entity';
+import { ProbeTarget } from '../monitoring/probe-target.entity';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Setting } from '../settings/setting.entity';
 
@@ -60,4 +63,7 @@ export const allEntities = [
   TrainingRequest,
   Announcement,
   AnnouncementBatch,
+  Incident,
+  ProbeTarget,
+  ProbeState,
 ];

@@ -1,0 +1,66 @@
+import type { EntityManager } from 'typeorm';
+import { engineerRecipients, formatShanghai, noticeEngineers } from '../desk/desk-notices';
+import type { Ticket } from '../desk/ticket.entity';
+import { enqueueOutbox } from '../outbox/outbox';
+import type { Incident } from './incident.entity';
+
+const SEVERITY_NAMES: Record<Incident['severity'], string> = { critical: '严重', warning: '警告', info: '提示' };
+// WeCom robot markdown is limited to 4096 bytes; leave room for the frame around the detail.
+const ROBOT_DETAIL_BYTES = 3000;
+
+/** Cuts a string to at most `max` UTF-8 bytes without splitting a character. */
+export function truncateBytes(s: string, max: number): string {
+  if (Buffer.byteLength(s) <= max) return s;
+  let out = '';
+  for (const ch of s) {
+    if (Buffer.byteLength(out + ch) > max - 3) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/** "12 分钟", "2 小时 5 分钟", "1 天 3 小时", "不足 1 分钟". */
+export function downtimeText(ms: number): string {
+  const min = Math.floor(Math.max(0, ms) / 60_000);
+  if (min < 1) return '不足 1 分钟';
+  if (min < 60) return `${min} 分钟`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 ? `${h} 小时 ${min % 60} 分钟` : `${h} 小时`;
+  return h % 24 ? `${Math.floor(h / 24)} 天 ${h % 24} 小时` : `${Math.floor(h / 24)} 天`;
+}
+
+const robot = (em: EntityManager, key: string, content: string, now: Date) =>
+  enqueueOutbox(em, key, { channel: 'robot', robot: 'ops', kind: 'markdown', content: truncateBytes(content, 4000) }, now);
+
+/** Firing: the engineers' ticket card and the ops group's markdown (same transaction). */
+export async function noticeFiring(em: EntityManager, inc: Incident, t: Ticket, now: Date, tag: string): Promise<void> {
+  const head = `${tag}【故障告警】${inc.title}`;
+  await noticeEngineers(em, t, null, `${head}${inc.detail ? `：${inc.detail}` : ''}`, now, `alert-${inc.id}-${now.getTime()}`);
+  const lines = [
+    `## <font color="warning">${head}</font>`,
+    `> 级别：<font color="warning">${SEVERITY_NAMES[inc.severity]}</font>`,
+    `> 来源：${inc.source}`,
+    `> 开始时间：${formatShanghai(inc.firstFiringAt)}`,
+    `> 工单：#${t.id}（${t.priority === 'urgent' ? '紧急' : '高'}）`,
+  ];
+  if (inc.detail) lines.push('', truncateBytes(inc.detail, ROBOT_DETAIL_BYTES));
+  await robot(em, `incident-${inc.id}-fire-${now.getTime()}-robot`, lines.join('\n'), now);
+}
+
+/** Resolved: the recovery notice with the downtime, to the engineers and the ops group. */
+export async function noticeRecovered(em: EntityManager, inc: Incident, now: Date, tag: string): Promise<void> {
+  const downtime = downtimeText(now.getTime() - (inc.firstFiringAt ?? now).getTime());
+  const ticket = inc.ticketId ? `，工单 #${inc.ticketId}` : '';
+  const to = await engineerRecipients(em);
+  if (to.length > 0) {
+    const text = `${tag}【告警恢复】${inc.title} 已恢复，故障持续 ${downtime}${ticket}。`;
+    await enqueueOutbox(em, `incident-${inc.id}-recover-${now.getTime()}-eng`, { channel: 'app', toUsers: to, kind: 'text', content: text }, now);
+  }
+  const md = [
+    `## <font color="info">${tag}【已恢复】${inc.title}</font>`,
+    `> 已恢复，故障持续 <font color="comment">${downtime}</font>`,
+    `> 故障时段：${formatShanghai(inc.firstFiringAt)} — ${formatShanghai(now)}`,
+    `> 来源：${inc.source}${ticket}`,
+  ].join('\n');
+  await robot(em, `incident-${inc.id}-recover-${now.getTime()}-robot`, md, now);
+}

@@ -1,0 +1,83 @@
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../clock';
+import { toDbInstant } from '../db/columns';
+import type { AlertService } from './alert.service';
+import { ProbeState } from './probe-state.entity';
+import type { Probe, ProbeResult } from './probes';
+
+export interface MonitorOptions {
+  /** Consecutive down observations before an alert (damps blips). */
+  failuresBeforeAlert: number;
+  /**
+   * Observations of one probe closer together than this count once: several processes (or a
+   * retried job) running the same round do not double the failure streak.
+   */
+  minGapMs: number;
+}
+export const DEFAULT_MONITOR: MonitorOptions = { failuresBeforeAlert: 2, minGapMs: 30_000 };
+
+export interface Observation extends ProbeResult {
+  key: string;
+  failures: number;
+  action: 'raised' | 'resolved' | 'none' | 'skipped';
+}
+
+/**
+ * Runs the probes and turns state changes into alerts. The streak lives in probe_state and the
+ * alert state in the incident table, not in memory, so any process may run a round.
+ */
+export function makeMonitor(deps: { ds: DataSource; clock: Clock; alerts: AlertService; probes: () => Promise<Probe[]>; options?: Partial<MonitorOptions> }) {
+  const { ds, clock, alerts } = deps;
+  const opts = { ...DEFAULT_MONITOR, ...deps.options };
+  const repo = () => ds.getRepository(ProbeState);
+
+  // Compare-and-set on the previous check time: of two processes observing together, one counts.
+  async function record(key: string, r: ProbeResult, now: Date): Promise<number | null> {
+    const prev = await repo().findOneBy({ key });
+    if (prev && now.getTime() - prev.checkedAt.getTime() < opts.minGapMs) return null;
+    const failures = r.status === 'down' ? (prev?.failures ?? 0) + 1 : 0;
+    const row = { status: r.status, failures, detail: r.detail.slice(0, 500), checkedAt: now };
+    if (!prev) {
+      await repo().createQueryBuilder().insert().values({ key, ...row }).orIgnore().execute();
+      return failures;
+    }
+    const res = await repo().createQueryBuilder().update().set(row).where('key = :key AND checkedAt = :at', { key, at: toDbInstant(prev.checkedAt) }).execute();
+    return (res.affected ?? 1) === 1 ? failures : null;
+  }
+
+  async function observe(p: Probe, r: ProbeResult, now: Date): Promise<Observation> {
+    const failures = await record(p.key, r, now);
+    if (failures === null) return { key: p.key, ...r, failures: 0, action: 'skipped' };
+    const firing = (await alerts.byKey(p.key))?.state === 'firing';
+    if (r.status === 'down' && failures >= opts.failuresBeforeAlert && !firing) {
+      await alerts.raise({ key: p.key, source: 'probe', severity: p.severity, title: p.title, detail: r.detail, labels: { probe: p.key } });
+      return { key: p.key, ...r, failures, action: 'raised' };
+    }
+    if (r.status === 'up' && firing) {
+      await alerts.resolve(p.key);
+      return { key: p.key, ...r, failures, action: 'resolved' };
+    }
+    return { key: p.key, ...r, failures, action: 'none' };
+  }
+
+  return {
+    options: opts,
+    /** One round: every probe (in parallel), then the state changes (in order), then flap settling. */
+    async runOnce(): Promise<Observation[]> {
+      const probes = await deps.probes();
+      const results = await Promise.all(
+        probes.map((p) => p.run().catch((err: Error): ProbeResult => ({ status: 'down', detail: `检查失败：${err.message}` }))),
+      );
+      const now = clock.now();
+      const out: Observation[] = [];
+      for (const [i, p] of probes.entries()) out.push(await observe(p, results[i], now));
+      await alerts.settle();
+      return out;
+    },
+    /** The last observation of every probe (for /health and the API). */
+    states(): Promise<ProbeState[]> {
+      return repo().find({ order: { key: 'ASC' } });
+    },
+  };
+}
+export type Monitor = ReturnType<typeof makeMonitor>;
