@@ -26,7 +26,7 @@ export async function bootCore(config: Config, logger: Logger): Promise<Core> {
   const clock = systemClock;
   const ds = await openDatabase(config.DATABASE_URL);
   logger.info({ db: ds.options.type }, 'database ready');
-  const services = makeDomainServices({ ds, clock });
+  const services = makeDomainServices({ ds, clock, publicUrl: config.PUBLIC_URL });
   if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD && (await services.users.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD))) {
     logger.info({ username: config.ADMIN_USERNAME }, 'first admin created');
   }
@@ -44,6 +44,7 @@ export function bootJobs(core: Core, sender: MessageSender | null, runWorkers: b
     sender,
     runWorkers,
     slaClocks: core.services.slaClocks,
+    summaries: { service: core.services.summaries, crons: { weekly: core.config.SUMMARY_CRON, monthly: core.config.SUMMARY_MONTHLY_CRON } },
     monitoring: monitoringSetup(core),
   });
 }
