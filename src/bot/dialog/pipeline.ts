@@ -13,6 +13,7 @@ import { capReply } from './format';
 import { DOMAIN_INTENTS, kbAnswer, say, withRegion } from './kb-answers';
 import { scopeOf } from './scope';
 import { answerStock } from './stock-answer';
+import { answerSurvey } from './survey-answer';
 import { answerTickets } from './ticket-answer';
 import type { NlpModel } from './nlp-holder';
 import type { DialogDeps, DialogResult, InboundText, Turn } from './types';
@@ -41,6 +42,8 @@ export function makePipeline(deps: DialogDeps) {
     const { kb, classifier } = model;
     const command = parseCommand(msg.text);
     if (command) return plain(await runCommand(deps.services.tickets, actor, command), 'engineer.command', 1);
+    const survey = await answerSurvey(deps.services.returnVisits, actor, msg.text);
+    if (survey) return plain(survey, 'visit.rating', 1);
     const normalized = normalizeText(msg.text);
     if (!normalized.replace(/#/g, '').trim()) return plain(say(kb, EMOJI.test(msg.text) ? 'emojiOnly' : 'empty'));
 

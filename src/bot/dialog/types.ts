@@ -1,3 +1,4 @@
+import type { SurveyPort } from './survey-answer';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../domain/clock';
 import type { TicketService } from '../../domain/desk/ticket.service';
@@ -40,6 +41,8 @@ export interface BotServices {
   writeoffs: Pick<WriteoffService, 'list' | 'get'>;
   destructions: Pick<DestructionService, 'list' | 'get'>;
   tickets: Pick<TicketService, 'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'get' | 'recentForReporter'>;
+  /** Return-visit surveys (回访); absent in set-ups without the desk records. */
+  returnVisits?: SurveyPort;
 }
 
 /** Everything a handler needs for one turn. */
