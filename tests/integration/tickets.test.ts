@@ -3,7 +3,6 @@ import { AuditEntry } from '../../src/domain/audit/audit-entry.entity';
 import { SlaClock } from '../../src/domain/desk/sla-clock.entity';
 import { TicketEvent } from '../../src/domain/desk/ticket-event.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
-import { systemActor } from '../../src/domain/identity/actor';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -40,12 +39,13 @@ describe('tickets API', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: START });
-    await t.services.catalog.createUnit(systemActor, { code: 'UA', name: '市教育局' });
-    await t.services.catalog.createUnit(systemActor, { code: 'UB', name: '市卫健委' });
+    for (const unit of [{ code: 'UA', name: '市教育局' }, { code: 'UB', name: '市卫健委' }]) {
+      expect((await t.call('POST', '/api/v1/units', { token: t.adminToken, body: unit })).status).toBe(201);
+    }
     eng = await t.userToken('engineer', { username: 'zhang', wecomUserId: 'zhang-wx' });
     await t.userToken('engineer', { username: 'wang', wecomUserId: 'wang-wx' });
-    leader = await t.userToken('leader');
-    staffA = await t.userToken('unit_staff', { unitCode: 'UA' });
+    leader = await t.userToken('leader', { username: 'chief' });
+    staffA = await t.userToken('unit_staff', { unitCode: 'UA', username: 'staff_a' });
     staffB = await t.userToken('unit_staff', { unitCode: 'UB' });
   });
   afterAll(async () => t?.close());
@@ -115,7 +115,7 @@ describe('tickets API', () => {
     const msg = await t.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `ticket-${id}-assign-${t.clock.now().getTime()}` });
     expect(msg.message).toMatchObject({ toUsers: ['wang-wx'] });
     expect((await act(id, 'assign', { username: 'ghost' })).status).toBe(400);
-    expect((await act(id, 'assign', { username: 'unit_staff4' })).status).toBe(400);
+    expect((await act(id, 'assign', { username: 'staff_a' })).status).toBe(400);
   });
 
   it('when unit staff read and add information, then they see only their unit and their note resumes a waiting ticket', async () => {
@@ -195,5 +195,35 @@ describe('tickets API', () => {
     expect(ok.body).toEqual({ supervisorUsername: 'wang' });
     expect((await t.call('GET', '/api/v1/desk/settings', { token: leader })).body).toEqual({ supervisorUsername: 'wang' });
     expect(await t.ds.getRepository(AuditEntry).countBy({ action: 'desk-settings.update' })).toBe(1);
+  });
+
+  it('when the SLA report is asked for a month, then compliance, response-time buckets and ticket counts match what happened', async () => {
+    await move('2026-04-13T10:00:00+08:00'); // a plain Monday (04-06 is 清明)
+    const quick = await open({ category: 'login' });
+    const slow = await open({ category: 'login' });
+    await open({ category: 'print', source: 'fax', unitCode: 'UB' });
+    await move(10 * MIN);
+    await act(quick, 'claim');
+    await move(110 * MIN);
+    await act(slow, 'claim');
+    leader = await t.login('chief', 'Passw0rd123');
+    staffA = await t.login('staff_a', 'Passw0rd123');
+    const r = await t.call('GET', '/api/v1/reports/sla?from=2026-04-01&to=2026-04-30', { token: leader });
+    expect(r.status).toBe(200);
+    expect(r.body.byKind.find((k: { kind: string }) => k.kind === 'response')).toEqual({ kind: 'response', kindName: '响应', total: 3, met: 1, breached: 1, running: 1, metPercent: 50 });
+    expect(r.body.byMonth.map((m: { month: string; kind: string; total: number }) => `${m.month}/${m.kind}/${m.total}`)).toEqual(['2026-04/response/3', '2026-04/resolution/3']);
+    const buckets = Object.fromEntries(r.body.responseTimes.map((b: { key: string; count: number }) => [b.key, b.count]));
+    expect(buckets).toMatchObject({ le15: 1, le30: 0, le180: 1, open: 1 });
+    expect(r.body.tickets.bySource).toEqual([{ key: 'phone', label: '来电', count: 2 }, { key: 'fax', label: '传真', count: 1 }]);
+    expect(r.body.tickets.byUnit).toEqual([{ key: 'UA', label: '市教育局', count: 2 }, { key: 'UB', label: '市卫健委', count: 1 }]);
+    expect(r.body.tickets.byCategory).toEqual([{ key: 'login', label: 'login', count: 2 }, { key: 'print', label: 'print', count: 1 }]);
+    const xlsx = await fetch(`${t.baseUrl}/api/v1/reports/sla?from=2026-04-01&to=2026-04-30&format=xlsx`, { headers: { authorization: `Bearer ${leader}` } });
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    const csv = await t.call('GET', '/api/v1/reports/sla?from=2026-04-01&to=2026-04-30&format=csv', { token: leader });
+    expect(csv.text).toContain('响应时间分布');
+    expect((await t.call('GET', '/api/v1/reports/sla', { token: staffA })).status).toBe(403);
+    expect((await t.call('GET', '/api/v1/reports/sla?from=2026-05-01&to=2026-04-01', { token: leader })).status).toBe(400);
+    expect((await t.call('GET', '/api/v1/reports/sla?from=2026-02-30', { token: leader })).status).toBe(400);
   });
 });
