@@ -18,6 +18,11 @@ const SEVERITY_ALIASES: Record<string, AlertInput['severity']> = {
   critical: 'critical', page: 'critical', error: 'critical', high: 'critical', warning: 'warning', warn: 'warning', info: 'info', none: 'info',
 };
 
+const validDate = (s: string): Date | undefined => {
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) || d.getFullYear() < 2000 ? undefined : d;
+};
+
 /** A generic alert: keyed by its own key, else by source and title. */
 export function fromGeneric(a: GenericAlert): IntakeItem {
   return {
@@ -42,7 +47,7 @@ export function fromAlertmanager(body: AlertmanagerBody): IntakeItem[] {
       status: a.status,
       alert: {
         key: `am:${fp}`, source: 'alertmanager', severity: SEVERITY_ALIASES[(labels.severity ?? '').toLowerCase()] ?? 'warning',
-        title: `${title}${where}`.slice(0, 200), detail: detail.slice(0, 4000), labels,
+        title: `${title}${where}`.slice(0, 200), detail: detail.slice(0, 4000), labels, startedAt: validDate(a.startsAt),
       },
     };
   });

@@ -58,7 +58,7 @@ export async function noticeRecovered(em: EntityManager, inc: Incident, now: Dat
   }
   const md = [
     `## <font color="info">${tag}【已恢复】${inc.title}</font>`,
-    `> 已恢复，故障持续 <font color="comment">${downtime}</font>`,
+    `> 已恢复，故障持续 ${downtime}`,
     `> 故障时段：${formatShanghai(inc.firstFiringAt)} — ${formatShanghai(now)}`,
     `> 来源：${inc.source}${ticket}`,
   ].join('\n');

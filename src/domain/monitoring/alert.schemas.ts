@@ -57,6 +57,8 @@ export interface AlertInput {
   title: string;
   detail: string;
   labels: Record<string, string>;
+  /** When the fault began, if the reporter knows (Alertmanager startsAt, a probe's first failure). */
+  startedAt?: Date;
 }
 
 const hostPort = /^[A-Za-z0-9.\-:[\]]+:\d{1,5}$/;

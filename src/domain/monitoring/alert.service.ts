@@ -30,6 +30,9 @@ export type RaiseOutcome = 'opened' | 'refired' | 'repeat';
 export type ResolveOutcome = 'resolved' | 'not_firing' | 'unknown';
 export const INCIDENT_VIEW_ROLES = ['admin', 'operator', 'engineer', 'leader'] as const;
 
+// The downtime starts when the reporter says the fault began, never in the future.
+const began = (a: AlertInput, now: Date): Date => (a.startedAt && a.startedAt.getTime() <= now.getTime() ? a.startedAt : now);
+
 /** Alerts from probes, Alertmanager and other systems → incidents, fault tickets and notices. */
 export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: SlaClockService; flap?: Partial<FlapPolicy> }) {
   const { ds, clock, clocks } = deps;
@@ -81,7 +84,7 @@ export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: S
           return { outcome: 'repeat' as const, incident: { ...inc, count: inc.count + 1 } };
         }
         const ch = change(inc, now);
-        const next: Incident = { ...inc, ...ch, state: 'firing', source: a.source, severity: a.severity, title: a.title, detail: a.detail, labels: a.labels, count: inc.count + 1, firstFiringAt: now, resolvedAt: null };
+        const next: Incident = { ...inc, ...ch, state: 'firing', source: a.source, severity: a.severity, title: a.title, detail: a.detail, labels: a.labels, count: inc.count + 1, firstFiringAt: began(a, now), resolvedAt: null };
         let ticket = await openTicketById(em, inc.ticketId);
         const outcome: RaiseOutcome = ticket ? 'refired' : 'opened';
         if (ticket) await addEvent(em, ticket.id, 'alert', null, `再次告警：${a.title}`, { alertKey: a.key, state: 'firing', suppressed: next.flapping }, now);

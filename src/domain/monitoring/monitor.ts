@@ -32,25 +32,27 @@ export function makeMonitor(deps: { ds: DataSource; clock: Clock; alerts: AlertS
   const repo = () => ds.getRepository(ProbeState);
 
   // Compare-and-set on the previous check time: of two processes observing together, one counts.
-  async function record(key: string, r: ProbeResult, now: Date): Promise<number | null> {
+  async function record(key: string, r: ProbeResult, now: Date): Promise<Pick<ProbeState, 'failures' | 'downSince'> | null> {
     const prev = await repo().findOneBy({ key });
     if (prev && now.getTime() - prev.checkedAt.getTime() < opts.minGapMs) return null;
     const failures = r.status === 'down' ? (prev?.failures ?? 0) + 1 : 0;
-    const row = { status: r.status, failures, detail: r.detail.slice(0, 500), checkedAt: now };
+    const downSince = r.status === 'down' ? (prev?.status === 'down' && prev.downSince ? prev.downSince : now) : null;
+    const row = { status: r.status, failures, downSince, detail: r.detail.slice(0, 500), checkedAt: now };
     if (!prev) {
       await repo().createQueryBuilder().insert().values({ key, ...row }).orIgnore().execute();
-      return failures;
+      return row;
     }
     const res = await repo().createQueryBuilder().update().set(row).where('key = :key AND checkedAt = :at', { key, at: toDbInstant(prev.checkedAt) }).execute();
-    return (res.affected ?? 1) === 1 ? failures : null;
+    return (res.affected ?? 1) === 1 ? row : null;
   }
 
   async function observe(p: Probe, r: ProbeResult, now: Date): Promise<Observation> {
-    const failures = await record(p.key, r, now);
-    if (failures === null) return { key: p.key, ...r, failures: 0, action: 'skipped' };
+    const seen = await record(p.key, r, now);
+    if (seen === null) return { key: p.key, ...r, failures: 0, action: 'skipped' };
+    const { failures } = seen;
     const firing = (await alerts.byKey(p.key))?.state === 'firing';
     if (r.status === 'down' && failures >= opts.failuresBeforeAlert && !firing) {
-      await alerts.raise({ key: p.key, source: 'probe', severity: p.severity, title: p.title, detail: r.detail, labels: { probe: p.key } });
+      await alerts.raise({ key: p.key, source: 'probe', severity: p.severity, title: p.title, detail: r.detail, labels: { probe: p.key }, startedAt: seen.downSince ?? now });
       return { key: p.key, ...r, failures, action: 'raised' };
     }
     if (r.status === 'up' && firing) {

@@ -17,6 +17,10 @@ export class ProbeState {
   @Column({ type: 'integer', default: 0 })
   failures: number;
 
+  /** First down observation of the current streak (the downtime of its alert starts here). */
+  @InstantColumn({ nullable: true })
+  downSince: Date | null;
+
   @Column({ type: 'varchar', length: 500 })
   detail: string;
 
