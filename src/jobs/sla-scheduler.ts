@@ -22,6 +22,7 @@ export function makeSlaScheduler(deps: { queue: Bull.Queue<SlaJobData>; clocks: 
   const { queue, clocks, clock, logger } = deps;
   let unsubscribe: (() => void) | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let inFlight: Promise<number> | null = null;
 
   async function schedule(c: SlaClock): Promise<void> {
     const due = c.dueAt.getTime();
@@ -53,10 +54,16 @@ export function makeSlaScheduler(deps: { queue: Bull.Queue<SlaJobData>; clocks: 
   }
 
   /** Schedules every running clock (a deadline missed while down fires at once); returns how many. */
-  async function rebuild(): Promise<number> {
-    const running = await clocks.running();
-    await apply(running);
-    return running.length;
+  // One pass at a time: with Redis down each add waits for its timeout, and passes must not pile up.
+  function rebuild(): Promise<number> {
+    inFlight ??= (async () => {
+      const running = await clocks.running();
+      await apply(running);
+      return running.length;
+    })().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
   }
 
   return {
