@@ -8,7 +8,6 @@ import { DEMO_UNITS } from '../../src/domain/demo/demo-units';
 import { systemActor } from '../../src/domain/identity/actor';
 import { verifyPassword } from '../../src/domain/identity/password';
 import { User } from '../../src/domain/identity/user.entity';
-import { makeReportsService } from '../../src/domain/reports/reports.service';
 import { makeDomainServices, type DomainServices } from '../../src/domain/services';
 import { expectInvariantsOk, ledgerSnapshot } from '../helpers/ledger-fixtures';
 import { openTestDb } from '../helpers/test-db';
@@ -85,7 +84,7 @@ describe('demo data', () => {
   });
 
   it('when the 领用存 report is run for a demo unit-year, then closing = opening + received − used − voided − lost − returned, and closing is the stock', async () => {
-    const reports = makeReportsService({ ds: db.ds, clock });
+    const { reports } = services;
     const r = await reports.stockMovement(systemActor, { unitCode: '112001', from: '2025-11-01', to: '2026-11-20' });
     expect(r.rows.length).toBeGreaterThan(0);
     for (const row of r.rows) {

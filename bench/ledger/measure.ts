@@ -1,0 +1,63 @@
+import type { DataSource } from 'typeorm';
+
+/** Latency summary in milliseconds. */
+export interface Latency {
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+/** Runs `fn` `warmup` times untimed, then `reps` times timed; p50/p99 in ms. */
+export async function latency(fn: () => Promise<unknown>, reps: number, warmup = Math.ceil(reps / 10)): Promise<Latency> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
+  return { p50: at(0.5), p99: at(0.99), n: reps };
+}
+
+/** Wall time of one call in ms. */
+export async function once<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = process.hrtime.bigint();
+  const value = await fn();
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, value };
+}
+
+/**
+ * The model we avoid: one row per bill. `units` × `perUnit` bills, spread over `billTypes` types
+ * with one batch each, all IN_STOCK, indexed the way its stock query needs.
+ */
+export async function buildNaiveTable(ds: DataSource, units: number, perUnit: number, billTypes: number): Promise<number> {
+  const pg = ds.options.type === 'postgres';
+  await ds.query('DROP TABLE IF EXISTS naive_bill');
+  await ds.query(`CREATE TABLE naive_bill (id ${pg ? 'bigserial' : 'integer'} PRIMARY KEY, unit_id integer NOT NULL, bill_type_id integer NOT NULL,
+                  batch_code varchar(8) NOT NULL, no bigint NOT NULL, state varchar(16) NOT NULL)`);
+  const total = units * perUnit;
+  const per = Math.ceil(perUnit / billTypes);
+  // Bill i belongs to unit i / perUnit; inside a unit, consecutive numbers per bill type.
+  const body = `SELECT (i / ${perUnit}) + 1, ((i % ${perUnit}) / ${per}) + 1, CAST(10000000 + ((i % ${perUnit}) / ${per}) AS varchar(8)), i + 1, 'IN_STOCK'`;
+  if (pg) {
+    await ds.query(`INSERT INTO naive_bill (unit_id, bill_type_id, batch_code, no, state) ${body.replace(/\bi\b/g, 'g')} FROM generate_series(0, ${total - 1}) AS g`);
+  } else {
+    await ds.query(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${total - 1})
+                    INSERT INTO naive_bill (unit_id, bill_type_id, batch_code, no, state) ${body} FROM seq`);
+  }
+  await ds.query('CREATE INDEX naive_bill_stock ON naive_bill (unit_id, state, bill_type_id, batch_code, no)');
+  await ds.query(pg ? 'ANALYZE naive_bill' : 'ANALYZE');
+  return Number((await ds.query('SELECT COUNT(*) AS n FROM naive_bill'))[0].n);
+}
+
+/** The naive stock query for one unit: count and min/max number per bill type and batch. */
+export function naiveStock(ds: DataSource, unitId: number): Promise<unknown[]> {
+  const p = ds.options.type === 'postgres' ? '$1' : '?';
+  return ds.query(
+    `SELECT bill_type_id, batch_code, COUNT(*) AS n, MIN(no) AS lo, MAX(no) AS hi FROM naive_bill
+      WHERE unit_id = ${p} AND state = 'IN_STOCK' GROUP BY bill_type_id, batch_code ORDER BY bill_type_id, batch_code`,
+    [unitId],
+  );
+}
