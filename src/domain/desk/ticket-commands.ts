@@ -1,3 +1,4 @@
+import { scheduleTicketVisit } from './records/return-visit.schedule';
 import { ForbiddenError, ValidationError } from '../errors';
 import type { Actor } from '../identity/actor';
 import { User } from '../identity/user.entity';
@@ -87,6 +88,8 @@ export function makeTicketCommands(kit: TicketKit) {
         c.touched.push(...(await clocks.stop(c.em, id, ['onsite', 'resolution'], c.now)));
         await c.event('state', note ?? null, { from: c.t.state, to: 'resolved' });
         await noticeReporter(c.em, c.t, `resolved-${c.now.getTime()}`, `您的工单 #${id} 已处理完毕${note ? `：${note}` : '。'}\n如仍有问题，直接回复即可。`, c.now);
+        // The return visit (回访) is planned in the same transaction, so no resolved ticket misses it.
+        await scheduleTicketVisit(c.em, { ...c.t, ...patch } as Ticket, c.now);
         return patch;
       }),
 
