@@ -11,6 +11,9 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+// Bull cron: minute hour day month weekday (a sixth leading field = seconds), read in Asia/Shanghai.
+const cron = z.string().trim().regex(/^[\d*/,?LW#A-Za-z-]+(\s+[\d*/,?LW#A-Za-z-]+){4,5}$/, 'must be a cron expression: minute hour day month weekday');
+
 // The configuration contract of api.md; this is the only reader of process.env.
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -45,6 +48,8 @@ const envSchema = z.object({
   WORKERS: z.enum(['inline', 'off']).default('inline'),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i).default('1mb'),
+  SUMMARY_CRON: cron.default('30 8 * * 1'),
+  SUMMARY_MONTHLY_CRON: cron.default('0 9 1 * *'),
   // Integration token of POST /api/v1/alerts*: a secret, so no default (intake off without it).
   ALERTS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 24, { message: 'must be at least 24 characters' }),
   MONITOR_EVERY_S: z.coerce.number().int().min(10).max(3600).default(60),

@@ -20,10 +20,11 @@ import { makeProbeTargetService } from './monitoring/probe-targets.service';
 import { makeReceiptService } from './ledger/receipt.service';
 import { makeStockService } from './ledger/stock.service';
 import { makeReportsService } from './reports/reports.service';
+import { makeSummaryService } from './summaries/summary.service';
 import { makeDeskReports } from './reports/sla.report';
 
 /** Composes the domain services over one DataSource and Clock (main.ts, tests, CLI tools). */
-export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
+export function makeDomainServices(deps: { ds: DataSource; clock: Clock; publicUrl?: string }) {
   const sla = makeSlaService(deps);
   const slaClocks = makeSlaClockService({ ...deps, timer: slaTimer(sla) });
   const tickets = makeTicketService({ ...deps, clocks: slaClocks });
@@ -46,6 +47,7 @@ export function makeDomainServices(deps: { ds: DataSource; clock: Clock }) {
     destructions: makeDestructionService(deps),
     reports: makeReportsService(deps),
     ...makeDeskRecordServices({ ...deps, tickets }),
+    summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' }),
     alerts: makeAlertService({ ...deps, clocks: slaClocks }),
     probeTargets: makeProbeTargetService(deps),
   };

@@ -14,6 +14,8 @@ import { addAnnouncementTick, makeAnnouncementProcessor } from './processors/ann
 import { addVisitTick, makeVisitProcessor } from './processors/visit.job';
 import { startMonitoring, type MonitoringSetup } from './processors/monitoring.job';
 import { makeSlaScheduler } from './sla-scheduler';
+import { makeSummaryProcessor, registerSummarySchedules, type SummaryCrons } from './processors/summary.job';
+import type { SummaryService } from '../domain/summaries/summary.service';
 import { makeQueues, QUEUES, type Queues, withTimeout } from './queues';
 
 export interface JobsRuntimeDeps {
@@ -32,6 +34,8 @@ export interface JobsRuntimeDeps {
   slaClocks?: SlaClockService;
   /** Return-visit surveys and announcement batches (the `visits` and `announcements` queues). */
   deskRecords?: { returnVisits: Pick<ReturnVisitService, 'runDue'>; announcements: Pick<AnnouncementService, 'dispatchDue'> };
+  /** The weekly and monthly service summaries (the `summaries` queue) and their cron schedules. */
+  summaries?: { service: SummaryService; crons: SummaryCrons };
   /** Health probes every minute and the alerts they raise (the `monitoring` queue). */
   monitoring?: MonitoringSetup;
 }
@@ -65,12 +69,19 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     withTimeout(addVisitTick(queues[QUEUES.visits]), 5000, 'visits tick').catch(tickFailed);
     withTimeout(addAnnouncementTick(queues[QUEUES.announcements]), 5000, 'announcements tick').catch(tickFailed);
   }
+  // Every process registers the schedules (idempotent: one repeatable job each); only workers run them.
+  const summarySchedules = deps.summaries
+    ? withTimeout(registerSummarySchedules(queues[QUEUES.summaries], deps.summaries.crons), 5000, 'summary schedules').catch((err: Error) => log.warn({ err: err.message }, 'could not register the summary schedules (Redis down?)'))
+    : Promise.resolve();
+  if (deps.runWorkers && deps.summaries) void queues[QUEUES.summaries].process('*', 1, makeSummaryProcessor({ summaries: deps.summaries.service, logger: log }));
   const monitoring = deps.monitoring ? startMonitoring({ queues, ds: deps.ds, clock: deps.clock, logger: log, runWorkers: deps.runWorkers, ...deps.monitoring }) : null;
 
   return {
     queues,
     relay,
     sla,
+    /** Settles once the summary schedules are registered (or could not be). */
+    summarySchedules,
     monitoring,
     store,
     /** Queue sizes for /health and /metrics; degraded (not down) when Redis is unreachable. */

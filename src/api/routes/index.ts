@@ -11,6 +11,7 @@ import { registerPrintPlanRoutes } from './print-plans.routes';
 import { registerReportRoutes } from './reports.routes';
 import { registerReturnRoutes } from './returns.routes';
 import { registerSlaRoutes } from './sla.routes';
+import { registerSummaryRoutes } from './summaries.routes';
 import { registerStockVoidRoutes } from './stock-voids.routes';
 import { registerTicketRoutes } from './tickets.routes';
 import { registerUserRoutes } from './users.routes';
@@ -35,6 +36,7 @@ export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, d
   registerDestructionRoutes(api, registry, deps);
   registerReportRoutes(api, registry, deps);
   registerSlaRoutes(api, registry, deps);
+  registerSummaryRoutes(api, registry, deps);
   registerAlertRoutes(api, registry, deps);
   registerTicketRoutes(api, registry, deps);
   registerDeskReportRoutes(api, registry, deps);

@@ -28,6 +28,7 @@ import { ProbeState } from '../monitoring/probe-state.entity';
 import { ProbeTarget } from '../monitoring/probe-target.entity';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Setting } from '../settings/setting.entity';
+import { ServiceSummary } from '../summaries/summary.entity';
 
 /** Every entity, in dependency-free order; the migration tool copies tables in this order. */
 export const allEntities = [
@@ -63,6 +64,7 @@ export const allEntities = [
   TrainingRequest,
   Announcement,
   AnnouncementBatch,
+  ServiceSummary,
   Incident,
   ProbeTarget,
   ProbeState,

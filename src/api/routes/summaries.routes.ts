@@ -1,0 +1,63 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type Router from '@koa/router';
+import { z } from 'zod';
+import type { Role } from '../../domain/identity/actor';
+import { listSummariesSchema, runSummarySchema } from '../../domain/summaries/summary.schemas';
+import type { AppDeps } from '../deps';
+import { defineRoute, idParams } from '../http/route';
+import { attachmentHeader } from '../reports/table';
+import { renderSummaryChart } from '../summaries/chart';
+import { renderSummaryXlsx } from '../summaries/summary-xlsx';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const RUNNERS: readonly Role[] = ['leader', 'admin'];
+const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
+
+const summaryView = z.object({
+  id: z.number(), kind: z.enum(['weekly', 'monthly']), periodStart: z.string(), periodEnd: z.string(), version: z.number(), scheduled: z.boolean(),
+  pushedTo: z.number(), createdAt: z.string(), createdBy: z.object({ id: z.number().nullable(), name: z.string() }), url: z.string(),
+});
+const summaryDetail = summaryView.extend({ figures: z.record(z.string(), z.unknown()), markdown: z.string() });
+
+/** /summaries: the weekly and monthly service summaries for leaders (run on demand, read, download). */
+export function registerSummaryRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
+  const { summaries } = services;
+  for (const kind of ['weekly', 'monthly'] as const) {
+    defineRoute(api, registry, {
+      method: 'post', path: `/summaries/${kind}/run`, tag: 'summaries', roles: RUNNERS, body: runSummarySchema, response: summaryDetail,
+      summary: `立即生成${kind === 'weekly' ? '服务周报（默认上周一至周日）' : '服务月报（默认上月）'}；periodEnd 指定期间内任一日期；push=true 时推送给局领导`,
+      handler: ({ actor, body }) => summaries.run(actor, { kind, ...body }),
+    });
+  }
+  defineRoute(api, registry, {
+    method: 'get', path: '/summaries', tag: 'summaries', roles: READERS, query: listSummariesSchema, summary: '服务报告列表（新的在前）',
+    response: z.object({ items: z.array(summaryView), total: z.number(), page: z.number(), pageSize: z.number() }),
+    handler: ({ actor, query }) => summaries.list(actor, query),
+  });
+  defineRoute(api, registry, {
+    method: 'get', path: '/summaries/:id', tag: 'summaries', roles: READERS, params: idParams, response: summaryDetail, summary: '服务报告：全部指标、与上期对比、推送的内容',
+    handler: ({ actor, params }) => summaries.get(actor, params.id),
+  });
+  defineRoute(api, registry, {
+    method: 'get', path: '/summaries/:id/xlsx', tag: 'summaries', roles: READERS, params: idParams, produces: [XLSX], summary: '服务报告 Excel 下载',
+    handler: async ({ actor, params, ctx }) => {
+      const s = await summaries.get(actor, params.id);
+      const stem = `${s.kind}_${s.periodStart}_${s.periodEnd}_v${s.version}`;
+      ctx.set('Content-Disposition', attachmentHeader(`${s.kind === 'weekly' ? '服务周报' : '服务月报'}_${s.periodStart}_${s.periodEnd}.xlsx`, `summary_${stem}.xlsx`));
+      ctx.type = XLSX;
+      ctx.body = await renderSummaryXlsx(s);
+      return undefined;
+    },
+  });
+  defineRoute(api, registry, {
+    method: 'get', path: '/summaries/:id/chart.png', tag: 'summaries', roles: READERS, params: idParams, produces: ['image/png'],
+    summary: '服务报告图表（每日新建/解决工单柱状图，SLA 达标率折线）',
+    handler: async ({ actor, params, ctx }) => {
+      const s = await summaries.get(actor, params.id);
+      ctx.type = 'image/png';
+      ctx.set('Cache-Control', 'private, max-age=3600');
+      ctx.body = await renderSummaryChart(s.figures.days, `${s.periodStart} – ${s.periodEnd}`);
+      return undefined;
+    },
+  });
+}

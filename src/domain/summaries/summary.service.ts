@@ -1,0 +1,124 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
+import type { Clock } from '../clock';
+import { pageWindow, type Page } from '../common/pagination';
+import { inTransaction } from '../db/transaction';
+import { NotFoundError } from '../errors';
+import { type Actor, requireRole, type Role } from '../identity/actor';
+import { User } from '../identity/user.entity';
+import { enqueueOutbox } from '../outbox/outbox';
+import { renderSummaryMarkdown } from './summary-markdown';
+import { summaryPeriod, type SummaryPeriod } from './summary-period';
+import { type ListSummariesQuery, runSummarySchema, type RunSummaryInput } from './summary.schemas';
+import { ServiceSummary, type SummaryKind } from './summary.entity';
+import { computeSummaryFigures, type SummaryFigures } from './weekly-figures';
+
+const RUNNERS: readonly Role[] = ['admin', 'leader'];
+const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
+
+/** A stored summary as the API shows it. */
+export interface SummaryView {
+  id: number;
+  kind: SummaryKind;
+  periodStart: string;
+  periodEnd: string;
+  version: number;
+  scheduled: boolean;
+  pushedTo: number;
+  createdAt: string;
+  createdBy: { id: number | null; name: string };
+  url: string;
+}
+export type SummaryDetail = SummaryView & { figures: SummaryFigures; markdown: string };
+
+/**
+ * Service summaries for the bureau's leaders. The scheduled run stores one summary per period and
+ * pushes it once to every leader (dedupe keys in the outbox, same transaction), however many times
+ * or processes run it; an on-demand run stores a new version and pushes only when asked.
+ */
+export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicUrl: string }) {
+  const { ds, clock } = deps;
+  const base = deps.publicUrl.replace(/\/+$/, '');
+  const urlOf = (id: number) => `${base}/api/v1/summaries/${id}`;
+  const view = (s: ServiceSummary): SummaryView => ({
+    id: s.id, kind: s.kind, periodStart: s.periodStart, periodEnd: s.periodEnd, version: s.version, scheduled: s.scheduledKey !== null,
+    pushedTo: s.pushedTo, createdAt: s.createdAt.toISOString(), createdBy: { id: s.createdById, name: s.createdByName }, url: urlOf(s.id),
+  });
+  const detail = (s: ServiceSummary): SummaryDetail => ({ ...view(s), figures: s.figures, markdown: s.markdown });
+
+  async function store(em: EntityManager, p: SummaryPeriod, figures: SummaryFigures, by: Actor | null, scheduledKey: string | null): Promise<ServiceSummary | null> {
+    const last = await em.findOne(ServiceSummary, { where: { kind: p.kind, periodStart: p.start }, order: { version: 'DESC' } });
+    const row = {
+      kind: p.kind, periodStart: p.start, periodEnd: p.end, version: (last?.version ?? 0) + 1, scheduledKey, figures: figures as never, markdown: '',
+      pushedTo: 0, createdAt: clock.now(), createdById: by?.userId ?? null, createdByName: by?.username ?? 'system',
+    };
+    // A scheduled run that lost the race to another process inserts nothing (unique scheduledKey).
+    await em.createQueryBuilder().insert().into(ServiceSummary).values(row).orIgnore().execute();
+    const saved = await em.findOne(ServiceSummary, { where: scheduledKey ? { scheduledKey } : { kind: p.kind, periodStart: p.start, version: row.version }, order: { id: 'DESC' } });
+    if (!saved || saved.markdown !== '') return saved;
+    saved.markdown = renderSummaryMarkdown(figures, urlOf(saved.id));
+    await em.update(ServiceSummary, saved.id, { markdown: saved.markdown });
+    return saved;
+  }
+
+  async function push(em: EntityManager, s: ServiceSummary, keyPrefix: string): Promise<void> {
+    const leaders = await em.find(User, { where: { role: 'leader', active: true, wecomUserId: Not(IsNull()) }, order: { id: 'ASC' } });
+    for (const l of leaders) {
+      await enqueueOutbox(em, `${keyPrefix}-u${l.id}`, { channel: 'app', toUsers: [l.wecomUserId as string], kind: 'markdown', content: s.markdown }, clock.now());
+    }
+    s.pushedTo = leaders.length;
+    await em.update(ServiceSummary, s.id, { pushedTo: s.pushedTo });
+  }
+
+  return {
+    /**
+     * Computes, stores and (scheduled, or `push: true`) pushes the summary of a period: by default the
+     * last complete week (Monday–Sunday) or month in Asia/Shanghai; `periodEnd` picks the period containing that day.
+     */
+    async run(actor: Actor | 'system', req: { kind: SummaryKind } & RunSummaryInput): Promise<SummaryDetail> {
+      const system = actor === 'system';
+      if (!system) requireRole(actor, RUNNERS);
+      const { kind, ...raw } = req;
+      const input = runSummarySchema.parse(raw);
+      const period = summaryPeriod(kind, clock.now(), input.periodEnd);
+      const scheduledKey = system ? `${kind}-${period.start}` : null;
+      if (scheduledKey) {
+        const done = await ds.getRepository(ServiceSummary).findOneBy({ scheduledKey });
+        if (done) return detail(done);
+      }
+      const figures = await computeSummaryFigures(ds, period, clock.now());
+      const saved = await inTransaction(ds, async (em) => {
+        const s = await store(em, period, figures, system ? null : actor, scheduledKey);
+        if (!s) throw new Error(`summary ${kind} ${period.start} vanished after insert`);
+        // The scheduled push is keyed by period only: a repeated run or a second process adds nothing.
+        if (system) await push(em, s, `summary-${kind}-${period.start}`);
+        else if (input.push) await push(em, s, `summary-${kind}-${period.start}-v${s.version}`);
+        return s;
+      });
+      return detail(saved);
+    },
+
+    /** Stored summaries, newest period first. */
+    async list(actor: Actor, q: ListSummariesQuery): Promise<Page<SummaryView>> {
+      requireRole(actor, READERS);
+      const repo = ds.getRepository(ServiceSummary);
+      const where = q.kind ? { kind: q.kind } : {};
+      // Two queries: findAndCount with a column selection counted 0 rows under TypeORM 1.1 here.
+      const total = await repo.count({ where });
+      const rows = await repo.find({
+        where, order: { periodStart: 'DESC', version: 'DESC', id: 'DESC' }, ...pageWindow(q),
+        select: { id: true, kind: true, periodStart: true, periodEnd: true, version: true, scheduledKey: true, pushedTo: true, createdAt: true, createdById: true, createdByName: true },
+      });
+      return { items: rows.map(view), total, page: q.page, pageSize: q.pageSize };
+    },
+
+    /** One stored summary with its figures and the markdown that was pushed. */
+    async get(actor: Actor, id: number): Promise<SummaryDetail> {
+      requireRole(actor, READERS);
+      const s = await ds.getRepository(ServiceSummary).findOneBy({ id });
+      if (!s) throw new NotFoundError(`服务报告 ${id} 不存在`);
+      return detail(s);
+    },
+  };
+}
+export type SummaryService = ReturnType<typeof makeSummaryService>;
