@@ -94,10 +94,23 @@ describe('alert intake', () => {
     expect(await outboxFor(`incident-${inc.id}-`)).toHaveLength(1);
   });
 
+  it('when the same new alert arrives three times at once, then one incident, one ticket and one notice', async () => {
+    const before = await counts();
+    const body = amBody([amAlert('Burst', 'firing', 'critical', t.clock.now().toISOString(), 'fpburst')]);
+    const rs = await Promise.all([postAm(body), postAm(body), postAm(body)]);
+    expect(rs.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(rs.map((r) => r.body.results[0].outcome).sort()).toEqual(['opened', 'repeat', 'repeat']);
+    const after = await counts();
+    expect(after.incidents - before.incidents).toBe(1);
+    expect(after.tickets - before.tickets).toBe(1);
+    expect(after.outbox - before.outbox).toBe(2);
+    expect((await incident('am:fpburst')).count).toBe(3);
+  });
+
   it('when the token is missing or wrong, then 401 and nothing is stored', async () => {
     const before = await counts();
     const body = amBody([amAlert('Intruder', 'firing', 'critical', t.clock.now().toISOString(), 'fpbad')]);
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token-wrong' }, { authorization: TOKEN }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token-wrong' }, { authorization: TOKEN }] as Array<Record<string, string>>) {
       const r = await postAm(body, headers);
       expect(r.status).toBe(401);
       expect(r.body.error.code).toBe('UNAUTHENTICATED');
@@ -144,10 +157,10 @@ describe('alert intake', () => {
     const eng = await t.login('zhang', 'Passw0rd123');
     const r = await t.call('GET', '/api/v1/incidents?state=firing&pageSize=2', { token: eng });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ total: 3, page: 1, pageSize: 2 });
+    expect(r.body).toMatchObject({ total: 4, page: 1, pageSize: 2 });
     expect(r.body.items.every((i: { state: string }) => i.state === 'firing')).toBe(true);
     const leader = await t.userToken('leader');
-    expect((await t.call('GET', '/api/v1/incidents', { token: leader })).body.total).toBe(5);
+    expect((await t.call('GET', '/api/v1/incidents', { token: leader })).body.total).toBe(6);
     // The test clock has moved past the first admin token's hour.
     const admin = await t.login(ADMIN.username, ADMIN.password);
     expect((await t.call('POST', '/api/v1/units', { token: admin, body: { code: 'U1', name: '市教育局' } })).status).toBe(201);
