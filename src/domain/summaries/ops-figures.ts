@@ -1,13 +1,12 @@
-import type { DataSource, ObjectLiteral } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { Brackets } from 'typeorm';
 import { Unit } from '../catalog/unit.entity';
 import { toDbInstant } from '../db/columns';
 import { JournalEntry } from '../ledger/journal-entry.entity';
+import { Incident } from '../monitoring/incident.entity';
 import type { SummaryPeriod } from './summary-period';
 
 export interface FaultFigures {
-  /** False while the monitoring part has no incident table: the summary says 数据暂缺. */
-  available: boolean;
   /** Incidents that started firing in the period. */
   count: number;
   /** Minutes of the period during which at least one incident was firing (overlaps counted once). */
@@ -16,25 +15,14 @@ export interface FaultFigures {
   openAtEnd: number;
 }
 
-// The incident entity belongs to the monitoring part; it is found through the metadata so this
-// module keeps working (数据暂缺) until it exists and needs no change when it lands.
-function incidentRepo(ds: DataSource) {
-  const meta = ds.entityMetadatas.find((m) => m.tableName === 'incident');
-  if (!meta?.findColumnWithPropertyName('firstFiringAt') || !meta.findColumnWithPropertyName('resolvedAt')) return null;
-  return ds.getRepository<ObjectLiteral>(meta.target);
-}
-
 /** Faults (incidents) that started in the period and the downtime they caused within it. */
 export async function faultFigures(ds: DataSource, p: SummaryPeriod, now: Date): Promise<FaultFigures> {
-  const repo = incidentRepo(ds);
-  if (!repo) return { available: false, count: 0, downtimeMinutes: 0, openAtEnd: 0 };
   const b = toDbInstant(p.endAt);
-  // One row per alert key holds its current (or last) episode; a re-fired key keeps its old resolvedAt.
-  const rows = (await repo.createQueryBuilder('i').where('i.firstFiringAt IS NOT NULL AND i.firstFiringAt < :b', { b }).getMany()).map((r) => {
-    const from = new Date(r.firstFiringAt).getTime();
-    const resolved = r.resolvedAt ? new Date(r.resolvedAt).getTime() : null;
-    return { from, to: resolved !== null && resolved >= from ? resolved : null };
-  }).filter((r) => r.to === null || r.to > p.startAt.getTime());
+  // One row per alert key holds only its current (or last) episode; a firing key may keep an old resolvedAt.
+  const rows = (await ds.getRepository(Incident).createQueryBuilder('i').where('i.firstFiringAt IS NOT NULL AND i.firstFiringAt < :b', { b }).getMany()).map((r) => ({
+    from: (r.firstFiringAt as Date).getTime(),
+    to: r.state === 'resolved' && r.resolvedAt ? r.resolvedAt.getTime() : null,
+  })).filter((r) => r.to === null || r.to > p.startAt.getTime());
   const until = Math.min(p.endAt.getTime(), now.getTime());
   const spans = rows
     .map((r) => [Math.max(r.from, p.startAt.getTime()), Math.min(r.to ?? until, until)])
@@ -51,7 +39,6 @@ export async function faultFigures(ds: DataSource, p: SummaryPeriod, now: Date):
   }
   if (cur) ms += cur[1] - cur[0];
   return {
-    available: true,
     count: rows.filter((r) => r.from >= p.startAt.getTime()).length,
     downtimeMinutes: Math.round(ms / 60_000),
     openAtEnd: rows.filter((r) => r.to === null || r.to >= p.endAt.getTime()).length,

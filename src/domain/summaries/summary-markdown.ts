@@ -32,9 +32,7 @@ function sections(f: SummaryFigures): string[][] {
   const breached = cur.sla.breached > 0 ? `，<font color="warning">超时 ${cur.sla.breached} 次</font>` : '';
   const channels = cur.consultations.byChannel.map((c) => `${c.label} ${c.count}`).join('、');
   const categories = cur.consultations.byCategory.slice(0, 5).map((c) => `${plain(c.label, 12)} ${c.count}`).join('、');
-  const faults = cur.faults.available
-    ? `**故障** ${h('faults', ' 次')}，停机 ${h('downtime', ' 分钟')}${cur.faults.openAtEnd > 0 ? `，<font color="warning">未恢复 ${cur.faults.openAtEnd}</font>` : ''}`
-    : '**故障** 数据暂缺';
+  const faults = `**故障** ${h('faults', ' 次')}，停机 ${h('downtime', ' 分钟')}${cur.faults.openAtEnd > 0 ? `，<font color="warning">未恢复 ${cur.faults.openAtEnd}</font>` : ''}`;
   return [
     [`**工单** 新建 ${h('ticketsOpened')}，解决 ${h('ticketsResolved')}，期末未结 ${int(cur.tickets.backlog)}`],
     [`**SLA 达标率** ${h('slaRate')}${breached}`, `> ${clocks}`],
