@@ -292,7 +292,7 @@ describe('scheduled jobs', () => {
     expect(loadConfig({ SUMMARY_CRON: '0 9 * * 1' }).SUMMARY_CRON).toBe('0 9 * * 1');
   });
 
-  it('when two runtimes start, then each summary has one repeatable job; a changed cron replaces the old one', async () => {
+  it('when two runtimes start, then each summary has one repeatable job; a changed cron replaces the old one; a worker runs a job into the stored summary', async () => {
     const prefix = `test-summ-${randomBytes(4).toString('hex')}`;
     const base = { ds: t.ds, clock: t.clock, logger: makeLogger('silent'), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix, sender: null, runWorkers: false };
     const crons = { weekly: '30 8 * * 1', monthly: '0 9 1 * *' };
@@ -307,6 +307,13 @@ describe('scheduled jobs', () => {
       const after = await a.queues.summaries.getRepeatableJobs();
       expect(after.map((j) => [j.name, j.cron]).sort()).toEqual([['monthly', '0 9 1 * *'], ['weekly', '0 9 * * 1']]);
       await c.stop();
+      const worker = startJobsRuntime({ ...base, runWorkers: true, summaries: { service: t.services.summaries, crons } });
+      try {
+        const job = await worker.queues.summaries.add('weekly', { kind: 'weekly' }, { jobId: 'manual-weekly' });
+        expect(await job.finished()).toEqual({ id: scheduled.id, pushedTo: 2 });
+      } finally {
+        await worker.stop();
+      }
     } finally {
       await a.queues.summaries.obliterate({ force: true }).catch(() => undefined);
       await a.stop();
