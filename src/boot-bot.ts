@@ -7,7 +7,7 @@ import { makeWecomCallbackRoutes } from './bot/channels/wecom/callback.routes';
 import { makeWecomClient } from './bot/channels/wecom/client';
 import { makeWecomRobot, type WecomRobot } from './bot/channels/wecom/robot';
 import { makeWecomSender } from './bot/channels/wecom/sender';
-import { makeRedisRateLimiter, WECOM_RATE_LIMITS } from './bot/channels/wecom/throttle';
+import { makeRedisRateLimiter, wecomRateLimits } from './bot/channels/wecom/throttle';
 import { throttleSender } from './bot/channels/wecom/throttled-sender';
 import { makeClassifier } from './bot/nlp/classifier';
 import { loadKnowledgeBase } from './bot/nlp/kb-loader';
@@ -53,8 +53,9 @@ export function bootSender(core: Core, redis: Redis): MessageSender | null {
   if (config.WECOM_ROBOT_KEY) robots.ops = makeWecomRobot({ apiBase: config.WECOM_API_BASE, key: config.WECOM_ROBOT_KEY, logger });
   if (!client && !config.WECOM_ROBOT_KEY) return null;
   const prefix = `${config.REDIS_PREFIX}:rate`;
+  const limits = wecomRateLimits({ memberPerMin: config.WECOM_MEMBER_PER_MIN, memberPerHour: config.WECOM_MEMBER_PER_HOUR, robotPerMin: config.WECOM_ROBOT_PER_MIN });
   return throttleSender(makeWecomSender({ client, robots, logger }), {
-    member: makeRedisRateLimiter({ redis, prefix, windows: WECOM_RATE_LIMITS.member }),
-    robot: makeRedisRateLimiter({ redis, prefix, windows: WECOM_RATE_LIMITS.robot }),
+    member: makeRedisRateLimiter({ redis, prefix, windows: limits.member }),
+    robot: makeRedisRateLimiter({ redis, prefix, windows: limits.robot }),
   });
 }

@@ -58,6 +58,18 @@ const envSchema = z.object({
   MONITOR_DISK_MIN_FREE_PCT: z.coerce.number().min(0).max(100).default(10),
   MONITOR_QUEUE_BACKLOG_MAX: z.coerce.number().int().min(1).default(1000),
   MONITOR_QUEUE_FAILED_MAX: z.coerce.number().int().min(1).default(50),
+  INSPECTION_CRON: cron.default('0 7 * * *'),
+  BACKUP_DIR: optionalText,
+  BACKUP_MAX_AGE_H: z.coerce.number().min(1).max(24 * 30).default(26),
+  INSPECTION_DB_MAX_MB: z.coerce.number().int().min(1).default(20_480),
+  // WeCom's own limits by default; raise only against the fake server (load tests).
+  WECOM_MEMBER_PER_MIN: z.coerce.number().int().min(1).default(30),
+  WECOM_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(1000),
+  WECOM_ROBOT_PER_MIN: z.coerce.number().int().min(1).default(20),
+  // Bull: a worker that dies mid-job loses its lock after QUEUE_LOCK_DURATION_MS; another worker
+  // notices within QUEUE_STALLED_INTERVAL_MS and runs the job again.
+  QUEUE_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+  QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

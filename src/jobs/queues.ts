@@ -15,11 +15,17 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export type Queues = Record<QueueName, Bull.Queue>;
 
+/** Stalled-job recovery: a dead worker's job is picked up again once its lock lapses (Bull defaults 30 s). */
+export interface QueueSettings {
+  lockDuration?: number;
+  stalledInterval?: number;
+}
+
 /**
  * Opens every queue over one Redis URL and key prefix. Bull needs separate connections for its
  * blocking and subscriber clients; those must not fail pending commands while Redis is away.
  */
-export function makeQueues(redisUrl: string, prefix: string): { queues: Queues; close: () => Promise<void> } {
+export function makeQueues(redisUrl: string, prefix: string, settings: QueueSettings = {}): { queues: Queues; close: () => Promise<void> } {
   const base: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: false, lazyConnect: false };
   let shared: Redis | undefined;
   let sharedSub: Redis | undefined;
@@ -37,6 +43,7 @@ export function makeQueues(redisUrl: string, prefix: string): { queues: Queues; 
       new Bull(name, {
         prefix,
         createClient,
+        settings: { ...(settings.lockDuration ? { lockDuration: settings.lockDuration } : {}), ...(settings.stalledInterval ? { stalledInterval: settings.stalledInterval } : {}) },
         defaultJobOptions: { removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 }, removeOnFail: { age: 30 * 24 * 3600 } },
       }),
     ]),

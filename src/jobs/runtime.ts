@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../domain/clock';
 import type { SlaClockService } from '../domain/desk/sla-clock.service';
 import { makeOutboxStore } from '../domain/outbox/outbox';
+import { OutboxMessage } from '../domain/outbox/outbox-message.entity';
 import type { MessageSender } from '../domain/outbox/outbox.types';
 import type { Logger } from '../logger';
 import { makeOutboxRelay, type RelayOptions } from './outbox-relay';
@@ -16,7 +17,7 @@ import { startMonitoring, type MonitoringSetup } from './processors/monitoring.j
 import { makeSlaScheduler } from './sla-scheduler';
 import { makeSummaryProcessor, registerSummarySchedules, type SummaryCrons } from './processors/summary.job';
 import type { SummaryService } from '../domain/summaries/summary.service';
-import { makeQueues, QUEUES, type Queues, withTimeout } from './queues';
+import { makeQueues, QUEUES, type Queues, type QueueSettings, withTimeout } from './queues';
 
 export interface JobsRuntimeDeps {
   ds: DataSource;
@@ -30,6 +31,8 @@ export interface JobsRuntimeDeps {
   runWorkers: boolean;
   /** Relay tuning (tests shorten it). */
   relay?: RelayOptions;
+  /** Bull lock and stalled-check intervals (config QUEUE_LOCK_DURATION_MS, QUEUE_STALLED_INTERVAL_MS). */
+  queueSettings?: QueueSettings;
   /** The SLA clocks: their warning/breach jobs are scheduled here and, with workers, processed. */
   slaClocks?: SlaClockService;
   /** Return-visit surveys and announcement batches (the `visits` and `announcements` queues). */
@@ -43,7 +46,7 @@ export interface JobsRuntimeDeps {
 /** Starts queues, the outbox relay and (optionally) the workers; stop() drains in-flight jobs. */
 export function startJobsRuntime(deps: JobsRuntimeDeps) {
   const log = deps.logger.child({ part: 'jobs' });
-  const { queues, close } = makeQueues(deps.redisUrl, deps.prefix);
+  const { queues, close } = makeQueues(deps.redisUrl, deps.prefix, deps.queueSettings);
   for (const q of Object.values(queues)) {
     // Without a listener Bull's connection errors would be unhandled; Redis being down is expected.
     q.on('error', (err) => log.warn({ queue: q.name, err: err.message }, 'queue error'));
@@ -90,7 +93,9 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
         const counts = await withTimeout(queues[QUEUES.notifications].getJobCounts(), 1000, 'redis');
         const pending = (await store.counts()).pending ?? 0;
         const failed = counts.failed ?? 0;
-        return { status: 'ok', detail: `waiting=${counts.waiting} active=${counts.active} failed=${failed} outboxPending=${pending}` };
+        // Sends that failed and wait for another try: WeCom trouble shows here before anything is lost.
+        const retrying = await deps.ds.getRepository(OutboxMessage).createQueryBuilder('o').where("o.status IN ('pending', 'queued') AND o.attempts > 0").getCount();
+        return { status: 'ok', detail: `waiting=${counts.waiting} active=${counts.active} delayed=${counts.delayed} failed=${failed} outboxPending=${pending} outboxRetrying=${retrying}` };
       } catch (err) {
         return { status: 'degraded', detail: (err as Error).message };
       }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { makeWecomCrypto } from './crypto';
 import { makeCallbackBuilder } from './fake-server-callback';
 import { handleGettoken, handleMessageSend, handleWebhookSend, type Answer, type FakeState } from './fake-server-routes';
-import { makeMemoryRateLimiter, WECOM_RATE_LIMITS } from './throttle';
+import { makeMemoryRateLimiter, WECOM_RATE_LIMITS, type WecomRateLimits } from './throttle';
 
 export type { BuiltCallback, CallbackInput } from './fake-server-callback';
 export type { FakeReceived, ReceivedAppMessage, ReceivedRobotMessage } from './fake-server-routes';
@@ -26,6 +26,8 @@ export interface FakeWecomOptions {
   tokenTtlS?: number;
   /** Time source in ms for token expiry and rate limits. */
   now?: () => number;
+  /** Rate limits enforced (default WeCom's own); a load test raises them like the app's config. */
+  limits?: WecomRateLimits;
 }
 
 interface Failure {
@@ -69,6 +71,7 @@ export async function startFakeWecom(options: FakeWecomOptions) {
   const token = options.token ?? randomBytes(12).toString('hex');
   const encodingAESKey = options.encodingAESKey ?? generateEncodingAESKey();
   const agentId = String(options.agentId);
+  const limits = options.limits ?? WECOM_RATE_LIMITS;
   const state: FakeState = {
     corpId: options.corpId,
     corpSecret: options.corpSecret,
@@ -78,8 +81,8 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     tokenTtlS: options.tokenTtlS ?? 7200,
     tokens: new Map(),
     received: { messages: [], robot: [], rejected: [], dropped: [], tokenRequests: 0 },
-    memberLimiter: makeMemoryRateLimiter(WECOM_RATE_LIMITS.member),
-    robotLimiter: makeMemoryRateLimiter(WECOM_RATE_LIMITS.robot),
+    memberLimiter: makeMemoryRateLimiter(limits.member),
+    robotLimiter: makeMemoryRateLimiter(limits.robot),
     events: new EventEmitter(),
     now,
   };
@@ -163,8 +166,8 @@ export async function startFakeWecom(options: FakeWecomOptions) {
       for (const list of [r.messages, r.robot, r.rejected, r.dropped]) list.length = 0;
       r.tokenRequests = 0;
       failures = [];
-      state.memberLimiter = makeMemoryRateLimiter(WECOM_RATE_LIMITS.member);
-      state.robotLimiter = makeMemoryRateLimiter(WECOM_RATE_LIMITS.robot);
+      state.memberLimiter = makeMemoryRateLimiter(limits.member);
+      state.robotLimiter = makeMemoryRateLimiter(limits.robot);
     },
     /** Resolves once n app messages have been delivered; rejects after timeoutMs. */
     waitForMessages: (n: number, timeoutMs = 2000) => waitFor('message', () => state.received.messages.length, n, timeoutMs),

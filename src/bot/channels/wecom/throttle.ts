@@ -22,6 +22,16 @@ export const WECOM_RATE_LIMITS = {
   robot: [{ windowMs: 60_000, max: 20 }],
 } as const satisfies Record<string, readonly RateWindow[]>;
 
+export type WecomRateLimits = Record<'member' | 'robot', readonly RateWindow[]>;
+
+/** The same windows with other maxima (config WECOM_MEMBER_PER_MIN/_PER_HOUR, WECOM_ROBOT_PER_MIN). */
+export function wecomRateLimits(o: { memberPerMin: number; memberPerHour: number; robotPerMin: number }): WecomRateLimits {
+  return {
+    member: [{ windowMs: 60_000, max: o.memberPerMin }, { windowMs: 3_600_000, max: o.memberPerHour }],
+    robot: [{ windowMs: 60_000, max: o.robotPerMin }],
+  };
+}
+
 function checkWindows(windows: readonly RateWindow[]): void {
   if (windows.length === 0) throw new RangeError('at least one window is required');
   for (const w of windows) {
