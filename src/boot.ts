@@ -6,6 +6,7 @@ import type { ApiPlugin, AppDeps } from './api/deps';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { openDatabase } from './domain/db/data-source';
+import { DEMO_PASSWORD, isDatabaseEmpty, loadDemoData } from './domain/demo/demo-data';
 import type { MessageSender } from './domain/outbox/outbox.types';
 import { makeDomainServices, type DomainServices } from './domain/services';
 import { authSecretFromDb } from './domain/settings/settings.service';
@@ -29,6 +30,15 @@ export async function bootCore(config: Config, logger: Logger): Promise<Core> {
   const services = makeDomainServices({ ds, clock, publicUrl: config.PUBLIC_URL });
   if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD && (await services.users.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD))) {
     logger.info({ username: config.ADMIN_USERNAME }, 'first admin created');
+  }
+  if (config.DEMO) {
+    if (await isDatabaseEmpty(ds)) {
+      logger.info('DEMO=1 and the database is empty: loading demo data (about 10 s)');
+      const summary = await loadDemoData({ ds });
+      logger.info({ summary }, `demo data loaded; demo users' password is ${DEMO_PASSWORD}`);
+    } else {
+      logger.info('DEMO=1 but the database already has data: demo not loaded');
+    }
   }
   return { config, logger, clock, ds, services };
 }

@@ -1,0 +1,50 @@
+/**
+ * `npm run create-admin`: creates an admin interactively (username, name, password typed twice,
+ * not echoed) in the database of DATABASE_URL. Works whether or not other admins exist.
+ */
+import 'reflect-metadata';
+import { createInterface } from 'node:readline';
+import { loadConfig } from '../config';
+import { systemClock } from '../domain/clock';
+import { openDatabase } from '../domain/db/data-source';
+import { DomainError } from '../domain/errors';
+import { systemActor } from '../domain/identity/actor';
+import { makeDomainServices } from '../domain/services';
+
+function ask(question: string, hidden = false): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  if (hidden) {
+    // Echo nothing while the password is typed.
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+      if (s.includes(question)) process.stdout.write(s);
+    };
+  }
+  return new Promise((resolve) =>
+    rl.question(question, (answer) => {
+      rl.close();
+      if (hidden) process.stdout.write('\n');
+      resolve(answer.trim());
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const ds = await openDatabase(config.DATABASE_URL);
+  try {
+    const services = makeDomainServices({ ds, clock: systemClock });
+    const username = await ask('用户名 (username): ');
+    const name = (await ask('姓名 (name): ')) || username;
+    const password = await ask('密码 (≥ 8, letters and digits): ', true);
+    if (password !== (await ask('再次输入密码: ', true))) throw new Error('两次输入的密码不一致');
+    const user = await services.users.create(systemActor, { username, name, role: 'admin', password });
+    console.log(`已创建管理员 ${user.username} (id ${user.id})`);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err instanceof DomainError ? `${err.message}${err.details.length ? ` ${JSON.stringify(err.details)}` : ''}` : err.message);
+  process.exit(1);
+});
