@@ -57,7 +57,11 @@ export function startMonitoring(deps: { queues: Queues; ds: DataSource; clock: C
   let timer: NodeJS.Timeout | null = null;
   let round: Promise<unknown> | null = null;
   if (deps.runWorkers) {
-    void queue.process(1, makeMonitoringProcessor({ monitor, logger }));
+    // Once the shared client is ready: before that Bull parks an 'error' listener on it per call,
+    // and the queues already started leave no room under the default limit of 10.
+    const client = queue.client;
+    const ready = client.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => client.once('ready', () => resolve()));
+    void ready.then(() => queue.process(1, makeMonitoringProcessor({ monitor, logger })));
     timer = setInterval(() => {
       if (round) return;
       round = withTimeout(redisPing(), deps.thresholds.checkTimeoutMs, 'redis ping')
