@@ -9,6 +9,7 @@ import { systemClock } from '../domain/clock';
 import { openDatabase } from '../domain/db/data-source';
 import { DomainError } from '../domain/errors';
 import { systemActor } from '../domain/identity/actor';
+import { createUserSchema } from '../domain/identity/identity.schemas';
 import { makeDomainServices } from '../domain/services';
 
 function ask(question: string, hidden = false): Promise<string> {
@@ -37,7 +38,9 @@ async function main(): Promise<void> {
     const name = (await ask('姓名 (name): ')) || username;
     const password = await ask('密码 (≥ 8, letters and digits): ', true);
     if (password !== (await ask('再次输入密码: ', true))) throw new Error('两次输入的密码不一致');
-    const user = await services.users.create(systemActor, { username, name, role: 'admin', password });
+    const input = createUserSchema.safeParse({ username, name, role: 'admin', password });
+    if (!input.success) throw new Error(input.error.issues.map((i) => i.message).join('；'));
+    const user = await services.users.create(systemActor, input.data);
     console.log(`已创建管理员 ${user.username} (id ${user.id})`);
   } finally {
     await ds.destroy();
