@@ -11,6 +11,8 @@ import type { MessageSender } from './domain/outbox/outbox.types';
 import { makeDomainServices, type DomainServices } from './domain/services';
 import { authSecretFromDb } from './domain/settings/settings.service';
 import type { MonitoringSetup } from './jobs/processors/monitoring.job';
+import type { InspectionSetup } from './jobs/processors/inspection.job';
+import { makeAutoInspection } from './domain/inspections/auto-inspection';
 import { startJobsRuntime, type JobsRuntime } from './jobs/runtime';
 import type { Logger } from './logger';
 
@@ -57,7 +59,17 @@ export function bootJobs(core: Core, sender: MessageSender | null, runWorkers: b
     slaClocks: core.services.slaClocks,
     summaries: { service: core.services.summaries, crons: { weekly: core.config.SUMMARY_CRON, monthly: core.config.SUMMARY_MONTHLY_CRON } },
     monitoring: monitoringSetup(core),
+    inspections: inspectionSetup(core),
   });
+}
+
+/** The daily automatic inspection (config INSPECTION_CRON, BACKUP_DIR, BACKUP_MAX_AGE_H, INSPECTION_DB_MAX_MB). */
+function inspectionSetup({ config, services, ds, clock }: Core): InspectionSetup {
+  const options = { backupDir: config.BACKUP_DIR, backupMaxAgeH: config.BACKUP_MAX_AGE_H, dbMaxMb: config.INSPECTION_DB_MAX_MB };
+  return {
+    cron: config.INSPECTION_CRON,
+    make: (failedJobs) => makeAutoInspection({ ds, clock, inspections: services.inspections, reports: services.reports, sla: services.sla, failedJobs, options }),
+  };
 }
 
 /** The monitoring job's settings (config.ts documents them). */

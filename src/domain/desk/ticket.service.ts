@@ -13,6 +13,7 @@ import { timerFromDue } from './sla-timing';
 import { makeTicketClockCommands } from './ticket-clock-commands';
 import { makeTicketCommands } from './ticket-commands';
 import { addEvent } from './ticket-events';
+import { openTicketIn } from './ticket-open';
 import { makeTicketKit } from './ticket-kit';
 import { makeTicketQueries } from './ticket-queries';
 import { DESK_ROLES, unitName } from './ticket-store';
@@ -43,22 +44,7 @@ export function makeTicketService(deps: { ds: DataSource; clock: Clock; clocks?:
   const clocks = deps.clocks ?? makeSlaClockService({ ds, clock, timer: timerFromDue(deps.due ?? ((at) => ({ dueAt: new Date(at.getTime() + 3600_000), rule: 'default-1h' }))) });
   const kit = makeTicketKit(ds, clock, clocks);
 
-  // The response and resolution clocks start when the ticket is received.
-  async function openTicket(em: EntityManager, input: OpenInput, now: Date, touched: SlaClock[]): Promise<Ticket> {
-    const t = await em.save(em.create(Ticket, {
-      source: input.source, unitId: input.unitId, reporterUserId: input.reporterUserId, reporterWecomId: input.reporterWecomId,
-      reporterName: input.reporterName, category: input.category, priority: input.priority, summary: input.question.slice(0, 500),
-      guesses: input.guesses, assigneeId: null, state: 'new', createdAt: now, lastActivityAt: now, responseDueAt: null, responseRule: null,
-      firstResponseAt: null, dispatchedAt: null, onsiteDueAt: null, arrivedAt: null, resolvedAt: null, closedAt: null,
-    }));
-    const response = await clocks.start(em, t.id, 'response', now);
-    const resolution = await clocks.start(em, t.id, 'resolution', now, input.priority);
-    touched.push(response, resolution);
-    Object.assign(t, { responseDueAt: response.dueAt, responseRule: response.rule });
-    await em.update(Ticket, t.id, { responseDueAt: response.dueAt, responseRule: response.rule });
-    await addEvent(em, t.id, 'created', null, input.question, { source: input.source, guesses: input.guesses, rule: response.rule, responseDueAt: response.dueAt.toISOString(), resolutionDueAt: resolution.dueAt.toISOString() }, now);
-    return t;
-  }
+  const openTicket = (em: EntityManager, input: OpenInput, now: Date, touched: SlaClock[]) => openTicketIn(em, clocks, input, now, touched);
 
   // Commits first, then lets the scheduler hear about the new clocks.
   async function withClocks<T>(work: (em: EntityManager, touched: SlaClock[]) => Promise<T>): Promise<T> {
