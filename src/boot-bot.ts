@@ -13,6 +13,7 @@ import { makeClassifier } from './bot/nlp/classifier';
 import { loadKnowledgeBase } from './bot/nlp/kb-loader';
 import { loadOrTrain, makeModelCache } from './bot/nlp/model-cache';
 import type { Core } from './boot';
+import { makePromBotMetrics } from './boot-metrics';
 import type { MessageSender } from './domain/outbox/outbox.types';
 
 /** Loads the knowledge base and restores (or trains and caches) the classifier. */
@@ -28,7 +29,7 @@ async function buildModel(core: Core) {
 export async function bootBot(core: Core): Promise<{ bot: Bot; plugins: ApiPlugin[] }> {
   const { config, ds, clock, logger, services } = core;
   const model = await buildModel(core);
-  const bot = makeBot({ ds, clock, logger, kb: model.kb, classifier: model.classifier, threshold: config.NLP_THRESHOLD, services });
+  const bot = makeBot({ ds, clock, logger, kb: model.kb, classifier: model.classifier, threshold: config.NLP_THRESHOLD, services, metrics: makePromBotMetrics(core.metrics) });
   const plugins: ApiPlugin[] = [makeBotRoutes({ bot, clock, logger, rebuildModel: () => buildModel(core) })];
   if (config.WECOM_TOKEN && config.WECOM_AES_KEY && config.WECOM_CORP_ID) {
     plugins.push(

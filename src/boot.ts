@@ -15,6 +15,7 @@ import type { InspectionSetup } from './jobs/processors/inspection.job';
 import { makeAutoInspection } from './domain/inspections/auto-inspection';
 import { startJobsRuntime, type JobsRuntime } from './jobs/runtime';
 import type { Logger } from './logger';
+import { registerJobGauges } from './boot-metrics';
 
 export interface Core {
   config: Config;
@@ -22,6 +23,8 @@ export interface Core {
   clock: Clock;
   ds: DataSource;
   services: DomainServices;
+  /** The Prometheus registry served at /metrics; the bot and the queue gauges register on it. */
+  metrics: Registry;
 }
 
 /** Opens the database, builds the domain services and bootstraps the first admin. */
@@ -42,7 +45,9 @@ export async function bootCore(config: Config, logger: Logger): Promise<Core> {
       logger.info('DEMO=1 but the database already has data: demo not loaded');
     }
   }
-  return { config, logger, clock, ds, services };
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  return { config, logger, clock, ds, services, metrics };
 }
 
 /** Starts the job queues; workers run here unless this is an HTTP-only process. */
@@ -88,8 +93,8 @@ function monitoringSetup({ config, services }: Core): MonitoringSetup {
 /** Everything buildApp needs, given the core, the jobs runtime and the plugins of other parts. */
 export async function appDeps(core: Core, jobs: JobsRuntime | null, plugins: ApiPlugin[]): Promise<AppDeps> {
   const secret = core.config.AUTH_SECRET ?? (await authSecretFromDb(core.ds));
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
+  const metrics = core.metrics;
+  if (jobs) registerJobGauges(metrics, jobs);
   return {
     ds: core.ds,
     logger: core.logger,

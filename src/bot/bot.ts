@@ -7,10 +7,10 @@ import { parseCardKey, runCommand } from './dialog/engineer-commands';
 import { say } from './dialog/kb-answers';
 import { makeNlpHolder } from './dialog/nlp-holder';
 import { makePipeline } from './dialog/pipeline';
-import type { BotServices, DialogResult, InboundText } from './dialog/types';
+import type { BotMetrics, BotServices, DialogResult, InboundText } from './dialog/types';
 import { makeUnitFacts } from './dialog/unit-facts';
 
-export type { BotServices, DialogResult, InboundText } from './dialog/types';
+export type { BotMetrics, BotServices, DialogResult, InboundText } from './dialog/types';
 
 /** A channel event the bot reacts to (WeCom enter_agent, template card clicks). */
 export interface InboundEvent {
@@ -31,6 +31,8 @@ export interface BotDeps {
   classifier: Classifier;
   /** NLP_THRESHOLD. */
   threshold: number;
+  /** Counts answers by channel, intent and escalation (absent = not counted). */
+  metrics?: BotMetrics;
 }
 
 /** Wires the conversation: identity, NLP, domain answers, escalation and the exchange log. */
@@ -38,7 +40,7 @@ export function makeBot(deps: BotDeps) {
   const logger = deps.logger.child({ component: 'bot' });
   const nlp = makeNlpHolder({ kb: deps.kb, classifier: deps.classifier });
   const facts = makeUnitFacts(deps.ds);
-  const pipeline = makePipeline({ ds: deps.ds, clock: deps.clock, logger, services: deps.services, nlp, facts, threshold: deps.threshold });
+  const pipeline = makePipeline({ ds: deps.ds, clock: deps.clock, logger, services: deps.services, nlp, facts, threshold: deps.threshold, metrics: deps.metrics });
 
   return {
     /** Answers one text message (any channel); never throws. */

@@ -29,13 +29,13 @@ export interface TestApp {
 }
 
 /** Starts the real app on port 0 over a fresh database, with a settable clock. */
-export async function startTestApp(opts: { now?: string; plugins?: ApiPlugin[] } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { now?: string; plugins?: ApiPlugin[]; metrics?: Registry } = {}): Promise<TestApp> {
   const db = await openTestDb();
   const clock = fixedClock(opts.now ?? '2026-03-02T02:00:00Z');
   const services = makeDomainServices({ ds: db.ds, clock });
   await services.users.ensureAdmin(ADMIN.username, ADMIN.password);
   const tokens = makeTokenService('test-secret-test-secret-test-secret-0123', 3600, clock);
-  const app = buildApp({ ds: db.ds, logger: makeLogger('silent'), clock, tokens, metrics: new Registry(), services, plugins: opts.plugins });
+  const app = buildApp({ ds: db.ds, logger: makeLogger('silent'), clock, tokens, metrics: opts.metrics ?? new Registry(), services, plugins: opts.plugins });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

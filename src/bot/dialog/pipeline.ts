@@ -107,6 +107,7 @@ export function makePipeline(deps: DialogDeps) {
       await logExchange(deps.ds, deps.logger, {
         msg, result, userId: actor?.userId ?? null, unitId: actor?.unitId ?? null, kbVersion: kb.version, latencyMs: performance.now() - started,
       });
+      deps.metrics?.answered({ channel: msg.channel, intent: result.intent, escalated: result.escalated, seconds: (performance.now() - started) / 1000 });
       return result;
     },
     contexts,

@@ -55,6 +55,11 @@ export interface Turn {
   receivedAt: Date;
 }
 
+/** Where each answered message is counted (Prometheus in main.ts); the bot knows no metrics library. */
+export interface BotMetrics {
+  answered(e: { channel: string; intent: string; escalated: boolean; seconds: number }): void;
+}
+
 export interface DialogDeps {
   ds: DataSource;
   clock: Clock;
@@ -64,4 +69,5 @@ export interface DialogDeps {
   facts: UnitFacts;
   /** Minimum classifier score to answer instead of escalating (NLP_THRESHOLD). */
   threshold: number;
+  metrics?: BotMetrics;
 }
