@@ -14,6 +14,7 @@ import type { ReturnVisitService } from '../domain/desk/records/return-visit.ser
 import { addAnnouncementTick, makeAnnouncementProcessor } from './processors/announcement.job';
 import { addVisitTick, makeVisitProcessor } from './processors/visit.job';
 import { startMonitoring, type MonitoringSetup } from './processors/monitoring.job';
+import { startInspections, type InspectionSetup } from './processors/inspection.job';
 import { makeSlaScheduler } from './sla-scheduler';
 import { makeSummaryProcessor, registerSummarySchedules, type SummaryCrons } from './processors/summary.job';
 import type { SummaryService } from '../domain/summaries/summary.service';
@@ -41,6 +42,8 @@ export interface JobsRuntimeDeps {
   summaries?: { service: SummaryService; crons: SummaryCrons };
   /** Health probes every minute and the alerts they raise (the `monitoring` queue). */
   monitoring?: MonitoringSetup;
+  /** The daily automatic inspection (the `inspections` queue). */
+  inspections?: InspectionSetup;
 }
 
 /** Starts queues, the outbox relay and (optionally) the workers; stop() drains in-flight jobs. */
@@ -77,6 +80,7 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     ? withTimeout(registerSummarySchedules(queues[QUEUES.summaries], deps.summaries.crons), 5000, 'summary schedules').catch((err: Error) => log.warn({ err: err.message }, 'could not register the summary schedules (Redis down?)'))
     : Promise.resolve();
   if (deps.runWorkers && deps.summaries) void queues[QUEUES.summaries].process('*', 1, makeSummaryProcessor({ summaries: deps.summaries.service, logger: log }));
+  const inspections = deps.inspections ? startInspections({ queues, logger: log, runWorkers: deps.runWorkers, ...deps.inspections }) : null;
   const monitoring = deps.monitoring ? startMonitoring({ queues, ds: deps.ds, clock: deps.clock, logger: log, runWorkers: deps.runWorkers, ...deps.monitoring }) : null;
 
   return {
@@ -86,6 +90,8 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     /** Settles once the summary schedules are registered (or could not be). */
     summarySchedules,
     monitoring,
+    /** The automatic inspection bound to these queues (POST /inspections/run uses it too). */
+    inspections,
     store,
     /** Queue sizes for /health and /metrics; degraded (not down) when Redis is unreachable. */
     async health(): Promise<{ status: 'ok' | 'degraded'; detail?: string }> {

@@ -1,0 +1,106 @@
+import { DateTime } from 'luxon';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../clock';
+import { inTransaction } from '../db/transaction';
+import { engineerRecipients } from '../desk/desk-notices';
+import type { InspectionRunDetail, InspectionService } from '../desk/records/inspection.service';
+import { Ticket } from '../desk/ticket.entity';
+import { type Actor, type Role, requireRole, systemActor } from '../identity/actor';
+import { enqueueOutbox } from '../outbox/outbox';
+import type { ReportsService } from '../reports/reports.service';
+import { checkBackup, checkCalendar, checkDbSize, checkLedger, checkQueues, checkWarnings, type CheckOutcome, type FailedJobsPort } from './auto-checks';
+
+export type { FailedJobsPort } from './auto-checks';
+
+/** Who may start the automatic inspection by hand (POST /inspections/run). */
+export const AUTO_INSPECTION_ROLES: readonly Role[] = ['admin', 'engineer'];
+
+export interface AutoInspectionOptions {
+  /** BACKUP_DIR: the newest file's mtime is the last backup; absent = warning. */
+  backupDir?: string;
+  backupMaxAgeH: number;
+  dbMaxMb: number;
+  /** From this month (Shanghai) next year's holiday calendar must be loaded. */
+  calendarWarnFromMonth?: number;
+}
+
+export interface AutoInspectionDeps {
+  ds: DataSource;
+  clock: Clock;
+  inspections: Pick<InspectionService, 'recordRun'>;
+  reports: Pick<ReportsService, 'warnings'>;
+  sla: { calendarYearsLoaded(): Promise<number[]> };
+  /** Lent by the job layer; absent in a process without queues. */
+  failedJobs?: FailedJobsPort;
+  options: AutoInspectionOptions;
+}
+
+const MARK = { ok: '✅', warn: '⚠️', fail: '❌' } as const;
+const STATUS = { ok: '正常', warn: '有提醒', fail: '异常' } as const;
+const OPEN_STATES = ['new', 'acknowledged', 'in_progress', 'waiting_user'];
+// The inspection service prefixes ticket summaries so; used to find a finding's ticket still open.
+const ticketPrefix = (title: string) => `【巡检发现】${title}`;
+
+/**
+ * The automatic part of 定期巡检: runs every check, stores the run through the inspection service
+ * (failures become findings that open tickets — unless the same finding's ticket is still open),
+ * and queues a short report to the engineers through the outbox, once per run.
+ */
+export function makeAutoInspection(deps: AutoInspectionDeps) {
+  const { ds, clock, options } = deps;
+
+  async function runChecks(now: Date): Promise<CheckOutcome[]> {
+    const sh = DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' });
+    const warnings = await deps.reports.warnings(systemActor, {});
+    return [
+      await checkLedger(ds),
+      ...checkWarnings(warnings.overdueWriteoffs, warnings.lowStock),
+      checkCalendar(await deps.sla.calendarYearsLoaded(), sh.year, sh.month, options.calendarWarnFromMonth ?? 11),
+      await checkDbSize(ds, options.dbMaxMb),
+      await checkBackup(options.backupDir, options.backupMaxAgeH, now),
+      await checkQueues(deps.failedJobs, new Date(now.getTime() - 24 * 3_600_000)),
+    ];
+  }
+
+  async function stillOpen(title: string): Promise<boolean> {
+    const n = await ds
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .where('t.source = :s AND t.state IN (:...open) AND t.summary LIKE :p', { s: 'inspection', open: OPEN_STATES, p: `${ticketPrefix(title)}%` })
+      .getCount();
+    return n > 0;
+  }
+
+  function report(run: InspectionRunDetail, checks: CheckOutcome[], kind: string): string {
+    const at = DateTime.fromJSDate(run.performedAt, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm');
+    const lines = [`【自动巡检】${at}（${kind === 'auto' ? '定时' : '手动'}）结果：${STATUS[run.status as keyof typeof STATUS]}`];
+    for (const c of checks) lines.push(`${MARK[c.status]} ${c.label}：${c.note.slice(0, 160)}`);
+    const tickets = run.findings.filter((f) => f.ticketId).map((f) => `#${f.ticketId}`);
+    if (tickets.length > 0) lines.push(`已建工单：${tickets.join('、')}`);
+    lines.push(`巡检记录 #${run.id}`);
+    return lines.join('\n');
+  }
+
+  return {
+    /** Runs every check now; `kind` is `auto` for the daily job, `manual` for POST /inspections/run. */
+    async run(actor: Actor, kind: 'auto' | 'manual' = 'manual'): Promise<InspectionRunDetail & { report: string }> {
+      requireRole(actor, AUTO_INSPECTION_ROLES);
+      const checks = await runChecks(clock.now());
+      const findings = [];
+      for (const c of checks) {
+        if (!c.finding) continue;
+        findings.push({ title: c.finding.title, detail: c.finding.detail.slice(0, 2000), severity: c.finding.severity, openTicket: !(await stillOpen(c.finding.title)) });
+      }
+      const run = await deps.inspections.recordRun(actor, {
+        kind, results: checks.map((c) => ({ item: c.item, status: c.status, note: c.note.slice(0, 1000) })), findings,
+      });
+      const text = report(run, checks, kind);
+      await inTransaction(ds, async (em) => {
+        const to = await engineerRecipients(em);
+        if (to.length > 0) await enqueueOutbox(em, `inspection-run-${run.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, clock.now());
+      });
+      return { ...run, report: text };
+    },
+  };
+}
+export type AutoInspection = ReturnType<typeof makeAutoInspection>;
