@@ -88,8 +88,8 @@ export async function checkBackup(dir: string | undefined, maxAgeH: number, now:
   if (newest === 0) return fail('备份目录中没有备份文件');
   const ageH = (now.getTime() - newest) / 3_600_000;
   const age = ageH < 48 ? `${Math.round(ageH * 10) / 10} 小时` : `${Math.floor(ageH / 24)} 天`;
-  if (ageH > maxAgeH) return fail(`最新备份已是 ${age} 前，超过 ${maxAgeH} 小时`);
-  return { ...base, status: 'ok', note: `最新备份 ${age} 前` };
+  if (ageH > maxAgeH) return fail(`最新备份已是 ${age}前，超过 ${maxAgeH} 小时`);
+  return { ...base, status: 'ok', note: `最新备份 ${age}前` };
 }
 
 /** Failed jobs in the queues: kept ones warn, ones that failed since the last day open a ticket. */
