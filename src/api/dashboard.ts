@@ -66,7 +66,8 @@ export function makeDashboard(deps: DashboardDeps): ApiPlugin {
   function checkOrigin(ctx: Context): void {
     if (['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) return;
     const origin = ctx.get('origin');
-    if (origin && origin !== ctx.origin) throw new ForbiddenError('跨站请求不被接受');
+    // Koa 3's ctx.origin echoes the Origin header; compare with this server's own origin.
+    if (origin && origin !== `${ctx.protocol}://${ctx.host}`) throw new ForbiddenError('跨站请求不被接受');
   }
 
   async function guard(ctx: Context, next: Next): Promise<void> {
