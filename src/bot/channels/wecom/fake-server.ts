@@ -94,6 +94,16 @@ export async function startFakeWecom(options: FakeWecomOptions) {
       timers.add(t);
     });
 
+  /** GET /_fake/received?user=&after=: app messages delivered to `user` (the local chat client polls it). */
+  function receivedFor(q: URLSearchParams): Answer {
+    const user = q.get('user') ?? '';
+    const after = Number(q.get('after') ?? -1);
+    const messages = state.received.messages
+      .map((m, index) => ({ index, msgtype: m.msgtype, body: m.body, at: m.at, delivered: m.delivered }))
+      .filter((m) => m.index > after && (user === '' || m.delivered.includes(user)));
+    return { status: 200, json: { messages, total: state.received.messages.length } };
+  }
+
   async function route(req: IncomingMessage): Promise<Answer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const raw = req.method === 'POST' ? await readBody(req) : '';
@@ -111,6 +121,8 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     } catch {
       body = undefined;
     }
+    if (req.method === 'GET' && url.pathname === '/_fake/received') return receivedFor(url.searchParams);
+    if (req.method === 'GET' && url.pathname === '/_fake/callback-config') return { status: 200, json: { corpId: options.corpId, agentId, token, encodingAESKey } };
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return handleGettoken(state, url.searchParams);
     if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') return handleMessageSend(state, url.searchParams, body);
     if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') return handleWebhookSend(state, url.searchParams, body);
