@@ -58,6 +58,11 @@ export function startInspections(deps: { queues: Queues; logger: Logger; runWork
   const registered = withTimeout(registerInspectionSchedule(queue, deps.cron), 5000, 'inspection schedule').catch((err: Error) =>
     deps.logger.warn({ err: err.message }, 'could not register the inspection schedule (Redis down?)'),
   );
-  if (deps.runWorkers) void queue.process(1, makeInspectionProcessor({ inspection, logger: deps.logger }));
+  if (deps.runWorkers) {
+    // As monitoring.job.ts: before the shared client is ready Bull parks an 'error' listener per call.
+    const client = queue.client;
+    const ready = client.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => client.once('ready', () => resolve()));
+    void ready.then(() => queue.process(1, makeInspectionProcessor({ inspection, logger: deps.logger })));
+  }
   return { inspection, registered };
 }
