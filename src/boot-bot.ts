@@ -10,15 +10,17 @@ import { makeWecomSender } from './bot/channels/wecom/sender';
 import { makeRedisRateLimiter, wecomRateLimits } from './bot/channels/wecom/throttle';
 import { throttleSender } from './bot/channels/wecom/throttled-sender';
 import { makeClassifier } from './bot/nlp/classifier';
-import { loadKnowledgeBase } from './bot/nlp/kb-loader';
+import { makeKbCorpus } from './bot/nlp/kb-corpus';
+import { makeKbRoutes } from './bot/kb.routes';
 import { loadOrTrain, makeModelCache } from './bot/nlp/model-cache';
 import type { Core } from './boot';
 import { makePromBotMetrics } from './boot-metrics';
+import { type KbChangeService, makeKbChangeService } from './domain/kb/kb-change.service';
 import type { MessageSender } from './domain/outbox/outbox.types';
 
-/** Loads the knowledge base and restores (or trains and caches) the classifier. */
-async function buildModel(core: Core) {
-  const kb = loadKnowledgeBase(resolve(core.config.KB_DIR));
+/** Builds the effective knowledge base (reviewed files + approved overlay) and restores (or trains and caches) the classifier. */
+async function buildModel(core: Core, corpus: ReturnType<typeof makeKbCorpus>, changes: KbChangeService) {
+  const kb = corpus.knowledgeBase(await changes.approved());
   const classifier = makeClassifier();
   const cache = makeModelCache({ dir: resolve(core.config.NLP_MODEL_DIR), logger: core.logger });
   const { fromCache } = await loadOrTrain({ kb, cache, classifier, logger: core.logger });
@@ -28,9 +30,12 @@ async function buildModel(core: Core) {
 /** The bot and its API plugins: /api/v1/bot/messages, /kb, and /wecom/callback when configured. */
 export async function bootBot(core: Core): Promise<{ bot: Bot; plugins: ApiPlugin[] }> {
   const { config, ds, clock, logger, services } = core;
-  const model = await buildModel(core);
+  const corpus = makeKbCorpus({ dir: resolve(config.KB_DIR) });
+  const changes = makeKbChangeService({ ds, clock, corpus });
+  const rebuild = () => buildModel(core, corpus, changes);
+  const model = await rebuild();
   const bot = makeBot({ ds, clock, logger, kb: model.kb, classifier: model.classifier, threshold: config.NLP_THRESHOLD, services, metrics: makePromBotMetrics(core.metrics) });
-  const plugins: ApiPlugin[] = [makeBotRoutes({ bot, clock, logger, rebuildModel: () => buildModel(core) })];
+  const plugins: ApiPlugin[] = [makeBotRoutes({ bot, clock, logger }), makeKbRoutes({ bot, logger, rebuild, changes })];
   if (config.WECOM_TOKEN && config.WECOM_AES_KEY && config.WECOM_CORP_ID) {
     plugins.push(
       makeWecomCallbackRoutes({

@@ -23,6 +23,7 @@ import { InspectionFinding, InspectionResult, InspectionRun, InspectionSchedule 
 import { OnsiteVisit } from '../desk/records/onsite-visit.entity';
 import { ReturnVisit } from '../desk/records/return-visit.entity';
 import { TrainingRequest, TrainingSession } from '../desk/records/training.entity';
+import { KbChange } from '../kb/kb-change.entity';
 import { Incident } from '../monitoring/incident.entity';
 import { ProbeState } from '../monitoring/probe-state.entity';
 import { ProbeTarget } from '../monitoring/probe-target.entity';
@@ -68,4 +69,5 @@ export const allEntities = [
   Incident,
   ProbeTarget,
   ProbeState,
+  KbChange,
 ];

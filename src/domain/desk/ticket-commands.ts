@@ -2,6 +2,7 @@ import { scheduleTicketVisit } from './records/return-visit.schedule';
 import { ForbiddenError, ValidationError } from '../errors';
 import type { Actor } from '../identity/actor';
 import { User } from '../identity/user.entity';
+import { proposeFromReply } from '../kb/proposals';
 import { enqueueOutbox } from '../outbox/outbox';
 import { noticeEngineers, noticeReporter } from './desk-notices';
 import type { Ticket } from './ticket.entity';
@@ -30,6 +31,7 @@ export function makeTicketCommands(kit: TicketKit) {
         await kit.respond(c, patch);
         if (c.t.state === 'new' || c.t.state === 'acknowledged') patch.state = 'in_progress';
         await c.event('reply', text);
+        await proposeFromReply(c.em, c.t, text, actor, c.now);
         await noticeReporter(c.em, c.t, `reply-${c.now.getTime()}`, `【工单 #${id} 工程师回复】\n${text}`, c.now);
         return patch;
       }),
