@@ -156,6 +156,17 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
     expect((await t.call('GET', '/api/v1/kb/intents/faq.void', { token: opToken })).body.utterances).not.toContain(u);
   });
 
+  it('when two operators add the same utterance to different intents at once, then exactly one succeeds and the other gets 409', async () => {
+    const u = '同时提交的一句新说法';
+    const [a, b] = await Promise.all([
+      t.call('POST', '/api/v1/kb/intents/faq.print/utterances', { token: opToken, body: { utterances: [u] } }),
+      t.call('POST', '/api/v1/kb/intents/faq.browser/utterances', { token: t.adminToken, body: { utterances: [u] } }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const rows = await t.ds.getRepository(KbChange).find({ where: { status: 'approved' } });
+    expect(rows.filter((c) => c.payload.utterances?.includes(u))).toHaveLength(1);
+  });
+
   it('when an intent is added through the API, then name, size and uniqueness are checked and fewer than 40 utterances give a warning', async () => {
     const utterances = Array.from({ length: 12 }, (_, i) => `电子票据开错了能不能重新开一张第${i + 1}种说法`);
     const body = { intent: 'faq.invoice.reprint', description: '开错票据后重开', utterances, answers: ['开错的票据先冲红，再按正确信息重新开具。详见{{system.name}}「票据开具」。'] };
