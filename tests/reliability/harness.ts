@@ -3,13 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { FakeWecom } from '../../src/bot/channels/wecom/fake-server';
 import { openDatabase } from '../../src/domain/db/data-source';
 import { testDbUrl, onPostgres } from '../helpers/test-db';
 
-export const ROOT = resolve(__dirname, '../..');
+/** The repository root (also when this file runs compiled under dist/ for the benchmark). */
+export const ROOT = ((): string => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 export const CORP = { corpId: 'wwreliable01', corpSecret: 'reliability-secret', agentId: '1000002' };
 export const ROBOT_KEY = 'ops-robot-key';
 export const ADMIN = { username: 'admin', password: 'Admin12345' };

@@ -62,7 +62,7 @@ describe('the service while Redis is down', () => {
       body: JSON.stringify({ source: 'bill-system', severity: 'critical', title: '开票系统无法访问', detail: 'HTTP 502' }),
     });
     expect(alert.status).toBe(200);
-    expect((await alert.json()).results[0].ticketId).toEqual(expect.any(Number));
+    expect(((await alert.json()) as { results: Array<{ ticketId: number | null }> }).results[0].ticketId).toEqual(expect.any(Number));
     const users = await call(base, 'GET', '/api/v1/users', { token });
     expect(users.status).toBe(200);
     const health = await call(base, 'GET', '/health');
