@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument, makeRegistry } from '../../src/api/openapi';
 import { makeBotRoutes } from '../../src/bot/bot.routes';
 import { makeKbRoutes } from '../../src/bot/kb.routes';
 import { makeClassifier } from '../../src/bot/nlp/classifier';
@@ -233,6 +235,11 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
     expect((await t.call('GET', '/api/v1/kb/intents', { token: leaderToken })).status).toBe(200);
     expect((await t.call('POST', '/api/v1/kb/intents/faq.ukey/utterances', { token: leaderToken, body: { utterances: ['领导想加一句'] } })).status).toBe(403);
     expect((await t.call('GET', '/api/v1/kb/intents', {})).status).toBe(401);
+    // The app builds its document before late plugins register: build one for these routes alone.
+    const registry = makeRegistry();
+    makeKbRoutes({ bot: fx.bot, logger: fx.logger, rebuild: async () => fx.bot.nlp.current(), changes }).register({ api: new Router(), open: new Router(), registry });
+    const doc = buildOpenApiDocument(registry) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/kb/intents/{intent}/utterances', '/api/v1/kb/changes/{id}/approve', '/api/v1/kb/export']));
     expect(await snapshot()).toEqual(before);
   });
 
