@@ -17,7 +17,7 @@ describe('Bull dashboard at /admin/queues', () => {
   const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => fetch(`${t.baseUrl}${path}`, { method, headers, redirect: 'manual' });
   const session = async (token: string) => {
     const r = await fetch(`${t.baseUrl}/api/v1/auth/dashboard-session`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-    return { status: r.status, body: await r.json(), setCookie: r.headers.get('set-cookie') ?? '' };
+    return { status: r.status, body: (await r.json()) as { url: string; expiresAt: string }, setCookie: r.headers.get('set-cookie') ?? '' };
   };
 
   beforeAll(async () => {
@@ -37,7 +37,7 @@ describe('Bull dashboard at /admin/queues', () => {
   it('when nobody signed in or a non-admin asks, then the dashboard is refused', async () => {
     const anon = await get('/admin/queues');
     expect(anon.status).toBe(401);
-    expect((await anon.json()).error.message).toContain('dashboard-session');
+    expect(((await anon.json()) as { error: { message: string } }).error.message).toContain('dashboard-session');
     expect((await get('/admin/queues/api/queues')).status).toBe(401);
     expect((await get('/admin/queues', { authorization: `Bearer ${operator}` })).status).toBe(403);
     expect((await session(operator)).status).toBe(403);
@@ -50,7 +50,7 @@ describe('Bull dashboard at /admin/queues', () => {
     expect(await page.text()).toContain('<html');
     const api = await get('/admin/queues/api/queues', auth);
     expect(api.status).toBe(200);
-    const body = await api.json();
+    const body = (await api.json()) as { queues: Array<{ name: string; counts: Record<string, number> }> };
     expect(body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['announcements', 'inspections', 'monitoring', 'notifications', 'sla', 'summaries', 'visits']);
     expect(body.queues.find((q: { name: string }) => q.name === 'notifications').counts.delayed).toBe(1);
   });
