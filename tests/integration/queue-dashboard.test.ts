@@ -52,7 +52,7 @@ describe('Bull dashboard at /admin/queues', () => {
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: Array<{ name: string; counts: Record<string, number> }> };
     expect(body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['announcements', 'inspections', 'monitoring', 'notifications', 'sla', 'summaries', 'visits']);
-    expect(body.queues.find((q: { name: string }) => q.name === 'notifications').counts.delayed).toBe(1);
+    expect(body.queues.find((q) => q.name === 'notifications')?.counts.delayed).toBe(1);
   });
 
   it('when an admin opens a dashboard session, then a short-lived HttpOnly, SameSite=Strict cookie opens the dashboard and nothing else', async () => {
