@@ -1,6 +1,6 @@
 import type { KbIntent } from './kb.schemas';
 import { makeNlpEngine, type EngineSettings, type IntentScore, type NlpEngine } from './nlp-engine';
-import { normalizeText } from './normalize';
+import { normalizeText, stripPreamble } from './normalize';
 import { applyRules } from './rules';
 import { refineStatusVsHowTo } from './second-stage';
 import { makeSimilarityIndex, type SimilarityIndex } from './similarity';
@@ -39,6 +39,11 @@ export interface ClassifierOptions {
   similarityFloor?: number;
   /** None wins when its nearest utterance beats the predicted intent's by this margin. */
   noneMargin?: number;
+  /**
+   * At most this many None utterances train the network (all of them feed the similarity gate):
+   * hundreds of negatives against ~50 per intent would make None the network's default answer.
+   */
+  negativeSample?: number;
 }
 
 /** The NLP classifier: train on a knowledge base or restore from the cache, then classify. */
@@ -53,20 +58,29 @@ export interface Classifier {
   readonly tokenizerCalls: number;
 }
 
-/** Training documents: normalised, negative kinds folded into None. */
+/** The text the model and the gate see: normalised, greeting/self-introduction removed. */
+export function prepareText(text: string): string {
+  return stripPreamble(normalizeText(text));
+}
+
+/** Training documents: prepared like queries, negative kinds folded into None. */
 export function trainingUtterances(intents: KbIntent[]): Record<string, string[]> {
   const byIntent: Record<string, string[]> = {};
   for (const i of intents) {
     const label = i.kind === 'negative' ? NONE : i.intent;
-    (byIntent[label] ??= []).push(...i.utterances.map((u) => normalizeText(u)).filter(Boolean));
+    (byIntent[label] ??= []).push(...i.utterances.map(prepareText).filter(Boolean));
   }
   return byIntent;
 }
 
 /** Creates an untrained classifier. */
 export function makeClassifier(options: ClassifierOptions = {}): Classifier {
-  const similarityFloor = options.similarityFloor ?? 0.3;
+  const similarityFloor = options.similarityFloor ?? 0.15;
   const noneMargin = options.noneMargin ?? 0.15;
+  const negativeSample = options.negativeSample ?? 450;
+  // node-nlp's defaults (alpha 0.07, learningRate 0.6, run to convergence) overfit this corpus and its None
+  // class; a slower rate stopped early is more accurate and trains in a few seconds (bench/nlp-eval.ts).
+  const engineSettings: EngineSettings = { alpha: 0.01, learningRate: 0.1, deltaErrorThresh: 0.00001, ...options.engine };
   let engine: NlpEngine | undefined;
   let index: SimilarityIndex | undefined;
   let utterances: Record<string, string[]> = {};
@@ -86,9 +100,11 @@ export function makeClassifier(options: ClassifierOptions = {}): Classifier {
     },
     async train(kb) {
       utterances = trainingUtterances(kb.intents);
-      const fresh = makeNlpEngine(options.engine);
+      const fresh = makeNlpEngine(engineSettings);
       await fresh.train(
-        Object.entries(utterances).flatMap(([intent, list]) => list.map((utterance) => ({ utterance, intent }))),
+        Object.entries(utterances).flatMap(([intent, list]) =>
+          (intent === NONE ? spread(list, negativeSample) : list).map((utterance) => ({ utterance, intent })),
+        ),
       );
       engine = fresh;
       index = makeSimilarityIndex(utterances);
@@ -100,7 +116,7 @@ export function makeClassifier(options: ClassifierOptions = {}): Classifier {
     },
     fromJSON(model) {
       if (model.format !== MODEL_FORMAT) throw new Error(`model format ${model.format} is not ${MODEL_FORMAT}`);
-      engine = makeNlpEngine(options.engine, model.nlp);
+      engine = makeNlpEngine(engineSettings, model.nlp);
       utterances = model.utterances;
       index = makeSimilarityIndex(utterances);
       version = model.version;
@@ -108,29 +124,41 @@ export function makeClassifier(options: ClassifierOptions = {}): Classifier {
     async classify(text) {
       const { engine: nlp, index: sim } = ready();
       const normalized = normalizeText(text);
+      const prepared = stripPreamble(normalized);
       const rule = applyRules(normalized);
-      const scores = rule?.intent === NONE && rule.rule === 'empty' ? [] : await nlp.scores(normalized);
+      const scores = rule?.intent === NONE && rule.rule === 'empty' ? [] : await nlp.scores(prepared);
       const alternatives = scores.slice(0, 3);
       if (rule) return { intent: rule.intent, score: 1, alternatives, source: 'rule', reason: rule.rule };
 
       const top = scores[0] ?? { intent: NONE, score: 1 };
       if (top.intent === NONE) return { ...top, alternatives, source: 'model' };
-      const refined = refineStatusVsHowTo(normalized, top.intent);
+      const refined = refineStatusVsHowTo(prepared, top.intent);
       const intent = refined?.intent ?? top.intent;
+      // The network splits its confidence between "核销 status" and "核销 how-to"; once the wording
+      // has decided between them, the confidence that the subject is right is their sum.
+      const score = refined
+        ? round(Math.min(1, scores.filter((s) => refined.group.includes(s.intent)).reduce((n, s) => n + s.score, 0)))
+        : top.score;
 
       // Backstop for off-topic text the network still maps to some intent with a high score.
-      const own = sim.maxFor(normalized, intent);
-      const none = sim.maxFor(normalized, NONE);
+      const own = sim.maxFor(prepared, intent);
+      const none = sim.maxFor(prepared, NONE);
       if (own.score < similarityFloor) {
         return { intent: NONE, score: round(1 - own.score), alternatives, source: 'gate', reason: `floor ${own.score.toFixed(2)}` };
       }
       if (none.score >= own.score + noneMargin) {
         return { intent: NONE, score: round(none.score), alternatives, source: 'gate', reason: `near None: ${none.utterance}` };
       }
-      if (refined) return { intent, score: top.score, alternatives, source: 'second-stage', reason: refined.rule };
-      return { intent, score: top.score, alternatives, source: 'model' };
+      if (refined) return { intent, score, alternatives, source: refined.changed ? 'second-stage' : 'model', reason: refined.rule };
+      return { intent, score, alternatives, source: 'model' };
     },
   };
+}
+
+/** n items spread evenly over the list (deterministic, keeps every topic of the negatives). */
+function spread<T>(list: T[], n: number): T[] {
+  if (list.length <= n) return list;
+  return Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]);
 }
 
 function round(n: number): number {

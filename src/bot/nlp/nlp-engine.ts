@@ -28,9 +28,10 @@ export interface EngineSettings {
   useNoneFeature?: boolean;
   iterations?: number;
   errorThresh?: number;
+  deltaErrorThresh?: number;
   alpha?: number;
   momentum?: number;
-  leakyReluAlpha?: number;
+  learningRate?: number;
 }
 
 /** A node-nlp manager with our tokenizer, used only for its neural intent classifier. */
@@ -51,7 +52,9 @@ export function makeNlpEngine(settings: EngineSettings = {}, serialised?: string
     autoLoad: false,
     calculateSentiment: false,
     // useNoneFeature adds node-nlp's "no known feature → None" sample; our own None class adds the rest.
-    nlu: { log: false, useNoneFeature, ...neural },
+    // Network hyper-parameters reach training only as per-locale domain settings
+    // (nlu.<locale>.<domain>, read by @nlpjs/nlp initialize → useNlu); the flat keys go to the NLU manager.
+    nlu: { log: false, useNoneFeature, zh: { default: { className: 'NeuralNlu', log: false, ...neural } } },
   });
   // Registered after construction: the manager's LangAll has just installed the pinyin stemmer.
   const tokenizer = registerZhTokenizer(manager.container);

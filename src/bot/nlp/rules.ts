@@ -19,9 +19,26 @@ const MUST_NOT: [string, RegExp, boolean][] = [
   // Data of another unit: the ledger answers only for the asker's own unit.
   [
     'must-not.other-unit',
-    /(?:其他|其它|别的|隔壁|兄弟|所有|全市|全部)(?:的)?(?:单位|医院|学校|部门).{0,8}(?:库存|还剩|剩多少|进度|情况|用量|数据|通过没|申领单|核销单)|(?:查|看)(?:一下|下|看)?(?:其他|其它|别的|隔壁|兄弟|所有|全市)/u,
+    /(?:其他|其它|别的|隔壁|兄弟|所有|全市|全部)(?:的)?[\p{Script=Han}]{0,8}?(?:库存|还剩|剩多少|剩几|进度|情况|用量|数据|通过没|通过了吗|批了没|申领单|核销单)|(?:查|看)(?:一下|下|看|查)?(?:其他|其它|别的|隔壁|兄弟|所有|全市)/u,
     false,
   ],
+  // A named organisation after 查/看 ("查一下实验小学的库存") is someone else's unit; our own is 我们/本单位.
+  [
+    'must-not.named-unit',
+    /(?:查|看)(?:一下|下|看|查)?(?!我|本|咱)[\p{Script=Han}]{1,8}(?:医院|学校|小学|中学|大学|幼儿园|卫生院|局|委)的?(?:库存|还剩|剩|结存|核销|申领|进度|情况|号段|票)/u,
+    false,
+  ],
+];
+
+// Neighbouring systems and topics this desk does not serve (bot.md): tax invoices, personal tax,
+// social insurance, budget/treasury/procurement systems, weather. None of these words occurs in an
+// in-scope question; 发票 alone means a tax invoice unless 财政/票据 is also said.
+const NEIGHBOURS: [string, RegExp][] = [
+  ['out-of-scope.tax', /增值税|个税|个人所得税|所得税|印花税|房产税|税控|金税|电子税务局|税务局|纳税|税率|抵扣|专票|普票|数电|全电/u],
+  ['out-of-scope.invoice', /^(?!.*(?:财政|票据)).*发票/u],
+  ['out-of-scope.social', /社保|医保卡|医保报销|医保个人账户|异地就医|养老保险|失业金|工伤|公积金/u],
+  ['out-of-scope.budget', /预算一体化|一体化系统|预算指标|预算编制|预算调剂|部门预算|国库|集中支付|零余额|授权支付|直接支付|政府采购|政采|采购合同|采购意向|招标/u],
+  ['out-of-scope.chat', /天气|下雨|下雪|台风|气温|股市|股票|彩票/u],
 ];
 
 // Texts that are nothing but a greeting / thanks / hand-off request: no model needed.
@@ -41,6 +58,7 @@ export function applyRules(normalized: string): RuleHit | undefined {
   for (const [rule, re, unlessHowTo] of MUST_NOT) {
     if (re.test(normalized) && !(unlessHowTo && HOW_TO.test(normalized))) return { intent: 'None', rule };
   }
+  for (const [rule, re] of NEIGHBOURS) if (re.test(normalized)) return { intent: 'None', rule };
   for (const [intent, re] of OBVIOUS) if (re.test(normalized)) return { intent, rule: `obvious.${intent}` };
   if (!/\p{Script=Han}/u.test(normalized)) {
     if (/^[\d\s#]+$/u.test(normalized)) return { intent: 'None', rule: 'digits-only' };

@@ -1,7 +1,11 @@
-/** Result of the status-vs-how-to stage when it changes the model's choice. */
+/** Decision of the status-vs-how-to stage: the intent, and the subject group it chose within. */
 export interface SecondStageHit {
   intent: string;
   rule: string;
+  /** All intents on the subject; their summed model score is the confidence in the subject. */
+  group: string[];
+  /** False when the wording only confirms the model's own choice. */
+  changed: boolean;
 }
 
 /** One subject that has both a live-status intent and how-to FAQ intents. */
@@ -50,7 +54,8 @@ const GROUPS: SubjectGroup[] = [
 ];
 
 // "怎么还没批" complains about progress; it is a status question despite 怎么.
-const COMPLAINT = /怎么还没|怎么还不|怎么没|咋还没|为什么还没|为啥还没/u;
+// "怎么样了/咋样了" asks how it is going, also a status question.
+const COMPLAINT = /怎么还没|怎么还不|怎么没|咋还没|为什么还没|为啥还没|怎么样了|咋样了|怎样了|如何了/u;
 const STATUS = new RegExp(
   [
     '了没', '了吗', '没有$', '没$', '到哪', '哪一步', '进度', '状态', '情况', '结果', '有结果', '审核了',
@@ -71,26 +76,19 @@ const HOW_TO = new RegExp(
 /**
  * Status vs how-to on the same subject: "核销现在什么情况" is writeoff.status, "怎么核销" is
  * faq.writeoff.process. The model confuses them because they share the subject word; the
- * wording ("进度/了没" vs "怎么/流程") decides. Returns undefined when it keeps the model's choice.
+ * wording ("进度/了没" vs "怎么/流程") decides. Returns undefined when the wording is not decisive.
  */
 export function refineStatusVsHowTo(normalized: string, predicted: string): SecondStageHit | undefined {
-  const group = GROUPS.find(
-    (g) => (g.status === predicted || g.howTo.includes(predicted)) && g.subject.test(normalized),
-  );
-  if (!group) return undefined;
+  const g = GROUPS.find((x) => (x.status === predicted || x.howTo.includes(predicted)) && x.subject.test(normalized));
+  if (!g) return undefined;
   const complaint = COMPLAINT.test(normalized);
   const status = complaint || STATUS.test(normalized);
   const howTo = !complaint && HOW_TO.test(normalized.replace(COMPLAINT, ''));
   if (status === howTo) return undefined;
-  if (status && predicted !== group.status) {
-    return { intent: group.status, rule: `${group.name}.status` };
-  }
-  if (howTo && predicted === group.status && group.howTo.length > 0) {
-    const target = group.special?.when.test(normalized) ? group.special.intent : group.howTo[0];
-    return { intent: target, rule: `${group.name}.how-to` };
-  }
-  if (howTo && group.special && group.special.when.test(normalized) && predicted !== group.special.intent) {
-    return { intent: group.special.intent, rule: `${group.name}.how-to-special` };
-  }
-  return undefined;
+  const group = [g.status, ...g.howTo];
+  const hit = (intent: string, rule: string): SecondStageHit => ({ intent, rule, group, changed: intent !== predicted });
+  if (status) return hit(g.status, `${g.name}.status`);
+  if (g.special?.when.test(normalized)) return hit(g.special.intent, `${g.name}.how-to-special`);
+  if (predicted !== g.status) return hit(predicted, `${g.name}.how-to`);
+  return g.howTo.length > 0 ? hit(g.howTo[0], `${g.name}.how-to`) : undefined;
 }
