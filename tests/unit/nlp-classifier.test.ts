@@ -68,7 +68,7 @@ describe('classifier plumbing (tiny corpus)', () => {
   it('when the cache file is corrupt, then the model is retrained and the file overwritten', async () => {
     const kb = tiny();
     const cache = makeModelCache({ dir: mkdtempSync(join(tmpdir(), 'nlp-cache-')) });
-    writeFileSync(cache.pathFor(kb.version), '{"format": "zh-ngram-nn-v1", "vers');
+    writeFileSync(cache.pathFor(kb.version), '{"format": "zh-ngram-nn-v2", "vers');
     const result = await loadOrTrain({ kb, cache, classifier: makeClassifier() });
     expect(result.fromCache).toBe(false);
     expect(JSON.parse(readFileSync(cache.pathFor(kb.version), 'utf8')).version).toBe(kb.version);

@@ -8,7 +8,7 @@ import { makeSimilarityIndex, type SimilarityIndex } from './similarity';
 /** Label of the negative (out-of-scope) class; every `kind: negative` intent trains under it. */
 export const NONE = 'None';
 /** Bumped whenever training or the model layout changes, so stale cache files are not reused. */
-export const MODEL_FORMAT = 'zh-ngram-nn-v1';
+export const MODEL_FORMAT = 'zh-ngram-nn-v2';
 
 /** What decided the answer: the rule layer, the neural model, the status/how-to stage or the gate. */
 export type ClassificationSource = 'rule' | 'model' | 'second-stage' | 'gate';
