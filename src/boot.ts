@@ -62,6 +62,7 @@ export function bootJobs(core: Core, sender: MessageSender | null, runWorkers: b
     runWorkers,
     queueSettings: { lockDuration: core.config.QUEUE_LOCK_DURATION_MS, stalledInterval: core.config.QUEUE_STALLED_INTERVAL_MS },
     slaClocks: core.services.slaClocks,
+    deskRecords: core.services,
     summaries: { service: core.services.summaries, crons: { weekly: core.config.SUMMARY_CRON, monthly: core.config.SUMMARY_MONTHLY_CRON } },
     monitoring: monitoringSetup(core),
     inspections: inspectionSetup(core),

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 export const TICKET_SOURCES = ['bot', 'fault', 'alert', 'phone', 'fax', 'network', 'walk_in', 'inspection'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
 
@@ -51,4 +52,4 @@ export interface ClockTiming {
   /** Counted time the pauses removed. */
   pausedMs: number;
 }
-export type ClockTimer = (q: { startedAt: Date; kind: ClockKind; priority?: Priority; pauses: Array<{ from: Date; to: Date }> }) => Promise<ClockTiming>;
+export type ClockTimer = (q: { startedAt: Date; kind: ClockKind; priority?: Priority; pauses: Array<{ from: Date; to: Date }>; em?: EntityManager }) => Promise<ClockTiming>;

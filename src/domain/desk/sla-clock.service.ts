@@ -36,8 +36,10 @@ export function makeSlaClockService(deps: { ds: DataSource; clock: Clock; timer:
     return c;
   }
 
-  async function retime(c: SlaClock): Promise<SlaClock> {
-    const t = await timer({ startedAt: c.startedAt, kind: c.kind, priority: (c.priority ?? undefined) as Priority | undefined, pauses: closedPauses(c.pauses) });
+  // The timer reads the calendar through the caller's transaction: borrowing a second pooled
+  // connection while holding one would deadlock once every connection is held by a transaction.
+  async function retime(c: SlaClock, em: EntityManager): Promise<SlaClock> {
+    const t = await timer({ startedAt: c.startedAt, kind: c.kind, priority: (c.priority ?? undefined) as Priority | undefined, pauses: closedPauses(c.pauses), em });
     Object.assign(c, { dueAt: t.dueAt, warnAt: t.warnAt, rule: t.rule, pausedMs: Math.round(t.pausedMs) });
     return c;
   }
@@ -51,7 +53,7 @@ export function makeSlaClockService(deps: { ds: DataSource; clock: Clock; timer:
         ticketId, kind, priority: kind === 'resolution' ? (priority ?? 'normal') : null, startedAt: at, pauses: [], pausedMs: 0,
         stoppedAt: null, warnedAt: null, breachedAt: null, state: 'running',
       });
-      return save(em, await retime(c));
+      return save(em, await retime(c, em));
     },
 
     /** Stops the ticket's open clocks of these kinds: met, or breached when stopped after due. */
@@ -72,7 +74,7 @@ export function makeSlaClockService(deps: { ds: DataSource; clock: Clock; timer:
       return Promise.all(paused.map(async (c) => {
         c.pauses = c.pauses.map((p) => (p.to === null ? { ...p, to: at.toISOString() } : p));
         c.state = 'running';
-        return save(em, await retime(c));
+        return save(em, await retime(c, em));
       }));
     },
 
@@ -86,7 +88,7 @@ export function makeSlaClockService(deps: { ds: DataSource; clock: Clock; timer:
       c.pauses = [...c.pauses, { from: c.stoppedAt.toISOString(), to: at.toISOString() }];
       c.stoppedAt = null;
       if (c.state === 'met') c.state = 'running';
-      return [await save(em, await retime(c))];
+      return [await save(em, await retime(c, em))];
     },
 
     /** The clocks of one ticket, oldest first. */

@@ -20,9 +20,9 @@ export function scaledPolicy(p: SlaPolicy, pct: number): SlaPolicy {
 
 /** Clock timing from the SLA engine: due and warning instants in counted time (docs/sla.md). */
 export function slaTimer(sla: SlaService): ClockTimer {
-  return async ({ startedAt, kind, priority, pauses }) => {
+  return async ({ startedAt, kind, priority, pauses, em }) => {
     const policy = sla.policy();
-    const cal = await sla.loadCalendar();
+    const cal = await sla.loadCalendar(em);
     const input = { receivedAt: startedAt, kind, priority, pauses };
     const due = computeDue(input, policy, cal);
     const warn = computeDue(input, scaledPolicy(policy, policy.warnAtPercent), cal);

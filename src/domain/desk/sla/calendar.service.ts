@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../../audit/audit.service';
 import type { Clock } from '../../clock';
 import { inTransaction } from '../../db/transaction';
@@ -42,8 +42,8 @@ export function makeSlaService(deps: { ds: DataSource; clock: Clock; policy?: Sl
   const policy = deps.policy ?? DEFAULT_SLA_POLICY;
 
   // The override table is small; reading it per call keeps every process in step after an import.
-  async function loadCalendar(): Promise<Calendar> {
-    const rows = await ds.getRepository(CalendarDay).find();
+  async function loadCalendar(em?: EntityManager): Promise<Calendar> {
+    const rows = await (em ?? ds.manager).getRepository(CalendarDay).find();
     return makeCalendar(BUNDLED_CALENDAR, rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name })));
   }
 
