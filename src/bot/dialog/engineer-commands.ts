@@ -25,9 +25,11 @@ const VERBS: Array<[RegExp, CommandAction]> = [
  * is not a command (it asks for the ticket's status).
  */
 export function parseCommand(text: string): EngineerCommand | null {
-  const m = /^#\s*(\d{1,9})(?:\s+|[:：,，]\s*)([\s\S]+)$/u.exec(text.normalize('NFKC').trim());
+  // Only the "#123" prefix is normalised (full-width ＃１２３ typed on a phone); the reply keeps its
+  // Chinese punctuation exactly as the engineer wrote it.
+  const m = /^[#＃]\s*([0-9０-９]{1,9})(?:\s+|[:：,，]\s*)([\s\S]+)$/u.exec(text.trim());
   if (!m) return null;
-  const ticketId = Number(m[1]);
+  const ticketId = Number(m[1].normalize('NFKC'));
   const rest = m[2].trim();
   if (!rest) return null;
   for (const [re, action] of VERBS) {
