@@ -55,7 +55,6 @@ export function makeDataSource(url: string, opts: DbOptions = {}): DataSource {
 export async function openDatabase(url: string, opts: DbOptions = {}): Promise<DataSource> {
   const ds = makeDataSource(url, opts);
   await ds.initialize();
-  if (allMigrations.length === 0) await ds.synchronize();
-  else await ds.runMigrations({ transaction: 'each' });
+  await ds.runMigrations({ transaction: 'each' });
   return ds;
 }

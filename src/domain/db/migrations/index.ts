@@ -1,2 +1,4 @@
-/** Schema migrations, oldest first (generated per engine by `npm run db:generate-migration`). */
-export const allMigrations: Function[] = [];
+import { Initial1795773367853 } from './1795773367853-Initial';
+
+/** Schema migrations, oldest first (new ones: `npm run db:generate-migration -- <Name>`). */
+export const allMigrations: Function[] = [Initial1795773367853];
