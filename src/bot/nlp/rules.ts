@@ -43,8 +43,10 @@ const NEIGHBOURS: [string, RegExp][] = [
 
 // Texts that are nothing but a greeting / thanks / hand-off request: no model needed.
 const OBVIOUS: [string, RegExp][] = [
-  ['greeting', /^(?:你好|您好|你好呀|您好呀|哈喽|哈啰|嗨|在吗|在不在|有人吗|hi|hello|hey|早|早上好|上午好|中午好|下午好|晚上好)(?: ?(?:啊|呀|哈|哦))?$/u],
+  ['greeting', /^(?:老师 ?)?(?:你好|您好|你好呀|您好呀|老师好|哈喽|哈啰|嗨|在吗|在么|在不|在不在|有人吗|有人在吗|hi|hello|hey|早|早安|早上好|上午好|中午好|下午好|晚上好)(?: ?(?:啊|呀|哈|哦|老师))?$/u],
   ['thanks', /^(?:好的 ?)?(?:谢谢|谢了|谢啦|多谢|感谢|感谢感谢|谢谢你|谢谢您|thanks|thank you|thx|辛苦了|辛苦啦)(?: ?(?:啦|了|哈|哦|你|您))*$/u],
+  // A bare acknowledgement closes the exchange like a thank-you; it asks nothing.
+  ['thanks', /^(?:好的|好嘞|好滴|收到|了解|了解了|明白|明白了|清楚了|懂了|知道了|解决了|可以了|ok|okay)(?: ?(?:啦|了|哈|哦|谢谢))?$/u],
   ['handoff.human', /^(?:转人工|人工|人工客服|人工服务|找人工|转人工客服|转人工服务)$/u],
   ['ticket.status', /^(?:#|工单 ?)\d+$/u],
 ];
