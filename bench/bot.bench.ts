@@ -23,7 +23,7 @@ const arg = (name: string, dflt: number) => {
 const ROOT = resolve(__dirname, '../..');
 const SECONDS = arg('--seconds', 5);
 const CONCURRENCY = arg('--concurrency', 16);
-const THRESHOLD = 0.6;
+const THRESHOLD = 0.5; // the production default
 /** `--sync NORMAL`: shows what the per-commit fsync of the default (FULL) costs. */
 const SYNC = ['OFF', 'NORMAL', 'FULL'].find((v) => process.argv.includes('--sync') && process.argv[process.argv.indexOf('--sync') + 1]?.toUpperCase() === v);
 /** `--profile DIR`: a CPU profile of the server's thread per bot run. */

@@ -47,7 +47,11 @@ export function makePipeline(deps: DialogDeps) {
     const normalized = normalizeText(msg.text);
     if (!normalized.replace(/#/g, '').trim()) return plain(say(kb, EMOJI.test(msg.text) ? 'emojiOnly' : 'empty'));
 
-    let c: Classification = await classifier.classify(msg.text);
+    const namedUnit = await deps.facts.unitNamedIn(msg.text);
+    // Bureau staff may ask about any unit by name; the corpus teaches that naming another unit is
+    // off-limits (for unit staff), so the bureau's question is classified without the name.
+    const bureauAsksUnit = namedUnit !== null && actor.role !== 'unit_staff';
+    let c: Classification = await classifier.classify(bureauAsksUnit ? msg.text.replace(namedUnit.name, '') : msg.text);
     let entities = extractEntities(msg.text, { billTypes: await deps.facts.billTypes(), now: msg.receivedAt });
     const previous = contexts.get(msg.senderId);
     const switchedSubject = DOMAIN_INTENTS.has(c.intent) && c.score >= deps.threshold;
@@ -56,7 +60,6 @@ export function makePipeline(deps: DialogDeps) {
       entities = mergeEntities(carried, entities);
       c = { ...c, intent: previous.intent, score: Math.max(deps.threshold, 0.9), source: 'rule', reason: 'follow-up' };
     }
-    const namedUnit = await deps.facts.unitNamedIn(msg.text);
     const turn: Turn = { actor, text: msg.text, entities, namedUnit, receivedAt: msg.receivedAt };
     const base = { intent: c.intent, score: c.score, entities };
 
