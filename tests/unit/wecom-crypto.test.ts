@@ -21,7 +21,8 @@ interface Vector {
   expected_msg_signature?: string;
 }
 
-const file = JSON.parse(readFileSync(path.resolve(__dirname, '../../../shared/wecom/official-vectors.json'), 'utf8')) as {
+// A copy of the design notes' shared/wecom/official-vectors.json, so the suite runs from any checkout.
+const file = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/wecom-official-vectors.json'), 'utf8')) as {
   config: { token: string; encodingAESKey: string; receiveId: string };
   vectors: Vector[];
 };
