@@ -31,7 +31,9 @@ export function makeQueues(redisUrl: string, prefix: string, settings: QueueSett
   let sharedSub: Redis | undefined;
   // Connection errors surface through each queue's 'error' event (runtime.ts logs them); without a
   // listener here ioredis would also print every reconnect attempt as an unhandled error.
-  const open = () => new Redis(redisUrl, base).on('error', () => undefined);
+  // The shared clients serve every queue, and each queue adds its own listeners to them: allow that
+  // many without Node's leak warning (7 queues × a few listeners).
+  const open = () => new Redis(redisUrl, base).on('error', () => undefined).setMaxListeners(64);
   const createClient = (type: 'client' | 'subscriber' | 'bclient') => {
     if (type === 'client') return (shared ??= open());
     if (type === 'subscriber') return (sharedSub ??= open());
