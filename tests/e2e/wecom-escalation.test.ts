@@ -6,7 +6,6 @@ import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
 import { makeCallbackBuilder } from '../../src/bot/channels/wecom/fake-server-callback';
 import { generateEncodingAESKey, startFakeWecom, type BuiltCallback, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
 import { makeWecomSender } from '../../src/bot/channels/wecom/sender';
-import { parseInboundMessage } from '../../src/bot/channels/wecom/message';
 import { cdata, parseWecomXml } from '../../src/bot/channels/wecom/xml';
 import { BotExchange } from '../../src/domain/desk/exchange.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';

@@ -129,6 +129,8 @@ describe('tickets API', () => {
     expect((await t.call('GET', `/api/v1/tickets/${b}`, { token: staffA })).status).toBe(403);
     expect((await t.call('GET', '/api/v1/tickets?unitCode=UB', { token: staffA })).status).toBe(403);
     expect((await t.call('GET', `/api/v1/tickets/${a}`, { token: staffA })).status).toBe(200);
+    expect((await t.call('GET', `/api/v1/tickets/${a}`, { token: staffB })).status).toBe(403);
+    expect((await t.call('GET', `/api/v1/tickets/${b}`, { token: staffB })).status).toBe(200);
 
     await act(a, 'wait', { reason: '请提供单位开票员的 UKey 编号' });
     const before = await snapshot();

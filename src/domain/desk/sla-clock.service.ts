@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { In, IsNull } from 'typeorm';
 import type { Clock } from '../clock';
+import { inTransaction } from '../db/transaction';
 import type { ClockKind, ClockPause, ClockTimer, Priority } from './desk.types';
 import { SlaClock } from './sla-clock.entity';
 import { fireBreach, fireWarning, type FireOutcome } from './sla-clock-actions';
@@ -109,6 +110,17 @@ export function makeSlaClockService(deps: { ds: DataSource; clock: Clock; timer:
     subscribe(fn: ClockListener): () => void {
       listeners.add(fn);
       return () => listeners.delete(fn);
+    },
+
+    /**
+     * Runs `work` in one transaction collecting the clocks it starts or changes, and tells the
+     * scheduler about them only after the commit (a rolled-back clock must not get jobs).
+     */
+    async withClocks<T>(work: (em: EntityManager, touched: SlaClock[]) => Promise<T>): Promise<T> {
+      const touched: SlaClock[] = [];
+      const result = await inTransaction(ds, (em) => work(em, touched));
+      this.notify(touched);
+      return result;
     },
 
     /** Tells the listeners about committed changes; a failing listener never fails the caller. */

@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
-import { inTransaction } from '../db/transaction';
 import { type Actor, requireRole, type Role } from '../identity/actor';
 import type { SlaClock } from './sla-clock.entity';
 import type { SlaClockService } from './sla-clock.service';
@@ -39,8 +38,7 @@ export function makeTicketKit(ds: DataSource, clock: Clock, clocks: SlaClockServ
     ds, clock, clocks,
     async change(actor, id, action, work, roles = DESK_ROLES) {
       requireRole(actor, roles);
-      const touched: SlaClock[] = [];
-      const result = await inTransaction(ds, async (em) => {
+      return clocks.withClocks(async (em, touched) => {
         const t = await loadTicket(em, id);
         const now = clock.now();
         const c: Change = { em, t, now, actor, touched, event: (type, body, meta = null) => addEvent(em, id, type, actor, body, meta, now) };
@@ -50,8 +48,6 @@ export function makeTicketKit(ds: DataSource, clock: Clock, clocks: SlaClockServ
         await em.update(Ticket, id, patch);
         return { ...t, ...patch } as Ticket;
       });
-      clocks.notify(touched);
-      return result;
     },
     async respond(c, patch) {
       if (c.t.firstResponseAt) return;

@@ -2,7 +2,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import { unitByCode } from '../catalog/catalog.service';
 import type { Clock } from '../clock';
-import { inTransaction } from '../db/transaction';
 import { type Actor, requireRole } from '../identity/actor';
 import type { CreateTicketInput } from './desk.schemas';
 import { noticeEngineers } from './desk-notices';
@@ -46,13 +45,7 @@ export function makeTicketService(deps: { ds: DataSource; clock: Clock; clocks?:
 
   const openTicket = (em: EntityManager, input: OpenInput, now: Date, touched: SlaClock[]) => openTicketIn(em, clocks, input, now, touched);
 
-  // Commits first, then lets the scheduler hear about the new clocks.
-  async function withClocks<T>(work: (em: EntityManager, touched: SlaClock[]) => Promise<T>): Promise<T> {
-    const touched: SlaClock[] = [];
-    const r = await inTransaction(ds, (em) => work(em, touched));
-    clocks.notify(touched);
-    return r;
-  }
+  const withClocks = <T>(work: (em: EntityManager, touched: SlaClock[]) => Promise<T>) => clocks.withClocks(work);
 
   return {
     clocks,

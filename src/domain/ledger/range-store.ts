@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { ConflictError } from '../errors';
 import { JournalEntry } from './journal-entry.entity';
 import type { DocType, Place } from './ledger.types';
-import { countOf, formatSpan, normalize, split, subtract, type Span } from './ranges';
+import { countOf, formatSpan, split, subtract, type Span } from './ranges';
 import { StockRange } from './stock-range.entity';
 
 /** What a movement is recorded as in the journal. */

@@ -60,12 +60,7 @@ export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: S
     return { changes, flapping: inc.flapping || changes.length > flap.maxChanges, lastChangeAt: now };
   }
 
-  async function withClocks<T>(work: (em: EntityManager, touched: SlaClock[]) => Promise<T>): Promise<T> {
-    const touched: SlaClock[] = [];
-    const r = await inTransaction(ds, (em) => work(em, touched));
-    clocks.notify(touched);
-    return r;
-  }
+  const withClocks = <T>(work: (em: EntityManager, touched: SlaClock[]) => Promise<T>) => clocks.withClocks(work);
 
   return {
     flap,
