@@ -50,9 +50,18 @@ export interface JobsRuntimeDeps {
 export function startJobsRuntime(deps: JobsRuntimeDeps) {
   const log = deps.logger.child({ part: 'jobs' });
   const { queues, close } = makeQueues(deps.redisUrl, deps.prefix, deps.queueSettings);
+  // Without a listener Bull's connection errors would be unhandled. Redis being down is expected
+  // and ioredis retries every few seconds per client: log the first error and then once a minute.
+  let lastWarn = 0;
+  let suppressed = 0;
   for (const q of Object.values(queues)) {
-    // Without a listener Bull's connection errors would be unhandled; Redis being down is expected.
-    q.on('error', (err) => log.warn({ queue: q.name, err: err.message }, 'queue error'));
+    q.on('error', (err) => {
+      const now = Date.now();
+      if (now - lastWarn < 60_000) return void suppressed++;
+      log.warn({ queue: q.name, err: err.message, suppressed }, 'queue error (Redis unavailable?); repeats are logged once a minute');
+      lastWarn = now;
+      suppressed = 0;
+    });
   }
   const store = makeOutboxStore(deps.ds);
   const relay = makeOutboxRelay({ store, queue: queues[QUEUES.notifications], clock: deps.clock, logger: log }, deps.relay);
