@@ -5,6 +5,7 @@ import { buildApp } from './api/app';
 import { makeDashboard } from './api/dashboard';
 import { makeAlertIntakeRoutes } from './api/routes/alerts.routes';
 import { makeInspectionRunRoutes } from './api/routes/inspection-run.routes';
+import { makeSummaryPages } from './api/summaries/summary-pages';
 import { appDeps, bootCore, bootJobs, type Core } from './boot';
 import { bootBot, bootSender } from './boot-bot';
 import type { Config } from './config';
@@ -31,6 +32,7 @@ export async function startService(config: Config, logger: Logger, host?: string
   const jobs = bootJobs(core, bootSender(core, redis), config.WORKERS === 'inline');
   plugins.push(makeAlertIntakeRoutes({ token: config.ALERTS_TOKEN, alerts: () => core.services.alerts }));
   if (jobs.inspections) plugins.push(makeInspectionRunRoutes(jobs.inspections.inspection));
+  plugins.push(makeSummaryPages({ links: core.summaryLinks, summaries: core.services.summaries }));
   const deps = await appDeps(core, jobs, plugins);
   const secret = config.AUTH_SECRET ?? (await authSecretFromDb(core.ds));
   const dashboard = makeDashboard({ queues: Object.values(jobs.queues), tokens: deps.tokens, users: core.services.users, clock: core.clock, secret });

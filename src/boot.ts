@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { makeTokenService } from './api/auth/token';
+import { makeSummaryLinks, type SummaryLinkSigner } from './api/summaries/summary-link';
 import type { ApiPlugin, AppDeps } from './api/deps';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
@@ -25,6 +26,8 @@ export interface Core {
   services: DomainServices;
   /** The Prometheus registry served at /metrics; the bot and the queue gauges register on it. */
   metrics: Registry;
+  /** Signs the leaders' token-free summary links (pushed by workers, opened on app processes). */
+  summaryLinks: SummaryLinkSigner;
 }
 
 /** Opens the database, builds the domain services and bootstraps the first admin. */
@@ -32,7 +35,9 @@ export async function bootCore(config: Config, logger: Logger): Promise<Core> {
   const clock = systemClock;
   const ds = await openDatabase(config.DATABASE_URL);
   logger.info({ db: ds.options.type }, 'database ready');
-  const services = makeDomainServices({ ds, clock, publicUrl: config.PUBLIC_URL });
+  const secret = config.AUTH_SECRET ?? (await authSecretFromDb(ds));
+  const summaryLinks = makeSummaryLinks({ secret, clock, publicUrl: config.PUBLIC_URL });
+  const services = makeDomainServices({ ds, clock, publicUrl: config.PUBLIC_URL, summaryLinks });
   if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD && (await services.users.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD))) {
     logger.info({ username: config.ADMIN_USERNAME }, 'first admin created');
   }
@@ -47,7 +52,7 @@ export async function bootCore(config: Config, logger: Logger): Promise<Core> {
   }
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  return { config, logger, clock, ds, services, metrics };
+  return { config, logger, clock, ds, services, metrics, summaryLinks };
 }
 
 /** Starts the job queues; workers run here unless this is an HTTP-only process. */

@@ -20,11 +20,11 @@ import { makeProbeTargetService } from './monitoring/probe-targets.service';
 import { makeReceiptService } from './ledger/receipt.service';
 import { makeStockService } from './ledger/stock.service';
 import { makeReportsService } from './reports/reports.service';
-import { makeSummaryService } from './summaries/summary.service';
+import { makeSummaryService, type SummaryLinks } from './summaries/summary.service';
 import { makeDeskReports } from './reports/sla.report';
 
 /** Composes the domain services over one DataSource and Clock (main.ts, tests, CLI tools). */
-export function makeDomainServices(deps: { ds: DataSource; clock: Clock; publicUrl?: string }) {
+export function makeDomainServices(deps: { ds: DataSource; clock: Clock; publicUrl?: string; summaryLinks?: SummaryLinks }) {
   const sla = makeSlaService(deps);
   const slaClocks = makeSlaClockService({ ...deps, timer: slaTimer(sla) });
   const tickets = makeTicketService({ ...deps, clocks: slaClocks });
@@ -47,7 +47,7 @@ export function makeDomainServices(deps: { ds: DataSource; clock: Clock; publicU
     destructions: makeDestructionService(deps),
     reports: makeReportsService(deps),
     ...makeDeskRecordServices({ ...deps, tickets }),
-    summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' }),
+    summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
     alerts: makeAlertService({ ...deps, clocks: slaClocks }),
     probeTargets: makeProbeTargetService(deps),
   };

@@ -5,11 +5,8 @@ import type { Role } from '../../domain/identity/actor';
 import { listSummariesSchema, runSummarySchema } from '../../domain/summaries/summary.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
-import { attachmentHeader } from '../reports/table';
-import { renderSummaryChart } from '../summaries/chart';
-import { renderSummaryXlsx } from '../summaries/summary-xlsx';
+import { sendSummaryChart, sendSummaryXlsx, XLSX } from '../summaries/summary-files';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const RUNNERS: readonly Role[] = ['leader', 'admin'];
 const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
 
@@ -41,11 +38,7 @@ export function registerSummaryRoutes(api: Router, registry: OpenAPIRegistry, { 
   defineRoute(api, registry, {
     method: 'get', path: '/summaries/:id/xlsx', tag: 'summaries', roles: READERS, params: idParams, produces: [XLSX], summary: '服务报告 Excel 下载',
     handler: async ({ actor, params, ctx }) => {
-      const s = await summaries.get(actor, params.id);
-      const stem = `${s.kind}_${s.periodStart}_${s.periodEnd}_v${s.version}`;
-      ctx.set('Content-Disposition', attachmentHeader(`${s.kind === 'weekly' ? '服务周报' : '服务月报'}_${s.periodStart}_${s.periodEnd}.xlsx`, `summary_${stem}.xlsx`));
-      ctx.type = XLSX;
-      ctx.body = await renderSummaryXlsx(s);
+      await sendSummaryXlsx(ctx, await summaries.get(actor, params.id));
       return undefined;
     },
   });
@@ -53,10 +46,7 @@ export function registerSummaryRoutes(api: Router, registry: OpenAPIRegistry, { 
     method: 'get', path: '/summaries/:id/chart.png', tag: 'summaries', roles: READERS, params: idParams, produces: ['image/png'],
     summary: '服务报告图表（每日新建/解决工单柱状图，SLA 达标率折线）',
     handler: async ({ actor, params, ctx }) => {
-      const s = await summaries.get(actor, params.id);
-      ctx.type = 'image/png';
-      ctx.set('Cache-Control', 'private, max-age=3600');
-      ctx.body = await renderSummaryChart(s.figures.days, `${s.periodStart} – ${s.periodEnd}`);
+      await sendSummaryChart(ctx, await summaries.get(actor, params.id));
       return undefined;
     },
   });

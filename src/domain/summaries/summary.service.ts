@@ -3,7 +3,7 @@ import { IsNull, Not } from 'typeorm';
 import type { Clock } from '../clock';
 import { pageWindow, type Page } from '../common/pagination';
 import { inTransaction } from '../db/transaction';
-import { NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError } from '../errors';
 import { type Actor, requireRole, type Role } from '../identity/actor';
 import { User } from '../identity/user.entity';
 import { enqueueOutbox } from '../outbox/outbox';
@@ -31,12 +31,17 @@ export interface SummaryView {
 }
 export type SummaryDetail = SummaryView & { figures: SummaryFigures; markdown: string };
 
+/** Port: the link one recipient opens from the pushed message without a token (signed and expiring; wired in boot). */
+export interface SummaryLinks {
+  linkFor(summaryId: number, userId: number): string;
+}
+
 /**
  * Service summaries for the bureau's leaders. The scheduled run stores one summary per period and
  * pushes it once to every leader (dedupe keys in the outbox, same transaction), however many times
  * or processes run it; an on-demand run stores a new version and pushes only when asked.
  */
-export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicUrl: string }) {
+export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicUrl: string; links?: SummaryLinks }) {
   const { ds, clock } = deps;
   const base = deps.publicUrl.replace(/\/+$/, '');
   const urlOf = (id: number) => `${base}/api/v1/summaries/${id}`;
@@ -64,7 +69,9 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
   async function push(em: EntityManager, s: ServiceSummary, keyPrefix: string): Promise<void> {
     const leaders = await em.find(User, { where: { role: 'leader', active: true, wecomUserId: Not(IsNull()) }, order: { id: 'ASC' } });
     for (const l of leaders) {
-      await enqueueOutbox(em, `${keyPrefix}-u${l.id}`, { channel: 'app', toUsers: [l.wecomUserId as string], kind: 'markdown', content: s.markdown }, clock.now());
+      // Each leader gets their own link (a leader cannot send a bearer token from WeCom); the stored markdown keeps the API link.
+      const content = deps.links ? renderSummaryMarkdown(s.figures, deps.links.linkFor(s.id, l.id)) : s.markdown;
+      await enqueueOutbox(em, `${keyPrefix}-u${l.id}`, { channel: 'app', toUsers: [l.wecomUserId as string], kind: 'markdown', content }, clock.now());
     }
     s.pushedTo = leaders.length;
     await em.update(ServiceSummary, s.id, { pushedTo: s.pushedTo });
@@ -115,6 +122,15 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
     /** One stored summary with its figures and the markdown that was pushed. */
     async get(actor: Actor, id: number): Promise<SummaryDetail> {
       requireRole(actor, READERS);
+      const s = await ds.getRepository(ServiceSummary).findOneBy({ id });
+      if (!s) throw new NotFoundError(`服务报告 ${id} 不存在`);
+      return detail(s);
+    },
+
+    /** A summary opened from a recipient's signed link: they must still be an active user with a reading role. */
+    async getForRecipient(userId: number, id: number): Promise<SummaryDetail> {
+      const u = await ds.getRepository(User).findOneBy({ id: userId });
+      if (!u || !u.active || !READERS.includes(u.role)) throw new ForbiddenError('链接已失效，请在企业微信中打开最新的周报，或登录系统查看');
       const s = await ds.getRepository(ServiceSummary).findOneBy({ id });
       if (!s) throw new NotFoundError(`服务报告 ${id} 不存在`);
       return detail(s);
