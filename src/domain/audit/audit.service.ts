@@ -10,7 +10,7 @@ export interface AuditRecord {
   after?: unknown;
 }
 
-const SECRET_KEYS = new Set(['password', 'passwordHash', 'token', 'secret']);
+const SECRET_KEYS = new Set(['password', 'passwordHash', 'token', 'accessToken', 'secret', 'corpSecret', 'aesKey', 'encodingAESKey']);
 
 // Audit rows are kept for years and shown to admins: never store credentials in them.
 function scrub(v: unknown): unknown {
