@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { createBillTypeSchema, createUnitSchema, listUnitsSchema, setCapSchema, updateUnitSchema } from '../../domain/catalog/catalog.schemas';
+import { pageQuerySchema } from '../../domain/common/pagination';
 import { BUREAU_ROLES } from '../../domain/identity/actor';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
@@ -16,11 +17,8 @@ export function registerCatalogRoutes(api: Router, registry: OpenAPIRegistry, { 
     handler: ({ actor, body }) => catalog.createBillType(actor, body),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/bill-types', tag: 'reference', summary: '票据种类列表',
-    handler: async () => {
-      const items = await catalog.listBillTypes();
-      return { items, total: items.length, page: 1, pageSize: items.length };
-    },
+    method: 'get', path: '/bill-types', tag: 'reference', summary: '票据种类列表', query: pageQuerySchema,
+    handler: ({ query }) => catalog.pageBillTypes(query),
   });
   defineRoute(api, registry, {
     method: 'post', path: '/units', tag: 'reference', summary: '新增用票单位', roles: BUREAU_ROLES,

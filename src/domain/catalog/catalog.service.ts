@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import type { Clock } from '../clock';
-import type { Page } from '../common/pagination';
+import type { Page, PageQuery } from '../common/pagination';
 import { pageWindow } from '../common/pagination';
 import { inTransaction } from '../db/transaction';
 import { ConflictError, NotFoundError } from '../errors';
@@ -44,6 +44,12 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
 
     listBillTypes(): Promise<BillType[]> {
       return ds.getRepository(BillType).find({ order: { code: 'ASC' } });
+    },
+
+    /** One page of bill types by code, for the API's list contract. */
+    async pageBillTypes(q: PageQuery): Promise<Page<BillType>> {
+      const [items, total] = await ds.getRepository(BillType).findAndCount({ order: { code: 'ASC' }, ...pageWindow(q) });
+      return { items, total, page: q.page, pageSize: q.pageSize };
     },
 
     async createUnit(actor: Actor, input: CreateUnitInput): Promise<Unit> {
