@@ -4,11 +4,12 @@ import type Router from '@koa/router';
 
 // Swagger UI is served from the installed package: the bureau's intranet has no CDN access.
 const uiDir = join(require.resolve('swagger-ui-dist/package.json'), '..');
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
-};
+// A Map, not an object literal: `/docs/constructor` must not find Object.prototype's members.
+const ASSETS = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'application/javascript; charset=utf-8'],
+  ['swagger-ui-standalone-preset.js', 'application/javascript; charset=utf-8'],
+]);
 
 const PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>财政票据服务台 API</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css"></head><body><div id="ui"></div>
@@ -23,7 +24,7 @@ export function registerDocsRoutes(router: Router): void {
     ctx.body = PAGE;
   });
   router.get('/docs/:asset', async (ctx) => {
-    const type = ASSETS[ctx.params.asset];
+    const type = ASSETS.get(ctx.params.asset);
     if (!type) return;
     ctx.type = type;
     ctx.set('Cache-Control', 'public, max-age=86400');

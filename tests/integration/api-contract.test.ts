@@ -137,6 +137,11 @@ describe('API contract (api.md)', () => {
     for (const d of bad.body.error.details) expect(d.message).not.toMatch(/Invalid|expected|Unrecognized/);
   });
 
+  it('when asking /docs for a name that is not one of its assets, then a 404 in the error shape (never a 500)', async () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'package.json']) expectError(await t.call('GET', `/docs/${name}`), 404, 'NOT_FOUND');
+    expect((await t.call('GET', '/docs/swagger-ui.css')).status).toBe(200);
+  });
+
   it('when fetching the OpenAPI document, then it lists the contract paths', async () => {
     const r = await t.call('GET', '/api/v1/openapi.json');
     expect(r.status).toBe(200);
