@@ -103,6 +103,22 @@ describe('API contract (api.md)', () => {
     expect(Object.keys(r.rows[0]).sort()).toEqual(expect.arrayContaining(['billTypeCode', 'billTypeName', 'opening', 'received', 'used', 'voided', 'lost', 'returned', 'closing']));
   });
 
+  it('when a report is asked for as xlsx or csv, then it comes as a download named after the report and period', async () => {
+    const q = 'from=2026-03-01&to=2026-03-31';
+    const cases = [
+      [`/reports/stock-movement?unitCode=U1&${q}&format=csv`, 'text/csv', "report_U1_2026-03-01_2026-03-31.csv"],
+      [`/reports/sla?${q}&format=csv`, 'text/csv', 'sla_2026-03-01_2026-03-31.csv'],
+      [`/reports/consultations?${q}&format=xlsx`, 'spreadsheetml', 'report_2026-03-01_2026-03-31.xlsx'],
+    ] as const;
+    for (const [path, type, file] of cases) {
+      const r = await t.call('GET', `/api/v1${path}`, { token: operator });
+      expect(r.status, path).toBe(200);
+      expect(r.headers.get('content-type')).toContain(type);
+      expect(r.headers.get('content-disposition')).toContain(`filename="${file}"`);
+      expect(r.headers.get('content-disposition')).toContain("filename*=UTF-8''");
+    }
+  });
+
   it('when asking for an SLA due time, then {dueAt, rule} with dueAt in +08:00', async () => {
     const r = await ok('GET', `/sla/due?receivedAt=${encodeURIComponent('2026-03-02T10:00:00+08:00')}&kind=response`, staff);
     expect(r).toMatchObject({ dueAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?\+08:00$/), rule: expect.any(String) });

@@ -7,11 +7,9 @@ import type { ConsultationReport, ReturnVisitReport } from '../../domain/reports
 import type { ReportFormat } from '../../domain/reports/report.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
-import { renderCsv } from '../reports/csv';
-import { attachmentHeader, col, tableOf, type Table } from '../reports/table';
-import { renderXlsx } from '../reports/xlsx';
+import { respondWithReport, XLSX } from '../reports/respond';
+import { col, tableOf, type Table } from '../reports/table';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const period = (r: { from: string; to: string; unitCode: string | null }) => `统计期间：${r.from} 至 ${r.to}${r.unitCode ? `  单位：${r.unitCode}` : ''}`;
 const countCols = [col('count', '次数', 'int'), col('minutes', '时长（分钟）', 'int')];
 
@@ -31,16 +29,8 @@ export function returnVisitTables(r: ReturnVisitReport): Table[] {
   return [tableOf('回访满意度', sub, [col('rating', '评分'), col('count', '次数', 'int'), col('share', '占比')], rows, { totals: true })];
 }
 
-async function respond<T extends { from: string; to: string }>(ctx: Context, format: ReportFormat, report: T, tables: (r: T) => Table[]): Promise<T | undefined> {
-  if (format === 'json') return report;
-  const t = tables(report);
-  const ext = format === 'xlsx' ? 'xlsx' : 'csv';
-  ctx.set('Content-Disposition', attachmentHeader(`${t[0].title}_${report.from}_${report.to}.${ext}`, `report_${report.from}_${report.to}.${ext}`));
-  ctx.type = format === 'xlsx' ? XLSX : 'text/csv; charset=utf-8';
-  ctx.status = 200;
-  ctx.body = format === 'xlsx' ? await renderXlsx(t) : renderCsv(t);
-  return undefined;
-}
+const respond = <T extends { from: string; to: string }>(ctx: Context, format: ReportFormat, report: T, tables: (r: T) => Table[]) =>
+  respondWithReport(ctx, format, report, tables, (r, t) => ({ title: t[0].title, ascii: 'report', stem: `${r.from}_${r.to}` }));
 
 /** /reports/consultations and /reports/return-visits as JSON, xlsx or CSV. */
 export function registerDeskRecordsReportRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {

@@ -5,11 +5,9 @@ import { deskSettingsSchema, slaReportSchema } from '../../domain/desk/desk.sche
 import type { SlaReport } from '../../domain/reports/sla.report';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
-import { renderCsv } from '../reports/csv';
-import { attachmentHeader, col, tableOf, type Table } from '../reports/table';
-import { renderXlsx } from '../reports/xlsx';
+import { respondWithReport, XLSX } from '../reports/respond';
+import { col, tableOf, type Table } from '../reports/table';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const settings = z.object({ supervisorUsername: z.string().nullable() });
 
 const compliance = [col('kindName', '计时类型', 'text', 10), col('total', '总数', 'int'), col('met', '达标', 'int'), col('breached', '超时', 'int'), col('running', '计时中', 'int'), col('metPercent', '达标率（%）', 'money')];
@@ -33,16 +31,8 @@ export function registerDeskReportRoutes(api: Router, registry: OpenAPIRegistry,
   defineRoute(api, registry, {
     method: 'get', path: '/reports/sla', tag: 'reports', summary: 'SLA 报表：各类计时与各月达标率、响应时间分布、工单来源/分类/单位',
     roles: ['admin', 'operator', 'engineer', 'leader'], query: slaReportSchema, produces: [XLSX, 'text/csv'],
-    handler: async ({ actor, query: { format, ...q }, ctx }) => {
-      const report = await services.slaReports.sla(actor, q);
-      if (format === 'json') return report;
-      const tables = slaTables(report);
-      const stem = `${report.from}_${report.to}`;
-      ctx.set('Content-Disposition', attachmentHeader(`SLA报表_${stem}.${format}`, `sla_${stem}.${format}`));
-      ctx.type = format === 'xlsx' ? XLSX : 'text/csv; charset=utf-8';
-      ctx.body = format === 'xlsx' ? await renderXlsx(tables) : renderCsv(tables);
-      return undefined;
-    },
+    handler: async ({ actor, query: { format, ...q }, ctx }) =>
+      respondWithReport(ctx, format, await services.slaReports.sla(actor, q), slaTables, (r) => ({ title: 'SLA报表', ascii: 'sla', stem: `${r.from}_${r.to}` })),
   });
   defineRoute(api, registry, {
     method: 'get', path: '/desk/settings', tag: 'tickets', summary: '运维设置（SLA 超时督办人）', response: settings,

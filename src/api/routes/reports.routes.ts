@@ -6,15 +6,12 @@ import type { Role } from '../../domain/identity/actor';
 import { periodReportSchema, warningsReportSchema, writeoffReportSchema, type ReportFormat } from '../../domain/reports/report.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
-import { renderCsv } from '../reports/csv';
 import {
   destructionTables, issuanceTables, receiptsTables, stockMovementTables, warehouseBalanceTables, warningsTables, writeoffTables,
 } from '../reports/report-tables';
-import { attachmentHeader, type Table } from '../reports/table';
-import { renderXlsx } from '../reports/xlsx';
+import { respondWithReport, XLSX } from '../reports/respond';
+import type { Table } from '../reports/table';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const CSV = 'text/csv; charset=utf-8';
 const PRODUCES = [XLSX, 'text/csv'];
 const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
 
@@ -34,18 +31,9 @@ type FileStemSource = { from?: string; to?: string; asOf?: string; unitCode?: st
 const fileStem = (r: FileStemSource): string =>
   [r.unitCode, r.from && r.to ? `${r.from}_${r.to}` : r.asOf?.slice(0, 10)].filter(Boolean).join('_');
 
-/** JSON as is; xlsx/csv rendered from the report's tables and sent as a download named in Chinese. */
-async function respond<T>(ctx: Context, format: ReportFormat, report: T, tables: (r: T) => Table[]): Promise<T | undefined> {
-  if (format === 'json') return report;
-  const t = tables(report);
-  const name = fileStem(report as FileStemSource);
-  const ext = format === 'xlsx' ? 'xlsx' : 'csv';
-  ctx.set('Content-Disposition', attachmentHeader(`${t[0].title}_${name}.${ext}`, `report_${name}.${ext}`));
-  ctx.type = format === 'xlsx' ? XLSX : CSV;
-  ctx.status = 200;
-  ctx.body = format === 'xlsx' ? await renderXlsx(t) : renderCsv(t);
-  return undefined;
-}
+/** JSON, or a download named after the first table, the unit (when one) and the period. */
+const respond = <T>(ctx: Context, format: ReportFormat, report: T, tables: (r: T) => Table[]) =>
+  respondWithReport(ctx, format, report, tables, (r, t) => ({ title: t[0].title, ascii: 'report', stem: fileStem(r as FileStemSource) }));
 
 
 /** /reports/*: 统计报表 as JSON, xlsx or CSV (format=json|xlsx|csv). */
