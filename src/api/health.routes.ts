@@ -11,13 +11,16 @@ export async function healthReport(deps: AppDeps): Promise<HealthReport> {
     await deps.ds.query('SELECT 1');
     checks.db = { status: 'ok' };
   } catch (err) {
-    checks.db = { status: 'down', detail: (err as Error).message.slice(0, 200) };
+    // /health is public: the reason goes to the log, not to whoever asks.
+    deps.logger.error({ err }, 'health: database check failed');
+    checks.db = { status: 'down', detail: 'database unreachable' };
   }
   for (const [name, check] of Object.entries(deps.healthChecks ?? {})) {
     try {
       checks[name] = await check();
     } catch (err) {
-      checks[name] = { status: 'degraded', detail: (err as Error).message.slice(0, 200) };
+      deps.logger.warn({ err, check: name }, 'health check failed');
+      checks[name] = { status: 'degraded', detail: 'check failed' };
     }
   }
   const status = Object.values(checks).reduce<CheckStatus>((s, c) => worst(s, c.status), 'ok');

@@ -109,6 +109,10 @@ describe('service desk records API', () => {
       expect(r.status).toBe(201);
       expect(r.body).toMatchObject({ unitCode: 'H1', result: 'resolved', unitSignature: '张会计', engineerName: 'engineer2' });
       expect(r.body.signedAt).toBe('2026-03-02T02:00:00.000Z');
+      const both = await t.call('GET', '/api/v1/visits?unitCode=H1', { token: eng });
+      expect(both.status).toBe(200);
+      expect(both.body.onsite.items.map((v: { id: number }) => v.id)).toContain(r.body.id);
+      expect(both.body.return).toMatchObject({ page: 1, pageSize: 50 });
     });
 
     it.each([

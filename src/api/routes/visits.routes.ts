@@ -4,6 +4,7 @@ import { RECORD_WRITERS } from '../../domain/desk/records/records.common';
 import {
   answerReturnVisitSchema, createOnsiteVisitSchema, createReturnVisitSchema, listOnsiteVisitsSchema, listReturnVisitsSchema, updateOnsiteVisitSchema,
 } from '../../domain/desk/records/records.schemas';
+import { pageQuerySchema } from '../../domain/common/pagination';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
 
@@ -11,6 +12,15 @@ import { defineRoute, idParams } from '../http/route';
 export function registerVisitRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
   const { onsiteVisits, returnVisits } = services;
   const tag = 'visits';
+  // api.md names /api/v1/visits: the two kinds of visit, newest first, in one call.
+  defineRoute(api, registry, {
+    method: 'get', path: '/visits', tag, summary: '现场服务与回访（各自最新一页；分别翻页请用 /visits/onsite、/visits/return）',
+    query: pageQuerySchema.extend({ unitCode: listOnsiteVisitsSchema.shape.unitCode }),
+    handler: async ({ actor, query }) => ({
+      onsite: await onsiteVisits.list(actor, { page: query.page, pageSize: query.pageSize, unitCode: query.unitCode }),
+      return: await returnVisits.list(actor, { page: query.page, pageSize: query.pageSize, unitCode: query.unitCode }),
+    }),
+  });
   defineRoute(api, registry, {
     method: 'post', path: '/visits/onsite', tag, summary: '登记现场服务（派工、到达、工作内容、结果、单位签字）', roles: RECORD_WRITERS,
     body: createOnsiteVisitSchema, status: 201,
