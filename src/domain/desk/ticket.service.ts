@@ -5,14 +5,14 @@ import type { Clock } from '../clock';
 import { type Actor, requireRole } from '../identity/actor';
 import type { CreateTicketInput } from './desk.schemas';
 import { noticeEngineers } from './desk-notices';
-import type { DueCalculator, Priority } from './desk.types';
+import type { DueCalculator } from './desk.types';
 import type { SlaClock } from './sla-clock.entity';
 import { makeSlaClockService, type SlaClockService } from './sla-clock.service';
 import { timerFromDue } from './sla-timing';
 import { makeTicketClockCommands } from './ticket-clock-commands';
 import { makeTicketCommands } from './ticket-commands';
 import { addEvent } from './ticket-events';
-import { openTicketIn } from './ticket-open';
+import { openTicketIn, type OpenTicketInput } from './ticket-open';
 import { makeTicketKit } from './ticket-kit';
 import { makeTicketQueries } from './ticket-queries';
 import { DESK_ROLES, unitName } from './ticket-store';
@@ -21,18 +21,9 @@ import { Ticket } from './ticket.entity';
 /** A bot escalation within this window for the same user is appended to their open ticket. */
 const APPEND_WINDOW_MS = 30 * 60_000;
 
-export interface EscalationInput {
-  unitId: number | null;
-  reporterUserId: number | null;
-  reporterWecomId: string | null;
-  reporterName: string | null;
-  question: string;
-  guesses: Array<{ intent: string; score: number }>;
-  source: 'bot' | 'fault';
-  priority: Priority;
-  category: string;
-}
-type OpenInput = Omit<EscalationInput, 'source'> & { source: Ticket['source'] };
+/** A question the bot hands over (or a fault the user reports): a ticket opened from a chat. */
+export type EscalationInput = Omit<OpenTicketInput, 'source' | 'meta'> & { source: 'bot' | 'fault' };
+type OpenInput = OpenTicketInput;
 
 /**
  * Tickets: escalations from the bot, desk entries, the life cycle with its SLA clocks, the timeline.
