@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { startService } from './boot-app';
 import { loadConfig } from './config';
 import { makeLogger } from './logger';
+import { closeOnSignals, exitOnStartupError } from './shutdown';
 
 /** Composition root of `npm start`: config → database → bot → jobs → HTTP; SIGTERM closes all. */
 async function main(): Promise<void> {
@@ -10,21 +11,7 @@ async function main(): Promise<void> {
   const service = await startService(config, logger);
   logger.info({ port: service.port }, `listening on http://127.0.0.1:${service.port} (API docs at /docs, queues at /admin/queues)`);
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down: no new requests, finishing requests and active jobs');
-    await service.close();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  closeOnSignals(logger, 'shutting down: no new requests, finishing requests and active jobs', () => service.close());
 }
 
-main().catch((err: Error) => {
-  // Configuration errors already name the variable; print them plainly and stop.
-  process.stderr.write(`${err.message}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartupError);

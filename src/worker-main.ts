@@ -4,6 +4,7 @@ import { bootCore, bootJobs } from './boot';
 import { bootSender } from './boot-bot';
 import { loadConfig } from './config';
 import { makeLogger } from './logger';
+import { closeOnSignals, exitOnStartupError } from './shutdown';
 
 /** `npm run worker`: job workers without HTTP; any number may run beside the app processes. */
 async function main(): Promise<void> {
@@ -15,21 +16,11 @@ async function main(): Promise<void> {
   const jobs = bootJobs(core, bootSender(core, redis), true);
   logger.info('worker started');
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'worker shutting down: finishing active jobs');
+  closeOnSignals(logger, 'worker shutting down: finishing active jobs', async () => {
     await jobs.stop();
     redis.disconnect();
     await core.ds.destroy();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
-main().catch((err: Error) => {
-  process.stderr.write(`${err.message}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartupError);
