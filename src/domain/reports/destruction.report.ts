@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { STATUS_NAMES } from '../documents/lifecycle';
 import type { DocStatus } from '../ledger/ledger.types';
 import type { Period } from './report.schemas';
-import { num, run, shanghaiMinute, sqlFor, type Names } from './report-sql';
+import { num, run, shanghaiMinute, sqlFor, periodFilter, type Names } from './report-sql';
 
 /** 销毁登记: one run of numbers on a 销毁单 (the register lists every run destroyed). */
 export interface DestructionRow {
@@ -30,9 +30,7 @@ export async function destructionRegister(
   names: Names,
 ): Promise<DestructionRow[]> {
   const sql = sqlFor(em);
-  const cond = [`d."docType" = 'destruction'`, `d."createdAt" >= ${sql.p(f.period.startIso)}`, `d."createdAt" < ${sql.p(f.period.endIso)}`];
-  if (f.unitId !== undefined) cond.push(`d."unitId" = ${sql.p(f.unitId)}`);
-  if (f.billTypeId !== undefined) cond.push(`d."billTypeId" = ${sql.p(f.billTypeId)}`);
+  const cond = periodFilter(sql, f, { first: `d."docType" = 'destruction'`, at: 'd."createdAt"', unit: 'd."unitId"', billType: 'd."billTypeId"' });
   const text = `SELECT d."docNo" AS "docNo", d."status" AS "status", d."unitId" AS "unitId", d."billTypeId" AS "billTypeId",
       d."reason" AS "reason", d."createdAt" AS "createdAt", d."reviewedAt" AS "reviewedAt", d."completedAt" AS "completedAt",
       l."batchCode" AS "batchCode", l."startNo" AS "startNo", l."endNo" AS "endNo", l."count" AS "count"

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Period } from './report.schemas';
-import { num, run, shanghaiMinute, sqlFor, type Names } from './report-sql';
+import { num, run, shanghaiMinute, sqlFor, periodFilter, type Names } from './report-sql';
 
 /** 发放明细: one run of numbers handed from the warehouse to a unit. */
 export interface IssuanceRow {
@@ -24,9 +24,7 @@ export async function issuanceDetail(
   names: Names,
 ): Promise<IssuanceRow[]> {
   const sql = sqlFor(em);
-  const cond = [`j."operation" = 'issue'`, `j."at" >= ${sql.p(f.period.startIso)}`, `j."at" < ${sql.p(f.period.endIso)}`];
-  if (f.unitId !== undefined) cond.push(`j."toUnitId" = ${sql.p(f.unitId)}`);
-  if (f.billTypeId !== undefined) cond.push(`j."billTypeId" = ${sql.p(f.billTypeId)}`);
+  const cond = periodFilter(sql, f, { first: `j."operation" = 'issue'`, at: 'j."at"', unit: 'j."toUnitId"', billType: 'j."billTypeId"' });
   const text = `SELECT j."at" AS "at", j."toUnitId" AS "unitId", j."billTypeId" AS "billTypeId", j."batchCode" AS "batchCode",
       j."startNo" AS "startNo", j."endNo" AS "endNo", j."count" AS "count", d."docNo" AS "issuanceNo", a."docNo" AS "applicationNo"
     FROM "journal_entry" j

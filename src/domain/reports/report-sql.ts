@@ -26,6 +26,21 @@ export function run<T>(em: EntityManager, sql: Sql, text: string): Promise<T[]> 
   return em.query(text, sql.params);
 }
 
+/**
+ * The WHERE conditions every detail report shares: a fixed first condition, the period on a time
+ * column (half-open, ISO text compares as time), and optional unit and bill-type columns.
+ */
+export function periodFilter(
+  sql: Sql,
+  f: { unitId?: number; billTypeId?: number; period: { startIso: string; endIso: string } },
+  cols: { first: string; at: string; unit: string; billType: string },
+): string[] {
+  const cond = [cols.first, `${cols.at} >= ${sql.p(f.period.startIso)}`, `${cols.at} < ${sql.p(f.period.endIso)}`];
+  if (f.unitId !== undefined) cond.push(`${cols.unit} = ${sql.p(f.unitId)}`);
+  if (f.billTypeId !== undefined) cond.push(`${cols.billType} = ${sql.p(f.billTypeId)}`);
+  return cond;
+}
+
 /** PostgreSQL returns SUM/COUNT of bigint as strings. */
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { STATUS_NAMES } from '../documents/lifecycle';
 import type { DocStatus } from '../ledger/ledger.types';
 import type { Period } from './report.schemas';
-import { num, run, shanghaiMinute, sqlFor, type Names } from './report-sql';
+import { num, run, shanghaiMinute, sqlFor, periodFilter, type Names } from './report-sql';
 
 /** 核销情况: one write-off (核销单) with its counts by kind. */
 export interface WriteoffRow {
@@ -50,9 +50,7 @@ export interface WriteoffFilter {
 /** Write-offs created within the period, with used/voided/lost counts from their lines (two queries). */
 export async function writeoffDetail(em: EntityManager, f: WriteoffFilter, names: Names): Promise<WriteoffRow[]> {
   const where = (sql: ReturnType<typeof sqlFor>) => {
-    const c = [`d."docType" = 'writeoff'`, `d."createdAt" >= ${sql.p(f.period.startIso)}`, `d."createdAt" < ${sql.p(f.period.endIso)}`];
-    if (f.unitId !== undefined) c.push(`d."unitId" = ${sql.p(f.unitId)}`);
-    if (f.billTypeId !== undefined) c.push(`d."billTypeId" = ${sql.p(f.billTypeId)}`);
+    const c = periodFilter(sql, f, { first: `d."docType" = 'writeoff'`, at: 'd."createdAt"', unit: 'd."unitId"', billType: 'd."billTypeId"' });
     if (f.status !== undefined) c.push(`d."status" = ${sql.p(f.status)}`);
     return c.join(' AND ');
   };
