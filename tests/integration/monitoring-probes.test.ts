@@ -8,6 +8,7 @@ import { Incident } from '../../src/domain/monitoring/incident.entity';
 import { makeMonitor, type Monitor } from '../../src/domain/monitoring/monitor';
 import { makeProbeSet, type ProbeThresholds } from '../../src/domain/monitoring/probes';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
+import { nodeProbeIo } from '../../src/jobs/adapters/probe-io';
 import { MONITORING_JOB_ID } from '../../src/jobs/processors/monitoring.job';
 import { QUEUES } from '../../src/jobs/queues';
 import { startJobsRuntime, type JobsRuntime } from '../../src/jobs/runtime';
@@ -51,7 +52,7 @@ describe('monitoring probes', () => {
     const r = await t.call('POST', '/api/v1/monitoring/targets', { token: t.adminToken, body: { kind: 'http', name: '开票服务', url: `http://127.0.0.1:${httpPort}/health`, timeoutMs: 500 } });
     expect(r.status).toBe(201);
     targetKey = `probe:target:${r.body.id}`;
-    monitor = makeMonitor({ ds: t.ds, clock: t.clock, alerts: t.services.alerts, probes: makeProbeSet(t.ds, {}, TH) });
+    monitor = makeMonitor({ ds: t.ds, clock: t.clock, alerts: t.services.alerts, probes: makeProbeSet(t.ds, nodeProbeIo, TH) });
   });
   afterAll(async () => {
     if (http.listening) await close(http);
@@ -152,7 +153,7 @@ describe('monitoring probes', () => {
 
   it('when the same round runs twice at one instant (two processes), then the failure is counted once', async () => {
     const key = 'probe:disk';
-    const strict = makeMonitor({ ds: t.ds, clock: t.clock, alerts: t.services.alerts, probes: makeProbeSet(t.ds, {}, { ...TH, diskMinFreePct: 100 }) });
+    const strict = makeMonitor({ ds: t.ds, clock: t.clock, alerts: t.services.alerts, probes: makeProbeSet(t.ds, nodeProbeIo, { ...TH, diskMinFreePct: 100 }) });
     t.clock.advance(MIN);
     const [a, b] = [await strict.runOnce(), await strict.runOnce()];
     expect(a.find((o) => o.key === key)).toMatchObject({ status: 'down', failures: 1, detail: expect.stringContaining('下限 100%') });
@@ -172,7 +173,7 @@ describe('Redis probe and the repeatable monitoring job', () => {
     const redis = await startPrivateRedis();
     const client = new Redis(redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 200 }).on('error', () => undefined);
     try {
-      const monitor = makeMonitor({ ds: t.ds, clock: t.clock, alerts: t.services.alerts, probes: makeProbeSet(t.ds, { redisPing: () => client.ping() }, TH) });
+      const monitor = makeMonitor({ ds: t.ds, clock: t.clock, alerts: t.services.alerts, probes: makeProbeSet(t.ds, { ...nodeProbeIo, redisPing: () => client.ping() }, TH) });
       const step = async () => {
         t.clock.advance(MIN);
         return (await monitor.runOnce()).find((o) => o.key === 'probe:redis')!;

@@ -1,6 +1,3 @@
-import { promises as fsp } from 'node:fs';
-import { connect } from 'node:net';
-import { dirname, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Severity } from './incident.entity';
 import { ProbeTarget } from './probe-target.entity';
@@ -18,8 +15,21 @@ export interface Probe {
   run(): Promise<ProbeResult>;
 }
 
-/** What the job layer lends the probes (Redis and Bull stay out of the domain). */
+/** Network checks of the monitoring targets; the job layer does the I/O (src/jobs/adapters). */
+export interface TargetChecker {
+  http(url: string, expectedStatus: number, timeoutMs: number): Promise<ProbeResult>;
+  tcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult>;
+}
+
+/** Free space of the file system holding a directory. */
+export interface DiskInfo {
+  free(dir: string): Promise<{ freePct: number; freeBytes: number }>;
+}
+
+/** What the job layer lends the probes (network, disk, Redis and Bull stay out of the domain). */
 export interface ProbePorts {
+  targets: TargetChecker;
+  disk: DiskInfo;
   redisPing?: () => Promise<unknown>;
   /** Per queue: jobs waiting and failed. */
   queueCounts?: () => Promise<Record<string, { waiting: number; failed: number }>>;
@@ -49,57 +59,16 @@ export function timeLimit<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-/** GET `url`: up when it answers `expected` within the time limit. */
-export async function probeHttp(url: string, expected: number, timeoutMs: number): Promise<ProbeResult> {
-  const started = Date.now();
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    await res.body?.cancel();
-    const detail = `HTTP ${res.status}，${Date.now() - started} 毫秒`;
-    return res.status === expected ? up(detail) : down(`${detail}（期望 ${expected}）`);
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    return down(e.name === 'TimeoutError' ? `超时（${timeoutMs} 毫秒）` : `请求失败：${e.cause?.code ?? e.message}`);
-  }
-}
-
-/** Connects to `host:port` (IPv6 as `[::1]:port`): up when the connection opens in time. */
-export function probeTcp(address: string, timeoutMs: number): Promise<ProbeResult> {
+/** Splits `host:port` (IPv6 as `[::1]:port`). */
+export function parseAddress(address: string): { host: string; port: number } {
   const i = address.lastIndexOf(':');
-  const host = address.slice(0, i).replace(/^\[(.*)\]$/, '$1');
-  const port = Number(address.slice(i + 1));
-  const started = Date.now();
-  return new Promise((done) => {
-    const socket = connect({ host, port });
-    const finish = (r: ProbeResult) => {
-      socket.destroy();
-      done(r);
-    };
-    socket.setTimeout(timeoutMs, () => finish(down(`连接超时（${timeoutMs} 毫秒）`)));
-    socket.once('connect', () => finish(up(`已连接，${Date.now() - started} 毫秒`)));
-    socket.once('error', (err: Error & { code?: string }) => finish(down(`连接失败：${err.code ?? err.message}`)));
-  });
-}
-
-// statfs needs an existing path: a data directory not made yet is measured on its parent.
-async function existing(path: string): Promise<string> {
-  let p = resolve(path);
-  for (;;) {
-    try {
-      await fsp.access(p);
-      return p;
-    } catch {
-      if (dirname(p) === p) return p;
-      p = dirname(p);
-    }
-  }
+  return { host: address.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port: Number(address.slice(i + 1)) };
 }
 
 /** Free space of the file system holding `dir`, against a minimum percentage. */
-export async function probeDisk(dir: string, minFreePct: number): Promise<ProbeResult> {
-  const s = await fsp.statfs(await existing(dir));
-  const pct = s.blocks > 0 ? (s.bavail / s.blocks) * 100 : 100;
-  const gib = (s.bavail * s.bsize) / 2 ** 30;
+export async function probeDisk(disk: DiskInfo, dir: string, minFreePct: number): Promise<ProbeResult> {
+  const { freePct: pct, freeBytes } = await disk.free(dir);
+  const gib = freeBytes / 2 ** 30;
   const detail = `可用 ${pct.toFixed(1)}%（${gib.toFixed(1)} GiB，下限 ${minFreePct}%）`;
   return pct >= minFreePct ? up(detail) : down(detail);
 }
@@ -109,9 +78,9 @@ export function makeProbeSet(ds: DataSource, ports: ProbePorts, th: ProbeThresho
   const ms = th.checkTimeoutMs;
   const fixed: Probe[] = [
     { key: 'probe:db', title: '数据库不可用', severity: 'critical', run: async () => (await timeLimit(ds.query('SELECT 1'), ms), up('SELECT 1 正常')) },
-    { key: 'probe:disk', title: '数据目录磁盘空间不足', severity: 'warning', run: () => probeDisk(th.dataDir, th.diskMinFreePct) },
+    { key: 'probe:disk', title: '数据目录磁盘空间不足', severity: 'warning', run: () => probeDisk(ports.disk, th.dataDir, th.diskMinFreePct) },
   ];
-  const { redisPing, queueCounts } = ports;
+  const { targets: check, redisPing, queueCounts } = ports;
   if (redisPing) fixed.push({ key: 'probe:redis', title: 'Redis 不可用（任务队列停止）', severity: 'critical', run: async () => (await timeLimit(redisPing(), ms), up('PING 正常')) });
   if (queueCounts) {
     const over = async (field: 'waiting' | 'failed', max: number) => {
@@ -132,7 +101,11 @@ export function makeProbeSet(ds: DataSource, ports: ProbePorts, th: ProbeThresho
         key: `probe:target:${t.id}`,
         title: `监控目标「${t.name}」不可用`,
         severity: 'critical',
-        run: () => (t.kind === 'http' ? probeHttp(t.url!, t.expectedStatus, t.timeoutMs) : probeTcp(t.address!, t.timeoutMs)),
+        run: () => {
+          if (t.kind === 'http') return check.http(t.url!, t.expectedStatus, t.timeoutMs);
+          const { host, port } = parseAddress(t.address!);
+          return check.tcp(host, port, t.timeoutMs);
+        },
       })),
     ];
   };

@@ -5,6 +5,7 @@ import type { AlertService } from '../../domain/monitoring/alert.service';
 import { makeMonitor, type Monitor, type Observation } from '../../domain/monitoring/monitor';
 import { makeProbeSet, type ProbeThresholds } from '../../domain/monitoring/probes';
 import type { Logger } from '../../logger';
+import { nodeProbeIo } from '../adapters/probe-io';
 import { QUEUES, type Queues, withTimeout } from '../queues';
 
 /** The repeatable job's fixed id: every process adds it, Bull keeps one (keyed by id and interval). */
@@ -44,6 +45,7 @@ export function startMonitoring(deps: { queues: Queues; ds: DataSource; clock: C
   const queue = queues[QUEUES.monitoring];
   const redisPing = () => queue.client.ping();
   const probes = makeProbeSet(deps.ds, {
+    ...nodeProbeIo,
     redisPing,
     queueCounts: async () => {
       const all = await Promise.all(Object.values(queues).map(async (q) => [q.name, await q.getJobCounts()] as const));
