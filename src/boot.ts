@@ -14,6 +14,7 @@ import { authSecretFromDb } from './domain/settings/settings.service';
 import type { MonitoringSetup } from './jobs/processors/monitoring.job';
 import type { InspectionSetup } from './jobs/processors/inspection.job';
 import { makeAutoInspection } from './domain/inspections/auto-inspection';
+import { nodeInspectionFiles } from './jobs/adapters/inspection-files';
 import { startJobsRuntime, type JobsRuntime } from './jobs/runtime';
 import type { Logger } from './logger';
 import { registerJobGauges } from './boot-metrics';
@@ -79,7 +80,7 @@ function inspectionSetup({ config, services, ds, clock }: Core): InspectionSetup
   const options = { backupDir: config.BACKUP_DIR, backupMaxAgeH: config.BACKUP_MAX_AGE_H, dbMaxMb: config.INSPECTION_DB_MAX_MB };
   return {
     cron: config.INSPECTION_CRON,
-    make: (failedJobs) => makeAutoInspection({ ds, clock, inspections: services.inspections, reports: services.reports, sla: services.sla, failedJobs, options }),
+    make: (failedJobs) => makeAutoInspection({ ds, clock, inspections: services.inspections, reports: services.reports, sla: services.sla, files: nodeInspectionFiles, failedJobs, options }),
   };
 }
 

@@ -8,6 +8,7 @@ import { Ticket } from '../../src/domain/desk/ticket.entity';
 import { systemActor } from '../../src/domain/identity/actor';
 import { checkCalendar } from '../../src/domain/inspections/auto-checks';
 import { makeAutoInspection, type AutoInspectionOptions, type FailedJobsPort } from '../../src/domain/inspections/auto-inspection';
+import { nodeInspectionFiles } from '../../src/jobs/adapters/inspection-files';
 import { StockRange } from '../../src/domain/ledger/stock-range.entity';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { issueToUnit, ledgerScenario } from '../helpers/ledger-fixtures';
@@ -24,7 +25,7 @@ describe('automatic inspection (定期巡检)', () => {
   };
   const make = (o: Partial<AutoInspectionOptions> = {}) =>
     makeAutoInspection({
-      ds: t.ds, clock: t.clock, inspections: t.services.inspections, reports: t.services.reports, sla: t.services.sla, failedJobs: port,
+      ds: t.ds, clock: t.clock, inspections: t.services.inspections, reports: t.services.reports, sla: t.services.sla, files: nodeInspectionFiles, failedJobs: port,
       options: { backupDir, backupMaxAgeH: 26, dbMaxMb: 1024, ...o },
     });
   const item = (run: { results: Array<{ item: string; status: string; note: string | null }> }, key: string) => run.results.find((r) => r.item === key);

@@ -1,5 +1,3 @@
-import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { checkLedgerInvariants } from '../ledger/invariants';
 import type { LowStockRow, OverdueWriteoffRow } from '../reports/warnings.report';
@@ -15,6 +13,14 @@ export interface CheckOutcome {
 
 /** Per queue: failed jobs kept, and how many of them failed since `since` (the job layer reads Bull). */
 export type FailedJobsPort = (since: Date) => Promise<Array<{ queue: string; failed: number; recent: number; lastReason: string | null }>>;
+
+/** The file-system facts the checks need; the job layer reads them (src/jobs/adapters). */
+export interface InspectionFiles {
+  /** Size in bytes; 0 when the file does not exist. */
+  sizeOf(path: string): Promise<number>;
+  /** The newest regular file's mtime in `dir` (0 when none); rejects when `dir` cannot be read. */
+  newestMtimeMs(dir: string): Promise<number>;
+}
 
 const MB = 1024 * 1024;
 const list = (items: string[], max = 5) => items.slice(0, max).join('；') + (items.length > max ? ` 等 ${items.length} 项` : '');
@@ -54,7 +60,7 @@ export function checkCalendar(yearsLoaded: number[], shanghaiYear: number, shang
 }
 
 /** Database size: the SQLite file (with its WAL) or pg_database_size. */
-export async function checkDbSize(ds: DataSource, maxMb: number): Promise<CheckOutcome> {
+export async function checkDbSize(ds: DataSource, files: InspectionFiles, maxMb: number): Promise<CheckOutcome> {
   const base = { item: 'db.size', label: '数据库大小' };
   let bytes: number;
   if (ds.options.type === 'postgres') {
@@ -63,7 +69,7 @@ export async function checkDbSize(ds: DataSource, maxMb: number): Promise<CheckO
   } else {
     const file = String(ds.options.database ?? '');
     if (file === '' || file === ':memory:') return { ...base, status: 'ok', note: '内存数据库（测试/演示）' };
-    const sizes = await Promise.all([file, `${file}-wal`].map((f) => fsp.stat(f).then((s) => s.size, () => 0)));
+    const sizes = await Promise.all([file, `${file}-wal`].map((f) => files.sizeOf(f)));
     bytes = sizes[0] + sizes[1];
   }
   const mb = Math.round((bytes / MB) * 10) / 10;
@@ -72,16 +78,13 @@ export async function checkDbSize(ds: DataSource, maxMb: number): Promise<CheckO
 }
 
 /** Backup age: the newest file's mtime in `dir`; no directory configured is itself a warning. */
-export async function checkBackup(dir: string | undefined, maxAgeH: number, now: Date): Promise<CheckOutcome> {
+export async function checkBackup(files: InspectionFiles, dir: string | undefined, maxAgeH: number, now: Date): Promise<CheckOutcome> {
   const base = { item: 'backup.age', label: '数据备份' };
   if (!dir) return { ...base, status: 'warn', note: '未配置备份目录（BACKUP_DIR），无法确认是否有备份' };
   const fail = (note: string): CheckOutcome => ({ ...base, status: 'fail', note, finding: { title: '数据备份缺失或过期', detail: `${note}（目录 ${dir}）`, severity: 'high' } });
-  let newest = 0;
+  let newest: number;
   try {
-    for (const name of await fsp.readdir(dir)) {
-      const st = await fsp.stat(join(dir, name)).catch(() => null);
-      if (st?.isFile() && st.mtimeMs > newest) newest = st.mtimeMs;
-    }
+    newest = await files.newestMtimeMs(dir);
   } catch (err) {
     return fail(`无法读取备份目录：${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

@@ -8,9 +8,9 @@ import { Ticket } from '../desk/ticket.entity';
 import { type Actor, type Role, requireRole, systemActor } from '../identity/actor';
 import { enqueueOutbox } from '../outbox/outbox';
 import type { ReportsService } from '../reports/reports.service';
-import { checkBackup, checkCalendar, checkDbSize, checkLedger, checkQueues, checkWarnings, type CheckOutcome, type FailedJobsPort } from './auto-checks';
+import { checkBackup, checkCalendar, checkDbSize, checkLedger, checkQueues, checkWarnings, type CheckOutcome, type FailedJobsPort, type InspectionFiles } from './auto-checks';
 
-export type { FailedJobsPort } from './auto-checks';
+export type { FailedJobsPort, InspectionFiles } from './auto-checks';
 
 /** Who may start the automatic inspection by hand (POST /inspections/run). */
 export const AUTO_INSPECTION_ROLES: readonly Role[] = ['admin', 'engineer'];
@@ -30,6 +30,8 @@ export interface AutoInspectionDeps {
   inspections: Pick<InspectionService, 'recordRun'>;
   reports: Pick<ReportsService, 'warnings'>;
   sla: { calendarYearsLoaded(): Promise<number[]> };
+  /** Sizes and backup mtimes, read by the job layer. */
+  files: InspectionFiles;
   /** Lent by the job layer; absent in a process without queues. */
   failedJobs?: FailedJobsPort;
   options: AutoInspectionOptions;
@@ -56,8 +58,8 @@ export function makeAutoInspection(deps: AutoInspectionDeps) {
       await checkLedger(ds),
       ...checkWarnings(warnings.overdueWriteoffs, warnings.lowStock),
       checkCalendar(await deps.sla.calendarYearsLoaded(), sh.year, sh.month, options.calendarWarnFromMonth ?? 11),
-      await checkDbSize(ds, options.dbMaxMb),
-      await checkBackup(options.backupDir, options.backupMaxAgeH, now),
+      await checkDbSize(ds, deps.files, options.dbMaxMb),
+      await checkBackup(deps.files, options.backupDir, options.backupMaxAgeH, now),
       await checkQueues(deps.failedJobs, new Date(now.getTime() - 24 * 3_600_000)),
     ];
   }
