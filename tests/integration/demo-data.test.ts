@@ -96,6 +96,36 @@ describe('demo data', () => {
     for (const item of stock.items) expect(one.rows.find((x) => x.billTypeCode === item.billTypeCode)?.closing).toBe(item.count);
   });
 
+  it('when the leader runs the weekly summary for last week, then the desk, faults and bills show real figures', async () => {
+    const leader = (await services.users.actorForWecom('lijuzhang'))!;
+    const s = await services.summaries.run(leader, { kind: 'weekly' });
+    expect(s.periodStart).toBe('2026-11-09');
+    const f = s.figures.current;
+    expect(f.tickets.opened).toBeGreaterThan(3);
+    expect(f.tickets.resolved).toBeGreaterThan(3);
+    expect(f.tickets.bySource.map((x) => x.key)).toEqual(expect.arrayContaining(['bot', 'alert']));
+    expect(f.sla.met).toBeGreaterThan(0);
+    expect(f.sla.met + f.sla.breached).toBeGreaterThan(5);
+    expect(f.sla.rate).not.toBeNull();
+    expect(f.consultations.total).toBeGreaterThan(2);
+    expect(f.faults).toEqual({ count: 1, downtimeMinutes: 40, openAtEnd: 0 });
+    expect(f.bills.issued).toBe(8500);
+    expect(f.bills.writeoffs).toBe(3);
+    expect(s.figures.previous.tickets.opened).toBeGreaterThan(0);
+  });
+
+  it('when the desk history is read, then about 25 tickets, two on-site visits with arrival, some SLA breaches and 15 consultations are there', async () => {
+    const tickets = await count('SELECT COUNT(*) AS "n" FROM "ticket"');
+    expect(tickets).toBeGreaterThanOrEqual(20);
+    expect(tickets).toBeLessThanOrEqual(32);
+    expect(await count('SELECT COUNT(*) AS "n" FROM "ticket" WHERE "arrivedAt" IS NOT NULL')).toBe(2);
+    expect(await count(`SELECT COUNT(*) AS "n" FROM "sla_clock" WHERE "state" = 'breached'`)).toBeGreaterThan(0);
+    expect(await count(`SELECT COUNT(*) AS "n" FROM "sla_clock" WHERE "kind" = 'onsite' AND "state" = 'met'`)).toBe(2);
+    expect(await count('SELECT COUNT(*) AS "n" FROM "consultation"')).toBe(15);
+    expect(await count(`SELECT COUNT(*) AS "n" FROM "return_visit" WHERE "status" = 'answered'`)).toBeGreaterThan(0);
+    expect(await count(`SELECT COUNT(*) AS "n" FROM "ticket" WHERE "createdAt" > '${NOW.toISOString()}' OR "resolvedAt" > '${NOW.toISOString()}'`)).toBe(0);
+  });
+
   it('when loaded a second time, then it refuses and nothing changes', async () => {
     const before = await ledgerSnapshot(db.ds);
     await expect(loadDemoData({ ds: db.ds, services, clock })).rejects.toThrow(/空数据库/);

@@ -5,6 +5,7 @@ import { fixedClock, systemClock } from '../clock';
 import { ConflictError } from '../errors';
 import { makeDomainServices, type DomainServices } from '../services';
 import { makeTimeline, type SettableClock } from './demo-ops';
+import { writeServiceDesk } from './demo-desk';
 import { seededRandom } from './demo-random';
 import { loadReference } from './demo-reference';
 import { writeRecentWeeks, writeSixYearsAgo, writeVersionChange, writeYear } from './demo-history';
@@ -26,7 +27,8 @@ export interface DemoSummary {
 
 /**
  * Loads a believable bureau into an empty database through the real services: bill types, ~30
- * units, people, caps, and history (six years ago, 换版, a year of quarters, open documents today).
+ * units, people, caps, and history (six years ago, 换版, a year of quarters, open documents today),
+ * then three weeks of service-desk activity (tickets, SLA, consultations, an outage, last week's issuances).
  * The history is written with the dates it happened on, so the services must run on `clock`, which
  * the loader moves back and forward and finally leaves at the present. Same seed → same data.
  * Without `clock`/`services` it builds its own (main.ts: `loadDemoData({ ds })`).
@@ -52,6 +54,7 @@ export async function loadDemoData(deps: { ds: DataSource; services?: DomainServ
   await writeVersionChange(ctx);
   await writeYear(ctx);
   await writeRecentWeeks(ctx, stubs);
+  await writeServiceDesk(ctx, clock, now);
   clock.set(now);
 
   const count = async (table: string) => Number((await ds.query(`SELECT COUNT(*) AS "n" FROM "${table}"`))[0].n);
