@@ -263,10 +263,20 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
   });
 
   it('when an engineer answers an escalated question, then a pending proposal holds it; once an operator places it and retrains, the same question is answered by the bot', async () => {
-    // A question the reviewed corpus does not cover (scores below the threshold, so it escalates).
-    const question = '票据备注栏最多能写多少个字';
-    const first = await ask('lisi', question);
-    expect(first.escalated).toBe(true);
+    // Questions the reviewed corpus does not cover; corpus growth may start answering one of them,
+    // so the first that still escalates is the one the loop learns (at least one must).
+    let question = '';
+    let first: Awaited<ReturnType<typeof ask>> | null = null;
+    for (const q of ['票据备注栏最多能写多少个字', '开票软件里付款人名称能不能超过五十个字', '票面上的校验码是怎么算出来的']) {
+      const r = await ask('lisi', q);
+      if (r.escalated) {
+        question = q;
+        first = r;
+        break;
+      }
+    }
+    expect(first?.escalated).toBe(true);
+    if (!first) return;
     const v0 = await kbVersion();
     const ticketId = first.ticketId!;
     const r1 = await t.call('POST', `/api/v1/tickets/${ticketId}/replies`, { token: engToken, body: { text: '收到，正在查看' } });
