@@ -25,7 +25,9 @@ const SECONDS = arg('--seconds', 5);
 const CONCURRENCY = arg('--concurrency', 16);
 const THRESHOLD = 0.5; // the production default
 /** `--sync NORMAL`: shows what the per-commit fsync of the default (FULL) costs. */
-const SYNC = ['OFF', 'NORMAL', 'FULL'].find((v) => process.argv.includes('--sync') && process.argv[process.argv.indexOf('--sync') + 1]?.toUpperCase() === v);
+const SYNC = ['OFF', 'NORMAL', 'FULL'].find(
+  (v) => process.argv.includes('--sync') && process.argv[process.argv.indexOf('--sync') + 1]?.toUpperCase() === v,
+);
 /** `--profile DIR`: a CPU profile of the server's thread per bot run. */
 const PROFILE_DIR = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
 const TARGET = { classifyP99Ms: 5, apiRatio: 0.4, callbackRatio: 0.3, coldStartMs: 3000 };
@@ -57,7 +59,11 @@ async function main(): Promise<void> {
     log(`demo bureau loaded: ${demo.units} units, ${demo.documents} documents, ${demo.journalRows} journal rows`);
     const kb = loadKnowledgeBase(join(ROOT, 'knowledge-base'));
     const { classifier, ms: trainMs } = await train(kb);
-    rows.push(['first training (in process)', `${kb.intents.length} intents, ${kb.intents.reduce((n, i) => n + i.utterances.length, 0)} utterances`, `${f(trainMs, 0)} ms`]);
+    rows.push([
+      'first training (in process)',
+      `${kb.intents.length} intents, ${kb.intents.reduce((n, i) => n + i.utterances.length, 0)} utterances`,
+      `${f(trainMs, 0)} ms`,
+    ]);
 
     // Classification: one warm-up pass over the held-out set, then two timed passes.
     const questions = heldOut(ROOT);
@@ -72,25 +78,42 @@ async function main(): Promise<void> {
         predicted.set(q.text, c);
       }
     }
-    const slowest = [...questions.keys()].map((i) => [questions[i].text, Math.max(times[i], times[i + questions.length])] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
+    const slowest = [...questions.keys()]
+      .map((i) => [questions[i].text, Math.max(times[i], times[i + questions.length])] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3);
     log(`slowest classifications: ${slowest.map(([t, ms]) => `${f(ms, 1)} ms «${t.slice(0, 30)}»`).join(', ')}`);
     times.sort((a, b) => a - b);
     const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-    rows.push(['classification', `${times.length} calls over ${questions.length} held-out questions`, `p50 ${f(p(0.5), 2)} ms  p99 ${f(p(0.99), 2)} ms  max ${f(times[times.length - 1], 1)} ms  ${verdict(p(0.99) <= TARGET.classifyP99Ms, `p99 ≤ ${TARGET.classifyP99Ms} ms`)}`]);
+    rows.push([
+      'classification',
+      `${times.length} calls over ${questions.length} held-out questions`,
+      `p50 ${f(p(0.5), 2)} ms  p99 ${f(p(0.99), 2)} ms  max ${f(times[times.length - 1], 1)} ms  ${verdict(p(0.99) <= TARGET.classifyP99Ms, `p99 ≤ ${TARGET.classifyP99Ms} ms`)}`,
+    ]);
 
     // The mixes: held-out questions the classifier answers as intended (an escalation is another workload).
     const answered = (pred: (intent: string) => boolean) =>
-      questions.filter((q) => pred(q.intent) && predicted.get(q.text)?.intent === q.intent && predicted.get(q.text)!.score >= THRESHOLD).map((q) => q.text);
+      questions
+        .filter((q) => pred(q.intent) && predicted.get(q.text)?.intent === q.intent && predicted.get(q.text)!.score >= THRESHOLD)
+        .map((q) => q.text);
     const domainTexts = answered((i) => i === 'stock.query');
     const faqTexts = answered((i) => i.startsWith('faq.'));
 
     const bot = await startBotApp(ds, kb, classifier, THRESHOLD);
     const bare = await startBareKoa();
-    log(`mixes: ${domainTexts.length} stock.query and ${faqTexts.length} FAQ questions from ${bot.staff.length} unit staff; ${CONCURRENCY} connections, ${SECONDS} s each`);
+    log(
+      `mixes: ${domainTexts.length} stock.query and ${faqTexts.length} FAQ questions from ${bot.staff.length} unit staff; ${CONCURRENCY} connections, ${SECONDS} s each`,
+    );
     const bareSpec = { origin: bare.origin, mode: 'json' as const, path: '/', texts: ['x'], senders: ['x'] };
     await load({ ...bareSpec, durationMs: 1000 }); // warm-up of the loopback path
     const bare1 = await load(bareSpec);
-    const api = { origin: bot.origin, mode: 'json' as const, path: '/api/v1/bot/messages', headers: { authorization: `Bearer ${bot.token}` }, senders: bot.staff };
+    const api = {
+      origin: bot.origin,
+      mode: 'json' as const,
+      path: '/api/v1/bot/messages',
+      headers: { authorization: `Bearer ${bot.token}` },
+      senders: bot.staff,
+    };
     const cb = { origin: bot.origin, mode: 'callback' as const, path: '/wecom/callback', senders: bot.staff, callback: bot.wecom };
     await load({ ...api, texts: faqTexts, durationMs: 1000 });
     await load({ ...cb, texts: faqTexts, durationMs: 1000 });
@@ -105,12 +128,24 @@ async function main(): Promise<void> {
     }
     const bare2 = await load(bareSpec);
     const bareRps = (bare1.rps + bare2.rps) / 2;
-    rows.push(['bare Koa JSON endpoint', `${bare1.requests + bare2.requests} requests (before and after the bot runs)`, `${f(bare1.rps, 0)} / ${f(bare2.rps, 0)} req/s, mean ${f(bareRps, 0)}`]);
+    rows.push([
+      'bare Koa JSON endpoint',
+      `${bare1.requests + bare2.requests} requests (before and after the bot runs)`,
+      `${f(bare1.rps, 0)} / ${f(bare2.rps, 0)} req/s, mean ${f(bareRps, 0)}`,
+    ]);
     for (const [name, r, target] of runs) {
-      const bad = r.errors + Object.entries(r.statuses).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0);
+      const bad =
+        r.errors +
+        Object.entries(r.statuses)
+          .filter(([s]) => s !== '200')
+          .reduce((n, [, c]) => n + c, 0);
       const ratio = r.rps / bareRps;
       const offWhat = name.includes('callback') ? 'not passive' : 'escalated';
-      rows.push([name, `${r.requests} req, p50 ${f(r.p50)} ms p99 ${f(r.p99)} ms, ${r.off} ${offWhat}, ${bad} non-200`, `${f(r.rps, 0)} req/s = ${f(ratio, 2)} × bare  ${verdict(ratio >= target && bad === 0, `≥ ${target}`)}`]);
+      rows.push([
+        name,
+        `${r.requests} req, p50 ${f(r.p50)} ms p99 ${f(r.p99)} ms, ${r.off} ${offWhat}, ${bad} non-200`,
+        `${f(r.rps, 0)} req/s = ${f(ratio, 2)} × bare  ${verdict(ratio >= target && bad === 0, `≥ ${target}`)}`,
+      ]);
     }
     const exchanges = Number((await ds.query('SELECT COUNT(*) AS "n" FROM "bot_exchange"'))[0].n);
     log(`stored exchanges: ${exchanges}; API intents (FAQ run): ${JSON.stringify(runs[1][1].intents).slice(0, 300)}`);
@@ -119,20 +154,35 @@ async function main(): Promise<void> {
     await ds.destroy();
 
     // The real service: empty model cache (trains), then twice with the cache it wrote.
-    const env = { DATABASE_URL: `sqlite:${join(dir, 'service.sqlite')}`, NLP_MODEL_DIR: join(dir, 'models'), REDIS_PREFIX: prefix, REDIS_URL: redisUrl };
+    const env = {
+      DATABASE_URL: `sqlite:${join(dir, 'service.sqlite')}`,
+      NLP_MODEL_DIR: join(dir, 'models'),
+      REDIS_PREFIX: prefix,
+      REDIS_URL: redisUrl,
+    };
     const first = await coldStart(ROOT, env);
     const cached = [await coldStart(ROOT, env), await coldStart(ROOT, env)];
-    rows.push(['first start, empty model cache', `node dist/src/main.js → listening (schema + training${first.trainMs === null ? '' : ` ${first.trainMs} ms`})`, `${f(first.ms, 0)} ms${first.modelFromCache ? ' (model came from a cache!)' : ''}`]);
+    rows.push([
+      'first start, empty model cache',
+      `node dist/src/main.js → listening (schema + training${first.trainMs === null ? '' : ` ${first.trainMs} ms`})`,
+      `${f(first.ms, 0)} ms${first.modelFromCache ? ' (model came from a cache!)' : ''}`,
+    ]);
     const worst = Math.max(...cached.map((c) => c.ms));
     const allCached = cached.every((c) => c.modelFromCache);
-    rows.push(['cold start, cached model', `node dist/src/main.js → listening, twice (existing DB)`, `${cached.map((c) => f(c.ms, 0)).join(' / ')} ms  ${verdict(worst <= TARGET.coldStartMs && allCached, `≤ ${TARGET.coldStartMs} ms, model from cache`)}`]);
+    rows.push([
+      'cold start, cached model',
+      `node dist/src/main.js → listening, twice (existing DB)`,
+      `${cached.map((c) => f(c.ms, 0)).join(' / ')} ms  ${verdict(worst <= TARGET.coldStartMs && allCached, `≤ ${TARGET.coldStartMs} ms, model from cache`)}`,
+    ]);
   } finally {
     await dropRedisPrefix(redisUrl, prefix);
     rmSync(dir, { recursive: true, force: true });
   }
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
-  process.stdout.write(`\nbench:bot — ${new Date().toISOString()}, node ${process.version}, SQLite (WAL, synchronous ${SYNC ?? 'FULL'}), load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores, ${CONCURRENCY} connections × ${SECONDS} s\n`);
+  process.stdout.write(
+    `\nbench:bot — ${new Date().toISOString()}, node ${process.version}, SQLite (WAL, synchronous ${SYNC ?? 'FULL'}), load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores, ${CONCURRENCY} connections × ${SECONDS} s\n`,
+  );
   for (const [a, b, c] of rows) process.stdout.write(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}\n`);
   process.stdout.write(`total ${f((Date.now() - started) / 1000, 0)} s\n`);
 }

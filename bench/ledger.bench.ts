@@ -41,20 +41,36 @@ async function main(): Promise<void> {
   const services = makeDomainServices({ ds, clock });
   const rows: Array<[string, string, string]> = [];
   try {
-    log(`building ${units} units × 20 bill types on ${ds.options.type} (${url}), ${txSize === 1 ? 'one transaction per call' : `${txSize} calls per transaction`}`);
+    log(
+      `building ${units} units × 20 bill types on ${ds.options.type} (${url}), ${txSize === 1 ? 'one transaction per call' : `${txSize} calls per transaction`}`,
+    );
     const built = await buildBureau(ds, clock, { units, billTypes: 20, perIssue: 500, txSize }, log);
     const calls = Object.values(built.calls).reduce((a, b) => a + b, 0);
     const buildS = Object.values(built.seconds).reduce((a, b) => a + b, 0);
     const journal = Number((await ds.query('SELECT COUNT(*) AS "n" FROM "journal_entry"'))[0].n);
     const ranges = Number((await ds.query('SELECT COUNT(*) AS "n" FROM "stock_range"'))[0].n);
-    rows.push(['build', `${calls} service calls, ${journal} journal rows, ${ranges} stock_range rows`, `${buildS.toFixed(0)} s (${((buildS * 1e6) / calls).toFixed(0)} µs/call)`]);
+    rows.push([
+      'build',
+      `${calls} service calls, ${journal} journal rows, ${ranges} stock_range rows`,
+      `${buildS.toFixed(0)} s (${((buildS * 1e6) / calls).toFixed(0)} µs/call)`,
+    ]);
 
     const unitCode = built.unitCodes[Math.floor(units / 2)];
     const stock = await services.stock.stock(systemActor, { unitCode });
     const svc = await latency(() => services.stock.stock(systemActor, { unitCode }), 3000);
-    rows.push(['stock query, service', `unit ${unitCode}: ${stock.items.length} bill types, ${stock.total} bills`, `p50 ${ms(svc.p50)}  p99 ${ms(svc.p99)}  ${svc.p99 <= TARGET_STOCK_P99_MS ? 'PASS' : 'FAIL'} (p99 ≤ ${TARGET_STOCK_P99_MS} ms)`]);
+    rows.push([
+      'stock query, service',
+      `unit ${unitCode}: ${stock.items.length} bill types, ${stock.total} bills`,
+      `p50 ${ms(svc.p50)}  p99 ${ms(svc.p99)}  ${svc.p99 <= TARGET_STOCK_P99_MS ? 'PASS' : 'FAIL'} (p99 ≤ ${TARGET_STOCK_P99_MS} ms)`,
+    ]);
 
-    const staff = await services.users.create(systemActor, { username: 'bench.staff', name: '基准', role: 'unit_staff', unitCode, password: 'Bench12345' });
+    const staff = await services.users.create(systemActor, {
+      username: 'bench.staff',
+      name: '基准',
+      role: 'unit_staff',
+      unitCode,
+      password: 'Bench12345',
+    });
     const tokens = makeTokenService('bench-secret-bench-secret-bench-secret-01', 3600, clock);
     const token = (await tokens.sign(staff.id)).token;
     const app = buildApp({ ds, logger: makeLogger('silent'), clock, tokens, metrics: new Registry(), services });
@@ -74,28 +90,68 @@ async function main(): Promise<void> {
     const one = await once(() => services.reports.stockMovement(systemActor, { unitCode, ...period }));
     rows.push(['领用存 report, one unit-year', `${one.value.rows.length} rows`, ms(one.ms)]);
     const all = await once(() => services.reports.stockMovement(systemActor, period));
-    rows.push(['领用存 report, bureau-year', `${all.value.rows.length} rows over ${journal} journal rows`, `${ms(all.ms)}  ${all.ms <= TARGET_BUREAU_YEAR_MS ? 'PASS' : 'FAIL'} (≤ ${TARGET_BUREAU_YEAR_MS} ms)`]);
+    rows.push([
+      '领用存 report, bureau-year',
+      `${all.value.rows.length} rows over ${journal} journal rows`,
+      `${ms(all.ms)}  ${all.ms <= TARGET_BUREAU_YEAR_MS ? 'PASS' : 'FAIL'} (≤ ${TARGET_BUREAU_YEAR_MS} ms)`,
+    ]);
 
     // 10^8 numbers in 10^4 receipts: 100 batches × 100 runs of 10^4, a gap after each so none merge.
-    const receipts = Array.from({ length: 10_000 }, (_, i) => ({ batchCode: `9${String(Math.floor(i / 100)).padStart(7, '0')}`, startNo: (i % 100) * 10_001 + 1 }));
-    await services.catalog.createBillType(systemActor, { code: 'BIG', name: '入库规模测试票据', category: 'other', aliases: [], copies: 1, retentionYears: 5, electronic: true });
+    const receipts = Array.from({ length: 10_000 }, (_, i) => ({
+      batchCode: `9${String(Math.floor(i / 100)).padStart(7, '0')}`,
+      startNo: (i % 100) * 10_001 + 1,
+    }));
+    await services.catalog.createBillType(systemActor, {
+      code: 'BIG',
+      name: '入库规模测试票据',
+      category: 'other',
+      aliases: [],
+      copies: 1,
+      retentionYears: 5,
+      electronic: true,
+    });
     const beforeRanges = ranges;
-    const recv = await once(() => runBatched(ds, clock, receipts, txSize, (s, r) => s.receipts.receive(systemActor, { billTypeCode: 'BIG', batchCode: r.batchCode, startNo: r.startNo, endNo: r.startNo + 9_999 })));
+    const recv = await once(() =>
+      runBatched(ds, clock, receipts, txSize, (s, r) =>
+        s.receipts.receive(systemActor, { billTypeCode: 'BIG', batchCode: r.batchCode, startNo: r.startNo, endNo: r.startNo + 9_999 }),
+      ),
+    );
     const grown = Number((await ds.query('SELECT COUNT(*) AS "n" FROM "stock_range"'))[0].n) - beforeRanges;
-    const bills = Number((await ds.query(`SELECT SUM("count") AS "n" FROM "warehouse_receipt" r JOIN "bill_type" b ON b."id" = r."billTypeId" WHERE b."code" = 'BIG'`))[0].n);
-    rows.push(['stock_range growth, 10^4 receipts', `${bills.toExponential(0)} numbers → +${grown} rows`, `${(grown / receipts.length).toFixed(2)} rows/receipt (${(recv.ms / 1000).toFixed(1)} s)`]);
+    const bills = Number(
+      (
+        await ds.query(
+          `SELECT SUM("count") AS "n" FROM "warehouse_receipt" r JOIN "bill_type" b ON b."id" = r."billTypeId" WHERE b."code" = 'BIG'`,
+        )
+      )[0].n,
+    );
+    rows.push([
+      'stock_range growth, 10^4 receipts',
+      `${bills.toExponential(0)} numbers → +${grown} rows`,
+      `${(grown / receipts.length).toFixed(2)} rows/receipt (${(recv.ms / 1000).toFixed(1)} s)`,
+    ]);
 
     const naiveRows = await once(() => buildNaiveTable(ds, 1000, 1000, 20));
     const unitId = Number((await ds.query(`SELECT "id" FROM "unit" WHERE "code" = '${unitCode}'`))[0].id);
     const naive = await latency(() => naiveStock(ds, unitId % 1000 || 1), 1000);
-    rows.push(['naive one-row-per-bill stock query', `${naiveRows.value} rows (built in ${(naiveRows.ms / 1000).toFixed(1)} s), 1000 bills/unit`, `p50 ${ms(naive.p50)}  p99 ${ms(naive.p99)}`]);
+    rows.push([
+      'naive one-row-per-bill stock query',
+      `${naiveRows.value} rows (built in ${(naiveRows.ms / 1000).toFixed(1)} s), 1000 bills/unit`,
+      `p50 ${ms(naive.p50)}  p99 ${ms(naive.p99)}`,
+    ]);
     const p1 = ds.options.type === 'postgres' ? '$1' : '?';
-    const rangeSql = () => ds.query(
-      `SELECT "billTypeId", "batchCode", SUM("endNo" - "startNo" + 1) AS n, MIN("startNo") AS lo, MAX("endNo") AS hi FROM "stock_range"
-        WHERE "holder" = 'unit' AND "unitId" = ${p1} AND "state" = 'IN_STOCK' GROUP BY "billTypeId", "batchCode" ORDER BY "billTypeId", "batchCode"`, [unitId]);
+    const rangeSql = () =>
+      ds.query(
+        `SELECT "billTypeId", "batchCode", SUM("endNo" - "startNo" + 1) AS n, MIN("startNo") AS lo, MAX("endNo") AS hi FROM "stock_range"
+        WHERE "holder" = 'unit' AND "unitId" = ${p1} AND "state" = 'IN_STOCK' GROUP BY "billTypeId", "batchCode" ORDER BY "billTypeId", "batchCode"`,
+        [unitId],
+      );
     const raw = await latency(rangeSql, 1000);
     rows.push(['same query on stock_range (raw SQL)', 'count, min/max per batch for the unit', `p50 ${ms(raw.p50)}  p99 ${ms(raw.p99)}`]);
-    rows.push(['naive ÷ ranges', 'raw SQL both sides (service in brackets)', `${(naive.p50 / raw.p50).toFixed(1)}× p50, ${(naive.p99 / raw.p99).toFixed(1)}× p99  (${(naive.p50 / svc.p50).toFixed(1)}× vs service p50)`]);
+    rows.push([
+      'naive ÷ ranges',
+      'raw SQL both sides (service in brackets)',
+      `${(naive.p50 / raw.p50).toFixed(1)}× p50, ${(naive.p99 / raw.p99).toFixed(1)}× p99  (${(naive.p50 / svc.p50).toFixed(1)}× vs service p50)`,
+    ]);
   } finally {
     await ds.destroy();
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -97,7 +97,9 @@ function printSweep(title: string, outcomes: Outcome[]): Rates[] {
   console.log('threshold  in-scope acc  wrong answer  in-scope escalated  out-of-scope escalated');
   const rows = THRESHOLDS.map((t) => rates(outcomes, t));
   for (const r of rows) {
-    console.log(`${r.t.toFixed(2).padStart(9)}  ${pct(r.accuracy).padStart(12)}  ${pct(r.wrong).padStart(12)}  ${pct(r.escalated).padStart(18)}  ${pct(r.oosEscalated).padStart(22)}`);
+    console.log(
+      `${r.t.toFixed(2).padStart(9)}  ${pct(r.accuracy).padStart(12)}  ${pct(r.wrong).padStart(12)}  ${pct(r.escalated).padStart(18)}  ${pct(r.oosEscalated).padStart(22)}`,
+    );
   }
   return rows;
 }
@@ -126,7 +128,9 @@ function printPerIntent(title: string, outcomes: Outcome[], t: number): void {
   if (args.includes('--verbose')) {
     for (const o of outcomes.filter((x) => predicted(x, t) !== x.gold)) {
       const r = o.result;
-      console.log(`  ✗ ${o.gold} → ${predicted(o, t)} (${r.intent} ${r.score.toFixed(2)} ${r.source}${r.reason ? ` ${r.reason}` : ''}) ${o.text}`);
+      console.log(
+        `  ✗ ${o.gold} → ${predicted(o, t)} (${r.intent} ${r.score.toFixed(2)} ${r.source}${r.reason ? ` ${r.reason}` : ''}) ${o.text}`,
+      );
     }
   }
 }
@@ -134,7 +138,11 @@ function printPerIntent(title: string, outcomes: Outcome[], t: number): void {
 // Rule: maximise mean in-scope accuracy (k-fold, held-out) while both escalate ≥ 85 % of
 // out-of-scope text; ties go to the higher threshold (fewer wrong answers).
 function choose(kfold: Rates[], heldout: Rates[]): { t: number; met: boolean } {
-  const rows = THRESHOLDS.map((t, i) => ({ t, acc: (kfold[i].accuracy + heldout[i].accuracy) / 2, ok: kfold[i].oosEscalated >= OOS_TARGET && heldout[i].oosEscalated >= OOS_TARGET }));
+  const rows = THRESHOLDS.map((t, i) => ({
+    t,
+    acc: (kfold[i].accuracy + heldout[i].accuracy) / 2,
+    ok: kfold[i].oosEscalated >= OOS_TARGET && heldout[i].oosEscalated >= OOS_TARGET,
+  }));
   const pool = rows.some((r) => r.ok) ? rows.filter((r) => r.ok) : rows;
   const best = pool.reduce((a, b) => (b.acc > a.acc + 1e-9 || Math.abs(b.acc - a.acc) <= 1e-9 ? b : a));
   return { t: best.t, met: rows.some((r) => r.ok) };
@@ -142,7 +150,9 @@ function choose(kfold: Rates[], heldout: Rates[]): { t: number; met: boolean } {
 
 async function main(): Promise<void> {
   const kb = loadKnowledgeBase(arg('kb') ?? 'knowledge-base/zh');
-  const heldout = (loadYaml(readFileSync(arg('heldout') ?? 'tests/fixtures/nlp-heldout.yml', 'utf8')) as { items: { text: string; intent: string }[] }).items;
+  const heldout = (
+    loadYaml(readFileSync(arg('heldout') ?? 'tests/fixtures/nlp-heldout.yml', 'utf8')) as { items: { text: string; intent: string }[] }
+  ).items;
   const counts = kb.intents.map((i) => `${i.intent}:${i.utterances.length}`).join(' ');
   console.log(`# NLP evaluation — corpus ${kb.version}, ${kb.intents.length} intents (${counts})`);
   console.log(`options: ${JSON.stringify(options)}`);
@@ -151,7 +161,11 @@ async function main(): Promise<void> {
   if (missing.length) console.log(`held-out intents missing from the corpus (counted as errors): ${missing.join(', ')}`);
 
   const kfold = await crossValidate(kb.intents);
-  const held = await run(kb.intents, kb.version, heldout.map((h) => ({ text: h.text, gold: h.intent })));
+  const held = await run(
+    kb.intents,
+    kb.version,
+    heldout.map((h) => ({ text: h.text, gold: h.intent })),
+  );
   const kRows = printSweep(`${FOLDS}-fold cross-validation`, kfold);
   const hRows = printSweep('held-out', held);
   // Short everyday questions ("忘记密码了") occur verbatim in both sets; this shows they do not carry the figures.
@@ -161,8 +175,12 @@ async function main(): Promise<void> {
   const { t, met } = choose(kRows, hRows);
   printPerIntent(`${FOLDS}-fold cross-validation`, kfold, t);
   printPerIntent('held-out', held, t);
-  console.log(`\nRecommended NLP_THRESHOLD=${t.toFixed(2)} — highest mean in-scope accuracy (k-fold, held-out)` +
-    (met ? ` with ≥ ${OOS_TARGET * 100}% of out-of-scope escalated in both; ties → higher threshold.` : `; NO threshold reaches ${OOS_TARGET * 100}% out-of-scope escalation.`));
+  console.log(
+    `\nRecommended NLP_THRESHOLD=${t.toFixed(2)} — highest mean in-scope accuracy (k-fold, held-out)` +
+      (met
+        ? ` with ≥ ${OOS_TARGET * 100}% of out-of-scope escalated in both; ties → higher threshold.`
+        : `; NO threshold reaches ${OOS_TARGET * 100}% out-of-scope escalation.`),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -35,7 +35,9 @@ async function main(): Promise<void> {
     const second = await loadOrTrain({ kb, cache, classifier });
     const cacheMs = ms(t);
 
-    const texts = (loadYaml(readFileSync('tests/fixtures/nlp-heldout.yml', 'utf8')) as { items: { text: string }[] }).items.map((i) => i.text);
+    const texts = (loadYaml(readFileSync('tests/fixtures/nlp-heldout.yml', 'utf8')) as { items: { text: string }[] }).items.map(
+      (i) => i.text,
+    );
     for (const text of texts) await classifier.classify(text); // warm-up: JIT and node-nlp's caches
     const samples: number[] = [];
     for (let round = 0; round < 5; round += 1) {
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
     console.log(`load + validate knowledge base: ${loadKbMs.toFixed(0)} ms`);
     console.log(`first training (fromCache=${first.fromCache}): ${trainMs.toFixed(0)} ms; model file ${(size / 1024).toFixed(0)} KiB`);
     console.log(`start-up from cache (fromCache=${second.fromCache}): ${cacheMs.toFixed(0)} ms`);
-    console.log(`classify over ${samples.length} calls: p50 ${quantile(samples, 0.5).toFixed(2)} ms, p99 ${quantile(samples, 0.99).toFixed(2)} ms, max ${samples[samples.length - 1].toFixed(2)} ms`);
+    console.log(
+      `classify over ${samples.length} calls: p50 ${quantile(samples, 0.5).toFixed(2)} ms, p99 ${quantile(samples, 0.99).toFixed(2)} ms, max ${samples[samples.length - 1].toFixed(2)} ms`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -35,7 +35,13 @@ export async function startService(config: Config, logger: Logger, host?: string
   plugins.push(makeSummaryPages({ links: core.summaryLinks, summaries: core.services.summaries }));
   const deps = await appDeps(core, jobs, plugins);
   const secret = config.AUTH_SECRET ?? (await authSecretFromDb(core.ds));
-  const dashboard = makeDashboard({ queues: Object.values(jobs.queues), tokens: deps.tokens, users: core.services.users, clock: core.clock, secret });
+  const dashboard = makeDashboard({
+    queues: Object.values(jobs.queues),
+    tokens: deps.tokens,
+    users: core.services.users,
+    clock: core.clock,
+    secret,
+  });
   const app = buildApp({ ...deps, plugins: [...plugins, dashboard] });
   const server: Server = await new Promise((resolve) => {
     const s = host ? app.listen(config.PORT, host, () => resolve(s)) : app.listen(config.PORT, () => resolve(s));

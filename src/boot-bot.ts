@@ -34,13 +34,28 @@ export async function bootBot(core: Core): Promise<{ bot: Bot; plugins: ApiPlugi
   const changes = makeKbChangeService({ ds, clock, corpus });
   const rebuild = () => buildModel(core, corpus, changes);
   const model = await rebuild();
-  const bot = makeBot({ ds, clock, logger, kb: model.kb, classifier: model.classifier, threshold: config.NLP_THRESHOLD, services, metrics: makePromBotMetrics(core.metrics) });
+  const bot = makeBot({
+    ds,
+    clock,
+    logger,
+    kb: model.kb,
+    classifier: model.classifier,
+    threshold: config.NLP_THRESHOLD,
+    services,
+    metrics: makePromBotMetrics(core.metrics),
+  });
   const plugins: ApiPlugin[] = [makeBotRoutes({ bot, clock, logger }), makeKbRoutes({ bot, logger, rebuild, changes })];
   if (config.WECOM_TOKEN && config.WECOM_AES_KEY && config.WECOM_CORP_ID) {
     plugins.push(
       makeWecomCallbackRoutes({
-        ds, clock, logger, bot, token: config.WECOM_TOKEN, encodingAESKey: config.WECOM_AES_KEY,
-        corpId: config.WECOM_CORP_ID, replayWindowS: config.WECOM_REPLAY_WINDOW_S,
+        ds,
+        clock,
+        logger,
+        bot,
+        token: config.WECOM_TOKEN,
+        encodingAESKey: config.WECOM_AES_KEY,
+        corpId: config.WECOM_CORP_ID,
+        replayWindowS: config.WECOM_REPLAY_WINDOW_S,
       }),
     );
     logger.info('WeCom callback enabled at /wecom/callback');
@@ -53,13 +68,23 @@ export function bootSender(core: Core, redis: Redis): MessageSender | null {
   const { config, logger } = core;
   const client =
     config.WECOM_CORP_ID && config.WECOM_SECRET && config.WECOM_AGENT_ID
-      ? makeWecomClient({ apiBase: config.WECOM_API_BASE, corpId: config.WECOM_CORP_ID, corpSecret: config.WECOM_SECRET, agentId: config.WECOM_AGENT_ID, logger })
+      ? makeWecomClient({
+          apiBase: config.WECOM_API_BASE,
+          corpId: config.WECOM_CORP_ID,
+          corpSecret: config.WECOM_SECRET,
+          agentId: config.WECOM_AGENT_ID,
+          logger,
+        })
       : undefined;
   const robots: Record<string, WecomRobot> = {};
   if (config.WECOM_ROBOT_KEY) robots.ops = makeWecomRobot({ apiBase: config.WECOM_API_BASE, key: config.WECOM_ROBOT_KEY, logger });
   if (!client && !config.WECOM_ROBOT_KEY) return null;
   const prefix = `${config.REDIS_PREFIX}:rate`;
-  const limits = wecomRateLimits({ memberPerMin: config.WECOM_MEMBER_PER_MIN, memberPerHour: config.WECOM_MEMBER_PER_HOUR, robotPerMin: config.WECOM_ROBOT_PER_MIN });
+  const limits = wecomRateLimits({
+    memberPerMin: config.WECOM_MEMBER_PER_MIN,
+    memberPerHour: config.WECOM_MEMBER_PER_HOUR,
+    robotPerMin: config.WECOM_ROBOT_PER_MIN,
+  });
   return throttleSender(makeWecomSender({ client, robots, logger }), {
     member: makeRedisRateLimiter({ redis, prefix, windows: limits.member }),
     robot: makeRedisRateLimiter({ redis, prefix, windows: limits.robot }),

@@ -27,7 +27,10 @@ export function makePromBotMetrics(registry: Registry): BotMetrics {
 
 /** What the queue gauges read: Bull queues and the outbox store of the jobs runtime. */
 export interface JobCountsSource {
-  queues: Record<string, { client?: { status: string }; getJobCounts(): Promise<{ waiting?: number; active?: number; failed?: number; delayed?: number }> }>;
+  queues: Record<
+    string,
+    { client?: { status: string }; getJobCounts(): Promise<{ waiting?: number; active?: number; failed?: number; delayed?: number }> }
+  >;
   store: { counts(): Promise<Record<string, number>> };
 }
 

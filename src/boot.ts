@@ -80,7 +80,17 @@ function inspectionSetup({ config, services, ds, clock }: Core): InspectionSetup
   const options = { backupDir: config.BACKUP_DIR, backupMaxAgeH: config.BACKUP_MAX_AGE_H, dbMaxMb: config.INSPECTION_DB_MAX_MB };
   return {
     cron: config.INSPECTION_CRON,
-    make: (failedJobs) => makeAutoInspection({ ds, clock, inspections: services.inspections, reports: services.reports, sla: services.sla, files: nodeInspectionFiles, failedJobs, options }),
+    make: (failedJobs) =>
+      makeAutoInspection({
+        ds,
+        clock,
+        inspections: services.inspections,
+        reports: services.reports,
+        sla: services.sla,
+        files: nodeInspectionFiles,
+        failedJobs,
+        options,
+      }),
   };
 }
 
@@ -91,8 +101,11 @@ function monitoringSetup({ config, services }: Core): MonitoringSetup {
     everyMs: config.MONITOR_EVERY_S * 1000,
     failuresBeforeAlert: config.MONITOR_FAILURES_BEFORE_ALERT,
     thresholds: {
-      dataDir: config.MONITOR_DATA_DIR, diskMinFreePct: config.MONITOR_DISK_MIN_FREE_PCT,
-      queueBacklogMax: config.MONITOR_QUEUE_BACKLOG_MAX, queueFailedMax: config.MONITOR_QUEUE_FAILED_MAX, checkTimeoutMs: 3000,
+      dataDir: config.MONITOR_DATA_DIR,
+      diskMinFreePct: config.MONITOR_DISK_MIN_FREE_PCT,
+      queueBacklogMax: config.MONITOR_QUEUE_BACKLOG_MAX,
+      queueFailedMax: config.MONITOR_QUEUE_FAILED_MAX,
+      checkTimeoutMs: 3000,
     },
   };
 }

@@ -12,7 +12,10 @@ const optionalText = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 // Bull cron: minute hour day month weekday (a sixth leading field = seconds), read in Asia/Shanghai.
-const cron = z.string().trim().regex(/^[\d*/,?LW#A-Za-z-]+(\s+[\d*/,?LW#A-Za-z-]+){4,5}$/, 'must be a cron expression: minute hour day month weekday');
+const cron = z
+  .string()
+  .trim()
+  .regex(/^[\d*/,?LW#A-Za-z-]+(\s+[\d*/,?LW#A-Za-z-]+){4,5}$/, 'must be a cron expression: minute hour day month weekday');
 
 // The configuration contract of api.md; this is the only reader of process.env.
 const envSchema = z.object({
@@ -31,7 +34,12 @@ const envSchema = z.object({
   AUTH_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, {
     message: 'must be at least 32 characters',
   }),
-  TOKEN_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
+  TOKEN_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(8 * 3600),
   WECOM_CORP_ID: optionalText,
   WECOM_AGENT_ID: optionalText.pipe(z.string().regex(/^\d+$/, 'must be digits').optional()),
   WECOM_SECRET: optionalText,
@@ -48,7 +56,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKERS: z.enum(['inline', 'off']).default('inline'),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
-  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i).default('1mb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(kb|mb)$/i)
+    .default('1mb'),
   SUMMARY_CRON: cron.default('30 8 * * 1'),
   SUMMARY_MONTHLY_CRON: cron.default('0 9 1 * *'),
   // Integration token of POST /api/v1/alerts*: a secret, so no default (intake off without it).
@@ -61,7 +72,11 @@ const envSchema = z.object({
   MONITOR_QUEUE_FAILED_MAX: z.coerce.number().int().min(1).default(50),
   INSPECTION_CRON: cron.default('0 7 * * *'),
   BACKUP_DIR: optionalText,
-  BACKUP_MAX_AGE_H: z.coerce.number().min(1).max(24 * 30).default(26),
+  BACKUP_MAX_AGE_H: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(26),
   INSPECTION_DB_MAX_MB: z.coerce.number().int().min(1).default(20_480),
   // WeCom's own limits by default; raise only against the fake server (load tests).
   WECOM_MEMBER_PER_MIN: z.coerce.number().int().min(1).default(30),

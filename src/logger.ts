@@ -5,8 +5,19 @@ export type { Logger };
 // Keys that hold credentials wherever they appear (top level or one object down). pino's redaction
 // has no recursive wildcard, so deeper places are listed where the code attaches them.
 const SECRET_KEYS = [
-  'password', 'passwordHash', 'token', 'accessToken', 'access_token', 'secret', 'corpSecret', 'corpsecret',
-  'aesKey', 'encodingAESKey', 'robotKey', 'authorization', 'cookie',
+  'password',
+  'passwordHash',
+  'token',
+  'accessToken',
+  'access_token',
+  'secret',
+  'corpSecret',
+  'corpsecret',
+  'aesKey',
+  'encodingAESKey',
+  'robotKey',
+  'authorization',
+  'cookie',
 ];
 
 /** Root logger; secrets are redacted wherever they might be attached to a log record. */

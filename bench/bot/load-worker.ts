@@ -40,8 +40,13 @@ export interface LoadResult {
 function run(spec: LoadSpec): Promise<LoadResult> {
   const url = new URL(spec.origin);
   const agent = new Agent({ keepAlive: true, maxSockets: spec.concurrency });
-  const crypto = spec.callback ? makeWecomCrypto({ token: spec.callback.token, encodingAESKey: spec.callback.encodingAESKey, receiveId: spec.callback.corpId }) : null;
-  const builder = crypto && spec.callback ? makeCallbackBuilder(crypto, spec.callback.corpId, spec.callback.agentId, () => Math.floor(Date.now() / 1000)) : null;
+  const crypto = spec.callback
+    ? makeWecomCrypto({ token: spec.callback.token, encodingAESKey: spec.callback.encodingAESKey, receiveId: spec.callback.corpId })
+    : null;
+  const builder =
+    crypto && spec.callback
+      ? makeCallbackBuilder(crypto, spec.callback.corpId, spec.callback.agentId, () => Math.floor(Date.now() / 1000))
+      : null;
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const intents: Record<string, number> = {};
@@ -67,7 +72,14 @@ function run(spec: LoadSpec): Promise<LoadResult> {
       const r = next();
       const t0 = process.hrtime.bigint();
       const req = request(
-        { host: url.hostname, port: url.port, method: 'POST', path: r.path, agent, headers: { ...spec.headers, 'content-type': r.type, 'content-length': Buffer.byteLength(r.body) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: r.path,
+          agent,
+          headers: { ...spec.headers, 'content-type': r.type, 'content-length': Buffer.byteLength(r.body) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -103,7 +115,17 @@ function run(spec: LoadSpec): Promise<LoadResult> {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-    return { requests: latencies.length, seconds, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), statuses, errors, off, intents };
+    return {
+      requests: latencies.length,
+      seconds,
+      rps: latencies.length / seconds,
+      p50: at(0.5),
+      p99: at(0.99),
+      statuses,
+      errors,
+      off,
+      intents,
+    };
   });
 }
 

@@ -22,7 +22,9 @@ import { makeLogger } from '../../src/logger';
 
 /** The held-out questions (tests/fixtures/nlp-heldout.yml): realistic text the corpus never saw. */
 export function heldOut(root: string): Array<{ text: string; intent: string }> {
-  const doc = load(readFileSync(join(root, 'tests/fixtures/nlp-heldout.yml'), 'utf8')) as { items: Array<{ text: string | number; intent: string }> };
+  const doc = load(readFileSync(join(root, 'tests/fixtures/nlp-heldout.yml'), 'utf8')) as {
+    items: Array<{ text: string | number; intent: string }>;
+  };
   return doc.items.map((i) => ({ text: String(i.text), intent: i.intent }));
 }
 
@@ -36,7 +38,9 @@ export async function train(kb: KnowledgeBase): Promise<{ classifier: Classifier
 
 function listen(app: Koa): Promise<{ server: Server; origin: string }> {
   return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+    const server = app.listen(0, '127.0.0.1', () =>
+      resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    );
   });
 }
 
@@ -50,14 +54,25 @@ export async function startBotApp(ds: DataSource, kb: KnowledgeBase, classifier:
   const wecom = { token: 'benchToken01', encodingAESKey: generateEncodingAESKey(), corpId: 'wwbenchcorp0001', agentId: '1000002' };
   const plugins = [
     makeBotRoutes({ bot, clock, logger }),
-    makeWecomCallbackRoutes({ ds, clock, logger, bot, token: wecom.token, encodingAESKey: wecom.encodingAESKey, corpId: wecom.corpId, replayWindowS: 600 }),
+    makeWecomCallbackRoutes({
+      ds,
+      clock,
+      logger,
+      bot,
+      token: wecom.token,
+      encodingAESKey: wecom.encodingAESKey,
+      corpId: wecom.corpId,
+      replayWindowS: 600,
+    }),
   ];
   const tokens = makeTokenService('bench-secret-bench-secret-bench-secret-01', 3600, clock);
   const app = buildApp({ ds, logger, clock, tokens, metrics, services, plugins });
   const { server, origin } = await listen(app);
   const operator = await ds.getRepository(User).findOneByOrFail({ role: 'operator' } as never);
   const token = (await tokens.sign(operator.id)).token;
-  const staff = (await ds.getRepository(User).find({ where: { role: 'unit_staff' } as never })).map((u) => u.wecomUserId).filter((id): id is string => Boolean(id));
+  const staff = (await ds.getRepository(User).find({ where: { role: 'unit_staff' } as never }))
+    .map((u) => u.wecomUserId)
+    .filter((id): id is string => Boolean(id));
   return { origin, token, staff, wecom, bot, metrics, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 

@@ -20,7 +20,11 @@ export function servicesIn(ds: DataSource, em: EntityManager, clock: Clock): Dom
 
 /** Runs one call per item: each in its own transaction (size 1), or `size` calls per shared transaction. */
 export async function runBatched<T>(
-  ds: DataSource, clock: Clock, items: readonly T[], size: number, call: (s: DomainServices, item: T) => Promise<unknown>,
+  ds: DataSource,
+  clock: Clock,
+  items: readonly T[],
+  size: number,
+  call: (s: DomainServices, item: T) => Promise<unknown>,
 ): Promise<void> {
   if (size <= 1) {
     // One transaction per call, exactly as the API runs them.

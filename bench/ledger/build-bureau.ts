@@ -48,8 +48,19 @@ export async function buildBureau(ds: DataSource, clock: Clock, shape: BureauSha
   clock.set(`${YEAR}-01-02T01:00:00Z`);
   let t = Date.now();
   await runBatched(ds, clock, billTypeCodes, shape.txSize, (s, code) =>
-    s.catalog.createBillType(systemActor, { code, name: `基准票据${code}`, category: 'nontax', aliases: [], copies: 3, retentionYears: 5, electronic: false }));
-  await runBatched(ds, clock, unitCodes, shape.txSize, (s, code) => s.catalog.createUnit(systemActor, { code, name: `基准单位${code}`, onboardingStatus: 'online' }));
+    s.catalog.createBillType(systemActor, {
+      code,
+      name: `基准票据${code}`,
+      category: 'nontax',
+      aliases: [],
+      copies: 3,
+      retentionYears: 5,
+      electronic: false,
+    }),
+  );
+  await runBatched(ds, clock, unitCodes, shape.txSize, (s, code) =>
+    s.catalog.createUnit(systemActor, { code, name: `基准单位${code}`, onboardingStatus: 'online' }),
+  );
   calls.reference = billTypeCodes.length + unitCodes.length;
   seconds.reference = secondsSince(t);
 
@@ -57,9 +68,15 @@ export async function buildBureau(ds: DataSource, clock: Clock, shape: BureauSha
   const perType = shape.units * shape.perIssue;
   const batchSize = 100_000;
   const receipts = billTypeCodes.flatMap((code, ti) =>
-    Array.from({ length: Math.ceil(perType / batchSize) }, (_, b) => ({ code, batchCode: `${10 + ti}${String(b + 1).padStart(4, '0')}${YEAR % 100}` })));
+    Array.from({ length: Math.ceil(perType / batchSize) }, (_, b) => ({
+      code,
+      batchCode: `${10 + ti}${String(b + 1).padStart(4, '0')}${YEAR % 100}`,
+    })),
+  );
   t = Date.now();
-  await runBatched(ds, clock, receipts, shape.txSize, (s, r) => s.receipts.receive(systemActor, { billTypeCode: r.code, batchCode: r.batchCode, startNo: 1, endNo: batchSize }));
+  await runBatched(ds, clock, receipts, shape.txSize, (s, r) =>
+    s.receipts.receive(systemActor, { billTypeCode: r.code, batchCode: r.batchCode, startNo: 1, endNo: batchSize }),
+  );
   calls.receipts = receipts.length;
   seconds.receipts = secondsSince(t);
   log(`  reference ${calls.reference} + receipts ${calls.receipts} calls in ${(seconds.reference + seconds.receipts).toFixed(1)} s`);
@@ -85,9 +102,16 @@ export async function buildBureau(ds: DataSource, clock: Clock, shape: BureauSha
     const usedEnd = r.startNo + Math.floor(r.count * 0.7) - 1;
     const voided = r.startNo + Math.floor(r.count * 0.3);
     const wo = await s.writeoffs.create(systemActor, {
-      unitCode: p.unitCode, billTypeCode: p.billTypeCode, cutoffDate: `${YEAR}-06-30`, amount: 1000,
-      used: [{ batchCode: r.batchCode, startNo: r.startNo, endNo: voided - 1 }, { batchCode: r.batchCode, startNo: voided + 1, endNo: usedEnd }],
-      voided: [{ batchCode: r.batchCode, startNo: voided, endNo: voided }], lost: [],
+      unitCode: p.unitCode,
+      billTypeCode: p.billTypeCode,
+      cutoffDate: `${YEAR}-06-30`,
+      amount: 1000,
+      used: [
+        { batchCode: r.batchCode, startNo: r.startNo, endNo: voided - 1 },
+        { batchCode: r.batchCode, startNo: voided + 1, endNo: usedEnd },
+      ],
+      voided: [{ batchCode: r.batchCode, startNo: voided, endNo: voided }],
+      lost: [],
     });
     await s.writeoffs.approve(systemActor, wo.id, { result: '合格' });
   });

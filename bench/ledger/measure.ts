@@ -42,7 +42,9 @@ export async function buildNaiveTable(ds: DataSource, units: number, perUnit: nu
   // Bill i belongs to unit i / perUnit; inside a unit, consecutive numbers per bill type.
   const body = `SELECT (i / ${perUnit}) + 1, ((i % ${perUnit}) / ${per}) + 1, CAST(10000000 + ((i % ${perUnit}) / ${per}) AS varchar(8)), i + 1, 'IN_STOCK'`;
   if (pg) {
-    await ds.query(`INSERT INTO naive_bill (unit_id, bill_type_id, batch_code, no, state) ${body.replace(/\bi\b/g, 'g')} FROM generate_series(0, ${total - 1}) AS g`);
+    await ds.query(
+      `INSERT INTO naive_bill (unit_id, bill_type_id, batch_code, no, state) ${body.replace(/\bi\b/g, 'g')} FROM generate_series(0, ${total - 1}) AS g`,
+    );
   } else {
     await ds.query(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${total - 1})
                     INSERT INTO naive_bill (unit_id, bill_type_id, batch_code, no, state) ${body} FROM seq`);

@@ -48,14 +48,25 @@ export function makeDashboard(deps: DashboardDeps): ApiPlugin {
 
   async function signSession(userId: number): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(deps.clock.now().getTime() / 1000);
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId)).setIssuedAt(iat)
-      .setExpirationTime(iat + ttlS).setIssuer(ISSUER).setAudience(AUDIENCE).sign(key);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(String(userId))
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttlS)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .sign(key);
     return { token, expiresAt: new Date((iat + ttlS) * 1000) };
   }
 
   async function sessionUser(token: string): Promise<number> {
     try {
-      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, currentDate: deps.clock.now() });
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        currentDate: deps.clock.now(),
+      });
       return Number(payload.sub);
     } catch {
       throw new UnauthenticatedError('队列面板会话已过期，请重新登录后再打开');
@@ -86,17 +97,32 @@ export function makeDashboard(deps: DashboardDeps): ApiPlugin {
   const adapter = new KoaAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
   // @bull-board/koa pins its own copy of @bull-board/api (one patch apart): same shape, distinct private fields.
-  createBullBoard({ queues: deps.queues.map((q) => new BullAdapter(q)), serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'], options: { uiConfig: { boardTitle: '票据服务台任务队列' } } });
+  createBullBoard({
+    queues: deps.queues.map((q) => new BullAdapter(q)),
+    serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    options: { uiConfig: { boardTitle: '票据服务台任务队列' } },
+  });
   const board = adapter.registerPlugin();
 
   return {
     register({ api, open, registry }) {
       defineRoute(api, registry, {
-        method: 'post', path: '/auth/dashboard-session', tag: 'auth', roles: ['admin'], response: sessionResponse,
+        method: 'post',
+        path: '/auth/dashboard-session',
+        tag: 'auth',
+        roles: ['admin'],
+        response: sessionResponse,
         summary: `换取任务队列面板（${DASHBOARD_PATH}）的短时会话 Cookie（HttpOnly，SameSite=Strict）`,
         handler: async ({ actor, ctx }) => {
           const { token, expiresAt } = await signSession(actor.userId);
-          ctx.cookies.set(DASHBOARD_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: DASHBOARD_PATH, maxAge: ttlS * 1000, secure: ctx.secure, overwrite: true });
+          ctx.cookies.set(DASHBOARD_COOKIE, token, {
+            httpOnly: true,
+            sameSite: 'strict',
+            path: DASHBOARD_PATH,
+            maxAge: ttlS * 1000,
+            secure: ctx.secure,
+            overwrite: true,
+          });
           return { expiresAt: expiresAt.toISOString(), url: DASHBOARD_PATH };
         },
       });

@@ -38,7 +38,7 @@ export function errorHandler(logger: Logger) {
         return;
       }
       const reqId = ctx.state.requestId as string | undefined;
-      (ctx.state.log as Logger | undefined ?? logger).error({ err, reqId }, 'unhandled error');
+      ((ctx.state.log as Logger | undefined) ?? logger).error({ err, reqId }, 'unhandled error');
       // Never leak internals: the request id lets an engineer find the log line.
       sendError(ctx, 500, 'INTERNAL', `服务器内部错误，请联系管理员（请求编号 ${reqId ?? '-'}）`);
     }

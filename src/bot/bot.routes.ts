@@ -21,9 +21,21 @@ export function makeBotRoutes(deps: BotRoutesDeps): ApiPlugin {
     register(routers) {
       const { api, registry } = routers;
       defineRoute(api, registry, {
-        method: 'post', path: '/bot/messages', tag: 'bot', summary: '向机器人发送一条消息（与企业微信同一流程）', roles: ['admin', 'operator'],
-        body: botMessageSchema, response: dialogResultSchema,
-        handler: ({ body }) => deps.bot.handleMessage({ channel: 'api', senderId: body.senderId, text: body.text, messageId: body.messageId ?? null, receivedAt: deps.clock.now() }),
+        method: 'post',
+        path: '/bot/messages',
+        tag: 'bot',
+        summary: '向机器人发送一条消息（与企业微信同一流程）',
+        roles: ['admin', 'operator'],
+        body: botMessageSchema,
+        response: dialogResultSchema,
+        handler: ({ body }) =>
+          deps.bot.handleMessage({
+            channel: 'api',
+            senderId: body.senderId,
+            text: body.text,
+            messageId: body.messageId ?? null,
+            receivedAt: deps.clock.now(),
+          }),
       });
       // Older wiring (tests' bot fixtures): the read-only list and retrain of the reviewed files.
       if (deps.rebuildModel) makeKbRoutes({ bot: deps.bot, logger: deps.logger, rebuild: deps.rebuildModel }).register(routers);

@@ -40,7 +40,16 @@ export function makeBot(deps: BotDeps) {
   const logger = deps.logger.child({ component: 'bot' });
   const nlp = makeNlpHolder({ kb: deps.kb, classifier: deps.classifier });
   const facts = makeUnitFacts(deps.ds);
-  const pipeline = makePipeline({ ds: deps.ds, clock: deps.clock, logger, services: deps.services, nlp, facts, threshold: deps.threshold, metrics: deps.metrics });
+  const pipeline = makePipeline({
+    ds: deps.ds,
+    clock: deps.clock,
+    logger,
+    services: deps.services,
+    nlp,
+    facts,
+    threshold: deps.threshold,
+    metrics: deps.metrics,
+  });
 
   return {
     /** Answers one text message (any channel); never throws. */

@@ -33,7 +33,9 @@ export async function migrateData(o: { from: string; to: string; force: boolean;
         throw new Error(`the target is not empty (${nonEmpty.map(([t, n]) => `${t}: ${n}`).join(', ')}); use --force to replace its data`);
       }
       const report = await copyAllData(src, dst, { wipeFirst: nonEmpty.length > 0, onTable: (t, n) => log(`  ${t}: ${n} rows`) });
-      log(`copied ${report.tables.reduce((s, t) => s + t.target, 0)} rows in ${report.tables.length} tables; counts match; ledger invariants ok`);
+      log(
+        `copied ${report.tables.reduce((s, t) => s + t.target, 0)} rows in ${report.tables.length} tables; counts match; ledger invariants ok`,
+      );
     } finally {
       await dst.destroy();
     }

@@ -38,7 +38,11 @@ export function makeOutboxRelay(deps: { store: OutboxStore; queue: Bull.Queue; c
     for (const id of await store.duePending(now, batch)) {
       if (!(await store.claim(id, now))) continue;
       try {
-        await withTimeout(queue.add({ outboxId: id }, { jobId: `outbox-${id}`, attempts: 8, backoff: { type: 'exponential', delay: 2000 } }), 3000, 'queue.add');
+        await withTimeout(
+          queue.add({ outboxId: id }, { jobId: `outbox-${id}`, attempts: 8, backoff: { type: 'exponential', delay: 2000 } }),
+          3000,
+          'queue.add',
+        );
         relayed++;
       } catch (err) {
         // Redis is unavailable: leave the message in the outbox and stop this round.

@@ -45,7 +45,10 @@ export function makeQueues(redisUrl: string, prefix: string, settings: QueueSett
       new Bull(name, {
         prefix,
         createClient,
-        settings: { ...(settings.lockDuration ? { lockDuration: settings.lockDuration } : {}), ...(settings.stalledInterval ? { stalledInterval: settings.stalledInterval } : {}) },
+        settings: {
+          ...(settings.lockDuration ? { lockDuration: settings.lockDuration } : {}),
+          ...(settings.stalledInterval ? { stalledInterval: settings.stalledInterval } : {}),
+        },
         defaultJobOptions: { removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 }, removeOnFail: { age: 30 * 24 * 3600 } },
       }),
     ]),

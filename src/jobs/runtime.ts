@@ -74,7 +74,9 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     log.warn('WeCom channel not configured: outbound messages stay in the outbox until it is');
   }
 
-  const sla = deps.slaClocks ? makeSlaScheduler({ queue: queues[QUEUES.sla], clocks: deps.slaClocks, clock: deps.clock, logger: log }) : null;
+  const sla = deps.slaClocks
+    ? makeSlaScheduler({ queue: queues[QUEUES.sla], clocks: deps.slaClocks, clock: deps.clock, logger: log })
+    : null;
   void sla?.start();
   if (deps.runWorkers && deps.slaClocks) void queues[QUEUES.sla].process(2, makeSlaProcessor({ clocks: deps.slaClocks, logger: log }));
   if (deps.runWorkers && deps.deskRecords) {
@@ -86,11 +88,16 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
   }
   // Every process registers the schedules (idempotent: one repeatable job each); only workers run them.
   const summarySchedules = deps.summaries
-    ? withTimeout(registerSummarySchedules(queues[QUEUES.summaries], deps.summaries.crons), 5000, 'summary schedules').catch((err: Error) => log.warn({ err: err.message }, 'could not register the summary schedules (Redis down?)'))
+    ? withTimeout(registerSummarySchedules(queues[QUEUES.summaries], deps.summaries.crons), 5000, 'summary schedules').catch((err: Error) =>
+        log.warn({ err: err.message }, 'could not register the summary schedules (Redis down?)'),
+      )
     : Promise.resolve();
-  if (deps.runWorkers && deps.summaries) void queues[QUEUES.summaries].process('*', 1, makeSummaryProcessor({ summaries: deps.summaries.service, logger: log }));
+  if (deps.runWorkers && deps.summaries)
+    void queues[QUEUES.summaries].process('*', 1, makeSummaryProcessor({ summaries: deps.summaries.service, logger: log }));
   const inspections = deps.inspections ? startInspections({ queues, logger: log, runWorkers: deps.runWorkers, ...deps.inspections }) : null;
-  const monitoring = deps.monitoring ? startMonitoring({ queues, ds: deps.ds, clock: deps.clock, logger: log, runWorkers: deps.runWorkers, ...deps.monitoring }) : null;
+  const monitoring = deps.monitoring
+    ? startMonitoring({ queues, ds: deps.ds, clock: deps.clock, logger: log, runWorkers: deps.runWorkers, ...deps.monitoring })
+    : null;
 
   return {
     queues,
@@ -109,8 +116,15 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
         const pending = (await store.counts()).pending ?? 0;
         const failed = counts.failed ?? 0;
         // Sends that failed and wait for another try: WeCom trouble shows here before anything is lost.
-        const retrying = await deps.ds.getRepository(OutboxMessage).createQueryBuilder('o').where("o.status IN ('pending', 'queued') AND o.attempts > 0").getCount();
-        return { status: 'ok', detail: `waiting=${counts.waiting} active=${counts.active} delayed=${counts.delayed} failed=${failed} outboxPending=${pending} outboxRetrying=${retrying}` };
+        const retrying = await deps.ds
+          .getRepository(OutboxMessage)
+          .createQueryBuilder('o')
+          .where("o.status IN ('pending', 'queued') AND o.attempts > 0")
+          .getCount();
+        return {
+          status: 'ok',
+          detail: `waiting=${counts.waiting} active=${counts.active} delayed=${counts.delayed} failed=${failed} outboxPending=${pending} outboxRetrying=${retrying}`,
+        };
       } catch (err) {
         return { status: 'degraded', detail: (err as Error).message };
       }

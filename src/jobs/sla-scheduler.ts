@@ -18,7 +18,13 @@ const JOB_OPTS = { attempts: 10, backoff: { type: 'exponential', delay: 5000 } }
  * of every running clock, made on each committed change, at start-up and by a periodic resync
  * (which also repairs what a Redis outage lost). Adding an existing jobId is a no-op in Bull.
  */
-export function makeSlaScheduler(deps: { queue: Bull.Queue<SlaJobData>; clocks: SlaClockService; clock: Clock; logger: Logger; resyncMs?: number }) {
+export function makeSlaScheduler(deps: {
+  queue: Bull.Queue<SlaJobData>;
+  clocks: SlaClockService;
+  clock: Clock;
+  logger: Logger;
+  resyncMs?: number;
+}) {
   const { queue, clocks, clock, logger } = deps;
   let unsubscribe: (() => void) | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -31,7 +37,11 @@ export function makeSlaScheduler(deps: { queue: Bull.Queue<SlaJobData>; clocks: 
     if (!c.warnedAt && c.warnAt.getTime() < due) plan.unshift(['warn', c.warnAt.getTime()]);
     for (const [action, at] of plan) {
       const data: SlaJobData = { clockId: c.id, action, dueAt: due };
-      await withTimeout(queue.add(data, { ...JOB_OPTS, jobId: slaJobId(c.id, action, due), delay: Math.max(0, at - now) }), REDIS_TIMEOUT_MS, 'sla schedule');
+      await withTimeout(
+        queue.add(data, { ...JOB_OPTS, jobId: slaJobId(c.id, action, due), delay: Math.max(0, at - now) }),
+        REDIS_TIMEOUT_MS,
+        'sla schedule',
+      );
     }
   }
 
@@ -74,7 +84,10 @@ export function makeSlaScheduler(deps: { queue: Bull.Queue<SlaJobData>; clocks: 
     /** Listens to clock changes, rebuilds now and then every `resyncMs` (default 5 min). */
     start(): Promise<number> {
       unsubscribe = clocks.subscribe((changed) => void apply(changed));
-      timer = setInterval(() => void rebuild().catch((err: Error) => logger.warn({ err: err.message }, 'sla resync failed')), deps.resyncMs ?? 5 * 60_000);
+      timer = setInterval(
+        () => void rebuild().catch((err: Error) => logger.warn({ err: err.message }, 'sla resync failed')),
+        deps.resyncMs ?? 5 * 60_000,
+      );
       timer.unref();
       return rebuild().catch((err: Error) => {
         logger.warn({ err: err.message }, 'sla rebuild failed; the resync will retry');

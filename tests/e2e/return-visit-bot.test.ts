@@ -17,14 +17,36 @@ describe('return visit through the bot', () => {
   beforeAll(async () => {
     t = await startTestApp({ now: START });
     const nlp = await trainedNlp();
-    bot = makeBot({ ds: t.ds, clock: t.clock, logger: makeLogger('silent'), kb: nlp.kb, classifier: nlp.classifier, threshold: THRESHOLD, services: t.services });
+    bot = makeBot({
+      ds: t.ds,
+      clock: t.clock,
+      logger: makeLogger('silent'),
+      kb: nlp.kb,
+      classifier: nlp.classifier,
+      threshold: THRESHOLD,
+      services: t.services,
+    });
     const unit = await seedUnit(t.services, { name: '市实验小学' });
-    await t.services.users.create(systemActor, { username: 'wf', name: '王芳', role: 'unit_staff', unitCode: unit.code, wecomUserId: 'wangfang', password: 'Passw0rd123' });
-    await t.services.users.create(systemActor, { username: 'zg', name: '张工', role: 'engineer', wecomUserId: 'zhanggong', password: 'Passw0rd123' });
+    await t.services.users.create(systemActor, {
+      username: 'wf',
+      name: '王芳',
+      role: 'unit_staff',
+      unitCode: unit.code,
+      wecomUserId: 'wangfang',
+      password: 'Passw0rd123',
+    });
+    await t.services.users.create(systemActor, {
+      username: 'zg',
+      name: '张工',
+      role: 'engineer',
+      wecomUserId: 'zhanggong',
+      password: 'Passw0rd123',
+    });
   });
   afterAll(async () => t?.close());
 
-  const ask = (text: string) => bot.handleMessage({ channel: 'api', senderId: 'wangfang', text, messageId: null, receivedAt: t.clock.now() });
+  const ask = (text: string) =>
+    bot.handleMessage({ channel: 'api', senderId: 'wangfang', text, messageId: null, receivedAt: t.clock.now() });
   const outboxTo = async (user: string) =>
     (await t.ds.getRepository(OutboxMessage).find()).filter((m) => m.message.channel === 'app' && m.message.toUsers.includes(user));
 

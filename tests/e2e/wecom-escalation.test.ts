@@ -43,8 +43,12 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
     expect(inner).toMatchObject({ ToUserName: expect.any(String), FromUserName: corp.corpId, MsgType: 'text' });
     return inner.Content;
   }
-  const say = async (fromUser: string, text: string, path?: string) => passiveText(await post(fake.buildCallback({ fromUser, text }), path));
-  const counts = async () => ({ exchanges: await t.ds.getRepository(BotExchange).count(), tickets: await t.ds.getRepository(Ticket).count() });
+  const say = async (fromUser: string, text: string, path?: string) =>
+    passiveText(await post(fake.buildCallback({ fromUser, text }), path));
+  const counts = async () => ({
+    exchanges: await t.ds.getRepository(BotExchange).count(),
+    tickets: await t.ds.getRepository(Ticket).count(),
+  });
 
   beforeAll(async () => {
     const late = latePlugin();
@@ -53,26 +57,57 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
     fake = await startFakeWecom({ ...corp, robotKeys: ['ops-key'], now: () => t.clock.now().getTime() });
     fx = botFor(t, await nlp);
     const logger = pino({ level: 'info' }, { write: (l: string) => void logLines.push(l) });
-    const base = { ds: t.ds, clock: t.clock, logger, bot: fx.bot, token: fake.config.token, encodingAESKey: fake.config.encodingAESKey, corpId: corp.corpId };
+    const base = {
+      ds: t.ds,
+      clock: t.clock,
+      logger,
+      bot: fx.bot,
+      token: fake.config.token,
+      encodingAESKey: fake.config.encodingAESKey,
+      corpId: corp.corpId,
+    };
     late.attach(fx.routes);
     late.attach(makeWecomCallbackRoutes({ ...base, replayWindowS: 600 }));
     late.attach(makeWecomCallbackRoutes({ ...base, replayWindowS: 0, path: '/wecom/callback-nowindow' }));
     // A bot slower than the reply budget (a slow database, a long query).
-    const slowBot = { ...fx.bot, handleMessage: async (m: Parameters<typeof fx.bot.handleMessage>[0]) => (await new Promise((r) => setTimeout(r, 300)), fx.bot.handleMessage(m)) };
+    const slowBot = {
+      ...fx.bot,
+      handleMessage: async (m: Parameters<typeof fx.bot.handleMessage>[0]) => (
+        await new Promise((r) => setTimeout(r, 300)),
+        fx.bot.handleMessage(m)
+      ),
+    };
     late.attach(makeWecomCallbackRoutes({ ...base, bot: slowBot, replayWindowS: 600, replyBudgetMs: 50, path: '/wecom/callback-slow' }));
 
     const silent = makeLogger('silent');
     const client = makeWecomClient({ apiBase: fake.url, ...corp, logger: silent });
     const store = makeOutboxStore(t.ds);
-    const processor = makeNotificationProcessor({ store, sender: makeWecomSender({ client, logger: silent }), clock: t.clock, logger: silent });
+    const processor = makeNotificationProcessor({
+      store,
+      sender: makeWecomSender({ client, logger: silent }),
+      clock: t.clock,
+      logger: silent,
+    });
     drain = async () => {
       const ids = await store.duePending(t.clock.now(), 100);
       for (const id of ids) await processor({ data: { outboxId: id }, attemptsMade: 0, opts: { attempts: 1 } } as never);
       return ids.length;
     };
     await t.services.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
-    await t.services.users.create(systemActor, { username: 'zhang', name: '张老师', role: 'unit_staff', unitCode: 'H2', wecomUserId: 'zhangsan' } as never);
-    await t.services.users.create(systemActor, { username: 'li', name: '李老师', role: 'unit_staff', unitCode: 'H2', wecomUserId: 'lisi' } as never);
+    await t.services.users.create(systemActor, {
+      username: 'zhang',
+      name: '张老师',
+      role: 'unit_staff',
+      unitCode: 'H2',
+      wecomUserId: 'zhangsan',
+    } as never);
+    await t.services.users.create(systemActor, {
+      username: 'li',
+      name: '李老师',
+      role: 'unit_staff',
+      unitCode: 'H2',
+      wecomUserId: 'lisi',
+    } as never);
     await t.services.users.create(systemActor, { username: 'wang', name: '王工', role: 'engineer', wecomUserId: 'eng-wang' } as never);
   });
   afterAll(async () => {
@@ -95,7 +130,12 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
     expect(toUser.map((m) => JSON.stringify(m.body)).join()).toContain('请在系统「报表」→「收缴明细」导出后核对');
     expect((await t.ds.getRepository(Ticket).findOneByOrFail({ id: ticket.id })).state).toBe('in_progress');
 
-    const click = await post(fake.buildCallback({ fromUser: 'eng-wang', event: { event: 'template_card_event', eventKey: `resolve:${ticket.id}`, taskId: `ticket-${ticket.id}-new` } }));
+    const click = await post(
+      fake.buildCallback({
+        fromUser: 'eng-wang',
+        event: { event: 'template_card_event', eventKey: `resolve:${ticket.id}`, taskId: `ticket-${ticket.id}-new` },
+      }),
+    );
     expect(await passiveText(click)).toContain(`工单 #${ticket.id} 已标记为已解决`);
     expect((await t.ds.getRepository(Ticket).findOneByOrFail({ id: ticket.id })).state).toBe('resolved');
   });
@@ -117,9 +157,18 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
     expect((await post(forged)).status).toBe(403);
 
     const other = makeWecomCrypto({ token: fake.config.token, encodingAESKey: generateEncodingAESKey(), receiveId: corp.corpId });
-    expect((await post(makeCallbackBuilder(other, corp.corpId, corp.agentId, nowS).buildCallback({ fromUser: 'zhangsan', text: '你好' }))).status).toBe(400);
+    expect(
+      (await post(makeCallbackBuilder(other, corp.corpId, corp.agentId, nowS).buildCallback({ fromUser: 'zhangsan', text: '你好' })))
+        .status,
+    ).toBe(400);
     const wrongCorp = makeWecomCrypto({ token: fake.config.token, encodingAESKey: fake.config.encodingAESKey, receiveId: 'wwsomeoneelse' });
-    expect((await post(makeCallbackBuilder(wrongCorp, 'wwsomeoneelse', corp.agentId, nowS).buildCallback({ fromUser: 'zhangsan', text: '你好' }))).status).toBe(400);
+    expect(
+      (
+        await post(
+          makeCallbackBuilder(wrongCorp, 'wwsomeoneelse', corp.agentId, nowS).buildCallback({ fromUser: 'zhangsan', text: '你好' }),
+        )
+      ).status,
+    ).toBe(400);
 
     const mine = makeWecomCrypto({ token: fake.config.token, encodingAESKey: fake.config.encodingAESKey, receiveId: corp.corpId });
     const signed = (encrypt: string, body: string) => {
@@ -162,7 +211,9 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
 
   it('when an image, an enter_agent event or an unknown member arrives, then the bot answers politely', async () => {
     expect(await passiveText(await post(fake.buildCallback({ fromUser: 'zhangsan', msgType: 'image' })))).toContain('目前只能处理文字消息');
-    expect(await passiveText(await post(fake.buildCallback({ fromUser: 'zhangsan', event: { event: 'enter_agent' } })))).toContain('票据业务助手');
+    expect(await passiveText(await post(fake.buildCallback({ fromUser: 'zhangsan', event: { event: 'enter_agent' } })))).toContain(
+      '票据业务助手',
+    );
     expect(await say('nobody-x', '我们还剩多少票')).toContain('尚未');
   });
 

@@ -46,11 +46,18 @@ export function botFor(t: TestApp, nlp: { kb: KnowledgeBase; classifier: Classif
   const destructions = makeDestructionService(deps);
   const logger = makeLogger('silent');
   const bot: Bot = makeBot({
-    ds: t.ds, clock, logger, kb: nlp.kb, classifier: nlp.classifier, threshold: THRESHOLD,
+    ds: t.ds,
+    clock,
+    logger,
+    kb: nlp.kb,
+    classifier: nlp.classifier,
+    threshold: THRESHOLD,
     services: { users: t.services.users, stock: t.services.stock, applications: t.services.applications, writeoffs, destructions, tickets },
   });
   const routes = makeBotRoutes({
-    bot, clock, logger,
+    bot,
+    clock,
+    logger,
     rebuildModel: async () => {
       const kb = loadKnowledgeBase(KB_DIR);
       const classifier = makeClassifier();

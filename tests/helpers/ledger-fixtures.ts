@@ -10,11 +10,19 @@ let seq = 0;
 const next = () => ++seq;
 
 /** Creates an active bill type through the catalog service (code defaults to a fresh one). */
-export async function seedBillType(services: DomainServices, o: { code?: string; name?: string; category?: 'nontax' | 'settlement' | 'other' } = {}): Promise<BillType> {
+export async function seedBillType(
+  services: DomainServices,
+  o: { code?: string; name?: string; category?: 'nontax' | 'settlement' | 'other' } = {},
+): Promise<BillType> {
   const n = next();
   return services.catalog.createBillType(systemActor, {
-    code: o.code ?? `BT${n}`, name: o.name ?? `测试票据${n}`, category: o.category ?? 'nontax',
-    aliases: [], copies: 3, retentionYears: 5, electronic: false,
+    code: o.code ?? `BT${n}`,
+    name: o.name ?? `测试票据${n}`,
+    category: o.category ?? 'nontax',
+    aliases: [],
+    copies: 3,
+    retentionYears: 5,
+    electronic: false,
   });
 }
 
@@ -25,10 +33,13 @@ export async function seedUnit(services: DomainServices, o: { code?: string; nam
 }
 
 /** A fresh 8-digit batch code (unique within a test process). */
-export const freshBatchCode = (): string => String(10_000_000 + ((Date.now() % 1_000_000) * 37 + next()) % 89_999_999).padStart(8, '0');
+export const freshBatchCode = (): string => String(10_000_000 + (((Date.now() % 1_000_000) * 37 + next()) % 89_999_999)).padStart(8, '0');
 
 /** Receives `startNo..endNo` of a batch into the bureau warehouse. */
-export function receive(services: DomainServices, r: { billTypeCode: string; batchCode: string; startNo: number; endNo: number; printOrderId?: number }) {
+export function receive(
+  services: DomainServices,
+  r: { billTypeCode: string; batchCode: string; startNo: number; endNo: number; printOrderId?: number },
+) {
   return services.receipts.receive(systemActor, r);
 }
 
@@ -38,7 +49,10 @@ export function setCap(services: DomainServices, unitCode: string, billTypeCode:
 }
 
 /** Files and approves an application; returns its id. */
-export async function approvedApplication(services: DomainServices, a: { unitCode: string; billTypeCode: string; quantity: number }): Promise<number> {
+export async function approvedApplication(
+  services: DomainServices,
+  a: { unitCode: string; billTypeCode: string; quantity: number },
+): Promise<number> {
   const app = await services.applications.create(systemActor, a);
   await services.applications.approve(systemActor, app.id, {});
   return app.id;
@@ -58,7 +72,17 @@ export async function ledgerScenario(services: DomainServices, o: { count?: numb
   return { billType, unit, batchCode, receipt };
 }
 
-const TABLES = ['stock_range', 'journal_entry', 'warehouse_receipt', 'bill_batch', 'bill_document', 'document_line', 'document_transition', 'print_order', 'audit_entry'] as const;
+const TABLES = [
+  'stock_range',
+  'journal_entry',
+  'warehouse_receipt',
+  'bill_batch',
+  'bill_document',
+  'document_line',
+  'document_transition',
+  'print_order',
+  'audit_entry',
+] as const;
 
 /** Row counts of the ledger tables: compare before/after a refused request to prove nothing changed. */
 export async function ledgerSnapshot(ds: DataSource): Promise<Record<(typeof TABLES)[number], number> & { ranges: string }> {
@@ -79,7 +103,11 @@ export async function expectInvariantsOk(ds: DataSource): Promise<void> {
 }
 
 /** Runs a request that must be refused: asserts the status and that no ledger table changed. */
-export async function expectRefused<R extends { status: number; body: any }>(ds: DataSource, status: number, request: () => Promise<R>): Promise<R> {
+export async function expectRefused<R extends { status: number; body: any }>(
+  ds: DataSource,
+  status: number,
+  request: () => Promise<R>,
+): Promise<R> {
   const before = await ledgerSnapshot(ds);
   const r = await request();
   expect(r.status, JSON.stringify(r.body)).toBe(status);

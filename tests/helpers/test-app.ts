@@ -21,7 +21,11 @@ export interface TestApp {
   baseUrl: string;
   adminToken: string;
   /** JSON call; returns status, parsed body and headers. */
-  call(method: string, path: string, opts?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  call(
+    method: string,
+    path: string,
+    opts?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers; text: string }>;
   login(username: string, password: string): Promise<string>;
   /** Creates a user with a password and returns a token for them. */
   userToken(role: Role, opts?: { unitCode?: string; username?: string; wecomUserId?: string }): Promise<string>;
@@ -35,7 +39,15 @@ export async function startTestApp(opts: { now?: string; plugins?: ApiPlugin[]; 
   const services = makeDomainServices({ ds: db.ds, clock });
   await services.users.ensureAdmin(ADMIN.username, ADMIN.password);
   const tokens = makeTokenService('test-secret-test-secret-test-secret-0123', 3600, clock);
-  const app = buildApp({ ds: db.ds, logger: makeLogger('silent'), clock, tokens, metrics: opts.metrics ?? new Registry(), services, plugins: opts.plugins });
+  const app = buildApp({
+    ds: db.ds,
+    logger: makeLogger('silent'),
+    clock,
+    tokens,
+    metrics: opts.metrics ?? new Registry(),
+    services,
+    plugins: opts.plugins,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -67,11 +79,25 @@ export async function startTestApp(opts: { now?: string; plugins?: ApiPlugin[]; 
   let n = 0;
   const userToken: TestApp['userToken'] = async (role, u = {}) => {
     const username = u.username ?? `${role}${++n}`;
-    await services.users.create(systemActor, { username, name: username, role, unitCode: u.unitCode, wecomUserId: u.wecomUserId, password: 'Passw0rd123' });
+    await services.users.create(systemActor, {
+      username,
+      name: username,
+      role,
+      unitCode: u.unitCode,
+      wecomUserId: u.wecomUserId,
+      password: 'Passw0rd123',
+    });
     return login(username, 'Passw0rd123');
   };
   return {
-    ds: db.ds, clock, services, baseUrl, adminToken, call, login, userToken,
+    ds: db.ds,
+    clock,
+    services,
+    baseUrl,
+    adminToken,
+    call,
+    login,
+    userToken,
     close: async () => {
       await new Promise((r) => server.close(r));
       await db.close();

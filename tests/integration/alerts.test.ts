@@ -12,12 +12,25 @@ const MIN = 60_000;
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 const amAlert = (name: string, status: 'firing' | 'resolved', severity: string, startsAt: string, fingerprint: string) => ({
-  status, labels: { alertname: name, severity, instance: 'bill-db:9100' }, annotations: { summary: `${name} 告警`, description: `${name} 的详细说明` },
-  startsAt, endsAt: status === 'resolved' ? startsAt : '0001-01-01T00:00:00Z', generatorURL: 'http://prometheus.local/graph', fingerprint,
+  status,
+  labels: { alertname: name, severity, instance: 'bill-db:9100' },
+  annotations: { summary: `${name} 告警`, description: `${name} 的详细说明` },
+  startsAt,
+  endsAt: status === 'resolved' ? startsAt : '0001-01-01T00:00:00Z',
+  generatorURL: 'http://prometheus.local/graph',
+  fingerprint,
 });
 const amBody = (alerts: unknown[]) => ({
-  version: '4', groupKey: '{}:{alertname="x"}', truncatedAlerts: 0, status: 'firing', receiver: 'desk', groupLabels: {}, commonLabels: { job: 'bill' },
-  commonAnnotations: {}, externalURL: 'http://alertmanager.local', alerts,
+  version: '4',
+  groupKey: '{}:{alertname="x"}',
+  truncatedAlerts: 0,
+  status: 'firing',
+  receiver: 'desk',
+  groupLabels: {},
+  commonLabels: { job: 'bill' },
+  commonAnnotations: {},
+  externalURL: 'http://alertmanager.local',
+  alerts,
 });
 
 describe('alert intake', () => {
@@ -31,7 +44,8 @@ describe('alert intake', () => {
   const outboxFor = async (prefix: string) =>
     (await t.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } })).filter((m) => m.dedupeKey.startsWith(prefix));
   const incident = (key: string) => t.ds.getRepository(Incident).findOneByOrFail({ key });
-  const postAm = (body: unknown, headers: Record<string, string> = auth) => t.call('POST', '/api/v1/alerts/alertmanager', { body, headers });
+  const postAm = (body: unknown, headers: Record<string, string> = auth) =>
+    t.call('POST', '/api/v1/alerts/alertmanager', { body, headers });
 
   beforeAll(async () => {
     t = await startTestApp({ plugins: [makeAlertIntakeRoutes({ token: TOKEN, alerts: () => t.services.alerts })] });
@@ -47,13 +61,29 @@ describe('alert intake', () => {
 
     t.clock.advance(12 * MIN);
     const now = t.clock.now().toISOString();
-    const r = await postAm(amBody([amAlert('BillDbDown', 'firing', 'critical', now, 'fpa'), amAlert('SlowApi', 'firing', 'warning', now, 'fpb'), amAlert('DiskFull', 'resolved', 'warning', startC, 'fpc')]));
+    const r = await postAm(
+      amBody([
+        amAlert('BillDbDown', 'firing', 'critical', now, 'fpa'),
+        amAlert('SlowApi', 'firing', 'warning', now, 'fpb'),
+        amAlert('DiskFull', 'resolved', 'warning', startC, 'fpc'),
+      ]),
+    );
     expect(r.status).toBe(200);
-    expect(r.body.results.map((x: { key: string; outcome: string }) => [x.key, x.outcome])).toEqual([['am:fpa', 'opened'], ['am:fpb', 'opened'], ['am:fpc', 'resolved']]);
+    expect(r.body.results.map((x: { key: string; outcome: string }) => [x.key, x.outcome])).toEqual([
+      ['am:fpa', 'opened'],
+      ['am:fpb', 'opened'],
+      ['am:fpc', 'resolved'],
+    ]);
 
     const a = await incident('am:fpa');
     const b = await incident('am:fpb');
-    expect(a).toMatchObject({ state: 'firing', severity: 'critical', source: 'alertmanager', title: 'BillDbDown 告警（bill-db:9100）', count: 1 });
+    expect(a).toMatchObject({
+      state: 'firing',
+      severity: 'critical',
+      source: 'alertmanager',
+      title: 'BillDbDown 告警（bill-db:9100）',
+      count: 1,
+    });
     expect(b).toMatchObject({ state: 'firing', severity: 'warning' });
     const ta = await t.ds.getRepository(Ticket).findOneByOrFail({ id: a.ticketId! });
     const tb = await t.ds.getRepository(Ticket).findOneByOrFail({ id: b.ticketId! });
@@ -110,12 +140,17 @@ describe('alert intake', () => {
   it('when the token is missing or wrong, then 401 and nothing is stored', async () => {
     const before = await counts();
     const body = amBody([amAlert('Intruder', 'firing', 'critical', t.clock.now().toISOString(), 'fpbad')]);
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token-wrong' }, { authorization: TOKEN }] as Array<Record<string, string>>) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token-wrong' }, { authorization: TOKEN }] as Array<
+      Record<string, string>
+    >) {
       const r = await postAm(body, headers);
       expect(r.status).toBe(401);
       expect(r.body.error.code).toBe('UNAUTHENTICATED');
     }
-    const g = await t.call('POST', '/api/v1/alerts', { body: { source: 'x', severity: 'critical', title: 'y' }, headers: { authorization: `Bearer ${t.adminToken}` } });
+    const g = await t.call('POST', '/api/v1/alerts', {
+      body: { source: 'x', severity: 'critical', title: 'y' },
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
     expect(g.status).toBe(401);
     expect(await counts()).toEqual(before);
   });
@@ -144,7 +179,12 @@ describe('alert intake', () => {
     const body = { source: 'bill-system', severity: 'critical', title: '开票接口超时', detail: '连续 5 次超时' };
     const r = await t.call('POST', '/api/v1/alerts', { body, headers: auth });
     expect(r.status).toBe(200);
-    expect(r.body.results[0]).toMatchObject({ key: 'alert:bill-system:开票接口超时', status: 'firing', outcome: 'opened', ticketId: expect.any(Number) });
+    expect(r.body.results[0]).toMatchObject({
+      key: 'alert:bill-system:开票接口超时',
+      status: 'firing',
+      outcome: 'opened',
+      ticketId: expect.any(Number),
+    });
     t.clock.advance(75 * MIN);
     const done = await t.call('POST', '/api/v1/alerts', { body: { ...body, status: 'resolved' }, headers: auth });
     expect(done.body.results[0].outcome).toBe('resolved');
@@ -175,7 +215,10 @@ describe('alert intake without ALERTS_TOKEN', () => {
     const t = await startTestApp({ plugins: [makeAlertIntakeRoutes({ token: undefined, alerts: () => t.services.alerts })] });
     try {
       for (const path of ['/api/v1/alerts', '/api/v1/alerts/alertmanager']) {
-        const r = await t.call('POST', path, { body: { source: 'x', severity: 'critical', title: 'y' }, headers: { authorization: 'Bearer anything-at-all-anything' } });
+        const r = await t.call('POST', path, {
+          body: { source: 'x', severity: 'critical', title: 'y' },
+          headers: { authorization: 'Bearer anything-at-all-anything' },
+        });
         expect(r.status).toBe(404);
         expect(r.body.error.message).toContain('ALERTS_TOKEN');
       }

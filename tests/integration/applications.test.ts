@@ -32,18 +32,31 @@ describe('applications (申领)', () => {
 
   /** Inserts a write-off document directly: write-offs are built elsewhere; 核旧领新 only reads them. */
   async function writeoff(unitId: number, billTypeId: number, status: DocStatus, cutoffDate: string | null = null) {
-    return inTransaction(t.ds, (em) => createDocument(em, { docType: 'writeoff', unitId, billTypeId, cutoffDate, createdBy: 1, createdAt: new Date(NOW) }, status));
+    return inTransaction(t.ds, (em) =>
+      createDocument(em, { docType: 'writeoff', unitId, billTypeId, cutoffDate, createdBy: 1, createdAt: new Date(NOW) }, status),
+    );
   }
 
   it('when unit staff apply for their own unit, then 201 submitted with a document number and a transition', async () => {
     const { unit, bt, staff } = await unitWithStaff();
     const r = await post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 500, reason: '日常收费' }, staff);
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ id: expect.any(Number), status: 'submitted', docType: 'application', unitCode: unit.code, billTypeCode: bt.code, billTypeName: bt.name, quantity: 500, reason: '日常收费' });
+    expect(r.body).toMatchObject({
+      id: expect.any(Number),
+      status: 'submitted',
+      docType: 'application',
+      unitCode: unit.code,
+      billTypeCode: bt.code,
+      billTypeName: bt.name,
+      quantity: 500,
+      reason: '日常收费',
+    });
     expect(r.body.docNo).toMatch(/^SL-2026-\d{6}$/);
     const doc = await t.ds.getRepository(BillDocument).findOneByOrFail({ id: r.body.id });
     expect(doc).toMatchObject({ status: 'submitted', unitId: unit.id, quantity: 500 });
-    expect(await t.ds.getRepository(DocumentTransition).findBy({ documentId: doc.id })).toMatchObject([{ fromStatus: null, toStatus: 'submitted' }]);
+    expect(await t.ds.getRepository(DocumentTransition).findBy({ documentId: doc.id })).toMatchObject([
+      { fromStatus: null, toStatus: 'submitted' },
+    ]);
   });
 
   it('when unit staff apply for another unit, or a leader applies, then 403 and nothing is stored', async () => {
@@ -57,10 +70,14 @@ describe('applications (申领)', () => {
   it('when the quantity is zero, negative, fractional, a string or huge, then 400 and nothing is stored', async () => {
     const { unit, bt, staff } = await unitWithStaff();
     for (const quantity of [0, -1, 1.5, '10', 1e12, null]) {
-      const r = await expectRefused(t.ds, 400, () => post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity }, staff));
+      const r = await expectRefused(t.ds, 400, () =>
+        post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity }, staff),
+      );
       expect(r.body.error.details[0].path).toBe('quantity');
     }
-    await expectRefused(t.ds, 400, () => post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 1, extra: true }, staff));
+    await expectRefused(t.ds, 400, () =>
+      post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 1, extra: true }, staff),
+    );
   });
 
   it('when the unit or bill type is unknown, then 404; when the bill type is inactive, then 409; nothing is stored', async () => {
@@ -76,7 +93,9 @@ describe('applications (申领)', () => {
     const { unit, bt, staff } = await unitWithStaff();
     expect((await post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 5_000_000 }, staff)).status).toBe(201);
     await setCap(t.services, unit.code, bt.code, 300);
-    const r = await expectRefused(t.ds, 409, () => post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 301 }, staff));
+    const r = await expectRefused(t.ds, 409, () =>
+      post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 301 }, staff),
+    );
     expect(r.body.error.message).toContain('300');
     expect(r.body.error.message).toContain('分次限量');
     expect((await post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 300 }, staff)).status).toBe(201);
@@ -141,11 +160,15 @@ describe('applications (申领)', () => {
     it('when a write-off of the type is submitted or returned but not approved, then a new application is 409 telling to finish it; a draft does not block', async () => {
       const { unit, bt, staff } = await unitWithStaff();
       const w = await writeoff(unit.id, bt.id, 'submitted');
-      const r = await expectRefused(t.ds, 409, () => post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 1 }, staff));
+      const r = await expectRefused(t.ds, 409, () =>
+        post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 1 }, staff),
+      );
       expect(r.body.error.message).toContain('先完成核销');
       expect(r.body.error.message).toContain(w.docNo);
       await t.ds.getRepository(BillDocument).update(w.id, { status: 'returned' });
-      const r2 = await expectRefused(t.ds, 409, () => post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 1 }, staff));
+      const r2 = await expectRefused(t.ds, 409, () =>
+        post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 1 }, staff),
+      );
       expect(r2.body.error.message).toContain('退回意见');
       await t.ds.getRepository(BillDocument).update(w.id, { status: 'draft' });
       expect((await post('/applications', { unitCode: unit.code, billTypeCode: bt.code, quantity: 1 }, staff)).status).toBe(201);

@@ -61,7 +61,10 @@ describe('auth and users', () => {
   it('when a non-admin creates a user, then 403 and nothing is stored', async () => {
     const op = await t.userToken('operator');
     const before = await t.ds.getRepository(User).count();
-    const r = await t.call('POST', '/api/v1/users', { token: op, body: { username: 'x1x', name: 'x', role: 'admin', password: 'Secret1234' } });
+    const r = await t.call('POST', '/api/v1/users', {
+      token: op,
+      body: { username: 'x1x', name: 'x', role: 'admin', password: 'Secret1234' },
+    });
     expect(r.status).toBe(403);
     expect(await t.ds.getRepository(User).count()).toBe(before);
   });
@@ -75,7 +78,10 @@ describe('auth and users', () => {
   });
 
   it('when a unit_staff user is created without a unit, then 400 naming the field', async () => {
-    const r = await t.call('POST', '/api/v1/users', { token: t.adminToken, body: { username: 'u_x', name: 'x', role: 'unit_staff', password: 'Secret1234' } });
+    const r = await t.call('POST', '/api/v1/users', {
+      token: t.adminToken,
+      body: { username: 'u_x', name: 'x', role: 'unit_staff', password: 'Secret1234' },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.details[0].path).toBe('unitCode');
   });

@@ -25,12 +25,21 @@ describe('automatic inspection (定期巡检)', () => {
   };
   const make = (o: Partial<AutoInspectionOptions> = {}) =>
     makeAutoInspection({
-      ds: t.ds, clock: t.clock, inspections: t.services.inspections, reports: t.services.reports, sla: t.services.sla, files: nodeInspectionFiles, failedJobs: port,
+      ds: t.ds,
+      clock: t.clock,
+      inspections: t.services.inspections,
+      reports: t.services.reports,
+      sla: t.services.sla,
+      files: nodeInspectionFiles,
+      failedJobs: port,
       options: { backupDir, backupMaxAgeH: 26, dbMaxMb: 1024, ...o },
     });
-  const item = (run: { results: Array<{ item: string; status: string; note: string | null }> }, key: string) => run.results.find((r) => r.item === key);
+  const item = (run: { results: Array<{ item: string; status: string; note: string | null }> }, key: string) =>
+    run.results.find((r) => r.item === key);
   const counts = async () => ({
-    runs: await t.ds.getRepository(InspectionRun).count(), tickets: await t.ds.getRepository(Ticket).count(), outbox: await t.ds.getRepository(OutboxMessage).count(),
+    runs: await t.ds.getRepository(InspectionRun).count(),
+    tickets: await t.ds.getRepository(Ticket).count(),
+    outbox: await t.ds.getRepository(OutboxMessage).count(),
   });
 
   beforeAll(async () => {
@@ -51,7 +60,15 @@ describe('automatic inspection (定期巡检)', () => {
     writeFileSync(join(backupDir, 'desk-20260302.dump'), 'x');
     const before = await counts();
     const run = await make().run(systemActor, 'auto');
-    expect(run.results.map((r) => r.item).sort()).toEqual(['backup.age', 'calendar.holidays', 'db.size', 'ledger.invariants', 'queues.failed', 'stock.low', 'writeoff.overdue']);
+    expect(run.results.map((r) => r.item).sort()).toEqual([
+      'backup.age',
+      'calendar.holidays',
+      'db.size',
+      'ledger.invariants',
+      'queues.failed',
+      'stock.low',
+      'writeoff.overdue',
+    ]);
     expect(item(run, 'ledger.invariants')?.status).toBe('ok');
     expect(item(run, 'backup.age')?.status).toBe('ok');
     expect(item(run, 'queues.failed')?.status).toBe('ok');
@@ -114,7 +131,10 @@ describe('automatic inspection (定期巡检)', () => {
     expect(r.body).toMatchObject({ kind: 'manual', report: expect.stringContaining('手动') });
     expect(await t.ds.getRepository(InspectionRun).countBy({ id: r.body.id })).toBe(1);
     const before = await counts();
-    for (const token of [await t.userToken('leader'), await t.userToken('unit_staff', { unitCode: (await t.ds.query('SELECT code FROM unit LIMIT 1'))[0].code })]) {
+    for (const token of [
+      await t.userToken('leader'),
+      await t.userToken('unit_staff', { unitCode: (await t.ds.query('SELECT code FROM unit LIMIT 1'))[0].code }),
+    ]) {
       const refused = await t.call('POST', '/api/v1/inspections/run', { token });
       expect(refused.status).toBe(403);
       expect(refused.body.error.message).toMatch(/[\u4e00-\u9fff]/);

@@ -16,10 +16,19 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
   const ask = async (senderId: string, text: string) => {
     const r = await t.call('POST', '/api/v1/bot/messages', { token: opToken, body: { senderId, text } });
     expect(r.status, r.text).toBe(200);
-    return r.body as { reply: string; intent: string; score: number; escalated: boolean; ticketId: number | null; entities: Record<string, any> };
+    return r.body as {
+      reply: string;
+      intent: string;
+      score: number;
+      escalated: boolean;
+      ticketId: number | null;
+      entities: Record<string, any>;
+    };
   };
   const outboxTo = async (user: string) =>
-    (await t.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } })).filter((o) => 'toUsers' in o.message && o.message.toUsers.includes(user));
+    (await t.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } })).filter(
+      (o) => 'toUsers' in o.message && o.message.toUsers.includes(user),
+    );
 
   beforeAll(async () => {
     const late = latePlugin();
@@ -28,8 +37,24 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
     fx = botFor(t, await nlp);
     late.attach(fx.routes);
     const s = t.services;
-    await s.catalog.createBillType(systemActor, { code: 'YL01', name: '医疗收费票据', category: 'nontax', aliases: ['医疗票'], copies: 3, retentionYears: 5, electronic: false });
-    await s.catalog.createBillType(systemActor, { code: 'WL01', name: '资金往来结算票据', category: 'settlement', aliases: ['往来票'], copies: 3, retentionYears: 5, electronic: false });
+    await s.catalog.createBillType(systemActor, {
+      code: 'YL01',
+      name: '医疗收费票据',
+      category: 'nontax',
+      aliases: ['医疗票'],
+      copies: 3,
+      retentionYears: 5,
+      electronic: false,
+    });
+    await s.catalog.createBillType(systemActor, {
+      code: 'WL01',
+      name: '资金往来结算票据',
+      category: 'settlement',
+      aliases: ['往来票'],
+      copies: 3,
+      retentionYears: 5,
+      electronic: false,
+    });
     await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
     await s.catalog.createUnit(systemActor, { code: 'H1', name: '市一医院', onboardingStatus: 'online' });
     await receive(s, { billTypeCode: 'YL01', batchCode: batch, startNo: 1, endNo: 1000 });
@@ -39,9 +64,19 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
     await issueToUnit(s, { unitCode: 'H2', billTypeCode: 'WL01', quantity: 20 }); // 1-20
     const rejected = await s.applications.create(systemActor, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 900 });
     await s.applications.reject(systemActor, rejected.id, { opinion: '申领数量超过三个月用量，请按实际用量重新申请' });
-    const wo = await fx.writeoffs.create(systemActor, { unitCode: 'H2', billTypeCode: 'YL01', used: [{ batchCode: batch, startNo: 1, endNo: 10 }] } as never);
+    const wo = await fx.writeoffs.create(systemActor, {
+      unitCode: 'H2',
+      billTypeCode: 'YL01',
+      used: [{ batchCode: batch, startNo: 1, endNo: 10 }],
+    } as never);
     await fx.writeoffs.approve(systemActor, wo.id, { result: '合格', opinion: '核销资料齐全' } as never);
-    for (const [username, unitCode, wecomUserId] of [['zhang', 'H2', 'zhangsan'], ['li', 'H2', 'lisi'], ['zhao', 'H2', 'zhaoliu'], ['qian', 'H2', 'qianqi'], ['sun', 'H2', 'sunba']]) {
+    for (const [username, unitCode, wecomUserId] of [
+      ['zhang', 'H2', 'zhangsan'],
+      ['li', 'H2', 'lisi'],
+      ['zhao', 'H2', 'zhaoliu'],
+      ['qian', 'H2', 'qianqi'],
+      ['sun', 'H2', 'sunba'],
+    ]) {
       await s.users.create(systemActor, { username, name: `${username}老师`, role: 'unit_staff', unitCode, wecomUserId } as never);
     }
     await s.users.create(systemActor, { username: 'wang', name: '王工', role: 'engineer', wecomUserId: 'eng-wang' } as never);
@@ -191,7 +226,9 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
   it('when an admin lists the KB and retrains, then intents and the version come back and the bot keeps answering', async () => {
     const list = await t.call('GET', '/api/v1/kb/intents', { token: opToken });
     expect(list.status).toBe(200);
-    expect(list.body.items.map((i: { intent: string }) => i.intent)).toEqual(expect.arrayContaining(['stock.query', 'faq.ukey', 'handoff.human']));
+    expect(list.body.items.map((i: { intent: string }) => i.intent)).toEqual(
+      expect.arrayContaining(['stock.query', 'faq.ukey', 'handoff.human']),
+    );
     const pending = t.call('POST', '/api/v1/kb/train', { token: t.adminToken });
     expect((await ask('zhangsan', '你好')).intent).toBe('greeting');
     const trained = await pending;

@@ -25,13 +25,38 @@ describe('local chat client (npm run chat) against the real callback path', () =
     const logger = makeLogger('silent');
     const bot = makeBot({ ds: t.ds, clock: t.clock, logger, kb, classifier, threshold: THRESHOLD, services: t.services });
     const c = fake.config;
-    late.attach(makeWecomCallbackRoutes({ ds: t.ds, clock: t.clock, logger, bot, token: c.token, encodingAESKey: c.encodingAESKey, corpId: c.corpId, replayWindowS: 600 }));
+    late.attach(
+      makeWecomCallbackRoutes({
+        ds: t.ds,
+        clock: t.clock,
+        logger,
+        bot,
+        token: c.token,
+        encodingAESKey: c.encodingAESKey,
+        corpId: c.corpId,
+        replayWindowS: 600,
+      }),
+    );
     const s = t.services;
-    await s.catalog.createBillType(systemActor, { code: 'YL01', name: '医疗收费票据', category: 'nontax', aliases: ['医疗票'], copies: 3, retentionYears: 5, electronic: false });
+    await s.catalog.createBillType(systemActor, {
+      code: 'YL01',
+      name: '医疗收费票据',
+      category: 'nontax',
+      aliases: ['医疗票'],
+      copies: 3,
+      retentionYears: 5,
+      electronic: false,
+    });
     await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
     await receive(s, { billTypeCode: 'YL01', batchCode: freshBatchCode(), startNo: 1, endNo: 1000 });
     await issueToUnit(s, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 100 });
-    await s.users.create(systemActor, { username: 'wang', name: '王芳', role: 'unit_staff', unitCode: 'H2', wecomUserId: 'wangfang' } as never);
+    await s.users.create(systemActor, {
+      username: 'wang',
+      name: '王芳',
+      role: 'unit_staff',
+      unitCode: 'H2',
+      wecomUserId: 'wangfang',
+    } as never);
     const config = await fetchCallbackConfig(fake.url);
     client = makeChatClient({ appUrl: t.baseUrl, fakeUrl: fake.url, user: 'wangfang', config });
   });
@@ -41,7 +66,12 @@ describe('local chat client (npm run chat) against the real callback path', () =
   });
 
   it('when the fake server is asked for the callback settings, then they are the ones the app was given', async () => {
-    expect(await fetchCallbackConfig(fake.url)).toEqual({ corpId: 'wwchat0001', agentId: '1000002', token: fake.config.token, encodingAESKey: fake.config.encodingAESKey });
+    expect(await fetchCallbackConfig(fake.url)).toEqual({
+      corpId: 'wwchat0001',
+      agentId: '1000002',
+      token: fake.config.token,
+      encodingAESKey: fake.config.encodingAESKey,
+    });
   });
 
   it('when the member asks for stock, then the encrypted passive reply decrypts to the unit’s figures and the MsgId was claimed', async () => {
@@ -61,14 +91,25 @@ describe('local chat client (npm run chat) against the real callback path', () =
 
   it('when the settings are wrong, then the app refuses the callback with 403 and nothing is claimed', async () => {
     const before = await t.ds.getRepository(InboundMessage).count();
-    const wrong = makeChatClient({ appUrl: t.baseUrl, fakeUrl: fake.url, user: 'wangfang', config: { ...fake.config, token: 'not-the-token' } });
+    const wrong = makeChatClient({
+      appUrl: t.baseUrl,
+      fakeUrl: fake.url,
+      user: 'wangfang',
+      config: { ...fake.config, token: 'not-the-token' },
+    });
     expect(await wrong.say('你好')).toEqual({ kind: 'refused', status: 403 });
     expect(await t.ds.getRepository(InboundMessage).count()).toBe(before);
   });
 
   it('when the app sends the member an app message, then the next poll shows it once, and other members’ messages not at all', async () => {
     expect(await client.poll()).toEqual([]);
-    const wecom = makeWecomClient({ apiBase: fake.url, corpId: 'wwchat0001', corpSecret: 'chat-secret', agentId: '1000002', logger: makeLogger('silent') });
+    const wecom = makeWecomClient({
+      apiBase: fake.url,
+      corpId: 'wwchat0001',
+      corpSecret: 'chat-secret',
+      agentId: '1000002',
+      logger: makeLogger('silent'),
+    });
     await wecom.sendText(['lisi'], '给别人的消息');
     await wecom.sendText(['wangfang'], '【工单 #1 工程师回复】已处理');
     const got = await client.poll();

@@ -34,7 +34,16 @@ describe('demo data', () => {
     expect(summary.units).toBeGreaterThanOrEqual(30);
     expect(await count('SELECT COUNT(*) AS "n" FROM "unit" WHERE "creditCode" IS NOT NULL')).toBe(DEMO_UNITS.length);
     const codes = (await services.catalog.listBillTypes()).map((b) => b.name);
-    for (const name of ['非税收入通用票据', '非税收入专用票据', '非税收入一般缴款书', '资金往来结算票据', '公益事业捐赠票据', '医疗收费票据', '医疗收费电子票据', '社会团体会费票据']) {
+    for (const name of [
+      '非税收入通用票据',
+      '非税收入专用票据',
+      '非税收入一般缴款书',
+      '资金往来结算票据',
+      '公益事业捐赠票据',
+      '医疗收费票据',
+      '医疗收费电子票据',
+      '社会团体会费票据',
+    ]) {
       expect(codes).toContain(name);
     }
     expect(summary.billTypes).toBe(DEMO_BILL_TYPES.length);
@@ -57,7 +66,8 @@ describe('demo data', () => {
   });
 
   it('when the demo users are read, then they carry the WeCom ids and the demo password', async () => {
-    for (const w of ['zhanggong', 'lijuzhang', 'chenjing', 'wangfang', 'liuyang']) expect(await services.users.actorForWecom(w)).not.toBeNull();
+    for (const w of ['zhanggong', 'lijuzhang', 'chenjing', 'wangfang', 'liuyang'])
+      expect(await services.users.actorForWecom(w)).not.toBeNull();
     expect((await services.users.actorForWecom('zhanggong'))!.role).toBe('engineer');
     expect((await services.users.actorForWecom('lijuzhang'))!.role).toBe('leader');
     const u = await db.ds.getRepository(User).findOneByOrFail({ username: 'wangfang' });
@@ -123,7 +133,11 @@ describe('demo data', () => {
     expect(await count(`SELECT COUNT(*) AS "n" FROM "sla_clock" WHERE "kind" = 'onsite' AND "state" = 'met'`)).toBe(2);
     expect(await count('SELECT COUNT(*) AS "n" FROM "consultation"')).toBe(15);
     expect(await count(`SELECT COUNT(*) AS "n" FROM "return_visit" WHERE "status" = 'answered'`)).toBeGreaterThan(0);
-    expect(await count(`SELECT COUNT(*) AS "n" FROM "ticket" WHERE "createdAt" > '${NOW.toISOString()}' OR "resolvedAt" > '${NOW.toISOString()}'`)).toBe(0);
+    expect(
+      await count(
+        `SELECT COUNT(*) AS "n" FROM "ticket" WHERE "createdAt" > '${NOW.toISOString()}' OR "resolvedAt" > '${NOW.toISOString()}'`,
+      ),
+    ).toBe(0);
   });
 
   it('when loaded a second time, then it refuses and nothing changes', async () => {

@@ -21,10 +21,14 @@ describe('service desk records API', () => {
   let leader: string;
   let staffH1: string;
   const count = async () => ({
-    consultations: await t.ds.getRepository(Consultation).count(), tickets: await t.ds.getRepository(Ticket).count(),
-    onsite: await t.ds.getRepository(OnsiteVisit).count(), visits: await t.ds.getRepository(ReturnVisit).count(),
-    runs: await t.ds.getRepository(InspectionRun).count(), sessions: await t.ds.getRepository(TrainingSession).count(),
-    requests: await t.ds.getRepository(TrainingRequest).count(), outbox: await t.ds.getRepository(OutboxMessage).count(),
+    consultations: await t.ds.getRepository(Consultation).count(),
+    tickets: await t.ds.getRepository(Ticket).count(),
+    onsite: await t.ds.getRepository(OnsiteVisit).count(),
+    visits: await t.ds.getRepository(ReturnVisit).count(),
+    runs: await t.ds.getRepository(InspectionRun).count(),
+    sessions: await t.ds.getRepository(TrainingSession).count(),
+    requests: await t.ds.getRepository(TrainingRequest).count(),
+    outbox: await t.ds.getRepository(OutboxMessage).count(),
   });
   /** Posts bad input and checks the status, a Chinese message containing `text`, and that nothing was written. */
   async function refused(path: string, body: unknown, status: number, text: string, token = op) {
@@ -54,13 +58,29 @@ describe('service desk records API', () => {
     it('when a call is logged with only channel and question, then 201 with the handler and defaults', async () => {
       const r = await t.call('POST', '/api/v1/consultations', { token: op, body: { channel: 'phone', question: '电子票据怎么冲红？' } });
       expect(r.status).toBe(201);
-      expect(r.body).toMatchObject({ channel: 'phone', channelName: '电话', category: '一般咨询', handledByName: 'operator1', linkedTicketId: null, unitCode: null });
+      expect(r.body).toMatchObject({
+        channel: 'phone',
+        channelName: '电话',
+        category: '一般咨询',
+        handledByName: 'operator1',
+        linkedTicketId: null,
+        unitCode: null,
+      });
       expect(await t.ds.getRepository(Consultation).countBy({ id: r.body.id })).toBe(1);
     });
 
     it('when createTicket is set, then a ticket of the same channel is opened and linked', async () => {
       const r = await t.call('POST', '/api/v1/consultations', {
-        token: op, body: { channel: 'fax', caller: '张会计', unitCode: 'H1', category: '开票', question: '传真：开票软件报错 E102', durationMinutes: 12, createTicket: true },
+        token: op,
+        body: {
+          channel: 'fax',
+          caller: '张会计',
+          unitCode: 'H1',
+          category: '开票',
+          question: '传真：开票软件报错 E102',
+          durationMinutes: 12,
+          createTicket: true,
+        },
       });
       expect(r.status).toBe(201);
       const ticket = await t.ds.getRepository(Ticket).findOneByOrFail({ id: r.body.linkedTicketId });
@@ -105,7 +125,10 @@ describe('service desk records API', () => {
     const base = { unitCode: 'H1', dispatchedAt: '2026-03-02T08:30:00+08:00', workDone: '重装开票客户端', result: 'resolved' };
 
     it('when a visit with arrival and signature is recorded, then 201 and it is signed', async () => {
-      const r = await t.call('POST', '/api/v1/visits/onsite', { token: eng, body: { ...base, arrivedAt: '2026-03-02T09:20:00+08:00', unitSignature: '张会计' } });
+      const r = await t.call('POST', '/api/v1/visits/onsite', {
+        token: eng,
+        body: { ...base, arrivedAt: '2026-03-02T09:20:00+08:00', unitSignature: '张会计' },
+      });
       expect(r.status).toBe(201);
       expect(r.body).toMatchObject({ unitCode: 'H1', result: 'resolved', unitSignature: '张会计', engineerName: 'engineer2' });
       expect(r.body.signedAt).toBe('2026-03-02T02:00:00.000Z');
@@ -130,9 +153,15 @@ describe('service desk records API', () => {
     it('when arrival and signature are added later, then the record is completed and then final', async () => {
       const c = await t.call('POST', '/api/v1/visits/onsite', { token: eng, body: base });
       expect(c.body).toMatchObject({ arrivedAt: null, unitSignature: null });
-      const early = await t.call('PATCH', `/api/v1/visits/onsite/${c.body.id}`, { token: eng, body: { arrivedAt: '2026-03-02T08:00:00+08:00' } });
+      const early = await t.call('PATCH', `/api/v1/visits/onsite/${c.body.id}`, {
+        token: eng,
+        body: { arrivedAt: '2026-03-02T08:00:00+08:00' },
+      });
       expect(early.status).toBe(400);
-      const done = await t.call('PATCH', `/api/v1/visits/onsite/${c.body.id}`, { token: eng, body: { arrivedAt: '2026-03-02T09:00:00+08:00', unitSignature: '李主任' } });
+      const done = await t.call('PATCH', `/api/v1/visits/onsite/${c.body.id}`, {
+        token: eng,
+        body: { arrivedAt: '2026-03-02T09:00:00+08:00', unitSignature: '李主任' },
+      });
       expect(done.status).toBe(200);
       expect(done.body).toMatchObject({ unitSignature: '李主任', arrivedAt: '2026-03-02T01:00:00.000Z' });
       const again = await t.call('PATCH', `/api/v1/visits/onsite/${c.body.id}`, { token: eng, body: { workDone: '改写' } });
@@ -141,17 +170,29 @@ describe('service desk records API', () => {
     });
 
     it('when H1 staff list visits, then they see H1 only; leaders may not write', async () => {
-      expect((await t.call('GET', '/api/v1/visits/onsite', { token: staffH1 })).body.items.every((v: any) => v.unitCode === 'H1')).toBe(true);
+      expect((await t.call('GET', '/api/v1/visits/onsite', { token: staffH1 })).body.items.every((v: any) => v.unitCode === 'H1')).toBe(
+        true,
+      );
       await refused('/api/v1/visits/onsite', base, 403, '无权', leader);
     });
   });
 
   describe('return visits through the API', () => {
     it('when an operator plans a visit and enters a phone answer, then it is stored; bad ratings are 400 and change nothing', async () => {
-      const c = await t.call('POST', '/api/v1/visits/return', { token: op, body: { unitCode: 'H2', contactName: '王科长', note: '上线回访' } });
+      const c = await t.call('POST', '/api/v1/visits/return', {
+        token: op,
+        body: { unitCode: 'H2', contactName: '王科长', note: '上线回访' },
+      });
       expect(c.status).toBe(201);
-      expect(c.body).toMatchObject({ kind: 'manual', channel: 'phone', status: 'scheduled', unitCode: 'H2', dueAt: '2026-03-03T02:00:00.000Z' });
-      for (const rating of [0, 7, '5', 4.5]) await refused(`/api/v1/visits/return/${c.body.id}/answer`, { rating }, 400, '评分必须是 1-5 的整数');
+      expect(c.body).toMatchObject({
+        kind: 'manual',
+        channel: 'phone',
+        status: 'scheduled',
+        unitCode: 'H2',
+        dueAt: '2026-03-03T02:00:00.000Z',
+      });
+      for (const rating of [0, 7, '5', 4.5])
+        await refused(`/api/v1/visits/return/${c.body.id}/answer`, { rating }, 400, '评分必须是 1-5 的整数');
       await refused('/api/v1/visits/return/98765/answer', { rating: 4 }, 404, '回访 #98765 不存在');
       const a = await t.call('POST', `/api/v1/visits/return/${c.body.id}/answer`, { token: op, body: { rating: 4, comment: '总体满意' } });
       expect(a.body).toMatchObject({ status: 'answered', rating: 4, comment: '总体满意', outcome: 'noted' });
@@ -168,22 +209,48 @@ describe('service desk records API', () => {
     let scheduleId: number;
     it('when a schedule and a run with a finding are recorded, then the run is stored with its worst status and the finding opens an inspection ticket', async () => {
       const s = await t.call('POST', '/api/v1/inspections/schedules', {
-        token: eng, body: { name: '每日巡检', frequency: 'daily', checklist: [{ key: 'db', label: '数据库' }, { key: 'backup', label: '备份' }] },
+        token: eng,
+        body: {
+          name: '每日巡检',
+          frequency: 'daily',
+          checklist: [
+            { key: 'db', label: '数据库' },
+            { key: 'backup', label: '备份' },
+          ],
+        },
       });
       expect(s.status).toBe(201);
       scheduleId = s.body.id;
       const r = await t.call('POST', '/api/v1/inspections', {
         token: eng,
         body: {
-          scheduleId, results: [{ item: 'db', status: 'ok' }, { item: 'backup', status: 'fail', note: '昨晚备份未执行' }],
-          findings: [{ title: '备份未执行', severity: 'high', unitCode: 'H1' }, { title: '日志偏大', severity: 'low', openTicket: false }],
+          scheduleId,
+          results: [
+            { item: 'db', status: 'ok' },
+            { item: 'backup', status: 'fail', note: '昨晚备份未执行' },
+          ],
+          findings: [
+            { title: '备份未执行', severity: 'high', unitCode: 'H1' },
+            { title: '日志偏大', severity: 'low', openTicket: false },
+          ],
         },
       });
       expect(r.status).toBe(201);
-      expect(r.body).toMatchObject({ status: 'fail', kind: 'manual', results: [{ item: 'db', status: 'ok' }, { item: 'backup', status: 'fail' }] });
+      expect(r.body).toMatchObject({
+        status: 'fail',
+        kind: 'manual',
+        results: [
+          { item: 'db', status: 'ok' },
+          { item: 'backup', status: 'fail' },
+        ],
+      });
       const [withTicket, without] = r.body.findings;
       expect(without.ticketId).toBeNull();
-      expect(await t.ds.getRepository(Ticket).findOneByOrFail({ id: withTicket.ticketId })).toMatchObject({ source: 'inspection', priority: 'high', summary: '【巡检发现】备份未执行' });
+      expect(await t.ds.getRepository(Ticket).findOneByOrFail({ id: withTicket.ticketId })).toMatchObject({
+        source: 'inspection',
+        priority: 'high',
+        summary: '【巡检发现】备份未执行',
+      });
       const detail = await t.call('GET', `/api/v1/inspections/${r.body.id}`, { token: leader });
       expect(detail.body.findings).toHaveLength(2);
       expect((await t.call('GET', '/api/v1/inspections', { token: staffH1 })).status).toBe(403);
@@ -193,7 +260,12 @@ describe('service desk records API', () => {
       ['an item not on the checklist', () => ({ scheduleId, results: [{ item: 'disk', status: 'ok' }] }), 400, '不在巡检计划'],
       ['an unknown status', () => ({ results: [{ item: 'db', status: 'meh' }] }), 400, '结果只能是'],
       ['no results', () => ({ results: [] }), 400, '至少填写一项'],
-      ['a finding for an unknown unit', () => ({ results: [{ item: 'db', status: 'warn' }], findings: [{ title: 'x', unitCode: 'ZZ' }] }), 404, '单位 ZZ 不存在'],
+      [
+        'a finding for an unknown unit',
+        () => ({ results: [{ item: 'db', status: 'warn' }], findings: [{ title: 'x', unitCode: 'ZZ' }] }),
+        404,
+        '单位 ZZ 不存在',
+      ],
       ['an unknown schedule', () => ({ scheduleId: 777, results: [{ item: 'db', status: 'ok' }] }), 404, '巡检计划 #777 不存在'],
     ])('when the run has %s, then it is refused and nothing is stored', async (_w, body, status, text) => {
       const findings = await t.ds.getRepository(InspectionFinding).count();
@@ -204,16 +276,31 @@ describe('service desk records API', () => {
 
   describe('training', () => {
     it('when a unit requests training and the bureau holds the session, then the request is scheduled', async () => {
-      const req = await t.call('POST', '/api/v1/trainings/requests', { token: staffH1, body: { topic: '电子票据开具', preferredDate: '2026-03-10' } });
+      const req = await t.call('POST', '/api/v1/trainings/requests', {
+        token: staffH1,
+        body: { topic: '电子票据开具', preferredDate: '2026-03-10' },
+      });
       expect(req.status).toBe(201);
       expect(req.body).toMatchObject({ unitCode: 'H1', status: 'open' });
       await refused('/api/v1/trainings/requests', { unitCode: 'H2', topic: '代别人申请' }, 403, '本单位', staffH1);
       const s = await t.call('POST', '/api/v1/trainings', {
-        token: op, body: { date: '2026-03-10', topic: '电子票据开具', trainer: '王工', unitCodes: ['H1', 'H2'], attendees: 23, materials: [{ title: '操作手册', url: 'https://example.org/manual.pdf' }], requestId: req.body.id },
+        token: op,
+        body: {
+          date: '2026-03-10',
+          topic: '电子票据开具',
+          trainer: '王工',
+          unitCodes: ['H1', 'H2'],
+          attendees: 23,
+          materials: [{ title: '操作手册', url: 'https://example.org/manual.pdf' }],
+          requestId: req.body.id,
+        },
       });
       expect(s.status).toBe(201);
       expect(s.body).toMatchObject({ unitCodes: ['H1', 'H2'], attendees: 23, requestId: req.body.id });
-      expect(await t.ds.getRepository(TrainingRequest).findOneByOrFail({ id: req.body.id })).toMatchObject({ status: 'scheduled', sessionId: s.body.id });
+      expect(await t.ds.getRepository(TrainingRequest).findOneByOrFail({ id: req.body.id })).toMatchObject({
+        status: 'scheduled',
+        sessionId: s.body.id,
+      });
       expect((await t.call('GET', '/api/v1/trainings?unitCode=H2', { token: staffH1 })).body.total).toBe(1);
       expect((await t.call('GET', `/api/v1/trainings/${s.body.id}`, { token: leader })).body.topic).toBe('电子票据开具');
     });
@@ -221,7 +308,12 @@ describe('service desk records API', () => {
     it.each([
       ['a malformed date', { date: '2026-3-10', topic: 't', trainer: 'w' }, 400, '日期格式不正确'],
       ['an unknown unit', { date: '2026-03-10', topic: 't', trainer: 'w', unitCodes: ['NOPE'] }, 404, '单位 NOPE 不存在'],
-      ['a bad material link', { date: '2026-03-10', topic: 't', trainer: 'w', materials: [{ title: 'x', url: 'not a url' }] }, 400, '不是有效的网址'],
+      [
+        'a bad material link',
+        { date: '2026-03-10', topic: 't', trainer: 'w', materials: [{ title: 'x', url: 'not a url' }] },
+        400,
+        '不是有效的网址',
+      ],
       ['a negative attendance', { date: '2026-03-10', topic: 't', trainer: 'w', attendees: -3 }, 400, '不能为负'],
     ])('when the session has %s, then it is refused and nothing is stored', async (_w, body, status, text) => {
       await refused('/api/v1/trainings', body, status, text);
@@ -230,7 +322,10 @@ describe('service desk records API', () => {
 
   describe('announcements', () => {
     it('when an announcement is published, then recipients are cut into batches released by the announcements job', async () => {
-      const a = await t.call('POST', '/api/v1/announcements', { token: op, body: { title: '系统升级通知', body: '**周六** 08:00–12:00 升级，期间暂停开票。' } });
+      const a = await t.call('POST', '/api/v1/announcements', {
+        token: op,
+        body: { title: '系统升级通知', body: '**周六** 08:00–12:00 升级，期间暂停开票。' },
+      });
       expect(a.status).toBe(201);
       expect(a.body.status).toBe('draft');
       const p = await t.call('POST', `/api/v1/announcements/${a.body.id}/publish`, { token: op });
@@ -260,7 +355,9 @@ describe('service desk records API', () => {
 
     it('when H2 staff list announcements, then they see published ones addressed to them only', async () => {
       const h2 = await t.userToken('unit_staff', { unitCode: 'H2' });
-      await t.call('POST', '/api/v1/announcements', { token: op, body: { title: '只给一院', body: '内容', unitCodes: ['H1'] } }).then((r) => t.call('POST', `/api/v1/announcements/${r.body.id}/publish`, { token: op }));
+      await t
+        .call('POST', '/api/v1/announcements', { token: op, body: { title: '只给一院', body: '内容', unitCodes: ['H1'] } })
+        .then((r) => t.call('POST', `/api/v1/announcements/${r.body.id}/publish`, { token: op }));
       await t.call('POST', '/api/v1/announcements', { token: op, body: { title: '草稿', body: '内容' } });
       const seen = await t.call('GET', '/api/v1/announcements', { token: h2 });
       expect(seen.body.items.map((a: any) => a.title).sort()).toEqual(['三月简报', '系统升级通知']);
@@ -280,8 +377,18 @@ describe('service desk records API', () => {
       const r = await t.call('GET', '/api/v1/reports/consultations?from=2026-03-01&to=2026-03-31', { token: leader });
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ from: '2026-03-01', to: '2026-03-31', total: 3, totalMinutes: 12 });
-      expect(r.body.byChannel).toEqual(expect.arrayContaining([{ key: 'fax', name: '传真', count: 1, minutes: 12 }, { key: 'phone', name: '电话', count: 1, minutes: 0 }]));
-      expect(r.body.byUnit).toEqual(expect.arrayContaining([expect.objectContaining({ unitCode: 'H1', count: 1 }), expect.objectContaining({ unitName: '未关联单位', count: 1 })]));
+      expect(r.body.byChannel).toEqual(
+        expect.arrayContaining([
+          { key: 'fax', name: '传真', count: 1, minutes: 12 },
+          { key: 'phone', name: '电话', count: 1, minutes: 0 },
+        ]),
+      );
+      expect(r.body.byUnit).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ unitCode: 'H1', count: 1 }),
+          expect.objectContaining({ unitName: '未关联单位', count: 1 }),
+        ]),
+      );
       const x = await t.call('GET', '/api/v1/reports/consultations?format=xlsx', { token: leader });
       expect(x.headers.get('content-type')).toContain('spreadsheetml');
       expect((await t.call('GET', '/api/v1/reports/consultations', { token: staffH1 })).status).toBe(403);

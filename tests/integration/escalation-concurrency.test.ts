@@ -17,8 +17,15 @@ describe.skipIf(!onPostgres)('concurrent escalations on PostgreSQL', () => {
     const services = makeDomainServices({ ds: db.ds, clock: fixedClock('2026-03-02T02:00:00Z') });
     const all = Array.from({ length: 30 }, (_, i) =>
       services.tickets.escalate({
-        unitId: null, reporterUserId: null, reporterWecomId: null, reporterName: `来电 ${i}`, question: `问题 ${i}`,
-        guesses: [], source: 'bot', priority: 'normal', category: 'question',
+        unitId: null,
+        reporterUserId: null,
+        reporterWecomId: null,
+        reporterName: `来电 ${i}`,
+        question: `问题 ${i}`,
+        guesses: [],
+        source: 'bot',
+        priority: 'normal',
+        category: 'question',
       }),
     );
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('escalations hung')), 20_000));

@@ -22,7 +22,10 @@ describe.skipIf(!onPostgres)('concurrent issuance on PostgreSQL', () => {
     const s = await ledgerScenario(t.services, { count: 120, batchCode: '11000001' });
     const batch2 = '11000002';
     await t.services.receipts.receive(systemActor, {
-      billTypeCode: s.billType.code, batchCode: batch2, startNo: 1001, endNo: 1080,
+      billTypeCode: s.billType.code,
+      batchCode: batch2,
+      startNo: 1001,
+      endNo: 1080,
     });
     const apps: number[] = [];
     for (let i = 0; i < 10; i++) {

@@ -34,7 +34,9 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
   const kbVersion = async () => (await t.call('GET', '/api/v1/kb/intents', { token: opToken })).body.version as string;
   /** Everything a refused call must leave untouched. */
   const snapshot = async () => ({
-    changes: (await t.ds.getRepository(KbChange).find({ order: { id: 'ASC' } })).map((c) => `${c.id}:${c.status}:${c.intent}:${JSON.stringify(c.payload)}`),
+    changes: (await t.ds.getRepository(KbChange).find({ order: { id: 'ASC' } })).map(
+      (c) => `${c.id}:${c.status}:${c.intent}:${JSON.stringify(c.payload)}`,
+    ),
     audit: await t.ds.getRepository(AuditEntry).count(),
     version: await kbVersion(),
     live: fx.bot.nlp.current().kb.version,
@@ -54,8 +56,18 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
     late.attach(makeBotRoutes({ bot: fx.bot, clock: t.clock, logger: fx.logger }));
     late.attach(makeKbRoutes({ bot: fx.bot, logger: fx.logger, rebuild, changes }));
     await t.services.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
-    for (const [username, wecomUserId] of [['zhang', 'zhangsan'], ['li', 'lisi'], ['sun', 'sunba']]) {
-      await t.services.users.create(systemActor, { username, name: `${username}老师`, role: 'unit_staff', unitCode: 'H2', wecomUserId } as never);
+    for (const [username, wecomUserId] of [
+      ['zhang', 'zhangsan'],
+      ['li', 'lisi'],
+      ['sun', 'sunba'],
+    ]) {
+      await t.services.users.create(systemActor, {
+        username,
+        name: `${username}老师`,
+        role: 'unit_staff',
+        unitCode: 'H2',
+        wecomUserId,
+      } as never);
     }
     opToken = await t.userToken('operator', { username: 'zhou' });
     engToken = await t.userToken('engineer', { username: 'wang', wecomUserId: 'eng-wang' });
@@ -71,7 +83,14 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
     const utterances = ['开票软件右下角的小盾牌图标变灰了', '小盾牌图标变灰了', '盾牌图标是灰色的'];
     const r = await t.call('POST', '/api/v1/kb/intents/faq.ukey/utterances', { token: opToken, body: { utterances } });
     expect(r.status, r.text).toBe(200);
-    expect(r.body.change).toMatchObject({ intent: 'faq.ukey', kind: 'add-utterance', status: 'approved', source: 'api', proposedBy: 'zhou', reviewedBy: 'zhou' });
+    expect(r.body.change).toMatchObject({
+      intent: 'faq.ukey',
+      kind: 'add-utterance',
+      status: 'approved',
+      source: 'api',
+      proposedBy: 'zhou',
+      reviewedBy: 'zhou',
+    });
     expect(r.body).toMatchObject({ liveVersion: v0, trained: null });
     expect(r.body.version).not.toBe(v0);
     const list = await t.call('GET', '/api/v1/kb/intents', { token: opToken });
@@ -85,7 +104,9 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
     expect(after).toMatchObject({ intent: 'faq.ukey', escalated: false });
     const detail = await t.call('GET', '/api/v1/kb/intents/faq.ukey', { token: opToken });
     expect(detail.body.utterances).toEqual(expect.arrayContaining(utterances));
-    expect(after.reply).toBe(detail.body.answers[0].replace(/\{\{[^}]+\}\}/g, (k: string) => String(fx.bot.nlp.current().kb.region[k.slice(2, -2).trim()])).trim());
+    expect(after.reply).toBe(
+      detail.body.answers[0].replace(/\{\{[^}]+\}\}/g, (k: string) => String(fx.bot.nlp.current().kb.region[k.slice(2, -2).trim()])).trim(),
+    );
     const audit = await t.ds.getRepository(AuditEntry).findOneByOrFail({ action: 'kb.change', entityId: String(r.body.change.id) });
     expect(audit.actorName).toBe('zhou');
   }, 120_000);
@@ -117,7 +138,10 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
     const queue = await t.call('GET', '/api/v1/kb/changes?status=pending', { token: opToken });
     expect(queue.body.items.map((c: { id: number }) => c.id)).toContain(p.body.change.id);
 
-    const a = await t.call('POST', `/api/v1/kb/changes/${p.body.change.id}/approve?train=1`, { token: opToken, body: { opinion: '已核对' } });
+    const a = await t.call('POST', `/api/v1/kb/changes/${p.body.change.id}/approve?train=1`, {
+      token: opToken,
+      body: { opinion: '已核对' },
+    });
     expect(a.status, a.text).toBe(200);
     expect(a.body.change).toMatchObject({ status: 'approved', reviewedBy: 'zhou', opinion: '已核对' });
     expect(a.body.trained.version).toBe(a.body.version);
@@ -141,16 +165,27 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
     expect(refused.body.error.message).toContain('已属于意图 faq.void');
     expect(await snapshot()).toEqual(before);
 
-    const dup = await t.call('POST', '/api/v1/kb/intents/faq.ukey/utterances', { token: opToken, body: { utterances: ['票据管理科电话多少'] } });
+    const dup = await t.call('POST', '/api/v1/kb/intents/faq.ukey/utterances', {
+      token: opToken,
+      body: { utterances: ['票据管理科电话多少'] },
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.error.message).toContain('已属于意图 faq.contact');
-    const placeholder = await t.call('PUT', '/api/v1/kb/intents/faq.fee/answers', { token: opToken, body: { answers: ['工本费请咨询 {{no.such}}'] } });
+    const placeholder = await t.call('PUT', '/api/v1/kb/intents/faq.fee/answers', {
+      token: opToken,
+      body: { answers: ['工本费请咨询 {{no.such}}'] },
+    });
     expect(placeholder.status).toBe(400);
     expect(placeholder.body.error.message).toContain('未定义的占位符 {{no.such}}');
-    const missing = await t.call('DELETE', '/api/v1/kb/intents/faq.fee/utterances', { token: opToken, body: { utterances: ['从来没有这句话'] } });
+    const missing = await t.call('DELETE', '/api/v1/kb/intents/faq.fee/utterances', {
+      token: opToken,
+      body: { utterances: ['从来没有这句话'] },
+    });
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toContain('没有说法「从来没有这句话」');
-    expect((await t.call('POST', '/api/v1/kb/intents/faq.nothing/utterances', { token: opToken, body: { utterances: ['随便'] } })).status).toBe(404);
+    expect(
+      (await t.call('POST', '/api/v1/kb/intents/faq.nothing/utterances', { token: opToken, body: { utterances: ['随便'] } })).status,
+    ).toBe(404);
     expect(await snapshot()).toEqual(before);
 
     const removed = await t.call('DELETE', '/api/v1/kb/intents/faq.void/utterances', { token: opToken, body: { utterances: [u] } });
@@ -171,7 +206,12 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
 
   it('when an intent is added through the API, then name, size and uniqueness are checked and fewer than 40 utterances give a warning', async () => {
     const utterances = Array.from({ length: 12 }, (_, i) => `电子票据开错了能不能重新开一张第${i + 1}种说法`);
-    const body = { intent: 'faq.invoice.reprint', description: '开错票据后重开', utterances, answers: ['开错的票据先冲红，再按正确信息重新开具。详见{{system.name}}「票据开具」。'] };
+    const body = {
+      intent: 'faq.invoice.reprint',
+      description: '开错票据后重开',
+      utterances,
+      answers: ['开错的票据先冲红，再按正确信息重新开具。详见{{system.name}}「票据开具」。'],
+    };
     const before = await snapshot();
     for (const [bad, status, text] of [
       [{ ...body, intent: 'Faq.Reprint' }, 400, '小写字母'],
@@ -233,13 +273,22 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
       expect((await t.call(method, path, { token: staffToken, body })).status, `${method} ${path}`).toBe(403);
     }
     expect((await t.call('GET', '/api/v1/kb/intents', { token: leaderToken })).status).toBe(200);
-    expect((await t.call('POST', '/api/v1/kb/intents/faq.ukey/utterances', { token: leaderToken, body: { utterances: ['领导想加一句'] } })).status).toBe(403);
+    expect(
+      (await t.call('POST', '/api/v1/kb/intents/faq.ukey/utterances', { token: leaderToken, body: { utterances: ['领导想加一句'] } }))
+        .status,
+    ).toBe(403);
     expect((await t.call('GET', '/api/v1/kb/intents', {})).status).toBe(401);
     // The app builds its document before late plugins register: build one for these routes alone.
     const registry = makeRegistry();
-    makeKbRoutes({ bot: fx.bot, logger: fx.logger, rebuild: async () => fx.bot.nlp.current(), changes }).register({ api: new Router(), open: new Router(), registry });
+    makeKbRoutes({ bot: fx.bot, logger: fx.logger, rebuild: async () => fx.bot.nlp.current(), changes }).register({
+      api: new Router(),
+      open: new Router(),
+      registry,
+    });
     const doc = buildOpenApiDocument(registry) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/kb/intents/{intent}/utterances', '/api/v1/kb/changes/{id}/approve', '/api/v1/kb/export']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/kb/intents/{intent}/utterances', '/api/v1/kb/changes/{id}/approve', '/api/v1/kb/export']),
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -250,16 +299,25 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
     expect((await t.call('POST', `/api/v1/tickets/${first.ticketId}/replies`, { token: engToken, body: { text: long } })).status).toBe(200);
     const change = await t.ds.getRepository(KbChange).findOneByOrFail({ ticketId: first.ticketId! });
     const before = await snapshot();
-    const refused = await t.call('POST', `/api/v1/kb/changes/${change.id}/approve`, { token: opToken, body: { intent: 'faq.print', asAnswer: true } });
+    const refused = await t.call('POST', `/api/v1/kb/changes/${change.id}/approve`, {
+      token: opToken,
+      body: { intent: 'faq.print', asAnswer: true },
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toContain('超过企业微信单条消息上限 2048 字节');
     expect(await snapshot()).toEqual(before);
     expect((await t.call('POST', `/api/v1/kb/changes/${change.id}/reject`, { token: opToken, body: {} })).status).toBe(400);
-    const rejected = await t.call('POST', `/api/v1/kb/changes/${change.id}/reject`, { token: opToken, body: { opinion: '答案过长，且不是常见问题' } });
+    const rejected = await t.call('POST', `/api/v1/kb/changes/${change.id}/reject`, {
+      token: opToken,
+      body: { opinion: '答案过长，且不是常见问题' },
+    });
     expect(rejected.status, rejected.text).toBe(200);
     expect(rejected.body.change).toMatchObject({ status: 'rejected', opinion: '答案过长，且不是常见问题' });
     expect(rejected.body.version).toBe(before.version);
-    expect((await t.call('POST', `/api/v1/kb/changes/${change.id}/approve`, { token: opToken, body: { intent: 'faq.print' } })).body.error.message).toContain('已驳回');
+    expect(
+      (await t.call('POST', `/api/v1/kb/changes/${change.id}/approve`, { token: opToken, body: { intent: 'faq.print' } })).body.error
+        .message,
+    ).toContain('已驳回');
   });
 
   it('when an engineer answers an escalated question, then a pending proposal holds it; once an operator places it and retrains, the same question is answered by the bot', async () => {
@@ -284,14 +342,23 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
     const reply = '备注栏最多 100 个汉字，超出部分打印时会被截断，请精简后再开具。';
     expect((await t.call('POST', `/api/v1/tickets/${ticketId}/replies`, { token: engToken, body: { text: reply } })).status).toBe(200);
 
-    const mine = (await t.ds.getRepository(KbChange).findBy({ ticketId }));
+    const mine = await t.ds.getRepository(KbChange).findBy({ ticketId });
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ kind: 'add-utterance', status: 'pending', source: 'engineer-reply', proposedBy: 'wang', payload: { utterances: [question], answer: reply } });
+    expect(mine[0]).toMatchObject({
+      kind: 'add-utterance',
+      status: 'pending',
+      source: 'engineer-reply',
+      proposedBy: 'wang',
+      payload: { utterances: [question], answer: reply },
+    });
     const queue = await t.call('GET', '/api/v1/kb/changes?status=pending', { token: opToken });
     expect(queue.body.items.map((c: { id: number }) => c.id)).toContain(mine[0].id);
     expect(await kbVersion()).toBe(v0);
 
-    const a = await t.call('POST', `/api/v1/kb/changes/${mine[0].id}/approve?train=1`, { token: opToken, body: { intent: 'faq.print', asAnswer: true } });
+    const a = await t.call('POST', `/api/v1/kb/changes/${mine[0].id}/approve?train=1`, {
+      token: opToken,
+      body: { intent: 'faq.print', asAnswer: true },
+    });
     expect(a.status, a.text).toBe(200);
     expect(a.body.change).toMatchObject({ intent: 'faq.print', status: 'approved' });
     expect(a.body.trained.version).toBe(a.body.version);

@@ -6,7 +6,15 @@ import { checkLedgerInvariants } from '../../src/domain/ledger/invariants';
 import { JournalEntry } from '../../src/domain/ledger/journal-entry.entity';
 import { StockRange } from '../../src/domain/ledger/stock-range.entity';
 import {
-  approvedApplication, expectInvariantsOk, expectRefused, freshBatchCode, issueToUnit, ledgerScenario, receive, seedBillType, seedUnit,
+  approvedApplication,
+  expectInvariantsOk,
+  expectRefused,
+  freshBatchCode,
+  issueToUnit,
+  ledgerScenario,
+  receive,
+  seedBillType,
+  seedUnit,
 } from '../helpers/ledger-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -33,7 +41,17 @@ describe('warehouse receipts, stock and issuance', () => {
       const ranges = await t.ds.getRepository(StockRange).findBy({ batchCode: bc });
       expect(ranges).toMatchObject([{ holder: 'bureau', unitId: null, state: 'IN_STOCK', startNo: 1, endNo: 100_000_000 }]);
       const j = await t.ds.getRepository(JournalEntry).findBy({ batchCode: bc });
-      expect(j).toMatchObject([{ operation: 'receive', docType: 'receipt', docId: r.body.id, fromState: null, toHolder: 'bureau', toState: 'IN_STOCK', count: 100_000_000 }]);
+      expect(j).toMatchObject([
+        {
+          operation: 'receive',
+          docType: 'receipt',
+          docId: r.body.id,
+          fromState: null,
+          toHolder: 'bureau',
+          toState: 'IN_STOCK',
+          count: 100_000_000,
+        },
+      ]);
       await expectInvariantsOk(t.ds);
     });
 
@@ -41,7 +59,9 @@ describe('warehouse receipts, stock and issuance', () => {
       const bt = await seedBillType(t.services);
       const bc = freshBatchCode();
       expect((await post('/warehouse/receipts', { billTypeCode: bt.code, batchCode: bc, startNo: 1, endNo: 500 })).status).toBe(201);
-      expect((await post('/warehouse/receipts', { billTypeCode: bt.code, batchCode: bc, startNo: 501, endNo: 9_999_999_999 })).status).toBe(201);
+      expect((await post('/warehouse/receipts', { billTypeCode: bt.code, batchCode: bc, startNo: 501, endNo: 9_999_999_999 })).status).toBe(
+        201,
+      );
       expect(await t.ds.getRepository(StockRange).findBy({ batchCode: bc })).toMatchObject([{ startNo: 1, endNo: 9_999_999_999 }]);
       await expectInvariantsOk(t.ds);
     });
@@ -72,9 +92,13 @@ describe('warehouse receipts, stock and issuance', () => {
     it('when the run overlaps numbers already received (even ones issued to a unit), then 409 naming the overlap and nothing changes', async () => {
       const s = await ledgerScenario(t.services, { count: 100 });
       await issueToUnit(t.services, { unitCode: s.unit.code, billTypeCode: s.billType.code, quantity: 30 });
-      const r = await expectRefused(t.ds, 409, () => post('/warehouse/receipts', { billTypeCode: s.billType.code, batchCode: s.batchCode, startNo: 20, endNo: 20 }));
+      const r = await expectRefused(t.ds, 409, () =>
+        post('/warehouse/receipts', { billTypeCode: s.billType.code, batchCode: s.batchCode, startNo: 20, endNo: 20 }),
+      );
       expect(r.body.error.message).toContain('0000000020');
-      const r2 = await expectRefused(t.ds, 409, () => post('/warehouse/receipts', { billTypeCode: s.billType.code, batchCode: s.batchCode, startNo: 90, endNo: 150 }));
+      const r2 = await expectRefused(t.ds, 409, () =>
+        post('/warehouse/receipts', { billTypeCode: s.billType.code, batchCode: s.batchCode, startNo: 90, endNo: 150 }),
+      );
       expect(r2.body.error.message).toContain('0000000090-0000000100');
       expect(r2.body.error.details).toEqual([{ batchCode: s.batchCode, startNo: 90, endNo: 100 }]);
     });
@@ -82,7 +106,9 @@ describe('warehouse receipts, stock and issuance', () => {
     it('when the batch code already belongs to another bill type, then 409 and nothing changes', async () => {
       const s = await ledgerScenario(t.services, { count: 10 });
       const other = await seedBillType(t.services);
-      const r = await expectRefused(t.ds, 409, () => post('/warehouse/receipts', { billTypeCode: other.code, batchCode: s.batchCode, startNo: 11, endNo: 20 }));
+      const r = await expectRefused(t.ds, 409, () =>
+        post('/warehouse/receipts', { billTypeCode: other.code, batchCode: s.batchCode, startNo: 11, endNo: 20 }),
+      );
       expect(r.body.error.message).toContain(s.billType.name);
     });
 
@@ -99,7 +125,8 @@ describe('warehouse receipts, stock and issuance', () => {
     it('when receipts are listed with filters, then only matching ones come back, paged', async () => {
       const bt = await seedBillType(t.services);
       const bc = freshBatchCode();
-      for (let i = 0; i < 3; i++) await receive(t.services, { billTypeCode: bt.code, batchCode: bc, startNo: i * 10 + 1, endNo: i * 10 + 5 });
+      for (let i = 0; i < 3; i++)
+        await receive(t.services, { billTypeCode: bt.code, batchCode: bc, startNo: i * 10 + 1, endNo: i * 10 + 5 });
       const r = await get(`/warehouse/receipts?billTypeCode=${bt.code}&pageSize=2&page=1`);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ total: 3, page: 1, pageSize: 2 });
@@ -119,15 +146,24 @@ describe('warehouse receipts, stock and issuance', () => {
       const unit = await get(`/stock?unitCode=${s.unit.code}`);
       expect(unit.status).toBe(200);
       expect(unit.body).toEqual({
-        holder: 'unit', unitCode: s.unit.code, total: 40,
-        items: [{ billTypeCode: s.billType.code, billTypeName: s.billType.name, count: 40, ranges: [{ batchCode: s.batchCode, startNo: 1, endNo: 40, count: 40 }] }],
+        holder: 'unit',
+        unitCode: s.unit.code,
+        total: 40,
+        items: [
+          {
+            billTypeCode: s.billType.code,
+            billTypeName: s.billType.name,
+            count: 40,
+            ranges: [{ batchCode: s.batchCode, startNo: 1, endNo: 40, count: 40 }],
+          },
+        ],
       });
       const bureau = await get(`/stock?holder=bureau&billTypeCode=${s.billType.code}`);
       expect(bureau.body).toMatchObject({ holder: 'bureau', total: 60, items: [{ count: 60, ranges: [{ startNo: 41, endNo: 100 }] }] });
       expect((await get(`/stock?holder=bureau&billTypeCode=${s.billType.code}`, leader)).status).toBe(200);
     });
 
-    it('when unit staff ask for their own, another unit\'s or the bureau\'s stock, then only their own is allowed', async () => {
+    it("when unit staff ask for their own, another unit's or the bureau's stock, then only their own is allowed", async () => {
       const s = await ledgerScenario(t.services, { count: 10 });
       const other = await seedUnit(t.services);
       const staff = await t.userToken('unit_staff', { unitCode: s.unit.code });
@@ -163,7 +199,11 @@ describe('warehouse receipts, stock and issuance', () => {
       expect(iss).toMatchObject({ docType: 'issuance', applicationId: appId, quantity: 80, unitId: unit.id });
       expect(await t.ds.getRepository(DocumentLine).countBy({ documentId: iss.id, kind: 'issue' })).toBe(3);
       const j = await t.ds.getRepository(JournalEntry).findBy({ docType: 'issuance', docId: iss.id });
-      expect(j.map((x) => [x.operation, x.toUnitId, x.count])).toEqual([['issue', unit.id, 20], ['issue', unit.id, 50], ['issue', unit.id, 10]]);
+      expect(j.map((x) => [x.operation, x.toUnitId, x.count])).toEqual([
+        ['issue', unit.id, 20],
+        ['issue', unit.id, 50],
+        ['issue', unit.id, 10],
+      ]);
       expect((await get(`/stock?unitCode=${unit.code}`)).body.total).toBe(80);
       const again = await issueToUnit(t.services, { unitCode: unit.code, billTypeCode: bt.code, quantity: 5 });
       expect(again.ranges).toEqual([{ batchCode: b2, startNo: 11, endNo: 15, count: 5 }]);
@@ -183,7 +223,9 @@ describe('warehouse receipts, stock and issuance', () => {
     it('when the application is not approved, already issued, unknown, or the caller is unit staff, then it is refused and nothing moves', async () => {
       const s = await ledgerScenario(t.services, { count: 50 });
       const staff = await t.userToken('unit_staff', { unitCode: s.unit.code });
-      const submitted = (await t.services.applications.create(systemActor, { unitCode: s.unit.code, billTypeCode: s.billType.code, quantity: 5 })).id;
+      const submitted = (
+        await t.services.applications.create(systemActor, { unitCode: s.unit.code, billTypeCode: s.billType.code, quantity: 5 })
+      ).id;
       await expectRefused(t.ds, 409, () => post(`/applications/${submitted}/issue`, undefined));
       const approved = await approvedApplication(t.services, { unitCode: s.unit.code, billTypeCode: s.billType.code, quantity: 5 });
       await expectRefused(t.ds, 403, () => post(`/applications/${approved}/issue`, undefined, staff));
@@ -208,11 +250,43 @@ describe('ledger invariants checker', () => {
     await expectInvariantsOk(t.ds);
     const repo = t.ds.getRepository(StockRange);
     const at = new Date();
-    await repo.insert({ billTypeId: s.billType.id, batchCode: s.batchCode, startNo: 5, endNo: 12, holder: 'unit', unitId: s.unit.id, state: 'VOIDED', updatedAt: at });
-    await repo.insert({ billTypeId: s.billType.id, batchCode: s.batchCode, startNo: 200, endNo: 201, holder: 'bureau', unitId: null, state: 'IN_STOCK', updatedAt: at });
+    await repo.insert({
+      billTypeId: s.billType.id,
+      batchCode: s.batchCode,
+      startNo: 5,
+      endNo: 12,
+      holder: 'unit',
+      unitId: s.unit.id,
+      state: 'VOIDED',
+      updatedAt: at,
+    });
+    await repo.insert({
+      billTypeId: s.billType.id,
+      batchCode: s.batchCode,
+      startNo: 200,
+      endNo: 201,
+      holder: 'bureau',
+      unitId: null,
+      state: 'IN_STOCK',
+      updatedAt: at,
+    });
     await t.ds.getRepository(JournalEntry).insert({
-      operation: 'return', docType: 'return', docId: 1, billTypeId: s.billType.id, batchCode: s.batchCode, startNo: 1, endNo: 1, count: 1,
-      fromHolder: 'unit', fromUnitId: s.unit.id, fromState: 'DESTROYED', toHolder: 'bureau', toUnitId: null, toState: 'IN_STOCK', actorId: 0, at,
+      operation: 'return',
+      docType: 'return',
+      docId: 1,
+      billTypeId: s.billType.id,
+      batchCode: s.batchCode,
+      startNo: 1,
+      endNo: 1,
+      count: 1,
+      fromHolder: 'unit',
+      fromUnitId: s.unit.id,
+      fromState: 'DESTROYED',
+      toHolder: 'bureau',
+      toUnitId: null,
+      toState: 'IN_STOCK',
+      actorId: 0,
+      at,
     });
     const r = await checkLedgerInvariants(t.ds);
     expect(r.ok).toBe(false);

@@ -35,7 +35,9 @@ describe('bot and queue metrics on GET /metrics', () => {
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
   let queues: { queues: Queues; close: () => Promise<void> };
   const registry = new Registry();
-  const builder = makeCallbackBuilder(makeWecomCrypto({ ...wecom, receiveId: wecom.corpId }), wecom.corpId, '1000002', () => Math.floor(Date.now() / 1000));
+  const builder = makeCallbackBuilder(makeWecomCrypto({ ...wecom, receiveId: wecom.corpId }), wecom.corpId, '1000002', () =>
+    Math.floor(Date.now() / 1000),
+  );
   const ask = async (senderId: string, text: string) => {
     const r = await t.call('POST', '/api/v1/bot/messages', { token: opToken, body: { senderId, text } });
     expect(r.status, r.text).toBe(200);
@@ -53,15 +55,38 @@ describe('bot and queue metrics on GET /metrics', () => {
     t = await startTestApp({ plugins: [late.plugin], metrics: registry });
     const { kb, classifier } = await nlp;
     const logger = makeLogger('silent');
-    const bot = makeBot({ ds: t.ds, clock: t.clock, logger, kb, classifier, threshold: THRESHOLD, services: t.services, metrics: makePromBotMetrics(registry) });
+    const bot = makeBot({
+      ds: t.ds,
+      clock: t.clock,
+      logger,
+      kb,
+      classifier,
+      threshold: THRESHOLD,
+      services: t.services,
+      metrics: makePromBotMetrics(registry),
+    });
     late.attach(makeBotRoutes({ bot, clock: t.clock, logger }));
     late.attach(makeWecomCallbackRoutes({ ds: t.ds, clock: t.clock, logger, bot, ...wecom, replayWindowS: 0 }));
     const s = t.services;
-    await s.catalog.createBillType(systemActor, { code: 'YL01', name: '医疗收费票据', category: 'nontax', aliases: ['医疗票'], copies: 3, retentionYears: 5, electronic: false });
+    await s.catalog.createBillType(systemActor, {
+      code: 'YL01',
+      name: '医疗收费票据',
+      category: 'nontax',
+      aliases: ['医疗票'],
+      copies: 3,
+      retentionYears: 5,
+      electronic: false,
+    });
     await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
     await receive(s, { billTypeCode: 'YL01', batchCode: freshBatchCode(), startNo: 1, endNo: 1000 });
     await issueToUnit(s, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 100 });
-    await s.users.create(systemActor, { username: 'zhang', name: '张老师', role: 'unit_staff', unitCode: 'H2', wecomUserId: 'zhangsan' } as never);
+    await s.users.create(systemActor, {
+      username: 'zhang',
+      name: '张老师',
+      role: 'unit_staff',
+      unitCode: 'H2',
+      wecomUserId: 'zhangsan',
+    } as never);
     await s.users.create(systemActor, { username: 'wang', name: '王工', role: 'engineer', wecomUserId: 'eng-wang' } as never);
     opToken = await t.userToken('operator');
     redis = await startPrivateRedis();

@@ -36,7 +36,9 @@ async function answers(ds: DataSource) {
     users: await s.users.list(systemActor, { page: 1, pageSize: 50 }),
     // Ids must survive the copy (documents, lines and journal rows refer to them); these tables have gaps.
     caps: await ds.query('SELECT "id", "unitId", "billTypeId", "maxQuantity" FROM "application_cap" ORDER BY "id"'),
-    ranges: (await ds.query('SELECT "id", "batchCode", "startNo", "state" FROM "stock_range" ORDER BY "id"')).map((r: Record<string, unknown>) => `${r.id}:${r.batchCode}:${r.startNo}:${r.state}`),
+    ranges: (await ds.query('SELECT "id", "batchCode", "startNo", "state" FROM "stock_range" ORDER BY "id"')).map(
+      (r: Record<string, unknown>) => `${r.id}:${r.batchCode}:${r.startNo}:${r.state}`,
+    ),
   };
 }
 
@@ -57,16 +59,35 @@ describe('migrate-data', () => {
     services = makeDomainServices({ ds: src, clock });
     const { billType, unit, batchCode } = await ledgerScenario(services, { count: 5000 });
     unitCode = unit.code;
-    await services.users.create(systemActor, { username: 'unit.staff', name: '王芳', role: 'unit_staff', unitCode, wecomUserId: 'wangfang', password: 'Secret123' });
+    await services.users.create(systemActor, {
+      username: 'unit.staff',
+      name: '王芳',
+      role: 'unit_staff',
+      unitCode,
+      wecomUserId: 'wangfang',
+      password: 'Secret123',
+    });
     await issueToUnit(services, { unitCode, billTypeCode: billType.code, quantity: 800 });
     clock.advance(86_400_000);
     const wo = await services.writeoffs.create(systemActor, {
-      unitCode, billTypeCode: billType.code, cutoffDate: '2026-03-02', amount: 12345.67,
-      used: [{ batchCode, startNo: 1, endNo: 300 }], voided: [{ batchCode, startNo: 301, endNo: 301 }], lost: [],
+      unitCode,
+      billTypeCode: billType.code,
+      cutoffDate: '2026-03-02',
+      amount: 12345.67,
+      used: [{ batchCode, startNo: 1, endNo: 300 }],
+      voided: [{ batchCode, startNo: 301, endNo: 301 }],
+      lost: [],
     });
     await services.writeoffs.approve(systemActor, wo.id, { result: '良好', opinion: '同意' });
     writeoffId = wo.id;
-    const bad = await services.writeoffs.create(systemActor, { unitCode, billTypeCode: billType.code, amount: 1, used: [{ batchCode, startNo: 302, endNo: 310 }], voided: [], lost: [] });
+    const bad = await services.writeoffs.create(systemActor, {
+      unitCode,
+      billTypeCode: billType.code,
+      amount: 1,
+      used: [{ batchCode, startNo: 302, endNo: 310 }],
+      voided: [],
+      lost: [],
+    });
     await services.writeoffs.reject(systemActor, bad.id, { opinion: '开票金额与缴库金额不一致，请核对后重新上报' });
     returnedId = bad.id;
     await seedUnit(services);

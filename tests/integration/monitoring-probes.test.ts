@@ -40,7 +40,8 @@ describe('monitoring probes', () => {
     t.clock.advance(MIN);
     return monitor.runOnce();
   };
-  const outboxFor = async (prefix: string) => (await t.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } })).filter((m) => m.dedupeKey.startsWith(prefix));
+  const outboxFor = async (prefix: string) =>
+    (await t.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } })).filter((m) => m.dedupeKey.startsWith(prefix));
   const contents = (ms: OutboxMessage[]) => ms.map((m) => (m.message as { content?: string }).content ?? '');
   const ticketCount = () => t.ds.getRepository(Ticket).countBy({ source: 'alert' });
 
@@ -49,7 +50,10 @@ describe('monitoring probes', () => {
     await t.userToken('engineer', { username: 'zhang', wecomUserId: 'zhang-wx' });
     http = createHttpServer((_req, res) => res.end('ok'));
     httpPort = await listen(http);
-    const r = await t.call('POST', '/api/v1/monitoring/targets', { token: t.adminToken, body: { kind: 'http', name: '开票服务', url: `http://127.0.0.1:${httpPort}/health`, timeoutMs: 500 } });
+    const r = await t.call('POST', '/api/v1/monitoring/targets', {
+      token: t.adminToken,
+      body: { kind: 'http', name: '开票服务', url: `http://127.0.0.1:${httpPort}/health`, timeoutMs: 500 },
+    });
     expect(r.status).toBe(201);
     targetKey = `probe:target:${r.body.id}`;
     monitor = makeMonitor({ ds: t.ds, clock: t.clock, alerts: t.services.alerts, probes: makeProbeSet(t.ds, nodeProbeIo, TH) });
@@ -60,10 +64,16 @@ describe('monitoring probes', () => {
   });
 
   it('when an admin manages targets, then bad targets get Chinese 400s and only admins may list them', async () => {
-    const bad = await t.call('POST', '/api/v1/monitoring/targets', { token: t.adminToken, body: { kind: 'tcp', name: '库', address: 'no-port' } });
+    const bad = await t.call('POST', '/api/v1/monitoring/targets', {
+      token: t.adminToken,
+      body: { kind: 'tcp', name: '库', address: 'no-port' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('主机:端口');
-    const dup = await t.call('POST', '/api/v1/monitoring/targets', { token: t.adminToken, body: { kind: 'http', name: '开票服务', url: 'http://127.0.0.1:1/' } });
+    const dup = await t.call('POST', '/api/v1/monitoring/targets', {
+      token: t.adminToken,
+      body: { kind: 'http', name: '开票服务', url: 'http://127.0.0.1:1/' },
+    });
     expect(dup.status).toBe(409);
     const list = await t.call('GET', '/api/v1/monitoring/targets', { token: t.adminToken });
     expect(list.body.items).toEqual([expect.objectContaining({ name: '开票服务', kind: 'http', expectedStatus: 200, enabled: true })]);
@@ -85,7 +95,14 @@ describe('monitoring probes', () => {
     expect((await round()).find((o) => o.key === targetKey)).toMatchObject({ failures: 3, action: 'none' });
 
     const inc = await t.ds.getRepository(Incident).findOneByOrFail({ key: targetKey });
-    expect(inc).toMatchObject({ state: 'firing', source: 'probe', severity: 'critical', title: '监控目标「开票服务」不可用', count: 1, firstFiringAt: new Date(downAt) });
+    expect(inc).toMatchObject({
+      state: 'firing',
+      source: 'probe',
+      severity: 'critical',
+      title: '监控目标「开票服务」不可用',
+      count: 1,
+      firstFiringAt: new Date(downAt),
+    });
     expect(inc.detail).toContain('ECONNREFUSED');
     expect(await ticketCount()).toBe(1);
     expect(await outboxFor(`incident-${inc.id}-fire`)).toHaveLength(1);
@@ -141,19 +158,34 @@ describe('monitoring probes', () => {
   it('when a TCP target stops accepting, then it alerts after two failed rounds', async () => {
     const tcp = createTcpServer((s) => s.end());
     const port = await listen(tcp);
-    const r = await t.call('POST', '/api/v1/monitoring/targets', { token: await t.login('admin', 'Admin12345'), body: { kind: 'tcp', name: '数据库端口', address: `127.0.0.1:${port}`, timeoutMs: 500 } });
+    const r = await t.call('POST', '/api/v1/monitoring/targets', {
+      token: await t.login('admin', 'Admin12345'),
+      body: { kind: 'tcp', name: '数据库端口', address: `127.0.0.1:${port}`, timeoutMs: 500 },
+    });
     expect(r.status).toBe(201);
     const key = `probe:target:${r.body.id}`;
     expect((await round()).find((o) => o.key === key)).toMatchObject({ status: 'up', detail: expect.stringContaining('已连接') });
     await close(tcp);
     expect((await round()).find((o) => o.key === key)).toMatchObject({ status: 'down', action: 'none' });
-    expect((await round()).find((o) => o.key === key)).toMatchObject({ status: 'down', action: 'raised', detail: expect.stringContaining('ECONNREFUSED') });
-    expect(await t.ds.getRepository(Incident).findOneByOrFail({ key })).toMatchObject({ state: 'firing', title: '监控目标「数据库端口」不可用' });
+    expect((await round()).find((o) => o.key === key)).toMatchObject({
+      status: 'down',
+      action: 'raised',
+      detail: expect.stringContaining('ECONNREFUSED'),
+    });
+    expect(await t.ds.getRepository(Incident).findOneByOrFail({ key })).toMatchObject({
+      state: 'firing',
+      title: '监控目标「数据库端口」不可用',
+    });
   });
 
   it('when the same round runs twice at one instant (two processes), then the failure is counted once', async () => {
     const key = 'probe:disk';
-    const strict = makeMonitor({ ds: t.ds, clock: t.clock, alerts: t.services.alerts, probes: makeProbeSet(t.ds, nodeProbeIo, { ...TH, diskMinFreePct: 100 }) });
+    const strict = makeMonitor({
+      ds: t.ds,
+      clock: t.clock,
+      alerts: t.services.alerts,
+      probes: makeProbeSet(t.ds, nodeProbeIo, { ...TH, diskMinFreePct: 100 }),
+    });
     t.clock.advance(MIN);
     const [a, b] = [await strict.runOnce(), await strict.runOnce()];
     expect(a.find((o) => o.key === key)).toMatchObject({ status: 'down', failures: 1, detail: expect.stringContaining('下限 100%') });
@@ -173,7 +205,12 @@ describe('Redis probe and the repeatable monitoring job', () => {
     const redis = await startPrivateRedis();
     const client = new Redis(redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 200 }).on('error', () => undefined);
     try {
-      const monitor = makeMonitor({ ds: t.ds, clock: t.clock, alerts: t.services.alerts, probes: makeProbeSet(t.ds, { ...nodeProbeIo, redisPing: () => client.ping() }, TH) });
+      const monitor = makeMonitor({
+        ds: t.ds,
+        clock: t.clock,
+        alerts: t.services.alerts,
+        probes: makeProbeSet(t.ds, { ...nodeProbeIo, redisPing: () => client.ping() }, TH),
+      });
       const step = async () => {
         t.clock.advance(MIN);
         return (await monitor.runOnce()).find((o) => o.key === 'probe:redis')!;
@@ -198,8 +235,19 @@ describe('Redis probe and the repeatable monitoring job', () => {
   it('when two runtimes start the monitoring job, then Redis holds one repeatable job and it runs the probes', async () => {
     const prefix = `tmon${randomBytes(4).toString('hex')}`;
     const setup = { alerts: t.services.alerts, everyMs: 1000, failuresBeforeAlert: 2, thresholds: { ...TH, diskMinFreePct: 0 } };
-    const common = { ds: t.ds, clock: t.clock, logger: makeLogger('silent'), redisUrl: 'redis://127.0.0.1:6379', prefix, sender: null, relay: { intervalMs: 60_000 } };
-    const runtimes: JobsRuntime[] = [startJobsRuntime({ ...common, runWorkers: true, monitoring: setup }), startJobsRuntime({ ...common, runWorkers: false, monitoring: setup })];
+    const common = {
+      ds: t.ds,
+      clock: t.clock,
+      logger: makeLogger('silent'),
+      redisUrl: 'redis://127.0.0.1:6379',
+      prefix,
+      sender: null,
+      relay: { intervalMs: 60_000 },
+    };
+    const runtimes: JobsRuntime[] = [
+      startJobsRuntime({ ...common, runWorkers: true, monitoring: setup }),
+      startJobsRuntime({ ...common, runWorkers: false, monitoring: setup }),
+    ];
     try {
       await Promise.all(runtimes.map((r) => r.monitoring!.registered));
       const repeatable = await runtimes[0].queues[QUEUES.monitoring].getRepeatableJobs();
@@ -212,7 +260,12 @@ describe('Redis probe and the repeatable monitoring job', () => {
           resolve(result);
         });
       });
-      expect(done).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'probe:redis', status: 'up' }), expect.objectContaining({ key: 'probe:db', status: 'up' })]));
+      expect(done).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ key: 'probe:redis', status: 'up' }),
+          expect.objectContaining({ key: 'probe:db', status: 'up' }),
+        ]),
+      );
     } finally {
       const q = runtimes[0].queues[QUEUES.monitoring];
       for (const r of await q.getRepeatableJobs()) await q.removeRepeatableByKey(r.key);

@@ -37,13 +37,24 @@ describe('outbox delivery across a Redis outage', () => {
     redis = await startPrivateRedis();
     fake = await startFakeWecom({ ...corp, robotKeys: [] });
     const services = makeDomainServices({ ds: db.ds, clock: systemClock });
-    await services.users.create(systemActor, { username: 'eng', name: '张工', role: 'engineer', wecomUserId: 'zhanggong', password: 'Passw0rd123' });
+    await services.users.create(systemActor, {
+      username: 'eng',
+      name: '张工',
+      role: 'engineer',
+      wecomUserId: 'zhanggong',
+      password: 'Passw0rd123',
+    });
     tickets = makeTicketService({ ds: db.ds, clock: systemClock, due: oneHourDue });
     const logger = makeLogger('silent');
     const client = makeWecomClient({ apiBase: fake.url, ...corp, logger });
     jobs = startJobsRuntime({
-      ds: db.ds, clock: systemClock, logger, redisUrl: redis.url, prefix: `t${randomBytes(4).toString('hex')}`,
-      sender: makeWecomSender({ client, logger }), runWorkers: true,
+      ds: db.ds,
+      clock: systemClock,
+      logger,
+      redisUrl: redis.url,
+      prefix: `t${randomBytes(4).toString('hex')}`,
+      sender: makeWecomSender({ client, logger }),
+      runWorkers: true,
       relay: { intervalMs: 50, staleAfterMs: 1000, sweepEveryMs: 200 },
     });
   });
@@ -56,8 +67,15 @@ describe('outbox delivery across a Redis outage', () => {
 
   const escalate = (n: number) =>
     tickets.escalate({
-      unitId: null, reporterUserId: null, reporterWecomId: null, reporterName: `来电人${n}`,
-      question: `问题 ${n}`, guesses: [], source: 'bot', priority: 'normal', category: 'question',
+      unitId: null,
+      reporterUserId: null,
+      reporterWecomId: null,
+      reporterName: `来电人${n}`,
+      question: `问题 ${n}`,
+      guesses: [],
+      source: 'bot',
+      priority: 'normal',
+      category: 'question',
     });
 
   it('when Redis stops and comes back, then escalations keep working and every notice arrives exactly once', async () => {

@@ -32,7 +32,8 @@ describe('print plans and orders (计划和印制)', () => {
     expect(o1.body).toMatchObject({ ordered: 600, delivered: 0 });
     const o2 = await post(`/print-plans/${planId}/orders`, { printer: '省印刷厂', batchCode: bc, startNo: 601, endNo: 1000 });
     const [order1, order2] = o2.body.orders as Array<{ id: number }>;
-    const rec = (startNo: number, endNo: number, printOrderId: number) => post('/warehouse/receipts', { billTypeCode: bt.code, batchCode: bc, startNo, endNo, printOrderId });
+    const rec = (startNo: number, endNo: number, printOrderId: number) =>
+      post('/warehouse/receipts', { billTypeCode: bt.code, batchCode: bc, startNo, endNo, printOrderId });
     expect((await rec(1, 300, order1.id)).status).toBe(201);
     expect((await t.ds.getRepository(PrintOrder).findOneByOrFail({ id: order1.id })).status).toBe('ordered');
     expect((await rec(301, 600, order1.id)).status).toBe(201);
@@ -41,7 +42,10 @@ describe('print plans and orders (计划和印制)', () => {
     expect((await rec(601, 1000, order2.id)).status).toBe(201);
     const detail = await get(`/print-plans/${planId}`);
     expect(detail.body).toMatchObject({ status: 'completed', ordered: 1000, delivered: 1000 });
-    expect(detail.body.orders.map((o: { status: string; received: number }) => [o.status, o.received])).toEqual([['delivered', 600], ['delivered', 400]]);
+    expect(detail.body.orders.map((o: { status: string; received: number }) => [o.status, o.received])).toEqual([
+      ['delivered', 600],
+      ['delivered', 400],
+    ]);
     await expectInvariantsOk(t.ds);
   });
 
@@ -49,13 +53,17 @@ describe('print plans and orders (计划和印制)', () => {
     const { planId } = await approvedPlan(100);
     const bc = freshBatchCode();
     expect((await post(`/print-plans/${planId}/orders`, { printer: 'A', batchCode: bc, startNo: 1, endNo: 60 })).status).toBe(201);
-    const over = await expectRefused(t.ds, 409, () => post(`/print-plans/${planId}/orders`, { printer: 'A', batchCode: bc, startNo: 61, endNo: 101 }));
+    const over = await expectRefused(t.ds, 409, () =>
+      post(`/print-plans/${planId}/orders`, { printer: 'A', batchCode: bc, startNo: 61, endNo: 101 }),
+    );
     expect(over.body.error.message).toContain('超出计划');
     await expectRefused(t.ds, 409, () => post(`/print-plans/${planId}/orders`, { printer: 'A', batchCode: bc, startNo: 60, endNo: 70 }));
     const bt = await seedBillType(t.services);
     const draft = await post('/print-plans', { billTypeCode: bt.code, year: 2026, quantity: 10, draft: true });
     expect(draft.body.status).toBe('draft');
-    await expectRefused(t.ds, 409, () => post(`/print-plans/${draft.body.id}/orders`, { printer: 'A', batchCode: freshBatchCode(), startNo: 1, endNo: 5 }));
+    await expectRefused(t.ds, 409, () =>
+      post(`/print-plans/${draft.body.id}/orders`, { printer: 'A', batchCode: freshBatchCode(), startNo: 1, endNo: 5 }),
+    );
     await expectRefused(t.ds, 404, () => post('/print-plans/999999/orders', { printer: 'A', batchCode: bc, startNo: 80, endNo: 85 }));
     await expectRefused(t.ds, 400, () => post(`/print-plans/${planId}/orders`, { printer: 'A', batchCode: bc, startNo: 90, endNo: 85 }));
   });
@@ -64,8 +72,12 @@ describe('print plans and orders (计划和印制)', () => {
     const { bt, planId } = await approvedPlan(100);
     const bc = freshBatchCode();
     const order = (await post(`/print-plans/${planId}/orders`, { printer: 'A', batchCode: bc, startNo: 1, endNo: 100 })).body.orders[0];
-    await expectRefused(t.ds, 409, () => post('/warehouse/receipts', { billTypeCode: bt.code, batchCode: bc, startNo: 90, endNo: 110, printOrderId: order.id }));
-    await expectRefused(t.ds, 404, () => post('/warehouse/receipts', { billTypeCode: bt.code, batchCode: bc, startNo: 1, endNo: 10, printOrderId: 999999 }));
+    await expectRefused(t.ds, 409, () =>
+      post('/warehouse/receipts', { billTypeCode: bt.code, batchCode: bc, startNo: 90, endNo: 110, printOrderId: order.id }),
+    );
+    await expectRefused(t.ds, 404, () =>
+      post('/warehouse/receipts', { billTypeCode: bt.code, batchCode: bc, startNo: 1, endNo: 10, printOrderId: 999999 }),
+    );
   });
 
   it('when a plan is rejected without an opinion, then 400; with one, returned; unit staff cannot create plans; lists filter', async () => {
@@ -75,7 +87,10 @@ describe('print plans and orders (计划和印制)', () => {
     await expectRefused(t.ds, 403, () => get('/print-plans', staff));
     const p = (await post('/print-plans', { billTypeCode: s.billType.code, year: 2027, quantity: 10 })).body.id;
     await expectRefused(t.ds, 400, () => post(`/print-plans/${p}/reject`, {}));
-    expect((await post(`/print-plans/${p}/reject`, { opinion: '数量偏大' })).body).toMatchObject({ status: 'returned', opinion: '数量偏大' });
+    expect((await post(`/print-plans/${p}/reject`, { opinion: '数量偏大' })).body).toMatchObject({
+      status: 'returned',
+      opinion: '数量偏大',
+    });
     const list = await get(`/print-plans?billTypeCode=${s.billType.code}&year=2027`);
     expect(list.body.items.map((x: { id: number; year: number }) => [x.id, x.year])).toEqual([[p, 2027]]);
     await expectRefused(t.ds, 400, () => post('/print-plans', { billTypeCode: s.billType.code, year: 1999, quantity: 10 }));

@@ -14,7 +14,8 @@ describe('Bull dashboard at /admin/queues', () => {
   let queues: ReturnType<typeof makeQueues>;
   let operator: string;
 
-  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => fetch(`${t.baseUrl}${path}`, { method, headers, redirect: 'manual' });
+  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    fetch(`${t.baseUrl}${path}`, { method, headers, redirect: 'manual' });
   const session = async (token: string) => {
     const r = await fetch(`${t.baseUrl}/api/v1/auth/dashboard-session`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     return { status: r.status, body: (await r.json()) as { url: string; expiresAt: string }, setCookie: r.headers.get('set-cookie') ?? '' };
@@ -25,7 +26,15 @@ describe('Bull dashboard at /admin/queues', () => {
     t = await startTestApp({ plugins: [late.plugin] });
     queues = makeQueues('redis://127.0.0.1:6379', `dash${randomBytes(4).toString('hex')}`);
     await queues.queues.notifications.add({ outboxId: 1 }, { jobId: 'outbox-1', delay: 60_000 });
-    late.attach(makeDashboard({ queues: Object.values(queues.queues), tokens: makeTokenService(SECRET, 3600, t.clock), users: t.services.users, clock: t.clock, secret: SECRET }));
+    late.attach(
+      makeDashboard({
+        queues: Object.values(queues.queues),
+        tokens: makeTokenService(SECRET, 3600, t.clock),
+        users: t.services.users,
+        clock: t.clock,
+        secret: SECRET,
+      }),
+    );
     operator = await t.userToken('operator');
   });
   afterAll(async () => {
@@ -51,7 +60,15 @@ describe('Bull dashboard at /admin/queues', () => {
     const api = await get('/admin/queues/api/queues', auth);
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: Array<{ name: string; counts: Record<string, number> }> };
-    expect(body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['announcements', 'inspections', 'monitoring', 'notifications', 'sla', 'summaries', 'visits']);
+    expect(body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'announcements',
+      'inspections',
+      'monitoring',
+      'notifications',
+      'sla',
+      'summaries',
+      'visits',
+    ]);
     expect(body.queues.find((q) => q.name === 'notifications')?.counts.delayed).toBe(1);
   });
 

@@ -10,7 +10,13 @@ import { openTestDb } from '../helpers/test-db';
 
 // Reports read only the journal, so these tests write journal rows directly: a simulated ledger
 // gives the expected figures independently of the report's SQL.
-type Op = { kind: 'issue' | 'report' | 'reject' | 'approve' | 'return' | 'void'; unit: number; state: 'USED' | 'VOIDED' | 'LOST'; n: number; minutes: number };
+type Op = {
+  kind: 'issue' | 'report' | 'reject' | 'approve' | 'return' | 'void';
+  unit: number;
+  state: 'USED' | 'VOIDED' | 'LOST';
+  n: number;
+  minutes: number;
+};
 const FLOW_OF: Record<'USED' | 'VOIDED' | 'LOST', Flow> = { USED: 'used', VOIDED: 'voided', LOST: 'lost' };
 const BASE = Date.parse('2025-12-31T16:00:00Z'); // 2026-01-01 00:00 Asia/Shanghai
 
@@ -22,7 +28,13 @@ const opArb = fc.record({
   minutes: fc.integer({ min: 0, max: 3 * 24 * 60 }),
 });
 
-interface Event { at: string; unit: number; delta: number; flow: Flow; sign: 1 | -1 }
+interface Event {
+  at: string;
+  unit: number;
+  delta: number;
+  flow: Flow;
+  sign: 1 | -1;
+}
 
 /** Applies feasible ops as journal rows; returns every change to unit IN_STOCK with its flow. */
 async function simulate(ds: DataSource, billTypeId: number, ops: Op[]): Promise<Event[]> {
@@ -34,9 +46,22 @@ async function simulate(ds: DataSource, billTypeId: number, ops: Op[]): Promise<
   const place = (holder: 'bureau' | 'unit', unitId: number | null, state: RangeState) => ({ holder, unitId, state });
   const row = (operation: string, n: number, from: ReturnType<typeof place>, to: ReturnType<typeof place>) =>
     rows.push({
-      operation, docType: 'writeoff', docId: 1, billTypeId, batchCode: '12345678', startNo: 1, endNo: n, count: n,
-      fromHolder: from.holder, fromUnitId: from.unitId, fromState: from.state, toHolder: to.holder, toUnitId: to.unitId, toState: to.state,
-      actorId: 0, at: new Date(t),
+      operation,
+      docType: 'writeoff',
+      docId: 1,
+      billTypeId,
+      batchCode: '12345678',
+      startNo: 1,
+      endNo: n,
+      count: n,
+      fromHolder: from.holder,
+      fromUnitId: from.unitId,
+      fromState: from.state,
+      toHolder: to.holder,
+      toUnitId: to.unitId,
+      toState: to.state,
+      actorId: 0,
+      at: new Date(t),
     });
   for (const op of ops) {
     t += op.minutes * 60_000;
@@ -66,7 +91,12 @@ async function simulate(ds: DataSource, billTypeId: number, ops: Op[]): Promise<
       row('writeoff.approve', o.n, place('unit', o.unit, o.state), place('unit', o.unit, 'WRITTEN_OFF'));
       parked.set(key, held - o.n);
     } else if ((o.kind === 'return' || o.kind === 'void') && have >= o.n) {
-      row(o.kind === 'return' ? 'return' : 'stock_void', o.n, unitStock, o.kind === 'return' ? place('bureau', null, 'IN_STOCK') : place('unit', o.unit, 'STOCK_VOIDED'));
+      row(
+        o.kind === 'return' ? 'return' : 'stock_void',
+        o.n,
+        unitStock,
+        o.kind === 'return' ? place('bureau', null, 'IN_STOCK') : place('unit', o.unit, 'STOCK_VOIDED'),
+      );
       stock.set(o.unit, have - o.n);
       events.push({ at, unit: o.unit, delta: -o.n, flow: o.kind === 'return' ? 'returned' : 'voided', sign: 1 });
     }
@@ -103,32 +133,43 @@ describe('stock movement from journal rows', () => {
     const period = resolvePeriod({ from: '2026-01-01', to: '2026-01-01' }, new Date());
     const [row] = await stockMovement(db.ds.manager, { billTypeId: bt, period }, names);
     expect(row).toMatchObject({ opening: 100, received: 50, used: 30, voided: 4, lost: 0, returned: 6, closing: 110 });
-    const before = await stockMovement(db.ds.manager, { billTypeId: bt, period: resolvePeriod({ from: '2025-12-31', to: '2025-12-31' }, new Date()) }, names);
+    const before = await stockMovement(
+      db.ds.manager,
+      { billTypeId: bt, period: resolvePeriod({ from: '2025-12-31', to: '2025-12-31' }, new Date()) },
+      names,
+    );
     expect(before[0]).toMatchObject({ opening: 0, received: 100, closing: 100 });
   });
 
   it('when random ledgers are reported over random periods, then opening, closing and every flow match the simulation and the identity holds', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 15, maxLength: 40 }), fc.integer({ min: -3, max: 40 }), fc.integer({ min: 0, max: 40 }), async (ops, a, len) => {
-        const bt = ++billTypeId;
-        const events = await simulate(db.ds, bt, ops);
-        const period = resolvePeriod({ from: day(a), to: day(a + len) }, new Date());
-        const rows = await stockMovement(db.ds.manager, { billTypeId: bt, period }, await loadNames(db.ds.manager));
-        for (const unit of [1, 2, 3]) {
-          const mine = events.filter((e) => e.unit === unit);
-          const sum = (es: Event[]) => es.reduce((s, e) => s + e.delta, 0);
-          const within = mine.filter((e) => e.at >= period.startIso && e.at < period.endIso);
-          const expected = {
-            opening: sum(mine.filter((e) => e.at < period.startIso)),
-            closing: sum(mine.filter((e) => e.at < period.endIso)),
-            ...Object.fromEntries(FLOWS.map((f) => [f, within.filter((e) => e.flow === f).reduce((s, e) => s + e.sign * Math.abs(e.delta), 0)])),
-          };
-          const row = rows.find((r) => r.unitCode === `#${unit}`);
-          const got = row ?? { opening: 0, closing: 0, received: 0, used: 0, voided: 0, lost: 0, returned: 0 };
-          expect(got).toMatchObject(expected);
-          expect(got.closing).toBe(got.opening + got.received - got.used - got.voided - got.lost - got.returned);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(opArb, { minLength: 15, maxLength: 40 }),
+        fc.integer({ min: -3, max: 40 }),
+        fc.integer({ min: 0, max: 40 }),
+        async (ops, a, len) => {
+          const bt = ++billTypeId;
+          const events = await simulate(db.ds, bt, ops);
+          const period = resolvePeriod({ from: day(a), to: day(a + len) }, new Date());
+          const rows = await stockMovement(db.ds.manager, { billTypeId: bt, period }, await loadNames(db.ds.manager));
+          for (const unit of [1, 2, 3]) {
+            const mine = events.filter((e) => e.unit === unit);
+            const sum = (es: Event[]) => es.reduce((s, e) => s + e.delta, 0);
+            const within = mine.filter((e) => e.at >= period.startIso && e.at < period.endIso);
+            const expected = {
+              opening: sum(mine.filter((e) => e.at < period.startIso)),
+              closing: sum(mine.filter((e) => e.at < period.endIso)),
+              ...Object.fromEntries(
+                FLOWS.map((f) => [f, within.filter((e) => e.flow === f).reduce((s, e) => s + e.sign * Math.abs(e.delta), 0)]),
+              ),
+            };
+            const row = rows.find((r) => r.unitCode === `#${unit}`);
+            const got = row ?? { opening: 0, closing: 0, received: 0, used: 0, voided: 0, lost: 0, returned: 0 };
+            expect(got).toMatchObject(expected);
+            expect(got.closing).toBe(got.opening + got.received - got.used - got.voided - got.lost - got.returned);
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });

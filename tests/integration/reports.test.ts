@@ -38,7 +38,15 @@ describe('reports over a ledger driven by the services', () => {
     await issueToUnit(s, { unitCode: B, billTypeCode: BT, quantity: 20 });
     at('2026-01-10T09:00:00');
     const line = (a: number, b: number) => [{ batchCode: batch, startNo: a, endNo: b }];
-    const w = await s.writeoffs.create(systemActor, { unitCode: A, billTypeCode: BT, cutoffDate: '2026-01-09', amount: 1234.56, used: line(1, 30), voided: line(31, 32), lost: line(33, 33) });
+    const w = await s.writeoffs.create(systemActor, {
+      unitCode: A,
+      billTypeCode: BT,
+      cutoffDate: '2026-01-09',
+      amount: 1234.56,
+      used: line(1, 30),
+      voided: line(31, 32),
+      lost: line(33, 33),
+    });
     at('2026-01-12T09:00:00');
     await s.writeoffs.reject(systemActor, w.id, { opinion: '灭失须附书面报告' });
     at('2026-01-13T09:00:00');
@@ -49,13 +57,32 @@ describe('reports over a ledger driven by the services', () => {
     const r = await s.returns.create(systemActor, { unitCode: A, billTypeCode: BT, reason: '多领', lines: line(141, 150) });
     await s.returns.approve(systemActor, r.id, {});
     at('2026-01-25T09:00:00');
-    const v = await s.stockVoids.create(systemActor, { holder: 'unit', unitCode: A, billTypeCode: BT, reason: '换版', lines: line(131, 140) });
+    const v = await s.stockVoids.create(systemActor, {
+      holder: 'unit',
+      unitCode: A,
+      billTypeCode: BT,
+      reason: '换版',
+      lines: line(131, 140),
+    });
     await s.stockVoids.approve(systemActor, v.id, {});
     at('2026-01-28T09:00:00');
-    const d = await s.destructions.create(systemActor, { holder: 'unit', unitCode: A, billTypeCode: BT, reason: '换版空白票销毁', lines: line(131, 140) });
+    const d = await s.destructions.create(systemActor, {
+      holder: 'unit',
+      unitCode: A,
+      billTypeCode: BT,
+      reason: '换版空白票销毁',
+      lines: line(131, 140),
+    });
     await s.destructions.approve(systemActor, d.id, {});
     at('2026-02-03T09:00:00');
-    await s.writeoffs.create(systemActor, { unitCode: A, billTypeCode: BT, cutoffDate: '2026-02-02', used: line(34, 40), voided: [], lost: [] });
+    await s.writeoffs.create(systemActor, {
+      unitCode: A,
+      billTypeCode: BT,
+      cutoffDate: '2026-02-02',
+      used: line(34, 40),
+      voided: [],
+      lost: [],
+    });
     at('2026-02-10T09:00:00');
     admin = await t.login(ADMIN.username, ADMIN.password);
   });
@@ -83,17 +110,39 @@ describe('reports over a ledger driven by the services', () => {
   it('when no unit is given by the bureau, then one row per unit with totals; the xlsx has unit columns and a bureau-wide 合计', async () => {
     const r = await get('stock-movement?from=2026-01-01&to=2026-01-31');
     expect(r.body.unitCode).toBeNull();
-    expect(r.body.rows.map((x: { unitCode: string; closing: number }) => [x.unitCode, x.closing])).toEqual([[A, 97], [B, 20]].sort());
+    expect(r.body.rows.map((x: { unitCode: string; closing: number }) => [x.unitCode, x.closing])).toEqual(
+      [
+        [A, 97],
+        [B, 20],
+      ].sort(),
+    );
     expect(r.body.totals).toEqual({ opening: 100, received: 70, used: 30, voided: 13, lost: 0, returned: 10, closing: 117 });
     const x = await t.call('GET', '/api/v1/reports/stock-movement?from=2026-01-01&to=2026-01-31&format=xlsx', { token: admin });
     expect(x.status).toBe(200);
     expect(x.headers.get('content-type')).toContain('spreadsheetml');
-    expect(x.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('领用存报表')}_2026-01-01_2026-01-31.xlsx`);
-    const res = await fetch(`${t.baseUrl}/api/v1/reports/stock-movement?from=2026-01-01&to=2026-01-31&format=xlsx`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(x.headers.get('content-disposition')).toContain(
+      `filename*=UTF-8''${encodeURIComponent('领用存报表')}_2026-01-01_2026-01-31.xlsx`,
+    );
+    const res = await fetch(`${t.baseUrl}/api/v1/reports/stock-movement?from=2026-01-01&to=2026-01-31&format=xlsx`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await res.arrayBuffer()) as never);
     const ws = wb.getWorksheet('领用存报表')!;
-    expect(ws.getRow(3).values).toEqual([undefined, '单位编码', '单位名称', '票据种类编码', '票据名称', '期初结存', '本期领入', '本期使用', '本期作废', '本期灭失', '本期退回', '期末结存']);
+    expect(ws.getRow(3).values).toEqual([
+      undefined,
+      '单位编码',
+      '单位名称',
+      '票据种类编码',
+      '票据名称',
+      '期初结存',
+      '本期领入',
+      '本期使用',
+      '本期作废',
+      '本期灭失',
+      '本期退回',
+      '期末结存',
+    ]);
     expect(ws.getCell('A6').value).toBe('合计');
     expect([5, 6, 7, 8, 9, 10, 11].map((c) => ws.getRow(6).getCell(c).value)).toEqual([100, 70, 30, 13, 0, 10, 117]);
   });
@@ -104,7 +153,14 @@ describe('reports over a ledger driven by the services', () => {
     expect(own.status).toBe(200);
     expect(own.body.unitCode).toBe(A);
     expect(own.body.rows).toHaveLength(1);
-    for (const path of [`stock-movement?unitCode=${B}`, 'stock-movement?unitCode=NOPE', 'warehouse-balance', 'receipts', `issuance?unitCode=${B}`, `writeoffs?unitCode=${B}`]) {
+    for (const path of [
+      `stock-movement?unitCode=${B}`,
+      'stock-movement?unitCode=NOPE',
+      'warehouse-balance',
+      'receipts',
+      `issuance?unitCode=${B}`,
+      `writeoffs?unitCode=${B}`,
+    ]) {
       const r = await get(path, staff);
       expect(r.status, path).toBe(403);
       expect(r.body.error.code).toBe('FORBIDDEN');
@@ -138,11 +194,23 @@ describe('reports over a ledger driven by the services', () => {
 
   it('when the warehouse is reported, then balance by batch, receipts and issuance detail match', async () => {
     const w = await get(`warehouse-balance?from=2026-01-01&to=2026-01-31&billTypeCode=${BT}`);
-    expect(w.body.rows).toEqual([expect.objectContaining({ batchCode: batch, opening: 900, received: 0, returnedIn: 10, issued: 70, voided: 0, closing: 840 })]);
+    expect(w.body.rows).toEqual([
+      expect.objectContaining({ batchCode: batch, opening: 900, received: 0, returnedIn: 10, issued: 70, voided: 0, closing: 840 }),
+    ]);
     const rc = await get('receipts?from=2025-12-01&to=2025-12-31');
     expect(rc.body.rows).toEqual([expect.objectContaining({ batchCode: batch, startNo: 1, endNo: 1000, count: 1000 })]);
     const iss = await get('issuance?from=2026-01-01&to=2026-01-31');
-    expect(iss.body.rows.map((x: { unitCode: string; startNo: number; endNo: number; count: number }) => [x.unitCode, x.startNo, x.endNo, x.count])).toEqual([[A, 101, 150, 50], [B, 151, 170, 20]]);
+    expect(
+      iss.body.rows.map((x: { unitCode: string; startNo: number; endNo: number; count: number }) => [
+        x.unitCode,
+        x.startNo,
+        x.endNo,
+        x.count,
+      ]),
+    ).toEqual([
+      [A, 101, 150, 50],
+      [B, 151, 170, 20],
+    ]);
     expect(iss.body.rows[0].issuanceNo).toMatch(/^FF-2026-/);
     expect(iss.body.rows[0].applicationNo).toMatch(/^SL-\d{4}-/);
     expect(iss.body.totals).toEqual({ count: 70 });
@@ -151,12 +219,37 @@ describe('reports over a ledger driven by the services', () => {
   it('when write-offs and destructions are reported, then status, result, amount and counts show, also per unit and as CSV', async () => {
     const w = await get('writeoffs?from=2026-01-01&to=2026-02-28');
     expect(w.body.rows).toEqual([
-      expect.objectContaining({ unitCode: A, status: 'approved', statusName: '已审核通过', result: '良好', amount: 1234.56, used: 30, voided: 3, lost: 0, total: 33, cutoffDate: '2026-01-09' }),
+      expect.objectContaining({
+        unitCode: A,
+        status: 'approved',
+        statusName: '已审核通过',
+        result: '良好',
+        amount: 1234.56,
+        used: 30,
+        voided: 3,
+        lost: 0,
+        total: 33,
+        cutoffDate: '2026-01-09',
+      }),
       expect.objectContaining({ unitCode: A, status: 'submitted', used: 7, total: 7 }),
     ]);
     const byUnit = await get('writeoffs?from=2026-01-01&to=2026-02-28&groupBy=unit');
-    expect(byUnit.body.rows).toEqual([expect.objectContaining({ unitCode: A, documents: 2, approved: 1, pending: 1, returned: 0, amount: 1234.56, used: 37, voided: 3, total: 40 })]);
-    const csv = await fetch(`${t.baseUrl}/api/v1/reports/writeoffs?from=2026-01-01&to=2026-02-28&format=csv`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(byUnit.body.rows).toEqual([
+      expect.objectContaining({
+        unitCode: A,
+        documents: 2,
+        approved: 1,
+        pending: 1,
+        returned: 0,
+        amount: 1234.56,
+        used: 37,
+        voided: 3,
+        total: 40,
+      }),
+    ]);
+    const csv = await fetch(`${t.baseUrl}/api/v1/reports/writeoffs?from=2026-01-01&to=2026-02-28&format=csv`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -165,7 +258,9 @@ describe('reports over a ledger driven by the services', () => {
     expect(lines).toHaveLength(4);
     expect(lines[3]).toMatch(/^合计,.*,1234\.56,37,3,0,40,/);
     const d = await get('destructions?from=2026-01-01&to=2026-01-31');
-    expect(d.body.rows).toEqual([expect.objectContaining({ holderCode: A, batchCode: batch, startNo: 131, endNo: 140, count: 10, status: 'approved' })]);
+    expect(d.body.rows).toEqual([
+      expect.objectContaining({ holderCode: A, batchCode: batch, startNo: 131, endNo: 140, count: 10, status: 'approved' }),
+    ]);
   });
 
   it('when warnings are asked in August, then units holding old numbers without a recent approved write-off and low stock are listed', async () => {

@@ -13,17 +13,31 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 
 describe('survey reply parsing', () => {
   it.each([
-    ['5', 5, ''], ['５', 5, ''], ['５分，很好', 5, '很好'], ['2 还是不行', 2, '还是不行'], ['五', 5, ''], ['五分满意', 5, '满意'],
-    ['给5分吧', 5, '吧'], ['评分：4', 4, ''], ['三星', 3, ''], ['两分', 2, ''], ['3，还行', 3, '还行'], ['4很好', 4, '很好'], ['1', 1, ''],
+    ['5', 5, ''],
+    ['５', 5, ''],
+    ['５分，很好', 5, '很好'],
+    ['2 还是不行', 2, '还是不行'],
+    ['五', 5, ''],
+    ['五分满意', 5, '满意'],
+    ['给5分吧', 5, '吧'],
+    ['评分：4', 4, ''],
+    ['三星', 3, ''],
+    ['两分', 2, ''],
+    ['3，还行', 3, '还行'],
+    ['4很好', 4, '很好'],
+    ['1', 1, ''],
   ])('when the reply is %j, then the rating is %i with comment %j', (text, rating, comment) => {
     expect(parseRating(text)).toEqual({ ok: true, rating, comment });
   });
 
-  it.each(['0', '7', '10分', '4.5', '一般', '十分满意', '非常满意', '等了一分钟', '', '   '])('when the reply is %j, then it is refused with a Chinese hint', (text) => {
-    const r = parseRating(text);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.hint).toContain('1-5');
-  });
+  it.each(['0', '7', '10分', '4.5', '一般', '十分满意', '非常满意', '等了一分钟', '', '   '])(
+    'when the reply is %j, then it is refused with a Chinese hint',
+    (text) => {
+      const r = parseRating(text);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.hint).toContain('1-5');
+    },
+  );
 });
 
 describe('return visits after resolution', () => {
@@ -40,7 +54,14 @@ describe('return visits after resolution', () => {
     t = await startTestApp({ now: '2026-09-30T07:00:00Z' }); // Wednesday 15:00 in Shanghai, before the National Day holiday
     const s = t.services;
     unitId = (await s.catalog.createUnit(systemActor, { code: 'H1', name: '市一医院', onboardingStatus: 'online' })).id;
-    await s.users.create(systemActor, { username: 'li', name: '李会计', role: 'unit_staff', unitCode: 'H1', wecomUserId: 'wx-li', password: 'Passw0rd123' });
+    await s.users.create(systemActor, {
+      username: 'li',
+      name: '李会计',
+      role: 'unit_staff',
+      unitCode: 'H1',
+      wecomUserId: 'wx-li',
+      password: 'Passw0rd123',
+    });
     await s.users.create(systemActor, { username: 'eng', name: '王工', role: 'engineer', wecomUserId: 'wx-eng', password: 'Passw0rd123' });
     reporter = (await s.users.actorForWecom('wx-li')) as Actor;
     engineer = (await s.users.actorForWecom('wx-eng')) as Actor;
@@ -50,7 +71,15 @@ describe('return visits after resolution', () => {
   /** A bot ticket of the reporter, claimed and resolved by the engineer, its visit scheduled as resolve does. */
   async function resolvedTicket(question: string): Promise<Ticket> {
     const { ticket } = await t.services.tickets.escalate({
-      unitId, reporterUserId: reporter.userId, reporterWecomId: 'wx-li', reporterName: '李会计', question, guesses: [], source: 'bot', priority: 'normal', category: 'question',
+      unitId,
+      reporterUserId: reporter.userId,
+      reporterWecomId: 'wx-li',
+      reporterName: '李会计',
+      question,
+      guesses: [],
+      source: 'bot',
+      priority: 'normal',
+      category: 'question',
     });
     await t.services.tickets.claim(engineer, ticket.id);
     await t.services.tickets.resolve(engineer, ticket.id, '已远程处理');
@@ -77,14 +106,20 @@ describe('return visits after resolution', () => {
     const sent = (await outbox().find()).filter((m) => m.dedupeKey === `return-visit-${v.id}-ask`);
     expect(sent).toHaveLength(1);
     expect(sent[0].message).toMatchObject({ channel: 'app', toUsers: ['wx-li'], kind: 'text' });
-    expect((sent[0].message as { content: string }).content).toBe(`您好，关于工单 #${ticket.id}（开票软件打不开）的处理，请回复 1-5 分评价（5 分最满意），也可附上意见。`);
+    expect((sent[0].message as { content: string }).content).toBe(
+      `您好，关于工单 #${ticket.id}（开票软件打不开）的处理，请回复 1-5 分评价（5 分最满意），也可附上意见。`,
+    );
     expect((await visits().findOneByOrFail({ id: v.id })).status).toBe('asked');
     expect((await t.services.returnVisits.pendingFor(reporter.userId))?.id).toBe(v.id);
   });
 
   it('when the reply is 0, 7 or has no rating, then the hint is returned and nothing changes', async () => {
     const v = (await t.services.returnVisits.pendingFor(reporter.userId))!;
-    const before = { outbox: await outbox().count(), visit: await visits().findOneByOrFail({ id: v.id }), ticket: await tickets().findOneByOrFail({ id: v.ticketId! }) };
+    const before = {
+      outbox: await outbox().count(),
+      visit: await visits().findOneByOrFail({ id: v.id }),
+      ticket: await tickets().findOneByOrFail({ id: v.ticketId! }),
+    };
     for (const text of ['0', '7', '还行吧', '十分满意']) {
       const r = await t.services.returnVisits.recordAnswer(reporter, v.id, text);
       expect(r.accepted).toBe(false);
@@ -102,7 +137,9 @@ describe('return visits after resolution', () => {
     expect(r.reply).toContain(`已重新打开工单 #${v.ticketId}`);
     const ticket = await tickets().findOneByOrFail({ id: v.ticketId! });
     expect(ticket).toMatchObject({ state: 'in_progress', resolvedAt: null });
-    const toEngineer = (await outbox().find()).filter((m) => JSON.stringify(m.message).includes('wx-eng') && JSON.stringify(m.message).includes('重新打开'));
+    const toEngineer = (await outbox().find()).filter(
+      (m) => JSON.stringify(m.message).includes('wx-eng') && JSON.stringify(m.message).includes('重新打开'),
+    );
     expect(toEngineer).toHaveLength(1);
     expect(JSON.stringify(toEngineer[0].message)).toContain('回访评分 2 分，用户意见：还是打不开');
     expect(await t.services.returnVisits.pendingFor(reporter.userId)).toBeNull();
@@ -116,7 +153,11 @@ describe('return visits after resolution', () => {
     expect(v.dueAt.toISOString()).toBe('2026-10-10T02:00:00.000Z'); // Saturday 10 October is a make-up working day
     t.clock.set('2026-10-10T02:05:00Z');
     await runJob();
-    const r = await t.services.returnVisits.recordAnswer(reporter, (await t.services.returnVisits.pendingFor(reporter.userId))!.id, '５分，很及时');
+    const r = await t.services.returnVisits.recordAnswer(
+      reporter,
+      (await t.services.returnVisits.pendingFor(reporter.userId))!.id,
+      '５分，很及时',
+    );
     expect(r).toMatchObject({ accepted: true, visit: { rating: 5, comment: '很及时', outcome: 'closed' } });
     expect(r.reply).toBe('感谢您的评价（5 分）！您的意见我们已记录。');
     expect(await tickets().findOneByOrFail({ id: ticket.id })).toMatchObject({ state: 'closed' });
@@ -126,7 +167,13 @@ describe('return visits after resolution', () => {
     t.clock.set('2026-10-12T03:00:00Z');
     const ticket = await resolvedTicket('UKey 丢了怎么办');
     const v = await visits().findOneByOrFail({ ticketId: ticket.id });
-    const other = await t.services.users.create(systemActor, { username: 'zhao', name: '赵', role: 'unit_staff', unitCode: 'H1', password: 'Passw0rd123' });
+    const other = await t.services.users.create(systemActor, {
+      username: 'zhao',
+      name: '赵',
+      role: 'unit_staff',
+      unitCode: 'H1',
+      password: 'Passw0rd123',
+    });
     const otherActor: Actor = { userId: other.id, username: 'zhao', role: 'unit_staff', unitId, unitCode: 'H1' };
     await expect(t.services.returnVisits.recordAnswer(otherActor, v.id, '1')).rejects.toThrow(/本人/);
     expect((await visits().findOneByOrFail({ id: v.id })).status).toBe('scheduled');
@@ -156,8 +203,15 @@ describe('return visits after resolution', () => {
     const ticket = await resolvedTicket('打印机卡纸');
     t.clock.set('2026-10-21T02:00:01Z');
     const jobs = startJobsRuntime({
-      ds: t.ds, clock: t.clock, logger: makeLogger('silent'), redisUrl: 'redis://127.0.0.1:6379', prefix: `test-rv-${randomBytes(4).toString('hex')}`,
-      sender: null, runWorkers: true, deskRecords: t.services, relay: { intervalMs: 60_000 },
+      ds: t.ds,
+      clock: t.clock,
+      logger: makeLogger('silent'),
+      redisUrl: 'redis://127.0.0.1:6379',
+      prefix: `test-rv-${randomBytes(4).toString('hex')}`,
+      sender: null,
+      runWorkers: true,
+      deskRecords: t.services,
+      relay: { intervalMs: 60_000 },
     });
     try {
       const job = await jobs.queues.visits.add({ manual: true });

@@ -13,7 +13,8 @@ describe('SLA clocks of tickets', () => {
   let eng: Actor;
   const clocksOf = (ticketId: number) => t.ds.getRepository(SlaClock).find({ where: { ticketId }, order: { id: 'ASC' } });
   const clockOf = async (ticketId: number, kind: string) => (await clocksOf(ticketId)).filter((c) => c.kind === kind).at(-1)!;
-  const open = (priority: 'urgent' | 'normal' = 'normal') => t.services.tickets.create(eng, { source: 'phone', category: 'question', priority, summary: '票据打印错位' });
+  const open = (priority: 'urgent' | 'normal' = 'normal') =>
+    t.services.tickets.create(eng, { source: 'phone', category: 'question', priority, summary: '票据打印错位' });
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -32,7 +33,9 @@ describe('SLA clocks of tickets', () => {
     const engine = await t.services.sla.due({ receivedAt: new Date('2026-03-02T10:00:00+08:00'), kind: 'response' });
     expect(response).toMatchObject({ rule: 'working-hours-1h', state: 'running', dueAt: engine.dueAt });
     expect(tk.responseDueAt).toEqual(engine.dueAt);
-    expect(resolution.dueAt).toEqual((await t.services.sla.due({ receivedAt: tk.createdAt, kind: 'resolution', priority: 'urgent' })).dueAt);
+    expect(resolution.dueAt).toEqual(
+      (await t.services.sla.due({ receivedAt: tk.createdAt, kind: 'resolution', priority: 'urgent' })).dueAt,
+    );
     expect(resolution.dueAt.toISOString()).toBe('2026-03-02T06:00:00.000Z');
     expect(response.warnAt.toISOString()).toBe('2026-03-02T02:48:00.000Z');
   });
@@ -62,7 +65,11 @@ describe('SLA clocks of tickets', () => {
     t.clock.advance(45 * MIN);
     await t.services.tickets.resume(eng, tk.id);
     const res = await clockOf(tk.id, 'resolution');
-    const engine = await t.services.sla.due({ receivedAt: tk.createdAt, kind: 'resolution', pauses: [{ from: pauseFrom, to: t.clock.now() }] });
+    const engine = await t.services.sla.due({
+      receivedAt: tk.createdAt,
+      kind: 'resolution',
+      pauses: [{ from: pauseFrom, to: t.clock.now() }],
+    });
     expect(res).toMatchObject({ state: 'running', pausedMs: 45 * MIN, dueAt: engine.dueAt });
     expect(res.dueAt.getTime() - tk.createdAt.getTime()).toBe(24 * 60 * MIN + 45 * MIN);
     expect((await clockOf(tk.id, 'response')).state).toBe('met');
@@ -104,7 +111,10 @@ describe('SLA clocks of tickets', () => {
     const esc = await t.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `sla-breach-${c.id}` });
     expect(esc.message).toMatchObject({ toUsers: ['boss-wx'] });
     const ev = await t.ds.getRepository(TicketEvent).findBy({ ticketId: tk.id, type: 'sla' });
-    expect(ev.map((e) => e.meta)).toEqual([expect.objectContaining({ warning: true }), expect.objectContaining({ breach: true, kind: 'response' })]);
+    expect(ev.map((e) => e.meta)).toEqual([
+      expect.objectContaining({ warning: true }),
+      expect.objectContaining({ breach: true, kind: 'response' }),
+    ]);
     await t.services.tickets.reply(eng, tk.id, '已处理');
     expect(await clockOf(tk.id, 'response')).toMatchObject({ state: 'breached', stoppedAt: t.clock.now() });
   });

@@ -35,7 +35,8 @@ describe('SLA jobs on real Redis', () => {
   const sets: Array<{ queues: Queues; close: () => Promise<void> }> = [];
   let scheduler: SlaScheduler;
 
-  const open = () => t.services.tickets.create(eng, { source: 'phone', category: 'question', priority: 'normal', summary: '电子票据无法上传' });
+  const open = () =>
+    t.services.tickets.create(eng, { source: 'phone', category: 'question', priority: 'normal', summary: '电子票据无法上传' });
   const clockOf = async (ticketId: number, kind: string) => t.ds.getRepository(SlaClock).findOneByOrFail({ ticketId, kind: kind as never });
   const sla = (i: number) => sets[i].queues.sla as unknown as import('bull').Queue<SlaJobData>;
   const finished = async (clockId: number, action: string) =>
@@ -80,7 +81,11 @@ describe('SLA jobs on real Redis', () => {
     t.clock.set(new Date(c.warnAt.getTime() - LEAD_MS));
     await scheduleWithDuplicates(c, 'warn');
     t.clock.set(c.warnAt);
-    const jobs = await until(() => finished(c.id, 'warn'), (js) => js.length === 5, 'five warn jobs');
+    const jobs = await until(
+      () => finished(c.id, 'warn'),
+      (js) => js.length === 5,
+      'five warn jobs',
+    );
     expect(jobs.map((j) => j.returnvalue).sort()).toEqual(['done', 'done', 'done', 'done', 'warned']);
     expect(await t.ds.getRepository(OutboxMessage).countBy({ dedupeKey: `sla-warn-${c.id}` })).toBe(1);
     expect(await t.ds.getRepository(TicketEvent).countBy({ ticketId: tk.id, type: 'sla' })).toBe(1);
@@ -94,7 +99,11 @@ describe('SLA jobs on real Redis', () => {
     t.clock.set(new Date(c.dueAt.getTime() - LEAD_MS));
     await scheduleWithDuplicates(c, 'breach');
     t.clock.set(new Date(c.dueAt.getTime() + 1000));
-    const jobs = await until(() => finished(c.id, 'breach'), (js) => js.length === 5, 'five breach jobs');
+    const jobs = await until(
+      () => finished(c.id, 'breach'),
+      (js) => js.length === 5,
+      'five breach jobs',
+    );
     expect(jobs.map((j) => j.returnvalue).sort()).toEqual(['breached', 'done', 'done', 'done', 'done']);
     expect(await clockOf(tk.id, 'response')).toMatchObject({ state: 'breached', breachedAt: c.dueAt });
     const esc = await t.ds.getRepository(OutboxMessage).findBy({ dedupeKey: `sla-breach-${c.id}` });
@@ -112,7 +121,11 @@ describe('SLA jobs on real Redis', () => {
     await scheduler.schedule(c);
     await t.services.tickets.claim(eng, tk.id);
     t.clock.set(new Date(c.dueAt.getTime() + 1000));
-    const [job] = await until(() => finished(c.id, 'breach'), (js) => js.length === 1, 'the stale breach job');
+    const [job] = await until(
+      () => finished(c.id, 'breach'),
+      (js) => js.length === 1,
+      'the stale breach job',
+    );
     expect(job.returnvalue).toBe('stale');
     expect(await clockOf(tk.id, 'response')).toMatchObject({ state: 'met', breachedAt: null });
     const events = await t.ds.getRepository(TicketEvent).findBy({ ticketId: tk.id, type: 'sla' });
@@ -125,7 +138,10 @@ describe('SLA jobs on real Redis', () => {
     const ids = async () => (await inspect.queues.sla.getJobs(['delayed', 'waiting'])).map((j) => String(j.id)).sort();
     const expectedIds = async () =>
       (await t.services.slaClocks.running())
-        .flatMap((c) => [...(!c.warnedAt && c.warnAt < c.dueAt ? [slaJobId(c.id, 'warn', c.dueAt.getTime())] : []), slaJobId(c.id, 'breach', c.dueAt.getTime())])
+        .flatMap((c) => [
+          ...(!c.warnedAt && c.warnAt < c.dueAt ? [slaJobId(c.id, 'warn', c.dueAt.getTime())] : []),
+          slaJobId(c.id, 'breach', c.dueAt.getTime()),
+        ])
         .sort();
 
     beforeAll(() => {
@@ -162,14 +178,26 @@ describe('SLA jobs on real Redis', () => {
       const tk = await open();
       const res = await clockOf(tk.id, 'resolution');
       const oldId = slaJobId(res.id, 'breach', res.dueAt.getTime());
-      await until(() => inspect.queues.sla.getJob(oldId), (j) => j !== null, 'the new clock’s breach job');
+      await until(
+        () => inspect.queues.sla.getJob(oldId),
+        (j) => j !== null,
+        'the new clock’s breach job',
+      );
       await t.services.tickets.wait(eng, tk.id, '等待用户');
-      await until(() => inspect.queues.sla.getJob(oldId), (j) => j === null, 'removal of the paused clock’s job');
+      await until(
+        () => inspect.queues.sla.getJob(oldId),
+        (j) => j === null,
+        'removal of the paused clock’s job',
+      );
       t.clock.advance(30 * 60_000);
       await t.services.tickets.resume(eng, tk.id);
       const moved = await clockOf(tk.id, 'resolution');
       expect(moved.dueAt.getTime()).toBe(res.dueAt.getTime() + 30 * 60_000);
-      await until(() => inspect.queues.sla.getJob(slaJobId(res.id, 'breach', moved.dueAt.getTime())), (j) => j !== null, 'the re-timed breach job');
+      await until(
+        () => inspect.queues.sla.getJob(slaJobId(res.id, 'breach', moved.dueAt.getTime())),
+        (j) => j !== null,
+        'the re-timed breach job',
+      );
     });
   });
 });

@@ -56,24 +56,56 @@ const withParam = (link: string, key: string, value: string) => {
   u.searchParams.set(key, value);
   return u.toString();
 };
-const counts = async () => [await db.ds.getRepository(OutboxMessage).count(), await db.ds.getRepository(ServiceSummary).count(), await db.ds.getRepository(User).count({ where: { active: true } })];
+const counts = async () => [
+  await db.ds.getRepository(OutboxMessage).count(),
+  await db.ds.getRepository(ServiceSummary).count(),
+  await db.ds.getRepository(User).count({ where: { active: true } }),
+];
 
 async function exchange(when: string, text: string, escalated: boolean): Promise<void> {
   await db.ds.getRepository(BotExchange).insert({
-    channel: 'wecom', senderId: 'u1', messageId: null, userId: null, unitId: null, text, intent: escalated ? 'None' : 'writeoff.howto', score: 0.9,
-    answer: '…', escalated, ticketId: null, entities: null, kbVersion: null, latencyMs: 5, at: at(when),
+    channel: 'wecom',
+    senderId: 'u1',
+    messageId: null,
+    userId: null,
+    unitId: null,
+    text,
+    intent: escalated ? 'None' : 'writeoff.howto',
+    score: 0.9,
+    answer: '…',
+    escalated,
+    ticketId: null,
+    entities: null,
+    kbVersion: null,
+    latencyMs: 5,
+    at: at(when),
   } as never);
 }
 
 beforeAll(async () => {
   db = await openTestDb();
   services = makeDomainServices({ ds: db.ds, clock, publicUrl: PUBLIC, summaryLinks: links });
-  for (const [username, wecom] of [['ld-a', 'leader-a'], ['ld-b', 'leader-b']] as const) {
-    leaders[wecom] = (await services.users.create(systemActor, { username, name: username, role: 'leader', wecomUserId: wecom, password: 'Passw0rd123' })).id;
+  for (const [username, wecom] of [
+    ['ld-a', 'leader-a'],
+    ['ld-b', 'leader-b'],
+  ] as const) {
+    leaders[wecom] = (
+      await services.users.create(systemActor, { username, name: username, role: 'leader', wecomUserId: wecom, password: 'Passw0rd123' })
+    ).id;
   }
-  for (const [created, resolved] of [['2026-03-03T09:00:00', null], ['2026-03-10T09:00:00', '2026-03-10T15:00:00'], ['2026-03-11T09:00:00', null], ['2026-03-12T09:00:00', null]] as const) {
+  for (const [created, resolved] of [
+    ['2026-03-03T09:00:00', null],
+    ['2026-03-10T09:00:00', '2026-03-10T15:00:00'],
+    ['2026-03-11T09:00:00', null],
+    ['2026-03-12T09:00:00', null],
+  ] as const) {
     clock.set(at(created));
-    const tk = await services.tickets.create(systemActor, { source: 'phone', summary: `问题 ${created}`, priority: 'normal', category: 'question' });
+    const tk = await services.tickets.create(systemActor, {
+      source: 'phone',
+      summary: `问题 ${created}`,
+      priority: 'normal',
+      category: 'question',
+    });
     if (resolved) {
       clock.set(at(resolved));
       await services.tickets.resolve(systemActor, tk.id);
@@ -84,7 +116,12 @@ beforeAll(async () => {
   clock.set(RUN_AT);
   summary = await services.summaries.run('system', { kind: 'weekly' });
   const app = buildApp({
-    ds: db.ds, logger: makeLogger('silent'), clock, tokens: makeTokenService(SECRET, 3600, clock), metrics: new Registry(), services,
+    ds: db.ds,
+    logger: makeLogger('silent'),
+    clock,
+    tokens: makeTokenService(SECRET, 3600, clock),
+    metrics: new Registry(),
+    services,
     plugins: [makeSummaryPages({ links, summaries: services.summaries })],
   });
   server = await new Promise((resolve) => {
@@ -112,11 +149,19 @@ describe('the pushed link', () => {
   it('when a leader opens their link without a token, then a strict-CSP Chinese page shows the figures against last week', async () => {
     const res = await open((await pushedLinks())['leader-a']);
     expect([res.status, res.type]).toEqual([200, 'text/html; charset=utf-8']);
-    expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'; img-src 'self'; style-src 'sha256-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/);
+    expect(res.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; img-src 'self'; style-src 'sha256-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/,
+    );
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    for (const part of ['财政票据服务周报', '2026-03-09 至 2026-03-15', '与上周（2026-03-02 至 2026-03-08）相比',
-      '<tr><td>新建工单</td><td>3</td><td>1</td><td class="up">↑200%</td></tr>', '<tr><td>解决工单</td><td>1</td><td>0</td><td class="up">新增</td></tr>',
-      '<tr><td>机器人自助解决率</td><td>50.0%</td><td>数据暂缺</td><td class="">—</td></tr>', '下载 Excel 完整报告']) {
+    for (const part of [
+      '财政票据服务周报',
+      '2026-03-09 至 2026-03-15',
+      '与上周（2026-03-02 至 2026-03-08）相比',
+      '<tr><td>新建工单</td><td>3</td><td>1</td><td class="up">↑200%</td></tr>',
+      '<tr><td>解决工单</td><td>1</td><td>0</td><td class="up">新增</td></tr>',
+      '<tr><td>机器人自助解决率</td><td>50.0%</td><td>数据暂缺</td><td class="">—</td></tr>',
+      '下载 Excel 完整报告',
+    ]) {
       expect(res.text).toContain(part);
     }
     expect(res.text).not.toMatch(/<script|https?:\/\//);
@@ -128,13 +173,20 @@ describe('the pushed link', () => {
     const src = /<img src="([^"]+)"/.exec(page.text)?.[1].replace(/&amp;/g, '&') ?? '';
     const href = /<a class="btn" href="([^"]+)"/.exec(page.text)?.[1].replace(/&amp;/g, '&') ?? '';
     const png = await open(new URL(src, link).toString());
-    expect([png.status, png.type, png.body.subarray(1, 4).toString('ascii'), png.body.readUInt32BE(16)]).toEqual([200, 'image/png', 'PNG', 800]);
+    expect([png.status, png.type, png.body.subarray(1, 4).toString('ascii'), png.body.readUInt32BE(16)]).toEqual([
+      200,
+      'image/png',
+      'PNG',
+      800,
+    ]);
     const xlsx = await open(new URL(href, link).toString());
     expect([xlsx.status, xlsx.type]).toEqual([200, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as never);
     const rows = new Map<string, unknown[]>();
-    wb.getWorksheet('服务周报')?.eachRow((row) => rows.set(String(row.getCell(1).value), [row.getCell(2).value, row.getCell(3).value, row.getCell(4).value]));
+    wb.getWorksheet('服务周报')?.eachRow((row) =>
+      rows.set(String(row.getCell(1).value), [row.getCell(2).value, row.getCell(3).value, row.getCell(4).value]),
+    );
     expect(rows.get('新建工单')).toEqual([3, 1, '↑200%']);
   });
 
@@ -174,7 +226,10 @@ describe('refused links', () => {
   });
 
   it('when the summary id is unknown (validly signed) or not a number, then 404', async () => {
-    for (const path of [`/s/summaries/999999?${links.query(999999, leaders['leader-a'])}`, `/s/summaries/abc?${links.query(1, leaders['leader-a'])}`]) {
+    for (const path of [
+      `/s/summaries/999999?${links.query(999999, leaders['leader-a'])}`,
+      `/s/summaries/abc?${links.query(1, leaders['leader-a'])}`,
+    ]) {
       const res = await open(path);
       expect([res.status, res.type]).toEqual([404, 'text/html; charset=utf-8']);
       expect(res.text).toContain('该服务报告不存在');

@@ -24,11 +24,15 @@ describe('tickets API', () => {
     outbox: await t.ds.getRepository(OutboxMessage).count(),
   });
   const open = async (body: Record<string, unknown> = {}) => {
-    const r = await t.call('POST', '/api/v1/tickets', { token: eng, body: { source: 'phone', unitCode: 'UA', reporterName: '李会计', summary: '开票软件无法登录', ...body } });
+    const r = await t.call('POST', '/api/v1/tickets', {
+      token: eng,
+      body: { source: 'phone', unitCode: 'UA', reporterName: '李会计', summary: '开票软件无法登录', ...body },
+    });
     expect(r.status).toBe(201);
     return r.body.id as number;
   };
-  const act = (id: number, action: string, body: unknown = {}, token = eng) => t.call('POST', `/api/v1/tickets/${id}/${action}`, { token, body });
+  const act = (id: number, action: string, body: unknown = {}, token = eng) =>
+    t.call('POST', `/api/v1/tickets/${id}/${action}`, { token, body });
   // Tokens live one hour on the test clock: moving the clock needs a fresh one.
   const move = async (to: string | number) => {
     if (typeof to === 'string') t.clock.set(to);
@@ -39,7 +43,10 @@ describe('tickets API', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: START });
-    for (const unit of [{ code: 'UA', name: '市教育局' }, { code: 'UB', name: '市卫健委' }]) {
+    for (const unit of [
+      { code: 'UA', name: '市教育局' },
+      { code: 'UB', name: '市卫健委' },
+    ]) {
       expect((await t.call('POST', '/api/v1/units', { token: t.adminToken, body: unit })).status).toBe(201);
     }
     eng = await t.userToken('engineer', { username: 'zhang', wecomUserId: 'zhang-wx' });
@@ -54,9 +61,21 @@ describe('tickets API', () => {
     await move(START);
     const id = await open({ priority: 'high', category: 'login' });
     const d = await detail(id);
-    expect(d).toMatchObject({ state: 'new', source: 'phone', unitCode: 'UA', priority: 'high', category: 'login', responseRule: 'working-hours-1h' });
+    expect(d).toMatchObject({
+      state: 'new',
+      source: 'phone',
+      unitCode: 'UA',
+      priority: 'high',
+      category: 'login',
+      responseRule: 'working-hours-1h',
+    });
     const byKind = Object.fromEntries(d.clocks.map((c: { kind: string }) => [c.kind, c]));
-    expect(byKind.response).toMatchObject({ rule: 'working-hours-1h', state: 'running', dueAt: '2026-03-02T03:00:00.000Z', warnAt: '2026-03-02T02:48:00.000Z' });
+    expect(byKind.response).toMatchObject({
+      rule: 'working-hours-1h',
+      state: 'running',
+      dueAt: '2026-03-02T03:00:00.000Z',
+      warnAt: '2026-03-02T02:48:00.000Z',
+    });
     expect(byKind.resolution).toMatchObject({ rule: 'resolution-high', state: 'running', dueAt: '2026-03-02T10:00:00.000Z' });
     expect(d.events.map((e: { type: string }) => e.type)).toEqual(['created']);
     expect(await t.ds.getRepository(AuditEntry).countBy({ action: 'ticket.create', entityId: String(id) })).toBe(1);
@@ -88,7 +107,11 @@ describe('tickets API', () => {
     expect((await act(id, 'arrive', { note: '已到现场' })).status).toBe(200);
     expect((await act(id, 'resolve', { note: '重装驱动后正常' })).body.state).toBe('resolved');
     d = await detail(id);
-    expect(d.clocks.map((c: { kind: string; state: string }) => `${c.kind}:${c.state}`)).toEqual(['response:met', 'resolution:met', 'onsite:met']);
+    expect(d.clocks.map((c: { kind: string; state: string }) => `${c.kind}:${c.state}`)).toEqual([
+      'response:met',
+      'resolution:met',
+      'onsite:met',
+    ]);
     await move(24 * 60 * MIN);
     const reopened = await act(id, 'reopen', { reason: '回访不满意，问题复现' });
     expect(reopened.body).toMatchObject({ state: 'in_progress', resolvedAt: null });
@@ -100,8 +123,20 @@ describe('tickets API', () => {
     expect((await act(id, 'resolve')).status).toBe(200);
     expect((await act(id, 'close')).body.state).toBe('closed');
     d = await detail(id);
-    expect(d.events.map((e: { type: string; meta: { to?: string } | null }) => (e.type === 'state' ? `state:${e.meta?.to}` : e.type))).toEqual([
-      'created', 'assign', 'reply', 'state:waiting_user', 'state:in_progress', 'dispatch', 'arrive', 'state:resolved', 'state:in_progress', 'state:resolved', 'state:closed',
+    expect(
+      d.events.map((e: { type: string; meta: { to?: string } | null }) => (e.type === 'state' ? `state:${e.meta?.to}` : e.type)),
+    ).toEqual([
+      'created',
+      'assign',
+      'reply',
+      'state:waiting_user',
+      'state:in_progress',
+      'dispatch',
+      'arrive',
+      'state:resolved',
+      'state:in_progress',
+      'state:resolved',
+      'state:closed',
     ]);
     expect(d.closedAt).toBe(new Date(t.clock.now()).toISOString());
   });
@@ -134,7 +169,12 @@ describe('tickets API', () => {
 
     await act(a, 'wait', { reason: '请提供单位开票员的 UKey 编号' });
     const before = await snapshot();
-    for (const [action, body] of [['resolve', {}], ['claim', {}], ['close', {}], ['wait', { reason: 'x' }]] as const) {
+    for (const [action, body] of [
+      ['resolve', {}],
+      ['claim', {}],
+      ['close', {}],
+      ['wait', { reason: 'x' }],
+    ] as const) {
       expect((await act(a, action, body, staffA)).status).toBe(403);
     }
     expect((await act(b, 'replies', { text: '别的单位' }, staffA)).status).toBe(403);
@@ -181,7 +221,11 @@ describe('tickets API', () => {
     ];
     for (const [method, path, body, status] of cases) {
       const r = await t.call(method, path, { token: eng, body });
-      expect({ path, body, status: r.status, code: typeof r.body === 'object' ? r.body.error?.code : r.text }).toMatchObject({ path, body, status });
+      expect({ path, body, status: r.status, code: typeof r.body === 'object' ? r.body.error?.code : r.text }).toMatchObject({
+        path,
+        body,
+        status,
+      });
     }
     const malformed = await t.call('POST', `/api/v1/tickets/${fresh}/replies`, { token: eng, raw: '{"text":' });
     expect(malformed.status).toBe(400);
@@ -212,16 +256,42 @@ describe('tickets API', () => {
     staffA = await t.login('staff_a', 'Passw0rd123');
     const r = await t.call('GET', '/api/v1/reports/sla?from=2026-04-01&to=2026-04-30', { token: leader });
     expect(r.status).toBe(200);
-    expect(r.body.byKind.find((k: { kind: string }) => k.kind === 'response')).toEqual({ kind: 'response', kindName: '响应', total: 3, met: 1, breached: 1, running: 1, metPercent: 50 });
-    expect(r.body.byMonth.map((m: { month: string; kind: string; total: number }) => `${m.month}/${m.kind}/${m.total}`)).toEqual(['2026-04/response/3', '2026-04/resolution/3']);
+    expect(r.body.byKind.find((k: { kind: string }) => k.kind === 'response')).toEqual({
+      kind: 'response',
+      kindName: '响应',
+      total: 3,
+      met: 1,
+      breached: 1,
+      running: 1,
+      metPercent: 50,
+    });
+    expect(r.body.byMonth.map((m: { month: string; kind: string; total: number }) => `${m.month}/${m.kind}/${m.total}`)).toEqual([
+      '2026-04/response/3',
+      '2026-04/resolution/3',
+    ]);
     const buckets = Object.fromEntries(r.body.responseTimes.map((b: { key: string; count: number }) => [b.key, b.count]));
     expect(buckets).toMatchObject({ le15: 1, le30: 0, le180: 1, open: 1 });
-    expect(r.body.tickets.bySource).toEqual([{ key: 'phone', label: '来电', count: 2 }, { key: 'fax', label: '传真', count: 1 }]);
-    expect(r.body.tickets.byUnit).toEqual([{ key: 'UA', label: '市教育局', count: 2 }, { key: 'UB', label: '市卫健委', count: 1 }]);
-    expect(r.body.tickets.byCategory).toEqual([{ key: 'login', label: 'login', count: 2 }, { key: 'print', label: 'print', count: 1 }]);
-    const xlsx = await fetch(`${t.baseUrl}/api/v1/reports/sla?from=2026-04-01&to=2026-04-30&format=xlsx`, { headers: { authorization: `Bearer ${leader}` } });
+    expect(r.body.tickets.bySource).toEqual([
+      { key: 'phone', label: '来电', count: 2 },
+      { key: 'fax', label: '传真', count: 1 },
+    ]);
+    expect(r.body.tickets.byUnit).toEqual([
+      { key: 'UA', label: '市教育局', count: 2 },
+      { key: 'UB', label: '市卫健委', count: 1 },
+    ]);
+    expect(r.body.tickets.byCategory).toEqual([
+      { key: 'login', label: 'login', count: 2 },
+      { key: 'print', label: 'print', count: 1 },
+    ]);
+    const xlsx = await fetch(`${t.baseUrl}/api/v1/reports/sla?from=2026-04-01&to=2026-04-30&format=xlsx`, {
+      headers: { authorization: `Bearer ${leader}` },
+    });
     expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
-    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      Buffer.from(await xlsx.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     const csv = await t.call('GET', '/api/v1/reports/sla?from=2026-04-01&to=2026-04-30&format=csv', { token: leader });
     expect(csv.text).toContain('响应时间分布');
     expect((await t.call('GET', '/api/v1/reports/sla', { token: staffA })).status).toBe(403);

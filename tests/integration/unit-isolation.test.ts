@@ -31,12 +31,31 @@ describe('unit isolation of reads', () => {
     const line = (a: number, b: number) => [{ batchCode: batch, startNo: a, endNo: b }];
     ids.writeoff = (await as(staff2, 'POST', '/writeoffs', { unitCode: 'U2', billTypeCode: 'C01', used: line(1, 10) })).id;
     ids.return = (await as(staff2, 'POST', '/returns', { unitCode: 'U2', billTypeCode: 'C01', reason: '多领', lines: line(91, 100) })).id;
-    ids.stockVoid = (await as(op, 'POST', '/stock-voids', { holder: 'unit', unitCode: 'U2', billTypeCode: 'C01', reason: '换版', lines: line(81, 90) })).id;
+    ids.stockVoid = (
+      await as(op, 'POST', '/stock-voids', { holder: 'unit', unitCode: 'U2', billTypeCode: 'C01', reason: '换版', lines: line(81, 90) })
+    ).id;
     await as(op, 'POST', `/stock-voids/${ids.stockVoid}/approve`, {}, 200);
-    ids.destruction = (await as(op, 'POST', '/destructions', { holder: 'unit', unitCode: 'U2', billTypeCode: 'C01', reason: '换版作废', lines: line(81, 90) })).id;
-    ids.ticket = (await as(op, 'POST', '/tickets', { source: 'phone', unitCode: 'U2', reporterName: '李会计', summary: '开票软件无法登录' })).id;
+    ids.destruction = (
+      await as(op, 'POST', '/destructions', {
+        holder: 'unit',
+        unitCode: 'U2',
+        billTypeCode: 'C01',
+        reason: '换版作废',
+        lines: line(81, 90),
+      })
+    ).id;
+    ids.ticket = (
+      await as(op, 'POST', '/tickets', { source: 'phone', unitCode: 'U2', reporterName: '李会计', summary: '开票软件无法登录' })
+    ).id;
     ids.consultation = (await as(op, 'POST', '/consultations', { channel: 'phone', unitCode: 'U2', question: '二单位的问题' })).id;
-    ids.onsite = (await as(eng, 'POST', '/visits/onsite', { unitCode: 'U2', dispatchedAt: '2026-03-02T09:00:00+08:00', workDone: '重装开票软件', result: 'resolved' })).id;
+    ids.onsite = (
+      await as(eng, 'POST', '/visits/onsite', {
+        unitCode: 'U2',
+        dispatchedAt: '2026-03-02T09:00:00+08:00',
+        workDone: '重装开票软件',
+        result: 'resolved',
+      })
+    ).id;
     ids.returnVisit = (await as(op, 'POST', '/visits/return', { unitCode: 'U2', note: '回访二单位' })).id;
     ids.trainingRequest = (await as(staff2, 'POST', '/trainings/requests', { topic: '电子票据开具' })).id;
     const ann = await as(op, 'POST', '/announcements', { title: '仅二单位', body: '二单位通知', unitCodes: ['U2'] });
@@ -46,11 +65,18 @@ describe('unit isolation of reads', () => {
   afterAll(() => t.close());
 
   const byId = [
-    ['application', '/applications/'], ['writeoff', '/writeoffs/'], ['return', '/returns/'], ['stockVoid', '/stock-voids/'],
-    ['destruction', '/destructions/'], ['ticket', '/tickets/'], ['consultation', '/consultations/'], ['onsite', '/visits/onsite/'],
-    ['returnVisit', '/visits/return/'], ['announcement', '/announcements/'],
+    ['application', '/applications/'],
+    ['writeoff', '/writeoffs/'],
+    ['return', '/returns/'],
+    ['stockVoid', '/stock-voids/'],
+    ['destruction', '/destructions/'],
+    ['ticket', '/tickets/'],
+    ['consultation', '/consultations/'],
+    ['onsite', '/visits/onsite/'],
+    ['returnVisit', '/visits/return/'],
+    ['announcement', '/announcements/'],
   ] as const;
-  it.each(byId)('when unit staff ask for another unit\'s %s by id, then 403 or 404 and nothing of it is shown', async (key, path) => {
+  it.each(byId)("when unit staff ask for another unit's %s by id, then 403 or 404 and nothing of it is shown", async (key, path) => {
     expect((await t.call('GET', `/api/v1${path}${ids[key]}`, { token: t.adminToken })).status).toBe(200);
     const r = await t.call('GET', `/api/v1${path}${ids[key]}`, { token: staff1 });
     expect([403, 404]).toContain(r.status);
@@ -59,9 +85,19 @@ describe('unit isolation of reads', () => {
   });
 
   const byUnitCode = [
-    '/applications?unitCode=U2', '/writeoffs?unitCode=U2', '/returns?unitCode=U2', '/stock-voids?unitCode=U2', '/destructions?unitCode=U2',
-    '/tickets?unitCode=U2', '/consultations?unitCode=U2', '/stock?unitCode=U2', '/units/U2',
-    '/reports/stock-movement?unitCode=U2', '/reports/issuance?unitCode=U2', '/reports/writeoffs?unitCode=U2', '/reports/destructions?unitCode=U2',
+    '/applications?unitCode=U2',
+    '/writeoffs?unitCode=U2',
+    '/returns?unitCode=U2',
+    '/stock-voids?unitCode=U2',
+    '/destructions?unitCode=U2',
+    '/tickets?unitCode=U2',
+    '/consultations?unitCode=U2',
+    '/stock?unitCode=U2',
+    '/units/U2',
+    '/reports/stock-movement?unitCode=U2',
+    '/reports/issuance?unitCode=U2',
+    '/reports/writeoffs?unitCode=U2',
+    '/reports/destructions?unitCode=U2',
     '/reports/warnings?unitCode=U2',
   ];
   it.each(byUnitCode)('when unit staff ask for %s, then 403 (or an empty page) and no row of the other unit', async (path) => {
@@ -71,10 +107,19 @@ describe('unit isolation of reads', () => {
   });
 
   const lists = [
-    '/applications', '/writeoffs', '/returns', '/stock-voids', '/destructions', '/tickets', '/consultations', '/visits/onsite',
-    '/visits/return', '/trainings/requests', '/announcements',
+    '/applications',
+    '/writeoffs',
+    '/returns',
+    '/stock-voids',
+    '/destructions',
+    '/tickets',
+    '/consultations',
+    '/visits/onsite',
+    '/visits/return',
+    '/trainings/requests',
+    '/announcements',
   ];
-  it.each(lists)('when unit staff list %s without a filter, then only their own unit\'s rows come back', async (path) => {
+  it.each(lists)("when unit staff list %s without a filter, then only their own unit's rows come back", async (path) => {
     const r = await t.call('GET', `/api/v1${path}`, { token: staff1 });
     expect(r.status, r.text).toBe(200);
     expect(r.body.items).toEqual([]);
@@ -87,12 +132,18 @@ describe('unit isolation of reads', () => {
     expect(r.body.items.map((u: { code: string }) => u.code)).toEqual(['U1']);
   });
 
-  it.each(['/incidents', '/inspections', '/inspections/schedules', '/reports/warehouse-balance', '/reports/receipts', '/reports/sla', '/reports/consultations', '/users'])(
-    'when unit staff open the bureau-only %s, then 403',
-    async (path) => {
-      const r = await t.call('GET', `/api/v1${path}`, { token: staff1 });
-      expect(r.status, r.text).toBe(403);
-      expect(r.body.error.code).toBe('FORBIDDEN');
-    },
-  );
+  it.each([
+    '/incidents',
+    '/inspections',
+    '/inspections/schedules',
+    '/reports/warehouse-balance',
+    '/reports/receipts',
+    '/reports/sla',
+    '/reports/consultations',
+    '/users',
+  ])('when unit staff open the bureau-only %s, then 403', async (path) => {
+    const r = await t.call('GET', `/api/v1${path}`, { token: staff1 });
+    expect(r.status, r.text).toBe(403);
+    expect(r.body.error.code).toBe('FORBIDDEN');
+  });
 });

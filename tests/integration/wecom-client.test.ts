@@ -49,7 +49,11 @@ async function errorOf(promise: Promise<unknown>): Promise<WecomApiError> {
 const contents = () => fake.received.messages.map((m) => (m.body.text as { content: string }).content);
 
 beforeAll(async () => {
-  fake = await startFakeWecom({ ...corp, robotKeys: ['robot-key-1'], members: ['u1', 'u2', 'u3', ...Array.from({ length: 20 }, (_, i) => `m${i}`)] });
+  fake = await startFakeWecom({
+    ...corp,
+    robotKeys: ['robot-key-1'],
+    members: ['u1', 'u2', 'u3', ...Array.from({ length: 20 }, (_, i) => `m${i}`)],
+  });
 });
 afterAll(async () => fake.stop());
 afterEach(() => {
@@ -191,7 +195,12 @@ describe('WeCom app-message client against the fake server', () => {
 
   it('when a text card is sent, then the fake accepts its shape', async () => {
     const { client } = harness();
-    await client.sendTextCard(['u1'], { title: '工单已解决', description: '请评价本次服务', url: 'https://example.org/t/1', btntxt: '评价' });
+    await client.sendTextCard(['u1'], {
+      title: '工单已解决',
+      description: '请评价本次服务',
+      url: 'https://example.org/t/1',
+      btntxt: '评价',
+    });
     expect(fake.received.messages[0]).toMatchObject({ msgtype: 'textcard', delivered: ['u1'] });
   });
 
@@ -242,7 +251,13 @@ describe('fake server request validation', () => {
     const res = await fetch(`${fake.url}/cgi-bin/message/send?access_token=${token}`, { method: 'POST', body: JSON.stringify(body) });
     return ((await res.json()) as { errcode: number }).errcode;
   }
-  const text = (content: string, extra: Record<string, unknown> = {}) => ({ touser: 'u1', msgtype: 'text', agentid: 1000002, text: { content }, ...extra });
+  const text = (content: string, extra: Record<string, unknown> = {}) => ({
+    touser: 'u1',
+    msgtype: 'text',
+    agentid: 1000002,
+    text: { content },
+    ...extra,
+  });
 
   it('when raw requests break WeCom rules, then the fake answers WeCom errcodes and records each rejection', async () => {
     expect(await rawSend(text('票'.repeat(683)))).toBe(45002); // 2049 bytes
@@ -295,7 +310,12 @@ describe('fake server callback builders', () => {
     const envelope = parseEnvelope(built.body);
     const q = Object.fromEntries(new URLSearchParams(built.queryString));
     const inner = app.decryptMessage({ msgSignature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypt: envelope.encrypt });
-    expect(parseInboundMessage(inner)).toMatchObject({ msgType: 'text', fromUserName: 'zhangsan', content: '还剩多少票？', msgId: '4561255354251345929' });
+    expect(parseInboundMessage(inner)).toMatchObject({
+      msgType: 'text',
+      fromUserName: 'zhangsan',
+      content: '还剩多少票？',
+      msgId: '4561255354251345929',
+    });
     const check = fake.buildUrlVerification('echo-123');
     expect(app.verifyUrl(Object.fromEntries(new URLSearchParams(check.queryString)))).toBe('echo-123');
   });

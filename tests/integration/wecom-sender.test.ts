@@ -16,7 +16,11 @@ describe('WeCom MessageSender adapter', () => {
   beforeAll(async () => {
     fake = await startFakeWecom({ ...corp, robotKeys: ['ops-key'], members: ['zhangsan', 'eng-wang'] });
     const client = makeWecomClient({ apiBase: fake.url, ...corp, logger, sleep: async () => undefined, maxRetries: 1 });
-    sender = makeWecomSender({ client, robots: { ops: makeWecomRobot({ apiBase: fake.url, key: 'ops-key', logger, sleep: async () => undefined }) }, logger });
+    sender = makeWecomSender({
+      client,
+      robots: { ops: makeWecomRobot({ apiBase: fake.url, key: 'ops-key', logger, sleep: async () => undefined }) },
+      logger,
+    });
   });
   beforeEach(() => fake.reset());
   afterAll(async () => fake?.stop());
@@ -25,8 +29,15 @@ describe('WeCom MessageSender adapter', () => {
     await sender.send({ channel: 'app', toUsers: ['zhangsan'], kind: 'text', content: '【工单 #1 工程师回复】请重新登录' });
     await sender.send({ channel: 'app', toUsers: ['zhangsan'], kind: 'text', content: '很长的回复。'.repeat(300) });
     await sender.send({
-      channel: 'app', toUsers: ['eng-wang'], kind: 'template_card',
-      card: { card_type: 'button_interaction', main_title: { title: '工单 #1' }, task_id: 'ticket-1-new', button_list: [{ text: '认领', key: 'claim:1' }] },
+      channel: 'app',
+      toUsers: ['eng-wang'],
+      kind: 'template_card',
+      card: {
+        card_type: 'button_interaction',
+        main_title: { title: '工单 #1' },
+        task_id: 'ticket-1-new',
+        button_list: [{ text: '认领', key: 'claim:1' }],
+      },
     });
     const [text, ...rest] = fake.received.messages;
     expect(text).toMatchObject({ msgtype: 'text', touser: ['zhangsan'], body: { text: { content: '【工单 #1 工程师回复】请重新登录' } } });
@@ -41,12 +52,22 @@ describe('WeCom MessageSender adapter', () => {
   });
 
   it('when the recipient, robot or payload cannot work, then PermanentSendError (no retry)', async () => {
-    await expect(sender.send({ channel: 'app', toUsers: ['nobody'], kind: 'text', content: 'x' })).rejects.toBeInstanceOf(PermanentSendError);
-    await expect(sender.send({ channel: 'robot', robot: 'unknown', kind: 'text', content: 'x' })).rejects.toBeInstanceOf(PermanentSendError);
-    await expect(sender.send({ channel: 'robot', robot: 'ops', kind: 'textcard', title: 't', description: 'd', url: 'https://x.example' })).rejects.toBeInstanceOf(PermanentSendError);
-    await expect(sender.send({ channel: 'app', toUsers: ['zhangsan'], kind: 'template_card', card: { card_type: 'button_interaction' } })).rejects.toBeInstanceOf(PermanentSendError);
+    await expect(sender.send({ channel: 'app', toUsers: ['nobody'], kind: 'text', content: 'x' })).rejects.toBeInstanceOf(
+      PermanentSendError,
+    );
+    await expect(sender.send({ channel: 'robot', robot: 'unknown', kind: 'text', content: 'x' })).rejects.toBeInstanceOf(
+      PermanentSendError,
+    );
+    await expect(
+      sender.send({ channel: 'robot', robot: 'ops', kind: 'textcard', title: 't', description: 'd', url: 'https://x.example' }),
+    ).rejects.toBeInstanceOf(PermanentSendError);
+    await expect(
+      sender.send({ channel: 'app', toUsers: ['zhangsan'], kind: 'template_card', card: { card_type: 'button_interaction' } }),
+    ).rejects.toBeInstanceOf(PermanentSendError);
     const noApp = makeWecomSender({ logger });
-    await expect(noApp.send({ channel: 'app', toUsers: ['zhangsan'], kind: 'text', content: 'x' })).rejects.toBeInstanceOf(PermanentSendError);
+    await expect(noApp.send({ channel: 'app', toUsers: ['zhangsan'], kind: 'text', content: 'x' })).rejects.toBeInstanceOf(
+      PermanentSendError,
+    );
     expect(fake.received.messages).toHaveLength(0);
   });
 

@@ -4,7 +4,14 @@ import { JournalEntry } from '../../src/domain/ledger/journal-entry.entity';
 import { StockRange } from '../../src/domain/ledger/stock-range.entity';
 import { BillDocument } from '../../src/domain/documents/bill-document.entity';
 import {
-  expectInvariantsOk, expectRefused, freshBatchCode, issueToUnit, ledgerScenario, receive, seedBillType, seedUnit,
+  expectInvariantsOk,
+  expectRefused,
+  freshBatchCode,
+  issueToUnit,
+  ledgerScenario,
+  receive,
+  seedBillType,
+  seedUnit,
 } from '../helpers/ledger-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -12,14 +19,18 @@ let batch: string;
 
 /** How many numbers sit at a place (unitId null = bureau). */
 async function held(ds: DataSource, unitId: number | null, state: string, batchCode = batch): Promise<number> {
-  const qb = ds.getRepository(StockRange).createQueryBuilder('r').select('COALESCE(SUM(r.endNo - r.startNo + 1), 0)', 'n')
+  const qb = ds
+    .getRepository(StockRange)
+    .createQueryBuilder('r')
+    .select('COALESCE(SUM(r.endNo - r.startNo + 1), 0)', 'n')
     .where('r.state = :state AND r.batchCode = :b', { state, b: batchCode });
   if (unitId === null) qb.andWhere('r.unitId IS NULL');
   else qb.andWhere('r.unitId = :u', { u: unitId });
   return Number((await qb.getRawOne()).n);
 }
 
-const journalRows = (ds: DataSource, operation: string, docId: number) => ds.getRepository(JournalEntry).countBy({ operation, docId, docType: 'writeoff' });
+const journalRows = (ds: DataSource, operation: string, docId: number) =>
+  ds.getRepository(JournalEntry).countBy({ operation, docId, docType: 'writeoff' });
 
 describe('write-offs (核销)', () => {
   let t: TestApp;
@@ -48,14 +59,25 @@ describe('write-offs (核销)', () => {
     staff = await t.userToken('unit_staff', { unitCode: s.unit.code, username: 'wo_staff' });
     otherStaff = await t.userToken('unit_staff', { unitCode: other.code, username: 'wo_other' });
     operator = await t.userToken('operator', { username: 'wo_op' });
-    body = (extra = {}) => ({ unitCode: s.unit.code, billTypeCode: s.billType.code, cutoffDate: '2026-02-28', amount: 1234.5, used: [], ...extra });
+    body = (extra = {}) => ({
+      unitCode: s.unit.code,
+      billTypeCode: s.billType.code,
+      cutoffDate: '2026-02-28',
+      amount: 1234.5,
+      used: [],
+      ...extra,
+    });
   });
   afterAll(async () => t?.close());
 
   it('when a unit reports and the bureau approves, then the numbers leave stock and end WRITTEN_OFF with a result', async () => {
     const r = await t.call('POST', W, {
       token: staff,
-      body: body({ used: [{ batchCode: batch, startNo: 1, endNo: 50 }], voided: [{ batchCode: batch, startNo: 51, endNo: 52 }], lost: [{ batchCode: batch, startNo: 53, endNo: 53 }] }),
+      body: body({
+        used: [{ batchCode: batch, startNo: 1, endNo: 50 }],
+        voided: [{ batchCode: batch, startNo: 51, endNo: 52 }],
+        lost: [{ batchCode: batch, startNo: 53, endNo: 53 }],
+      }),
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ status: 'submitted', counts: { used: 50, voided: 2, lost: 1, total: 53 } });
@@ -79,7 +101,11 @@ describe('write-offs (核销)', () => {
     const d = await t.call('GET', `${W}/${r.body.id}`, { token: staff });
     expect(d.status).toBe(200);
     expect(d.body).toMatchObject({ status: 'approved', result: '良好', opinion: '资料齐全', counts: { total: 53 } });
-    expect(d.body.lines.map((l: { kind: string; count: number }) => [l.kind, l.count])).toEqual([['used', 50], ['voided', 2], ['lost', 1]]);
+    expect(d.body.lines.map((l: { kind: string; count: number }) => [l.kind, l.count])).toEqual([
+      ['used', 50],
+      ['voided', 2],
+      ['lost', 1],
+    ]);
     expect(d.body.transitions.map((x: { toStatus: string }) => x.toStatus)).toEqual(['submitted', 'approved']);
   });
 
@@ -104,7 +130,10 @@ describe('write-offs (核销)', () => {
     const d = await t.call('GET', `${W}/${r.body.id}`, { token: staff });
     expect(d.body.transitions.at(-1)).toMatchObject({ toStatus: 'returned', opinion: '开票金额与缴库金额不一致', actorName: 'wo_op' });
 
-    const re = await t.call('POST', `${W}/${r.body.id}/resubmit`, { token: staff, body: { amount: 99.9, used: [{ batchCode: batch, startNo: 61, endNo: 70 }] } });
+    const re = await t.call('POST', `${W}/${r.body.id}/resubmit`, {
+      token: staff,
+      body: { amount: 99.9, used: [{ batchCode: batch, startNo: 61, endNo: 70 }] },
+    });
     expect(re.status, JSON.stringify(re.body)).toBe(200);
     expect(re.body).toMatchObject({ status: 'submitted', counts: { total: 10 } });
     expect(await held(t.ds, unitId, 'IN_STOCK')).toBe(stock + 10);
@@ -150,8 +179,10 @@ describe('write-offs (核销)', () => {
   describe('bad input changes nothing', () => {
     const line = (startNo: number, endNo: number, batchCode?: string) => ({ batchCode: batchCode ?? batch, startNo, endNo });
 
-    it('when numbers are not in the unit stock, then 409 naming ALL of them (bureau-held and another unit\'s)', async () => {
-      const r = await expectRefused(t.ds, 409, () => t.call('POST', W, { token: staff, body: body({ used: [line(290, 310)], lost: [line(901, 950)] }) }));
+    it("when numbers are not in the unit stock, then 409 naming ALL of them (bureau-held and another unit's)", async () => {
+      const r = await expectRefused(t.ds, 409, () =>
+        t.call('POST', W, { token: staff, body: body({ used: [line(290, 310)], lost: [line(901, 950)] }) }),
+      );
       expect(r.body.error.message).toContain(`票据代码 ${batch} 的号码 0000000301-0000000310、0000000901-0000000950 不在本单位库存中`);
       expect(r.body.error.details).toHaveLength(2);
       const o = await expectRefused(t.ds, 409, () => t.call('POST', W, { token: staff, body: body({ used: [line(350, 360)] }) }));
@@ -164,28 +195,42 @@ describe('write-offs (核销)', () => {
     });
 
     it('when lines overlap, within a list or across used/voided/lost, then 400 naming the two lines', async () => {
-      const a = await expectRefused(t.ds, 400, () => t.call('POST', W, { token: staff, body: body({ used: [line(100, 110), line(105, 120)] }) }));
+      const a = await expectRefused(t.ds, 400, () =>
+        t.call('POST', W, { token: staff, body: body({ used: [line(100, 110), line(105, 120)] }) }),
+      );
       expect(a.body.error.message).toContain('已开第 1 行与已开第 2 行的号码重叠');
-      const b = await expectRefused(t.ds, 400, () => t.call('POST', W, { token: staff, body: body({ used: [line(100, 110)], voided: [line(200, 200)], lost: [line(110, 110)] }) }));
+      const b = await expectRefused(t.ds, 400, () =>
+        t.call('POST', W, { token: staff, body: body({ used: [line(100, 110)], voided: [line(200, 200)], lost: [line(110, 110)] }) }),
+      );
       expect(b.body.error.message).toContain('已开第 1 行与灭失第 1 行的号码重叠');
     });
 
     it('when a range is reversed, a batch is unknown, malformed or of another bill type, then 400', async () => {
       const rev = await expectRefused(t.ds, 400, () => t.call('POST', W, { token: staff, body: body({ used: [line(120, 110)] }) }));
       expect(rev.body.error.message).toContain('起始号码不能大于终止号码');
-      const unknown = await expectRefused(t.ds, 400, () => t.call('POST', W, { token: staff, body: body({ used: [line(1, 2, '99999999')] }) }));
+      const unknown = await expectRefused(t.ds, 400, () =>
+        t.call('POST', W, { token: staff, body: body({ used: [line(1, 2, '99999999')] }) }),
+      );
       expect(unknown.body.error.message).toContain('票据代码 99999999 不存在');
-      const short = await expectRefused(t.ds, 400, () => t.call('POST', W, { token: staff, body: body({ used: [line(1, 2, '1234567')] }) }));
+      const short = await expectRefused(t.ds, 400, () =>
+        t.call('POST', W, { token: staff, body: body({ used: [line(1, 2, '1234567')] }) }),
+      );
       expect(short.body.error.message).toContain('8 位数字');
-      const wrong = await expectRefused(t.ds, 400, () => t.call('POST', W, { token: staff, body: body({ used: [line(1, 2, otherTypeBatch)] }) }));
+      const wrong = await expectRefused(t.ds, 400, () =>
+        t.call('POST', W, { token: staff, body: body({ used: [line(1, 2, otherTypeBatch)] }) }),
+      );
       expect(wrong.body.error.message).toContain(`票据代码 ${otherTypeBatch} 不属于票据种类`);
-      const big = await expectRefused(t.ds, 400, () => t.call('POST', W, { token: staff, body: body({ used: [line(1, 10_000_000_000)] }) }));
+      const big = await expectRefused(t.ds, 400, () =>
+        t.call('POST', W, { token: staff, body: body({ used: [line(1, 10_000_000_000)] }) }),
+      );
       expect(big.body.error.message).toContain('最多 10 位');
     });
 
     it('when the cut-off date is in the future or malformed, or the amount negative or over two decimals, then 400', async () => {
       const ok = [line(100, 101)];
-      const future = await expectRefused(t.ds, 400, () => t.call('POST', W, { token: staff, body: body({ used: ok, cutoffDate: '2026-03-03' }) }));
+      const future = await expectRefused(t.ds, 400, () =>
+        t.call('POST', W, { token: staff, body: body({ used: ok, cutoffDate: '2026-03-03' }) }),
+      );
       expect(future.body.error.message).toContain('不能晚于今天（2026-03-02）');
       for (const cutoffDate of ['2026-13-01', '2026/03/01', '2026-02-30']) {
         const bad = await expectRefused(t.ds, 400, () => t.call('POST', W, { token: staff, body: body({ used: ok, cutoffDate }) }));

@@ -9,7 +9,20 @@ import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { makeDomainServices } from '../../src/domain/services';
 import { QUEUES } from '../../src/jobs/queues';
 import { startPrivateRedis } from '../helpers/private-redis';
-import { ALERTS_TOKEN, buildService, call, CORP, freePort, freshDatabase, killAll, login, ROBOT_KEY, serviceEnv, spawnNode, until } from './harness';
+import {
+  ALERTS_TOKEN,
+  buildService,
+  call,
+  CORP,
+  freePort,
+  freshDatabase,
+  killAll,
+  login,
+  ROBOT_KEY,
+  serviceEnv,
+  spawnNode,
+  until,
+} from './harness';
 
 const UNANSWERABLE = '我们单位去年的非税收入收缴数据能帮我调出来对账吗';
 // High enough that the burst is never held by our own throttle; the fake server enforces the same.
@@ -62,14 +75,23 @@ export async function runBurst(o: BurstOptions): Promise<BurstResult> {
     const services = makeDomainServices({ ds, clock: systemClock });
     await services.catalog.createUnit(systemActor, { code: 'B1', name: '市财政局演示单位', onboardingStatus: 'online' });
     for (let s = 0; s < o.senders; s++) {
-      await services.users.create(systemActor, { username: `staff${s}`, name: `单位员工${s}`, role: 'unit_staff', unitCode: 'B1', wecomUserId: `staff${s}` } as never);
+      await services.users.create(systemActor, {
+        username: `staff${s}`,
+        name: `单位员工${s}`,
+        role: 'unit_staff',
+        unitCode: 'B1',
+        wecomUserId: `staff${s}`,
+      } as never);
     }
     await services.users.create(systemActor, { username: 'eng', name: '张工', role: 'engineer', wecomUserId: 'eng-zhang' } as never);
 
     const prefix = `mp${randomBytes(3).toString('hex')}`;
     const extra = {
-      WECOM_MEMBER_PER_MIN: String(LIMITS.memberPerMin), WECOM_MEMBER_PER_HOUR: String(LIMITS.memberPerHour), WECOM_ROBOT_PER_MIN: String(LIMITS.robotPerMin),
-      MONITOR_EVERY_S: '3600', MONITOR_FAILURES_BEFORE_ALERT: '10',
+      WECOM_MEMBER_PER_MIN: String(LIMITS.memberPerMin),
+      WECOM_MEMBER_PER_HOUR: String(LIMITS.memberPerHour),
+      WECOM_ROBOT_PER_MIN: String(LIMITS.robotPerMin),
+      MONITOR_EVERY_S: '3600',
+      MONITOR_FAILURES_BEFORE_ALERT: '10',
     };
     const env = serviceEnv({ dbUrl: db.url, redisUrl: redis.url, prefix, fake, extra });
     const ports = [await freePort(), await freePort()];
@@ -77,7 +99,16 @@ export async function runBurst(o: BurstOptions): Promise<BurstResult> {
     for (let w = 0; w < 2; w++) spawnNode(worker, env);
     const bases = ports.map((p) => `http://127.0.0.1:${p}`);
     for (const [i, b] of bases.entries()) {
-      await until(async () => (await fetch(`${b}/health`).then((r) => r.status, () => 0)) === 200, 120_000, `app ${i} up\n${apps[i].output()}`, 250);
+      await until(
+        async () =>
+          (await fetch(`${b}/health`).then(
+            (r) => r.status,
+            () => 0,
+          )) === 200,
+        120_000,
+        `app ${i} up\n${apps[i].output()}`,
+        250,
+      );
     }
     const token = await login(bases[0]);
 
@@ -88,17 +119,24 @@ export async function runBurst(o: BurstOptions): Promise<BurstResult> {
     for (let i = 0; i < o.escalations; i++) perSender[i % o.senders].push(i);
     const senderRuns = perSender.map(async (items, s) => {
       for (const i of items) {
-        const r = await call(bases[next++ % 2], 'POST', '/api/v1/bot/messages', { token, body: { senderId: `staff${s}`, text: `${UNANSWERABLE}（编号 E${i}#）` } });
-        if (r.status !== 200 || r.body.escalated !== true || typeof r.body.ticketId !== 'number') badAnswers.push(`E${i}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+        const r = await call(bases[next++ % 2], 'POST', '/api/v1/bot/messages', {
+          token,
+          body: { senderId: `staff${s}`, text: `${UNANSWERABLE}（编号 E${i}#）` },
+        });
+        if (r.status !== 200 || r.body.escalated !== true || typeof r.body.ticketId !== 'number')
+          badAnswers.push(`E${i}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       }
     });
     // One lane of alerts beside the senders' lanes (see BurstOptions.senders on concurrency).
-    const alertRuns = [(async () => {
-      for (let i = 0; i < o.alerts; i++) await sendAlert(i);
-    })()];
+    const alertRuns = [
+      (async () => {
+        for (let i = 0; i < o.alerts; i++) await sendAlert(i);
+      })(),
+    ];
     async function sendAlert(i: number) {
       const res = await fetch(`${bases[i % 2]}/api/v1/alerts`, {
-        method: 'POST', headers: { authorization: `Bearer ${ALERTS_TOKEN}`, 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { authorization: `Bearer ${ALERTS_TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ source: 'load-test', severity: 'critical', title: `开票目标 A${i}# 无法访问`, detail: 'HTTP 502' }),
       });
       if (res.status !== 200) badAnswers.push(`A${i}: ${res.status} ${(await res.text()).slice(0, 200)}`);
@@ -107,7 +145,12 @@ export async function runBurst(o: BurstOptions): Promise<BurstResult> {
     const acceptMs = Date.now() - started;
 
     const outbox = ds.getRepository(OutboxMessage);
-    await until(async () => (await outbox.count()) > 0 && (await outbox.createQueryBuilder('o').where("o.status <> 'sent'").getCount()) === 0, o.deliverWithinMs, 'the outbox to drain', 500);
+    await until(
+      async () => (await outbox.count()) > 0 && (await outbox.createQueryBuilder('o').where("o.status <> 'sent'").getCount()) === 0,
+      o.deliverWithinMs,
+      'the outbox to drain',
+      500,
+    );
     const deliverMs = Date.now() - started;
     // Late duplicates, if any, would arrive now.
     await new Promise((r) => setTimeout(r, 2000));
@@ -132,13 +175,22 @@ export async function runBurst(o: BurstOptions): Promise<BurstResult> {
       escalations: o.escalations,
       alerts: o.alerts,
       badAnswers,
-      outboxRows: { app: rows.filter((r) => r.message.channel === 'app').length, robot: rows.filter((r) => r.message.channel === 'robot').length, notSent: rows.filter((r) => r.status !== 'sent').length },
+      outboxRows: {
+        app: rows.filter((r) => r.message.channel === 'app').length,
+        robot: rows.filter((r) => r.message.channel === 'robot').length,
+        notSent: rows.filter((r) => r.status !== 'sent').length,
+      },
       delivered: { app: fake.received.messages.length, robot: fake.received.robot.length },
       duplicateBodies: [...seen.values()].filter((c) => c > 1).length,
       escalationsNotOnce: Array.from({ length: o.escalations }, (_, i) => i).filter((i) => countWith(`E${i}#`) !== 1),
       alertsNotTwice: Array.from({ length: o.alerts }, (_, i) => i).filter((i) => countWith(`A${i}#`) !== 2),
       repeatables,
-      timings: { acceptMs, deliverMs, requestsPerS: Math.round(((o.escalations + o.alerts) / acceptMs) * 10_000) / 10, messagesPerS: Math.round((messages / deliverMs) * 10_000) / 10 },
+      timings: {
+        acceptMs,
+        deliverMs,
+        requestsPerS: Math.round(((o.escalations + o.alerts) / acceptMs) * 10_000) / 10,
+        messagesPerS: Math.round((messages / deliverMs) * 10_000) / 10,
+      },
     };
   } finally {
     await killAll();

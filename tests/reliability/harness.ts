@@ -75,18 +75,42 @@ export async function freshDatabase(): Promise<{ url: string; drop: () => Promis
 }
 
 /** The environment of an app or worker process wired to the test's database, Redis and fake WeCom. */
-export function serviceEnv(o: { dbUrl: string; redisUrl: string; prefix: string; fake: FakeWecom; extra?: Record<string, string> }): Record<string, string> {
+export function serviceEnv(o: {
+  dbUrl: string;
+  redisUrl: string;
+  prefix: string;
+  fake: FakeWecom;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
-    NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: o.dbUrl, REDIS_URL: o.redisUrl, REDIS_PREFIX: o.prefix,
-    ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, AUTH_SECRET: 'reliability-secret-reliability-secret-0123',
-    WECOM_CORP_ID: CORP.corpId, WECOM_SECRET: CORP.corpSecret, WECOM_AGENT_ID: CORP.agentId, WECOM_API_BASE: o.fake.url, WECOM_ROBOT_KEY: ROBOT_KEY,
-    ALERTS_TOKEN, KB_DIR: join(ROOT, 'knowledge-base'), NLP_MODEL_DIR: join(ROOT, 'data/nlp-models'),
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: o.dbUrl,
+    REDIS_URL: o.redisUrl,
+    REDIS_PREFIX: o.prefix,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    AUTH_SECRET: 'reliability-secret-reliability-secret-0123',
+    WECOM_CORP_ID: CORP.corpId,
+    WECOM_SECRET: CORP.corpSecret,
+    WECOM_AGENT_ID: CORP.agentId,
+    WECOM_API_BASE: o.fake.url,
+    WECOM_ROBOT_KEY: ROBOT_KEY,
+    ALERTS_TOKEN,
+    KB_DIR: join(ROOT, 'knowledge-base'),
+    NLP_MODEL_DIR: join(ROOT, 'data/nlp-models'),
     ...o.extra,
   };
 }
 
 /** JSON over HTTP; returns status and parsed body. */
-export async function call(baseUrl: string, method: string, path: string, o: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  o: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = {};
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.body !== undefined) headers['content-type'] = 'application/json';
@@ -131,7 +155,20 @@ export async function buildService(): Promise<{ app: string; worker: string }> {
     }
   }
   try {
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', BUILD_DIR, '--incremental', '--tsBuildInfoFile', join(BUILD_DIR, '.tsbuildinfo')], { cwd: ROOT, encoding: 'utf8', timeout: 230_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        BUILD_DIR,
+        '--incremental',
+        '--tsBuildInfoFile',
+        join(BUILD_DIR, '.tsbuildinfo'),
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 230_000 },
+    );
     const app = join(BUILD_DIR, 'src/main.js');
     const worker = join(BUILD_DIR, 'src/worker-main.js');
     if (!existsSync(app) || !existsSync(worker)) throw new Error(`build failed: ${r.stdout}${r.stderr}`.slice(0, 2000));
@@ -152,7 +189,11 @@ const children = new Set<ChildProcess>();
 
 /** Starts `node script` with `env`; remembered so killAll() can stop it whatever happens. */
 export function spawnNode(script: string, env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, [script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(proc);
   let out = '';
   const keep = (b: Buffer) => (out = (out + b.toString()).slice(-20_000));
@@ -164,7 +205,9 @@ export function spawnNode(script: string, env: Record<string, string>): Child {
 
 /** SIGKILLs every child still running (afterAll, also after a failure). */
 export async function killAll(): Promise<void> {
-  const waits = [...children].map((p) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : (p.once('exit', () => r()), p.kill('SIGKILL')))));
+  const waits = [...children].map(
+    (p) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : (p.once('exit', () => r()), p.kill('SIGKILL')))),
+  );
   await Promise.all(waits);
   children.clear();
 }

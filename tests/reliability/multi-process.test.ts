@@ -25,6 +25,8 @@ describe.skipIf(!onPostgres)('many processes, one truth', () => {
     expect(Object.keys(r.repeatables.monitoring)).toHaveLength(1);
     expect(Object.keys(r.repeatables.inspections)).toHaveLength(1);
     expect(Object.keys(r.repeatables.summaries)).toHaveLength(2);
-    console.log(`multi-process: ${ESCALATIONS} escalations + ${ALERTS} alerts accepted in ${r.timings.acceptMs} ms (${r.timings.requestsPerS}/s), ${r.delivered.app + r.delivered.robot} messages delivered by ${r.timings.deliverMs} ms`);
+    console.log(
+      `multi-process: ${ESCALATIONS} escalations + ${ALERTS} alerts accepted in ${r.timings.acceptMs} ms (${r.timings.requestsPerS}/s), ${r.delivered.app + r.delivered.robot} messages delivered by ${r.timings.deliverMs} ms`,
+    );
   }, 480_000);
 });

@@ -25,13 +25,26 @@ describe('the service while Redis is down', () => {
     redis = await startPrivateRedis();
     fake = await startFakeWecom({ ...CORP, robotKeys: [ROBOT_KEY] });
     db = await freshDatabase();
-    const env = serviceEnv({ dbUrl: db.url, redisUrl: redis.url, prefix: `ro${randomBytes(3).toString('hex')}`, fake, extra: { MONITOR_EVERY_S: '3600' } });
+    const env = serviceEnv({
+      dbUrl: db.url,
+      redisUrl: redis.url,
+      prefix: `ro${randomBytes(3).toString('hex')}`,
+      fake,
+      extra: { MONITOR_EVERY_S: '3600' },
+    });
     svc = await startService(loadConfig(env), makeLogger('silent'), '127.0.0.1');
     base = `http://127.0.0.1:${svc.port}`;
     token = await login(base);
     const { services } = svc.core;
     await services.catalog.createUnit(systemActor, { code: 'H7', name: '市第七人民医院', onboardingStatus: 'online' });
-    for (const n of [1, 2, 3]) await services.users.create(systemActor, { username: `staff${n}`, name: `单位员工${n}`, role: 'unit_staff', unitCode: 'H7', wecomUserId: `staff${n}` } as never);
+    for (const n of [1, 2, 3])
+      await services.users.create(systemActor, {
+        username: `staff${n}`,
+        name: `单位员工${n}`,
+        role: 'unit_staff',
+        unitCode: 'H7',
+        wecomUserId: `staff${n}`,
+      } as never);
     await services.users.create(systemActor, { username: 'eng', name: '张工', role: 'engineer', wecomUserId: 'eng-zhang' } as never);
   }, 120_000);
   afterAll(async () => {
@@ -42,7 +55,8 @@ describe('the service while Redis is down', () => {
   });
 
   const outbox = () => svc.core.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } });
-  const ask = (sender: string, n: number) => call(base, 'POST', '/api/v1/bot/messages', { token, body: { senderId: sender, text: `${UNANSWERABLE}（第 ${n} 次）` } });
+  const ask = (sender: string, n: number) =>
+    call(base, 'POST', '/api/v1/bot/messages', { token, body: { senderId: sender, text: `${UNANSWERABLE}（第 ${n} 次）` } });
 
   it('when Redis stops, then the API and the bot keep answering and everything waits in the outbox; when it is back, each notice arrives exactly once', async () => {
     const warm = await ask('staff1', 0);
@@ -58,7 +72,8 @@ describe('the service while Redis is down', () => {
       expect(r.body.reply).toContain(`#${r.body.ticketId}`);
     }
     const alert = await fetch(`${base}/api/v1/alerts`, {
-      method: 'POST', headers: { authorization: `Bearer ${ALERTS_TOKEN}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${ALERTS_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ source: 'bill-system', severity: 'critical', title: '开票系统无法访问', detail: 'HTTP 502' }),
     });
     expect(alert.status).toBe(200);

@@ -30,10 +30,21 @@ describe('a worker process killed mid-job', () => {
     fake = await startFakeWecom({ ...CORP, robotKeys: [ROBOT_KEY] });
     db = await freshDatabase();
     ds = await openDatabase(db.url);
-    await makeDomainServices({ ds, clock: systemClock }).users.create(systemActor, { username: 'eng', name: '张工', role: 'engineer', wecomUserId: 'eng-zhang' } as never);
+    await makeDomainServices({ ds, clock: systemClock }).users.create(systemActor, {
+      username: 'eng',
+      name: '张工',
+      role: 'engineer',
+      wecomUserId: 'eng-zhang',
+    } as never);
     const prefix = `sk${randomBytes(3).toString('hex')}`;
     // A dead worker's lock lapses after 2 s and a live one looks for stalled jobs every second.
-    env = serviceEnv({ dbUrl: db.url, redisUrl: redis.url, prefix, fake, extra: { QUEUE_LOCK_DURATION_MS: '2000', QUEUE_STALLED_INTERVAL_MS: '1000', MONITOR_EVERY_S: '3600' } });
+    env = serviceEnv({
+      dbUrl: db.url,
+      redisUrl: redis.url,
+      prefix,
+      fake,
+      extra: { QUEUE_LOCK_DURATION_MS: '2000', QUEUE_STALLED_INTERVAL_MS: '1000', MONITOR_EVERY_S: '3600' },
+    });
     notifications = new Bull('notifications', redis.url, { prefix });
   }, 300_000);
   afterAll(async () => {
@@ -47,7 +58,9 @@ describe('a worker process killed mid-job', () => {
 
   async function notify(): Promise<{ id: number; text: string }> {
     const text = `巡检提醒 ${++n} ${randomBytes(3).toString('hex')}`;
-    await inTransaction(ds, (em) => enqueueOutbox(em, `sk-${n}`, { channel: 'app', toUsers: ['eng-zhang'], kind: 'text', content: text }, new Date()));
+    await inTransaction(ds, (em) =>
+      enqueueOutbox(em, `sk-${n}`, { channel: 'app', toUsers: ['eng-zhang'], kind: 'text', content: text }, new Date()),
+    );
     return { id: (await ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `sk-${n}` })).id, text };
   }
   const row = (id: number) => ds.getRepository(OutboxMessage).findOneByOrFail({ id });

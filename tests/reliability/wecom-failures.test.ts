@@ -24,10 +24,21 @@ describe('WeCom failing, then recovering', () => {
     redis = await startPrivateRedis();
     fake = await startFakeWecom({ ...CORP, robotKeys: [ROBOT_KEY] });
     db = await freshDatabase();
-    const env = serviceEnv({ dbUrl: db.url, redisUrl: redis.url, prefix: `wf${randomBytes(3).toString('hex')}`, fake, extra: { MONITOR_EVERY_S: '3600' } });
+    const env = serviceEnv({
+      dbUrl: db.url,
+      redisUrl: redis.url,
+      prefix: `wf${randomBytes(3).toString('hex')}`,
+      fake,
+      extra: { MONITOR_EVERY_S: '3600' },
+    });
     svc = await startService(loadConfig(env), makeLogger('silent'), '127.0.0.1');
     base = `http://127.0.0.1:${svc.port}`;
-    await svc.core.services.users.create(systemActor, { username: 'eng', name: '张工', role: 'engineer', wecomUserId: 'eng-zhang' } as never);
+    await svc.core.services.users.create(systemActor, {
+      username: 'eng',
+      name: '张工',
+      role: 'engineer',
+      wecomUserId: 'eng-zhang',
+    } as never);
   }, 120_000);
   beforeEach(() => fake.reset());
   afterAll(async () => {
@@ -40,13 +51,17 @@ describe('WeCom failing, then recovering', () => {
   /** Queues one message through the outbox, as any business change does; returns its row id and text. */
   async function notify(channel: 'app' | 'robot' = 'app'): Promise<{ id: number; text: string }> {
     const text = `第 ${++n} 条通知 ${randomBytes(3).toString('hex')}`;
-    const message: OutboundMessage = channel === 'app' ? { channel, toUsers: ['eng-zhang'], kind: 'text', content: text } : { channel, robot: 'ops', kind: 'markdown', content: text };
+    const message: OutboundMessage =
+      channel === 'app'
+        ? { channel, toUsers: ['eng-zhang'], kind: 'text', content: text }
+        : { channel, robot: 'ops', kind: 'markdown', content: text };
     await inTransaction(svc.core.ds, (em) => enqueueOutbox(em, `wf-${n}`, message, new Date()));
     const row = await svc.core.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `wf-${n}` });
     return { id: row.id, text };
   }
   const row = (id: number) => svc.core.ds.getRepository(OutboxMessage).findOneByOrFail({ id });
-  const deliveredWith = (text: string) => [...fake.received.messages, ...fake.received.robot].filter((m) => JSON.stringify(m.body).includes(text)).length;
+  const deliveredWith = (text: string) =>
+    [...fake.received.messages, ...fake.received.robot].filter((m) => JSON.stringify(m.body).includes(text)).length;
 
   it('when WeCom answers HTTP 500 and then "system busy" beyond the client’s own retries, then the job backs off, /health and the outbox show the failure, and the message arrives once', async () => {
     // The client retries 3 times within one attempt: 4 failures fail a job attempt.

@@ -3,7 +3,11 @@ import { parseCommand } from '../../src/bot/dialog/engineer-commands';
 
 describe('engineer commands', () => {
   it('when an engineer replies with Chinese punctuation, then the text is relayed unchanged', () => {
-    expect(parseCommand('#12 您好，请在「票据开具」里重新选择打印机！')).toEqual({ ticketId: 12, action: 'reply', text: '您好，请在「票据开具」里重新选择打印机！' });
+    expect(parseCommand('#12 您好，请在「票据开具」里重新选择打印机！')).toEqual({
+      ticketId: 12,
+      action: 'reply',
+      text: '您好，请在「票据开具」里重新选择打印机！',
+    });
   });
 
   it('when the prefix is typed full-width, then it is still a command', () => {

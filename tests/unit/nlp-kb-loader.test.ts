@@ -2,13 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  KnowledgeBaseError,
-  loadKnowledgeBase,
-  renderAnswer,
-  validateKnowledgeBase,
-  type KbSourceFile,
-} from '../../src/bot/nlp/kb-loader';
+import { KnowledgeBaseError, loadKnowledgeBase, renderAnswer, validateKnowledgeBase, type KbSourceFile } from '../../src/bot/nlp/kb-loader';
 
 const utterances = (prefix: string, n = 3): string[] => Array.from({ length: n }, (_, i) => `${prefix}问题${i}`);
 const intent = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -72,7 +66,9 @@ describe('validateKnowledgeBase', () => {
   it('when an answer exceeds 2048 bytes after region substitution, then it fails with the byte count', () => {
     // 680 Han chars = 2040 bytes; the phone number pushes it over the limit only after substitution.
     const answer = `${'票'.repeat(680)}{{bureau.phone}}`;
-    expect(problemsOf([area(intent('faq.apply.process', { answers: [answer] })), region])).toMatch(/answer 1 is 2049 bytes after substitution/);
+    expect(problemsOf([area(intent('faq.apply.process', { answers: [answer] })), region])).toMatch(
+      /answer 1 is 2049 bytes after substitution/,
+    );
   });
 
   it('when an answer uses a placeholder missing from region, then it fails naming it; ticket.* is left to the dialog', () => {
@@ -83,13 +79,19 @@ describe('validateKnowledgeBase', () => {
   });
 
   it('when an intent is defined in two files, then it fails', () => {
-    const other: KbSourceFile = { path: 'other.yml', data: { area: 'other', intents: [intent('faq.apply.process', { utterances: ['另一个'] })] } };
+    const other: KbSourceFile = {
+      path: 'other.yml',
+      data: { area: 'other', intents: [intent('faq.apply.process', { utterances: ['另一个'] })] },
+    };
     expect(problemsOf([area(intent('faq.apply.process')), other, region])).toMatch(/already defined in apply\.yml/);
   });
 
   it('when only file order, key order or utterance spacing changes, then the version is unchanged', () => {
     const a = validateKnowledgeBase([area(intent('faq.a'), intent('faq.b')), region]).version;
-    const b = validateKnowledgeBase([region, area(intent('faq.b'), { ...intent('faq.a'), utterances: utterances('faq.a').map((u) => ` ${u}！`) })]).version;
+    const b = validateKnowledgeBase([
+      region,
+      area(intent('faq.b'), { ...intent('faq.a'), utterances: utterances('faq.a').map((u) => ` ${u}！`) }),
+    ]).version;
     const c = validateKnowledgeBase([area(intent('faq.a'), intent('faq.b', { answers: ['改了答案'] })), region]).version;
     expect(b).toBe(a);
     expect(c).not.toBe(a);
@@ -109,10 +111,13 @@ describe('loadKnowledgeBase', () => {
     expect(() => loadKnowledgeBase(dir)).toThrow(/bad\.yml: YAML does not parse/);
   });
 
-  it.skipIf(!existsSync('knowledge-base/zh/region.yml'))('when the real knowledge base is loaded, then it validates and has the contract intents', () => {
-    const kb = loadKnowledgeBase('knowledge-base/zh');
-    const names = kb.intents.map((i) => i.intent);
-    expect(names).toEqual(expect.arrayContaining(['faq.apply.process', 'writeoff.status', 'stock.query']));
-    expect(kb.version).toMatch(/^[0-9a-f]{12}$/);
-  });
+  it.skipIf(!existsSync('knowledge-base/zh/region.yml'))(
+    'when the real knowledge base is loaded, then it validates and has the contract intents',
+    () => {
+      const kb = loadKnowledgeBase('knowledge-base/zh');
+      const names = kb.intents.map((i) => i.intent);
+      expect(names).toEqual(expect.arrayContaining(['faq.apply.process', 'writeoff.status', 'stock.query']));
+      expect(kb.version).toMatch(/^[0-9a-f]{12}$/);
+    },
+  );
 });

@@ -1,11 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countOf, findOverlaps, intersect, normalize, split, subtract, takeLowest, totalCount, type Span } from '../../src/domain/ledger/ranges';
+import {
+  countOf,
+  findOverlaps,
+  intersect,
+  normalize,
+  split,
+  subtract,
+  takeLowest,
+  totalCount,
+  type Span,
+} from '../../src/domain/ledger/ranges';
 import { pickLowest } from '../../src/domain/documents/issuance.service';
 import type { StockRange } from '../../src/domain/ledger/stock-range.entity';
 
 // Small spans so a brute-force set of numbers is the oracle.
-const span = fc.record({ start: fc.integer({ min: 1, max: 80 }), len: fc.integer({ min: 1, max: 15 }) }).map(({ start, len }): Span => ({ start, end: start + len - 1 }));
+const span = fc
+  .record({ start: fc.integer({ min: 1, max: 80 }), len: fc.integer({ min: 1, max: 15 }) })
+  .map(({ start, len }): Span => ({ start, end: start + len - 1 }));
 const spans = fc.array(span, { maxLength: 12 });
 const RUNS = { numRuns: 500 };
 
@@ -107,7 +119,9 @@ describe('ranges (property-based)', () => {
         // Ranges of one batch are disjoint in the store: normalize per batch to respect that.
         const byBatch = new Map<string, Span[]>();
         for (const [b, s] of rows) byBatch.set(b, [...(byBatch.get(b) ?? []), s]);
-        const store = [...byBatch].flatMap(([b, list]) => normalize(list).map((s) => ({ batchCode: b, startNo: s.start, endNo: s.end }) as StockRange));
+        const store = [...byBatch].flatMap(([b, list]) =>
+          normalize(list).map((s) => ({ batchCode: b, startNo: s.start, endNo: s.end }) as StockRange),
+        );
         const picked = pickLowest(store, q);
         const expected: string[] = [];
         for (const b of [...byBatch.keys()].sort()) for (const n of sorted(numbers(byBatch.get(b)!))) expected.push(`${b}:${n}`);

@@ -9,7 +9,12 @@ const table = (): Table =>
   tableOf(
     '领用存报表',
     '统计期间：2026-01-01 至 2026-03-31',
-    [col('unitName', '单位名称', 'text', 28), col('cutoff', '截止日期', 'date'), col('opening', '期初结存', 'int'), col('amount', '金额（元）', 'money')],
+    [
+      col('unitName', '单位名称', 'text', 28),
+      col('cutoff', '截止日期', 'date'),
+      col('opening', '期初结存', 'int'),
+      col('amount', '金额（元）', 'money'),
+    ],
     [
       { unitName: '第一人民医院', cutoff: '2026-03-31', opening: 1200, amount: 1234.5, ignored: 'x' },
       { unitName: '=HYPERLINK("http://evil")', cutoff: null, opening: 300, amount: 0.25 },
@@ -97,7 +102,12 @@ describe('csv rendering', () => {
 describe('table helpers and periods', () => {
   it('when totals are computed, then only int and money columns are summed (money to the cent)', () => {
     const cols = [col('t', '文本'), col('n', '数', 'int'), col('m', '钱', 'money')];
-    expect(totalsOf(cols, [{ t: 'a', n: 1, m: 0.1 }, { t: 'b', n: 2, m: 0.2 }])).toEqual({ n: 3, m: 0.3 });
+    expect(
+      totalsOf(cols, [
+        { t: 'a', n: 1, m: 0.1 },
+        { t: 'b', n: 2, m: 0.2 },
+      ]),
+    ).toEqual({ n: 3, m: 0.3 });
   });
 
   it('when a Chinese file name is given, then Content-Disposition carries an ASCII fallback and filename*=UTF-8', () => {
@@ -111,7 +121,10 @@ describe('table helpers and periods', () => {
   it('when periods are resolved, then Shanghai day bounds, defaults and the five-year limit apply', () => {
     expect(dayStartIso('2026-03-01')).toBe('2026-02-28T16:00:00.000Z');
     expect(resolvePeriod({ from: '2026-01-01', to: '2026-03-31' }, new Date())).toEqual({
-      from: '2026-01-01', to: '2026-03-31', startIso: '2025-12-31T16:00:00.000Z', endIso: '2026-03-31T16:00:00.000Z',
+      from: '2026-01-01',
+      to: '2026-03-31',
+      startIso: '2025-12-31T16:00:00.000Z',
+      endIso: '2026-03-31T16:00:00.000Z',
     });
     expect(resolvePeriod({}, new Date('2026-03-02T02:00:00Z'))).toMatchObject({ from: '2026-01-01', to: '2026-03-02' });
     expect(() => resolvePeriod({ from: '2026-03-02', to: '2026-03-01' }, new Date())).toThrow('不能晚于');

@@ -18,13 +18,19 @@ const range = (from: string, to: string) => {
 
 // The State Council's 2026 schedule (国办发明电〔2025〕), typed in by hand as a cross-check of the bundle.
 const OFFICIAL_2026_HOLIDAYS = [
-  ...range('2026-01-01', '2026-01-03'), ...range('2026-02-15', '2026-02-23'), ...range('2026-04-04', '2026-04-06'),
-  ...range('2026-05-01', '2026-05-05'), ...range('2026-06-19', '2026-06-21'), ...range('2026-09-25', '2026-09-27'),
+  ...range('2026-01-01', '2026-01-03'),
+  ...range('2026-02-15', '2026-02-23'),
+  ...range('2026-04-04', '2026-04-06'),
+  ...range('2026-05-01', '2026-05-05'),
+  ...range('2026-06-19', '2026-06-21'),
+  ...range('2026-09-25', '2026-09-27'),
   ...range('2026-10-01', '2026-10-07'),
 ];
 const OFFICIAL_2026_MAKEUP = ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'];
 const bundled2026 = (kind: 'holiday' | 'workday') =>
-  BUNDLED_CALENDAR.filter((e) => e.kind === kind && e.date.startsWith('2026')).map((e) => e.date).sort();
+  BUNDLED_CALENDAR.filter((e) => e.kind === kind && e.date.startsWith('2026'))
+    .map((e) => e.date)
+    .sort();
 
 /** The next working day after `date` per the hand-typed official schedule. */
 function officialNextWorkday(date: string): string {
@@ -40,12 +46,15 @@ describe('2026 official calendar', () => {
     for (const d of OFFICIAL_2026_MAKEUP) expect([0, 6]).toContain(weekdayOf(d));
   });
 
-  it.each(bundled2026('holiday'))('when a report arrives on bundled holiday %s at 10:00, then it is due 09:00 of the next working day', (d) => {
-    const r = due({ receivedAt: at(`${d}T10:00`) });
-    expect(r.rule).toBe('holiday-next-workday');
-    expect(r.iso).toBe(`${officialNextWorkday(d)}T09:00:00+08:00`);
-    expect(r.explanation).toMatch(/^法定节假日（.+）期间受理，节假日时间不计/);
-  });
+  it.each(bundled2026('holiday'))(
+    'when a report arrives on bundled holiday %s at 10:00, then it is due 09:00 of the next working day',
+    (d) => {
+      const r = due({ receivedAt: at(`${d}T10:00`) });
+      expect(r.rule).toBe('holiday-next-workday');
+      expect(r.iso).toBe(`${officialNextWorkday(d)}T09:00:00+08:00`);
+      expect(r.explanation).toMatch(/^法定节假日（.+）期间受理，节假日时间不计/);
+    },
+  );
 
   it.each(bundled2026('workday'))('when a report arrives on make-up working day %s, then Monday–Friday rules apply', (d) => {
     expect(due({ receivedAt: at(`${d}T08:00`) })).toMatchObject({ rule: 'working-hours-1h', iso: `${d}T09:00:00+08:00` });
@@ -71,7 +80,8 @@ describe('2026 official calendar', () => {
         let expected: string;
         const afterHoliday = OFFICIAL_2026_HOLIDAYS.includes(addDays(d, -1));
         if (holiday) expected = toShanghaiIso(at(`${officialNextWorkday(d)}T09:00`), P);
-        else if (afterHoliday && hm < '08:00') expected = toShanghaiIso(at(`${d}T09:00`), P); // clock resumes 08:00
+        else if (afterHoliday && hm < '08:00')
+          expected = toShanghaiIso(at(`${d}T09:00`), P); // clock resumes 08:00
         else if (working && hm >= '08:00' && hm < '18:00') expected = toShanghaiIso(new Date(t + 3_600_000), P);
         else if (OFFICIAL_2026_HOLIDAYS.includes(next) && hm === '22:30') {
           expected = toShanghaiIso(at(`${officialNextWorkday(next)}T09:30`), P); // 1.5 h before midnight, 1.5 h after resuming
@@ -127,9 +137,15 @@ describe('response clock', () => {
   });
 
   it('when the input carries another offset or Z, then it is converted to Shanghai time first', () => {
-    expect(due({ receivedAt: new Date('2026-03-02T00:30:00Z') })).toMatchObject({ rule: 'working-hours-1h', iso: '2026-03-02T09:30:00+08:00' });
+    expect(due({ receivedAt: new Date('2026-03-02T00:30:00Z') })).toMatchObject({
+      rule: 'working-hours-1h',
+      iso: '2026-03-02T09:30:00+08:00',
+    });
     expect(due({ receivedAt: new Date('2026-03-01T23:59:00Z') })).toMatchObject({ rule: 'off-hours-3h', iso: '2026-03-02T10:59:00+08:00' });
-    expect(due({ receivedAt: new Date('2026-03-02T05:00:00-05:00') })).toMatchObject({ rule: 'off-hours-3h', iso: '2026-03-02T21:00:00+08:00' });
+    expect(due({ receivedAt: new Date('2026-03-02T05:00:00-05:00') })).toMatchObject({
+      rule: 'off-hours-3h',
+      iso: '2026-03-02T21:00:00+08:00',
+    });
     expect(due({ receivedAt: new Date('2026-10-02T16:00:00Z') })).toMatchObject({ rule: 'holiday-next-workday' }); // 10-03 00:00 Shanghai
   });
 });
@@ -171,31 +187,54 @@ describe('on-site and resolution clocks', () => {
   });
 
   it('when a resolution clock runs, then the priority target applies and holidays are skipped', () => {
-    expect(due({ receivedAt: at('2026-03-02T10:00'), kind: 'resolution', priority: 'urgent' })).toMatchObject({ rule: 'resolution-urgent', iso: '2026-03-02T14:00:00+08:00' });
-    expect(due({ receivedAt: at('2026-09-30T10:00'), kind: 'resolution' })).toMatchObject({ rule: 'resolution-normal', iso: '2026-10-08T18:00:00+08:00' });
+    expect(due({ receivedAt: at('2026-03-02T10:00'), kind: 'resolution', priority: 'urgent' })).toMatchObject({
+      rule: 'resolution-urgent',
+      iso: '2026-03-02T14:00:00+08:00',
+    });
+    expect(due({ receivedAt: at('2026-09-30T10:00'), kind: 'resolution' })).toMatchObject({
+      rule: 'resolution-normal',
+      iso: '2026-10-08T18:00:00+08:00',
+    });
     expect(due({ receivedAt: at('2026-03-06T10:00'), kind: 'resolution', priority: 'low' }).iso).toBe('2026-03-09T10:00:00+08:00');
   });
 
   it('when elapsed counted time is measured across a holiday and a pause, then only counted time is summed', () => {
     expect(elapsedCounted(at('2026-09-30T22:00'), at('2026-10-08T09:00'), P, cal)).toBe(3 * 3_600_000);
-    expect(elapsedCounted(at('2026-03-02T10:00'), at('2026-03-02T12:00'), P, cal, [{ from: at('2026-03-02T11:00'), to: at('2026-03-02T11:15') }])).toBe(105 * 60_000);
+    expect(
+      elapsedCounted(at('2026-03-02T10:00'), at('2026-03-02T12:00'), P, cal, [
+        { from: at('2026-03-02T11:00'), to: at('2026-03-02T11:15') },
+      ]),
+    ).toBe(105 * 60_000);
     expect(elapsedCounted(at('2026-03-02T12:00'), at('2026-03-02T10:00'), P, cal)).toBe(0);
   });
 });
 
 describe('policy, overrides and unloaded years', () => {
   it('when no policy is stored, then the defaults are the contract and a bad one is rejected', () => {
-    expect(P).toMatchObject({ timeZone: 'Asia/Shanghai', workingHours: { start: '08:00', end: '18:00' }, responseInHoursMinutes: 60, responseOffHoursMinutes: 180, holidayResumeAt: '08:00', onsiteMinutes: 480 });
+    expect(P).toMatchObject({
+      timeZone: 'Asia/Shanghai',
+      workingHours: { start: '08:00', end: '18:00' },
+      responseInHoursMinutes: 60,
+      responseOffHoursMinutes: 180,
+      holidayResumeAt: '08:00',
+      onsiteMinutes: 480,
+    });
     expect(slaPolicySchema.safeParse({ workingHours: { start: '18:00', end: '08:00' } }).success).toBe(false);
     expect(slaPolicySchema.safeParse({ timeZone: 'UTC' }).success).toBe(false);
     const p = slaPolicySchema.parse({ responseInHoursMinutes: 30, workingHours: { start: '09:00', end: '17:30' } });
     expect(due({ receivedAt: at('2026-03-02T08:30') }, cal, p)).toMatchObject({ rule: 'off-hours-3h' });
-    expect(due({ receivedAt: at('2026-03-02T09:00') }, cal, p)).toMatchObject({ rule: 'working-hours-1h', iso: '2026-03-02T09:30:00+08:00' });
+    expect(due({ receivedAt: at('2026-03-02T09:00') }, cal, p)).toMatchObject({
+      rule: 'working-hours-1h',
+      iso: '2026-03-02T09:30:00+08:00',
+    });
   });
 
   it('when working hours are configured to end at midnight and the 1 h clock runs into a holiday, then the rest counts from 08:00', () => {
     const p = slaPolicySchema.parse({ workingHours: { start: '08:00', end: '23:59' } });
-    expect(due({ receivedAt: at('2026-09-30T23:30') }, cal, p)).toMatchObject({ rule: 'working-hours-1h', iso: '2026-10-08T08:30:00+08:00' });
+    expect(due({ receivedAt: at('2026-09-30T23:30') }, cal, p)).toMatchObject({
+      rule: 'working-hours-1h',
+      iso: '2026-10-08T08:30:00+08:00',
+    });
   });
 
   it('when the bundle leaves out a weekend inside an old holiday run, then that weekend still does not count', () => {
@@ -214,7 +253,10 @@ describe('policy, overrides and unloaded years', () => {
     const c = makeCalendar([], [{ date: '2027-05-07', kind: 'holiday', name: '测试' }]);
     expect(due({ receivedAt: at('2027-05-06T22:00') }, c).iso) // 2 h on Thursday night, 1 h from Monday 08:00
       .toBe('2027-05-10T09:00:00+08:00');
-    expect(due({ receivedAt: at('2027-05-08T10:00') }, c)).toMatchObject({ rule: 'holiday-next-workday', iso: '2027-05-10T09:00:00+08:00' });
+    expect(due({ receivedAt: at('2027-05-08T10:00') }, c)).toMatchObject({
+      rule: 'holiday-next-workday',
+      iso: '2027-05-10T09:00:00+08:00',
+    });
     expect(due({ receivedAt: at('2027-05-15T10:00') }, c)).toMatchObject({ rule: 'off-hours-3h', iso: '2027-05-15T13:00:00+08:00' });
   });
 

@@ -21,7 +21,11 @@ function refusal(schema: z.ZodType, input: unknown): ValidationError {
 describe('validation messages', () => {
   it.each([
     ['a receipt with no fields', createReceiptSchema, {}],
-    ['a receipt with wrong types and an unknown field', createReceiptSchema, { billTypeCode: 1, batchCode: 'x', startNo: 'a', endNo: -1, extra: 1 }],
+    [
+      'a receipt with wrong types and an unknown field',
+      createReceiptSchema,
+      { billTypeCode: 1, batchCode: 'x', startNo: 'a', endNo: -1, extra: 1 },
+    ],
     ['a list query with an unknown status', listApplicationsSchema, { status: 'zzz' }],
     ['a write-off with a line of the wrong shape', createWriteoffSchema, { unitCode: 'U', billTypeCode: 'B', used: [{ batchCode: 1 }] }],
     ['a body that is not an object', createWriteoffSchema, null],
@@ -38,7 +42,9 @@ describe('validation messages', () => {
 
   it('when a field is missing, an enum is wrong or a key is unknown, then the message says so in plain words', () => {
     const s = z.object({ name: z.string(), kind: z.enum(['a', 'b']), n: z.number().max(5) }).strict();
-    const messages = (refusal(s, { kind: 'c', n: 9, extra: 1 }).details as Array<{ path: string; message: string }>).map((d) => `${d.path}:${d.message}`);
+    const messages = (refusal(s, { kind: 'c', n: 9, extra: 1 }).details as Array<{ path: string; message: string }>).map(
+      (d) => `${d.path}:${d.message}`,
+    );
     expect(messages).toEqual(['name:必填', 'kind:应为以下之一：a、b', 'n:不能大于 5', ':不支持的字段：extra']);
   });
 

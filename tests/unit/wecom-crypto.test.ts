@@ -60,7 +60,12 @@ describe('WeCom crypto against the conformance vectors', () => {
     const envelope = parseEnvelope(v.post_body!);
     expect(envelope.encrypt).toBe(v.encrypt);
     expect(envelope.agentId).toBe('218');
-    const inner = crypto.decryptMessage({ msgSignature: v.msg_signature!, timestamp: v.timestamp, nonce: v.nonce, encrypt: envelope.encrypt });
+    const inner = crypto.decryptMessage({
+      msgSignature: v.msg_signature!,
+      timestamp: v.timestamp,
+      nonce: v.nonce,
+      encrypt: envelope.encrypt,
+    });
     expect(inner).toBe(v.expected_plaintext);
     expect(crypto.decrypt(v.encrypt!).random.toString('latin1')).toBe(v.expected_random_ascii);
   });

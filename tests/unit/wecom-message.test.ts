@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WecomCryptoError } from '../../src/bot/channels/wecom/crypto';
-import {
-  buildEncryptedEnvelopeXml,
-  buildTextReplyXml,
-  parseEnvelope,
-  parseInboundMessage,
-} from '../../src/bot/channels/wecom/message';
+import { buildEncryptedEnvelopeXml, buildTextReplyXml, parseEnvelope, parseInboundMessage } from '../../src/bot/channels/wecom/message';
 
 function codeOf(fn: () => unknown): number | undefined {
   try {
@@ -24,7 +19,9 @@ const textXml = (content: string, msgId = '4561255354251345929') =>
 
 describe('WeCom envelope parsing', () => {
   it('when elements come in any order with or without CDATA, then the same envelope results', () => {
-    const a = parseEnvelope('<xml><ToUserName><![CDATA[corp]]></ToUserName><Encrypt><![CDATA[abc+/=]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>');
+    const a = parseEnvelope(
+      '<xml><ToUserName><![CDATA[corp]]></ToUserName><Encrypt><![CDATA[abc+/=]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID></xml>',
+    );
     const b = parseEnvelope('<xml>\n  <AgentID>1000002</AgentID>\n  <Encrypt>abc+/=</Encrypt>\n  <ToUserName>corp</ToUserName>\n</xml>');
     expect(a).toEqual({ toUserName: 'corp', encrypt: 'abc+/=', agentId: '1000002' });
     expect(b).toEqual(a);
@@ -100,21 +97,30 @@ describe('WeCom inner message parsing', () => {
   });
 
   it('when content is plain text with predefined entities, then only those are decoded', () => {
-    const xml = '<xml><ToUserName>c</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType>' +
+    const xml =
+      '<xml><ToUserName>c</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType>' +
       '<Content>1 &lt; 2 &amp;&amp; &#x4E2D;&#25991; &unknown;</Content><MsgId>12</MsgId><AgentID>1</AgentID></xml>';
     expect((parseInboundMessage(xml) as { content: string }).content).toBe('1 < 2 && 中文 &unknown;');
   });
 
   it('when an enter_agent event arrives, then it parses with no MsgId', () => {
-    const xml = '<xml><ToUserName><![CDATA[corp]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1700000000</CreateTime>' +
+    const xml =
+      '<xml><ToUserName><![CDATA[corp]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1700000000</CreateTime>' +
       '<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event><EventKey><![CDATA[]]></EventKey><AgentID>1000002</AgentID></xml>';
     const msg = parseInboundMessage(xml);
-    expect(msg).toMatchObject({ msgType: 'event', event: 'enter_agent', fromUserName: 'zhangsan', createTime: 1700000000, agentId: '1000002' });
+    expect(msg).toMatchObject({
+      msgType: 'event',
+      event: 'enter_agent',
+      fromUserName: 'zhangsan',
+      createTime: 1700000000,
+      agentId: '1000002',
+    });
     expect(msg.msgType === 'event' && msg.eventKey).toBeUndefined();
   });
 
   it('when a template card button is clicked, then event key, task id, card type and response code come through', () => {
-    const xml = '<xml><ToUserName>corp</ToUserName><FromUserName>engineer1</FromUserName><CreateTime>1700000001</CreateTime>' +
+    const xml =
+      '<xml><ToUserName>corp</ToUserName><FromUserName>engineer1</FromUserName><CreateTime>1700000001</CreateTime>' +
       '<MsgType>event</MsgType><Event>template_card_event</Event><EventKey>claim</EventKey><TaskId>ticket-123@1</TaskId>' +
       '<CardType>button_interaction</CardType><ResponseCode>RESP123</ResponseCode><AgentID>1000002</AgentID>' +
       '<SelectedItems><SelectedItem><QuestionKey>q</QuestionKey></SelectedItem></SelectedItems></xml>';

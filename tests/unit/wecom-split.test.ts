@@ -17,7 +17,14 @@ describe('splitUtf8', () => {
     expect(parts.length).toBe(4);
     for (const p of parts) expect(utf8Bytes(p)).toBeLessThanOrEqual(WECOM_TEXT_MAX_BYTES);
     expect(parts.map(stripMarker).join('')).toBe(text);
-    expect(parts.map((p) => p.match(/\((\d+)\/(\d+)\)$/)?.slice(1).join('/'))).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    expect(
+      parts.map((p) =>
+        p
+          .match(/\((\d+)\/(\d+)\)$/)
+          ?.slice(1)
+          .join('/'),
+      ),
+    ).toEqual(['1/4', '2/4', '3/4', '4/4']);
   });
 
   it('when lines are available, then cuts happen at line breaks and no line is broken', () => {

@@ -19,7 +19,10 @@ export function registerAuthRoutes(router: Router, registry: OpenAPIRegistry, de
     summary: '登录，换取有效期有限的令牌',
     tags: ['auth'],
     request: { body: { content: { 'application/json': { schema: loginSchema } } } },
-    responses: { 200: { description: 'OK', content: { 'application/json': { schema: loginResponse } } }, 401: { description: 'UNAUTHENTICATED' } },
+    responses: {
+      200: { description: 'OK', content: { 'application/json': { schema: loginResponse } } },
+      401: { description: 'UNAUTHENTICATED' },
+    },
   });
   router.post('/api/v1/auth/login', async (ctx) => {
     const input = parseInput(loginSchema, ctx.request.body ?? {}, '登录信息');

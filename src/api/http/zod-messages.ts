@@ -1,15 +1,34 @@
 import type { z } from 'zod';
 
 const TYPE_NAMES: Record<string, string> = {
-  string: '文本', number: '数字', int: '整数', bigint: '整数', boolean: '布尔值（true 或 false）', object: '对象',
-  array: '数组', date: '日期', null: 'null', undefined: '空值', nan: '数字', record: '对象', map: '对象', set: '数组',
+  string: '文本',
+  number: '数字',
+  int: '整数',
+  bigint: '整数',
+  boolean: '布尔值（true 或 false）',
+  object: '对象',
+  array: '数组',
+  date: '日期',
+  null: 'null',
+  undefined: '空值',
+  nan: '数字',
+  record: '对象',
+  map: '对象',
+  set: '数组',
 };
 const typeName = (t: string) => TYPE_NAMES[t] ?? t;
 
 const FORMATS: Record<string, string> = {
-  date: '应为 YYYY-MM-DD 格式的日期', datetime: '应为带时区的 ISO 8601 时间', time: '应为 HH:MM:SS 格式的时间',
-  email: '邮箱地址格式不正确', url: '网址格式不正确', uuid: '应为 UUID', regex: '格式不正确',
-  starts_with: '开头不正确', ends_with: '结尾不正确', includes: '内容不正确',
+  date: '应为 YYYY-MM-DD 格式的日期',
+  datetime: '应为带时区的 ISO 8601 时间',
+  time: '应为 HH:MM:SS 格式的时间',
+  email: '邮箱地址格式不正确',
+  url: '网址格式不正确',
+  uuid: '应为 UUID',
+  regex: '格式不正确',
+  starts_with: '开头不正确',
+  ends_with: '结尾不正确',
+  includes: '内容不正确',
 };
 
 function size(origin: string, n: number | bigint): string {

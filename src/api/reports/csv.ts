@@ -31,8 +31,6 @@ function tableLines(t: Table): string[] {
  */
 export function renderCsv(tables: readonly Table[]): Buffer {
   const lines =
-    tables.length === 1
-      ? tableLines(tables[0])
-      : tables.flatMap((t, i) => [...(i > 0 ? [''] : []), line([t.title]), ...tableLines(t)]);
+    tables.length === 1 ? tableLines(tables[0]) : tables.flatMap((t, i) => [...(i > 0 ? [''] : []), line([t.title]), ...tableLines(t)]);
   return Buffer.from(BOM + lines.join('\r\n') + '\r\n', 'utf8');
 }

@@ -19,7 +19,11 @@ export interface DownloadName {
  * rendered from the report's tables and sent here as a download named in Chinese.
  */
 export async function respondWithReport<T>(
-  ctx: Context, format: ReportFormat, report: T, tables: (r: T) => Table[], name: (r: T, t: Table[]) => DownloadName,
+  ctx: Context,
+  format: ReportFormat,
+  report: T,
+  tables: (r: T) => Table[],
+  name: (r: T, t: Table[]) => DownloadName,
 ): Promise<T | undefined> {
   if (format === 'json') return report;
   const t = tables(report);

@@ -44,7 +44,13 @@ export function totalsOf(columns: readonly Column[], rows: readonly TableRow[]):
 }
 
 /** Builds a table from report rows, keeping only the columns' keys; `totals: true` adds a 合计 row. */
-export function tableOf(title: string, subtitle: string | undefined, columns: Column[], rows: readonly object[], opts: { totals?: boolean } = {}): Table {
+export function tableOf(
+  title: string,
+  subtitle: string | undefined,
+  columns: Column[],
+  rows: readonly object[],
+  opts: { totals?: boolean } = {},
+): Table {
   const picked = rows.map((r) => Object.fromEntries(columns.map((c) => [c.key, (r as Record<string, Cell>)[c.key] ?? null])));
   return { title, subtitle, columns, rows: picked, totals: opts.totals ? totalsOf(columns, picked) : undefined };
 }

@@ -10,7 +10,11 @@ const NUM_FMT: Record<Column['type'], string | undefined> = {
 
 /** Excel forbids []:*?/\ in sheet names and cuts them at 31 characters. */
 export function sheetName(title: string, taken: Set<string>): string {
-  const base = title.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 31) || '报表';
+  const base =
+    title
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .trim()
+      .slice(0, 31) || '报表';
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base.slice(0, 28)}(${i})`;
   taken.add(name);

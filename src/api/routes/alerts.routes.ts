@@ -14,7 +14,15 @@ import { parseInput } from '../http/validate';
 
 const intakeResponse = z.object({
   received: z.number().int(),
-  results: z.array(z.object({ key: z.string(), status: z.enum(['firing', 'resolved']), outcome: z.string(), incidentId: z.number().nullable(), ticketId: z.number().nullable() })),
+  results: z.array(
+    z.object({
+      key: z.string(),
+      status: z.enum(['firing', 'resolved']),
+      outcome: z.string(),
+      incidentId: z.number().nullable(),
+      ticketId: z.number().nullable(),
+    }),
+  ),
 });
 
 // Hashing first gives equal lengths, so the comparison time says nothing about the token.
@@ -35,9 +43,18 @@ export function makeAlertIntakeRoutes(opts: { token: string | undefined; alerts:
   };
   const doc = (registry: OpenAPIRegistry, path: string, summary: string, body: z.ZodType) =>
     registry.registerPath({
-      method: 'post', path, summary, tags: ['alerts'], security: [{ alertsToken: [] }],
+      method: 'post',
+      path,
+      summary,
+      tags: ['alerts'],
+      security: [{ alertsToken: [] }],
       request: { body: { content: { 'application/json': { schema: body } } } },
-      responses: { 200: { description: 'OK', content: { 'application/json': { schema: intakeResponse } } }, 400: { description: 'VALIDATION' }, 401: { description: 'UNAUTHENTICATED' }, 404: { description: 'ALERTS_TOKEN not configured' } },
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: intakeResponse } } },
+        400: { description: 'VALIDATION' },
+        401: { description: 'UNAUTHENTICATED' },
+        404: { description: 'ALERTS_TOKEN not configured' },
+      },
     });
   return {
     register({ open, registry }) {
@@ -61,16 +78,29 @@ export function makeAlertIntakeRoutes(opts: { token: string | undefined; alerts:
 /** GET /incidents (bureau roles, engineers, leaders) and the probe targets (admin). */
 export function registerAlertRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
   defineRoute(api, registry, {
-    method: 'get', path: '/incidents', tag: 'alerts', summary: '故障告警事件（最近变化在前）', roles: INCIDENT_VIEW_ROLES,
+    method: 'get',
+    path: '/incidents',
+    tag: 'alerts',
+    summary: '故障告警事件（最近变化在前）',
+    roles: INCIDENT_VIEW_ROLES,
     query: incidentQuerySchema,
     handler: ({ actor, query }) => services.alerts.list(actor, query),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/monitoring/targets', tag: 'alerts', summary: '监控目标列表', roles: ['admin'],
+    method: 'get',
+    path: '/monitoring/targets',
+    tag: 'alerts',
+    summary: '监控目标列表',
+    roles: ['admin'],
     handler: async ({ actor }) => ({ items: await services.probeTargets.list(actor) }),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/monitoring/targets', tag: 'alerts', summary: '新增监控目标（HTTP 或 TCP）', roles: ['admin'], status: 201,
+    method: 'post',
+    path: '/monitoring/targets',
+    tag: 'alerts',
+    summary: '新增监控目标（HTTP 或 TCP）',
+    roles: ['admin'],
+    status: 201,
     body: probeTargetSchema,
     handler: ({ actor, body }) => services.probeTargets.create(actor, body),
   });

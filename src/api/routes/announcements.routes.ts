@@ -10,21 +10,38 @@ export function registerAnnouncementRoutes(api: Router, registry: OpenAPIRegistr
   const { announcements } = services;
   const tag = 'announcements';
   defineRoute(api, registry, {
-    method: 'post', path: '/announcements', tag, summary: '起草公告或简报（Markdown 正文；unitCodes 指定单位，缺省为全部单位）', roles: RECORD_WRITERS,
-    body: createAnnouncementSchema, status: 201,
+    method: 'post',
+    path: '/announcements',
+    tag,
+    summary: '起草公告或简报（Markdown 正文；unitCodes 指定单位，缺省为全部单位）',
+    roles: RECORD_WRITERS,
+    body: createAnnouncementSchema,
+    status: 201,
     handler: ({ actor, body }) => announcements.create(actor, body),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/announcements/:id/publish', tag, summary: '发布：分批推送给单位经办人（企业微信），返回推送人数与批次', roles: RECORD_WRITERS,
+    method: 'post',
+    path: '/announcements/:id/publish',
+    tag,
+    summary: '发布：分批推送给单位经办人（企业微信），返回推送人数与批次',
+    roles: RECORD_WRITERS,
     params: idParams,
     handler: ({ actor, params }) => announcements.publish(actor, params.id),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/announcements', tag, summary: '公告与简报（单位经办人只见已发给本单位的）', query: listAnnouncementsSchema,
+    method: 'get',
+    path: '/announcements',
+    tag,
+    summary: '公告与简报（单位经办人只见已发给本单位的）',
+    query: listAnnouncementsSchema,
     handler: ({ actor, query }) => announcements.list(actor, query),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/announcements/:id', tag, summary: '公告详情', params: idParams,
+    method: 'get',
+    path: '/announcements/:id',
+    tag,
+    summary: '公告详情',
+    params: idParams,
     handler: ({ actor, params }) => announcements.get(actor, params.id),
   });
 }

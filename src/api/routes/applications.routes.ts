@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { documentViewSchema } from '../../domain/documents/document.views';
 import { BUREAU_ROLES } from '../../domain/identity/actor';
 import {
-  approveSchema, createApplicationSchema, issueResultSchema, listApplicationsSchema, rejectSchema, resubmitSchema,
+  approveSchema,
+  createApplicationSchema,
+  issueResultSchema,
+  listApplicationsSchema,
+  rejectSchema,
+  resubmitSchema,
 } from '../../domain/ledger/ledger.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
@@ -13,43 +18,81 @@ import { defineRoute, idParams } from '../http/route';
 export function registerApplicationRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
   const { applications, issuance } = services;
   defineRoute(api, registry, {
-    method: 'post', path: '/applications', tag: 'ledger', summary: '提交申领单（分次限量、核旧领新）',
-    body: createApplicationSchema, status: 201, response: documentViewSchema,
+    method: 'post',
+    path: '/applications',
+    tag: 'ledger',
+    summary: '提交申领单（分次限量、核旧领新）',
+    body: createApplicationSchema,
+    status: 201,
+    response: documentViewSchema,
     handler: ({ actor, body }) => applications.create(actor, body),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/applications', tag: 'ledger', summary: '申领单列表（单位人员只看本单位）',
+    method: 'get',
+    path: '/applications',
+    tag: 'ledger',
+    summary: '申领单列表（单位人员只看本单位）',
     query: listApplicationsSchema,
     handler: ({ actor, query }) => applications.list(actor, query),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/applications/:id', tag: 'ledger', summary: '申领单详情（含审核记录和意见）',
-    params: idParams, response: documentViewSchema.extend({ issuanceId: z.number().nullable() }),
+    method: 'get',
+    path: '/applications/:id',
+    tag: 'ledger',
+    summary: '申领单详情（含审核记录和意见）',
+    params: idParams,
+    response: documentViewSchema.extend({ issuanceId: z.number().nullable() }),
     handler: ({ actor, params }) => applications.get(actor, params.id),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/applications/:id/approve', tag: 'ledger', summary: '审核通过申领单', roles: BUREAU_ROLES,
-    params: idParams, body: approveSchema, response: documentViewSchema,
+    method: 'post',
+    path: '/applications/:id/approve',
+    tag: 'ledger',
+    summary: '审核通过申领单',
+    roles: BUREAU_ROLES,
+    params: idParams,
+    body: approveSchema,
+    response: documentViewSchema,
     handler: ({ actor, params, body }) => applications.approve(actor, params.id, body),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/applications/:id/reject', tag: 'ledger', summary: '退回申领单（须填写意见）', roles: BUREAU_ROLES,
-    params: idParams, body: rejectSchema, response: documentViewSchema,
+    method: 'post',
+    path: '/applications/:id/reject',
+    tag: 'ledger',
+    summary: '退回申领单（须填写意见）',
+    roles: BUREAU_ROLES,
+    params: idParams,
+    body: rejectSchema,
+    response: documentViewSchema,
     handler: ({ actor, params, body }) => applications.reject(actor, params.id, body),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/applications/:id/withdraw', tag: 'ledger', summary: '撤销上报（已提交 → 草稿）',
-    params: idParams, response: documentViewSchema,
+    method: 'post',
+    path: '/applications/:id/withdraw',
+    tag: 'ledger',
+    summary: '撤销上报（已提交 → 草稿）',
+    params: idParams,
+    response: documentViewSchema,
     handler: ({ actor, params }) => applications.withdraw(actor, params.id),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/applications/:id/submit', tag: 'ledger', summary: '重新上报草稿或退回的申领单（可改数量、事由）',
-    params: idParams, body: resubmitSchema, response: documentViewSchema,
+    method: 'post',
+    path: '/applications/:id/submit',
+    tag: 'ledger',
+    summary: '重新上报草稿或退回的申领单（可改数量、事由）',
+    params: idParams,
+    body: resubmitSchema,
+    response: documentViewSchema,
     handler: ({ actor, params, body }) => applications.submit(actor, params.id, body),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/applications/:id/issue', tag: 'ledger', summary: '发放票据（号码从小到大）', roles: BUREAU_ROLES,
-    params: idParams, response: issueResultSchema,
+    method: 'post',
+    path: '/applications/:id/issue',
+    tag: 'ledger',
+    summary: '发放票据（号码从小到大）',
+    roles: BUREAU_ROLES,
+    params: idParams,
+    response: issueResultSchema,
     handler: ({ actor, params }) => issuance.issue(actor, params.id),
   });
 }

@@ -10,7 +10,8 @@ import { defineRoute } from '../http/route';
 import { respondWithReport, XLSX } from '../reports/respond';
 import { col, tableOf, type Table } from '../reports/table';
 
-const period = (r: { from: string; to: string; unitCode: string | null }) => `统计期间：${r.from} 至 ${r.to}${r.unitCode ? `  单位：${r.unitCode}` : ''}`;
+const period = (r: { from: string; to: string; unitCode: string | null }) =>
+  `统计期间：${r.from} 至 ${r.to}${r.unitCode ? `  单位：${r.unitCode}` : ''}`;
 const countCols = [col('count', '次数', 'int'), col('minutes', '时长（分钟）', 'int')];
 
 /** 咨询统计: one sheet each by channel, category and unit. */
@@ -18,7 +19,13 @@ export function consultationTables(r: ConsultationReport): Table[] {
   return [
     tableOf('咨询统计（按渠道）', period(r), [col('name', '渠道'), ...countCols], r.byChannel, { totals: true }),
     tableOf('咨询统计（按类别）', period(r), [col('name', '类别', 'text', 20), ...countCols], r.byCategory, { totals: true }),
-    tableOf('咨询统计（按单位）', period(r), [col('unitCode', '单位编码', 'text', 14), col('unitName', '单位名称', 'text', 28), ...countCols], r.byUnit, { totals: true }),
+    tableOf(
+      '咨询统计（按单位）',
+      period(r),
+      [col('unitCode', '单位编码', 'text', 14), col('unitName', '单位名称', 'text', 28), ...countCols],
+      r.byUnit,
+      { totals: true },
+    ),
   ];
 }
 
@@ -37,11 +44,17 @@ export function registerDeskRecordsReportRoutes(api: Router, registry: OpenAPIRe
   const { deskReports } = services;
   const base = { method: 'get' as const, tag: 'reports', roles: RECORD_READERS, query: deskReportSchema, produces: [XLSX, 'text/csv'] };
   defineRoute(api, registry, {
-    ...base, path: '/reports/consultations', summary: '咨询统计（按渠道、类别、单位）',
-    handler: async ({ actor, query: { format, ...q }, ctx }) => respond(ctx, format, await deskReports.consultations(actor, q), consultationTables),
+    ...base,
+    path: '/reports/consultations',
+    summary: '咨询统计（按渠道、类别、单位）',
+    handler: async ({ actor, query: { format, ...q }, ctx }) =>
+      respond(ctx, format, await deskReports.consultations(actor, q), consultationTables),
   });
   defineRoute(api, registry, {
-    ...base, path: '/reports/return-visits', summary: '回访满意度（平均分、分布、重新打开的工单）',
-    handler: async ({ actor, query: { format, ...q }, ctx }) => respond(ctx, format, await deskReports.returnVisits(actor, q), returnVisitTables),
+    ...base,
+    path: '/reports/return-visits',
+    summary: '回访满意度（平均分、分布、重新打开的工单）',
+    handler: async ({ actor, query: { format, ...q }, ctx }) =>
+      respond(ctx, format, await deskReports.returnVisits(actor, q), returnVisitTables),
   });
 }

@@ -10,7 +10,14 @@ import { col, tableOf, type Table } from '../reports/table';
 
 const settings = z.object({ supervisorUsername: z.string().nullable() });
 
-const compliance = [col('kindName', '计时类型', 'text', 10), col('total', '总数', 'int'), col('met', '达标', 'int'), col('breached', '超时', 'int'), col('running', '计时中', 'int'), col('metPercent', '达标率（%）', 'money')];
+const compliance = [
+  col('kindName', '计时类型', 'text', 10),
+  col('total', '总数', 'int'),
+  col('met', '达标', 'int'),
+  col('breached', '超时', 'int'),
+  col('running', '计时中', 'int'),
+  col('metPercent', '达标率（%）', 'money'),
+];
 const counts = (what: string) => [col('label', what, 'text', 24), col('count', '数量', 'int')];
 
 /** The SLA report as tables: compliance by kind and by month, response times, tickets by source/category/unit. */
@@ -29,18 +36,36 @@ export function slaTables(r: SlaReport): Table[] {
 /** /reports/sla and /desk/settings (the SLA supervisor who receives breach escalations). */
 export function registerDeskReportRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
   defineRoute(api, registry, {
-    method: 'get', path: '/reports/sla', tag: 'reports', summary: 'SLA 报表：各类计时与各月达标率、响应时间分布、工单来源/分类/单位',
-    roles: ['admin', 'operator', 'engineer', 'leader'], query: slaReportSchema, produces: [XLSX, 'text/csv'],
+    method: 'get',
+    path: '/reports/sla',
+    tag: 'reports',
+    summary: 'SLA 报表：各类计时与各月达标率、响应时间分布、工单来源/分类/单位',
+    roles: ['admin', 'operator', 'engineer', 'leader'],
+    query: slaReportSchema,
+    produces: [XLSX, 'text/csv'],
     handler: async ({ actor, query: { format, ...q }, ctx }) =>
-      respondWithReport(ctx, format, await services.slaReports.sla(actor, q), slaTables, (r) => ({ title: 'SLA报表', ascii: 'sla', stem: `${r.from}_${r.to}` })),
+      respondWithReport(ctx, format, await services.slaReports.sla(actor, q), slaTables, (r) => ({
+        title: 'SLA报表',
+        ascii: 'sla',
+        stem: `${r.from}_${r.to}`,
+      })),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/desk/settings', tag: 'tickets', summary: '运维设置（SLA 超时督办人）', response: settings,
+    method: 'get',
+    path: '/desk/settings',
+    tag: 'tickets',
+    summary: '运维设置（SLA 超时督办人）',
+    response: settings,
     handler: ({ actor }) => services.deskSettings.get(actor),
   });
   defineRoute(api, registry, {
-    method: 'put', path: '/desk/settings', tag: 'tickets', summary: '修改运维设置（督办人用户名；null 时超时通知管理员；仅管理员）',
-    roles: ['admin'], body: deskSettingsSchema, response: settings,
+    method: 'put',
+    path: '/desk/settings',
+    tag: 'tickets',
+    summary: '修改运维设置（督办人用户名；null 时超时通知管理员；仅管理员）',
+    roles: ['admin'],
+    body: deskSettingsSchema,
+    response: settings,
     handler: ({ actor, body }) => services.deskSettings.update(actor, body),
   });
 }

@@ -17,7 +17,12 @@ export function makeInspectionRunRoutes(inspection: AutoInspection): ApiPlugin {
   return {
     register({ api, registry }) {
       defineRoute(api, registry, {
-        method: 'post', path: '/inspections/run', tag: 'inspections', roles: AUTO_INSPECTION_ROLES, status: 201, response: runResponse,
+        method: 'post',
+        path: '/inspections/run',
+        tag: 'inspections',
+        roles: AUTO_INSPECTION_ROLES,
+        status: 201,
+        response: runResponse,
         summary: '立即运行自动巡检（台账不变量、逾期核销、低库存、节假日日历、数据库大小、备份、失败任务），结果存档并推送工程师',
         handler: ({ actor }) => inspection.run(actor, 'manual'),
       });

@@ -10,25 +10,49 @@ export function registerInspectionRoutes(api: Router, registry: OpenAPIRegistry,
   const { inspections } = services;
   const tag = 'inspections';
   defineRoute(api, registry, {
-    method: 'post', path: '/inspections/schedules', tag, summary: '新建巡检计划（每日/每周/每月，检查清单）', roles: RECORD_WRITERS,
-    body: createInspectionScheduleSchema, status: 201,
+    method: 'post',
+    path: '/inspections/schedules',
+    tag,
+    summary: '新建巡检计划（每日/每周/每月，检查清单）',
+    roles: RECORD_WRITERS,
+    body: createInspectionScheduleSchema,
+    status: 201,
     handler: ({ actor, body }) => inspections.createSchedule(actor, body),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/inspections/schedules', tag, summary: '巡检计划', roles: RECORD_READERS,
+    method: 'get',
+    path: '/inspections/schedules',
+    tag,
+    summary: '巡检计划',
+    roles: RECORD_READERS,
     handler: async ({ actor }) => ({ items: await inspections.listSchedules(actor) }),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/inspections', tag, summary: '登记一次巡检（逐项结果 ok/warn/fail；发现的问题默认建工单）', roles: RECORD_WRITERS,
-    body: recordInspectionSchema, status: 201,
+    method: 'post',
+    path: '/inspections',
+    tag,
+    summary: '登记一次巡检（逐项结果 ok/warn/fail；发现的问题默认建工单）',
+    roles: RECORD_WRITERS,
+    body: recordInspectionSchema,
+    status: 201,
     handler: ({ actor, body }) => inspections.recordRun(actor, body),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/inspections', tag, summary: '巡检记录', roles: RECORD_READERS, query: listInspectionsSchema,
+    method: 'get',
+    path: '/inspections',
+    tag,
+    summary: '巡检记录',
+    roles: RECORD_READERS,
+    query: listInspectionsSchema,
     handler: ({ actor, query }) => inspections.list(actor, query),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/inspections/:id', tag, summary: '巡检详情（结果与发现）', roles: RECORD_READERS, params: idParams,
+    method: 'get',
+    path: '/inspections/:id',
+    tag,
+    summary: '巡检详情（结果与发现）',
+    roles: RECORD_READERS,
+    params: idParams,
     handler: ({ actor, params }) => inspections.get(actor, params.id),
   });
 }

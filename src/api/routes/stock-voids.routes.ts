@@ -12,26 +12,54 @@ export function registerStockVoidRoutes(api: Router, registry: OpenAPIRegistry, 
   const { stockVoids } = services;
   const tag = 'stock-voids';
   defineRoute(api, registry, {
-    method: 'post', path: '/stock-voids', tag, summary: '库存作废（如换版；财政局库存仅局方办理）', roles: REQUESTERS,
-    body: createStockVoidSchema, status: 201, response: lineDocOutcomeSchema,
+    method: 'post',
+    path: '/stock-voids',
+    tag,
+    summary: '库存作废（如换版；财政局库存仅局方办理）',
+    roles: REQUESTERS,
+    body: createStockVoidSchema,
+    status: 201,
+    response: lineDocOutcomeSchema,
     handler: ({ actor, body }) => stockVoids.create(actor, body),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/stock-voids/:id/approve', tag, summary: '库存作废审核通过', roles: BUREAU_ROLES,
-    params: idParams, body: approveSchema, response: lineDocOutcomeSchema,
+    method: 'post',
+    path: '/stock-voids/:id/approve',
+    tag,
+    summary: '库存作废审核通过',
+    roles: BUREAU_ROLES,
+    params: idParams,
+    body: approveSchema,
+    response: lineDocOutcomeSchema,
     handler: ({ actor, params, body }) => stockVoids.approve(actor, params.id, body),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/stock-voids/:id/reject', tag, summary: '库存作废退回', roles: BUREAU_ROLES,
-    params: idParams, body: rejectSchema, response: lineDocOutcomeSchema,
+    method: 'post',
+    path: '/stock-voids/:id/reject',
+    tag,
+    summary: '库存作废退回',
+    roles: BUREAU_ROLES,
+    params: idParams,
+    body: rejectSchema,
+    response: lineDocOutcomeSchema,
     handler: ({ actor, params, body }) => stockVoids.reject(actor, params.id, body),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/stock-voids', tag, summary: '库存作废单列表', query: listLineDocumentsSchema, response: documentPageSchema,
+    method: 'get',
+    path: '/stock-voids',
+    tag,
+    summary: '库存作废单列表',
+    query: listLineDocumentsSchema,
+    response: documentPageSchema,
     handler: ({ actor, query }) => stockVoids.list(actor, query),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/stock-voids/:id', tag, summary: '库存作废单详情', params: idParams, response: documentDetailSchema,
+    method: 'get',
+    path: '/stock-voids/:id',
+    tag,
+    summary: '库存作废单详情',
+    params: idParams,
+    response: documentDetailSchema,
     handler: ({ actor, params }) => stockVoids.get(actor, params.id),
   });
 }

@@ -2,7 +2,11 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import { RECORD_WRITERS } from '../../domain/desk/records/records.common';
 import {
-  createTrainingRequestSchema, createTrainingSessionSchema, listTrainingRequestsSchema, listTrainingsSchema, updateTrainingRequestSchema,
+  createTrainingRequestSchema,
+  createTrainingSessionSchema,
+  listTrainingRequestsSchema,
+  listTrainingsSchema,
+  updateTrainingRequestSchema,
 } from '../../domain/desk/records/records.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
@@ -13,30 +17,56 @@ export function registerTrainingRoutes(api: Router, registry: OpenAPIRegistry, {
   const tag = 'trainings';
   // /trainings/requests before /trainings/:id, which would read "requests" as an id.
   defineRoute(api, registry, {
-    method: 'post', path: '/trainings/requests', tag, summary: '提出培训需求（单位经办人只能为本单位提出）',
-    body: createTrainingRequestSchema, status: 201,
+    method: 'post',
+    path: '/trainings/requests',
+    tag,
+    summary: '提出培训需求（单位经办人只能为本单位提出）',
+    body: createTrainingRequestSchema,
+    status: 201,
     handler: ({ actor, body }) => trainings.createRequest(actor, body),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/trainings/requests', tag, summary: '培训需求（单位经办人只见本单位）', query: listTrainingRequestsSchema,
+    method: 'get',
+    path: '/trainings/requests',
+    tag,
+    summary: '培训需求（单位经办人只见本单位）',
+    query: listTrainingRequestsSchema,
     handler: ({ actor, query }) => trainings.listRequests(actor, query),
   });
   defineRoute(api, registry, {
-    method: 'patch', path: '/trainings/requests/:id', tag, summary: '更新培训需求状态', roles: RECORD_WRITERS,
-    params: idParams, body: updateTrainingRequestSchema,
+    method: 'patch',
+    path: '/trainings/requests/:id',
+    tag,
+    summary: '更新培训需求状态',
+    roles: RECORD_WRITERS,
+    params: idParams,
+    body: updateTrainingRequestSchema,
     handler: ({ actor, params, body }) => trainings.updateRequest(actor, params.id, body),
   });
   defineRoute(api, registry, {
-    method: 'post', path: '/trainings', tag, summary: '登记培训（日期、主题、培训人、参训单位与人数、资料）', roles: RECORD_WRITERS,
-    body: createTrainingSessionSchema, status: 201,
+    method: 'post',
+    path: '/trainings',
+    tag,
+    summary: '登记培训（日期、主题、培训人、参训单位与人数、资料）',
+    roles: RECORD_WRITERS,
+    body: createTrainingSessionSchema,
+    status: 201,
     handler: ({ actor, body }) => trainings.createSession(actor, body),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/trainings', tag, summary: '培训记录', query: listTrainingsSchema,
+    method: 'get',
+    path: '/trainings',
+    tag,
+    summary: '培训记录',
+    query: listTrainingsSchema,
     handler: ({ query }) => trainings.listSessions(query),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/trainings/:id', tag, summary: '培训详情', params: idParams,
+    method: 'get',
+    path: '/trainings/:id',
+    tag,
+    summary: '培训详情',
+    params: idParams,
     handler: ({ params }) => trainings.getSession(params.id),
   });
 }

@@ -6,23 +6,41 @@ import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
 
 const userView = z.object({
-  id: z.number(), username: z.string(), name: z.string(), role: z.string(),
-  unitCode: z.string().nullable(), wecomUserId: z.string().nullable(), active: z.boolean(),
+  id: z.number(),
+  username: z.string(),
+  name: z.string(),
+  role: z.string(),
+  unitCode: z.string().nullable(),
+  wecomUserId: z.string().nullable(),
+  active: z.boolean(),
 });
 
 export function registerUserRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
   defineRoute(api, registry, {
-    method: 'post', path: '/users', tag: 'users', summary: '创建用户（管理员）', roles: ['admin'],
-    body: createUserSchema, status: 201, response: userView,
+    method: 'post',
+    path: '/users',
+    tag: 'users',
+    summary: '创建用户（管理员）',
+    roles: ['admin'],
+    body: createUserSchema,
+    status: 201,
+    response: userView,
     handler: ({ actor, body }) => services.users.create(actor, body),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/users', tag: 'users', summary: '用户列表（管理员）', roles: ['admin'],
+    method: 'get',
+    path: '/users',
+    tag: 'users',
+    summary: '用户列表（管理员）',
+    roles: ['admin'],
     query: listUsersSchema,
     handler: ({ actor, query }) => services.users.list(actor, query),
   });
   defineRoute(api, registry, {
-    method: 'get', path: '/me', tag: 'users', summary: '当前登录用户',
+    method: 'get',
+    path: '/me',
+    tag: 'users',
+    summary: '当前登录用户',
     handler: async ({ actor }) => ({ id: actor.userId, username: actor.username, role: actor.role, unitCode: actor.unitCode }),
   });
 }

@@ -20,8 +20,20 @@ let cjk: [string, string] | null | undefined;
 export const cjkFont = (): [string, string] | null => (cjk === undefined ? (cjk = CJK_FONTS.find(([f]) => existsSync(f)) ?? null) : cjk);
 
 const LABELS = {
-  en: { opened: 'Opened', resolved: 'Resolved', sla: 'SLA met %', title: 'Tickets per day and SLA compliance', days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] },
-  zh: { opened: '新建工单', resolved: '解决工单', sla: 'SLA 达标率', title: '每日工单与 SLA 达标率', days: ['周一', '周二', '周三', '周四', '周五', '周六', '周日'] },
+  en: {
+    opened: 'Opened',
+    resolved: 'Resolved',
+    sla: 'SLA met %',
+    title: 'Tickets per day and SLA compliance',
+    days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+  },
+  zh: {
+    opened: '新建工单',
+    resolved: '解决工单',
+    sla: 'SLA 达标率',
+    title: '每日工单与 SLA 达标率',
+    days: ['周一', '周二', '周三', '周四', '周五', '周六', '周日'],
+  },
 };
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -61,7 +73,9 @@ export function summaryChartSvg(days: readonly DayRow[], o: { period: string; ch
   days.forEach((d, i) => {
     const x0 = M.left + slot * i + (slot - 2 * bar) / 2;
     out.push(`<rect x="${r1(x0)}" y="${y(d.opened)}" width="${r1(bar)}" height="${r1(M.top + h - y(d.opened))}" fill="${COLORS.opened}"/>`);
-    out.push(`<rect x="${r1(x0 + bar)}" y="${y(d.resolved)}" width="${r1(bar)}" height="${r1(M.top + h - y(d.resolved))}" fill="${COLORS.resolved}"/>`);
+    out.push(
+      `<rect x="${r1(x0 + bar)}" y="${y(d.resolved)}" width="${r1(bar)}" height="${r1(M.top + h - y(d.resolved))}" fill="${COLORS.resolved}"/>`,
+    );
     const cx = r1(M.left + slot * i + slot / 2);
     const dow = (new Date(`${d.date}T00:00:00Z`).getUTCDay() + 6) % 7;
     const showLabel = days.length <= 16 || i % 2 === 0;
@@ -76,7 +90,11 @@ export function summaryChartSvg(days: readonly DayRow[], o: { period: string; ch
   });
   if (points.length > 1) out.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${COLORS.sla}" stroke-width="2"/>`);
   out.push(`<line x1="${M.left}" x2="${M.left + w}" y1="${M.top + h}" y2="${M.top + h}" stroke="#999999"/>`);
-  const legend: Array<[string, string]> = [[L.opened, COLORS.opened], [L.resolved, COLORS.resolved], [L.sla, COLORS.sla]];
+  const legend: Array<[string, string]> = [
+    [L.opened, COLORS.opened],
+    [L.resolved, COLORS.resolved],
+    [L.sla, COLORS.sla],
+  ];
   legend.forEach(([label, color], i) => {
     const lx = M.left + i * 150;
     out.push(`<rect x="${lx}" y="40" width="14" height="14" fill="${color}"/><text x="${lx + 20}" y="52">${esc(label)}</text>`);

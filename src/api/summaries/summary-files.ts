@@ -9,7 +9,10 @@ export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml
 /** Answers with the summary's workbook as a download named by kind and period. */
 export async function sendSummaryXlsx(ctx: Context, s: SummaryDetail): Promise<void> {
   const stem = `${s.kind}_${s.periodStart}_${s.periodEnd}_v${s.version}`;
-  ctx.set('Content-Disposition', attachmentHeader(`${s.kind === 'weekly' ? '服务周报' : '服务月报'}_${s.periodStart}_${s.periodEnd}.xlsx`, `summary_${stem}.xlsx`));
+  ctx.set(
+    'Content-Disposition',
+    attachmentHeader(`${s.kind === 'weekly' ? '服务周报' : '服务月报'}_${s.periodStart}_${s.periodEnd}.xlsx`, `summary_${stem}.xlsx`),
+  );
   ctx.type = XLSX;
   ctx.body = await renderSummaryXlsx(s);
 }

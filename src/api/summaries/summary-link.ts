@@ -31,7 +31,8 @@ export function makeSummaryLinks(deps: { secret: string; clock: Clock; publicUrl
   const key = createHmac('sha256', deps.secret).update(PURPOSE).digest();
   const ttlS = deps.ttlS ?? SUMMARY_LINK_TTL_S;
   const base = deps.publicUrl.replace(/\/+$/, '');
-  const mac = (summaryId: number, userId: number, exp: number): Buffer => createHmac('sha256', key).update(`${summaryId}.${userId}.${exp}`).digest();
+  const mac = (summaryId: number, userId: number, exp: number): Buffer =>
+    createHmac('sha256', key).update(`${summaryId}.${userId}.${exp}`).digest();
   const nowS = () => Math.floor(deps.clock.now().getTime() / 1000);
 
   const query = (summaryId: number, userId: number): string => {

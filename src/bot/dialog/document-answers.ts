@@ -15,7 +15,8 @@ interface DocKind {
 
 const KINDS: Record<StatusIntent, DocKind> = {
   'application.status': {
-    docType: 'application', label: '申领单',
+    docType: 'application',
+    label: '申领单',
     next: {
       draft: '尚未提交，请在系统中核对后点「提交」。',
       submitted: '等待{{bureau.billOffice}}审核，审核结果会在系统中显示。',
@@ -26,7 +27,8 @@ const KINDS: Record<StatusIntent, DocKind> = {
     },
   },
   'writeoff.status': {
-    docType: 'writeoff', label: '核销单',
+    docType: 'writeoff',
+    label: '核销单',
     next: {
       draft: '已撤销上报，号码已回到本单位库存；修改后可重新上报。',
       submitted: '等待{{bureau.billOffice}}审核，期间这些号码不能再办理其他业务。',
@@ -35,7 +37,8 @@ const KINDS: Record<StatusIntent, DocKind> = {
     },
   },
   'destruction.status': {
-    docType: 'destruction', label: '销毁单',
+    docType: 'destruction',
+    label: '销毁单',
     next: {
       submitted: '等待{{bureau.billOffice}}审核。',
       approved: '已审核通过并登记销毁，待财政局和单位双方登记造册、监销确认。',
@@ -52,7 +55,11 @@ export function intentForDocumentNo(docNo: string | undefined, fallback: StatusI
   return (docNo && PREFIX_INTENT[docNo.slice(0, 2).toUpperCase()]) || fallback;
 }
 
-function docLine(kind: DocKind, d: DocumentView, issued?: Array<{ batchCode: string; startNo: number; endNo: number; count: number }>): string[] {
+function docLine(
+  kind: DocKind,
+  d: DocumentView,
+  issued?: Array<{ batchCode: string; startNo: number; endNo: number; count: number }>,
+): string[] {
   const lines = [`${kind.label} ${d.docNo}（${d.billTypeName} ${d.quantity} 份）：${d.statusName}`];
   const dates = [`提交 ${shanghaiDay(d.submittedAt ?? d.createdAt)}`];
   if (d.reviewedAt) dates.push(`审核 ${shanghaiDay(d.reviewedAt)}`);
@@ -60,7 +67,8 @@ function docLine(kind: DocKind, d: DocumentView, issued?: Array<{ batchCode: str
   const reviewer = d.transitions?.filter((t) => t.opinion && (t.toStatus === 'approved' || t.toStatus === 'returned')).at(-1);
   if (reviewer?.opinion) lines.push(`  审核意见：${reviewer.opinion}${reviewer.actorName ? `（${reviewer.actorName}）` : ''}`);
   else if (d.opinion && (d.status === 'returned' || d.status === 'approved')) lines.push(`  审核意见：${d.opinion}`);
-  for (const r of (issued ?? []).slice(0, 5)) lines.push(`  发放号段：票据代码 ${r.batchCode}：${runText(r.startNo, r.endNo)}（${r.count} 份）`);
+  for (const r of (issued ?? []).slice(0, 5))
+    lines.push(`  发放号段：票据代码 ${r.batchCode}：${runText(r.startNo, r.endNo)}（${r.count} 份）`);
   const next = kind.next[d.status];
   if (next) lines.push(`  下一步：${next}`);
   return lines;
@@ -69,7 +77,11 @@ function docLine(kind: DocKind, d: DocumentView, issued?: Array<{ batchCode: str
 /** application/writeoff/destruction.status: the asker's documents with status, opinions and the next step. */
 export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope, intent: StatusIntent): Promise<string> {
   const kind = KINDS[intent];
-  const service = { 'application.status': deps.services.applications, 'writeoff.status': deps.services.writeoffs, 'destruction.status': deps.services.destructions }[intent];
+  const service = {
+    'application.status': deps.services.applications,
+    'writeoff.status': deps.services.writeoffs,
+    'destruction.status': deps.services.destructions,
+  }[intent];
   const docNo = turn.entities.documentNo;
   let docs: DocumentView[];
   let header: string;
@@ -77,13 +89,21 @@ export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope
     const found = await deps.facts.documentByNo(kind.docType, docNo);
     // Another unit's document reads exactly like a missing one: its existence is not disclosed.
     const visible = found && (scope.kind !== 'unit' || found.unitId === scope.unit.id);
-    const doc = visible ? await service.get(turn.actor, found.id).catch((e: unknown) => (e instanceof DomainError ? null : Promise.reject(e))) : null;
-    if (!doc) return `没有找到${scope.kind === 'unit' ? '本单位' : ''}编号为 ${docNo} 的${kind.label}，请核对单号（例如 ${kind.docType === 'application' ? 'SL' : kind.docType === 'writeoff' ? 'HX' : 'XH'}-2026-000001）。`;
+    const doc = visible
+      ? await service.get(turn.actor, found.id).catch((e: unknown) => (e instanceof DomainError ? null : Promise.reject(e)))
+      : null;
+    if (!doc)
+      return `没有找到${scope.kind === 'unit' ? '本单位' : ''}编号为 ${docNo} 的${kind.label}，请核对单号（例如 ${kind.docType === 'application' ? 'SL' : kind.docType === 'writeoff' ? 'HX' : 'XH'}-2026-000001）。`;
     docs = [doc];
     header = `${kind.label} ${doc.docNo} 的办理情况：`;
   } else {
     const billTypeCode = turn.entities.billType?.code;
-    const q = { page: 1, pageSize: 3, billTypeCode, ...(scope.kind === 'unit' ? { unitCode: scope.unit.code } : { status: 'submitted' as const }) };
+    const q = {
+      page: 1,
+      pageSize: 3,
+      billTypeCode,
+      ...(scope.kind === 'unit' ? { unitCode: scope.unit.code } : { status: 'submitted' as const }),
+    };
     const page = await service.list(turn.actor, q as never);
     if (page.items.length === 0) {
       if (scope.kind !== 'unit') return `目前没有待审核的${kind.label}。如需查询某个单位，请写明单位全称。`;
@@ -92,10 +112,12 @@ export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope
     // The newest carries the reviewer's name and full opinion history; older ones their latest opinion.
     const [first, ...rest] = page.items;
     docs = [await service.get(turn.actor, first.id), ...rest];
-    header = scope.kind === 'unit'
-      ? `${scope.unit.name}最近的${kind.label}（共 ${page.total} 份，显示最近 ${docs.length} 份）：`
-      : `待审核的${kind.label}共 ${page.total} 份，最近 ${docs.length} 份：`;
+    header =
+      scope.kind === 'unit'
+        ? `${scope.unit.name}最近的${kind.label}（共 ${page.total} 份，显示最近 ${docs.length} 份）：`
+        : `待审核的${kind.label}共 ${page.total} 份，最近 ${docs.length} 份：`;
   }
-  const issued = intent === 'application.status' ? await deps.facts.issuedRuns(docs.filter((d) => d.status === 'issued').map((d) => d.id)) : new Map();
+  const issued =
+    intent === 'application.status' ? await deps.facts.issuedRuns(docs.filter((d) => d.status === 'issued').map((d) => d.id)) : new Map();
   return [header, ...docs.flatMap((d) => docLine(kind, d, issued.get(d.id)))].join('\n');
 }

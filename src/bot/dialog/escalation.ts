@@ -17,10 +17,15 @@ export interface Escalated {
  * in the same transaction; the reply names the ticket and when an answer is due.
  */
 export async function escalate(
-  deps: DialogDeps, kb: KnowledgeBase, input: { actor: Actor; senderId: string; text: string; classification: Classification; kind: EscalationKind },
+  deps: DialogDeps,
+  kb: KnowledgeBase,
+  input: { actor: Actor; senderId: string; text: string; classification: Classification; kind: EscalationKind },
 ): Promise<Escalated> {
   const { actor, classification: c, kind } = input;
-  const guesses = (c.alternatives.length > 0 ? c.alternatives : [{ intent: c.intent, score: c.score }]).map((g) => ({ intent: g.intent, score: Math.round(g.score * 1000) / 1000 }));
+  const guesses = (c.alternatives.length > 0 ? c.alternatives : [{ intent: c.intent, score: c.score }]).map((g) => ({
+    intent: g.intent,
+    score: Math.round(g.score * 1000) / 1000,
+  }));
   const { ticket, appended } = await deps.services.tickets.escalate({
     unitId: actor.role === 'unit_staff' ? actor.unitId : null,
     reporterUserId: actor.userId,

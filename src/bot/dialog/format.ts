@@ -5,7 +5,8 @@ import { utf8Bytes } from '../channels/wecom/split';
 export const billNo = (n: number): string => String(n).padStart(10, '0');
 
 /** A run of numbers as unit staff read it. */
-export const runText = (startNo: number, endNo: number): string => (startNo === endNo ? billNo(startNo) : `${billNo(startNo)}-${billNo(endNo)}`);
+export const runText = (startNo: number, endNo: number): string =>
+  startNo === endNo ? billNo(startNo) : `${billNo(startNo)}-${billNo(endNo)}`;
 
 /** An instant in Beijing time, e.g. 2026-03-02 11:00. */
 export function shanghaiTime(d: Date | string | null | undefined): string {

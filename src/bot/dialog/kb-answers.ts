@@ -13,7 +13,8 @@ const DEFAULTS = {
   empty: '您好，请用文字描述您的问题，例如“我们还剩多少票”“核销审到哪了”。需要人工帮助请回复“转人工”。',
   emojiOnly: '收到 😊 还有问题随时用文字问我。',
   rephrase: '抱歉，没能看懂您的意思。请用中文描述问题，例如“医疗票还剩多少”“申领单审核到哪了”。需要人工帮助请回复“转人工”。',
-  otherUnit: '抱歉，为保护各单位的数据，我只能查询您所在单位（{{unit.name}}）的业务信息，不能提供其他单位的数据。如确有需要，请联系{{bureau.billOffice}}，电话 {{bureau.phone}}。',
+  otherUnit:
+    '抱歉，为保护各单位的数据，我只能查询您所在单位（{{unit.name}}）的业务信息，不能提供其他单位的数据。如确有需要，请联系{{bureau.billOffice}}，电话 {{bureau.phone}}。',
   cannotAct:
     '抱歉，我不能替您提交、修改、撤回或审批业务数据。请登录{{system.name}}自行办理，审核由{{bureau.billOffice}}负责。如需人工协助，请回复“转人工”。',
   noUnit: '您的账号尚未关联单位，暂时无法查询单位业务数据。请联系{{bureau.billOffice}}，电话 {{bureau.phone}}。',

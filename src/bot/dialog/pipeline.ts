@@ -69,7 +69,8 @@ export function makePipeline(deps: DialogDeps) {
       return { ...base, ...plain(say(kb, 'otherUnit', { 'unit.name': own?.name ?? '本单位' }), c.intent, c.score) };
     }
     if (c.source === 'rule' && c.reason?.startsWith('must-not.')) return { ...base, ...plain(say(kb, 'cannotAct'), c.intent, c.score) };
-    if (c.source === 'rule' && (c.reason === 'no-chinese' || c.reason === 'digits-only')) return { ...base, ...plain(say(kb, 'rephrase'), c.intent, c.score) };
+    if (c.source === 'rule' && (c.reason === 'no-chinese' || c.reason === 'digits-only'))
+      return { ...base, ...plain(say(kb, 'rephrase'), c.intent, c.score) };
 
     const bureau = actor.role !== 'unit_staff';
     if (c.intent === 'handoff.human' || c.intent === 'fault.report') {
@@ -82,7 +83,8 @@ export function makePipeline(deps: DialogDeps) {
       const e = await escalate(deps, kb, { actor, senderId: msg.senderId, text: msg.text, classification: c, kind: 'question' });
       return { ...base, reply: e.reply, escalated: true, ticketId: e.ticketId };
     }
-    if (DOMAIN_INTENTS.has(c.intent)) return { ...base, reply: await answerIntent(kb, turn, c.intent), escalated: false, ticketId: null, remember: true };
+    if (DOMAIN_INTENTS.has(c.intent))
+      return { ...base, reply: await answerIntent(kb, turn, c.intent), escalated: false, ticketId: null, remember: true };
     return { ...base, reply: kbAnswer(kb, c.intent) ?? say(kb, 'fallback'), escalated: false, ticketId: null };
   }
 
@@ -104,13 +106,27 @@ export function makePipeline(deps: DialogDeps) {
       }
       if (out.remember && actor) contexts.set(msg.senderId, out.intent, out.entities ?? {});
       const result: DialogResult = {
-        reply: capReply(out.reply, MAX_REPLY_BYTES), intent: out.intent, score: Math.round(out.score * 1000) / 1000,
-        escalated: out.escalated, ticketId: out.ticketId, entities: out.entities ?? {},
+        reply: capReply(out.reply, MAX_REPLY_BYTES),
+        intent: out.intent,
+        score: Math.round(out.score * 1000) / 1000,
+        escalated: out.escalated,
+        ticketId: out.ticketId,
+        entities: out.entities ?? {},
       };
       await logExchange(deps.ds, deps.logger, {
-        msg, result, userId: actor?.userId ?? null, unitId: actor?.unitId ?? null, kbVersion: kb.version, latencyMs: performance.now() - started,
+        msg,
+        result,
+        userId: actor?.userId ?? null,
+        unitId: actor?.unitId ?? null,
+        kbVersion: kb.version,
+        latencyMs: performance.now() - started,
       });
-      deps.metrics?.answered({ channel: msg.channel, intent: result.intent, escalated: result.escalated, seconds: (performance.now() - started) / 1000 });
+      deps.metrics?.answered({
+        channel: msg.channel,
+        intent: result.intent,
+        escalated: result.escalated,
+        seconds: (performance.now() - started) / 1000,
+      });
       return result;
     },
     contexts,

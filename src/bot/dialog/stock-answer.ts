@@ -20,7 +20,8 @@ function describe(view: StockView, holderName: string, billTypeName: string | un
       lines.push(`  票据代码 ${r.batchCode}：${runText(r.startNo, r.endNo)}（${r.count} 份）`);
     }
     const rest = item.ranges.slice(MAX_RUNS);
-    if (rest.length > 0) lines.push(`  ……另有 ${rest.length} 个号段共 ${rest.reduce((s, r) => s + r.count, 0)} 份，完整号段请在系统「库存查询」中查看`);
+    if (rest.length > 0)
+      lines.push(`  ……另有 ${rest.length} 个号段共 ${rest.reduce((s, r) => s + r.count, 0)} 份，完整号段请在系统「库存查询」中查看`);
   }
   if (view.items.length > 1) lines.push(`合计 ${view.total} 份。`);
   return lines.join('\n');
@@ -34,9 +35,10 @@ export async function answerStock(deps: DialogDeps, turn: Turn, scope: Scope): P
     const view = await deps.services.stock.stock(turn.actor, { unitCode: scope.unit.code, billTypeCode });
     const mine = turn.actor.role === 'unit_staff';
     const text = describe(view, mine ? `本单位（${scope.unit.name}）` : scope.unit.name, billType?.name, turn.receivedAt);
-    const hint = view.total === 0
-      ? '如需领用，请在{{system.name}}「票据申领」中提交申领，{{bureau.billOffice}}审核通过后发放。'
-      : '说明：已开具但尚未核销上报的号码仍计入结存；用完前请及时核销并申领新票（核旧领新）。';
+    const hint =
+      view.total === 0
+        ? '如需领用，请在{{system.name}}「票据申领」中提交申领，{{bureau.billOffice}}审核通过后发放。'
+        : '说明：已开具但尚未核销上报的号码仍计入结存；用完前请及时核销并申领新票（核旧领新）。';
     return `${text}\n${hint}`;
   }
   const view = await deps.services.stock.stock(turn.actor, { holder: 'bureau', billTypeCode });

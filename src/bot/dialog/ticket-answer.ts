@@ -27,7 +27,10 @@ export async function answerTickets(deps: DialogDeps, turn: Turn): Promise<strin
     const t = await tickets.get(turn.actor, no).catch((e: unknown) => (e instanceof DomainError ? null : Promise.reject(e)));
     // Unit staff may see their own and their unit's tickets; others read as not found.
     if (!t) return `没有找到您可以查看的工单 #${no}，请核对工单号。`;
-    return [...ticketLines(t), t.state === 'resolved' ? '  如问题仍未解决，直接回复说明即可。' : '  如需补充情况，直接在这里回复即可。'].join('\n');
+    return [
+      ...ticketLines(t),
+      t.state === 'resolved' ? '  如问题仍未解决，直接回复说明即可。' : '  如需补充情况，直接在这里回复即可。',
+    ].join('\n');
   }
   const recent = await tickets.recentForReporter(turn.actor.userId, 3);
   if (recent.length === 0) return '您目前没有工单记录。需要工程师帮助时回复“转人工”即可。';

@@ -52,19 +52,32 @@ export function makeUnitFacts(ds: DataSource) {
 
     /** Id and unit of a document found by its number (SL-2026-000012), or null. */
     async documentByNo(docType: DocType, docNo: string): Promise<{ id: number; unitId: number | null } | null> {
-      const d = await ds.getRepository(BillDocument).findOne({ where: { docType, docNo: docNo.toUpperCase() }, select: { id: true, unitId: true } });
+      const d = await ds
+        .getRepository(BillDocument)
+        .findOne({ where: { docType, docNo: docNo.toUpperCase() }, select: { id: true, unitId: true } });
       return d ? { id: d.id, unitId: d.unitId } : null;
     },
 
     /** Runs handed over by the issuance of an application (what the unit received). */
-    async issuedRuns(applicationIds: number[]): Promise<Map<number, Array<{ batchCode: string; startNo: number; endNo: number; count: number }>>> {
+    async issuedRuns(
+      applicationIds: number[],
+    ): Promise<Map<number, Array<{ batchCode: string; startNo: number; endNo: number; count: number }>>> {
       const out = new Map<number, Array<{ batchCode: string; startNo: number; endNo: number; count: number }>>();
       if (applicationIds.length === 0) return out;
-      const issuances = await ds.getRepository(BillDocument).find({ where: { docType: 'issuance', applicationId: In(applicationIds) }, select: { id: true, applicationId: true } });
+      const issuances = await ds
+        .getRepository(BillDocument)
+        .find({ where: { docType: 'issuance', applicationId: In(applicationIds) }, select: { id: true, applicationId: true } });
       if (issuances.length === 0) return out;
-      const lines = await ds.getRepository(DocumentLine).find({ where: { documentId: In(issuances.map((i) => i.id)) }, order: { id: 'ASC' } });
+      const lines = await ds
+        .getRepository(DocumentLine)
+        .find({ where: { documentId: In(issuances.map((i) => i.id)) }, order: { id: 'ASC' } });
       for (const iss of issuances) {
-        out.set(iss.applicationId!, lines.filter((l) => l.documentId === iss.id).map((l) => ({ batchCode: l.batchCode, startNo: Number(l.startNo), endNo: Number(l.endNo), count: Number(l.count) })));
+        out.set(
+          iss.applicationId!,
+          lines
+            .filter((l) => l.documentId === iss.id)
+            .map((l) => ({ batchCode: l.batchCode, startNo: Number(l.startNo), endNo: Number(l.endNo), count: Number(l.count) })),
+        );
       }
       return out;
     },

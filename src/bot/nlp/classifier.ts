@@ -137,7 +137,12 @@ export function makeClassifier(options: ClassifierOptions = {}): Classifier {
       // The network splits its confidence between "核销 status" and "核销 how-to"; once the wording
       // has decided between them, the confidence that the subject is right is their sum.
       const score = refined
-        ? round(Math.min(1, scores.filter((s) => refined.group.includes(s.intent)).reduce((n, s) => n + s.score, 0)))
+        ? round(
+            Math.min(
+              1,
+              scores.filter((s) => refined.group.includes(s.intent)).reduce((n, s) => n + s.score, 0),
+            ),
+          )
         : top.score;
 
       // Backstop for off-topic text the network still maps to some intent with a high score.

@@ -19,8 +19,22 @@ export interface Entities {
 }
 
 type Unit = 'year' | 'quarter' | 'month' | 'week' | 'day';
-const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十一: 11, 十二: 12 };
-const toNumber = (s: string): number => (/^\d+$/.test(s) ? Number(s) : CN_DIGITS[s] ?? NaN);
+const CN_DIGITS: Record<string, number> = {
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+  十: 10,
+  十一: 11,
+  十二: 12,
+};
+const toNumber = (s: string): number => (/^\d+$/.test(s) ? Number(s) : (CN_DIGITS[s] ?? NaN));
 
 function span(start: DateTime, unit: Unit, label: string): Entities['period'] {
   const from = start.startOf(unit);
@@ -46,10 +60,12 @@ const RELATIVE: [RegExp, Unit, number, string][] = [
 /** Time words → a closed date range in Asia/Shanghai; explicit dates win over relative words. */
 export function extractPeriod(text: string, now: Date): Entities['period'] {
   const today = DateTime.fromJSDate(now, { zone: ZONE });
-  let m = /(\d{4})\s*年\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月/u.exec(text) ?? /(?<![\w-])(\d{4})[-/.](\d{1,2})(?![\d-])/u.exec(text);
+  let m =
+    /(\d{4})\s*年\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月/u.exec(text) ?? /(?<![\w-])(\d{4})[-/.](\d{1,2})(?![\d-])/u.exec(text);
   if (m) {
     const month = toNumber(m[2]);
-    if (month >= 1 && month <= 12) return span(DateTime.fromObject({ year: Number(m[1]), month }, { zone: ZONE }), 'month', `${m[1]}年${month}月`);
+    if (month >= 1 && month <= 12)
+      return span(DateTime.fromObject({ year: Number(m[1]), month }, { zone: ZONE }), 'month', `${m[1]}年${month}月`);
   }
   m = /(\d{4})\s*年(?:度)?\s*第?\s*([1-4一二三四])\s*季度/u.exec(text);
   if (m) {

@@ -14,11 +14,13 @@ export interface KbDiskFile extends KbSourceFile {
 /** Reads every *.yml under dir (recursively); paths are relative to dir. Parse errors throw. */
 export function readKbFiles(dir: string): KbDiskFile[] {
   const walk = (d: string): string[] =>
-    readdirSync(d).sort().flatMap((name) => {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) return walk(full);
-      return /\.ya?ml$/i.test(name) ? [full] : [];
-    });
+    readdirSync(d)
+      .sort()
+      .flatMap((name) => {
+        const full = join(d, name);
+        if (statSync(full).isDirectory()) return walk(full);
+        return /\.ya?ml$/i.test(name) ? [full] : [];
+      });
   return walk(dir).map((full) => {
     const text = readFileSync(full, 'utf8');
     return { path: relative(dir, full), data: loadYaml(text, { filename: full }), text };
@@ -32,14 +34,27 @@ const REASONS: Array<[RegExp, (m: RegExpMatchArray) => string, OverlayProblem['s
   [/^utterance "(.*)" is empty after normalisation$/s, (m) => `说法「${m[1]}」去掉标点、空格和表情后为空`, 'invalid'],
   [/^duplicate utterance "(.*)" within the intent$/s, (m) => `说法「${m[1]}」在该意图中重复`, 'conflict'],
   [/^utterance "(.*)" is also an utterance of (.+)$/s, (m) => `说法「${m[1]}」已属于意图 ${m[2]}，同一说法不能属于两个意图`, 'conflict'],
-  [/^answer (\d+) uses placeholder\(s\) missing from region: (.+)$/, (m) => `答案 ${m[1]} 使用了未定义的占位符 ${m[2].split(', ').map((k) => `{{${k}}}`).join('、')}（可用的占位符见 region.yml）`, 'invalid'],
-  [/^answer (\d+) is (\d+) bytes after substitution \(limit (\d+)\)$/, (m) => `答案 ${m[1]} 替换占位符后为 ${m[2]} 字节，超过企业微信单条消息上限 ${m[3]} 字节`, 'invalid'],
+  [
+    /^answer (\d+) uses placeholder\(s\) missing from region: (.+)$/,
+    (m) =>
+      `答案 ${m[1]} 使用了未定义的占位符 ${m[2]
+        .split(', ')
+        .map((k) => `{{${k}}}`)
+        .join('、')}（可用的占位符见 region.yml）`,
+    'invalid',
+  ],
+  [
+    /^answer (\d+) is (\d+) bytes after substitution \(limit (\d+)\)$/,
+    (m) => `答案 ${m[1]} 替换占位符后为 ${m[2]} 字节，超过企业微信单条消息上限 ${m[3]} 字节`,
+    'invalid',
+  ],
 ];
 
 function refuse(problems: Array<OverlayProblem & { intent?: string; file?: string }>, lead: string): never {
   const text = problems.map((p) => (p.intent ? `[${p.intent}] ${p.message}` : p.message)).join('；');
   const details = problems.map((p) => ({ intent: p.intent ?? null, file: p.file ?? null, message: p.message }));
-  if (problems.some((p) => p.status === 'not-found') && problems.every((p) => p.status !== 'conflict')) throw new NotFoundError(`${lead}：${text}`, details);
+  if (problems.some((p) => p.status === 'not-found') && problems.every((p) => p.status !== 'conflict'))
+    throw new NotFoundError(`${lead}：${text}`, details);
   if (problems.some((p) => p.status === 'conflict')) throw new ConflictError(`${lead}：${text}`, details);
   throw new ValidationError(`${lead}：${text}`, details);
 }
@@ -52,7 +67,12 @@ function validate(files: KbSourceFile[], lead: string): KnowledgeBase {
     refuse(
       err.problems.map((p) => {
         const rule = REASONS.map(([re, say, status]) => ({ m: p.reason.match(re), say, status })).find((r) => r.m);
-        return { intent: p.intent, file: p.file, status: rule?.status ?? 'invalid', message: rule ? rule.say(rule.m!) : `格式错误（${p.reason}）` };
+        return {
+          intent: p.intent,
+          file: p.file,
+          status: rule?.status ?? 'invalid',
+          message: rule ? rule.say(rule.m!) : `格式错误（${p.reason}）`,
+        };
       }),
       lead,
     );
@@ -75,7 +95,11 @@ export function makeKbCorpus(deps: { dir: string }): KbCorpus & { knowledgeBase(
     check(approved, candidate) {
       const base = applyOverlay(read(), approved).files;
       const problems = overlayProblems(base, candidate);
-      if (problems.length > 0) refuse(problems.map((p) => ({ ...p, intent: candidate.intent })), '知识库变更被拒绝');
+      if (problems.length > 0)
+        refuse(
+          problems.map((p) => ({ ...p, intent: candidate.intent })),
+          '知识库变更被拒绝',
+        );
       return view(validate(applyOverlay(base, [candidate]).files, '知识库变更被拒绝，应用后知识库将无效'));
     },
     exportFiles(approved) {

@@ -32,7 +32,8 @@ const intentsOf = (f: KbSourceFile): RawIntent[] | undefined => {
 
 function index(files: KbSourceFile[]): Map<string, Located> {
   const map = new Map<string, Located>();
-  for (const file of files) for (const intent of intentsOf(file) ?? []) if (!map.has(intent.intent)) map.set(intent.intent, { file, intent });
+  for (const file of files)
+    for (const intent of intentsOf(file) ?? []) if (!map.has(intent.intent)) map.set(intent.intent, { file, intent });
   return map;
 }
 
@@ -79,7 +80,12 @@ export function applyOverlay(source: KbSourceFile[], changes: KbChangeData[]): {
       const taken = owners(files);
       const utterances = (p.utterances ?? []).filter((u) => !taken.has(normalizeText(u)));
       intentsOf(homeFor(files, c.intent))!.push({
-        intent: c.intent, kind: p.intentKind ?? 'faq', description: p.description ?? c.intent, utterances, answers: p.answers ?? [], provenance: p.provenance,
+        intent: c.intent,
+        kind: p.intentKind ?? 'faq',
+        description: p.description ?? c.intent,
+        utterances,
+        answers: p.answers ?? [],
+        provenance: p.provenance,
       });
       continue;
     }
@@ -134,7 +140,8 @@ export function overlayProblems(files: KbSourceFile[], c: KbChangeData): Overlay
   }
   if (c.kind === 'remove-utterance' && found) {
     const have = new Set(found.utterances.map((u) => normalizeText(u)));
-    for (const u of p.utterances ?? []) if (!have.has(normalizeText(u))) problems.push({ status: 'not-found', message: `意图 ${c.intent} 中没有说法「${u}」` });
+    for (const u of p.utterances ?? [])
+      if (!have.has(normalizeText(u))) problems.push({ status: 'not-found', message: `意图 ${c.intent} 中没有说法「${u}」` });
   }
   const setsAnswer = c.kind === 'set-answers' || (c.kind === 'add-utterance' && p.asAnswer);
   if (setsAnswer && found?.kind === 'negative') problems.push({ status: 'invalid', message: `意图 ${c.intent} 是范围外类别，不使用答案` });

@@ -33,7 +33,7 @@ const PREAMBLE = [
 /** Drops leading greetings, self-introductions and "请问" from normalised text, keeping the question. */
 export function stripPreamble(normalized: string): string {
   let text = normalized;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const re of PREAMBLE) {
       const rest = text.replace(re, '');

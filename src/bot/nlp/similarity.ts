@@ -57,9 +57,7 @@ export function makeSimilarityIndex(utterancesByIntent: Record<string, string[]>
     },
     ranked(text) {
       const grams = gramSet(text);
-      return [...byIntent.entries()]
-        .map(([intent, list]) => best(grams, list, intent))
-        .sort((a, b) => b.score - a.score);
+      return [...byIntent.entries()].map(([intent, list]) => best(grams, list, intent)).sort((a, b) => b.score - a.score);
     },
   };
 }

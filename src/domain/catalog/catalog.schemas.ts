@@ -4,7 +4,10 @@ import { unitCodeSchema } from '../identity/identity.schemas';
 import { BILL_CATEGORIES } from './bill-type.entity';
 import { ONBOARDING_STATUSES } from './unit.entity';
 
-export const billTypeCodeSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,16}$/, '票据种类编码为 1-16 位字母、数字、_ 或 -');
+export const billTypeCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,16}$/, '票据种类编码为 1-16 位字母、数字、_ 或 -');
 
 export const createBillTypeSchema = z
   .object({
@@ -30,10 +33,17 @@ export const createUnitSchema = z
       .optional(),
     supervisor: z.string().trim().max(128).optional(),
     contactName: z.string().trim().max(64).optional(),
-    contactPhone: z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '联系电话格式不正确').optional(),
+    contactPhone: z
+      .string()
+      .trim()
+      .regex(/^[0-9+\-() ]{5,32}$/, '联系电话格式不正确')
+      .optional(),
     purchaseCertNo: z.string().trim().max(64).optional(),
     onboardingStatus: z.enum(ONBOARDING_STATUSES).default('not_online'),
-    onboardedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD').optional(),
+    onboardedOn: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD')
+      .optional(),
   })
   .strict();
 export type CreateUnitInput = z.infer<typeof createUnitSchema>;

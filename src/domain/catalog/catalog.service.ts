@@ -57,10 +57,17 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
       return inTransaction(ds, async (em) => {
         if (await em.findOneBy(Unit, { code: input.code })) throw new ConflictError(`单位编码 ${input.code} 已存在`);
         const unit = em.create(Unit, {
-          code: input.code, name: input.name, creditCode: input.creditCode ?? null, supervisor: input.supervisor ?? null,
-          contactName: input.contactName ?? null, contactPhone: input.contactPhone ?? null,
-          purchaseCertNo: input.purchaseCertNo ?? null, onboardingStatus: input.onboardingStatus,
-          onboardedOn: input.onboardedOn ?? null, active: true, createdAt: clock.now(),
+          code: input.code,
+          name: input.name,
+          creditCode: input.creditCode ?? null,
+          supervisor: input.supervisor ?? null,
+          contactName: input.contactName ?? null,
+          contactPhone: input.contactPhone ?? null,
+          purchaseCertNo: input.purchaseCertNo ?? null,
+          onboardingStatus: input.onboardingStatus,
+          onboardedOn: input.onboardedOn ?? null,
+          active: true,
+          createdAt: clock.now(),
         });
         await em.save(unit);
         await recordAudit(em, actor, clock.now(), { action: 'unit.create', entityType: 'unit', entityId: unit.id, after: input });
@@ -97,7 +104,11 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
     },
 
     /** Sets (or with null removes) the 分次限量 cap of a unit for a bill type. */
-    async setCap(actor: Actor, unitCode: string, input: SetCapInput): Promise<{ unitCode: string; billTypeCode: string; maxQuantity: number | null }> {
+    async setCap(
+      actor: Actor,
+      unitCode: string,
+      input: SetCapInput,
+    ): Promise<{ unitCode: string; billTypeCode: string; maxQuantity: number | null }> {
       requireRole(actor, BUREAU_ROLES);
       return inTransaction(ds, async (em) => {
         const unit = await unitByCode(em, unitCode);
@@ -111,8 +122,11 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
           await em.insert(ApplicationCap, { unitId: unit.id, billTypeId: bt.id, maxQuantity: input.maxQuantity });
         }
         await recordAudit(em, actor, clock.now(), {
-          action: 'cap.set', entityType: 'application_cap', entityId: `${unit.code}/${bt.code}`,
-          before: existing ? { maxQuantity: existing.maxQuantity } : null, after: { maxQuantity: input.maxQuantity },
+          action: 'cap.set',
+          entityType: 'application_cap',
+          entityId: `${unit.code}/${bt.code}`,
+          before: existing ? { maxQuantity: existing.maxQuantity } : null,
+          after: { maxQuantity: input.maxQuantity },
         });
         return { unitCode: unit.code, billTypeCode: bt.code, maxQuantity: input.maxQuantity };
       });

@@ -29,7 +29,11 @@ export async function wipe(em: EntityManager): Promise<void> {
  * ids; then checks row counts and the ledger invariants on the target before committing. Reading
  * through the entities lets TypeORM convert types between SQLite and PostgreSQL.
  */
-export async function copyAllData(src: DataSource, dst: DataSource, opts: { wipeFirst: boolean; onTable?: (t: string, n: number) => void }): Promise<CopyReport> {
+export async function copyAllData(
+  src: DataSource,
+  dst: DataSource,
+  opts: { wipeFirst: boolean; onTable?: (t: string, n: number) => void },
+): Promise<CopyReport> {
   const sourceCounts = await rowCounts(src);
   return dst.transaction(async (em) => {
     if (opts.wipeFirst) await wipe(em);
@@ -62,7 +66,8 @@ export async function copyAllData(src: DataSource, dst: DataSource, opts: { wipe
     const targetCounts = await rowCounts(em);
     const tables = [...sourceCounts].map(([table, source]) => ({ table, source, target: targetCounts.get(table) ?? 0 }));
     const mismatched = tables.filter((t) => t.source !== t.target);
-    if (mismatched.length > 0) throw new Error(`row counts differ after copy: ${mismatched.map((m) => `${m.table} ${m.source}→${m.target}`).join(', ')}`);
+    if (mismatched.length > 0)
+      throw new Error(`row counts differ after copy: ${mismatched.map((m) => `${m.table} ${m.source}→${m.target}`).join(', ')}`);
     const invariants = await checkLedgerInvariants(em);
     if (!invariants.ok) throw new Error(`ledger invariants fail on the target: ${JSON.stringify(invariants.violations.slice(0, 5))}`);
     return { tables, invariants };

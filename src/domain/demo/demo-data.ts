@@ -33,7 +33,12 @@ export interface DemoSummary {
  * the loader moves back and forward and finally leaves at the present. Same seed → same data.
  * Without `clock`/`services` it builds its own (main.ts: `loadDemoData({ ds })`).
  */
-export async function loadDemoData(deps: { ds: DataSource; services?: DomainServices; clock?: SettableClock; seed?: number }): Promise<DemoSummary> {
+export async function loadDemoData(deps: {
+  ds: DataSource;
+  services?: DomainServices;
+  clock?: SettableClock;
+  seed?: number;
+}): Promise<DemoSummary> {
   const { ds } = deps;
   if (!(await isDatabaseEmpty(ds))) throw new ConflictError('数据库中已有单位或票据种类数据，演示数据只能装入空数据库');
   if (deps.services && !deps.clock) throw new Error('loadDemoData: services given without the settable clock they run on');
@@ -58,5 +63,10 @@ export async function loadDemoData(deps: { ds: DataSource; services?: DomainServ
   clock.set(now);
 
   const count = async (table: string) => Number((await ds.query(`SELECT COUNT(*) AS "n" FROM "${table}"`))[0].n);
-  return { units: await count('unit'), billTypes: await count('bill_type'), journalRows: await count('journal_entry'), documents: await count('bill_document') };
+  return {
+    units: await count('unit'),
+    billTypes: await count('bill_type'),
+    journalRows: await count('journal_entry'),
+    documents: await count('bill_document'),
+  };
 }

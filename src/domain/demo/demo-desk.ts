@@ -5,25 +5,51 @@ import { composeWriteoff, demoAmount, heldRuns, lowestRuns, type DemoContext, ty
 import { DEMO_UNITS } from './demo-units';
 
 const QUESTIONS = [
-  '开票软件登录提示证书过期，怎么更新？', '电子票据开具后患者收不到短信', '核销时系统提示号段不连续', '申领的票据什么时候可以领取？',
-  '作废票据后还需要上传什么材料？', '打印票据时格式错位，金额打到了框外', '新来的开票员怎么开通账号？', '缴款书的执收单位编码填错了怎么办？',
-  '电子票据重复推送了两次', '年底结账前票据核销截止是哪天？', 'UKey 插上后系统识别不到', '开票时项目编码查不到',
+  '开票软件登录提示证书过期，怎么更新？',
+  '电子票据开具后患者收不到短信',
+  '核销时系统提示号段不连续',
+  '申领的票据什么时候可以领取？',
+  '作废票据后还需要上传什么材料？',
+  '打印票据时格式错位，金额打到了框外',
+  '新来的开票员怎么开通账号？',
+  '缴款书的执收单位编码填错了怎么办？',
+  '电子票据重复推送了两次',
+  '年底结账前票据核销截止是哪天？',
+  'UKey 插上后系统识别不到',
+  '开票时项目编码查不到',
 ] as const;
 const ANSWERS = [
-  '已远程协助处理，请重新登录后再试。', '已核实，系统参数已调整，请刷新后重新操作。', '操作说明已发到您的企业微信，按步骤处理即可。',
-  '已在后台补推，请让交款人查看短信。', '号段已核对无误，请按实际使用情况重新填写核销表。',
+  '已远程协助处理，请重新登录后再试。',
+  '已核实，系统参数已调整，请刷新后重新操作。',
+  '操作说明已发到您的企业微信，按步骤处理即可。',
+  '已在后台补推，请让交款人查看短信。',
+  '号段已核对无误，请按实际使用情况重新填写核销表。',
 ] as const;
 const ONSITE = ['开票电脑重装系统后开票软件无法安装，需要上门处理', '票据打印机驱动异常，多台电脑无法打印票据'] as const;
 const CONSULTATIONS: Array<[channel: 'phone' | 'fax' | 'network' | 'walk_in', category: string, question: string]> = [
-  ['phone', '票据申领', '医疗收费票据一次最多能申领多少份？'], ['phone', '核销', '核销表里的作废票据怎么填？'], ['phone', '一般咨询', '票据管理科的办公时间？'],
-  ['network', '电子票据', '电子票据能否重复打印纸质版？'], ['walk_in', '票据申领', '领购证遗失如何补办？'], ['phone', '开票软件', '开票软件升级后需要重新安装证书吗？'],
-  ['fax', '核销', '传真报送的核销资料是否有效？'], ['network', '一般咨询', '捐赠票据可以跨年使用吗？'], ['phone', '票据申领', '申领审批一般需要几天？'],
-  ['walk_in', '退票', '机构合并后剩余空白票据如何退回？'], ['phone', '电子票据', '电子票据红冲怎么操作？'], ['network', '开票软件', '新增收费项目要在哪里维护？'],
-  ['phone', '核销', '灭失票据需要登报声明吗？'], ['walk_in', '一般咨询', '单位更名后票据怎么处理？'], ['phone', '票据申领', '分次限量的额度可以调整吗？'],
+  ['phone', '票据申领', '医疗收费票据一次最多能申领多少份？'],
+  ['phone', '核销', '核销表里的作废票据怎么填？'],
+  ['phone', '一般咨询', '票据管理科的办公时间？'],
+  ['network', '电子票据', '电子票据能否重复打印纸质版？'],
+  ['walk_in', '票据申领', '领购证遗失如何补办？'],
+  ['phone', '开票软件', '开票软件升级后需要重新安装证书吗？'],
+  ['fax', '核销', '传真报送的核销资料是否有效？'],
+  ['network', '一般咨询', '捐赠票据可以跨年使用吗？'],
+  ['phone', '票据申领', '申领审批一般需要几天？'],
+  ['walk_in', '退票', '机构合并后剩余空白票据如何退回？'],
+  ['phone', '电子票据', '电子票据红冲怎么操作？'],
+  ['network', '开票软件', '新增收费项目要在哪里维护？'],
+  ['phone', '核销', '灭失票据需要登报声明吗？'],
+  ['walk_in', '一般咨询', '单位更名后票据怎么处理？'],
+  ['phone', '票据申领', '分次限量的额度可以调整吗？'],
 ];
 
 /** Staff members of online units: who asks the desk. */
-const ASKERS = DEMO_UNITS.filter((u) => u.status === 'online' && u.staff).map((u) => ({ code: u.code, username: u.staff!.username, name: u.staff!.name }));
+const ASKERS = DEMO_UNITS.filter((u) => u.status === 'online' && u.staff).map((u) => ({
+  code: u.code,
+  username: u.staff!.username,
+  name: u.staff!.name,
+}));
 
 /**
  * The service desk's last three weeks through the real services: tickets from the bot, the phone
@@ -77,27 +103,53 @@ export async function writeServiceDesk(ctx: DemoContext, clock: SettableClock, n
   await ledgerLastWeek(ctx, lastMonday, set);
 }
 
-async function openTicket(ctx: DemoContext, who: (typeof ASKERS)[number], source: 'bot' | 'phone' | 'walk_in', question: string, onsite: boolean): Promise<number> {
+async function openTicket(
+  ctx: DemoContext,
+  who: (typeof ASKERS)[number],
+  source: 'bot' | 'phone' | 'walk_in',
+  question: string,
+  onsite: boolean,
+): Promise<number> {
   const { services, actors } = ctx;
   if (source === 'bot') {
     const a = actors.staff.get(who.code)!;
     const { ticket } = await services.tickets.escalate({
-      unitId: a.unitId, reporterUserId: a.userId, reporterWecomId: who.username, reporterName: who.name, question,
-      guesses: [], source: 'bot', priority: onsite ? 'high' : 'normal', category: 'question',
+      unitId: a.unitId,
+      reporterUserId: a.userId,
+      reporterWecomId: who.username,
+      reporterName: who.name,
+      question,
+      guesses: [],
+      source: 'bot',
+      priority: onsite ? 'high' : 'normal',
+      category: 'question',
     });
     return ticket.id;
   }
   const t = await services.tickets.create(actors.operator, {
-    source, unitCode: who.code, reporterName: who.name, category: onsite ? 'fault' : 'question', priority: onsite ? 'high' : 'normal', summary: question,
+    source,
+    unitCode: who.code,
+    reporterName: who.name,
+    category: onsite ? 'fault' : 'question',
+    priority: onsite ? 'high' : 'normal',
+    summary: question,
   });
   return t.id;
 }
 
 /** Return visits by phone the next working morning: satisfied units, so their tickets close. */
-async function returnVisits(ctx: DemoContext, engineer: Actor, ticketIds: number[], set: (t: DateTime) => void, today: DateTime): Promise<void> {
+async function returnVisits(
+  ctx: DemoContext,
+  engineer: Actor,
+  ticketIds: number[],
+  set: (t: DateTime) => void,
+  today: DateTime,
+): Promise<void> {
   for (const ticketId of ticketIds) {
     const t = await ctx.services.tickets.get(engineer, ticketId);
-    const when = DateTime.fromJSDate(t.resolvedAt as Date, { zone: 'Asia/Shanghai' }).plus({ days: 1 }).set({ hour: 10, minute: 30 });
+    const when = DateTime.fromJSDate(t.resolvedAt as Date, { zone: 'Asia/Shanghai' })
+      .plus({ days: 1 })
+      .set({ hour: 10, minute: 30 });
     if (when >= today) continue;
     set(when);
     const v = await ctx.services.returnVisits.create(engineer, { ticketId, note: '电话回访' });
@@ -111,7 +163,13 @@ async function consultations(ctx: DemoContext, engineer: Actor, weekdays: DateTi
     const who = ctx.rnd.pick(ASKERS);
     set(weekdays[i % weekdays.length].set({ hour: ctx.rnd.int(8, 16), minute: ctx.rnd.int(0, 59) }));
     await ctx.services.consultations.create(i % 2 === 0 ? ctx.actors.operator : engineer, {
-      channel, category, question, unitCode: who.code, caller: who.name, answer: '已电话答复', durationMinutes: ctx.rnd.int(2, 15),
+      channel,
+      category,
+      question,
+      unitCode: who.code,
+      caller: who.name,
+      answer: '已电话答复',
+      durationMinutes: ctx.rnd.int(2, 15),
     });
   }
 }
@@ -122,7 +180,12 @@ async function outage(ctx: DemoContext, engineer: Actor, start: DateTime, set: (
   const key = 'probe:bill-system-http';
   set(start);
   const { incident } = await services.alerts.raise({
-    key, source: 'probe', severity: 'critical', title: '财政票据管理系统无法访问', detail: 'HTTP 探测连续 3 次超时（10 秒）', labels: { target: 'bill-system' },
+    key,
+    source: 'probe',
+    severity: 'critical',
+    title: '财政票据管理系统无法访问',
+    detail: 'HTTP 探测连续 3 次超时（10 秒）',
+    labels: { target: 'bill-system' },
   });
   set(start.plus({ minutes: 5 }));
   await services.tickets.claim(engineer, incident.ticketId!);
@@ -135,7 +198,13 @@ async function outage(ctx: DemoContext, engineer: Actor, start: DateTime, set: (
 /** Last week: three units report what they used (approved) and are issued the next quarter's bills. */
 async function ledgerLastWeek(ctx: DemoContext, monday: DateTime, set: (t: DateTime) => void): Promise<void> {
   const { services, rnd, actors } = ctx;
-  for (const [i, [unitCode, billTypeCode, quantity]] of ([['110001', 'FS03', 4000], ['108002', 'FS01', 3000], ['111001', 'JS01', 1500]] as const).entries()) {
+  for (const [i, [unitCode, billTypeCode, quantity]] of (
+    [
+      ['110001', 'FS03', 4000],
+      ['108002', 'FS01', 3000],
+      ['111001', 'JS01', 1500],
+    ] as const
+  ).entries()) {
     const staff = actors.staff.get(unitCode)!;
     let t = monday.plus({ days: 1 + i }).set({ hour: 9, minute: 30 });
     const held = await heldRuns(services, unitCode, billTypeCode);
@@ -144,8 +213,13 @@ async function ledgerLastWeek(ctx: DemoContext, monday: DateTime, set: (t: DateT
       const lines = composeWriteoff(rnd, lowestRuns(held, Math.round(total * 0.85)), { voided: rnd.int(1, 3), lost: 0 });
       set(t);
       const wo = await services.writeoffs.create(staff, {
-        unitCode, billTypeCode, cutoffDate: t.minus({ days: 1 }).toISODate()!, amount: demoAmount(rnd, billTypeCode, lines.usedCount),
-        used: lines.used, voided: lines.voided, lost: lines.lost,
+        unitCode,
+        billTypeCode,
+        cutoffDate: t.minus({ days: 1 }).toISODate()!,
+        amount: demoAmount(rnd, billTypeCode, lines.usedCount),
+        used: lines.used,
+        voided: lines.voided,
+        lost: lines.lost,
       });
       set((t = t.plus({ minutes: 60 })));
       await services.writeoffs.approve(actors.operator, wo.id, { result: '良好', opinion: '核销资料齐全，同意核销' });

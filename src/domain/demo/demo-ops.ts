@@ -57,7 +57,10 @@ export function lowestRuns(runs: readonly BatchRun[], quantity: number): BatchRu
   let need = quantity;
   for (const batchCode of [...new Set(runs.map((r) => r.batchCode))].sort()) {
     if (need <= 0) break;
-    const taken = takeLowest(runs.filter((r) => r.batchCode === batchCode).map((r) => r.span), need);
+    const taken = takeLowest(
+      runs.filter((r) => r.batchCode === batchCode).map((r) => r.span),
+      need,
+    );
     out.push(...taken.map((span) => ({ batchCode, span })));
     need -= totalCount(taken);
   }
@@ -82,7 +85,8 @@ export function composeWriteoff(rnd: DemoRandom, runs: readonly BatchRun[], o: {
   for (let i = 0; i < o.voided && all.length > 0; i++) {
     const r = rnd.pick(all);
     const n = rnd.int(r.span.start, r.span.end);
-    if (!voided.some((v) => v.batchCode === r.batchCode && v.span.start === n)) voided.push({ batchCode: r.batchCode, span: { start: n, end: n } });
+    if (!voided.some((v) => v.batchCode === r.batchCode && v.span.start === n))
+      voided.push({ batchCode: r.batchCode, span: { start: n, end: n } });
   }
   if (o.lost > 0 && all.length > 0) {
     const r = all[all.length - 1];
@@ -99,7 +103,17 @@ export function composeWriteoff(rnd: DemoRandom, runs: readonly BatchRun[], o: {
 }
 
 const AVERAGE_AMOUNT: Record<string, number> = {
-  FS01: 236, FS02: 1850, FS03: 1420, FS01E: 185, JS01: 5200, JZ01: 1600, JZ01E: 420, YL01: 312, YL01E: 168, HF01: 800, QT01: 150,
+  FS01: 236,
+  FS02: 1850,
+  FS03: 1420,
+  FS01E: 185,
+  JS01: 5200,
+  JZ01: 1600,
+  JZ01E: 420,
+  YL01: 312,
+  YL01E: 168,
+  HF01: 800,
+  QT01: 150,
 };
 
 /** The amount collected on `count` bills of a type (yuan, two decimals). */

@@ -33,28 +33,50 @@ export const DEMO_CAPS: Array<[string, string, number]> = [
 ];
 
 /** Creates bill types, units, users and caps through the catalog and user services. */
-export async function loadReference(services: DomainServices, rnd: DemoRandom, onboardedOn: (monthsAgo: number) => string): Promise<DemoActors> {
+export async function loadReference(
+  services: DomainServices,
+  rnd: DemoRandom,
+  onboardedOn: (monthsAgo: number) => string,
+): Promise<DemoActors> {
   for (const { kindDigits: _k, orderSize: _o, ...bt } of DEMO_BILL_TYPES) await services.catalog.createBillType(systemActor, bt);
   for (const u of DEMO_UNITS) {
     const contactName = u.staff?.name ?? rnd.pick(['刘敏', '王磊', '张丽', '李强']);
     await services.catalog.createUnit(systemActor, {
-      code: u.code, name: u.name, creditCode: demoCreditCode(rnd, u.kind, u.district ? DISTRICT_REGION : CITY_REGION),
-      supervisor: u.supervisor, contactName, contactPhone: demoPhone(rnd), purchaseCertNo: `鲁财票证〔${u.code}〕号`,
+      code: u.code,
+      name: u.name,
+      creditCode: demoCreditCode(rnd, u.kind, u.district ? DISTRICT_REGION : CITY_REGION),
+      supervisor: u.supervisor,
+      contactName,
+      contactPhone: demoPhone(rnd),
+      purchaseCertNo: `鲁财票证〔${u.code}〕号`,
       onboardingStatus: u.status,
       onboardedOn: u.status === 'online' ? onboardedOn(rnd.int(14, 30)) : u.status === 'trial' ? onboardedOn(rnd.int(1, 3)) : undefined,
     });
   }
   for (const b of DEMO_BUREAU_USERS) {
-    await services.users.create(systemActor, { username: b.username, name: b.name, role: b.role, wecomUserId: b.username, phone: b.phone, password: DEMO_PASSWORD });
+    await services.users.create(systemActor, {
+      username: b.username,
+      name: b.name,
+      role: b.role,
+      wecomUserId: b.username,
+      phone: b.phone,
+      password: DEMO_PASSWORD,
+    });
   }
   for (const u of DEMO_UNITS) {
     if (!u.staff) continue;
     await services.users.create(systemActor, {
-      username: u.staff.username, name: u.staff.name, role: 'unit_staff', unitCode: u.code, wecomUserId: u.staff.username,
-      phone: demoPhone(rnd), password: DEMO_PASSWORD,
+      username: u.staff.username,
+      name: u.staff.name,
+      role: 'unit_staff',
+      unitCode: u.code,
+      wecomUserId: u.staff.username,
+      phone: demoPhone(rnd),
+      password: DEMO_PASSWORD,
     });
   }
-  for (const [unitCode, billTypeCode, maxQuantity] of DEMO_CAPS) await services.catalog.setCap(systemActor, unitCode, { billTypeCode, maxQuantity });
+  for (const [unitCode, billTypeCode, maxQuantity] of DEMO_CAPS)
+    await services.catalog.setCap(systemActor, unitCode, { billTypeCode, maxQuantity });
 
   const operator = (await services.users.actorForWecom('chenjing'))!;
   const staff = new Map<string, Actor>();

@@ -7,20 +7,42 @@ import { composeWriteoff, demoAmount, heldRuns, lowestRuns, type BatchRun, type 
 export const actorFor = (ctx: DemoContext, unitCode: string): Actor => ctx.actors.staff.get(unitCode) ?? ctx.actors.operator;
 
 /** A print plan for the year, one order per batch run, and the receipts into the warehouse. */
-export async function printAndReceive(ctx: DemoContext, billTypeCode: string, runs: Array<{ startNo: number; endNo: number }>): Promise<string> {
+export async function printAndReceive(
+  ctx: DemoContext,
+  billTypeCode: string,
+  runs: Array<{ startNo: number; endNo: number }>,
+): Promise<string> {
   const { services, tl, actors } = ctx;
   const bt = DEMO_BILL_TYPES.find((b) => b.code === billTypeCode)!;
   const batchCode = batchCodeOf(bt, tl.year());
   const quantity = runs.reduce((n, r) => n + r.endNo - r.startNo + 1, 0);
-  const plan = await services.printPlans.create(actors.operator, { billTypeCode, year: tl.year(), quantity, reason: `${tl.year()} 年度${bt.name}印制计划`, draft: false });
+  const plan = await services.printPlans.create(actors.operator, {
+    billTypeCode,
+    year: tl.year(),
+    quantity,
+    reason: `${tl.year()} 年度${bt.name}印制计划`,
+    draft: false,
+  });
   tl.tick();
   await services.printPlans.approve(actors.operator, plan.id, { opinion: '同意按计划印制' });
   for (const r of runs) {
     tl.tick();
-    const view = await services.printPlans.addOrder(actors.operator, plan.id, { printer: '省财政票据印制中心', batchCode, startNo: r.startNo, endNo: r.endNo });
+    const view = await services.printPlans.addOrder(actors.operator, plan.id, {
+      printer: '省财政票据印制中心',
+      batchCode,
+      startNo: r.startNo,
+      endNo: r.endNo,
+    });
     const order = view.orders.find((o) => o.batchCode === batchCode && o.startNo === r.startNo)!;
     tl.tick(30);
-    await services.receipts.receive(actors.operator, { billTypeCode, batchCode, startNo: r.startNo, endNo: r.endNo, printOrderId: order.id, note: '印制中心送货入库' });
+    await services.receipts.receive(actors.operator, {
+      billTypeCode,
+      batchCode,
+      startNo: r.startNo,
+      endNo: r.endNo,
+      printOrderId: order.id,
+      note: '印制中心送货入库',
+    });
   }
   return batchCode;
 }
@@ -35,7 +57,13 @@ export async function receiveOld(ctx: DemoContext, billTypeCode: string, startNo
 }
 
 /** Files an application as the unit; returns its id. */
-export async function apply(ctx: DemoContext, unitCode: string, billTypeCode: string, quantity: number, reason = '下一季度开票需要'): Promise<number> {
+export async function apply(
+  ctx: DemoContext,
+  unitCode: string,
+  billTypeCode: string,
+  quantity: number,
+  reason = '下一季度开票需要',
+): Promise<number> {
   ctx.tl.tick();
   return (await ctx.services.applications.create(actorFor(ctx, unitCode), { unitCode, billTypeCode, quantity, reason })).id;
 }
@@ -59,7 +87,10 @@ export interface ReportedWriteoff {
  * cut-off date yesterday and the amount collected. Returns null when the unit holds nothing.
  */
 export async function reportWriteoff(
-  ctx: DemoContext, unitCode: string, billTypeCode: string, o: { share: number; lost?: number; amountOff?: number },
+  ctx: DemoContext,
+  unitCode: string,
+  billTypeCode: string,
+  o: { share: number; lost?: number; amountOff?: number },
 ): Promise<ReportedWriteoff | null> {
   const held = await heldRuns(ctx.services, unitCode, billTypeCode);
   const total = totalCount(held.map((r) => r.span));
@@ -69,21 +100,39 @@ export async function reportWriteoff(
   const amount = Math.round((demoAmount(ctx.rnd, billTypeCode, lines.usedCount) + (o.amountOff ?? 0)) * 100) / 100;
   ctx.tl.tick();
   const wo = await ctx.services.writeoffs.create(actorFor(ctx, unitCode), {
-    unitCode, billTypeCode, cutoffDate: ctx.tl.date(-1), amount, used: lines.used, voided: lines.voided, lost: lines.lost,
+    unitCode,
+    billTypeCode,
+    cutoffDate: ctx.tl.date(-1),
+    amount,
+    used: lines.used,
+    voided: lines.voided,
+    lost: lines.lost,
   });
   return { id: wo.id, runs };
 }
 
 /** The bureau approves a write-off with a result (mostly 良好). */
-export async function approveWriteoff(ctx: DemoContext, id: number, result?: '良好' | '合格' | '问题' | '整改通过', opinion?: string): Promise<void> {
+export async function approveWriteoff(
+  ctx: DemoContext,
+  id: number,
+  result?: '良好' | '合格' | '问题' | '整改通过',
+  opinion?: string,
+): Promise<void> {
   ctx.tl.tick(60);
   await ctx.services.writeoffs.approve(ctx.actors.operator, id, {
-    result: result ?? (ctx.rnd.next() < 0.7 ? '良好' : '合格'), opinion: opinion ?? '核销资料齐全，同意核销',
+    result: result ?? (ctx.rnd.next() < 0.7 ? '良好' : '合格'),
+    opinion: opinion ?? '核销资料齐全，同意核销',
   });
 }
 
 /** A quarter of one unit × bill type: write off what was used, then apply for the next quarter. */
-export async function quarter(ctx: DemoContext, unitCode: string, billTypeCode: string, perQuarter: number, cap: number | undefined): Promise<void> {
+export async function quarter(
+  ctx: DemoContext,
+  unitCode: string,
+  billTypeCode: string,
+  perQuarter: number,
+  cap: number | undefined,
+): Promise<void> {
   const wo = await reportWriteoff(ctx, unitCode, billTypeCode, { share: 0.8 + ctx.rnd.next() * 0.15 });
   if (wo) await approveWriteoff(ctx, wo.id);
   const wanted = Math.round((perQuarter * (1 + ctx.rnd.next() * 0.2)) / 100) * 100 || 50;

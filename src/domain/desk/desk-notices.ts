@@ -4,8 +4,7 @@ import { enqueueOutbox } from '../outbox/outbox';
 import { PRIORITY_NAMES } from './desk.types';
 import type { Ticket } from './ticket.entity';
 
-const fmt = (d: Date | null) =>
-  d ? new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '—';
+const fmt = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '—');
 
 /** WeCom member ids of the active engineers: who receives escalations and alerts is data (api.md). */
 export async function engineerRecipients(em: EntityManager): Promise<string[]> {
@@ -14,29 +13,41 @@ export async function engineerRecipients(em: EntityManager): Promise<string[]> {
 }
 
 /** Queues the engineers' template card for a new or updated ticket (same transaction). */
-export async function noticeEngineers(em: EntityManager, t: Ticket, unitName: string | null, question: string, now: Date, event: string): Promise<void> {
+export async function noticeEngineers(
+  em: EntityManager,
+  t: Ticket,
+  unitName: string | null,
+  question: string,
+  now: Date,
+  event: string,
+): Promise<void> {
   const to = await engineerRecipients(em);
   if (to.length === 0) return;
-  await enqueueOutbox(em, `ticket-${t.id}-${event}`, {
-    channel: 'app',
-    toUsers: to,
-    kind: 'template_card',
-    card: {
-      card_type: 'button_interaction',
-      main_title: { title: `工单 #${t.id}（${PRIORITY_NAMES[t.priority]}）`, desc: unitName ?? '未关联单位' },
-      sub_title_text: question.slice(0, 120),
-      horizontal_content_list: [
-        { keyname: '来源', value: t.source },
-        { keyname: '提问人', value: t.reporterName ?? '—' },
-        { keyname: '响应时限', value: fmt(t.responseDueAt) },
-      ],
-      task_id: `ticket-${t.id}-${event}`.slice(0, 128),
-      button_list: [
-        { text: '认领', style: 1, key: `claim:${t.id}` },
-        { text: '已解决', style: 2, key: `resolve:${t.id}` },
-      ],
+  await enqueueOutbox(
+    em,
+    `ticket-${t.id}-${event}`,
+    {
+      channel: 'app',
+      toUsers: to,
+      kind: 'template_card',
+      card: {
+        card_type: 'button_interaction',
+        main_title: { title: `工单 #${t.id}（${PRIORITY_NAMES[t.priority]}）`, desc: unitName ?? '未关联单位' },
+        sub_title_text: question.slice(0, 120),
+        horizontal_content_list: [
+          { keyname: '来源', value: t.source },
+          { keyname: '提问人', value: t.reporterName ?? '—' },
+          { keyname: '响应时限', value: fmt(t.responseDueAt) },
+        ],
+        task_id: `ticket-${t.id}-${event}`.slice(0, 128),
+        button_list: [
+          { text: '认领', style: 1, key: `claim:${t.id}` },
+          { text: '已解决', style: 2, key: `resolve:${t.id}` },
+        ],
+      },
     },
-  }, now);
+    now,
+  );
 }
 
 /** Queues a text to the ticket's reporter in WeCom, if the ticket came from WeCom. */

@@ -38,13 +38,23 @@ export function makeDeskSettings(deps: { ds: DataSource; clock: Clock }) {
         const name = input.supervisorUsername;
         if (name !== null) {
           const u = await em.findOneBy(User, { username: name });
-          if (!u || !u.active) throw new ValidationError(`用户 ${name} 不存在或已停用`, [{ path: 'supervisorUsername', message: '用户不存在或已停用' }]);
-          if (u.role === 'unit_staff') throw new ValidationError(`用户 ${name} 是单位人员，不能担任督办人`, [{ path: 'supervisorUsername', message: '单位人员不能担任督办人' }]);
+          if (!u || !u.active)
+            throw new ValidationError(`用户 ${name} 不存在或已停用`, [{ path: 'supervisorUsername', message: '用户不存在或已停用' }]);
+          if (u.role === 'unit_staff')
+            throw new ValidationError(`用户 ${name} 是单位人员，不能担任督办人`, [
+              { path: 'supervisorUsername', message: '单位人员不能担任督办人' },
+            ]);
         }
         const before = await supervisorUsername(em);
         await em.delete(Setting, { key: SUPERVISOR_KEY });
         if (name !== null) await em.insert(Setting, { key: SUPERVISOR_KEY, value: name });
-        await recordAudit(em, actor, clock.now(), { action: 'desk-settings.update', entityType: 'setting', entityId: SUPERVISOR_KEY, before: { supervisorUsername: before }, after: input });
+        await recordAudit(em, actor, clock.now(), {
+          action: 'desk-settings.update',
+          entityType: 'setting',
+          entityId: SUPERVISOR_KEY,
+          before: { supervisorUsername: before },
+          after: input,
+        });
         return { supervisorUsername: name };
       });
     },

@@ -52,4 +52,10 @@ export interface ClockTiming {
   /** Counted time the pauses removed. */
   pausedMs: number;
 }
-export type ClockTimer = (q: { startedAt: Date; kind: ClockKind; priority?: Priority; pauses: Array<{ from: Date; to: Date }>; em?: EntityManager }) => Promise<ClockTiming>;
+export type ClockTimer = (q: {
+  startedAt: Date;
+  kind: ClockKind;
+  priority?: Priority;
+  pauses: Array<{ from: Date; to: Date }>;
+  em?: EntityManager;
+}) => Promise<ClockTiming>;

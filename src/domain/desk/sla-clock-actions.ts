@@ -43,7 +43,15 @@ export function fireWarning(ds: DataSource, clockId: number, dueEpoch: number, n
     if ((r.affected ?? 0) !== 1) return 'done';
     const t = await em.findOneByOrFail(Ticket, { id: c.ticketId });
     const name = CLOCK_KIND_NAMES[c.kind];
-    await addEvent(em, t.id, 'sla', null, `${name}时限即将到期（${formatShanghai(c.dueAt)}）`, { clockId: c.id, kind: c.kind, warning: true, dueAt: c.dueAt.toISOString() }, now);
+    await addEvent(
+      em,
+      t.id,
+      'sla',
+      null,
+      `${name}时限即将到期（${formatShanghai(c.dueAt)}）`,
+      { clockId: c.id, kind: c.kind, warning: true, dueAt: c.dueAt.toISOString() },
+      now,
+    );
     const to = await warnRecipients(em, t);
     if (to.length > 0) {
       const text = `【SLA 预警】工单 #${t.id} 的${name}时限将于 ${formatShanghai(c.dueAt)} 到期，请尽快处理。\n摘要：${clip(t.summary, 80)}`;
@@ -63,10 +71,18 @@ export function fireBreach(ds: DataSource, clockId: number, dueEpoch: number, no
     if ((r.affected ?? 0) !== 1) return 'done';
     const t = await em.findOneByOrFail(Ticket, { id: c.ticketId });
     const name = CLOCK_KIND_NAMES[c.kind];
-    await addEvent(em, t.id, 'sla', null, `${name}时限已超时（应于 ${formatShanghai(c.dueAt)} 前完成）`, { clockId: c.id, kind: c.kind, breach: true, dueAt: c.dueAt.toISOString() }, now);
+    await addEvent(
+      em,
+      t.id,
+      'sla',
+      null,
+      `${name}时限已超时（应于 ${formatShanghai(c.dueAt)} 前完成）`,
+      { clockId: c.id, kind: c.kind, breach: true, dueAt: c.dueAt.toISOString() },
+      now,
+    );
     const to = await supervisorRecipients(em);
     if (to.length > 0) {
-      const who = t.assigneeId ? (await em.findOneBy(User, { id: t.assigneeId }))?.name ?? '—' : '未分派';
+      const who = t.assigneeId ? ((await em.findOneBy(User, { id: t.assigneeId }))?.name ?? '—') : '未分派';
       const text = `【SLA 超时督办】工单 #${t.id} 的${name}时限已于 ${formatShanghai(c.dueAt)} 到期仍未完成。\n处理人：${who}\n摘要：${clip(t.summary, 80)}`;
       await enqueueOutbox(em, `sla-breach-${c.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, now);
     }

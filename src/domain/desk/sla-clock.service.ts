@@ -40,7 +40,13 @@ export function makeSlaClockService(deps: { ds: DataSource; clock: Clock; timer:
   // The timer reads the calendar through the caller's transaction: borrowing a second pooled
   // connection while holding one would deadlock once every connection is held by a transaction.
   async function retime(c: SlaClock, em: EntityManager): Promise<SlaClock> {
-    const t = await timer({ startedAt: c.startedAt, kind: c.kind, priority: (c.priority ?? undefined) as Priority | undefined, pauses: closedPauses(c.pauses), em });
+    const t = await timer({
+      startedAt: c.startedAt,
+      kind: c.kind,
+      priority: (c.priority ?? undefined) as Priority | undefined,
+      pauses: closedPauses(c.pauses),
+      em,
+    });
     Object.assign(c, { dueAt: t.dueAt, warnAt: t.warnAt, rule: t.rule, pausedMs: Math.round(t.pausedMs) });
     return c;
   }
@@ -51,8 +57,16 @@ export function makeSlaClockService(deps: { ds: DataSource; clock: Clock; timer:
     /** Starts a clock of a ticket at `at` (inside the ticket's transaction). */
     async start(em: EntityManager, ticketId: number, kind: ClockKind, at: Date, priority?: Priority): Promise<SlaClock> {
       const c = em.create(SlaClock, {
-        ticketId, kind, priority: kind === 'resolution' ? (priority ?? 'normal') : null, startedAt: at, pauses: [], pausedMs: 0,
-        stoppedAt: null, warnedAt: null, breachedAt: null, state: 'running',
+        ticketId,
+        kind,
+        priority: kind === 'resolution' ? (priority ?? 'normal') : null,
+        startedAt: at,
+        pauses: [],
+        pausedMs: 0,
+        stoppedAt: null,
+        warnedAt: null,
+        breachedAt: null,
+        state: 'running',
       });
       return save(em, await retime(c, em));
     },
@@ -66,17 +80,21 @@ export function makeSlaClockService(deps: { ds: DataSource; clock: Clock; timer:
     /** Pauses the running clocks (waiting for the user). */
     async pause(em: EntityManager, ticketId: number, at: Date): Promise<SlaClock[]> {
       const running = await em.find(SlaClock, { where: { ticketId, state: 'running' } });
-      return Promise.all(running.map((c) => save(em, Object.assign(c, { state: 'paused', pauses: [...c.pauses, { from: at.toISOString(), to: null }] }))));
+      return Promise.all(
+        running.map((c) => save(em, Object.assign(c, { state: 'paused', pauses: [...c.pauses, { from: at.toISOString(), to: null }] }))),
+      );
     },
 
     /** Resumes the paused clocks; the due time moves by the counted time of the pause. */
     async resume(em: EntityManager, ticketId: number, at: Date): Promise<SlaClock[]> {
       const paused = await em.find(SlaClock, { where: { ticketId, state: 'paused' } });
-      return Promise.all(paused.map(async (c) => {
-        c.pauses = c.pauses.map((p) => (p.to === null ? { ...p, to: at.toISOString() } : p));
-        c.state = 'running';
-        return save(em, await retime(c, em));
-      }));
+      return Promise.all(
+        paused.map(async (c) => {
+          c.pauses = c.pauses.map((p) => (p.to === null ? { ...p, to: at.toISOString() } : p));
+          c.state = 'running';
+          return save(em, await retime(c, em));
+        }),
+      );
     },
 
     /**

@@ -41,6 +41,11 @@ export function timerFromDue(due: DueCalculator, warnAtPercent = 80): ClockTimer
     const d = await due(startedAt, kind, { priority });
     const pausedMs = pauses.reduce((s, p) => s + Math.max(0, p.to.getTime() - p.from.getTime()), 0);
     const span = d.dueAt.getTime() - startedAt.getTime();
-    return { dueAt: new Date(d.dueAt.getTime() + pausedMs), warnAt: new Date(startedAt.getTime() + pausedMs + Math.round((span * warnAtPercent) / 100)), rule: d.rule, pausedMs };
+    return {
+      dueAt: new Date(d.dueAt.getTime() + pausedMs),
+      warnAt: new Date(startedAt.getTime() + pausedMs + Math.round((span * warnAtPercent) / 100)),
+      rule: d.rule,
+      pausedMs,
+    };
   };
 }

@@ -6,7 +6,8 @@ import type { Ticket } from './ticket.entity';
 import type { Change, TicketKit } from './ticket-kit';
 import { IsNull } from 'typeorm';
 
-const openOnsite = (c: Change) => c.em.findOne(SlaClock, { where: { ticketId: c.t.id, kind: 'onsite', stoppedAt: IsNull() }, order: { id: 'DESC' } });
+const openOnsite = (c: Change) =>
+  c.em.findOne(SlaClock, { where: { ticketId: c.t.id, kind: 'onsite', stoppedAt: IsNull() }, order: { id: 'DESC' } });
 
 /** Commands that start, stop and pause clocks: on-site dispatch and arrival, waiting for the user. */
 export function makeTicketClockCommands(kit: TicketKit) {
@@ -33,7 +34,13 @@ export function makeTicketClockCommands(kit: TicketKit) {
         c.touched.push(onsite);
         Object.assign(patch, { dispatchedAt: c.now, onsiteDueAt: onsite.dueAt, arrivedAt: null });
         await c.event('dispatch', note ?? null, { clockId: onsite.id, onsiteDueAt: onsite.dueAt.toISOString(), rule: onsite.rule });
-        await noticeReporter(c.em, c.t, `dispatch-${c.now.getTime()}`, `工单 #${id}：工程师将到现场处理，预计 ${formatShanghai(onsite.dueAt)} 前到达。`, c.now);
+        await noticeReporter(
+          c.em,
+          c.t,
+          `dispatch-${c.now.getTime()}`,
+          `工单 #${id}：工程师将到现场处理，预计 ${formatShanghai(onsite.dueAt)} 前到达。`,
+          c.now,
+        );
         return patch;
       }),
 
@@ -55,7 +62,13 @@ export function makeTicketClockCommands(kit: TicketKit) {
         await kit.respond(c, patch);
         c.touched.push(...(await clocks.pause(c.em, id, c.now)));
         await c.event('state', reason, { from: c.t.state, to: 'waiting_user' });
-        await noticeReporter(c.em, c.t, `wait-${c.now.getTime()}`, `【工单 #${id} 需要您补充信息】\n${reason}\n请直接回复补充，工程师收到后继续处理。`, c.now);
+        await noticeReporter(
+          c.em,
+          c.t,
+          `wait-${c.now.getTime()}`,
+          `【工单 #${id} 需要您补充信息】\n${reason}\n请直接回复补充，工程师收到后继续处理。`,
+          c.now,
+        );
         return patch;
       }),
 

@@ -38,17 +38,23 @@ export function makeTicketCommands(kit: TicketKit) {
 
     /** Information added by the reporter's unit; a ticket waiting for the user resumes (clocks run again). */
     addInfo: (actor: Actor, id: number, text: string): Promise<Ticket> =>
-      kit.change(actor, id, 'info', async (c) => {
-        await c.event('info', text);
-        const patch: Partial<Ticket> = {};
-        if (c.t.state === 'waiting_user') {
-          patch.state = 'in_progress';
-          c.touched.push(...(await clocks.resume(c.em, id, c.now)));
-          await c.event('state', null, { from: 'waiting_user', to: 'in_progress' });
-        }
-        await tellDesk(c, `info-${c.now.getTime()}`, `工单 #${id} 有补充信息：${text}`);
-        return patch;
-      }, [...DESK_ROLES, 'unit_staff']),
+      kit.change(
+        actor,
+        id,
+        'info',
+        async (c) => {
+          await c.event('info', text);
+          const patch: Partial<Ticket> = {};
+          if (c.t.state === 'waiting_user') {
+            patch.state = 'in_progress';
+            c.touched.push(...(await clocks.resume(c.em, id, c.now)));
+            await c.event('state', null, { from: 'waiting_user', to: 'in_progress' });
+          }
+          await tellDesk(c, `info-${c.now.getTime()}`, `工单 #${id} 有补充信息：${text}`);
+          return patch;
+        },
+        [...DESK_ROLES, 'unit_staff'],
+      ),
 
     /** POST /tickets/:id/replies: the desk replies, unit staff add information, others may not. */
     postReply(actor: Actor, id: number, text: string): Promise<Ticket> {
@@ -72,12 +78,19 @@ export function makeTicketCommands(kit: TicketKit) {
       kit.change(actor, id, 'assign', async (c) => {
         const u = await c.em.findOneBy(User, { username, active: true });
         if (!u || !(DESK_ROLES as readonly string[]).includes(u.role)) {
-          throw new ValidationError(`用户 ${username} 不存在、已停用或不是工程师/管理员`, [{ path: 'username', message: '不能分派给该用户' }]);
+          throw new ValidationError(`用户 ${username} 不存在、已停用或不是工程师/管理员`, [
+            { path: 'username', message: '不能分派给该用户' },
+          ]);
         }
         await c.event('assign', null, { assignee: u.username, by: actor.username });
         if (u.wecomUserId) {
           const text = `工单 #${id} 已分派给您处理：${c.t.summary.slice(0, 80)}`;
-          await enqueueOutbox(c.em, `ticket-${id}-assign-${c.now.getTime()}`, { channel: 'app', toUsers: [u.wecomUserId], kind: 'text', content: text }, c.now);
+          await enqueueOutbox(
+            c.em,
+            `ticket-${id}-assign-${c.now.getTime()}`,
+            { channel: 'app', toUsers: [u.wecomUserId], kind: 'text', content: text },
+            c.now,
+          );
         }
         return { assigneeId: u.id };
       }),
@@ -89,7 +102,13 @@ export function makeTicketCommands(kit: TicketKit) {
         await kit.respond(c, patch);
         c.touched.push(...(await clocks.stop(c.em, id, ['onsite', 'resolution'], c.now)));
         await c.event('state', note ?? null, { from: c.t.state, to: 'resolved' });
-        await noticeReporter(c.em, c.t, `resolved-${c.now.getTime()}`, `您的工单 #${id} 已处理完毕${note ? `：${note}` : '。'}\n如仍有问题，直接回复即可。`, c.now);
+        await noticeReporter(
+          c.em,
+          c.t,
+          `resolved-${c.now.getTime()}`,
+          `您的工单 #${id} 已处理完毕${note ? `：${note}` : '。'}\n如仍有问题，直接回复即可。`,
+          c.now,
+        );
         // The return visit (回访) is planned in the same transaction, so no resolved ticket misses it.
         await scheduleTicketVisit(c.em, { ...c.t, ...patch } as Ticket, c.now);
         return patch;

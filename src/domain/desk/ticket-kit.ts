@@ -27,7 +27,13 @@ export interface TicketKit {
    * Runs one change of one ticket in a transaction (role, existence and state checked first; a
    * refusal changes nothing); clock listeners hear about the clocks only after the commit.
    */
-  change(actor: Actor, id: number, action: TicketAction, work: (c: Change) => Promise<Partial<Ticket>>, roles?: readonly Role[]): Promise<Ticket>;
+  change(
+    actor: Actor,
+    id: number,
+    action: TicketAction,
+    work: (c: Change) => Promise<Partial<Ticket>>,
+    roles?: readonly Role[],
+  ): Promise<Ticket>;
   /** The first response: stamps it and stops the response clock (claim, reply, wait, dispatch, resolve). */
   respond(c: Change, patch: Partial<Ticket>): Promise<void>;
 }
@@ -35,13 +41,22 @@ export interface TicketKit {
 /** Builds the shared part of the ticket commands. */
 export function makeTicketKit(ds: DataSource, clock: Clock, clocks: SlaClockService): TicketKit {
   return {
-    ds, clock, clocks,
+    ds,
+    clock,
+    clocks,
     async change(actor, id, action, work, roles = DESK_ROLES) {
       requireRole(actor, roles);
       return clocks.withClocks(async (em, touched) => {
         const t = await loadTicket(em, id);
         const now = clock.now();
-        const c: Change = { em, t, now, actor, touched, event: (type, body, meta = null) => addEvent(em, id, type, actor, body, meta, now) };
+        const c: Change = {
+          em,
+          t,
+          now,
+          actor,
+          touched,
+          event: (type, body, meta = null) => addEvent(em, id, type, actor, body, meta, now),
+        };
         assertCanSee(actor, t);
         assertAllowed(t, action);
         const patch = { ...(await work(c)), lastActivityAt: now };

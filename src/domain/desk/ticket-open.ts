@@ -24,21 +24,58 @@ export interface OpenTicketInput {
  * Opens a ticket inside the caller's transaction with its response and resolution clocks running
  * from `now`; the clocks it starts are pushed to `touched` so the caller can schedule them after commit.
  */
-export async function openTicketIn(em: EntityManager, clocks: SlaClockService, input: OpenTicketInput, now: Date, touched: SlaClock[]): Promise<Ticket> {
-  const t = await em.save(em.create(Ticket, {
-    source: input.source, unitId: input.unitId, reporterUserId: input.reporterUserId, reporterWecomId: input.reporterWecomId,
-    reporterName: input.reporterName, category: input.category, priority: input.priority, summary: input.question.slice(0, 500),
-    guesses: input.guesses, assigneeId: null, state: 'new', createdAt: now, lastActivityAt: now, responseDueAt: null, responseRule: null,
-    firstResponseAt: null, dispatchedAt: null, onsiteDueAt: null, arrivedAt: null, resolvedAt: null, closedAt: null,
-  }));
+export async function openTicketIn(
+  em: EntityManager,
+  clocks: SlaClockService,
+  input: OpenTicketInput,
+  now: Date,
+  touched: SlaClock[],
+): Promise<Ticket> {
+  const t = await em.save(
+    em.create(Ticket, {
+      source: input.source,
+      unitId: input.unitId,
+      reporterUserId: input.reporterUserId,
+      reporterWecomId: input.reporterWecomId,
+      reporterName: input.reporterName,
+      category: input.category,
+      priority: input.priority,
+      summary: input.question.slice(0, 500),
+      guesses: input.guesses,
+      assigneeId: null,
+      state: 'new',
+      createdAt: now,
+      lastActivityAt: now,
+      responseDueAt: null,
+      responseRule: null,
+      firstResponseAt: null,
+      dispatchedAt: null,
+      onsiteDueAt: null,
+      arrivedAt: null,
+      resolvedAt: null,
+      closedAt: null,
+    }),
+  );
   const response = await clocks.start(em, t.id, 'response', now);
   const resolution = await clocks.start(em, t.id, 'resolution', now, input.priority);
   touched.push(response, resolution);
   Object.assign(t, { responseDueAt: response.dueAt, responseRule: response.rule });
   await em.update(Ticket, t.id, { responseDueAt: response.dueAt, responseRule: response.rule });
-  await addEvent(em, t.id, 'created', null, input.question, {
-    source: input.source, guesses: input.guesses, ...(input.meta ?? {}), rule: response.rule,
-    responseDueAt: response.dueAt.toISOString(), resolutionDueAt: resolution.dueAt.toISOString(),
-  }, now);
+  await addEvent(
+    em,
+    t.id,
+    'created',
+    null,
+    input.question,
+    {
+      source: input.source,
+      guesses: input.guesses,
+      ...(input.meta ?? {}),
+      rule: response.rule,
+      responseDueAt: response.dueAt.toISOString(),
+      resolutionDueAt: resolution.dueAt.toISOString(),
+    },
+    now,
+  );
   return t;
 }

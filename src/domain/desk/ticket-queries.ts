@@ -29,12 +29,28 @@ export interface ClockView {
 }
 
 export const clockView = (c: SlaClock): ClockView => ({
-  id: c.id, kind: c.kind, rule: c.rule, state: c.state, startedAt: c.startedAt, dueAt: c.dueAt, warnAt: c.warnAt, pausedMs: c.pausedMs,
+  id: c.id,
+  kind: c.kind,
+  rule: c.rule,
+  state: c.state,
+  startedAt: c.startedAt,
+  dueAt: c.dueAt,
+  warnAt: c.warnAt,
+  pausedMs: c.pausedMs,
   pausedSince: c.state === 'paused' ? new Date(c.pauses[c.pauses.length - 1].from) : null,
-  pauses: c.pauses, stoppedAt: c.stoppedAt, warnedAt: c.warnedAt, breachedAt: c.breachedAt, breached: c.breachedAt !== null,
+  pauses: c.pauses,
+  stoppedAt: c.stoppedAt,
+  warnedAt: c.warnedAt,
+  breachedAt: c.breachedAt,
+  breached: c.breachedAt !== null,
 });
 
-export type TicketDetail = Ticket & { unitCode: string | null; assigneeUsername: string | null; events: TicketEvent[]; clocks: ClockView[] };
+export type TicketDetail = Ticket & {
+  unitCode: string | null;
+  assigneeUsername: string | null;
+  events: TicketEvent[];
+  clocks: ClockView[];
+};
 
 /** Reading tickets: one with its timeline and clocks, pages of them, a reporter's latest. */
 export function makeTicketQueries(ds: DataSource) {

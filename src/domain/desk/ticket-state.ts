@@ -3,7 +3,8 @@ import type { TicketState } from './desk.types';
 import type { Ticket } from './ticket.entity';
 
 /** What can be done to a ticket; each action is allowed from some states only. */
-export type TicketAction = 'claim' | 'assign' | 'reply' | 'info' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'resume' | 'reopen' | 'close';
+export type TicketAction =
+  'claim' | 'assign' | 'reply' | 'info' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'resume' | 'reopen' | 'close';
 
 const OPEN: TicketState[] = ['new', 'acknowledged', 'in_progress', 'waiting_user'];
 
@@ -24,12 +25,26 @@ const ALLOWED: Record<TicketAction, readonly TicketState[]> = {
 
 /** States as the desk (not the reporter) reads them. */
 export const DESK_STATE_NAMES: Record<TicketState, string> = {
-  new: '待响应', acknowledged: '已响应', in_progress: '处理中', waiting_user: '等待用户补充', resolved: '已解决', closed: '已关闭',
+  new: '待响应',
+  acknowledged: '已响应',
+  in_progress: '处理中',
+  waiting_user: '等待用户补充',
+  resolved: '已解决',
+  closed: '已关闭',
 };
 
 const ACTION_NAMES: Record<TicketAction, string> = {
-  claim: '认领', assign: '分派', reply: '回复', info: '补充信息', resolve: '标记解决', dispatch: '派员现场处理', arrive: '登记到场',
-  wait: '转为等待用户', resume: '恢复处理', reopen: '重新打开', close: '关闭',
+  claim: '认领',
+  assign: '分派',
+  reply: '回复',
+  info: '补充信息',
+  resolve: '标记解决',
+  dispatch: '派员现场处理',
+  arrive: '登记到场',
+  wait: '转为等待用户',
+  resume: '恢复处理',
+  reopen: '重新打开',
+  close: '关闭',
 };
 
 /** The ticket's state open (not resolved or closed)? */

@@ -31,7 +31,13 @@ type OpenInput = OpenTicketInput;
  */
 export function makeTicketService(deps: { ds: DataSource; clock: Clock; clocks?: SlaClockService; due?: DueCalculator }) {
   const { ds, clock } = deps;
-  const clocks = deps.clocks ?? makeSlaClockService({ ds, clock, timer: timerFromDue(deps.due ?? ((at) => ({ dueAt: new Date(at.getTime() + 3600_000), rule: 'default-1h' }))) });
+  const clocks =
+    deps.clocks ??
+    makeSlaClockService({
+      ds,
+      clock,
+      timer: timerFromDue(deps.due ?? ((at) => ({ dueAt: new Date(at.getTime() + 3600_000), rule: 'default-1h' }))),
+    });
   const kit = makeTicketKit(ds, clock, clocks);
 
   const openTicket = (em: EntityManager, input: OpenInput, now: Date, touched: SlaClock[]) => openTicketIn(em, clocks, input, now, touched);
@@ -80,10 +86,22 @@ export function makeTicketService(deps: { ds: DataSource; clock: Clock; clocks?:
       return withClocks(async (em, touched) => {
         const unitId = input.unitCode ? (await unitByCode(em, input.unitCode)).id : null;
         const now = clock.now();
-        const t = await openTicket(em, {
-          source: input.source, unitId, reporterUserId: null, reporterWecomId: null, reporterName: input.reporterName ?? null,
-          question: input.summary, guesses: [], priority: input.priority, category: input.category,
-        }, now, touched);
+        const t = await openTicket(
+          em,
+          {
+            source: input.source,
+            unitId,
+            reporterUserId: null,
+            reporterWecomId: null,
+            reporterName: input.reporterName ?? null,
+            question: input.summary,
+            guesses: [],
+            priority: input.priority,
+            category: input.category,
+          },
+          now,
+          touched,
+        );
         await recordAudit(em, actor, now, { action: 'ticket.create', entityType: 'ticket', entityId: t.id, after: input });
         return t;
       });

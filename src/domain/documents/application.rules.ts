@@ -24,9 +24,10 @@ export async function ledgerRules(em: EntityManager): Promise<{ writeoffGraceMon
 export async function checkCap(em: EntityManager, unit: Unit, bt: BillType, quantity: number): Promise<void> {
   const cap = await em.findOneBy(ApplicationCap, { unitId: unit.id, billTypeId: bt.id });
   if (cap && quantity > cap.maxQuantity) {
-    throw new ConflictError(`超过单次申领上限（分次限量）：${unit.name}「${bt.name}」每次最多申领 ${cap.maxQuantity} 份，本次申请 ${quantity} 份，请减少数量后再申请`, [
-      { maxQuantity: cap.maxQuantity, quantity },
-    ]);
+    throw new ConflictError(
+      `超过单次申领上限（分次限量）：${unit.name}「${bt.name}」每次最多申领 ${cap.maxQuantity} 份，本次申请 ${quantity} 份，请减少数量后再申请`,
+      [{ maxQuantity: cap.maxQuantity, quantity }],
+    );
   }
 }
 
@@ -63,7 +64,10 @@ export async function checkOldBeforeNew(em: EntityManager, unit: Unit, bt: BillT
   if (old.length === 0) return;
   const latest = await em
     .createQueryBuilder(BillDocument, 'd')
-    .where("d.docType = 'writeoff' AND d.unitId = :u AND d.billTypeId = :bt AND d.status IN ('approved', 'completed')", { u: unit.id, bt: bt.id })
+    .where("d.docType = 'writeoff' AND d.unitId = :u AND d.billTypeId = :bt AND d.status IN ('approved', 'completed')", {
+      u: unit.id,
+      bt: bt.id,
+    })
     .andWhere('d.cutoffDate IS NOT NULL')
     .orderBy('d.cutoffDate', 'DESC')
     .getOne();

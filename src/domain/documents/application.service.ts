@@ -45,7 +45,12 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
       const doc = await loadDocument(em, 'application', id);
       const at = clock.now();
       await transition(em, doc, to, { actorId: actor.userId, at, opinion });
-      await recordAudit(em, actor, at, { action: `application.${to === 'approved' ? 'approve' : 'reject'}`, entityType: 'bill_document', entityId: id, after: { status: to, opinion } });
+      await recordAudit(em, actor, at, {
+        action: `application.${to === 'approved' ? 'approve' : 'reject'}`,
+        entityType: 'bill_document',
+        entityId: id,
+        after: { status: to, opinion },
+      });
       return documentView(em, doc);
     });
   }
@@ -62,7 +67,15 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
         const at = clock.now();
         const doc = await createDocument(
           em,
-          { docType: 'application', unitId: unit.id, billTypeId: bt.id, quantity: input.quantity, reason: input.reason ?? null, createdBy: actor.userId, createdAt: at },
+          {
+            docType: 'application',
+            unitId: unit.id,
+            billTypeId: bt.id,
+            quantity: input.quantity,
+            reason: input.reason ?? null,
+            createdBy: actor.userId,
+            createdAt: at,
+          },
           'submitted',
         );
         await recordAudit(em, actor, at, { action: 'application.create', entityType: 'bill_document', entityId: doc.id, after: input });
@@ -80,7 +93,12 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
         if (doc.status === 'draft' || doc.status === 'returned') await checkRules(em, unit, bt, quantity);
         const at = clock.now();
         await transition(em, doc, 'submitted', { actorId: actor.userId, at }, { quantity, reason: input.reason ?? doc.reason });
-        await recordAudit(em, actor, at, { action: 'application.submit', entityType: 'bill_document', entityId: id, after: { quantity, reason: doc.reason } });
+        await recordAudit(em, actor, at, {
+          action: 'application.submit',
+          entityType: 'bill_document',
+          entityId: id,
+          after: { quantity, reason: doc.reason },
+        });
         return documentView(em, doc);
       });
     },

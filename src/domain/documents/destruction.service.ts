@@ -14,10 +14,26 @@ import { BillDocument } from './bill-document.entity';
 import { DocumentTransition } from './document-transition.entity';
 import type { DocumentView } from './document.views';
 import { createDocument, shanghaiDate, transition } from './lifecycle';
-import type { ApproveInput, ConfirmDestructionInput, CreateDestructionInput, ListLineDocumentsQuery, RejectInput } from './line-documents.schemas';
+import type {
+  ApproveInput,
+  ConfirmDestructionInput,
+  CreateDestructionInput,
+  ListLineDocumentsQuery,
+  RejectInput,
+} from './line-documents.schemas';
 import {
-  assertDocAccess, assertLinesAt, assertNotReserved, countLines, describeRuns, getDocument, listDocuments, loadLines,
-  lockDocument, saveLines, validateLines, type DocLine,
+  assertDocAccess,
+  assertLinesAt,
+  assertNotReserved,
+  countLines,
+  describeRuns,
+  getDocument,
+  listDocuments,
+  loadLines,
+  lockDocument,
+  saveLines,
+  validateLines,
+  type DocLine,
 } from './lines';
 import type { LineDocOutcome } from './return.service';
 import { holderName, lockHolder, placeOf } from './stock-void.service';
@@ -30,7 +46,11 @@ const CONFIRM_RE = /^(财政局|单位)确认：(.+)$/;
 const SUPERVISOR_RE = /^监销人：(.+)$/;
 
 type Side = keyof typeof SIDE_NAMES;
-export interface Confirmation { side: Side; confirmedBy: string; at: string }
+export interface Confirmation {
+  side: Side;
+  confirmedBy: string;
+  at: string;
+}
 
 const addYears = (date: string, years: number, days = 0): string =>
   DateTime.fromISO(date, { zone: 'utc' }).plus({ years, days }).toISODate() as string;
@@ -39,7 +59,13 @@ const addYears = (date: string, years: number, days = 0): string =>
  * Written-off stubs are destroyable only once the retention period (bill type, never under 2
  * years) has passed since the write-off approval; every run still to be kept is named in one 409.
  */
-async function assertRetentionOver(em: EntityManager, bt: BillType, unitId: number | null, lines: readonly DocLine[], today: string): Promise<void> {
+async function assertRetentionOver(
+  em: EntityManager,
+  bt: BillType,
+  unitId: number | null,
+  lines: readonly DocLine[],
+  today: string,
+): Promise<void> {
   const years = Math.max(2, bt.retentionYears ?? 5);
   // Runs still to be kept, grouped by approval date so one write-off gives one sentence.
   const early = new Map<string, Array<{ batchCode: string; span: Span }>>();
@@ -56,13 +82,24 @@ async function assertRetentionOver(em: EntityManager, bt: BillType, unitId: numb
       for (const j of approvals) {
         const approvedOn = shanghaiDate(j.at);
         if (today >= addYears(approvedOn, years)) continue;
-        early.set(approvedOn, [...(early.get(approvedOn) ?? []), { batchCode: l.batchCode, span: intersect(piece, { start: j.startNo, end: j.endNo }) as Span }]);
+        early.set(approvedOn, [
+          ...(early.get(approvedOn) ?? []),
+          { batchCode: l.batchCode, span: intersect(piece, { start: j.startNo, end: j.endNo }) as Span },
+        ]);
       }
-      for (const span of subtract([piece], approvals.map((j) => ({ start: j.startNo, end: j.endNo })))) unknown.push({ batchCode: l.batchCode, span });
+      for (const span of subtract(
+        [piece],
+        approvals.map((j) => ({ start: j.startNo, end: j.endNo })),
+      ))
+        unknown.push({ batchCode: l.batchCode, span });
     }
   }
-  const problems = [...early].sort(([a], [b]) => a.localeCompare(b)).map(([on, runs]) =>
-    `${describeRuns(merged(runs))} 于 ${on} 核销，存根须保存 ${years} 年，保存至 ${addYears(on, years, -1)}，${addYears(on, years)} 起方可销毁`);
+  const problems = [...early]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([on, runs]) =>
+        `${describeRuns(merged(runs))} 于 ${on} 核销，存根须保存 ${years} 年，保存至 ${addYears(on, years, -1)}，${addYears(on, years)} 起方可销毁`,
+    );
   if (unknown.length > 0) problems.push(`${describeRuns(merged(unknown))} 找不到核销审批记录，无法确认保存期限`);
   if (problems.length > 0) throw new ConflictError(`未到存根保存期限，不能销毁：${problems.join('；')}`, problems);
 }
@@ -70,11 +107,19 @@ async function assertRetentionOver(em: EntityManager, bt: BillType, unitId: numb
 /** Merges adjacent runs of the same batch for shorter messages. */
 function merged(runs: ReadonlyArray<{ batchCode: string; span: Span }>): Array<{ batchCode: string; span: Span }> {
   const codes = [...new Set(runs.map((r) => r.batchCode))].sort();
-  return codes.flatMap((batchCode) => normalize(runs.filter((r) => r.batchCode === batchCode).map((r) => r.span)).map((span) => ({ batchCode, span })));
+  return codes.flatMap((batchCode) =>
+    normalize(runs.filter((r) => r.batchCode === batchCode).map((r) => r.span)).map((span) => ({ batchCode, span })),
+  );
 }
 
 /** Destroyable numbers: all must be written off or stock-voided at the holder, and past retention. */
-async function checkDestroyable(em: EntityManager, bt: BillType, unitId: number | null, lines: readonly DocLine[], at: Date): Promise<void> {
+async function checkDestroyable(
+  em: EntityManager,
+  bt: BillType,
+  unitId: number | null,
+  lines: readonly DocLine[],
+  at: Date,
+): Promise<void> {
   const places = DESTROYABLE.map((s) => placeOf(unitId, s));
   await assertLinesAt(em, bt.id, lines, places, `不是${holderName(unitId)}已核销的存根或已库存作废的票据，不能销毁`);
   await assertRetentionOver(em, bt, unitId, lines, shanghaiDate(at));
@@ -83,10 +128,19 @@ async function checkDestroyable(em: EntityManager, bt: BillType, unitId: number 
 /** 销毁: written-off stubs (after retention) or stock-voided blanks; approved = destroyed, then both sides confirm. */
 export function makeDestructionService(deps: { ds: DataSource; clock: Clock }) {
   const { ds, clock } = deps;
-  const outcome = (doc: BillDocument, lines: DocLine[]): LineDocOutcome => ({ id: doc.id, docNo: doc.docNo, status: doc.status, counts: countLines(lines), opinion: doc.opinion });
+  const outcome = (doc: BillDocument, lines: DocLine[]): LineDocOutcome => ({
+    id: doc.id,
+    docNo: doc.docNo,
+    status: doc.status,
+    counts: countLines(lines),
+    opinion: doc.opinion,
+  });
 
   async function confirmationsOf(em: EntityManager, documentId: number): Promise<Confirmation[]> {
-    const rows = await em.find(DocumentTransition, { where: { documentId, fromStatus: 'approved', toStatus: 'approved' }, order: { id: 'ASC' } });
+    const rows = await em.find(DocumentTransition, {
+      where: { documentId, fromStatus: 'approved', toStatus: 'approved' },
+      order: { id: 'ASC' },
+    });
     return rows.flatMap((t) => {
       const m = t.opinion?.match(CONFIRM_RE);
       return m ? [{ side: (m[1] === SIDE_NAMES.bureau ? 'bureau' : 'unit') as Side, confirmedBy: m[2], at: t.at.toISOString() }] : [];
@@ -104,11 +158,20 @@ export function makeDestructionService(deps: { ds: DataSource; clock: Clock }) {
         await assertNotReserved(em, bt.id, lines);
         const at = clock.now();
         await checkDestroyable(em, bt, unitId, lines, at);
-        const doc = await createDocument(em, { docType: 'destruction', unitId, billTypeId: bt.id, reason: input.reason, createdBy: actor.userId, createdAt: at },
-          'submitted', input.supervisor ? `监销人：${input.supervisor}` : null);
+        const doc = await createDocument(
+          em,
+          { docType: 'destruction', unitId, billTypeId: bt.id, reason: input.reason, createdBy: actor.userId, createdAt: at },
+          'submitted',
+          input.supervisor ? `监销人：${input.supervisor}` : null,
+        );
         doc.quantity = await saveLines(em, doc.id, lines);
         await em.update(BillDocument, doc.id, { quantity: doc.quantity });
-        await recordAudit(em, actor, at, { action: 'destruction.submit', entityType: 'bill_document', entityId: doc.id, after: { docNo: doc.docNo, ...input } });
+        await recordAudit(em, actor, at, {
+          action: 'destruction.submit',
+          entityType: 'bill_document',
+          entityId: doc.id,
+          after: { docNo: doc.docNo, ...input },
+        });
         return outcome(doc, lines);
       });
     },
@@ -164,7 +227,14 @@ export function makeDestructionService(deps: { ds: DataSource; clock: Clock }) {
         const done = await confirmationsOf(em, doc.id);
         if (done.some((c) => c.side === input.side)) throw new ConflictError(`${SIDE_NAMES[input.side]}已确认过销毁单 ${doc.docNo}`);
         const at = clock.now();
-        await em.insert(DocumentTransition, { documentId: doc.id, fromStatus: 'approved', toStatus: 'approved', actorId: actor.userId, opinion: `${SIDE_NAMES[input.side]}确认：${input.confirmedBy}`, at });
+        await em.insert(DocumentTransition, {
+          documentId: doc.id,
+          fromStatus: 'approved',
+          toStatus: 'approved',
+          actorId: actor.userId,
+          opinion: `${SIDE_NAMES[input.side]}确认：${input.confirmedBy}`,
+          at,
+        });
         const confirmations = [...done, { side: input.side, confirmedBy: input.confirmedBy, at: at.toISOString() }];
         if (required.every((s) => confirmations.some((c) => c.side === s))) {
           await transition(em, doc, 'completed', { actorId: actor.userId, at, opinion: '登记造册、监销确认完毕' });
@@ -178,7 +248,10 @@ export function makeDestructionService(deps: { ds: DataSource; clock: Clock }) {
     list: (actor: Actor, q: ListLineDocumentsQuery) => listDocuments(ds, actor, 'destruction', q),
 
     /** One destruction with lines, transitions, the 监销人 and the confirmations so far. */
-    async get(actor: Actor, id: number): Promise<DocumentView & { counts: Record<string, number>; supervisor: string | null; confirmations: Confirmation[] }> {
+    async get(
+      actor: Actor,
+      id: number,
+    ): Promise<DocumentView & { counts: Record<string, number>; supervisor: string | null; confirmations: Confirmation[] }> {
       const view = await getDocument(ds, actor, 'destruction', id);
       const supervisor = view.transitions?.[0]?.opinion?.match(SUPERVISOR_RE)?.[1] ?? null;
       return { ...view, supervisor, confirmations: await confirmationsOf(ds.manager, id) };

@@ -112,8 +112,12 @@ export async function documentViews(em: EntityManager, docs: readonly BillDocume
       view.transitions = trs
         .filter((t) => t.documentId === d.id)
         .map((t) => ({
-          fromStatus: t.fromStatus, toStatus: t.toStatus, actorId: t.actorId,
-          actorName: actorName.get(t.actorId) ?? (t.actorId === 0 ? 'system' : null), opinion: t.opinion, at: t.at.toISOString(),
+          fromStatus: t.fromStatus,
+          toStatus: t.toStatus,
+          actorId: t.actorId,
+          actorName: actorName.get(t.actorId) ?? (t.actorId === 0 ? 'system' : null),
+          opinion: t.opinion,
+          at: t.at.toISOString(),
         }));
     }
     return view;
@@ -121,7 +125,11 @@ export async function documentViews(em: EntityManager, docs: readonly BillDocume
 }
 
 /** Renders one document (detail pages: with lines and transitions by default). */
-export async function documentView(em: EntityManager, doc: BillDocument, opts: ViewOptions = { lines: true, transitions: true }): Promise<DocumentView> {
+export async function documentView(
+  em: EntityManager,
+  doc: BillDocument,
+  opts: ViewOptions = { lines: true, transitions: true },
+): Promise<DocumentView> {
   const [v] = await documentViews(em, [doc], opts);
   return v;
 }

@@ -68,20 +68,45 @@ export function makeIssuanceService(deps: { ds: DataSource; clock: Clock }) {
         const at = clock.now();
         const issuance = await createDocument(
           em,
-          { docType: 'issuance', unitId: app.unitId, billTypeId: app.billTypeId, quantity: app.quantity, applicationId: app.id, createdBy: actor.userId, createdAt: at, completedAt: at },
+          {
+            docType: 'issuance',
+            unitId: app.unitId,
+            billTypeId: app.billTypeId,
+            quantity: app.quantity,
+            applicationId: app.id,
+            createdBy: actor.userId,
+            createdAt: at,
+            completedAt: at,
+          },
           'completed',
         );
         const to: Place = { holder: 'unit', unitId: app.unitId, state: 'IN_STOCK' };
         const ranges: SpanView[] = [];
         for (const { batchCode, span } of pickLowest(available, app.quantity)) {
           await moveRun(em, { billTypeId: app.billTypeId, batchCode, span }, BUREAU_STOCK, to, {
-            operation: 'issue', docType: 'issuance', docId: issuance.id, actorId: actor.userId, at,
+            operation: 'issue',
+            docType: 'issuance',
+            docId: issuance.id,
+            actorId: actor.userId,
+            at,
           });
-          await em.insert(DocumentLine, { documentId: issuance.id, kind: 'issue', batchCode, startNo: span.start, endNo: span.end, count: countOf(span) });
+          await em.insert(DocumentLine, {
+            documentId: issuance.id,
+            kind: 'issue',
+            batchCode,
+            startNo: span.start,
+            endNo: span.end,
+            count: countOf(span),
+          });
           ranges.push({ batchCode, startNo: span.start, endNo: span.end, count: countOf(span) });
         }
         await transition(em, app, 'issued', { actorId: actor.userId, at });
-        await recordAudit(em, actor, at, { action: 'application.issue', entityType: 'bill_document', entityId: app.id, after: { issuanceId: issuance.id, ranges } });
+        await recordAudit(em, actor, at, {
+          action: 'application.issue',
+          entityType: 'bill_document',
+          entityId: app.id,
+          after: { issuanceId: issuance.id, ranges },
+        });
         return { status: 'issued', issuanceId: issuance.id, issuanceNo: issuance.docNo, ranges };
       });
     },

@@ -54,18 +54,42 @@ export type NewDocument = Omit<Partial<BillDocument>, 'id' | 'docNo' | 'status'>
  * Creates a document with its number and first transition. The number is derived from the
  * row id after insert, so concurrent creators never collide on it.
  */
-export async function createDocument(em: EntityManager, doc: NewDocument, status: DocStatus, opinion: string | null = null): Promise<BillDocument> {
+export async function createDocument(
+  em: EntityManager,
+  doc: NewDocument,
+  status: DocStatus,
+  opinion: string | null = null,
+): Promise<BillDocument> {
   const year = shanghaiYear(doc.createdAt);
   const tmp = `TMP-${process.pid}-${Math.random().toString(36).slice(2, 12)}`;
   const row = em.create(BillDocument, {
-    unitId: null, quantity: 0, reason: null, cutoffDate: null, amount: null, result: null, opinion: null,
-    applicationId: null, submittedAt: status === 'submitted' ? doc.createdAt : null, reviewedAt: null,
-    reviewedBy: null, completedAt: null, ...doc, status, docNo: tmp,
+    unitId: null,
+    quantity: 0,
+    reason: null,
+    cutoffDate: null,
+    amount: null,
+    result: null,
+    opinion: null,
+    applicationId: null,
+    submittedAt: status === 'submitted' ? doc.createdAt : null,
+    reviewedAt: null,
+    reviewedBy: null,
+    completedAt: null,
+    ...doc,
+    status,
+    docNo: tmp,
   });
   await em.save(row);
   row.docNo = `${PREFIX[doc.docType]}-${year}-${String(row.id).padStart(6, '0')}`;
   await em.update(BillDocument, row.id, { docNo: row.docNo });
-  await em.insert(DocumentTransition, { documentId: row.id, fromStatus: null, toStatus: status, actorId: doc.createdBy, opinion, at: doc.createdAt });
+  await em.insert(DocumentTransition, {
+    documentId: row.id,
+    fromStatus: null,
+    toStatus: status,
+    actorId: doc.createdBy,
+    opinion,
+    at: doc.createdAt,
+  });
   return row;
 }
 
@@ -87,7 +111,9 @@ export async function transition(
   extra: Partial<BillDocument> = {},
 ): Promise<BillDocument> {
   if (!ALLOWED[doc.status].includes(to)) {
-    throw new ConflictError(`${DOC_NAMES[doc.docType]} ${doc.docNo} 当前状态为「${STATUS_NAMES[doc.status]}」，不能变为「${STATUS_NAMES[to]}」`);
+    throw new ConflictError(
+      `${DOC_NAMES[doc.docType]} ${doc.docNo} 当前状态为「${STATUS_NAMES[doc.status]}」，不能变为「${STATUS_NAMES[to]}」`,
+    );
   }
   const patch: Partial<BillDocument> = { status: to, ...extra };
   if (to === 'submitted') patch.submittedAt = by.at;
@@ -98,7 +124,14 @@ export async function transition(
   }
   if (to === 'completed' || to === 'issued') patch.completedAt = by.at;
   await em.update(BillDocument, doc.id, patch);
-  await em.insert(DocumentTransition, { documentId: doc.id, fromStatus: doc.status, toStatus: to, actorId: by.actorId, opinion: by.opinion ?? null, at: by.at });
+  await em.insert(DocumentTransition, {
+    documentId: doc.id,
+    fromStatus: doc.status,
+    toStatus: to,
+    actorId: by.actorId,
+    opinion: by.opinion ?? null,
+    at: by.at,
+  });
   Object.assign(doc, patch);
   return doc;
 }

@@ -72,7 +72,8 @@ export async function validateLines(em: EntityManager, billType: { id: number; n
   for (const code of codes) {
     const b = batches.find((x) => x.batchCode === code);
     if (!b) throw new ValidationError(`票据代码 ${code} 不存在`, [{ batchCode: code }]);
-    if (b.billTypeId !== billType.id) throw new ValidationError(`票据代码 ${code} 不属于票据种类「${billType.name}」`, [{ batchCode: code }]);
+    if (b.billTypeId !== billType.id)
+      throw new ValidationError(`票据代码 ${code} 不属于票据种类「${billType.name}」`, [{ batchCode: code }]);
   }
 }
 
@@ -80,7 +81,13 @@ export async function validateLines(em: EntityManager, billType: { id: number; n
  * Every number of the lines must be at one of the places; all numbers that are not are
  * collected into one 409 (`problem` completes the sentence, e.g. 「不在本单位库存中」).
  */
-export async function assertLinesAt(em: EntityManager, billTypeId: number, lines: readonly LineInput[], places: readonly Place[], problem: string): Promise<void> {
+export async function assertLinesAt(
+  em: EntityManager,
+  billTypeId: number,
+  lines: readonly LineInput[],
+  places: readonly Place[],
+  problem: string,
+): Promise<void> {
   const missing: Array<{ batchCode: string; span: Span }> = [];
   for (const l of lines) {
     const run = { billTypeId, batchCode: l.batchCode, span: spanOf(l) };
@@ -101,21 +108,32 @@ export async function assertLinesAt(em: EntityManager, billTypeId: number, lines
 const RESERVING: DocType[] = ['return', 'stock_void', 'destruction'];
 
 /** Refuses numbers already on another submitted 申退单/库存作废单/销毁单 of this bill type. */
-export async function assertNotReserved(em: EntityManager, billTypeId: number, lines: readonly LineInput[], excludeDocId = 0): Promise<void> {
+export async function assertNotReserved(
+  em: EntityManager,
+  billTypeId: number,
+  lines: readonly LineInput[],
+  excludeDocId = 0,
+): Promise<void> {
   const rows: Array<{ docNo: string; docType: DocType; batchCode: string; startNo: string | number; endNo: string | number }> = await em
     .createQueryBuilder(DocumentLine, 'l')
     .innerJoin(BillDocument, 'd', 'd.id = l.documentId')
     .select(['d.docNo AS "docNo"', 'd.docType AS "docType"', 'l.batchCode AS "batchCode"', 'l.startNo AS "startNo"', 'l.endNo AS "endNo"'])
-    .where('d.docType IN (:...types) AND d.status = :s AND d.billTypeId = :bt AND d.id <> :ex', { types: RESERVING, s: 'submitted', bt: billTypeId, ex: excludeDocId })
+    .where('d.docType IN (:...types) AND d.status = :s AND d.billTypeId = :bt AND d.id <> :ex', {
+      types: RESERVING,
+      s: 'submitted',
+      bt: billTypeId,
+      ex: excludeDocId,
+    })
     .andWhere('l.batchCode IN (:...codes)', { codes: [...new Set(lines.map((l) => l.batchCode))] })
     .getRawMany();
   for (const l of lines) {
     for (const r of rows) {
       if (r.batchCode !== l.batchCode || Number(r.startNo) > l.endNo || Number(r.endNo) < l.startNo) continue;
       const span = { start: Math.max(l.startNo, Number(r.startNo)), end: Math.min(l.endNo, Number(r.endNo)) };
-      throw new ConflictError(`票据代码 ${l.batchCode} 的号码 ${formatSpan(span)} 已在${DOC_NAMES[r.docType]} ${r.docNo} 中待审核，不能重复办理`, [
-        { batchCode: l.batchCode, startNo: span.start, endNo: span.end, docNo: r.docNo },
-      ]);
+      throw new ConflictError(
+        `票据代码 ${l.batchCode} 的号码 ${formatSpan(span)} 已在${DOC_NAMES[r.docType]} ${r.docNo} 中待审核，不能重复办理`,
+        [{ batchCode: l.batchCode, startNo: span.start, endNo: span.end, docNo: r.docNo }],
+      );
     }
   }
 }
@@ -123,7 +141,14 @@ export async function assertNotReserved(em: EntityManager, billTypeId: number, l
 /** Replaces the lines of a document; returns their total count. */
 export async function saveLines(em: EntityManager, documentId: number, lines: readonly DocLine[]): Promise<number> {
   await em.delete(DocumentLine, { documentId });
-  const rows = lines.map((l) => ({ documentId, kind: l.kind, batchCode: l.batchCode, startNo: l.startNo, endNo: l.endNo, count: countOf(spanOf(l)) }));
+  const rows = lines.map((l) => ({
+    documentId,
+    kind: l.kind,
+    batchCode: l.batchCode,
+    startNo: l.startNo,
+    endNo: l.endNo,
+    count: countOf(spanOf(l)),
+  }));
   for (let i = 0; i < rows.length; i += 200) await em.insert(DocumentLine, rows.slice(i, i + 200));
   return rows.reduce((n, r) => n + r.count, 0);
 }
@@ -136,8 +161,12 @@ export async function loadLines(em: EntityManager, documentId: number): Promise<
 
 /** Moves every line from its place to its new place, one journal row per line. */
 export async function moveLines(
-  em: EntityManager, billTypeId: number, lines: readonly DocLine[],
-  from: (l: DocLine) => Place, to: (l: DocLine) => Place, mv: Movement,
+  em: EntityManager,
+  billTypeId: number,
+  lines: readonly DocLine[],
+  from: (l: DocLine) => Place,
+  to: (l: DocLine) => Place,
+  mv: Movement,
 ): Promise<void> {
   for (const l of lines) await moveRun(em, { billTypeId, batchCode: l.batchCode, span: spanOf(l) }, from(l), to(l), mv);
 }
@@ -169,7 +198,12 @@ export function assertDocAccess(actor: Actor, doc: BillDocument): void {
 }
 
 /** Pages documents of one type; unit staff only ever see their own unit. */
-export async function listDocuments(ds: DataSource, actor: Actor, docType: DocType, q: ListLineDocumentsQuery): Promise<Page<DocumentView>> {
+export async function listDocuments(
+  ds: DataSource,
+  actor: Actor,
+  docType: DocType,
+  q: ListLineDocumentsQuery,
+): Promise<Page<DocumentView>> {
   const em = ds.manager;
   const qb = em.createQueryBuilder(BillDocument, 'd').where('d.docType = :t', { t: docType }).orderBy('d.id', 'DESC');
   if (actor.role === 'unit_staff') {
@@ -189,7 +223,12 @@ export async function listDocuments(ds: DataSource, actor: Actor, docType: DocTy
 }
 
 /** One document with its lines, transitions (opinions) and counts. */
-export async function getDocument(ds: DataSource, actor: Actor, docType: DocType, id: number): Promise<DocumentView & { counts: Record<string, number> }> {
+export async function getDocument(
+  ds: DataSource,
+  actor: Actor,
+  docType: DocType,
+  id: number,
+): Promise<DocumentView & { counts: Record<string, number> }> {
   const doc = await ds.manager.findOneBy(BillDocument, { id, docType });
   if (!doc) throw new NotFoundError(`${DOC_NAMES[docType]} ${id} 不存在`);
   assertDocAccess(actor, doc);

@@ -35,7 +35,11 @@ export type PrintPlanView = DocumentView & { year: number | null; ordered: numbe
 const READ_ROLES = [...BUREAU_ROLES, 'leader', 'engineer'] as const;
 
 async function receivedOf(em: EntityManager, orderId: number): Promise<number> {
-  const row = await em.createQueryBuilder(Receipt, 'r').select('COALESCE(SUM(r.count), 0)', 'n').where('r.printOrderId = :id', { id: orderId }).getRawOne<{ n: string | number }>();
+  const row = await em
+    .createQueryBuilder(Receipt, 'r')
+    .select('COALESCE(SUM(r.count), 0)', 'n')
+    .where('r.printOrderId = :id', { id: orderId })
+    .getRawOne<{ n: string | number }>();
   return Number(row?.n ?? 0);
 }
 
@@ -44,9 +48,17 @@ async function planView(em: EntityManager, plan: BillDocument, base?: DocumentVi
   const views: PrintOrderView[] = [];
   for (const o of orders) {
     views.push({
-      id: o.id, planId: o.planId, printer: o.printer, batchCode: o.batchCode, startNo: o.startNo, endNo: o.endNo,
-      count: countOf({ start: o.startNo, end: o.endNo }), received: await receivedOf(em, o.id), status: o.status,
-      orderedAt: o.orderedAt.toISOString(), deliveredAt: o.deliveredAt ? o.deliveredAt.toISOString() : null,
+      id: o.id,
+      planId: o.planId,
+      printer: o.printer,
+      batchCode: o.batchCode,
+      startNo: o.startNo,
+      endNo: o.endNo,
+      count: countOf({ start: o.startNo, end: o.endNo }),
+      received: await receivedOf(em, o.id),
+      status: o.status,
+      orderedAt: o.orderedAt.toISOString(),
+      deliveredAt: o.deliveredAt ? o.deliveredAt.toISOString() : null,
     });
   }
   const ordered = views.reduce((n, o) => n + o.count, 0);
@@ -58,13 +70,21 @@ async function planView(em: EntityManager, plan: BillDocument, base?: DocumentVi
  * Called by the receipt service inside its transaction: checks that a receipt fits its print
  * order (same batch, inside the ordered span), for use before the receipt is stored.
  */
-export async function checkOrderFits(em: EntityManager, orderId: number, billTypeId: number, batchCode: string, span: Span): Promise<PrintOrder> {
+export async function checkOrderFits(
+  em: EntityManager,
+  orderId: number,
+  billTypeId: number,
+  batchCode: string,
+  span: Span,
+): Promise<PrintOrder> {
   const order = await em.findOneBy(PrintOrder, { id: orderId });
   if (!order) throw new NotFoundError(`印制单 ${orderId} 不存在`);
   const plan = await em.findOneByOrFail(BillDocument, { id: order.planId });
   const inside = intersect(span, { start: order.startNo, end: order.endNo });
   if (plan.billTypeId !== billTypeId || order.batchCode !== batchCode || !inside || countOf(inside) !== countOf(span)) {
-    throw new ConflictError(`入库号段 ${batchCode} ${formatSpan(span)} 不在印制单 ${orderId} 的范围（${order.batchCode} ${formatSpan({ start: order.startNo, end: order.endNo })}）内`);
+    throw new ConflictError(
+      `入库号段 ${batchCode} ${formatSpan(span)} 不在印制单 ${orderId} 的范围（${order.batchCode} ${formatSpan({ start: order.startNo, end: order.endNo })}）内`,
+    );
   }
   return order;
 }
@@ -75,7 +95,9 @@ export async function recordDelivery(em: EntityManager, order: PrintOrder, actor
   await em.update(PrintOrder, order.id, { status: 'delivered', deliveredAt: at });
   const plan = await loadDocument(em, 'print_plan', order.planId);
   const orders = await em.find(PrintOrder, { where: { planId: plan.id } });
-  const delivered = orders.filter((o) => o.id === order.id || o.status === 'delivered').reduce((n, o) => n + countOf({ start: o.startNo, end: o.endNo }), 0);
+  const delivered = orders
+    .filter((o) => o.id === order.id || o.status === 'delivered')
+    .reduce((n, o) => n + countOf({ start: o.startNo, end: o.endNo }), 0);
   if (plan.status === 'approved' && delivered >= plan.quantity) await transition(em, plan, 'completed', { actorId: actor.userId, at });
 }
 
@@ -83,13 +105,23 @@ export async function recordDelivery(em: EntityManager, order: PrintOrder, actor
 export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
   const { ds, clock } = deps;
 
-  async function move(actor: Actor, id: number, to: 'submitted' | 'approved' | 'returned' | 'draft', opinion: string | null | undefined): Promise<PrintPlanView> {
+  async function move(
+    actor: Actor,
+    id: number,
+    to: 'submitted' | 'approved' | 'returned' | 'draft',
+    opinion: string | null | undefined,
+  ): Promise<PrintPlanView> {
     requireRole(actor, BUREAU_ROLES);
     return inTransaction(ds, async (em) => {
       const plan = await loadDocument(em, 'print_plan', id);
       const at = clock.now();
       await transition(em, plan, to, { actorId: actor.userId, at, opinion });
-      await recordAudit(em, actor, at, { action: `print-plan.${to}`, entityType: 'bill_document', entityId: plan.id, after: { status: to, opinion } });
+      await recordAudit(em, actor, at, {
+        action: `print-plan.${to}`,
+        entityType: 'bill_document',
+        entityId: plan.id,
+        after: { status: to, opinion },
+      });
       return planView(em, plan);
     });
   }
@@ -103,7 +135,15 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
         const at = clock.now();
         const plan = await createDocument(
           em,
-          { docType: 'print_plan', billTypeId: bt.id, quantity: input.quantity, reason: input.reason ?? null, planYear: input.year, createdBy: actor.userId, createdAt: at },
+          {
+            docType: 'print_plan',
+            billTypeId: bt.id,
+            quantity: input.quantity,
+            reason: input.reason ?? null,
+            planYear: input.year,
+            createdBy: actor.userId,
+            createdAt: at,
+          },
           input.draft ? 'draft' : 'submitted',
         );
         await recordAudit(em, actor, at, { action: 'print-plan.create', entityType: 'bill_document', entityId: plan.id, after: input });
@@ -137,11 +177,28 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
           .createQueryBuilder(PrintOrder, 'o')
           .where('o.batchCode = :bc AND o.startNo <= :e AND o.endNo >= :s', { bc: input.batchCode, s: span.start, e: span.end })
           .getOne();
-        if (clash) throw new ConflictError(`票据代码 ${input.batchCode} 的号码 ${formatSpan(intersect(span, { start: clash.startNo, end: clash.endNo })!)} 已在印制单 ${clash.id} 中`);
+        if (clash)
+          throw new ConflictError(
+            `票据代码 ${input.batchCode} 的号码 ${formatSpan(intersect(span, { start: clash.startNo, end: clash.endNo })!)} 已在印制单 ${clash.id} 中`,
+          );
         const at = clock.now();
-        const order = em.create(PrintOrder, { planId, printer: input.printer, batchCode: input.batchCode, startNo: span.start, endNo: span.end, status: 'ordered', orderedAt: at, deliveredAt: null });
+        const order = em.create(PrintOrder, {
+          planId,
+          printer: input.printer,
+          batchCode: input.batchCode,
+          startNo: span.start,
+          endNo: span.end,
+          status: 'ordered',
+          orderedAt: at,
+          deliveredAt: null,
+        });
         await em.save(order);
-        await recordAudit(em, actor, at, { action: 'print-order.create', entityType: 'print_order', entityId: order.id, after: { planId, ...input } });
+        await recordAudit(em, actor, at, {
+          action: 'print-order.create',
+          entityType: 'print_order',
+          entityId: order.id,
+          after: { planId, ...input },
+        });
         return planView(em, plan);
       });
     },

@@ -8,8 +8,17 @@ import { BillDocument } from './bill-document.entity';
 import { createDocument, transition } from './lifecycle';
 import type { ApproveInput, CreateReturnInput, ListLineDocumentsQuery, RejectInput } from './line-documents.schemas';
 import {
-  assertLinesAt, assertNotReserved, countLines, getDocument, listDocuments, loadLines, lockDocument, moveLines, saveLines,
-  validateLines, type DocLine,
+  assertLinesAt,
+  assertNotReserved,
+  countLines,
+  getDocument,
+  listDocuments,
+  loadLines,
+  lockDocument,
+  moveLines,
+  saveLines,
+  validateLines,
+  type DocLine,
 } from './lines';
 
 const REQUESTERS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
@@ -26,7 +35,13 @@ export interface LineDocOutcome {
 /** 申退: the unit asks to return unused bills; they stay reserved at the unit until the bureau approves. */
 export function makeReturnService(deps: { ds: DataSource; clock: Clock }) {
   const { ds, clock } = deps;
-  const outcome = (doc: BillDocument, lines: DocLine[]): LineDocOutcome => ({ id: doc.id, docNo: doc.docNo, status: doc.status, counts: countLines(lines), opinion: doc.opinion });
+  const outcome = (doc: BillDocument, lines: DocLine[]): LineDocOutcome => ({
+    id: doc.id,
+    docNo: doc.docNo,
+    status: doc.status,
+    counts: countLines(lines),
+    opinion: doc.opinion,
+  });
   return {
     /** Submits a return: every number must be in the unit's stock and on no other open document. */
     async create(actor: Actor, input: CreateReturnInput): Promise<LineDocOutcome> {
@@ -41,10 +56,19 @@ export function makeReturnService(deps: { ds: DataSource; clock: Clock }) {
         await assertNotReserved(em, bt.id, lines);
         await assertLinesAt(em, bt.id, lines, [{ holder: 'unit', unitId: unit.id, state: 'IN_STOCK' }], '不在本单位库存中');
         const at = clock.now();
-        const doc = await createDocument(em, { docType: 'return', unitId: unit.id, billTypeId: bt.id, reason: input.reason, createdBy: actor.userId, createdAt: at }, 'submitted');
+        const doc = await createDocument(
+          em,
+          { docType: 'return', unitId: unit.id, billTypeId: bt.id, reason: input.reason, createdBy: actor.userId, createdAt: at },
+          'submitted',
+        );
         doc.quantity = await saveLines(em, doc.id, lines);
         await em.update(BillDocument, doc.id, { quantity: doc.quantity });
-        await recordAudit(em, actor, at, { action: 'return.submit', entityType: 'bill_document', entityId: doc.id, after: { docNo: doc.docNo, ...input } });
+        await recordAudit(em, actor, at, {
+          action: 'return.submit',
+          entityType: 'bill_document',
+          entityId: doc.id,
+          after: { docNo: doc.docNo, ...input },
+        });
         return outcome(doc, lines);
       });
     },
@@ -57,9 +81,20 @@ export function makeReturnService(deps: { ds: DataSource; clock: Clock }) {
         const at = clock.now();
         await transition(em, doc, 'approved', { actorId: actor.userId, at, opinion: input.opinion ?? null });
         const lines = await loadLines(em, doc.id);
-        await moveLines(em, doc.billTypeId, lines, () => ({ holder: 'unit', unitId: doc.unitId, state: 'IN_STOCK' }), () => ({ holder: 'bureau', unitId: null, state: 'IN_STOCK' }), {
-          operation: 'return', docType: 'return', docId: doc.id, actorId: actor.userId, at,
-        });
+        await moveLines(
+          em,
+          doc.billTypeId,
+          lines,
+          () => ({ holder: 'unit', unitId: doc.unitId, state: 'IN_STOCK' }),
+          () => ({ holder: 'bureau', unitId: null, state: 'IN_STOCK' }),
+          {
+            operation: 'return',
+            docType: 'return',
+            docId: doc.id,
+            actorId: actor.userId,
+            at,
+          },
+        );
         await recordAudit(em, actor, at, { action: 'return.approve', entityType: 'bill_document', entityId: doc.id, after: input });
         return outcome(doc, lines);
       });

@@ -10,22 +10,37 @@ import { BillDocument } from './bill-document.entity';
 import { createDocument, transition } from './lifecycle';
 import type { ApproveInput, CreateStockVoidInput, ListLineDocumentsQuery, RejectInput } from './line-documents.schemas';
 import {
-  assertLinesAt, assertNotReserved, countLines, getDocument, listDocuments, loadLines, lockDocument, moveLines, saveLines,
-  validateLines, type DocLine,
+  assertLinesAt,
+  assertNotReserved,
+  countLines,
+  getDocument,
+  listDocuments,
+  loadLines,
+  lockDocument,
+  moveLines,
+  saveLines,
+  validateLines,
+  type DocLine,
 } from './lines';
 import type { LineDocOutcome } from './return.service';
 
 const REQUESTERS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
 
 /** Where a holder-scoped document's numbers sit, in a given state. */
-export const placeOf = (unitId: number | null, state: RangeState): Place => ({ holder: unitId === null ? 'bureau' : 'unit', unitId, state });
+export const placeOf = (unitId: number | null, state: RangeState): Place => ({
+  holder: unitId === null ? 'bureau' : 'unit',
+  unitId,
+  state,
+});
 
 /**
  * Locks the bill type and resolves who holds the numbers: the bureau (bureau roles only) or a
  * unit (its own staff, or the bureau acting for it).
  */
 export async function lockHolder(
-  em: EntityManager, actor: Actor, input: { holder: HolderKind; unitCode?: string; billTypeCode: string },
+  em: EntityManager,
+  actor: Actor,
+  input: { holder: HolderKind; unitCode?: string; billTypeCode: string },
 ): Promise<{ bt: BillType; unitId: number | null }> {
   const bt = await billTypeByCode(em, input.billTypeCode);
   await lockRow(em, 'bill_type', bt.id);
@@ -44,7 +59,13 @@ export const holderName = (unitId: number | null): string => (unitId === null ? 
 /** 库存作废 (e.g. 换版): blank stock at a holder becomes STOCK_VOIDED once the bureau approves. */
 export function makeStockVoidService(deps: { ds: DataSource; clock: Clock }) {
   const { ds, clock } = deps;
-  const outcome = (doc: BillDocument, lines: DocLine[]): LineDocOutcome => ({ id: doc.id, docNo: doc.docNo, status: doc.status, counts: countLines(lines), opinion: doc.opinion });
+  const outcome = (doc: BillDocument, lines: DocLine[]): LineDocOutcome => ({
+    id: doc.id,
+    docNo: doc.docNo,
+    status: doc.status,
+    counts: countLines(lines),
+    opinion: doc.opinion,
+  });
   return {
     /** Submits a stock void: the numbers must be in the holder's stock and on no other open document. */
     async create(actor: Actor, input: CreateStockVoidInput): Promise<LineDocOutcome> {
@@ -56,10 +77,19 @@ export function makeStockVoidService(deps: { ds: DataSource; clock: Clock }) {
         await assertNotReserved(em, bt.id, lines);
         await assertLinesAt(em, bt.id, lines, [placeOf(unitId, 'IN_STOCK')], `不在${holderName(unitId)}库存中`);
         const at = clock.now();
-        const doc = await createDocument(em, { docType: 'stock_void', unitId, billTypeId: bt.id, reason: input.reason, createdBy: actor.userId, createdAt: at }, 'submitted');
+        const doc = await createDocument(
+          em,
+          { docType: 'stock_void', unitId, billTypeId: bt.id, reason: input.reason, createdBy: actor.userId, createdAt: at },
+          'submitted',
+        );
         doc.quantity = await saveLines(em, doc.id, lines);
         await em.update(BillDocument, doc.id, { quantity: doc.quantity });
-        await recordAudit(em, actor, at, { action: 'stock-void.submit', entityType: 'bill_document', entityId: doc.id, after: { docNo: doc.docNo, ...input } });
+        await recordAudit(em, actor, at, {
+          action: 'stock-void.submit',
+          entityType: 'bill_document',
+          entityId: doc.id,
+          after: { docNo: doc.docNo, ...input },
+        });
         return outcome(doc, lines);
       });
     },
@@ -72,9 +102,20 @@ export function makeStockVoidService(deps: { ds: DataSource; clock: Clock }) {
         const at = clock.now();
         await transition(em, doc, 'approved', { actorId: actor.userId, at, opinion: input.opinion ?? null });
         const lines = await loadLines(em, doc.id);
-        await moveLines(em, doc.billTypeId, lines, () => placeOf(doc.unitId, 'IN_STOCK'), () => placeOf(doc.unitId, 'STOCK_VOIDED'), {
-          operation: 'stock_void', docType: 'stock_void', docId: doc.id, actorId: actor.userId, at,
-        });
+        await moveLines(
+          em,
+          doc.billTypeId,
+          lines,
+          () => placeOf(doc.unitId, 'IN_STOCK'),
+          () => placeOf(doc.unitId, 'STOCK_VOIDED'),
+          {
+            operation: 'stock_void',
+            docType: 'stock_void',
+            docId: doc.id,
+            actorId: actor.userId,
+            at,
+          },
+        );
         await recordAudit(em, actor, at, { action: 'stock-void.approve', entityType: 'bill_document', entityId: doc.id, after: input });
         return outcome(doc, lines);
       });

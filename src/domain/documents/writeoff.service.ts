@@ -11,11 +11,26 @@ import type { Movement } from '../ledger/range-store';
 import { BillDocument } from './bill-document.entity';
 import { createDocument, shanghaiDate, transition } from './lifecycle';
 import type {
-  ApproveWriteoffInput, CreateWriteoffInput, LineInput, ListLineDocumentsQuery, RejectInput, ResubmitWriteoffInput,
+  ApproveWriteoffInput,
+  CreateWriteoffInput,
+  LineInput,
+  ListLineDocumentsQuery,
+  RejectInput,
+  ResubmitWriteoffInput,
 } from './line-documents.schemas';
 import {
-  assertDocAccess, assertLinesAt, assertNotReserved, countLines, getDocument, listDocuments, loadLines, lockDocument,
-  moveLines, saveLines, validateLines, type DocLine,
+  assertDocAccess,
+  assertLinesAt,
+  assertNotReserved,
+  countLines,
+  getDocument,
+  listDocuments,
+  loadLines,
+  lockDocument,
+  moveLines,
+  saveLines,
+  validateLines,
+  type DocLine,
 } from './lines';
 
 /** Who may report, withdraw and resubmit: the unit itself, or the bureau acting for it. */
@@ -48,8 +63,19 @@ export interface WriteoffOutcome {
 /** 核销: the unit reports used/voided/lost runs; the bureau approves (written off) or returns them. */
 export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
   const { ds, clock } = deps;
-  const mv = (operation: string, doc: BillDocument, actor: Actor, at: Date): Movement => ({ operation, docType: 'writeoff', docId: doc.id, actorId: actor.userId, at });
-  const outcome = (doc: BillDocument, lines: DocLine[]): WriteoffOutcome => ({ id: doc.id, docNo: doc.docNo, status: doc.status, counts: countLines(lines) });
+  const mv = (operation: string, doc: BillDocument, actor: Actor, at: Date): Movement => ({
+    operation,
+    docType: 'writeoff',
+    docId: doc.id,
+    actorId: actor.userId,
+    at,
+  });
+  const outcome = (doc: BillDocument, lines: DocLine[]): WriteoffOutcome => ({
+    id: doc.id,
+    docNo: doc.docNo,
+    status: doc.status,
+    counts: countLines(lines),
+  });
 
   function assertCutoff(cutoffDate: string | null | undefined, at: Date): void {
     const today = shanghaiDate(at);
@@ -66,14 +92,28 @@ export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
   /** Stores the lines and parks their numbers as USED/VOIDED/LOST at the unit. */
   async function applyReport(em: EntityManager, doc: BillDocument, lines: DocLine[], actor: Actor, at: Date): Promise<number> {
     const quantity = await saveLines(em, doc.id, lines);
-    await moveLines(em, doc.billTypeId, lines, () => atUnit(doc.unitId, 'IN_STOCK'), (l) => atUnit(doc.unitId, REPORTED[l.kind]), mv('writeoff.report', doc, actor, at));
+    await moveLines(
+      em,
+      doc.billTypeId,
+      lines,
+      () => atUnit(doc.unitId, 'IN_STOCK'),
+      (l) => atUnit(doc.unitId, REPORTED[l.kind]),
+      mv('writeoff.report', doc, actor, at),
+    );
     return quantity;
   }
 
   /** Puts reported numbers back into the unit's stock (退回, 撤销上报). */
   async function unpark(em: EntityManager, doc: BillDocument, operation: string, actor: Actor, at: Date): Promise<DocLine[]> {
     const lines = await loadLines(em, doc.id);
-    await moveLines(em, doc.billTypeId, lines, (l) => atUnit(doc.unitId, REPORTED[l.kind]), () => atUnit(doc.unitId, 'IN_STOCK'), mv(operation, doc, actor, at));
+    await moveLines(
+      em,
+      doc.billTypeId,
+      lines,
+      (l) => atUnit(doc.unitId, REPORTED[l.kind]),
+      () => atUnit(doc.unitId, 'IN_STOCK'),
+      mv(operation, doc, actor, at),
+    );
     return lines;
   }
 
@@ -90,13 +130,27 @@ export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
         assertCutoff(input.cutoffDate, at);
         const lines = toLines(input);
         await checkReport(em, bt, unit.id, lines);
-        const doc = await createDocument(em, {
-          docType: 'writeoff', unitId: unit.id, billTypeId: bt.id, cutoffDate: input.cutoffDate ?? null,
-          amount: input.amount ?? null, createdBy: actor.userId, createdAt: at,
-        }, 'submitted');
+        const doc = await createDocument(
+          em,
+          {
+            docType: 'writeoff',
+            unitId: unit.id,
+            billTypeId: bt.id,
+            cutoffDate: input.cutoffDate ?? null,
+            amount: input.amount ?? null,
+            createdBy: actor.userId,
+            createdAt: at,
+          },
+          'submitted',
+        );
         doc.quantity = await applyReport(em, doc, lines, actor, at);
         await em.update(BillDocument, doc.id, { quantity: doc.quantity });
-        await recordAudit(em, actor, at, { action: 'writeoff.submit', entityType: 'bill_document', entityId: doc.id, after: { docNo: doc.docNo, ...input } });
+        await recordAudit(em, actor, at, {
+          action: 'writeoff.submit',
+          entityType: 'bill_document',
+          entityId: doc.id,
+          after: { docNo: doc.docNo, ...input },
+        });
         return outcome(doc, lines);
       });
     },
@@ -109,7 +163,14 @@ export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
         const at = clock.now();
         await transition(em, doc, 'approved', { actorId: actor.userId, at, opinion: input.opinion ?? null }, { result: input.result });
         const lines = await loadLines(em, doc.id);
-        await moveLines(em, doc.billTypeId, lines, (l) => atUnit(doc.unitId, REPORTED[l.kind]), () => atUnit(doc.unitId, 'WRITTEN_OFF'), mv('writeoff.approve', doc, actor, at));
+        await moveLines(
+          em,
+          doc.billTypeId,
+          lines,
+          (l) => atUnit(doc.unitId, REPORTED[l.kind]),
+          () => atUnit(doc.unitId, 'WRITTEN_OFF'),
+          mv('writeoff.approve', doc, actor, at),
+        );
         await recordAudit(em, actor, at, { action: 'writeoff.approve', entityType: 'bill_document', entityId: doc.id, after: input });
         return { ...outcome(doc, lines), result: doc.result, opinion: doc.opinion };
       });

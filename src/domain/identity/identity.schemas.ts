@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { ROLES } from './actor';
 
-export const unitCodeSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, '单位编码只能包含字母、数字、下划线和连字符（1-32 位）');
+export const unitCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, '单位编码只能包含字母、数字、下划线和连字符（1-32 位）');
 
 export const passwordSchema = z
   .string()
@@ -17,7 +20,10 @@ export type LoginInput = z.infer<typeof loginSchema>;
 
 export const createUserSchema = z
   .object({
-    username: z.string().trim().regex(/^[A-Za-z0-9_.@-]{3,64}$/, '用户名为 3-64 位字母、数字或 _ . @ -'),
+    username: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.@-]{3,64}$/, '用户名为 3-64 位字母、数字或 _ . @ -'),
     name: z.string().trim().min(1, '请填写姓名').max(64),
     role: z.enum(ROLES),
     unitCode: unitCodeSchema.optional(),

@@ -31,7 +31,15 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
 
   async function view(u: User): Promise<UserView> {
     const unit = u.unitId ? await ds.getRepository(Unit).findOneBy({ id: u.unitId }) : null;
-    return { id: u.id, username: u.username, name: u.name, role: u.role, unitCode: unit?.code ?? null, wecomUserId: u.wecomUserId, active: u.active };
+    return {
+      id: u.id,
+      username: u.username,
+      name: u.name,
+      role: u.role,
+      unitCode: unit?.code ?? null,
+      wecomUserId: u.wecomUserId,
+      active: u.active,
+    };
   }
 
   async function toActor(u: User): Promise<Actor> {
@@ -92,9 +100,17 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
           throw new ConflictError(`企业微信账号 ${input.wecomUserId} 已绑定其他用户`);
         }
         const u = em.create(User, {
-          username: input.username, name: input.name, role: input.role, unitId,
-          wecomUserId: input.wecomUserId ?? null, phone: input.phone ?? null, passwordHash,
-          active: true, failedLogins: 0, lockedUntil: null, createdAt: clock.now(),
+          username: input.username,
+          name: input.name,
+          role: input.role,
+          unitId,
+          wecomUserId: input.wecomUserId ?? null,
+          phone: input.phone ?? null,
+          passwordHash,
+          active: true,
+          failedLogins: 0,
+          lockedUntil: null,
+          createdAt: clock.now(),
         });
         await em.save(u);
         await recordAudit(em, actor, clock.now(), { action: 'user.create', entityType: 'user', entityId: u.id, after: { ...input } });
@@ -122,11 +138,25 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
       if (await users().findOneBy({ role: 'admin' })) return false;
       await inTransaction(ds, async (em) => {
         const u = em.create(User, {
-          username, name: '系统管理员', role: 'admin', unitId: null, wecomUserId: null, phone: null,
-          passwordHash: await hashPassword(password), active: true, failedLogins: 0, lockedUntil: null, createdAt: clock.now(),
+          username,
+          name: '系统管理员',
+          role: 'admin',
+          unitId: null,
+          wecomUserId: null,
+          phone: null,
+          passwordHash: await hashPassword(password),
+          active: true,
+          failedLogins: 0,
+          lockedUntil: null,
+          createdAt: clock.now(),
         });
         await em.save(u);
-        await recordAudit(em, systemActor, clock.now(), { action: 'user.bootstrap-admin', entityType: 'user', entityId: u.id, after: { username } });
+        await recordAudit(em, systemActor, clock.now(), {
+          action: 'user.bootstrap-admin',
+          entityType: 'user',
+          entityId: u.id,
+          after: { username },
+        });
       });
       return true;
     },

@@ -30,8 +30,16 @@ export async function checkLedger(ds: DataSource): Promise<CheckOutcome> {
   const { violations } = await checkLedgerInvariants(ds);
   const base = { item: 'ledger.invariants', label: '台账不变量' };
   if (violations.length === 0) return { ...base, status: 'ok', note: '号段不重叠、数量守恒、流水平衡、状态合法' };
-  const detail = list(violations.map((v) => `${v.invariant} 批次 ${v.batchCode}：${v.detail}`), 10);
-  return { ...base, status: 'fail', note: `${violations.length} 处违反`, finding: { title: '台账不变量被破坏', detail, severity: 'urgent' } };
+  const detail = list(
+    violations.map((v) => `${v.invariant} 批次 ${v.batchCode}：${v.detail}`),
+    10,
+  );
+  return {
+    ...base,
+    status: 'fail',
+    note: `${violations.length} 处违反`,
+    finding: { title: '台账不变量被破坏', detail, severity: 'urgent' },
+  };
 }
 
 /** Overdue write-offs (核旧领新) and low stock per unit: business warnings, not faults. */
@@ -39,8 +47,18 @@ export function checkWarnings(overdue: OverdueWriteoffRow[], low: LowStockRow[])
   const o = overdue.map((r) => `${r.unitName}（${r.billTypeName}）${r.heldOldCount} 份`);
   const l = low.map((r) => `${r.unitName}（${r.billTypeName}）余 ${r.stock} 份，阈值 ${r.threshold}`);
   return [
-    { item: 'writeoff.overdue', label: '逾期未核销', status: o.length ? 'warn' : 'ok', note: o.length ? `${o.length} 个单位/票种：${list(o)}` : '无' },
-    { item: 'stock.low', label: '单位低库存', status: l.length ? 'warn' : 'ok', note: l.length ? `${l.length} 个单位/票种：${list(l)}` : '无' },
+    {
+      item: 'writeoff.overdue',
+      label: '逾期未核销',
+      status: o.length ? 'warn' : 'ok',
+      note: o.length ? `${o.length} 个单位/票种：${list(o)}` : '无',
+    },
+    {
+      item: 'stock.low',
+      label: '单位低库存',
+      status: l.length ? 'warn' : 'ok',
+      note: l.length ? `${l.length} 个单位/票种：${list(l)}` : '无',
+    },
   ];
 }
 
@@ -49,12 +67,26 @@ export function checkCalendar(yearsLoaded: number[], shanghaiYear: number, shang
   const base = { item: 'calendar.holidays', label: '节假日日历' };
   const loaded = `已载入 ${yearsLoaded.join('、') || '无'} 年`;
   if (!yearsLoaded.includes(shanghaiYear)) {
-    return { ...base, status: 'fail', note: `${loaded}，缺少今年`, finding: { title: `节假日日历缺少 ${shanghaiYear} 年`, detail: `${loaded}；SLA 时限按无节假日计算，请导入国务院办公厅公布的放假安排`, severity: 'high' } };
+    return {
+      ...base,
+      status: 'fail',
+      note: `${loaded}，缺少今年`,
+      finding: {
+        title: `节假日日历缺少 ${shanghaiYear} 年`,
+        detail: `${loaded}；SLA 时限按无节假日计算，请导入国务院办公厅公布的放假安排`,
+        severity: 'high',
+      },
+    };
   }
   if (shanghaiMonth >= warnFromMonth && !yearsLoaded.includes(shanghaiYear + 1)) {
     const note = `${loaded}，尚未载入 ${shanghaiYear + 1} 年`;
     if (shanghaiMonth < 12) return { ...base, status: 'warn', note };
-    return { ...base, status: 'fail', note, finding: { title: `节假日日历缺少 ${shanghaiYear + 1} 年`, detail: `${note}；元旦前须导入，否则 SLA 时限会算错`, severity: 'high' } };
+    return {
+      ...base,
+      status: 'fail',
+      note,
+      finding: { title: `节假日日历缺少 ${shanghaiYear + 1} 年`, detail: `${note}；元旦前须导入，否则 SLA 时限会算错`, severity: 'high' },
+    };
   }
   return { ...base, status: 'ok', note: loaded };
 }
@@ -81,7 +113,12 @@ export async function checkDbSize(ds: DataSource, files: InspectionFiles, maxMb:
 export async function checkBackup(files: InspectionFiles, dir: string | undefined, maxAgeH: number, now: Date): Promise<CheckOutcome> {
   const base = { item: 'backup.age', label: '数据备份' };
   if (!dir) return { ...base, status: 'warn', note: '未配置备份目录（BACKUP_DIR），无法确认是否有备份' };
-  const fail = (note: string): CheckOutcome => ({ ...base, status: 'fail', note, finding: { title: '数据备份缺失或过期', detail: `${note}（目录 ${dir}）`, severity: 'high' } });
+  const fail = (note: string): CheckOutcome => ({
+    ...base,
+    status: 'fail',
+    note,
+    finding: { title: '数据备份缺失或过期', detail: `${note}（目录 ${dir}）`, severity: 'high' },
+  });
   let newest: number;
   try {
     newest = await files.newestMtimeMs(dir);
@@ -109,7 +146,12 @@ export async function checkQueues(port: FailedJobsPort | undefined, since: Date)
   const kept = rows.filter((r) => r.failed > 0);
   if (recent.length > 0) {
     const detail = list(recent.map((r) => `${r.queue} ${r.recent} 个${r.lastReason ? `（${r.lastReason.slice(0, 80)}）` : ''}`));
-    return { ...base, status: 'fail', note: `近一天失败：${detail}`, finding: { title: '任务队列有失败任务', detail: `${detail}；请在 /admin/queues 查看并重试`, severity: 'normal' } };
+    return {
+      ...base,
+      status: 'fail',
+      note: `近一天失败：${detail}`,
+      finding: { title: '任务队列有失败任务', detail: `${detail}；请在 /admin/queues 查看并重试`, severity: 'normal' },
+    };
   }
   if (kept.length > 0) return { ...base, status: 'warn', note: `保留的失败任务：${list(kept.map((r) => `${r.queue} ${r.failed} 个`))}` };
   return { ...base, status: 'ok', note: '无失败任务' };

@@ -8,7 +8,17 @@ import { Ticket } from '../desk/ticket.entity';
 import { type Actor, type Role, requireRole, systemActor } from '../identity/actor';
 import { enqueueOutbox } from '../outbox/outbox';
 import type { ReportsService } from '../reports/reports.service';
-import { checkBackup, checkCalendar, checkDbSize, checkLedger, checkQueues, checkWarnings, type CheckOutcome, type FailedJobsPort, type InspectionFiles } from './auto-checks';
+import {
+  checkBackup,
+  checkCalendar,
+  checkDbSize,
+  checkLedger,
+  checkQueues,
+  checkWarnings,
+  type CheckOutcome,
+  type FailedJobsPort,
+  type InspectionFiles,
+} from './auto-checks';
 
 export type { FailedJobsPort, InspectionFiles } from './auto-checks';
 
@@ -68,7 +78,11 @@ export function makeAutoInspection(deps: AutoInspectionDeps) {
     const n = await ds
       .getRepository(Ticket)
       .createQueryBuilder('t')
-      .where('t.source = :s AND t.state IN (:...open) AND t.summary LIKE :p', { s: 'inspection', open: OPEN_STATES, p: `${ticketPrefix(title)}%` })
+      .where('t.source = :s AND t.state IN (:...open) AND t.summary LIKE :p', {
+        s: 'inspection',
+        open: OPEN_STATES,
+        p: `${ticketPrefix(title)}%`,
+      })
       .getCount();
     return n > 0;
   }
@@ -91,15 +105,23 @@ export function makeAutoInspection(deps: AutoInspectionDeps) {
       const findings = [];
       for (const c of checks) {
         if (!c.finding) continue;
-        findings.push({ title: c.finding.title, detail: c.finding.detail.slice(0, 2000), severity: c.finding.severity, openTicket: !(await stillOpen(c.finding.title)) });
+        findings.push({
+          title: c.finding.title,
+          detail: c.finding.detail.slice(0, 2000),
+          severity: c.finding.severity,
+          openTicket: !(await stillOpen(c.finding.title)),
+        });
       }
       const run = await deps.inspections.recordRun(actor, {
-        kind, results: checks.map((c) => ({ item: c.item, status: c.status, note: c.note.slice(0, 1000) })), findings,
+        kind,
+        results: checks.map((c) => ({ item: c.item, status: c.status, note: c.note.slice(0, 1000) })),
+        findings,
       });
       const text = report(run, checks, kind);
       await inTransaction(ds, async (em) => {
         const to = await engineerRecipients(em);
-        if (to.length > 0) await enqueueOutbox(em, `inspection-run-${run.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, clock.now());
+        if (to.length > 0)
+          await enqueueOutbox(em, `inspection-run-${run.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, clock.now());
       });
       return { ...run, report: text };
     },

@@ -52,7 +52,13 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
   }
 
   /** Admin/operator: approved at once; engineer: pending. Either way the change must leave a valid corpus now. */
-  function edit(actor: Actor, intent: string, kind: KbChangeKind, payload: KbChangePayload, warnings: string[] = []): Promise<KbEditResult> {
+  function edit(
+    actor: Actor,
+    intent: string,
+    kind: KbChangeKind,
+    payload: KbChangePayload,
+    warnings: string[] = [],
+  ): Promise<KbEditResult> {
     requireRole(actor, EDITORS);
     return inTransaction(ds, async (em) => {
       await lockKb(em);
@@ -62,12 +68,26 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
       const after = corpus.check(approved, { id: 0, intent, kind, payload });
       const change = await em.save(
         em.create(KbChange, {
-          intent, kind, payload, status: reviewer ? 'approved' : 'pending', source: 'api', proposedBy: actor.username,
-          reviewedBy: reviewer ? actor.username : null, reviewedAt: reviewer ? now : null, opinion: null, ticketId: null,
-          seq: reviewer ? await nextSeq(em) : null, createdAt: now,
+          intent,
+          kind,
+          payload,
+          status: reviewer ? 'approved' : 'pending',
+          source: 'api',
+          proposedBy: actor.username,
+          reviewedBy: reviewer ? actor.username : null,
+          reviewedAt: reviewer ? now : null,
+          opinion: null,
+          ticketId: null,
+          seq: reviewer ? await nextSeq(em) : null,
+          createdAt: now,
         }),
       );
-      await recordAudit(em, actor, now, { action: reviewer ? 'kb.change' : 'kb.propose', entityType: 'kb_change', entityId: change.id, after: { intent, kind, payload } });
+      await recordAudit(em, actor, now, {
+        action: reviewer ? 'kb.change' : 'kb.propose',
+        entityType: 'kb_change',
+        entityId: change.id,
+        after: { intent, kind, payload },
+      });
       const version = reviewer ? after.version : corpus.build(approved).version;
       return { change, version, warnings: reviewer ? warnings : ['已提交审核，管理员或业务员批准并重新训练后生效', ...warnings] };
     });
@@ -96,9 +116,17 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
       const provenance = input.provenance ?? { source: `管理接口录入（${actor.username}）`, effectiveDate: today };
       const warnings =
         input.utterances.length < REVIEWED_MIN
-          ? [`意图 ${input.intent} 只有 ${input.utterances.length} 条说法（至少 ${MIN_API_UTTERANCES} 条即可保存，评审语料要求 ${REVIEWED_MIN} 条以上），识别效果可能较差，建议继续补充说法`]
+          ? [
+              `意图 ${input.intent} 只有 ${input.utterances.length} 条说法（至少 ${MIN_API_UTTERANCES} 条即可保存，评审语料要求 ${REVIEWED_MIN} 条以上），识别效果可能较差，建议继续补充说法`,
+            ]
           : [];
-      return edit(actor, input.intent, 'add-intent', { intentKind: input.kind, description: input.description, utterances: input.utterances, answers: input.answers, provenance }, warnings);
+      return edit(
+        actor,
+        input.intent,
+        'add-intent',
+        { intentKind: input.kind, description: input.description, utterances: input.utterances, answers: input.answers, provenance },
+        warnings,
+      );
     },
     addUtterances: (actor: Actor, intent: string, utterances: string[]) => edit(actor, intent, 'add-utterance', { utterances }),
     removeUtterances: (actor: Actor, intent: string, utterances: string[]) => edit(actor, intent, 'remove-utterance', { utterances }),
@@ -124,18 +152,35 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
         const row = await loadPending(em, id);
         const placing = row.kind === 'add-utterance';
         if (!placing && ((input.intent && input.intent !== row.intent) || input.asAnswer !== undefined || input.answer !== undefined)) {
-          throw new ValidationError('只有“新增说法”的变更可以指定意图或采用回复作为答案', [{ path: 'intent', message: `该变更类型为 ${row.kind}` }]);
+          throw new ValidationError('只有“新增说法”的变更可以指定意图或采用回复作为答案', [
+            { path: 'intent', message: `该变更类型为 ${row.kind}` },
+          ]);
         }
         const intent = input.intent ?? row.intent;
         if (!intent) throw new ValidationError('请指定要归入的意图（intent）', [{ path: 'intent', message: '机器人未能判断该问题的意图' }]);
         const answer = input.answer ?? row.payload.answer;
-        if (input.asAnswer && !answer) throw new ValidationError('该变更没有可用作答案的回复，请在 answer 中填写', [{ path: 'answer', message: '缺少答案' }]);
+        if (input.asAnswer && !answer)
+          throw new ValidationError('该变更没有可用作答案的回复，请在 answer 中填写', [{ path: 'answer', message: '缺少答案' }]);
         const payload: KbChangePayload = placing ? { ...row.payload, answer, asAnswer: input.asAnswer === true } : row.payload;
         const now = clock.now();
         const after = corpus.check(await approvedChanges(em), { id, intent, kind: row.kind, payload });
-        const patch = { intent, payload, status: 'approved' as const, reviewedBy: actor.username, reviewedAt: now, opinion: input.opinion ?? null, seq: await nextSeq(em) };
+        const patch = {
+          intent,
+          payload,
+          status: 'approved' as const,
+          reviewedBy: actor.username,
+          reviewedAt: now,
+          opinion: input.opinion ?? null,
+          seq: await nextSeq(em),
+        };
         await em.update(KbChange, id, patch);
-        await recordAudit(em, actor, now, { action: 'kb.approve', entityType: 'kb_change', entityId: id, before: { intent: row.intent, status: row.status }, after: { intent, kind: row.kind, payload } });
+        await recordAudit(em, actor, now, {
+          action: 'kb.approve',
+          entityType: 'kb_change',
+          entityId: id,
+          before: { intent: row.intent, status: row.status },
+          after: { intent, kind: row.kind, payload },
+        });
         return { change: Object.assign(row, patch), version: after.version, warnings: [] };
       });
     },
@@ -149,7 +194,13 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
         const now = clock.now();
         const patch = { status: 'rejected' as const, reviewedBy: actor.username, reviewedAt: now, opinion };
         await em.update(KbChange, id, patch);
-        await recordAudit(em, actor, now, { action: 'kb.reject', entityType: 'kb_change', entityId: id, before: { status: row.status }, after: { status: 'rejected', opinion } });
+        await recordAudit(em, actor, now, {
+          action: 'kb.reject',
+          entityType: 'kb_change',
+          entityId: id,
+          before: { status: row.status },
+          after: { status: 'rejected', opinion },
+        });
         return { change: Object.assign(row, patch), version: corpus.build(await approvedChanges(em)).version, warnings: [] };
       });
     },

@@ -37,11 +37,26 @@ export async function proposeFromReply(em: EntityManager, ticket: Ticket, replyT
     const guess = bestGuess(e.meta, ticket.guesses);
     const change = await em.save(
       em.create(KbChange, {
-        intent: guess, kind: 'add-utterance', payload: { utterances: [question], answer, guess }, status: 'pending', source: 'engineer-reply',
-        proposedBy: actor.username, reviewedBy: null, reviewedAt: null, opinion: null, ticketId: ticket.id, seq: null, createdAt: at,
+        intent: guess,
+        kind: 'add-utterance',
+        payload: { utterances: [question], answer, guess },
+        status: 'pending',
+        source: 'engineer-reply',
+        proposedBy: actor.username,
+        reviewedBy: null,
+        reviewedAt: null,
+        opinion: null,
+        ticketId: ticket.id,
+        seq: null,
+        createdAt: at,
       }),
     );
-    await recordAudit(em, actor, at, { action: 'kb.propose', entityType: 'kb_change', entityId: change.id, after: { ticketId: ticket.id, question, guess } });
+    await recordAudit(em, actor, at, {
+      action: 'kb.propose',
+      entityType: 'kb_change',
+      entityId: change.id,
+      after: { ticketId: ticket.id, question, guess },
+    });
     made.push(change);
   }
   return made;

@@ -11,7 +11,7 @@ export interface Violation {
 // writeoff.reject / writeoff.withdraw put reported numbers back: they undo a report, not a return to stock.
 const UNDO_OPERATIONS: ReadonlySet<string> = new Set(['writeoff.reject', 'writeoff.withdraw']);
 const EDGES: Record<string, string[]> = {
-  'null': ['IN_STOCK'],
+  null: ['IN_STOCK'],
   IN_STOCK: ['IN_STOCK', 'USED', 'VOIDED', 'LOST', 'STOCK_VOIDED'],
   USED: ['WRITTEN_OFF', 'IN_STOCK'],
   VOIDED: ['WRITTEN_OFF', 'IN_STOCK'],
@@ -35,14 +35,22 @@ export async function checkLedgerInvariants(db: DataSource | EntityManager): Pro
   const q = (sql: string) => db.query(sql) as Promise<Array<Record<string, unknown>>>;
   const violations: Violation[] = [];
 
-  for (const [table, what] of [['stock_range', '库存号段'], ['warehouse_receipt', '入库号段']] as const) {
+  for (const [table, what] of [
+    ['stock_range', '库存号段'],
+    ['warehouse_receipt', '入库号段'],
+  ] as const) {
     const rows = await q(`
       SELECT "batchCode", "startNo", "endNo", "prevEnd" FROM (
         SELECT "batchCode", "startNo", "endNo",
                MAX("endNo") OVER (PARTITION BY "batchCode" ORDER BY "startNo", "id" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS "prevEnd"
           FROM "${table}") x
        WHERE "prevEnd" >= "startNo"`);
-    for (const r of rows) violations.push({ invariant: 'no-overlap', batchCode: String(r.batchCode), detail: `${what} ${n(r.startNo)}-${n(r.endNo)} 与前一段（止于 ${n(r.prevEnd)}）重叠` });
+    for (const r of rows)
+      violations.push({
+        invariant: 'no-overlap',
+        batchCode: String(r.batchCode),
+        detail: `${what} ${n(r.startNo)}-${n(r.endNo)} 与前一段（止于 ${n(r.prevEnd)}）重叠`,
+      });
   }
 
   const uncovered = await q(`
@@ -55,7 +63,12 @@ export async function checkLedgerInvariants(db: DataSource | EntityManager): Pro
     islands AS (SELECT "batchCode", MIN("startNo") AS "s", MAX("endNo") AS "e" FROM grouped GROUP BY "batchCode", "island")
     SELECT r."batchCode", r."startNo", r."endNo" FROM "stock_range" r
      WHERE NOT EXISTS (SELECT 1 FROM islands i WHERE i."batchCode" = r."batchCode" AND i."s" <= r."startNo" AND i."e" >= r."endNo")`);
-  for (const r of uncovered) violations.push({ invariant: 'covered-by-receipts', batchCode: String(r.batchCode), detail: `库存号段 ${n(r.startNo)}-${n(r.endNo)} 不在任何入库号段内` });
+  for (const r of uncovered)
+    violations.push({
+      invariant: 'covered-by-receipts',
+      batchCode: String(r.batchCode),
+      detail: `库存号段 ${n(r.startNo)}-${n(r.endNo)} 不在任何入库号段内`,
+    });
 
   const held = await q(`SELECT "batchCode", SUM("endNo" - "startNo" + 1) AS "n" FROM "stock_range" GROUP BY "batchCode"`);
   const received = await q(`SELECT "batchCode", SUM("count") AS "n" FROM "warehouse_receipt" GROUP BY "batchCode"`);
@@ -74,21 +87,35 @@ export async function checkLedgerInvariants(db: DataSource | EntityManager): Pro
       UNION ALL
       SELECT "batchCode", "fromHolder", "fromUnitId", "fromState", -"count" FROM "journal_entry" WHERE "fromState" IS NOT NULL) m
     GROUP BY "batchCode", "holder", "unitId", "state"`);
-  const places = await q(`SELECT "batchCode", "holder", "unitId", "state", SUM("endNo" - "startNo" + 1) AS "n" FROM "stock_range" GROUP BY "batchCode", "holder", "unitId", "state"`);
+  const places = await q(
+    `SELECT "batchCode", "holder", "unitId", "state", SUM("endNo" - "startNo" + 1) AS "n" FROM "stock_range" GROUP BY "batchCode", "holder", "unitId", "state"`,
+  );
   const byJournal = new Map(flows.map((r) => [key(r), { r, v: n(r.n) }]));
   const byRanges = new Map(places.map((r) => [key(r), { r, v: n(r.n) }]));
   for (const k of new Set([...byJournal.keys(), ...byRanges.keys()])) {
     const j = byJournal.get(k)?.v ?? 0;
     const s = byRanges.get(k)?.v ?? 0;
-    if (j !== s) violations.push({ invariant: 'journal-balance', batchCode: k.split('|')[0], detail: `${k.split('|').slice(1).join('/')}：流水结余 ${j} 份，现有号段 ${s} 份` });
+    if (j !== s)
+      violations.push({
+        invariant: 'journal-balance',
+        batchCode: k.split('|')[0],
+        detail: `${k.split('|').slice(1).join('/')}：流水结余 ${j} 份，现有号段 ${s} 份`,
+      });
   }
 
-  const edges = await q(`SELECT "batchCode", "operation", "fromState", "toState", MIN("id") AS "firstId", COUNT(*) AS "n" FROM "journal_entry" GROUP BY "batchCode", "operation", "fromState", "toState"`);
+  const edges = await q(
+    `SELECT "batchCode", "operation", "fromState", "toState", MIN("id") AS "firstId", COUNT(*) AS "n" FROM "journal_entry" GROUP BY "batchCode", "operation", "fromState", "toState"`,
+  );
   for (const e of edges) {
     const from = e.fromState === null ? 'null' : String(e.fromState);
     const to = String(e.toState);
     const allowed = (EDGES[from] ?? []).includes(to) && (!UNDO_ONLY.has(`${from}>${to}`) || UNDO_OPERATIONS.has(String(e.operation)));
-    if (!allowed) violations.push({ invariant: 'state-machine', batchCode: String(e.batchCode), detail: `流水 ${n(e.firstId)} 等 ${n(e.n)} 行（${e.operation}）：${from} → ${to} 不是允许的状态变化` });
+    if (!allowed)
+      violations.push({
+        invariant: 'state-machine',
+        batchCode: String(e.batchCode),
+        detail: `流水 ${n(e.firstId)} 等 ${n(e.n)} 行（${e.operation}）：${from} → ${to} 不是允许的状态变化`,
+      });
   }
   return { ok: violations.length === 0, violations };
 }

@@ -9,7 +9,10 @@ export const MAX_BILL_NO = 9_999_999_999;
 /** The most bills one application or print plan may ask for. */
 export const MAX_QUANTITY = 10_000_000;
 
-export const batchCodeSchema = z.string().trim().regex(/^\d{8}$/, '票据代码应为 8 位数字');
+export const batchCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{8}$/, '票据代码应为 8 位数字');
 export const billNoSchema = z
   .number({ message: '票据号码必须是整数' })
   .int('票据号码必须是整数')
@@ -60,9 +63,7 @@ export const createApplicationSchema = z
 export type CreateApplicationInput = z.infer<typeof createApplicationSchema>;
 
 /** Re-submitting a draft or returned application may change its quantity and reason. */
-export const resubmitSchema = z
-  .object({ quantity: quantitySchema.optional(), reason: z.string().trim().max(500).optional() })
-  .strict();
+export const resubmitSchema = z.object({ quantity: quantitySchema.optional(), reason: z.string().trim().max(500).optional() }).strict();
 export type ResubmitInput = z.infer<typeof resubmitSchema>;
 
 export const approveSchema = z.object({ opinion: opinionText.optional() }).strict();
@@ -91,13 +92,20 @@ export const stockQuerySchema = z
   });
 export type StockQuery = z.infer<typeof stockQuerySchema>;
 
-export const spanViewSchema = z.object({ batchCode: z.string(), startNo: z.number().int(), endNo: z.number().int(), count: z.number().int() });
+export const spanViewSchema = z.object({
+  batchCode: z.string(),
+  startNo: z.number().int(),
+  endNo: z.number().int(),
+  count: z.number().int(),
+});
 export type SpanView = z.infer<typeof spanViewSchema>;
 
 export const stockViewSchema = z.object({
   holder: z.enum(['bureau', 'unit']),
   unitCode: z.string().optional(),
-  items: z.array(z.object({ billTypeCode: z.string(), billTypeName: z.string(), count: z.number().int(), ranges: z.array(spanViewSchema) })),
+  items: z.array(
+    z.object({ billTypeCode: z.string(), billTypeName: z.string(), count: z.number().int(), ranges: z.array(spanViewSchema) }),
+  ),
   total: z.number().int(),
 });
 export type StockView = z.infer<typeof stockViewSchema>;

@@ -38,7 +38,10 @@ export function findAt(em: EntityManager, run: Run, place: Place): Promise<Stock
 /** Numbers of a run that are NOT at the place (empty when the place holds all of them). */
 export async function missingAt(em: EntityManager, run: Run, place: Place): Promise<Span[]> {
   const rows = await findAt(em, run, place);
-  return subtract([run.span], rows.map((r) => ({ start: r.startNo, end: r.endNo })));
+  return subtract(
+    [run.span],
+    rows.map((r) => ({ start: r.startNo, end: r.endNo })),
+  );
 }
 
 /** Adds a run at a place, merging with adjacent runs of the same place so row counts stay small. */
@@ -54,7 +57,11 @@ export async function placeRun(em: EntityManager, run: Run, to: Place, at: Date)
     start = Math.min(start, n.startNo);
     end = Math.max(end, n.endNo);
   }
-  if (neighbours.length > 0) await em.delete(StockRange, neighbours.map((n) => n.id));
+  if (neighbours.length > 0)
+    await em.delete(
+      StockRange,
+      neighbours.map((n) => n.id),
+    );
   await em.insert(StockRange, { ...to, billTypeId: run.billTypeId, batchCode: run.batchCode, startNo: start, endNo: end, updatedAt: at });
 }
 
@@ -64,7 +71,10 @@ export async function placeRun(em: EntityManager, run: Run, to: Place, at: Date)
  */
 export async function moveRun(em: EntityManager, run: Run, from: Place, to: Place, mv: Movement): Promise<void> {
   const rows = await findAt(em, run, from);
-  const missing = subtract([run.span], rows.map((r) => ({ start: r.startNo, end: r.endNo })));
+  const missing = subtract(
+    [run.span],
+    rows.map((r) => ({ start: r.startNo, end: r.endNo })),
+  );
   if (missing.length > 0) {
     throw new ConflictError(
       `票据代码 ${run.batchCode} 的号码 ${missing.map(formatSpan).join('、')} 不在可操作的库存中`,
@@ -76,7 +86,15 @@ export async function moveRun(em: EntityManager, run: Run, from: Place, to: Plac
     if (left) await em.update(StockRange, r.id, { endNo: left.end, updatedAt: mv.at });
     else if (!right) await em.delete(StockRange, r.id);
     if (right) {
-      if (left) await em.insert(StockRange, { ...from, billTypeId: r.billTypeId, batchCode: r.batchCode, startNo: right.start, endNo: right.end, updatedAt: mv.at });
+      if (left)
+        await em.insert(StockRange, {
+          ...from,
+          billTypeId: r.billTypeId,
+          batchCode: r.batchCode,
+          startNo: right.start,
+          endNo: right.end,
+          updatedAt: mv.at,
+        });
       else await em.update(StockRange, r.id, { startNo: right.start, updatedAt: mv.at });
     }
   }
@@ -116,4 +134,3 @@ export function listAt(em: EntityManager, billTypeId: number, place: Place): Pro
     .addOrderBy('r.startNo', 'ASC')
     .getMany();
 }
-

@@ -85,6 +85,5 @@ export function findOverlaps(spans: readonly Span[]): Array<[number, number]> {
 }
 
 /** Formats a span for Chinese messages: 0000000001-0000000100 (10-digit 号码). */
-export const formatSpan = (s: Span): string =>
-  s.start === s.end ? pad(s.start) : `${pad(s.start)}-${pad(s.end)}`;
+export const formatSpan = (s: Span): string => (s.start === s.end ? pad(s.start) : `${pad(s.start)}-${pad(s.end)}`);
 const pad = (n: number): string => String(n).padStart(10, '0');

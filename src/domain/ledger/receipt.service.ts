@@ -40,8 +40,16 @@ const shanghaiMidnight = (date: string, plusDays = 0): string =>
 
 function toView(r: Receipt, bt: Pick<BillType, 'code' | 'name'>): ReceiptView {
   return {
-    id: r.id, billTypeCode: bt.code, billTypeName: bt.name, batchCode: r.batchCode, startNo: r.startNo, endNo: r.endNo,
-    count: r.count, printOrderId: r.printOrderId, note: r.note, receivedAt: r.receivedAt.toISOString(),
+    id: r.id,
+    billTypeCode: bt.code,
+    billTypeName: bt.name,
+    batchCode: r.batchCode,
+    startNo: r.startNo,
+    endNo: r.endNo,
+    count: r.count,
+    printOrderId: r.printOrderId,
+    note: r.note,
+    receivedAt: r.receivedAt.toISOString(),
   };
 }
 
@@ -62,11 +70,19 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
         const at = clock.now();
         const span: Span = { start: input.startNo, end: input.endNo };
         // Another bill type may create the same batch concurrently: insert-or-ignore, then read who owns it.
-        await em.createQueryBuilder().insert().into(Batch).values({ batchCode: input.batchCode, billTypeId: bt.id, createdAt: at }).orIgnore().execute();
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(Batch)
+          .values({ batchCode: input.batchCode, billTypeId: bt.id, createdAt: at })
+          .orIgnore()
+          .execute();
         const batch = await em.findOneByOrFail(Batch, { batchCode: input.batchCode });
         if (batch.billTypeId !== bt.id) {
           const owner = await em.findOneBy(BillType, { id: batch.billTypeId });
-          throw new ConflictError(`票据代码 ${input.batchCode} 已属于票据种类「${owner?.name ?? batch.billTypeId}」，不能作为「${bt.name}」入库`);
+          throw new ConflictError(
+            `票据代码 ${input.batchCode} 已属于票据种类「${owner?.name ?? batch.billTypeId}」，不能作为「${bt.name}」入库`,
+          );
         }
         const clashes = await em
           .createQueryBuilder(Receipt, 'r')
@@ -82,13 +98,26 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
         }
         const order = input.printOrderId ? await checkOrderFits(em, input.printOrderId, bt.id, input.batchCode, span) : null;
         const receipt = em.create(Receipt, {
-          billTypeId: bt.id, batchCode: input.batchCode, startNo: span.start, endNo: span.end, count: countOf(span),
-          printOrderId: order?.id ?? null, note: input.note ?? null, actorId: actor.userId, receivedAt: at,
+          billTypeId: bt.id,
+          batchCode: input.batchCode,
+          startNo: span.start,
+          endNo: span.end,
+          count: countOf(span),
+          printOrderId: order?.id ?? null,
+          note: input.note ?? null,
+          actorId: actor.userId,
+          receivedAt: at,
         });
         await em.save(receipt);
         const run = { billTypeId: bt.id, batchCode: input.batchCode, span };
         await placeRun(em, run, BUREAU_STOCK, at);
-        await journal(em, run, null, BUREAU_STOCK, { operation: 'receive', docType: 'receipt', docId: receipt.id, actorId: actor.userId, at });
+        await journal(em, run, null, BUREAU_STOCK, {
+          operation: 'receive',
+          docType: 'receipt',
+          docId: receipt.id,
+          actorId: actor.userId,
+          at,
+        });
         if (order) await recordDelivery(em, order, actor, at);
         await recordAudit(em, actor, at, { action: 'receipt.create', entityType: 'warehouse_receipt', entityId: receipt.id, after: input });
         return toView(receipt, bt);

@@ -15,7 +15,14 @@ export interface IntakeResult {
 }
 
 const SEVERITY_ALIASES: Record<string, AlertInput['severity']> = {
-  critical: 'critical', page: 'critical', error: 'critical', high: 'critical', warning: 'warning', warn: 'warning', info: 'info', none: 'info',
+  critical: 'critical',
+  page: 'critical',
+  error: 'critical',
+  high: 'critical',
+  warning: 'warning',
+  warn: 'warning',
+  info: 'info',
+  none: 'info',
 };
 
 const validDate = (s: string): Date | undefined => {
@@ -27,7 +34,14 @@ const validDate = (s: string): Date | undefined => {
 export function fromGeneric(a: GenericAlert): IntakeItem {
   return {
     status: a.status,
-    alert: { key: `alert:${a.key ?? `${a.source}:${a.title}`}`.slice(0, 200), source: a.source, severity: a.severity, title: a.title, detail: a.detail, labels: a.labels ?? {} },
+    alert: {
+      key: `alert:${a.key ?? `${a.source}:${a.title}`}`.slice(0, 200),
+      source: a.source,
+      severity: a.severity,
+      title: a.title,
+      detail: a.detail,
+      labels: a.labels ?? {},
+    },
   };
 }
 
@@ -39,15 +53,27 @@ export function fromAlertmanager(body: AlertmanagerBody): IntakeItem[] {
   return body.alerts.map((a) => {
     const labels = { ...body.commonLabels, ...a.labels };
     const annotations = { ...body.commonAnnotations, ...a.annotations };
-    const fp = a.fingerprint ?? createHash('sha1').update(JSON.stringify(Object.entries(labels).sort())).digest('hex').slice(0, 16);
+    const fp =
+      a.fingerprint ??
+      createHash('sha1')
+        .update(JSON.stringify(Object.entries(labels).sort()))
+        .digest('hex')
+        .slice(0, 16);
     const title = annotations.summary ?? annotations.title ?? labels.alertname ?? '未命名告警';
     const where = labels.instance ? `（${labels.instance}）` : '';
-    const detail = [annotations.description ?? annotations.message ?? '', a.generatorURL ? `来源：${a.generatorURL}` : ''].filter(Boolean).join('\n');
+    const detail = [annotations.description ?? annotations.message ?? '', a.generatorURL ? `来源：${a.generatorURL}` : '']
+      .filter(Boolean)
+      .join('\n');
     return {
       status: a.status,
       alert: {
-        key: `am:${fp}`, source: 'alertmanager', severity: SEVERITY_ALIASES[(labels.severity ?? '').toLowerCase()] ?? 'warning',
-        title: `${title}${where}`.slice(0, 200), detail: detail.slice(0, 4000), labels, startedAt: validDate(a.startsAt),
+        key: `am:${fp}`,
+        source: 'alertmanager',
+        severity: SEVERITY_ALIASES[(labels.severity ?? '').toLowerCase()] ?? 'warning',
+        title: `${title}${where}`.slice(0, 200),
+        detail: detail.slice(0, 4000),
+        labels,
+        startedAt: validDate(a.startsAt),
       },
     };
   });
@@ -58,7 +84,13 @@ export async function ingestAlerts(alerts: AlertService, items: IntakeItem[]): P
   const results: IntakeResult[] = [];
   for (const it of items) {
     const r = it.status === 'firing' ? await alerts.raise(it.alert) : await alerts.resolve(it.alert.key);
-    results.push({ key: it.alert.key, status: it.status, outcome: r.outcome, incidentId: r.incident?.id ?? null, ticketId: r.incident?.ticketId ?? null });
+    results.push({
+      key: it.alert.key,
+      status: it.status,
+      outcome: r.outcome,
+      incidentId: r.incident?.id ?? null,
+      ticketId: r.incident?.ticketId ?? null,
+    });
   }
   return { received: items.length, results };
 }

@@ -54,7 +54,12 @@ export async function noticeRecovered(em: EntityManager, inc: Incident, now: Dat
   const to = await engineerRecipients(em);
   if (to.length > 0) {
     const text = `${tag}【告警恢复】${inc.title} 已恢复，故障持续 ${downtime}${ticket}。`;
-    await enqueueOutbox(em, `incident-${inc.id}-recover-${now.getTime()}-eng`, { channel: 'app', toUsers: to, kind: 'text', content: text }, now);
+    await enqueueOutbox(
+      em,
+      `incident-${inc.id}-recover-${now.getTime()}-eng`,
+      { channel: 'app', toUsers: to, kind: 'text', content: text },
+      now,
+    );
   }
   const md = [
     `## <font color="info">${tag}【已恢复】${inc.title}</font>`,

@@ -4,7 +4,12 @@ import { pageQuerySchema } from '../common/pagination';
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 const severity = z.enum(SEVERITIES, { message: 'severity 必须是 critical、warning 或 info' });
 const status = z.enum(['firing', 'resolved'], { message: 'status 必须是 firing 或 resolved' });
-const text = (name: string, max: number) => z.string({ message: `${name}必须是文字` }).trim().min(1, `${name}不能为空`).max(max, `${name}不超过 ${max} 字`);
+const text = (name: string, max: number) =>
+  z
+    .string({ message: `${name}必须是文字` })
+    .trim()
+    .min(1, `${name}不能为空`)
+    .max(max, `${name}不超过 ${max} 字`);
 
 /** POST /alerts: a generic alert from any system; `key` dedupes (default source + title). */
 export const genericAlertSchema = z
@@ -64,27 +69,34 @@ export interface AlertInput {
 const hostPort = /^[A-Za-z0-9.\-:[\]]+:\d{1,5}$/;
 
 /** POST /monitoring/targets: an HTTP or TCP target of the bill system. */
-export const probeTargetSchema = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('http'),
-      name: text('名称', 64),
-      url: z.string().url('url 不是合法的网址').refine((u) => /^https?:\/\//.test(u), 'url 必须以 http:// 或 https:// 开头'),
-      expectedStatus: z.number().int().min(100).max(599).default(200),
-      timeoutMs: z.number().int().min(100, '超时至少 100 毫秒').max(60_000, '超时不超过 60 秒').default(5000),
-      enabled: z.boolean().default(true),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('tcp'),
-      name: text('名称', 64),
-      address: z.string().regex(hostPort, 'address 必须是 主机:端口'),
-      timeoutMs: z.number().int().min(100, '超时至少 100 毫秒').max(60_000, '超时不超过 60 秒').default(5000),
-      enabled: z.boolean().default(true),
-    })
-    .strict(),
-], { message: 'kind 必须是 http 或 tcp' });
+export const probeTargetSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z
+      .object({
+        kind: z.literal('http'),
+        name: text('名称', 64),
+        url: z
+          .string()
+          .url('url 不是合法的网址')
+          .refine((u) => /^https?:\/\//.test(u), 'url 必须以 http:// 或 https:// 开头'),
+        expectedStatus: z.number().int().min(100).max(599).default(200),
+        timeoutMs: z.number().int().min(100, '超时至少 100 毫秒').max(60_000, '超时不超过 60 秒').default(5000),
+        enabled: z.boolean().default(true),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('tcp'),
+        name: text('名称', 64),
+        address: z.string().regex(hostPort, 'address 必须是 主机:端口'),
+        timeoutMs: z.number().int().min(100, '超时至少 100 毫秒').max(60_000, '超时不超过 60 秒').default(5000),
+        enabled: z.boolean().default(true),
+      })
+      .strict(),
+  ],
+  { message: 'kind 必须是 http 或 tcp' },
+);
 export type ProbeTargetInput = z.infer<typeof probeTargetSchema>;
 
 /** GET /incidents. */

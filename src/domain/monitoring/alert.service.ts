@@ -46,10 +46,30 @@ export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: S
   }
 
   async function ensureIncident(em: EntityManager, a: AlertInput, now: Date): Promise<Incident> {
-    await em.createQueryBuilder().insert().into(Incident).values({
-      key: a.key, state: 'resolved', source: a.source, severity: a.severity, title: a.title, detail: a.detail, labels: a.labels as never,
-      count: 0, firstFiringAt: null, lastChangeAt: now, resolvedAt: null, ticketId: null, changes: [] as never, flapping: false, notifiedState: null, suppressed: 0,
-    }).orIgnore().execute();
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(Incident)
+      .values({
+        key: a.key,
+        state: 'resolved',
+        source: a.source,
+        severity: a.severity,
+        title: a.title,
+        detail: a.detail,
+        labels: a.labels as never,
+        count: 0,
+        firstFiringAt: null,
+        lastChangeAt: now,
+        resolvedAt: null,
+        ticketId: null,
+        changes: [] as never,
+        flapping: false,
+        notifiedState: null,
+        suppressed: 0,
+      })
+      .orIgnore()
+      .execute();
     return (await lockIncident(em, a.key))!;
   }
 
@@ -79,10 +99,31 @@ export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: S
           return { outcome: 'repeat' as const, incident: { ...inc, count: inc.count + 1 } };
         }
         const ch = change(inc, now);
-        const next: Incident = { ...inc, ...ch, state: 'firing', source: a.source, severity: a.severity, title: a.title, detail: a.detail, labels: a.labels, count: inc.count + 1, firstFiringAt: began(a, now), resolvedAt: null };
+        const next: Incident = {
+          ...inc,
+          ...ch,
+          state: 'firing',
+          source: a.source,
+          severity: a.severity,
+          title: a.title,
+          detail: a.detail,
+          labels: a.labels,
+          count: inc.count + 1,
+          firstFiringAt: began(a, now),
+          resolvedAt: null,
+        };
         let ticket = await openTicketById(em, inc.ticketId);
         const outcome: RaiseOutcome = ticket ? 'refired' : 'opened';
-        if (ticket) await addEvent(em, ticket.id, 'alert', null, `再次告警：${a.title}`, { alertKey: a.key, state: 'firing', suppressed: next.flapping }, now);
+        if (ticket)
+          await addEvent(
+            em,
+            ticket.id,
+            'alert',
+            null,
+            `再次告警：${a.title}`,
+            { alertKey: a.key, state: 'firing', suppressed: next.flapping },
+            now,
+          );
         else ticket = await openFaultTicket(em, clocks, a, now, touched);
         next.ticketId = ticket.id;
         if (next.flapping) next.suppressed = inc.suppressed + 1;
@@ -105,7 +146,21 @@ export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: S
         if (inc.state !== 'firing') return { outcome: 'not_firing' as const, incident: inc };
         const next: Incident = { ...inc, ...change(inc, now), state: 'resolved', resolvedAt: now };
         const downtime = downtimeText(now.getTime() - (inc.firstFiringAt ?? now).getTime());
-        if (inc.ticketId) await addEvent(em, inc.ticketId, 'alert', null, `${inc.title} 已恢复，故障持续 ${downtime}`, { alertKey: key, state: 'resolved', downtimeMs: now.getTime() - (inc.firstFiringAt ?? now).getTime(), suppressed: next.flapping }, now);
+        if (inc.ticketId)
+          await addEvent(
+            em,
+            inc.ticketId,
+            'alert',
+            null,
+            `${inc.title} 已恢复，故障持续 ${downtime}`,
+            {
+              alertKey: key,
+              state: 'resolved',
+              downtimeMs: now.getTime() - (inc.firstFiringAt ?? now).getTime(),
+              suppressed: next.flapping,
+            },
+            now,
+          );
         if (next.flapping) next.suppressed = inc.suppressed + 1;
         else {
           await noticeRecovered(em, next, now, '');
@@ -123,7 +178,9 @@ export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: S
      */
     async settle(): Promise<number> {
       const cutoff = new Date(clock.now().getTime() - flap.stableMs);
-      const quiet = await ds.getRepository(Incident).find({ select: { key: true }, where: { flapping: true, lastChangeAt: LessThanOrEqual(cutoff) as never } });
+      const quiet = await ds
+        .getRepository(Incident)
+        .find({ select: { key: true }, where: { flapping: true, lastChangeAt: LessThanOrEqual(cutoff) as never } });
       let settled = 0;
       for (const { key } of quiet) {
         await inTransaction(ds, async (em) => {
@@ -136,7 +193,16 @@ export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: S
             if (inc.state === 'resolved') await noticeRecovered(em, inc, inc.resolvedAt ?? now, '（告警抖动已平息）');
             else if (ticket) await noticeFiring(em, inc, ticket, now, '（告警抖动已平息，仍未恢复）');
           }
-          if (inc.ticketId) await addEvent(em, inc.ticketId, 'alert', null, '告警抖动已平息，恢复推送通知', { alertKey: key, state: inc.state, heldNotices: inc.suppressed }, now);
+          if (inc.ticketId)
+            await addEvent(
+              em,
+              inc.ticketId,
+              'alert',
+              null,
+              '告警抖动已平息，恢复推送通知',
+              { alertKey: key, state: inc.state, heldNotices: inc.suppressed },
+              now,
+            );
           await em.update(Incident, inc.id, patch as never);
           settled++;
         });
@@ -148,14 +214,20 @@ export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: S
     async list(actor: Actor, q: IncidentQuery): Promise<Page<Incident>> {
       requireRole(actor, INCIDENT_VIEW_ROLES);
       const { skip, take } = pageWindow(q);
-      const [items, total] = await ds.getRepository(Incident).findAndCount({ where: q.state ? { state: q.state } : {}, order: { lastChangeAt: 'DESC', id: 'DESC' }, skip, take });
+      const [items, total] = await ds
+        .getRepository(Incident)
+        .findAndCount({ where: q.state ? { state: q.state } : {}, order: { lastChangeAt: 'DESC', id: 'DESC' }, skip, take });
       return { items, total, page: q.page, pageSize: q.pageSize };
     },
 
     /** For GET /health: degraded while any incident fires (the titles say which). */
     async health(): Promise<{ status: 'ok' | 'degraded'; detail: string }> {
-      const firing = await ds.getRepository(Incident).find({ select: { title: true }, where: { state: 'firing' }, order: { id: 'ASC' }, take: 20 });
-      return firing.length ? { status: 'degraded', detail: `告警中：${firing.map((i) => i.title).join('；')}` } : { status: 'ok', detail: '无告警' };
+      const firing = await ds
+        .getRepository(Incident)
+        .find({ select: { title: true }, where: { state: 'firing' }, order: { id: 'ASC' }, take: 20 });
+      return firing.length
+        ? { status: 'degraded', detail: `告警中：${firing.map((i) => i.title).join('；')}` }
+        : { status: 'ok', detail: '无告警' };
     },
 
     /** The incident of a key, or null. */

@@ -12,12 +12,31 @@ const OPEN_STATES: Ticket['state'][] = ['new', 'acknowledged', 'in_progress', 'w
 export const alertPriority = (severity: AlertInput['severity']): Priority => (severity === 'critical' ? 'urgent' : 'high');
 
 /** Opens a fault ticket inside the caller's transaction, so incident, ticket and notices commit together. */
-export function openFaultTicket(em: EntityManager, clocks: SlaClockService, a: AlertInput, now: Date, touched: SlaClock[]): Promise<Ticket> {
-  return openTicketIn(em, clocks, {
-    source: 'alert', unitId: null, reporterUserId: null, reporterWecomId: null, reporterName: '监控告警', category: 'fault',
-    priority: alertPriority(a.severity), question: `【故障告警】${a.title}${a.detail ? `：${a.detail}` : ''}`, guesses: [],
-    meta: { alertKey: a.key, alertSource: a.source, severity: a.severity, labels: a.labels },
-  }, now, touched);
+export function openFaultTicket(
+  em: EntityManager,
+  clocks: SlaClockService,
+  a: AlertInput,
+  now: Date,
+  touched: SlaClock[],
+): Promise<Ticket> {
+  return openTicketIn(
+    em,
+    clocks,
+    {
+      source: 'alert',
+      unitId: null,
+      reporterUserId: null,
+      reporterWecomId: null,
+      reporterName: '监控告警',
+      category: 'fault',
+      priority: alertPriority(a.severity),
+      question: `【故障告警】${a.title}${a.detail ? `：${a.detail}` : ''}`,
+      guesses: [],
+      meta: { alertKey: a.key, alertSource: a.source, severity: a.severity, labels: a.labels },
+    },
+    now,
+    touched,
+  );
 }
 
 /** The ticket if it is still open (a re-fire lands on it instead of opening another). */

@@ -26,7 +26,13 @@ export interface Observation extends ProbeResult {
  * Runs the probes and turns state changes into alerts. The streak lives in probe_state and the
  * alert state in the incident table, not in memory, so any process may run a round.
  */
-export function makeMonitor(deps: { ds: DataSource; clock: Clock; alerts: AlertService; probes: () => Promise<Probe[]>; options?: Partial<MonitorOptions> }) {
+export function makeMonitor(deps: {
+  ds: DataSource;
+  clock: Clock;
+  alerts: AlertService;
+  probes: () => Promise<Probe[]>;
+  options?: Partial<MonitorOptions>;
+}) {
   const { ds, clock, alerts } = deps;
   const opts = { ...DEFAULT_MONITOR, ...deps.options };
   const repo = () => ds.getRepository(ProbeState);
@@ -39,10 +45,20 @@ export function makeMonitor(deps: { ds: DataSource; clock: Clock; alerts: AlertS
     const downSince = r.status === 'down' ? (prev?.status === 'down' && prev.downSince ? prev.downSince : now) : null;
     const row = { status: r.status, failures, downSince, detail: r.detail.slice(0, 500), checkedAt: now };
     if (!prev) {
-      await repo().createQueryBuilder().insert().values({ key, ...row }).orIgnore().execute();
+      await repo()
+        .createQueryBuilder()
+        .insert()
+        .values({ key, ...row })
+        .orIgnore()
+        .execute();
       return row;
     }
-    const res = await repo().createQueryBuilder().update().set(row).where('key = :key AND checkedAt = :at', { key, at: toDbInstant(prev.checkedAt) }).execute();
+    const res = await repo()
+      .createQueryBuilder()
+      .update()
+      .set(row)
+      .where('key = :key AND checkedAt = :at', { key, at: toDbInstant(prev.checkedAt) })
+      .execute();
     return (res.affected ?? 1) === 1 ? row : null;
   }
 
@@ -52,7 +68,15 @@ export function makeMonitor(deps: { ds: DataSource; clock: Clock; alerts: AlertS
     const { failures } = seen;
     const firing = (await alerts.byKey(p.key))?.state === 'firing';
     if (r.status === 'down' && failures >= opts.failuresBeforeAlert && !firing) {
-      await alerts.raise({ key: p.key, source: 'probe', severity: p.severity, title: p.title, detail: r.detail, labels: { probe: p.key }, startedAt: seen.downSince ?? now });
+      await alerts.raise({
+        key: p.key,
+        source: 'probe',
+        severity: p.severity,
+        title: p.title,
+        detail: r.detail,
+        labels: { probe: p.key },
+        startedAt: seen.downSince ?? now,
+      });
       return { key: p.key, ...r, failures, action: 'raised' };
     }
     if (r.status === 'up' && firing) {

@@ -22,10 +22,18 @@ export function makeProbeTargetService(deps: { ds: DataSource; clock: Clock }) {
       return inTransaction(ds, async (em) => {
         if (await em.findOneBy(ProbeTarget, { name: input.name })) throw new ConflictError(`监控目标「${input.name}」已存在`);
         const now = clock.now();
-        const t = await em.save(em.create(ProbeTarget, {
-          name: input.name, kind: input.kind, url: input.kind === 'http' ? input.url : null, address: input.kind === 'tcp' ? input.address : null,
-          expectedStatus: input.kind === 'http' ? input.expectedStatus : 0, timeoutMs: input.timeoutMs, enabled: input.enabled, createdAt: now,
-        }));
+        const t = await em.save(
+          em.create(ProbeTarget, {
+            name: input.name,
+            kind: input.kind,
+            url: input.kind === 'http' ? input.url : null,
+            address: input.kind === 'tcp' ? input.address : null,
+            expectedStatus: input.kind === 'http' ? input.expectedStatus : 0,
+            timeoutMs: input.timeoutMs,
+            enabled: input.enabled,
+            createdAt: now,
+          }),
+        );
         await recordAudit(em, actor, now, { action: 'probe_target.create', entityType: 'probe_target', entityId: t.id, after: input });
         return t;
       });

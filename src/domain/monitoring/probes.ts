@@ -77,15 +77,33 @@ export async function probeDisk(disk: DiskInfo, dir: string, minFreePct: number)
 export function makeProbeSet(ds: DataSource, ports: ProbePorts, th: ProbeThresholds): () => Promise<Probe[]> {
   const ms = th.checkTimeoutMs;
   const fixed: Probe[] = [
-    { key: 'probe:db', title: '数据库不可用', severity: 'critical', run: async () => (await timeLimit(ds.query('SELECT 1'), ms), up('SELECT 1 正常')) },
-    { key: 'probe:disk', title: '数据目录磁盘空间不足', severity: 'warning', run: () => probeDisk(ports.disk, th.dataDir, th.diskMinFreePct) },
+    {
+      key: 'probe:db',
+      title: '数据库不可用',
+      severity: 'critical',
+      run: async () => (await timeLimit(ds.query('SELECT 1'), ms), up('SELECT 1 正常')),
+    },
+    {
+      key: 'probe:disk',
+      title: '数据目录磁盘空间不足',
+      severity: 'warning',
+      run: () => probeDisk(ports.disk, th.dataDir, th.diskMinFreePct),
+    },
   ];
   const { targets: check, redisPing, queueCounts } = ports;
-  if (redisPing) fixed.push({ key: 'probe:redis', title: 'Redis 不可用（任务队列停止）', severity: 'critical', run: async () => (await timeLimit(redisPing(), ms), up('PING 正常')) });
+  if (redisPing)
+    fixed.push({
+      key: 'probe:redis',
+      title: 'Redis 不可用（任务队列停止）',
+      severity: 'critical',
+      run: async () => (await timeLimit(redisPing(), ms), up('PING 正常')),
+    });
   if (queueCounts) {
     const over = async (field: 'waiting' | 'failed', max: number) => {
       const counts = await timeLimit(queueCounts(), ms);
-      const bad = Object.entries(counts).filter(([, c]) => c[field] > max).map(([q, c]) => `${q}=${c[field]}`);
+      const bad = Object.entries(counts)
+        .filter(([, c]) => c[field] > max)
+        .map(([q, c]) => `${q}=${c[field]}`);
       return bad.length ? down(`超过 ${max}：${bad.join('，')}`) : up(`均不超过 ${max}`);
     };
     fixed.push(

@@ -13,7 +13,17 @@ export async function enqueueOutbox(em: EntityManager, dedupeKey: string, messag
     .createQueryBuilder()
     .insert()
     .into(OutboxMessage)
-    .values({ dedupeKey: dedupeKey.slice(0, 160), message: parsed as never, status: 'pending', attempts: 0, lastError: null, createdAt: now, availableAt: now, queuedAt: null, sentAt: null })
+    .values({
+      dedupeKey: dedupeKey.slice(0, 160),
+      message: parsed as never,
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      createdAt: now,
+      availableAt: now,
+      queuedAt: null,
+      sentAt: null,
+    })
     .orIgnore()
     .execute();
 }
@@ -39,7 +49,10 @@ export function makeOutboxStore(ds: DataSource) {
     },
     /** queued → pending again (the queue could not take it); retried after `delayMs`. */
     async release(id: number, now: Date, delayMs: number, error: string): Promise<void> {
-      await repo().update({ id, status: 'queued' }, { status: 'pending', availableAt: new Date(now.getTime() + delayMs), lastError: error.slice(0, 500) });
+      await repo().update(
+        { id, status: 'queued' },
+        { status: 'pending', availableAt: new Date(now.getTime() + delayMs), lastError: error.slice(0, 500) },
+      );
     },
     get(id: number): Promise<OutboxMessage | null> {
       return repo().findOneBy({ id });
@@ -56,7 +69,11 @@ export function makeOutboxStore(ds: DataSource) {
     },
     /** Messages stuck in `queued` (lost from Redis, e.g. a flushed or replaced instance) go back to pending. */
     async requeueStale(olderThan: Date): Promise<number> {
-      const stale = await repo().find({ select: { id: true }, where: { status: 'queued', queuedAt: LessThanOrEqual(olderThan) as never }, take: 500 });
+      const stale = await repo().find({
+        select: { id: true },
+        where: { status: 'queued', queuedAt: LessThanOrEqual(olderThan) as never },
+        take: 500,
+      });
       if (stale.length === 0) return 0;
       await repo().update({ id: In(stale.map((s) => s.id)), status: 'queued' }, { status: 'pending' });
       return stale.length;

@@ -11,7 +11,12 @@ import { resolvePeriod } from './report.schemas';
 
 const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
 
-export interface CountRow { key: string; name: string; count: number; minutes: number }
+export interface CountRow {
+  key: string;
+  name: string;
+  count: number;
+  minutes: number;
+}
 
 /** 咨询统计: consultations by channel, category and unit over a period. */
 export interface ConsultationReport {
@@ -58,20 +63,47 @@ export function makeDeskRecordsReports(deps: { ds: DataSource; clock: Clock }) {
       const p = resolvePeriod(q, clock.now());
       const unit = await unitFilter(q.unitCode);
       const group = async (expr: string) => {
-        const qb = ds.getRepository(Consultation).createQueryBuilder('c')
-          .select(expr, 'k').addSelect('COUNT(*)', 'n').addSelect('COALESCE(SUM(c.durationMinutes), 0)', 'm')
+        const qb = ds
+          .getRepository(Consultation)
+          .createQueryBuilder('c')
+          .select(expr, 'k')
+          .addSelect('COUNT(*)', 'n')
+          .addSelect('COALESCE(SUM(c.durationMinutes), 0)', 'm')
           .where('c.receivedAt >= :a AND c.receivedAt < :b', { a: p.startIso, b: p.endIso })
-          .groupBy(expr).orderBy('n', 'DESC').addOrderBy(expr, 'ASC');
+          .groupBy(expr)
+          .orderBy('n', 'DESC')
+          .addOrderBy(expr, 'ASC');
         if (unit) qb.andWhere('c.unitId = :u', { u: unit.id });
-        return (await qb.getRawMany<{ k: string | number | null; n: unknown; m: unknown }>()).map((r) => ({ key: r.k, count: num(r.n), minutes: num(r.m) }));
+        return (await qb.getRawMany<{ k: string | number | null; n: unknown; m: unknown }>()).map((r) => ({
+          key: r.k,
+          count: num(r.n),
+          minutes: num(r.m),
+        }));
       };
-      const byChannel = (await group('c.channel')).map((r) => ({ key: String(r.key), name: CHANNEL_NAMES[r.key as keyof typeof CHANNEL_NAMES] ?? String(r.key), count: r.count, minutes: r.minutes }));
-      const byCategory = (await group('c.category')).map((r) => ({ key: String(r.key), name: String(r.key), count: r.count, minutes: r.minutes }));
+      const byChannel = (await group('c.channel')).map((r) => ({
+        key: String(r.key),
+        name: CHANNEL_NAMES[r.key as keyof typeof CHANNEL_NAMES] ?? String(r.key),
+        count: r.count,
+        minutes: r.minutes,
+      }));
+      const byCategory = (await group('c.category')).map((r) => ({
+        key: String(r.key),
+        name: String(r.key),
+        count: r.count,
+        minutes: r.minutes,
+      }));
       const unitRows = await group('c.unitId');
       const units = new Map((await ds.getRepository(Unit).find({ select: { id: true, code: true, name: true } })).map((u) => [u.id, u]));
       const byUnit = unitRows.map((r) => {
         const u = r.key === null ? null : units.get(Number(r.key));
-        return { key: u?.code ?? '', name: u?.name ?? '未关联单位', unitCode: u?.code ?? '', unitName: u?.name ?? '未关联单位', count: r.count, minutes: r.minutes };
+        return {
+          key: u?.code ?? '',
+          name: u?.name ?? '未关联单位',
+          unitCode: u?.code ?? '',
+          unitName: u?.name ?? '未关联单位',
+          count: r.count,
+          minutes: r.minutes,
+        };
       });
       const total = byChannel.reduce((s, r) => s + r.count, 0);
       const totalMinutes = byChannel.reduce((s, r) => s + r.minutes, 0);
@@ -83,20 +115,35 @@ export function makeDeskRecordsReports(deps: { ds: DataSource; clock: Clock }) {
       const p = resolvePeriod(q, clock.now());
       const unit = await unitFilter(q.unitCode);
       const base = (col: 'askedAt' | 'answeredAt') => {
-        const qb = ds.getRepository(ReturnVisit).createQueryBuilder('v').where(`v.${col} >= :a AND v.${col} < :b`, { a: p.startIso, b: p.endIso });
+        const qb = ds
+          .getRepository(ReturnVisit)
+          .createQueryBuilder('v')
+          .where(`v.${col} >= :a AND v.${col} < :b`, { a: p.startIso, b: p.endIso });
         if (unit) qb.andWhere('v.unitId = :u', { u: unit.id });
         return qb;
       };
       const asked = await base('askedAt').getCount();
-      const rows = await base('answeredAt').andWhere("v.status = 'answered'")
-        .select('v.rating', 'r').addSelect('COUNT(*)', 'n').addSelect("SUM(CASE WHEN v.outcome = 'reopened' THEN 1 ELSE 0 END)", 'reopened')
-        .groupBy('v.rating').getRawMany<{ r: unknown; n: unknown; reopened: unknown }>();
+      const rows = await base('answeredAt')
+        .andWhere("v.status = 'answered'")
+        .select('v.rating', 'r')
+        .addSelect('COUNT(*)', 'n')
+        .addSelect("SUM(CASE WHEN v.outcome = 'reopened' THEN 1 ELSE 0 END)", 'reopened')
+        .groupBy('v.rating')
+        .getRawMany<{ r: unknown; n: unknown; reopened: unknown }>();
       const counts = new Map(rows.map((r) => [num(r.r), num(r.n)]));
       const answered = rows.reduce((s, r) => s + num(r.n), 0);
       const sum = rows.reduce((s, r) => s + num(r.r) * num(r.n), 0);
-      const distribution = [5, 4, 3, 2, 1].map((rating) => ({ rating, count: counts.get(rating) ?? 0, share: answered ? round((counts.get(rating) ?? 0) / answered, 4) : 0 }));
+      const distribution = [5, 4, 3, 2, 1].map((rating) => ({
+        rating,
+        count: counts.get(rating) ?? 0,
+        share: answered ? round((counts.get(rating) ?? 0) / answered, 4) : 0,
+      }));
       return {
-        from: p.from, to: p.to, unitCode: unit?.code ?? null, asked, answered,
+        from: p.from,
+        to: p.to,
+        unitCode: unit?.code ?? null,
+        asked,
+        answered,
         // Phone visits are answered without being asked through WeCom, so the rate can exceed 1; it is capped.
         responseRate: asked ? Math.min(1, round(answered / asked, 4)) : null,
         averageRating: answered ? round(sum / answered) : null,

@@ -30,7 +30,12 @@ export async function destructionRegister(
   names: Names,
 ): Promise<DestructionRow[]> {
   const sql = sqlFor(em);
-  const cond = periodFilter(sql, f, { first: `d."docType" = 'destruction'`, at: 'd."createdAt"', unit: 'd."unitId"', billType: 'd."billTypeId"' });
+  const cond = periodFilter(sql, f, {
+    first: `d."docType" = 'destruction'`,
+    at: 'd."createdAt"',
+    unit: 'd."unitId"',
+    billType: 'd."billTypeId"',
+  });
   const text = `SELECT d."docNo" AS "docNo", d."status" AS "status", d."unitId" AS "unitId", d."billTypeId" AS "billTypeId",
       d."reason" AS "reason", d."createdAt" AS "createdAt", d."reviewedAt" AS "reviewedAt", d."completedAt" AS "completedAt",
       l."batchCode" AS "batchCode", l."startNo" AS "startNo", l."endNo" AS "endNo", l."count" AS "count"
@@ -43,10 +48,21 @@ export async function destructionRegister(
     const b = names.billType(Number(r.billTypeId));
     const status = r.status as DocStatus;
     return {
-      docNo: String(r.docNo), status, statusName: STATUS_NAMES[status] ?? status, holderCode: u.code, holderName: u.name,
-      billTypeCode: b.code, billTypeName: b.name, batchCode: String(r.batchCode), startNo: num(r.startNo), endNo: num(r.endNo),
-      count: num(r.count), reason: (r.reason as string | null) ?? null, createdAt: shanghaiMinute(String(r.createdAt)) ?? '',
-      reviewedAt: shanghaiMinute((r.reviewedAt as string | null) ?? null), completedAt: shanghaiMinute((r.completedAt as string | null) ?? null),
+      docNo: String(r.docNo),
+      status,
+      statusName: STATUS_NAMES[status] ?? status,
+      holderCode: u.code,
+      holderName: u.name,
+      billTypeCode: b.code,
+      billTypeName: b.name,
+      batchCode: String(r.batchCode),
+      startNo: num(r.startNo),
+      endNo: num(r.endNo),
+      count: num(r.count),
+      reason: (r.reason as string | null) ?? null,
+      createdAt: shanghaiMinute(String(r.createdAt)) ?? '',
+      reviewedAt: shanghaiMinute((r.reviewedAt as string | null) ?? null),
+      completedAt: shanghaiMinute((r.completedAt as string | null) ?? null),
     };
   });
 }

@@ -40,8 +40,14 @@ export async function issuanceDetail(
       issuedAt: shanghaiMinute(String(r.at)) ?? '',
       issuanceNo: (r.issuanceNo as string | null) ?? '',
       applicationNo: (r.applicationNo as string | null) ?? '',
-      unitCode: u.code, unitName: u.name, billTypeCode: b.code, billTypeName: b.name,
-      batchCode: String(r.batchCode), startNo: num(r.startNo), endNo: num(r.endNo), count: num(r.count),
+      unitCode: u.code,
+      unitName: u.name,
+      billTypeCode: b.code,
+      billTypeName: b.name,
+      batchCode: String(r.batchCode),
+      startNo: num(r.startNo),
+      endNo: num(r.endNo),
+      count: num(r.count),
     };
   });
 }

@@ -58,9 +58,29 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
         const s = await scope(em, actor, q);
         const rows = await stockMovement(em, { unitId: s.unitId, billTypeId: s.billTypeId, period }, s.names);
         if (s.billType && s.unit && rows.length === 0) {
-          rows.push({ unitCode: s.unit.code, unitName: s.unit.name, billTypeCode: s.billType.code, billTypeName: s.billType.name, opening: 0, received: 0, used: 0, voided: 0, lost: 0, returned: 0, closing: 0 });
+          rows.push({
+            unitCode: s.unit.code,
+            unitName: s.unit.name,
+            billTypeCode: s.billType.code,
+            billTypeName: s.billType.name,
+            opening: 0,
+            received: 0,
+            used: 0,
+            voided: 0,
+            lost: 0,
+            returned: 0,
+            closing: 0,
+          });
         }
-        return { unitCode: s.unit?.code ?? null, unitName: s.unit?.name ?? null, billTypeCode: s.billType?.code ?? null, from: period.from, to: period.to, rows, totals: sumOf(rows, MOVEMENT_KEYS) };
+        return {
+          unitCode: s.unit?.code ?? null,
+          unitName: s.unit?.name ?? null,
+          billTypeCode: s.billType?.code ?? null,
+          from: period.from,
+          to: period.to,
+          rows,
+          totals: sumOf(rows, MOVEMENT_KEYS),
+        };
       });
     },
 
@@ -71,7 +91,12 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
       return read(async (em) => {
         const s = await scope(em, actor, { billTypeCode: q.billTypeCode });
         const rows = await warehouseBalance(em, { billTypeId: s.billTypeId, period }, s.names);
-        return { from: period.from, to: period.to, rows, totals: sumOf(rows, ['opening', 'received', 'returnedIn', 'issued', 'voided', 'closing']) };
+        return {
+          from: period.from,
+          to: period.to,
+          rows,
+          totals: sumOf(rows, ['opening', 'received', 'returnedIn', 'issued', 'voided', 'closing']),
+        };
       });
     },
 
@@ -126,11 +151,19 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
       return read(async (em) => {
         const s = await scope(em, actor, q);
         const o = {
-          unitId: s.unitId, billTypeId: s.billTypeId, threshold: q.threshold, coverMonths: q.coverMonths ?? 1,
-          overdueMonths: q.overdueMonths ?? (await ledgerRules(em)).writeoffGraceMonths, lookbackMonths: 12,
+          unitId: s.unitId,
+          billTypeId: s.billTypeId,
+          threshold: q.threshold,
+          coverMonths: q.coverMonths ?? 1,
+          overdueMonths: q.overdueMonths ?? (await ledgerRules(em)).writeoffGraceMonths,
+          lookbackMonths: 12,
         };
         return {
-          asOf: now.toISOString(), unitCode: s.unit?.code ?? null, threshold: o.threshold ?? null, coverMonths: o.coverMonths, overdueMonths: o.overdueMonths,
+          asOf: now.toISOString(),
+          unitCode: s.unit?.code ?? null,
+          threshold: o.threshold ?? null,
+          coverMonths: o.coverMonths,
+          overdueMonths: o.overdueMonths,
           lowStock: await lowStock(em, now, o, s.names),
           overdueWriteoffs: await overdueWriteoffs(em, now, o, s.names),
         };

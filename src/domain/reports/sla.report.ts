@@ -25,8 +25,12 @@ export interface ComplianceRow {
 
 /** Response times in counted minutes (holidays and waiting-for-user excluded). */
 const BUCKETS: Array<[string, string, number]> = [
-  ['le15', '15 分钟以内', 15], ['le30', '15–30 分钟', 30], ['le60', '30–60 分钟', 60],
-  ['le180', '1–3 小时', 180], ['le480', '3–8 小时', 480], ['gt480', '8 小时以上', Infinity],
+  ['le15', '15 分钟以内', 15],
+  ['le30', '15–30 分钟', 30],
+  ['le60', '30–60 分钟', 60],
+  ['le180', '1–3 小时', 180],
+  ['le480', '3–8 小时', 480],
+  ['gt480', '8 小时以上', Infinity],
 ];
 
 function tally(clocks: SlaClock[], kind: ClockKind, month?: string): ComplianceRow {
@@ -35,7 +39,13 @@ function tally(clocks: SlaClock[], kind: ClockKind, month?: string): ComplianceR
   const met = cs.filter((c) => c.state === 'met').length;
   const decided = met + breached;
   return {
-    ...(month ? { month } : {}), kind, kindName: CLOCK_KIND_NAMES[kind], total: cs.length, met, breached, running: cs.length - decided,
+    ...(month ? { month } : {}),
+    kind,
+    kindName: CLOCK_KIND_NAMES[kind],
+    total: cs.length,
+    met,
+    breached,
+    running: cs.length - decided,
     metPercent: decided === 0 ? null : Math.round((met / decided) * 1000) / 10,
   };
 }
@@ -51,10 +61,17 @@ export function makeDeskReports(deps: { ds: DataSource; clock: Clock; sla: SlaSe
     async sla(actor: Actor, q: Omit<SlaReportQuery, 'format'>) {
       requireRole(actor, ['admin', 'operator', 'engineer', 'leader']);
       const p = resolvePeriod(q, clock.now());
-      const [clocks, tickets] = await read(async (em) => [
-        await em.createQueryBuilder(SlaClock, 'c').where('c.startedAt >= :a AND c.startedAt < :b', { a: p.startIso, b: p.endIso }).orderBy('c.id').getMany(),
-        await ticketsBy(em, p),
-      ] as const);
+      const [clocks, tickets] = await read(
+        async (em) =>
+          [
+            await em
+              .createQueryBuilder(SlaClock, 'c')
+              .where('c.startedAt >= :a AND c.startedAt < :b', { a: p.startIso, b: p.endIso })
+              .orderBy('c.id')
+              .getMany(),
+            await ticketsBy(em, p),
+          ] as const,
+      );
       const months = [...new Set(clocks.map((c) => shanghaiDay(c.startedAt).slice(0, 7)))].sort();
       const byMonth = months.flatMap((m) => {
         const inMonth = clocks.filter((c) => shanghaiDay(c.startedAt).startsWith(m));
@@ -74,9 +91,13 @@ export function makeDeskReports(deps: { ds: DataSource; clock: Clock; sla: SlaSe
         const key = BUCKETS.find(([, , max]) => minutes <= max)![0];
         counts.set(key, counts.get(key)! + 1);
       }
-      const responseTimes: CountRow[] = [...BUCKETS.map(([key, label]) => ({ key, label, count: counts.get(key)! })), { key: 'open', label: '尚未响应', count: unanswered }];
+      const responseTimes: CountRow[] = [
+        ...BUCKETS.map(([key, label]) => ({ key, label, count: counts.get(key)! })),
+        { key: 'open', label: '尚未响应', count: unanswered },
+      ];
       return {
-        from: p.from, to: p.to,
+        from: p.from,
+        to: p.to,
         byKind: CLOCK_KINDS.map((k) => tally(clocks, k)),
         byMonth,
         responseTimes,

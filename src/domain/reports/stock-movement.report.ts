@@ -91,8 +91,13 @@ export async function stockMovement(em: EntityManager, f: MovementFilter, names:
     const u = names.unit(a.unitId);
     const b = names.billType(a.billTypeId);
     out.push({
-      unitCode: u.code, unitName: u.name, billTypeCode: b.code, billTypeName: b.name,
-      opening: a.before, ...a.flows, closing: a.upTo,
+      unitCode: u.code,
+      unitName: u.name,
+      billTypeCode: b.code,
+      billTypeName: b.name,
+      opening: a.before,
+      ...a.flows,
+      closing: a.upTo,
     });
   }
   return out.sort((x, y) => x.unitCode.localeCompare(y.unitCode) || x.billTypeCode.localeCompare(y.billTypeCode));

@@ -10,10 +10,21 @@ export interface CountRow {
 }
 
 const SOURCE_NAMES: Record<string, string> = {
-  bot: '机器人转人工', fault: '故障报告', alert: '监控告警', phone: '来电', fax: '传真', network: '网络', walk_in: '来访', inspection: '巡检发现',
+  bot: '机器人转人工',
+  fault: '故障报告',
+  alert: '监控告警',
+  phone: '来电',
+  fax: '传真',
+  network: '网络',
+  walk_in: '来访',
+  inspection: '巡检发现',
 };
 
-async function countBy(em: EntityManager, p: Period, column: 'source' | 'category' | 'unitId'): Promise<Array<{ k: string | number | null; n: number }>> {
+async function countBy(
+  em: EntityManager,
+  p: Period,
+  column: 'source' | 'category' | 'unitId',
+): Promise<Array<{ k: string | number | null; n: number }>> {
   const rows: Array<{ k: string | number | null; n: string | number }> = await em
     .createQueryBuilder(Ticket, 't')
     .select(`t.${column}`, 'k')
@@ -25,7 +36,10 @@ async function countBy(em: EntityManager, p: Period, column: 'source' | 'categor
 }
 
 /** Tickets opened in the period, counted by source, category and unit (most first). */
-export async function ticketsBy(em: EntityManager, p: Period): Promise<{ bySource: CountRow[]; byCategory: CountRow[]; byUnit: CountRow[]; total: number }> {
+export async function ticketsBy(
+  em: EntityManager,
+  p: Period,
+): Promise<{ bySource: CountRow[]; byCategory: CountRow[]; byUnit: CountRow[]; total: number }> {
   const [src, cat, unit] = await Promise.all([countBy(em, p, 'source'), countBy(em, p, 'category'), countBy(em, p, 'unitId')]);
   const units = new Map((await em.find(Unit)).map((u) => [u.id, u]));
   return {

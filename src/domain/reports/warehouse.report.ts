@@ -33,7 +33,11 @@ function warehouseFlow(side: 'in' | 'out', holder: string | null, state: RangeSt
  * Balance of the bureau's IN_STOCK numbers per bill type and batch: opening, received (入库),
  * returned by units (退回), issued (发放), voided (库存作废/销毁) and closing. Two GROUP BY queries.
  */
-export async function warehouseBalance(em: EntityManager, f: { billTypeId?: number; period: Period }, names: Names): Promise<WarehouseBalanceRow[]> {
+export async function warehouseBalance(
+  em: EntityManager,
+  f: { billTypeId?: number; period: Period },
+  names: Names,
+): Promise<WarehouseBalanceRow[]> {
   const acc = new Map<string, { billTypeId: number; batchCode: string; before: number; upTo: number; flows: Record<WFlow, number> }>();
   for (const side of ['in', 'out'] as const) {
     const [mine, other] = side === 'in' ? ['to', 'from'] : ['from', 'to'];
@@ -50,7 +54,13 @@ export async function warehouseBalance(em: EntityManager, f: { billTypeId?: numb
       const key = `${r.billTypeId}:${r.batchCode}`;
       let a = acc.get(key);
       if (!a) {
-        a = { billTypeId: Number(r.billTypeId), batchCode: String(r.batchCode), before: 0, upTo: 0, flows: { received: 0, returnedIn: 0, issued: 0, voided: 0 } };
+        a = {
+          billTypeId: Number(r.billTypeId),
+          batchCode: String(r.batchCode),
+          before: 0,
+          upTo: 0,
+          flows: { received: 0, returnedIn: 0, issued: 0, voided: 0 },
+        };
         acc.set(key, a);
       }
       const sign = side === 'in' ? 1 : -1;
@@ -95,8 +105,15 @@ export async function receiptsDetail(em: EntityManager, f: { billTypeId?: number
   return rows.map((r) => {
     const b = names.billType(Number(r.billTypeId));
     return {
-      receiptId: Number(r.id), receivedAt: shanghaiMinute(String(r.receivedAt)) ?? '', billTypeCode: b.code, billTypeName: b.name,
-      batchCode: String(r.batchCode), startNo: num(r.startNo), endNo: num(r.endNo), count: num(r.count), note: (r.note as string | null) ?? null,
+      receiptId: Number(r.id),
+      receivedAt: shanghaiMinute(String(r.receivedAt)) ?? '',
+      billTypeCode: b.code,
+      billTypeName: b.name,
+      batchCode: String(r.batchCode),
+      startNo: num(r.startNo),
+      endNo: num(r.endNo),
+      count: num(r.count),
+      note: (r.note as string | null) ?? null,
     };
   });
 }

@@ -54,7 +54,15 @@ export async function lowStock(em: EntityManager, now: Date, o: WarningOptions, 
     const avg = Math.round(((r.used > 0 ? r.used : r.received) / o.lookbackMonths) * 10) / 10;
     const threshold = o.threshold ?? Math.ceil(avg * o.coverMonths);
     if (threshold > 0 && r.closing < threshold) {
-      out.push({ unitCode: r.unitCode, unitName: r.unitName, billTypeCode: r.billTypeCode, billTypeName: r.billTypeName, stock: r.closing, avgMonthlyUse: avg, threshold });
+      out.push({
+        unitCode: r.unitCode,
+        unitName: r.unitName,
+        billTypeCode: r.billTypeCode,
+        billTypeName: r.billTypeName,
+        stock: r.closing,
+        avgMonthlyUse: avg,
+        threshold,
+      });
     }
   }
   return out;
@@ -71,22 +79,32 @@ export async function overdueWriteoffs(em: EntityManager, now: Date, o: WarningO
   const cutoffDay = limit.toISODate() as string;
   const cutoffIso = limit.toJSDate().toISOString();
   const filter = (sql: ReturnType<typeof sqlFor>, unitCol: string, btCol: string) =>
-    (o.unitId === undefined ? '' : ` AND ${unitCol} = ${sql.p(o.unitId)}`) + (o.billTypeId === undefined ? '' : ` AND ${btCol} = ${sql.p(o.billTypeId)}`);
+    (o.unitId === undefined ? '' : ` AND ${unitCol} = ${sql.p(o.unitId)}`) +
+    (o.billTypeId === undefined ? '' : ` AND ${btCol} = ${sql.p(o.billTypeId)}`);
   const s1 = sqlFor(em);
-  const issues = await run<Record<string, unknown>>(em, s1,
+  const issues = await run<Record<string, unknown>>(
+    em,
+    s1,
     `SELECT j."toUnitId" AS "unitId", j."billTypeId" AS "billTypeId", j."batchCode" AS "batchCode", j."startNo" AS "startNo", j."endNo" AS "endNo", j."at" AS "at"
-       FROM "journal_entry" j WHERE j."operation" = 'issue' AND j."toHolder" = 'unit'${filter(s1, 'j."toUnitId"', 'j."billTypeId"')}`);
+       FROM "journal_entry" j WHERE j."operation" = 'issue' AND j."toHolder" = 'unit'${filter(s1, 'j."toUnitId"', 'j."billTypeId"')}`,
+  );
   const s2 = sqlFor(em);
-  const held = await run<Record<string, unknown>>(em, s2,
+  const held = await run<Record<string, unknown>>(
+    em,
+    s2,
     `SELECT r."unitId" AS "unitId", r."billTypeId" AS "billTypeId", r."batchCode" AS "batchCode", r."startNo" AS "startNo", r."endNo" AS "endNo"
-       FROM "stock_range" r WHERE r."holder" = 'unit' AND r."state" = 'IN_STOCK'${filter(s2, 'r."unitId"', 'r."billTypeId"')}`);
+       FROM "stock_range" r WHERE r."holder" = 'unit' AND r."state" = 'IN_STOCK'${filter(s2, 'r."unitId"', 'r."billTypeId"')}`,
+  );
   const s3 = sqlFor(em);
-  const docs = await run<Record<string, unknown>>(em, s3,
+  const docs = await run<Record<string, unknown>>(
+    em,
+    s3,
     `SELECT d."unitId" AS "unitId", d."billTypeId" AS "billTypeId",
             MAX(CASE WHEN d."status" IN ('approved', 'completed') THEN d."cutoffDate" END) AS "lastCutoff",
             SUM(CASE WHEN d."status" IN ('submitted', 'returned') THEN 1 ELSE 0 END) AS "pending"
        FROM "bill_document" d WHERE d."docType" = 'writeoff'${filter(s3, 'd."unitId"', 'd."billTypeId"')}
-      GROUP BY d."unitId", d."billTypeId"`);
+      GROUP BY d."unitId", d."billTypeId"`,
+  );
 
   type Group = { held: Span[]; old: Array<Span & { at: string }> };
   const groups = new Map<string, Group>();
@@ -123,8 +141,14 @@ export async function overdueWriteoffs(em: EntityManager, now: Date, o: WarningO
     const u = names.unit(unitId);
     const b = names.billType(billTypeId);
     out.push({
-      unitCode: u.code, unitName: u.name, billTypeCode: b.code, billTypeName: b.name, heldOldCount: p.count,
-      oldestIssuedAt: shanghaiMinute(p.oldest) ?? '', lastApprovedCutoff: lastCutoff, pendingWriteoffs: num(d?.pending),
+      unitCode: u.code,
+      unitName: u.name,
+      billTypeCode: b.code,
+      billTypeName: b.name,
+      heldOldCount: p.count,
+      oldestIssuedAt: shanghaiMinute(p.oldest) ?? '',
+      lastApprovedCutoff: lastCutoff,
+      pendingWriteoffs: num(d?.pending),
     });
   }
   return out.sort((x, y) => x.unitCode.localeCompare(y.unitCode) || x.billTypeCode.localeCompare(y.billTypeCode));

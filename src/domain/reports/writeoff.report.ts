@@ -50,12 +50,21 @@ export interface WriteoffFilter {
 /** Write-offs created within the period, with used/voided/lost counts from their lines (two queries). */
 export async function writeoffDetail(em: EntityManager, f: WriteoffFilter, names: Names): Promise<WriteoffRow[]> {
   const where = (sql: ReturnType<typeof sqlFor>) => {
-    const c = periodFilter(sql, f, { first: `d."docType" = 'writeoff'`, at: 'd."createdAt"', unit: 'd."unitId"', billType: 'd."billTypeId"' });
+    const c = periodFilter(sql, f, {
+      first: `d."docType" = 'writeoff'`,
+      at: 'd."createdAt"',
+      unit: 'd."unitId"',
+      billType: 'd."billTypeId"',
+    });
     if (f.status !== undefined) c.push(`d."status" = ${sql.p(f.status)}`);
     return c.join(' AND ');
   };
   const s1 = sqlFor(em);
-  const docs = await run<Record<string, unknown>>(em, s1, `SELECT d.* FROM "bill_document" d WHERE ${where(s1)} ORDER BY d."createdAt", d."id"`);
+  const docs = await run<Record<string, unknown>>(
+    em,
+    s1,
+    `SELECT d.* FROM "bill_document" d WHERE ${where(s1)} ORDER BY d."createdAt", d."id"`,
+  );
   const s2 = sqlFor(em);
   const lines = await run<Record<string, unknown>>(
     em,
@@ -77,10 +86,20 @@ export async function writeoffDetail(em: EntityManager, f: WriteoffFilter, names
     const c = counts.get(Number(d.id)) ?? { used: 0, voided: 0, lost: 0 };
     const status = d.status as DocStatus;
     return {
-      docNo: String(d.docNo), unitCode: u.code, unitName: u.name, billTypeCode: b.code, billTypeName: b.name,
-      cutoffDate: (d.cutoffDate as string | null) ?? null, status, statusName: STATUS_NAMES[status] ?? status,
-      result: (d.result as string | null) ?? null, amount: num(d.amount), ...c, total: c.used + c.voided + c.lost,
-      submittedAt: shanghaiMinute((d.submittedAt as string | null) ?? null), reviewedAt: shanghaiMinute((d.reviewedAt as string | null) ?? null),
+      docNo: String(d.docNo),
+      unitCode: u.code,
+      unitName: u.name,
+      billTypeCode: b.code,
+      billTypeName: b.name,
+      cutoffDate: (d.cutoffDate as string | null) ?? null,
+      status,
+      statusName: STATUS_NAMES[status] ?? status,
+      result: (d.result as string | null) ?? null,
+      amount: num(d.amount),
+      ...c,
+      total: c.used + c.voided + c.lost,
+      submittedAt: shanghaiMinute((d.submittedAt as string | null) ?? null),
+      reviewedAt: shanghaiMinute((d.reviewedAt as string | null) ?? null),
       opinion: (d.opinion as string | null) ?? null,
     };
   });
@@ -91,7 +110,17 @@ export function writeoffsByUnit(rows: readonly WriteoffRow[]): WriteoffUnitRow[]
   const by = new Map<string, WriteoffUnitRow>();
   for (const r of rows) {
     const u = by.get(r.unitCode) ?? {
-      unitCode: r.unitCode, unitName: r.unitName, documents: 0, approved: 0, pending: 0, returned: 0, amount: 0, used: 0, voided: 0, lost: 0, total: 0,
+      unitCode: r.unitCode,
+      unitName: r.unitName,
+      documents: 0,
+      approved: 0,
+      pending: 0,
+      returned: 0,
+      amount: 0,
+      used: 0,
+      voided: 0,
+      lost: 0,
+      total: 0,
     };
     u.documents += 1;
     if (r.status === 'approved' || r.status === 'completed') u.approved += 1;

@@ -32,7 +32,14 @@ export interface ClockFigure {
 }
 
 const SOURCE_NAMES: Record<string, string> = {
-  bot: '机器人转人工', fault: '故障报告', alert: '监控告警', phone: '来电', fax: '传真', network: '网络', walk_in: '来访', inspection: '巡检发现',
+  bot: '机器人转人工',
+  fault: '故障报告',
+  alert: '监控告警',
+  phone: '来电',
+  fax: '传真',
+  network: '网络',
+  walk_in: '来访',
+  inspection: '巡检发现',
 };
 const MAX_UNANSWERED_ROWS = 5000;
 
@@ -43,23 +50,46 @@ const range = (p: SummaryPeriod) => ({ a: toDbInstant(p.startAt), b: toDbInstant
 function tally(values: string[], names: Record<string, string> = {}): CountItem[] {
   const m = new Map<string, number>();
   for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
-  return [...m].map(([key, count]) => ({ key, label: names[key] ?? key, count })).sort((x, y) => y.count - x.count || x.key.localeCompare(y.key));
+  return [...m]
+    .map(([key, count]) => ({ key, label: names[key] ?? key, count }))
+    .sort((x, y) => y.count - x.count || x.key.localeCompare(y.key));
 }
 
 /** 来电记录 received in the period, by channel and by category. */
 export async function consultationFigures(ds: DataSource, p: SummaryPeriod) {
-  const rows = await ds.getRepository(Consultation).createQueryBuilder('c').select(['c.channel', 'c.category'])
-    .where('c.receivedAt >= :a AND c.receivedAt < :b', range(p)).getMany();
-  return { total: rows.length, byChannel: tally(rows.map((r) => r.channel), CHANNEL_NAMES), byCategory: tally(rows.map((r) => r.category)) };
+  const rows = await ds
+    .getRepository(Consultation)
+    .createQueryBuilder('c')
+    .select(['c.channel', 'c.category'])
+    .where('c.receivedAt >= :a AND c.receivedAt < :b', range(p))
+    .getMany();
+  return {
+    total: rows.length,
+    byChannel: tally(
+      rows.map((r) => r.channel),
+      CHANNEL_NAMES,
+    ),
+    byCategory: tally(rows.map((r) => r.category)),
+  };
 }
 
 /** Tickets opened and resolved in the period (by source and per day) and the backlog at its end. */
 export async function ticketFigures(ds: DataSource, p: SummaryPeriod) {
   const repo = ds.getRepository(Ticket);
-  const opened = await repo.createQueryBuilder('t').select(['t.id', 't.source', 't.createdAt']).where('t.createdAt >= :a AND t.createdAt < :b', range(p)).getMany();
-  const resolved = await repo.createQueryBuilder('t').select(['t.id', 't.resolvedAt']).where('t.resolvedAt >= :a AND t.resolvedAt < :b', range(p)).getMany();
+  const opened = await repo
+    .createQueryBuilder('t')
+    .select(['t.id', 't.source', 't.createdAt'])
+    .where('t.createdAt >= :a AND t.createdAt < :b', range(p))
+    .getMany();
+  const resolved = await repo
+    .createQueryBuilder('t')
+    .select(['t.id', 't.resolvedAt'])
+    .where('t.resolvedAt >= :a AND t.resolvedAt < :b', range(p))
+    .getMany();
   const end = toDbInstant(p.endAt);
-  const backlog = await repo.createQueryBuilder('t').where('t.createdAt < :end', { end })
+  const backlog = await repo
+    .createQueryBuilder('t')
+    .where('t.createdAt < :end', { end })
     .andWhere(new Brackets((w) => w.where('t.resolvedAt IS NULL').orWhere('t.resolvedAt >= :end', { end })))
     .andWhere(new Brackets((w) => w.where('t.closedAt IS NULL').orWhere('t.closedAt >= :end', { end })))
     .getCount();
@@ -67,7 +97,10 @@ export async function ticketFigures(ds: DataSource, p: SummaryPeriod) {
     opened: opened.length,
     resolved: resolved.length,
     backlog,
-    bySource: tally(opened.map((t) => t.source), SOURCE_NAMES),
+    bySource: tally(
+      opened.map((t) => t.source),
+      SOURCE_NAMES,
+    ),
     openedDays: opened.map((t) => shanghaiDay(t.createdAt)),
     resolvedDays: resolved.map((t) => shanghaiDay(t.resolvedAt as Date)),
   };
@@ -79,15 +112,23 @@ export async function ticketFigures(ds: DataSource, p: SummaryPeriod) {
  */
 export async function slaFigures(ds: DataSource, p: SummaryPeriod, now: Date) {
   const { a, b } = range(p);
-  const rows = await ds.getRepository(SlaClock).createQueryBuilder('c')
+  const rows = await ds
+    .getRepository(SlaClock)
+    .createQueryBuilder('c')
     .select(['c.id', 'c.kind', 'c.state', 'c.dueAt', 'c.stoppedAt', 'c.breachedAt'])
-    .where(new Brackets((w) => w
-      .where("c.state = 'met' AND c.stoppedAt >= :a AND c.stoppedAt < :b", { a, b })
-      .orWhere("c.state = 'breached' AND c.breachedAt >= :a AND c.breachedAt < :b", { a, b })
-      .orWhere("c.state = 'running' AND c.dueAt >= :a AND c.dueAt < :b AND c.dueAt < :now", { a, b, now: toDbInstant(now) })))
+    .where(
+      new Brackets((w) =>
+        w
+          .where("c.state = 'met' AND c.stoppedAt >= :a AND c.stoppedAt < :b", { a, b })
+          .orWhere("c.state = 'breached' AND c.breachedAt >= :a AND c.breachedAt < :b", { a, b })
+          .orWhere("c.state = 'running' AND c.dueAt >= :a AND c.dueAt < :b AND c.dueAt < :now", { a, b, now: toDbInstant(now) }),
+      ),
+    )
     .getMany();
   const decided = rows.map((c) => ({
-    kind: c.kind, met: c.state === 'met', day: shanghaiDay(c.state === 'met' ? (c.stoppedAt as Date) : (c.breachedAt ?? c.dueAt)),
+    kind: c.kind,
+    met: c.state === 'met',
+    day: shanghaiDay(c.state === 'met' ? (c.stoppedAt as Date) : (c.breachedAt ?? c.dueAt)),
   }));
   const clocks: ClockFigure[] = CLOCK_KINDS.map((kind) => {
     const mine = decided.filter((d) => d.kind === kind);
@@ -99,7 +140,11 @@ export async function slaFigures(ds: DataSource, p: SummaryPeriod, now: Date) {
 }
 
 /** Folds a question for grouping: width, case, spaces and punctuation do not make it different. */
-export const normaliseQuestion = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+export const normaliseQuestion = (s: string): string =>
+  s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, '');
 
 /** Bot questions in the period: containment (answered, not escalated, not "None") and the top unanswered questions. */
 export async function botFigures(ds: DataSource, p: SummaryPeriod, top = 5) {
@@ -119,7 +164,10 @@ export async function botFigures(ds: DataSource, p: SummaryPeriod, top = 5) {
   }
   const answered = questions - unansweredCount;
   return {
-    questions, answered, escalated, unanswered: unansweredCount,
+    questions,
+    answered,
+    escalated,
+    unanswered: unansweredCount,
     containmentRate: ratio(answered, questions),
     topUnanswered: [...groups.values()].sort((x, y) => y.count - x.count || x.text.localeCompare(y.text)).slice(0, top),
   };

@@ -19,10 +19,14 @@ export interface FaultFigures {
 export async function faultFigures(ds: DataSource, p: SummaryPeriod, now: Date): Promise<FaultFigures> {
   const b = toDbInstant(p.endAt);
   // One row per alert key holds only its current (or last) episode; a firing key may keep an old resolvedAt.
-  const rows = (await ds.getRepository(Incident).createQueryBuilder('i').where('i.firstFiringAt IS NOT NULL AND i.firstFiringAt < :b', { b }).getMany()).map((r) => ({
-    from: (r.firstFiringAt as Date).getTime(),
-    to: r.state === 'resolved' && r.resolvedAt ? r.resolvedAt.getTime() : null,
-  })).filter((r) => r.to === null || r.to > p.startAt.getTime());
+  const rows = (
+    await ds.getRepository(Incident).createQueryBuilder('i').where('i.firstFiringAt IS NOT NULL AND i.firstFiringAt < :b', { b }).getMany()
+  )
+    .map((r) => ({
+      from: (r.firstFiringAt as Date).getTime(),
+      to: r.state === 'resolved' && r.resolvedAt ? r.resolvedAt.getTime() : null,
+    }))
+    .filter((r) => r.to === null || r.to > p.startAt.getTime());
   const until = Math.min(p.endAt.getTime(), now.getTime());
   const spans = rows
     .map((r) => [Math.max(r.from, p.startAt.getTime()), Math.min(r.to ?? until, until)])
@@ -47,7 +51,11 @@ export async function faultFigures(ds: DataSource, p: SummaryPeriod, now: Date):
 
 /** Active units at the end of the period and how many of them were online (上线) by then. */
 export async function unitFigures(ds: DataSource, p: SummaryPeriod) {
-  const base = () => ds.getRepository(Unit).createQueryBuilder('u').where('u.active = :t AND u.createdAt < :b', { t: true, b: toDbInstant(p.endAt) });
+  const base = () =>
+    ds
+      .getRepository(Unit)
+      .createQueryBuilder('u')
+      .where('u.active = :t AND u.createdAt < :b', { t: true, b: toDbInstant(p.endAt) });
   const reached = new Brackets((w) => w.where('u.onboardedOn IS NULL').orWhere('u.onboardedOn <= :d', { d: p.end }));
   const [total, online, trial] = await Promise.all([
     base().getCount(),
@@ -59,14 +67,21 @@ export async function unitFigures(ds: DataSource, p: SummaryPeriod) {
 
 /** Bills issued to units and written off (approved) in the period: numbers (份) and documents. */
 export async function billFigures(ds: DataSource, p: SummaryPeriod) {
-  const rows: Array<{ op: string; n: string | number | null; docs: string | number }> = await ds.getRepository(JournalEntry).createQueryBuilder('j')
-    .select('j.operation', 'op').addSelect('SUM(j.count)', 'n').addSelect('COUNT(DISTINCT j.docId)', 'docs')
+  const rows: Array<{ op: string; n: string | number | null; docs: string | number }> = await ds
+    .getRepository(JournalEntry)
+    .createQueryBuilder('j')
+    .select('j.operation', 'op')
+    .addSelect('SUM(j.count)', 'n')
+    .addSelect('COUNT(DISTINCT j.docId)', 'docs')
     .where('j.at >= :a AND j.at < :b', { a: toDbInstant(p.startAt), b: toDbInstant(p.endAt) })
     .andWhere('j.operation IN (:...ops)', { ops: ['issue', 'writeoff.approve'] })
-    .groupBy('j.operation').getRawMany();
+    .groupBy('j.operation')
+    .getRawMany();
   const of = (op: string) => rows.find((r) => r.op === op);
   return {
-    issued: Number(of('issue')?.n ?? 0), issuances: Number(of('issue')?.docs ?? 0),
-    writtenOff: Number(of('writeoff.approve')?.n ?? 0), writeoffs: Number(of('writeoff.approve')?.docs ?? 0),
+    issued: Number(of('issue')?.n ?? 0),
+    issuances: Number(of('issue')?.docs ?? 0),
+    writtenOff: Number(of('writeoff.approve')?.n ?? 0),
+    writeoffs: Number(of('writeoff.approve')?.docs ?? 0),
   };
 }

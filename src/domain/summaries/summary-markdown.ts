@@ -10,7 +10,10 @@ const pct = (r: number | null): string => (r === null ? '—' : `${(r * 100).toF
 
 // User text inside markdown: characters WeCom reads as markup would break the message.
 const plain = (s: string, max: number): string => {
-  const t = s.replace(/[\s]+/g, ' ').replace(/[*_`#<>[\]()|~]/g, '').trim();
+  const t = s
+    .replace(/[\s]+/g, ' ')
+    .replace(/[*_`#<>[\]()|~]/g, '')
+    .trim();
   return [...t].length > max ? `${[...t].slice(0, max - 1).join('')}…` : t;
 };
 
@@ -31,7 +34,10 @@ function sections(f: SummaryFigures): string[][] {
   const clocks = cur.sla.clocks.map((c) => `${c.label} ${pct(c.rate)}`).join('，');
   const breached = cur.sla.breached > 0 ? `，<font color="warning">超时 ${cur.sla.breached} 次</font>` : '';
   const channels = cur.consultations.byChannel.map((c) => `${c.label} ${c.count}`).join('、');
-  const categories = cur.consultations.byCategory.slice(0, 5).map((c) => `${plain(c.label, 12)} ${c.count}`).join('、');
+  const categories = cur.consultations.byCategory
+    .slice(0, 5)
+    .map((c) => `${plain(c.label, 12)} ${c.count}`)
+    .join('、');
   const faults = `**故障** ${h('faults', ' 次')}，停机 ${h('downtime', ' 分钟')}${cur.faults.openAtEnd > 0 ? `，<font color="warning">未恢复 ${cur.faults.openAtEnd}</font>` : ''}`;
   return [
     [`**工单** 新建 ${h('ticketsOpened')}，解决 ${h('ticketsResolved')}，期末未结 ${int(cur.tickets.backlog)}`],
@@ -39,8 +45,12 @@ function sections(f: SummaryFigures): string[][] {
     [`**机器人** 提问 ${h('botQuestions')}，自助解决率 ${h('botContainment')}，转人工 ${int(cur.bot.escalated)}`],
     [`**咨询登记** ${h('consultations')}${channels ? `：${channels}` : ''}`, ...(categories ? [`> 类别：${categories}`] : [])],
     [faults],
-    [`**单位上线** ${int(cur.units.online)}/${int(cur.units.total)}（试点 ${int(cur.units.trial)}；上期 ${int(f.previous.units.online)}/${int(f.previous.units.total)}）`],
-    [`**票据** 发放 ${h('billsIssued', ' 份')}，共 ${int(cur.bills.issuances)} 笔；核销 ${h('billsWrittenOff', ' 份')}，共 ${int(cur.bills.writeoffs)} 笔`],
+    [
+      `**单位上线** ${int(cur.units.online)}/${int(cur.units.total)}（试点 ${int(cur.units.trial)}；上期 ${int(f.previous.units.online)}/${int(f.previous.units.total)}）`,
+    ],
+    [
+      `**票据** 发放 ${h('billsIssued', ' 份')}，共 ${int(cur.bills.issuances)} 笔；核销 ${h('billsWrittenOff', ' 份')}，共 ${int(cur.bills.writeoffs)} 笔`,
+    ],
   ];
 }
 
@@ -50,7 +60,10 @@ function sections(f: SummaryFigures): string[][] {
  */
 export function renderSummaryMarkdown(f: SummaryFigures, link: string, maxBytes = APP_MARKDOWN_MAX_BYTES): string {
   const weekly = f.kind === 'weekly';
-  const head = [`### 财政票据服务${weekly ? '周报' : '月报'}`, `> ${f.current.start} 至 ${f.current.end}（括号内为与${weekly ? '上周' : '上月'}相比）`];
+  const head = [
+    `### 财政票据服务${weekly ? '周报' : '月报'}`,
+    `> ${f.current.start} 至 ${f.current.end}（括号内为与${weekly ? '上周' : '上月'}相比）`,
+  ];
   const tail = [`[查看完整报告](${link})`];
   const note = '（其余内容见完整报告）';
   const lines = [...head];

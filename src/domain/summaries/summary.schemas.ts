@@ -7,7 +7,11 @@ export const SUMMARY_KINDS = ['weekly', 'monthly'] as const;
 /** POST /summaries/{weekly|monthly}/run: which period (any day in it; default the last complete one) and whether to push. */
 export const runSummarySchema = z
   .object({
-    periodEnd: z.string({ message: 'periodEnd 应为 YYYY-MM-DD' }).trim().refine(isValidDate, '日期格式不正确，应为 YYYY-MM-DD 的有效日期').optional(),
+    periodEnd: z
+      .string({ message: 'periodEnd 应为 YYYY-MM-DD' })
+      .trim()
+      .refine(isValidDate, '日期格式不正确，应为 YYYY-MM-DD 的有效日期')
+      .optional(),
     push: z.boolean({ message: 'push 只能是 true 或 false' }).default(false),
   })
   .strict();

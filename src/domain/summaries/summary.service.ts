@@ -46,20 +46,46 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
   const base = deps.publicUrl.replace(/\/+$/, '');
   const urlOf = (id: number) => `${base}/api/v1/summaries/${id}`;
   const view = (s: ServiceSummary): SummaryView => ({
-    id: s.id, kind: s.kind, periodStart: s.periodStart, periodEnd: s.periodEnd, version: s.version, scheduled: s.scheduledKey !== null,
-    pushedTo: s.pushedTo, createdAt: s.createdAt.toISOString(), createdBy: { id: s.createdById, name: s.createdByName }, url: urlOf(s.id),
+    id: s.id,
+    kind: s.kind,
+    periodStart: s.periodStart,
+    periodEnd: s.periodEnd,
+    version: s.version,
+    scheduled: s.scheduledKey !== null,
+    pushedTo: s.pushedTo,
+    createdAt: s.createdAt.toISOString(),
+    createdBy: { id: s.createdById, name: s.createdByName },
+    url: urlOf(s.id),
   });
   const detail = (s: ServiceSummary): SummaryDetail => ({ ...view(s), figures: s.figures, markdown: s.markdown });
 
-  async function store(em: EntityManager, p: SummaryPeriod, figures: SummaryFigures, by: Actor | null, scheduledKey: string | null): Promise<ServiceSummary | null> {
+  async function store(
+    em: EntityManager,
+    p: SummaryPeriod,
+    figures: SummaryFigures,
+    by: Actor | null,
+    scheduledKey: string | null,
+  ): Promise<ServiceSummary | null> {
     const last = await em.findOne(ServiceSummary, { where: { kind: p.kind, periodStart: p.start }, order: { version: 'DESC' } });
     const row = {
-      kind: p.kind, periodStart: p.start, periodEnd: p.end, version: (last?.version ?? 0) + 1, scheduledKey, figures: figures as never, markdown: '',
-      pushedTo: 0, createdAt: clock.now(), createdById: by?.userId ?? null, createdByName: by?.username ?? 'system',
+      kind: p.kind,
+      periodStart: p.start,
+      periodEnd: p.end,
+      version: (last?.version ?? 0) + 1,
+      scheduledKey,
+      figures: figures as never,
+      markdown: '',
+      pushedTo: 0,
+      createdAt: clock.now(),
+      createdById: by?.userId ?? null,
+      createdByName: by?.username ?? 'system',
     };
     // A scheduled run that lost the race to another process inserts nothing (unique scheduledKey).
     await em.createQueryBuilder().insert().into(ServiceSummary).values(row).orIgnore().execute();
-    const saved = await em.findOne(ServiceSummary, { where: scheduledKey ? { scheduledKey } : { kind: p.kind, periodStart: p.start, version: row.version }, order: { id: 'DESC' } });
+    const saved = await em.findOne(ServiceSummary, {
+      where: scheduledKey ? { scheduledKey } : { kind: p.kind, periodStart: p.start, version: row.version },
+      order: { id: 'DESC' },
+    });
     if (!saved || saved.markdown !== '') return saved;
     saved.markdown = renderSummaryMarkdown(figures, urlOf(saved.id));
     await em.update(ServiceSummary, saved.id, { markdown: saved.markdown });
@@ -71,7 +97,12 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
     for (const l of leaders) {
       // Each leader gets their own link (a leader cannot send a bearer token from WeCom); the stored markdown keeps the API link.
       const content = deps.links ? renderSummaryMarkdown(s.figures, deps.links.linkFor(s.id, l.id)) : s.markdown;
-      await enqueueOutbox(em, `${keyPrefix}-u${l.id}`, { channel: 'app', toUsers: [l.wecomUserId as string], kind: 'markdown', content }, clock.now());
+      await enqueueOutbox(
+        em,
+        `${keyPrefix}-u${l.id}`,
+        { channel: 'app', toUsers: [l.wecomUserId as string], kind: 'markdown', content },
+        clock.now(),
+      );
     }
     s.pushedTo = leaders.length;
     await em.update(ServiceSummary, s.id, { pushedTo: s.pushedTo });
@@ -113,8 +144,21 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
       // Two queries: findAndCount with a column selection counted 0 rows under TypeORM 1.1 here.
       const total = await repo.count({ where });
       const rows = await repo.find({
-        where, order: { periodStart: 'DESC', version: 'DESC', id: 'DESC' }, ...pageWindow(q),
-        select: { id: true, kind: true, periodStart: true, periodEnd: true, version: true, scheduledKey: true, pushedTo: true, createdAt: true, createdById: true, createdByName: true },
+        where,
+        order: { periodStart: 'DESC', version: 'DESC', id: 'DESC' },
+        ...pageWindow(q),
+        select: {
+          id: true,
+          kind: true,
+          periodStart: true,
+          periodEnd: true,
+          version: true,
+          scheduledKey: true,
+          pushedTo: true,
+          createdAt: true,
+          createdById: true,
+          createdByName: true,
+        },
       });
       return { items: rows.map(view), total, page: q.page, pageSize: q.pageSize };
     },
@@ -130,7 +174,8 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
     /** A summary opened from a recipient's signed link: they must still be an active user with a reading role. */
     async getForRecipient(userId: number, id: number): Promise<SummaryDetail> {
       const u = await ds.getRepository(User).findOneBy({ id: userId });
-      if (!u || !u.active || !READERS.includes(u.role)) throw new ForbiddenError('链接已失效，请在企业微信中打开最新的周报，或登录系统查看');
+      if (!u || !u.active || !READERS.includes(u.role))
+        throw new ForbiddenError('链接已失效，请在企业微信中打开最新的周报，或登录系统查看');
       const s = await ds.getRepository(ServiceSummary).findOneBy({ id });
       if (!s) throw new NotFoundError(`服务报告 ${id} 不存在`);
       return detail(s);

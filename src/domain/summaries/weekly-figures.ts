@@ -53,7 +53,13 @@ export function changeText(type: Comparison['type'], current: number | null, pre
 
 async function periodFigures(ds: DataSource, p: SummaryPeriod, now: Date) {
   const [consultations, tickets, sla, bot, faults, units, bills] = await Promise.all([
-    consultationFigures(ds, p), ticketFigures(ds, p), slaFigures(ds, p, now), botFigures(ds, p), faultFigures(ds, p, now), unitFigures(ds, p), billFigures(ds, p),
+    consultationFigures(ds, p),
+    ticketFigures(ds, p),
+    slaFigures(ds, p, now),
+    botFigures(ds, p),
+    faultFigures(ds, p, now),
+    unitFigures(ds, p),
+    billFigures(ds, p),
   ]);
   const { openedDays, resolvedDays, ...ticketTotals } = tickets;
   const { decided, ...slaTotals } = sla;
@@ -64,7 +70,17 @@ async function periodFigures(ds: DataSource, p: SummaryPeriod, now: Date) {
     slaMet: decided.filter((d) => d.day === date && d.met).length,
     slaBreached: decided.filter((d) => d.day === date && !d.met).length,
   }));
-  const figures: PeriodFigures = { start: p.start, end: p.end, consultations, tickets: ticketTotals, sla: slaTotals, bot, faults, units, bills };
+  const figures: PeriodFigures = {
+    start: p.start,
+    end: p.end,
+    consultations,
+    tickets: ticketTotals,
+    sla: slaTotals,
+    bot,
+    faults,
+    units,
+    bills,
+  };
   return { figures, days };
 }
 

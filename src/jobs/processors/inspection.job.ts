@@ -39,7 +39,17 @@ export async function registerInspectionSchedule(queue: Bull.Queue, cron: string
   for (const r of await queue.getRepeatableJobs()) {
     if (r.id === INSPECTION_JOB_ID && (r.cron !== cron || r.tz !== INSPECTION_TZ)) await queue.removeRepeatableByKey(r.key);
   }
-  await queue.add({}, { jobId: INSPECTION_JOB_ID, repeat: { cron, tz: INSPECTION_TZ }, attempts: 2, backoff: { type: 'fixed', delay: 5 * 60_000 }, removeOnComplete: 60, removeOnFail: 60 });
+  await queue.add(
+    {},
+    {
+      jobId: INSPECTION_JOB_ID,
+      repeat: { cron, tz: INSPECTION_TZ },
+      attempts: 2,
+      backoff: { type: 'fixed', delay: 5 * 60_000 },
+      removeOnComplete: 60,
+      removeOnFail: 60,
+    },
+  );
 }
 
 /** Runs the automatic inspection as the system; the run and its report are stored and pushed by the domain. */

@@ -23,7 +23,8 @@ export interface MonitoringSetup {
 export function makeMonitoringProcessor(deps: { monitor: Monitor; logger: Logger }) {
   return async (_job?: Bull.Job): Promise<Observation[]> => {
     const out = await deps.monitor.runOnce();
-    for (const o of out) if (o.action === 'raised' || o.action === 'resolved') deps.logger.warn({ key: o.key, detail: o.detail }, `monitoring: ${o.action}`);
+    for (const o of out)
+      if (o.action === 'raised' || o.action === 'resolved') deps.logger.warn({ key: o.key, detail: o.detail }, `monitoring: ${o.action}`);
     return out;
   };
 }
@@ -40,19 +41,31 @@ export async function addMonitoringJob(queue: Bull.Queue, everyMs: number): Prom
  * Registers the repeatable job and, in worker processes, its processor. A Bull job cannot run while
  * Redis is away, which is exactly when its probe matters: a watchdog then runs the round locally.
  */
-export function startMonitoring(deps: { queues: Queues; ds: DataSource; clock: Clock; logger: Logger; runWorkers: boolean } & MonitoringSetup) {
+export function startMonitoring(
+  deps: { queues: Queues; ds: DataSource; clock: Clock; logger: Logger; runWorkers: boolean } & MonitoringSetup,
+) {
   const { queues, logger } = deps;
   const queue = queues[QUEUES.monitoring];
   const redisPing = () => queue.client.ping();
-  const probes = makeProbeSet(deps.ds, {
-    ...nodeProbeIo,
-    redisPing,
-    queueCounts: async () => {
-      const all = await Promise.all(Object.values(queues).map(async (q) => [q.name, await q.getJobCounts()] as const));
-      return Object.fromEntries(all.map(([name, c]) => [name, { waiting: c.waiting, failed: c.failed }]));
+  const probes = makeProbeSet(
+    deps.ds,
+    {
+      ...nodeProbeIo,
+      redisPing,
+      queueCounts: async () => {
+        const all = await Promise.all(Object.values(queues).map(async (q) => [q.name, await q.getJobCounts()] as const));
+        return Object.fromEntries(all.map(([name, c]) => [name, { waiting: c.waiting, failed: c.failed }]));
+      },
     },
-  }, deps.thresholds);
-  const monitor = makeMonitor({ ds: deps.ds, clock: deps.clock, alerts: deps.alerts, probes, options: { failuresBeforeAlert: deps.failuresBeforeAlert, minGapMs: deps.everyMs / 2 } });
+    deps.thresholds,
+  );
+  const monitor = makeMonitor({
+    ds: deps.ds,
+    clock: deps.clock,
+    alerts: deps.alerts,
+    probes,
+    options: { failuresBeforeAlert: deps.failuresBeforeAlert, minGapMs: deps.everyMs / 2 },
+  });
   const registered = withTimeout(addMonitoringJob(queue, deps.everyMs), 5000, 'monitoring job').catch((err: Error) =>
     logger.warn({ err: err.message }, 'could not add the monitoring job (Redis down?); the watchdog probes meanwhile'),
   );
@@ -67,7 +80,10 @@ export function startMonitoring(deps: { queues: Queues; ds: DataSource; clock: C
     timer = setInterval(() => {
       if (round) return;
       round = withTimeout(redisPing(), deps.thresholds.checkTimeoutMs, 'redis ping')
-        .then(() => undefined, () => makeMonitoringProcessor({ monitor, logger })())
+        .then(
+          () => undefined,
+          () => makeMonitoringProcessor({ monitor, logger })(),
+        )
         .catch((err: Error) => logger.error({ err: err.message }, 'monitoring watchdog round failed'))
         .finally(() => {
           round = null;

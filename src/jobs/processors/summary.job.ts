@@ -25,7 +25,10 @@ export async function registerSummarySchedules(queue: Bull.Queue, crons: Summary
     }
     const data: SummaryJobData = { kind };
     await queue.add(kind, data, {
-      jobId, repeat: { cron: crons[kind], tz: SUMMARY_TZ }, attempts: 3, backoff: { type: 'exponential', delay: 60_000 },
+      jobId,
+      repeat: { cron: crons[kind], tz: SUMMARY_TZ },
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 60_000 },
     });
   }
 }

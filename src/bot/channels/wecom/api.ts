@@ -112,7 +112,10 @@ export function makeApiCaller(options: ApiCallerOptions) {
           throw new WecomApiError(err.errcode, scrub(err.detail), true, err.httpStatus);
         }
         const delay = baseDelayMs * 2 ** n * (0.75 + Math.random() * 0.5);
-        options.logger.warn({ url: redactUrl(url), attempt: n + 1, detail: err.detail, delayMs: Math.round(delay) }, 'wecom call failed, retrying');
+        options.logger.warn(
+          { url: redactUrl(url), attempt: n + 1, detail: err.detail, delayMs: Math.round(delay) },
+          'wecom call failed, retrying',
+        );
         await sleep(delay);
       }
     }

@@ -69,19 +69,38 @@ export function makeWecomCallbackRoutes(deps: WecomCallbackDeps): ApiPlugin {
 
   /** Delivers an answer that missed the budget (or is too long for one passive reply) as an app message. */
   async function viaOutbox(key: string, toUser: string, content: string): Promise<void> {
-    await inTransaction(deps.ds, (em) => enqueueOutbox(em, `wecom-reply-${key}`, { channel: 'app', toUsers: [toUser], kind: 'text', content }, deps.clock.now()));
+    await inTransaction(deps.ds, (em) =>
+      enqueueOutbox(em, `wecom-reply-${key}`, { channel: 'app', toUsers: [toUser], kind: 'text', content }, deps.clock.now()),
+    );
   }
 
   function answer(msg: WecomInboundMessage): Promise<string | null> {
     if (msg.msgType === 'text') {
-      return deps.bot.handleMessage({ channel: CHANNEL, senderId: msg.fromUserName, text: msg.content, messageId: msg.msgId, receivedAt: deps.clock.now() }).then((r) => r.reply);
+      return deps.bot
+        .handleMessage({
+          channel: CHANNEL,
+          senderId: msg.fromUserName,
+          text: msg.content,
+          messageId: msg.msgId,
+          receivedAt: deps.clock.now(),
+        })
+        .then((r) => r.reply);
     }
-    if (msg.msgType === 'event') return deps.bot.handleEvent({ channel: CHANNEL, senderId: msg.fromUserName, event: msg.event, eventKey: msg.eventKey, receivedAt: deps.clock.now() });
+    if (msg.msgType === 'event')
+      return deps.bot.handleEvent({
+        channel: CHANNEL,
+        senderId: msg.fromUserName,
+        event: msg.event,
+        eventKey: msg.eventKey,
+        receivedAt: deps.clock.now(),
+      });
     return Promise.resolve(deps.bot.textOnly());
   }
 
   const dedupeKey = (msg: WecomInboundMessage): string =>
-    msg.msgType === 'event' ? `${msg.fromUserName}:${msg.createTime}:${msg.event}:${msg.eventKey ?? ''}` : (msg.msgId ?? `${msg.fromUserName}:${msg.createTime}:${msg.msgType}`);
+    msg.msgType === 'event'
+      ? `${msg.fromUserName}:${msg.createTime}:${msg.event}:${msg.eventKey ?? ''}`
+      : (msg.msgId ?? `${msg.fromUserName}:${msg.createTime}:${msg.msgType}`);
 
   async function handlePost(ctx: Context): Promise<void> {
     let msg: WecomInboundMessage;
@@ -90,7 +109,9 @@ export function makeWecomCallbackRoutes(deps: WecomCallbackDeps): ApiPlugin {
       const envelope = parseEnvelope(await callbackBody(ctx));
       if (!q.msg_signature || !q.nonce) throw new WecomCryptoError(-40001, 'msg_signature and nonce are required');
       checkFresh(q.timestamp);
-      msg = parseInboundMessage(crypto.decryptMessage({ msgSignature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypt: envelope.encrypt }));
+      msg = parseInboundMessage(
+        crypto.decryptMessage({ msgSignature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypt: envelope.encrypt }),
+      );
     } catch (err) {
       refuse(ctx, err, 'callback');
       return;
@@ -107,7 +128,9 @@ export function makeWecomCallbackRoutes(deps: WecomCallbackDeps): ApiPlugin {
       const work = answer(msg);
       let timer: NodeJS.Timeout | undefined;
       const late = Symbol('late');
-      const first = await Promise.race([work, new Promise<typeof late>((r) => (timer = setTimeout(() => r(late), budgetMs)))]).finally(() => clearTimeout(timer));
+      const first = await Promise.race([work, new Promise<typeof late>((r) => (timer = setTimeout(() => r(late), budgetMs)))]).finally(() =>
+        clearTimeout(timer),
+      );
       if (first === late || (first !== null && utf8Bytes(first) > WECOM_TEXT_MAX_BYTES)) {
         ctx.status = 200;
         ctx.body = '';

@@ -44,13 +44,21 @@ export function makeChatClient(o: { appUrl: string; fakeUrl: string; user: strin
   async function post(input: CallbackInput): Promise<CallbackAnswer> {
     const cb = builder.buildCallback(input);
     const res = await fetch(`${o.appUrl}/wecom/callback?${cb.queryString}`, {
-      method: 'POST', headers: { 'content-type': 'text/xml' }, body: cb.body, signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: cb.body,
+      signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
     });
     const body = await res.text();
     if (res.status !== 200) return { kind: 'refused', status: res.status };
     if (body.trim() === '') return { kind: 'empty' };
     const env = parseWecomXml(body);
-    const plain = crypto.decryptMessage({ msgSignature: String(env.MsgSignature), timestamp: String(env.TimeStamp), nonce: String(env.Nonce), encrypt: String(env.Encrypt) });
+    const plain = crypto.decryptMessage({
+      msgSignature: String(env.MsgSignature),
+      timestamp: String(env.TimeStamp),
+      nonce: String(env.Nonce),
+      encrypt: String(env.Encrypt),
+    });
     return { kind: 'reply', text: String(parseWecomXml(plain).Content ?? '') };
   }
 
@@ -58,12 +66,18 @@ export function makeChatClient(o: { appUrl: string; fakeUrl: string; user: strin
     /** Sends a text message as the member; resolves with the passive reply, if any. */
     say: (text: string) => post({ fromUser: o.user, text }),
     /** Taps a template-card button (WeCom's template_card_event). */
-    click: (b: CardButton) => post({ fromUser: o.user, event: { event: 'template_card_event', eventKey: b.key, taskId: b.taskId, cardType: 'button_interaction' } }),
+    click: (b: CardButton) =>
+      post({
+        fromUser: o.user,
+        event: { event: 'template_card_event', eventKey: b.key, taskId: b.taskId, cardType: 'button_interaction' },
+      }),
     /** Opens the app (enter_agent): the bot greets. */
     enter: () => post({ fromUser: o.user, event: { event: 'enter_agent' } }),
     /** App messages delivered to the member since the last call. */
     async poll(): Promise<DeliveredMessage[]> {
-      const res = await fetch(`${o.fakeUrl}/_fake/received?user=${encodeURIComponent(o.user)}&after=${after}`, { signal: AbortSignal.timeout(3000) });
+      const res = await fetch(`${o.fakeUrl}/_fake/received?user=${encodeURIComponent(o.user)}&after=${after}`, {
+        signal: AbortSignal.timeout(3000),
+      });
       const { messages, total } = (await res.json()) as { messages: DeliveredMessage[]; total: number };
       if (total - 1 < after) after = -1; // the fake server was reset or restarted
       for (const m of messages) after = Math.max(after, m.index);
@@ -84,8 +98,16 @@ export function renderDelivered(m: DeliveredMessage): { text: string; buttons: C
   }
   if (m.msgtype === 'template_card') {
     const c = b.template_card ?? {};
-    const lines = [c.main_title?.title, c.main_title?.desc, ...((c.horizontal_content_list ?? []) as Array<{ keyname: string; value?: string }>).map((h) => `${h.keyname}：${h.value ?? ''}`)];
-    const buttons = ((c.button_list ?? []) as Array<{ text: string; key: string }>).map((x) => ({ text: x.text, key: x.key, taskId: String(c.task_id) }));
+    const lines = [
+      c.main_title?.title,
+      c.main_title?.desc,
+      ...((c.horizontal_content_list ?? []) as Array<{ keyname: string; value?: string }>).map((h) => `${h.keyname}：${h.value ?? ''}`),
+    ];
+    const buttons = ((c.button_list ?? []) as Array<{ text: string; key: string }>).map((x) => ({
+      text: x.text,
+      key: x.key,
+      taskId: String(c.task_id),
+    }));
     return { text: lines.filter(Boolean).join('\n'), buttons };
   }
   return { text: `(${m.msgtype}) ${JSON.stringify(b).slice(0, 300)}`, buttons: [] };

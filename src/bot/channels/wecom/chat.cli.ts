@@ -4,7 +4,15 @@
  * app messages the fake WeCom server received for that member (escalation notices, engineer replies).
  */
 import { createInterface } from 'node:readline';
-import { fetchCallbackConfig, makeChatClient, renderDelivered, type CallbackAnswer, type CallbackConfig, type CardButton, type DeliveredMessage } from './chat-client';
+import {
+  fetchCallbackConfig,
+  makeChatClient,
+  renderDelivered,
+  type CallbackAnswer,
+  type CallbackConfig,
+  type CardButton,
+  type DeliveredMessage,
+} from './chat-client';
 
 const HELP = '命令：/click N 点击卡片按钮 N，/enter 进入应用，/help 帮助，/quit 退出；其它内容作为消息发送';
 
@@ -16,18 +24,28 @@ function arg(argv: string[], name: string): string | undefined {
 /** WECOM_* from the environment when all are set, else what the fake WeCom server shares. */
 async function callbackConfig(env: NodeJS.ProcessEnv, fakeUrl: string): Promise<CallbackConfig> {
   if (env.WECOM_TOKEN && env.WECOM_AES_KEY && env.WECOM_CORP_ID) {
-    return { token: env.WECOM_TOKEN, encodingAESKey: env.WECOM_AES_KEY, corpId: env.WECOM_CORP_ID, agentId: env.WECOM_AGENT_ID ?? '1000002' };
+    return {
+      token: env.WECOM_TOKEN,
+      encodingAESKey: env.WECOM_AES_KEY,
+      corpId: env.WECOM_CORP_ID,
+      agentId: env.WECOM_AGENT_ID ?? '1000002',
+    };
   }
   return fetchCallbackConfig(fakeUrl);
 }
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const user = arg(argv, '--user');
-  if (!user) throw new Error('usage: npm run chat -- --user <WeCom user id, e.g. wangfang> [--app http://127.0.0.1:3000] [--fake http://127.0.0.1:8090]');
+  if (!user)
+    throw new Error(
+      'usage: npm run chat -- --user <WeCom user id, e.g. wangfang> [--app http://127.0.0.1:3000] [--fake http://127.0.0.1:8090]',
+    );
   const appUrl = arg(argv, '--app') ?? `http://127.0.0.1:${env.PORT ?? 3000}`;
   const fakeUrl = arg(argv, '--fake') ?? `http://127.0.0.1:${env.FAKE_WECOM_PORT ?? 8090}`;
   const config = await callbackConfig(env, fakeUrl).catch((err: Error) => {
-    throw new Error(`cannot reach the fake WeCom server at ${fakeUrl} (start it with npm run fake-wecom, or set WECOM_TOKEN/WECOM_AES_KEY/WECOM_CORP_ID): ${err.message}`);
+    throw new Error(
+      `cannot reach the fake WeCom server at ${fakeUrl} (start it with npm run fake-wecom, or set WECOM_TOKEN/WECOM_AES_KEY/WECOM_CORP_ID): ${err.message}`,
+    );
   });
   const client = makeChatClient({ appUrl, fakeUrl, user, config });
   const tty = Boolean(process.stdin.isTTY);
@@ -65,7 +83,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const poller = setInterval(() => {
     if (busy) return;
     busy = true;
-    drain().catch(() => undefined).finally(() => (busy = false));
+    drain()
+      .catch(() => undefined)
+      .finally(() => (busy = false));
   }, 1000);
 
   if (tty) rl.prompt();
@@ -89,7 +109,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   clearInterval(poller);
   // Piped input ends at once: give queued answers (escalation notices, replies) a moment to arrive.
   const waitMs = Number(arg(argv, '--wait') ?? (tty ? 0 : 3)) * 1000;
-  for (const end = Date.now() + waitMs; Date.now() < end; ) {
+  for (const end = Date.now() + waitMs; Date.now() < end;) {
     await new Promise((r) => setTimeout(r, 500));
     await drain().catch(() => undefined);
   }

@@ -122,7 +122,8 @@ export async function startFakeWecom(options: FakeWecomOptions) {
       body = undefined;
     }
     if (req.method === 'GET' && url.pathname === '/_fake/received') return receivedFor(url.searchParams);
-    if (req.method === 'GET' && url.pathname === '/_fake/callback-config') return { status: 200, json: { corpId: options.corpId, agentId, token, encodingAESKey } };
+    if (req.method === 'GET' && url.pathname === '/_fake/callback-config')
+      return { status: 200, json: { corpId: options.corpId, agentId, token, encodingAESKey } };
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return handleGettoken(state, url.searchParams);
     if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') return handleMessageSend(state, url.searchParams, body);
     if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') return handleWebhookSend(state, url.searchParams, body);

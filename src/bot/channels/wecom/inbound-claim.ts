@@ -12,7 +12,13 @@ export async function claimInbound(ds: DataSource, channel: string, messageKey: 
   const token = randomBytes(12).toString('hex');
   const key = messageKey.slice(0, 160);
   return inTransaction(ds, async (em) => {
-    await em.createQueryBuilder().insert().into(InboundMessage).values({ channel, messageKey: key, claimToken: token, receivedAt: now } as never).orIgnore().execute();
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(InboundMessage)
+      .values({ channel, messageKey: key, claimToken: token, receivedAt: now } as never)
+      .orIgnore()
+      .execute();
     const row = await em.findOne(InboundMessage, { where: { channel, messageKey: key }, select: { id: true, claimToken: true } });
     return row?.claimToken === token;
   });

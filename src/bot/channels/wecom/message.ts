@@ -59,17 +59,15 @@ export const eventMessageSchema = z
   }));
 
 /** Image, voice, video, location, link, file…: kept so the bot can answer that it reads text only. */
-export const unsupportedMessageSchema = z
-  .object({ ...common, MsgType: nonEmpty, MsgId: digits.optional() })
-  .transform((r) => ({
-    msgType: 'unsupported' as const,
-    originalType: r.MsgType,
-    toUserName: r.ToUserName,
-    fromUserName: r.FromUserName,
-    createTime: r.CreateTime,
-    agentId: r.AgentID ?? '',
-    msgId: r.MsgId,
-  }));
+export const unsupportedMessageSchema = z.object({ ...common, MsgType: nonEmpty, MsgId: digits.optional() }).transform((r) => ({
+  msgType: 'unsupported' as const,
+  originalType: r.MsgType,
+  toUserName: r.ToUserName,
+  fromUserName: r.FromUserName,
+  createTime: r.CreateTime,
+  agentId: r.AgentID ?? '',
+  msgId: r.MsgId,
+}));
 
 export type WecomTextMessage = z.output<typeof textMessageSchema>;
 export type WecomEventMessage = z.output<typeof eventMessageSchema>;

@@ -11,7 +11,9 @@ export const taskIdSchema = z.string().regex(/^[0-9a-zA-Z_\-@]{1,128}$/, 'must m
 export const templateCardSchema = z
   .object({
     card_type: z.literal('button_interaction'),
-    source: z.object({ icon_url: z.string().optional(), desc: z.string().optional(), desc_color: z.number().int().min(0).max(3).optional() }).optional(),
+    source: z
+      .object({ icon_url: z.string().optional(), desc: z.string().optional(), desc_color: z.number().int().min(0).max(3).optional() })
+      .optional(),
     main_title: z.object({ title: maxBytes(128).optional(), desc: maxBytes(512).optional() }),
     sub_title_text: z.string().optional(),
     horizontal_content_list: z
@@ -26,10 +28,18 @@ export const templateCardSchema = z
       )
       .max(6)
       .optional(),
-    card_action: z.object({ type: z.number().int(), url: z.string().optional(), appid: z.string().optional(), pagepath: z.string().optional() }).optional(),
+    card_action: z
+      .object({ type: z.number().int(), url: z.string().optional(), appid: z.string().optional(), pagepath: z.string().optional() })
+      .optional(),
     task_id: taskIdSchema,
     button_list: z
-      .array(z.object({ text: z.string().min(1), style: z.number().int().min(1).max(4).optional(), key: maxBytes(1024).pipe(z.string().min(1)) }))
+      .array(
+        z.object({
+          text: z.string().min(1),
+          style: z.number().int().min(1).max(4).optional(),
+          key: maxBytes(1024).pipe(z.string().min(1)),
+        }),
+      )
       .min(1)
       .max(6),
     replace_text: z.string().optional(),
@@ -47,7 +57,10 @@ export const textCardSchema = z.object({
 
 export type TextCard = z.input<typeof textCardSchema>;
 
-const userId = z.string().min(1).regex(/^[^|]+$/, 'must not contain "|"');
+const userId = z
+  .string()
+  .min(1)
+  .regex(/^[^|]+$/, 'must not contain "|"');
 
 /** Recipient list: WeCom takes up to 1000 member ids joined by "|". */
 export const toUsersSchema = z.array(userId).min(1).max(1000);
@@ -57,7 +70,12 @@ const sendCommon = {
   agentid: z.number().int(),
   safe: z.union([z.literal(0), z.literal(1)]).optional(),
   enable_duplicate_check: z.union([z.literal(0), z.literal(1)]).optional(),
-  duplicate_check_interval: z.number().int().min(1).max(4 * 3600).optional(),
+  duplicate_check_interval: z
+    .number()
+    .int()
+    .min(1)
+    .max(4 * 3600)
+    .optional(),
 };
 
 /** Body of POST /cgi-bin/message/send as this app sends it (touser only, no party/tag fan-out). */

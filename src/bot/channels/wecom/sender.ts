@@ -28,9 +28,11 @@ export function makeWecomSender(deps: WecomSenderDeps): MessageSender {
       let result: { invalidUsers: string[] };
       if (m.kind === 'text') result = await client.sendText(m.toUsers, m.content);
       else if (m.kind === 'markdown') result = await client.sendMarkdown(m.toUsers, m.content);
-      else if (m.kind === 'textcard') result = await client.sendTextCard(m.toUsers, { title: m.title, description: m.description, url: m.url, btntxt: m.btntxt });
+      else if (m.kind === 'textcard')
+        result = await client.sendTextCard(m.toUsers, { title: m.title, description: m.description, url: m.url, btntxt: m.btntxt });
       else result = await client.sendTemplateCard(m.toUsers, m.card as unknown as TemplateCard);
-      if (result.invalidUsers.length > 0) logger.warn({ invalid: result.invalidUsers.length, of: m.toUsers.length }, 'some recipients are not reachable in WeCom');
+      if (result.invalidUsers.length > 0)
+        logger.warn({ invalid: result.invalidUsers.length, of: m.toUsers.length }, 'some recipients are not reachable in WeCom');
       return;
     }
     const robot = deps.robots?.[m.robot];

@@ -27,7 +27,10 @@ export type WecomRateLimits = Record<'member' | 'robot', readonly RateWindow[]>;
 /** The same windows with other maxima (config WECOM_MEMBER_PER_MIN/_PER_HOUR, WECOM_ROBOT_PER_MIN). */
 export function wecomRateLimits(o: { memberPerMin: number; memberPerHour: number; robotPerMin: number }): WecomRateLimits {
   return {
-    member: [{ windowMs: 60_000, max: o.memberPerMin }, { windowMs: 3_600_000, max: o.memberPerHour }],
+    member: [
+      { windowMs: 60_000, max: o.memberPerMin },
+      { windowMs: 3_600_000, max: o.memberPerHour },
+    ],
     robot: [{ windowMs: 60_000, max: o.robotPerMin }],
   };
 }
@@ -106,7 +109,15 @@ export function makeRedisRateLimiter(options: { redis: Redis; prefix: string; wi
     async tryTake(key, now) {
       // Unique member: two takes in the same millisecond must both count.
       const member = `${now}:${randomBytes(6).toString('hex')}`;
-      const reply = (await redis.eval(TAKE_SCRIPT, 1, prefix + key, String(Math.floor(now)), member, String(windows.length), ...args)) as number[];
+      const reply = (await redis.eval(
+        TAKE_SCRIPT,
+        1,
+        prefix + key,
+        String(Math.floor(now)),
+        member,
+        String(windows.length),
+        ...args,
+      )) as number[];
       return reply[0] === 1 ? { ok: true } : { ok: false, retryAfterMs: Number(reply[1]) };
     },
   };

@@ -12,7 +12,11 @@ export interface ThrottleOptions {
  * Holds each message until every recipient is under WeCom's per-member limits (30/min, 1000/h)
  * or the robot under 20/min. WeCom drops excess app messages silently, so we must not exceed them.
  */
-export function throttleSender(inner: MessageSender, limits: { member: RateLimiter; robot: RateLimiter }, o: ThrottleOptions = {}): MessageSender {
+export function throttleSender(
+  inner: MessageSender,
+  limits: { member: RateLimiter; robot: RateLimiter },
+  o: ThrottleOptions = {},
+): MessageSender {
   const maxWaitMs = o.maxWaitMs ?? 65_000;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = o.now ?? Date.now;

@@ -31,7 +31,10 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
   async function load(em: EntityManager, actor: Actor, id: number): Promise<Announcement> {
     const a = await em.findOneBy(Announcement, { id });
     if (!a) throw new NotFoundError(`公告 #${id} 不存在`);
-    if (!RECORD_READERS.includes(actor.role) && (a.status !== 'published' || (a.unitCodes !== null && !a.unitCodes.includes(actor.unitCode ?? '')))) {
+    if (
+      !RECORD_READERS.includes(actor.role) &&
+      (a.status !== 'published' || (a.unitCodes !== null && !a.unitCodes.includes(actor.unitCode ?? '')))
+    ) {
       throw new ForbiddenError('无权查看该公告');
     }
     return a;
@@ -54,8 +57,18 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
         const codes = input.unitCodes ? [...new Set(input.unitCodes)] : null;
         if (codes) await checkUnits(em, codes);
         const a = em.create(Announcement, {
-          kind: input.kind, title: input.title, body: input.body, unitCodes: codes, status: 'draft', recipientCount: 0, batchCount: 0,
-          queuedBatches: 0, createdById: actor.userId, createdAt: now, publishedAt: null, publishedById: null,
+          kind: input.kind,
+          title: input.title,
+          body: input.body,
+          unitCodes: codes,
+          status: 'draft',
+          recipientCount: 0,
+          batchCount: 0,
+          queuedBatches: 0,
+          createdById: actor.userId,
+          createdAt: now,
+          publishedAt: null,
+          publishedById: null,
         });
         await em.save(a);
         await recordAudit(em, actor, now, { action: 'announcement.create', entityType: 'announcement', entityId: a.id, after: input });
@@ -74,18 +87,45 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
         await lockRow(em, 'announcement', id);
         const a = await load(em, actor, id);
         if (a.status !== 'draft') throw new ConflictError(`公告 #${id} 已发布，不能重复发布`);
-        const where = { role: 'unit_staff' as const, active: true, wecomUserId: Not(IsNull()), ...(a.unitCodes ? { unitId: In(await checkUnits(em, a.unitCodes)) } : {}) };
-        const to = [...new Set((await em.find(User, { where, select: { wecomUserId: true }, order: { id: 'ASC' } })).map((u) => u.wecomUserId as string))];
+        const where = {
+          role: 'unit_staff' as const,
+          active: true,
+          wecomUserId: Not(IsNull()),
+          ...(a.unitCodes ? { unitId: In(await checkUnits(em, a.unitCodes)) } : {}),
+        };
+        const to = [
+          ...new Set(
+            (await em.find(User, { where, select: { wecomUserId: true }, order: { id: 'ASC' } })).map((u) => u.wecomUserId as string),
+          ),
+        ];
         if (to.length === 0) throw new ConflictError('没有可推送的单位人员：目标单位尚无登记企业微信账号的经办人');
         const batches: Array<Partial<AnnouncementBatch>> = [];
         for (let i = 0; i < to.length; i += batchSize) {
           const seq = batches.length;
-          batches.push({ announcementId: id, seq, toUsers: to.slice(i, i + batchSize), status: 'pending', availableAt: new Date(now.getTime() + seq * batchIntervalMs), queuedAt: null });
+          batches.push({
+            announcementId: id,
+            seq,
+            toUsers: to.slice(i, i + batchSize),
+            status: 'pending',
+            availableAt: new Date(now.getTime() + seq * batchIntervalMs),
+            queuedAt: null,
+          });
         }
         await em.insert(AnnouncementBatch, batches as never);
-        const patch = { status: 'published', recipientCount: to.length, batchCount: batches.length, publishedAt: now, publishedById: actor.userId };
+        const patch = {
+          status: 'published',
+          recipientCount: to.length,
+          batchCount: batches.length,
+          publishedAt: now,
+          publishedById: actor.userId,
+        };
         await em.update(Announcement, id, patch);
-        await recordAudit(em, actor, now, { action: 'announcement.publish', entityType: 'announcement', entityId: id, after: { recipientCount: to.length, batches: batches.length } });
+        await recordAudit(em, actor, now, {
+          action: 'announcement.publish',
+          entityType: 'announcement',
+          entityId: id,
+          after: { recipientCount: to.length, batches: batches.length },
+        });
         return { ...a, ...patch };
       });
     },
@@ -93,7 +133,13 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
     /** The announcements job: hands each due batch to the outbox once (conditional claim). */
     async dispatchDue(limit = 20): Promise<number> {
       const now = clock.now();
-      const due = await ds.getRepository(AnnouncementBatch).find({ where: { status: 'pending', availableAt: LessThanOrEqual(now) as never }, order: { availableAt: 'ASC', id: 'ASC' }, take: limit });
+      const due = await ds
+        .getRepository(AnnouncementBatch)
+        .find({
+          where: { status: 'pending', availableAt: LessThanOrEqual(now) as never },
+          order: { availableAt: 'ASC', id: 'ASC' },
+          take: limit,
+        });
       let queued = 0;
       for (const b of due) {
         const done = await inTransaction(ds, async (em) => {
@@ -119,7 +165,9 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
       const qb = ds.getRepository(Announcement).createQueryBuilder('a').orderBy('a.id', 'DESC');
       if (!RECORD_READERS.includes(actor.role)) {
         // JsonColumn stores a null audience as the JSON text null.
-        qb.andWhere("a.status = 'published'").andWhere("(a.unitCodes IS NULL OR a.unitCodes = 'null' OR a.unitCodes LIKE :code)", { code: `%"${actor.unitCode ?? '-'}"%` });
+        qb.andWhere("a.status = 'published'").andWhere("(a.unitCodes IS NULL OR a.unitCodes = 'null' OR a.unitCodes LIKE :code)", {
+          code: `%"${actor.unitCode ?? '-'}"%`,
+        });
       }
       if (q.status) qb.andWhere('a.status = :s', { s: q.status });
       const { skip, take } = pageWindow(q);

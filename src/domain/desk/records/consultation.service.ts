@@ -18,7 +18,10 @@ export interface ConsultationView extends Omit<Consultation, 'unitId'> {
 }
 
 async function views(em: EntityManager, rows: Consultation[]): Promise<ConsultationView[]> {
-  const units = await unitCodes(em, rows.map((r) => r.unitId));
+  const units = await unitCodes(
+    em,
+    rows.map((r) => r.unitId),
+  );
   return rows.map(({ unitId, ...r }) => ({
     ...r,
     unitCode: unitId ? (units.get(unitId)?.code ?? null) : null,
@@ -41,21 +44,39 @@ export function makeConsultationService(deps: { ds: DataSource; clock: Clock; ti
       if (input.createTicket) {
         // The ticket service runs its own transaction; everything that could refuse was checked above.
         const t = await tickets.create(actor, {
-          source: input.channel, unitCode: input.unitCode, reporterName: input.caller, category: input.category,
-          priority: 'normal', summary: input.question.slice(0, 500),
+          source: input.channel,
+          unitCode: input.unitCode,
+          reporterName: input.caller,
+          category: input.category,
+          priority: 'normal',
+          summary: input.question.slice(0, 500),
         });
         linkedTicketId = t.id;
       }
       return inTransaction(ds, async (em) => {
         const now = clock.now();
         const row = em.create(Consultation, {
-          channel: input.channel, caller: input.caller ?? null, callerPhone: input.callerPhone ?? null, unitId: unit?.id ?? null,
-          category: input.category, question: input.question, answer: input.answer ?? null, handledById: actor.userId,
-          handledByName: actor.username, durationMinutes: input.durationMinutes ?? null, linkedTicketId,
-          receivedAt: input.receivedAt ?? now, createdAt: now,
+          channel: input.channel,
+          caller: input.caller ?? null,
+          callerPhone: input.callerPhone ?? null,
+          unitId: unit?.id ?? null,
+          category: input.category,
+          question: input.question,
+          answer: input.answer ?? null,
+          handledById: actor.userId,
+          handledByName: actor.username,
+          durationMinutes: input.durationMinutes ?? null,
+          linkedTicketId,
+          receivedAt: input.receivedAt ?? now,
+          createdAt: now,
         });
         await em.save(row);
-        await recordAudit(em, actor, now, { action: 'consultation.create', entityType: 'consultation', entityId: row.id, after: { ...input, linkedTicketId } });
+        await recordAudit(em, actor, now, {
+          action: 'consultation.create',
+          entityType: 'consultation',
+          entityId: row.id,
+          after: { ...input, linkedTicketId },
+        });
         return (await views(em, [row]))[0];
       });
     },

@@ -7,7 +7,12 @@ import { NotFoundError, ValidationError } from '../../errors';
 import { type Actor, requireRole } from '../../identity/actor';
 import { InspectionFinding, InspectionResult, InspectionRun, InspectionSchedule } from './inspection.entity';
 import { RECORD_READERS, RECORD_WRITERS, type TicketPort, unitByCode } from './records.common';
-import { type CreateInspectionScheduleInput, type ListInspectionsQuery, recordInspectionSchema, type RecordInspectionInput } from './records.schemas';
+import {
+  type CreateInspectionScheduleInput,
+  type ListInspectionsQuery,
+  recordInspectionSchema,
+  type RecordInspectionInput,
+} from './records.schemas';
 
 export type InspectionRunDetail = InspectionRun & { results: InspectionResult[]; findings: InspectionFinding[] };
 
@@ -32,7 +37,12 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
         const now = clock.now();
         const s = em.create(InspectionSchedule, { ...input, active: true, createdAt: now });
         await em.save(s);
-        await recordAudit(em, actor, now, { action: 'inspection-schedule.create', entityType: 'inspection_schedule', entityId: s.id, after: input });
+        await recordAudit(em, actor, now, {
+          action: 'inspection-schedule.create',
+          entityType: 'inspection_schedule',
+          entityId: s.id,
+          after: input,
+        });
         return s;
       });
     },
@@ -56,18 +66,46 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
         if (!s) throw new NotFoundError(`巡检计划 #${input.scheduleId} 不存在`);
         const known = new Set(s.checklist.map((c) => c.key));
         const unknown = input.results.filter((r) => !known.has(r.item)).map((r) => r.item);
-        if (unknown.length > 0) throw new ValidationError(`检查项 ${unknown.join('、')} 不在巡检计划“${s.name}”的清单中`, unknown.map((u) => ({ path: 'results', message: u })));
+        if (unknown.length > 0)
+          throw new ValidationError(
+            `检查项 ${unknown.join('、')} 不在巡检计划“${s.name}”的清单中`,
+            unknown.map((u) => ({ path: 'results', message: u })),
+          );
       }
       const unitIds = await Promise.all(input.findings.map(async (f) => (f.unitCode ? (await unitByCode(em0, f.unitCode)).id : null)));
-      const status = input.results.reduce<(typeof WORST)[number]>((w, r) => (WORST.indexOf(r.status) > WORST.indexOf(w) ? r.status : w), 'ok');
+      const status = input.results.reduce<(typeof WORST)[number]>(
+        (w, r) => (WORST.indexOf(r.status) > WORST.indexOf(w) ? r.status : w),
+        'ok',
+      );
       const { run, findings } = await inTransaction(ds, async (em) => {
         const now = clock.now();
-        const run = em.create(InspectionRun, { scheduleId: input.scheduleId ?? null, kind: input.kind, status, performedById: actor.userId, performedByName: actor.username, performedAt: now });
+        const run = em.create(InspectionRun, {
+          scheduleId: input.scheduleId ?? null,
+          kind: input.kind,
+          status,
+          performedById: actor.userId,
+          performedByName: actor.username,
+          performedAt: now,
+        });
         await em.save(run);
-        await em.insert(InspectionResult, input.results.map((r) => ({ runId: run.id, item: r.item, status: r.status, note: r.note ?? null })));
+        await em.insert(
+          InspectionResult,
+          input.results.map((r) => ({ runId: run.id, item: r.item, status: r.status, note: r.note ?? null })),
+        );
         const findings: InspectionFinding[] = [];
         for (const [i, f] of input.findings.entries()) {
-          findings.push(await em.save(em.create(InspectionFinding, { runId: run.id, title: f.title, detail: f.detail ?? null, severity: f.severity, unitId: unitIds[i], ticketId: null })));
+          findings.push(
+            await em.save(
+              em.create(InspectionFinding, {
+                runId: run.id,
+                title: f.title,
+                detail: f.detail ?? null,
+                severity: f.severity,
+                unitId: unitIds[i],
+                ticketId: null,
+              }),
+            ),
+          );
         }
         await recordAudit(em, actor, now, { action: 'inspection.record', entityType: 'inspection_run', entityId: run.id, after: input });
         return { run, findings };
@@ -75,7 +113,10 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
       for (const [i, f] of input.findings.entries()) {
         if (!f.openTicket) continue;
         const t = await tickets.create(actor, {
-          source: 'inspection', unitCode: f.unitCode, category: 'inspection', priority: f.severity,
+          source: 'inspection',
+          unitCode: f.unitCode,
+          category: 'inspection',
+          priority: f.severity,
           summary: `【巡检发现】${f.title}${f.detail ? `：${f.detail}` : ''}`.slice(0, 500),
         });
         await ds.getRepository(InspectionFinding).update(findings[i].id, { ticketId: t.id });

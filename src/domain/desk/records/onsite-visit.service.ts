@@ -36,7 +36,10 @@ function checkTimes(v: Times, now: Date): void {
 }
 
 async function views(em: EntityManager, rows: OnsiteVisit[]): Promise<OnsiteVisitView[]> {
-  const units = await unitCodes(em, rows.map((r) => r.unitId));
+  const units = await unitCodes(
+    em,
+    rows.map((r) => r.unitId),
+  );
   return rows.map(({ unitId, ...r }) => ({ ...r, unitCode: units.get(unitId)?.code ?? '', unitName: units.get(unitId)?.name ?? '' }));
 }
 
@@ -65,13 +68,21 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
           }
         }
         const times: Times = {
-          dispatchedAt: input.dispatchedAt, arrivedAt: input.arrivedAt ?? null, unitSignature: input.unitSignature ?? null,
+          dispatchedAt: input.dispatchedAt,
+          arrivedAt: input.arrivedAt ?? null,
+          unitSignature: input.unitSignature ?? null,
           signedAt: input.signedAt ?? (input.unitSignature ? now : null),
         };
         checkTimes(times, now);
         const row = em.create(OnsiteVisit, {
-          ...times, ticketId: input.ticketId ?? null, unitId: unit.id, workDone: input.workDone, result: input.result,
-          engineerId: actor.userId, engineerName: actor.username, createdAt: now,
+          ...times,
+          ticketId: input.ticketId ?? null,
+          unitId: unit.id,
+          workDone: input.workDone,
+          result: input.result,
+          engineerId: actor.userId,
+          engineerName: actor.username,
+          createdAt: now,
         });
         await em.save(row);
         await recordAudit(em, actor, now, { action: 'onsite-visit.create', entityType: 'onsite_visit', entityId: row.id, after: input });
@@ -90,7 +101,13 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
         if (patch.unitSignature && !patch.signedAt) next.signedAt = now;
         checkTimes(next, now);
         await em.save(OnsiteVisit, next);
-        await recordAudit(em, actor, now, { action: 'onsite-visit.update', entityType: 'onsite_visit', entityId: id, before: row, after: patch });
+        await recordAudit(em, actor, now, {
+          action: 'onsite-visit.update',
+          entityType: 'onsite_visit',
+          entityId: id,
+          before: row,
+          after: patch,
+        });
         return (await views(em, [next]))[0];
       });
     },

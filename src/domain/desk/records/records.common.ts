@@ -35,7 +35,11 @@ export async function ticketById(em: EntityManager, id: number): Promise<Ticket>
 export async function unitCodes(em: EntityManager, ids: Array<number | null>): Promise<Map<number, { code: string; name: string }>> {
   const wanted = [...new Set(ids.filter((x): x is number => x !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await em.createQueryBuilder(Unit, 'u').select(['u.id', 'u.code', 'u.name']).where('u.id IN (:...ids)', { ids: wanted }).getMany();
+  const rows = await em
+    .createQueryBuilder(Unit, 'u')
+    .select(['u.id', 'u.code', 'u.name'])
+    .where('u.id IN (:...ids)', { ids: wanted })
+    .getMany();
   return new Map(rows.map((u) => [u.id, { code: u.code, name: u.name }]));
 }
 

@@ -8,13 +8,23 @@ import { reportDateSchema, reportFormatSchema } from '../../reports/report.schem
 // An empty query value (`?unitCode=`) means "not given".
 const blank = (v: unknown) => (v === '' ? undefined : v);
 const opt = <T extends z.ZodType>(s: T) => z.preprocess(blank, s.optional());
-const text = (what: string, max: number) => z.string({ message: `请填写${what}` }).trim().min(1, `请填写${what}`).max(max, `${what}不超过 ${max} 字`);
+const text = (what: string, max: number) =>
+  z
+    .string({ message: `请填写${what}` })
+    .trim()
+    .min(1, `请填写${what}`)
+    .max(max, `${what}不超过 ${max} 字`);
 const dateSchema = z.string({ message: '请填写日期' }).trim().refine(isValidDate, '日期格式不正确，应为 YYYY-MM-DD 的有效日期');
 const ticketId = z.number({ message: '工单号必须是数字' }).int('工单号必须是整数').positive('工单号必须是正整数');
 const unitCodes = z.array(unitCodeSchema).max(500, '单位最多 500 个');
 
 export const CONSULTATION_CHANNELS = ['phone', 'fax', 'network', 'walk_in'] as const;
-export const CHANNEL_NAMES: Record<(typeof CONSULTATION_CHANNELS)[number], string> = { phone: '电话', fax: '传真', network: '网络', walk_in: '来访' };
+export const CHANNEL_NAMES: Record<(typeof CONSULTATION_CHANNELS)[number], string> = {
+  phone: '电话',
+  fax: '传真',
+  network: '网络',
+  walk_in: '来访',
+};
 
 /** 来电记录: only the channel and the question are required, so a call can be logged while it happens. */
 export const createConsultationSchema = z
@@ -26,7 +36,12 @@ export const createConsultationSchema = z
     category: z.string().trim().min(1).max(32, '类别不超过 32 字').default('一般咨询'),
     question: text('问题', 2000),
     answer: z.string().trim().max(4000, '答复不超过 4000 字').optional(),
-    durationMinutes: z.number({ message: '通话时长必须是数字（分钟）' }).int('通话时长须为整数分钟').min(0, '通话时长不能为负').max(600, '通话时长不超过 600 分钟').optional(),
+    durationMinutes: z
+      .number({ message: '通话时长必须是数字（分钟）' })
+      .int('通话时长须为整数分钟')
+      .min(0, '通话时长不能为负')
+      .max(600, '通话时长不超过 600 分钟')
+      .optional(),
     receivedAt: isoInstantSchema.optional(),
     linkedTicketId: ticketId.optional(),
     createTicket: z.boolean().optional(),
@@ -63,10 +78,16 @@ export const createOnsiteVisitSchema = z
   .strict();
 export type CreateOnsiteVisitInput = z.infer<typeof createOnsiteVisitSchema>;
 
-export const updateOnsiteVisitSchema = createOnsiteVisitSchema.pick({ arrivedAt: true, workDone: true, result: true, unitSignature: true, signedAt: true }).partial().strict();
+export const updateOnsiteVisitSchema = createOnsiteVisitSchema
+  .pick({ arrivedAt: true, workDone: true, result: true, unitSignature: true, signedAt: true })
+  .partial()
+  .strict();
 export type UpdateOnsiteVisitInput = z.infer<typeof updateOnsiteVisitSchema>;
 
-export const listOnsiteVisitsSchema = pageQuerySchema.extend({ unitCode: opt(unitCodeSchema), ticketId: opt(z.coerce.number().int().positive()) });
+export const listOnsiteVisitsSchema = pageQuerySchema.extend({
+  unitCode: opt(unitCodeSchema),
+  ticketId: opt(z.coerce.number().int().positive()),
+});
 export type ListOnsiteVisitsQuery = z.infer<typeof listOnsiteVisitsSchema>;
 
 export const RETURN_VISIT_STATUSES = ['scheduled', 'asked', 'answered', 'expired', 'cancelled'] as const;
@@ -88,7 +109,11 @@ export type CreateReturnVisitInput = z.infer<typeof createReturnVisitSchema>;
 /** An answer taken by an operator on the phone. */
 export const answerReturnVisitSchema = z
   .object({
-    rating: z.number({ message: '评分必须是 1-5 的整数' }).int('评分必须是 1-5 的整数').min(1, '评分必须是 1-5 的整数').max(5, '评分必须是 1-5 的整数'),
+    rating: z
+      .number({ message: '评分必须是 1-5 的整数' })
+      .int('评分必须是 1-5 的整数')
+      .min(1, '评分必须是 1-5 的整数')
+      .max(5, '评分必须是 1-5 的整数'),
     comment: z.string().trim().max(1000, '意见不超过 1000 字').optional(),
   })
   .strict();
@@ -103,13 +128,19 @@ export type ListReturnVisitsQuery = z.infer<typeof listReturnVisitsSchema>;
 
 export const INSPECTION_FREQUENCIES = ['daily', 'weekly', 'monthly'] as const;
 export const INSPECTION_STATUSES = ['ok', 'warn', 'fail'] as const;
-const itemKey = z.string().trim().regex(/^[A-Za-z0-9_.-]{1,48}$/, '检查项编号只能包含字母、数字、_ . -（1-48 位）');
+const itemKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.-]{1,48}$/, '检查项编号只能包含字母、数字、_ . -（1-48 位）');
 
 export const createInspectionScheduleSchema = z
   .object({
     name: text('巡检名称', 64),
     frequency: z.enum(INSPECTION_FREQUENCIES, { message: '频率只能是 daily（每日）、weekly（每周）或 monthly（每月）' }),
-    checklist: z.array(z.object({ key: itemKey, label: text('检查项名称', 128) }).strict()).min(1, '检查清单至少一项').max(100, '检查清单最多 100 项'),
+    checklist: z
+      .array(z.object({ key: itemKey, label: text('检查项名称', 128) }).strict())
+      .min(1, '检查清单至少一项')
+      .max(100, '检查清单最多 100 项'),
   })
   .strict()
   .refine((s) => new Set(s.checklist.map((c) => c.key)).size === s.checklist.length, { message: '检查项编号重复', path: ['checklist'] });
@@ -123,18 +154,28 @@ export const recordInspectionSchema = z
     scheduleId: z.number().int().positive().optional(),
     kind: z.string().trim().min(1).max(32).default('manual'),
     results: z
-      .array(z.object({ item: itemKey, status: z.enum(INSPECTION_STATUSES, { message: '结果只能是 ok、warn 或 fail' }), note: z.string().trim().max(1000).optional() }).strict())
+      .array(
+        z
+          .object({
+            item: itemKey,
+            status: z.enum(INSPECTION_STATUSES, { message: '结果只能是 ok、warn 或 fail' }),
+            note: z.string().trim().max(1000).optional(),
+          })
+          .strict(),
+      )
       .min(1, '至少填写一项检查结果')
       .max(200),
     findings: z
       .array(
-        z.object({
-          title: text('发现问题的标题', 200),
-          detail: z.string().trim().max(2000).optional(),
-          severity: z.enum(FINDING_SEVERITIES, { message: '严重程度只能是 urgent、high、normal 或 low' }).default('normal'),
-          unitCode: unitCodeSchema.optional(),
-          openTicket: z.boolean().default(true),
-        }).strict(),
+        z
+          .object({
+            title: text('发现问题的标题', 200),
+            detail: z.string().trim().max(2000).optional(),
+            severity: z.enum(FINDING_SEVERITIES, { message: '严重程度只能是 urgent、high、normal 或 low' }).default('normal'),
+            unitCode: unitCodeSchema.optional(),
+            openTicket: z.boolean().default(true),
+          })
+          .strict(),
       )
       .max(50, '一次巡检最多 50 个发现')
       .default([]),
@@ -143,7 +184,10 @@ export const recordInspectionSchema = z
   .refine((r) => new Set(r.results.map((x) => x.item)).size === r.results.length, { message: '检查项重复', path: ['results'] });
 export type RecordInspectionInput = z.input<typeof recordInspectionSchema>;
 
-export const listInspectionsSchema = pageQuerySchema.extend({ scheduleId: opt(z.coerce.number().int().positive()), status: opt(z.enum(INSPECTION_STATUSES)) });
+export const listInspectionsSchema = pageQuerySchema.extend({
+  scheduleId: opt(z.coerce.number().int().positive()),
+  status: opt(z.enum(INSPECTION_STATUSES)),
+});
 export type ListInspectionsQuery = z.infer<typeof listInspectionsSchema>;
 
 export const createTrainingSessionSchema = z
@@ -153,7 +197,10 @@ export const createTrainingSessionSchema = z
     trainer: text('培训人', 64),
     unitCodes: unitCodes.default([]),
     attendees: z.number({ message: '参训人数必须是数字' }).int('参训人数必须是整数').min(0, '参训人数不能为负').max(100_000).default(0),
-    materials: z.array(z.object({ title: text('资料名称', 200), url: z.string().trim().url('资料链接不是有效的网址').optional() }).strict()).max(50).default([]),
+    materials: z
+      .array(z.object({ title: text('资料名称', 200), url: z.string().trim().url('资料链接不是有效的网址').optional() }).strict())
+      .max(50)
+      .default([]),
     requestId: z.number().int().positive().optional(),
   })
   .strict();
@@ -161,16 +208,27 @@ export type CreateTrainingSessionInput = z.input<typeof createTrainingSessionSch
 
 export const TRAINING_REQUEST_STATUSES = ['open', 'scheduled', 'done', 'declined'] as const;
 export const createTrainingRequestSchema = z
-  .object({ unitCode: unitCodeSchema.optional(), topic: text('培训主题', 200), preferredDate: dateSchema.optional(), note: z.string().trim().max(1000).optional() })
+  .object({
+    unitCode: unitCodeSchema.optional(),
+    topic: text('培训主题', 200),
+    preferredDate: dateSchema.optional(),
+    note: z.string().trim().max(1000).optional(),
+  })
   .strict();
 export type CreateTrainingRequestInput = z.infer<typeof createTrainingRequestSchema>;
 export const updateTrainingRequestSchema = z
-  .object({ status: z.enum(TRAINING_REQUEST_STATUSES, { message: '状态只能是 open、scheduled、done 或 declined' }), note: z.string().trim().max(1000).optional() })
+  .object({
+    status: z.enum(TRAINING_REQUEST_STATUSES, { message: '状态只能是 open、scheduled、done 或 declined' }),
+    note: z.string().trim().max(1000).optional(),
+  })
   .strict();
 export type UpdateTrainingRequestInput = z.infer<typeof updateTrainingRequestSchema>;
 export const listTrainingsSchema = pageQuerySchema.extend({ from: opt(dateSchema), to: opt(dateSchema), unitCode: opt(unitCodeSchema) });
 export type ListTrainingsQuery = z.infer<typeof listTrainingsSchema>;
-export const listTrainingRequestsSchema = pageQuerySchema.extend({ status: opt(z.enum(TRAINING_REQUEST_STATUSES)), unitCode: opt(unitCodeSchema) });
+export const listTrainingRequestsSchema = pageQuerySchema.extend({
+  status: opt(z.enum(TRAINING_REQUEST_STATUSES)),
+  unitCode: opt(unitCodeSchema),
+});
 export type ListTrainingRequestsQuery = z.infer<typeof listTrainingRequestsSchema>;
 
 export const createAnnouncementSchema = z

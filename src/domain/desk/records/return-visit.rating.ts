@@ -7,7 +7,11 @@ const CN_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三:
 const NUM = '(\\d+(?:\\.\\d+)?|[零一二两三四五六七八九])';
 const SEP = '[\\s,，。.!！、;；:：~～-]';
 // "十分满意" means "very satisfied", not 10 points, so 十 is not a numeral here; "一分钟" is a duration.
-const AT_START = [new RegExp(`^${NUM}\\s*[分星](?!钟)`), new RegExp(`^(\\d+(?:\\.\\d+)?)`), new RegExp(`^([零一二两三四五六七八九])(?=$|${SEP})`)];
+const AT_START = [
+  new RegExp(`^${NUM}\\s*[分星](?!钟)`),
+  new RegExp(`^(\\d+(?:\\.\\d+)?)`),
+  new RegExp(`^([零一二两三四五六七八九])(?=$|${SEP})`),
+];
 const ANYWHERE = new RegExp(`${NUM}\\s*[分星](?!钟)`);
 const PREFIX = /^(?:评分|打分|评价|满意度|我打|打|给)\s*[:：]?\s*/;
 
@@ -36,7 +40,10 @@ export function parseRating(raw: string): ParsedRating {
   }
   if (!match) return { ok: false, hint: `没有识别到评分。${RATING_HINT}` };
   const rating = valueOf(match[1]);
-  if (!Number.isInteger(rating) || rating < 1 || rating > 5) return { ok: false, hint: `评分只能是 1-5 分（您回复的是 ${match[1]}）。${RATING_HINT}` };
-  const comment = (source.slice(0, match.index) + source.slice(match.index + match[0].length)).replace(new RegExp(`^${SEP}+|${SEP}+$`, 'g'), '').trim();
+  if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+    return { ok: false, hint: `评分只能是 1-5 分（您回复的是 ${match[1]}）。${RATING_HINT}` };
+  const comment = (source.slice(0, match.index) + source.slice(match.index + match[0].length))
+    .replace(new RegExp(`^${SEP}+|${SEP}+$`, 'g'), '')
+    .trim();
   return { ok: true, rating, comment };
 }

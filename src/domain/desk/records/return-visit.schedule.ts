@@ -19,7 +19,10 @@ const shanghaiDate = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOStri
 /** The official calendar read through the caller's transaction (bundled years + admin overrides). */
 export async function calendarIn(em: EntityManager): Promise<Calendar> {
   const rows = await em.find(CalendarDay);
-  return makeCalendar(BUNDLED_CALENDAR, rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name })));
+  return makeCalendar(
+    BUNDLED_CALENDAR,
+    rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name })),
+  );
 }
 
 /** VISIT_TIME on the first working day on or after `date` (YYYY-MM-DD). */
@@ -52,10 +55,24 @@ export async function insertVisit(em: EntityManager, v: NewVisit, now: Date): Pr
     .insert()
     .into(ReturnVisit)
     .values({
-      dedupeKey, kind: v.kind, ticketId: v.ticketId ?? null, unitId: v.unitId ?? null, userId: v.userId ?? null,
-      wecomUserId: v.wecomUserId ?? null, contactName: v.contactName ?? null, channel: v.wecomUserId ? 'wecom' : 'phone',
-      status: 'scheduled', dueAt: v.dueAt, askedAt: null, answeredAt: null, rating: null, comment: null, answeredById: null,
-      outcome: null, note: v.note ?? null, createdAt: now,
+      dedupeKey,
+      kind: v.kind,
+      ticketId: v.ticketId ?? null,
+      unitId: v.unitId ?? null,
+      userId: v.userId ?? null,
+      wecomUserId: v.wecomUserId ?? null,
+      contactName: v.contactName ?? null,
+      channel: v.wecomUserId ? 'wecom' : 'phone',
+      status: 'scheduled',
+      dueAt: v.dueAt,
+      askedAt: null,
+      answeredAt: null,
+      rating: null,
+      comment: null,
+      answeredById: null,
+      outcome: null,
+      note: v.note ?? null,
+      createdAt: now,
     } as never)
     .orIgnore()
     .execute();
@@ -74,8 +91,18 @@ export async function scheduleTicketVisit(em: EntityManager, ticket: Ticket, now
   const key = `ticket-${ticket.id}-${resolvedAt.getTime()}`;
   await em.update(ReturnVisit, { ticketId: ticket.id, status: In(['scheduled', 'asked']), dedupeKey: Not(key) }, { status: 'cancelled' });
   const dueAt = nextWorkingDayAt(await calendarIn(em), now);
-  return insertVisit(em, {
-    dedupeKey: key, kind: 'ticket', ticketId: ticket.id, unitId: ticket.unitId, userId: ticket.reporterUserId,
-    wecomUserId: ticket.reporterWecomId, contactName: ticket.reporterName, dueAt,
-  }, now);
+  return insertVisit(
+    em,
+    {
+      dedupeKey: key,
+      kind: 'ticket',
+      ticketId: ticket.id,
+      unitId: ticket.unitId,
+      userId: ticket.reporterUserId,
+      wecomUserId: ticket.reporterWecomId,
+      contactName: ticket.reporterName,
+      dueAt,
+    },
+    now,
+  );
 }

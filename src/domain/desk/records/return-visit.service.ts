@@ -21,14 +21,23 @@ import { askDueVisits, scheduleOnboardingVisits } from './return-visit.survey';
 export const REOPEN_AT_OR_BELOW = 2;
 // Reopening and closing are consequences of the user's answer, done by the desk's system identity.
 const visitActor: Actor = { ...systemActor, username: 'return-visit' };
-const STATUS_NAMES: Record<ReturnVisit['status'], string> = { scheduled: '安排', asked: '发出', answered: '评价', expired: '过期', cancelled: '取消' };
+const STATUS_NAMES: Record<ReturnVisit['status'], string> = {
+  scheduled: '安排',
+  asked: '发出',
+  answered: '评价',
+  expired: '过期',
+  cancelled: '取消',
+};
 
 export type ReturnVisitView = Omit<ReturnVisit, 'unitId' | 'dedupeKey'> & { unitCode: string | null };
 /** The bot's answer to a survey reply: accepted (with the reply to send) or a hint, nothing changed. */
 export type SurveyReply = { accepted: true; reply: string; visit: ReturnVisitView } | { accepted: false; reply: string };
 
 async function views(em: EntityManager, rows: ReturnVisit[]): Promise<ReturnVisitView[]> {
-  const units = await unitCodes(em, rows.map((r) => r.unitId));
+  const units = await unitCodes(
+    em,
+    rows.map((r) => r.unitId),
+  );
   return rows.map(({ unitId, dedupeKey: _k, ...r }) => ({ ...r, unitCode: unitId ? (units.get(unitId)?.code ?? null) : null }));
 }
 
@@ -40,7 +49,12 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
    * Stores the answer (conditional on the visit still being open, so a repeated reply counts once).
    * A bad rating with nothing to reopen warns the engineer here; reopening tells the desk itself.
    */
-  async function applyAnswer(actor: Actor, id: number, rating: number, comment: string | null): Promise<{ visit: ReturnVisit; follow: 'reopen' | 'close' | null }> {
+  async function applyAnswer(
+    actor: Actor,
+    id: number,
+    rating: number,
+    comment: string | null,
+  ): Promise<{ visit: ReturnVisit; follow: 'reopen' | 'close' | null }> {
     return inTransaction(ds, async (em) => {
       const now = clock.now();
       const q = em.createQueryBuilder(ReturnVisit, 'v').where('v.id = :id', { id });
@@ -55,12 +69,24 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
       const patch = { status: 'answered' as const, rating, comment, answeredAt: now, answeredById: actor.userId, outcome };
       await em.update(ReturnVisit, id, patch);
       if (rating <= REOPEN_AT_OR_BELOW && follow !== 'reopen') await warnEngineer(em, v, t, rating, comment, now);
-      await recordAudit(em, actor, now, { action: 'return-visit.answer', entityType: 'return_visit', entityId: id, after: { rating, comment, outcome } });
+      await recordAudit(em, actor, now, {
+        action: 'return-visit.answer',
+        entityType: 'return_visit',
+        entityId: id,
+        after: { rating, comment, outcome },
+      });
       return { visit: { ...v, ...patch }, follow };
     });
   }
 
-  async function warnEngineer(em: EntityManager, v: ReturnVisit, t: Ticket | null, rating: number, comment: string | null, now: Date): Promise<void> {
+  async function warnEngineer(
+    em: EntityManager,
+    v: ReturnVisit,
+    t: Ticket | null,
+    rating: number,
+    comment: string | null,
+    now: Date,
+  ): Promise<void> {
     const assignee = t?.assigneeId ? await em.findOneBy(User, { id: t.assigneeId, active: true }) : null;
     const to = assignee?.wecomUserId ? [assignee.wecomUserId] : await engineerRecipients(em);
     if (to.length === 0) return;
@@ -73,7 +99,12 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
   // (claimed once above); a ticket that moved on meanwhile keeps its state and the visit says so.
   async function followTicket(v: ReturnVisit, follow: 'reopen' | 'close', rating: number, comment: string | null): Promise<ReturnVisit> {
     try {
-      if (follow === 'reopen') await tickets.reopen(visitActor, v.ticketId as number, `回访评分 ${rating} 分${comment ? `，用户意见：${comment}` : ''}`.slice(0, 1000));
+      if (follow === 'reopen')
+        await tickets.reopen(
+          visitActor,
+          v.ticketId as number,
+          `回访评分 ${rating} 分${comment ? `，用户意见：${comment}` : ''}`.slice(0, 1000),
+        );
       else await tickets.close(visitActor, v.ticketId as number);
       return v;
     } catch (err) {
@@ -104,7 +135,9 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
     /** The open survey a user was asked in the last 3 days, if any (the bot routes their reply here). */
     async pendingFor(userId: number): Promise<ReturnVisitView | null> {
       const since = new Date(clock.now().getTime() - ANSWER_WINDOW_MS);
-      const v = await ds.getRepository(ReturnVisit).findOne({ where: { userId, status: 'asked', askedAt: MoreThanOrEqual(since) as never }, order: { askedAt: 'DESC', id: 'DESC' } });
+      const v = await ds
+        .getRepository(ReturnVisit)
+        .findOne({ where: { userId, status: 'asked', askedAt: MoreThanOrEqual(since) as never }, order: { askedAt: 'DESC', id: 'DESC' } });
       return v ? (await views(ds.manager, [v]))[0] : null;
     },
 
@@ -113,9 +146,10 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
       const parsed = parseRating(text);
       if (!parsed.ok) return { accepted: false, reply: parsed.hint };
       const visit = await answer(actor, visitId, parsed.rating, parsed.comment || null);
-      const reply = visit.outcome === 'reopened'
-        ? `非常抱歉给您带来不便！已重新打开工单 #${visit.ticketId}，工程师会尽快与您联系。`
-        : `感谢您的评价（${parsed.rating} 分）！${parsed.comment ? '您的意见我们已记录。' : ''}`;
+      const reply =
+        visit.outcome === 'reopened'
+          ? `非常抱歉给您带来不便！已重新打开工单 #${visit.ticketId}，工程师会尽快与您联系。`
+          : `感谢您的评价（${parsed.rating} 分）！${parsed.comment ? '您的意见我们已记录。' : ''}`;
       return { accepted: true, reply, visit };
     },
 
@@ -134,12 +168,20 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
         const unit = input.unitCode ? await unitByCode(em, input.unitCode) : null;
         const person = input.wecomUserId ? await em.findOneBy(User, { wecomUserId: input.wecomUserId }) : null;
         if (input.wecomUserId && !person) throw new NotFoundError(`企业微信用户 ${input.wecomUserId} 未登记`);
-        const v = await insertVisit(em, {
-          kind: 'manual', ticketId: t?.id ?? null, unitId: unit?.id ?? t?.unitId ?? person?.unitId ?? null,
-          userId: person?.id ?? t?.reporterUserId ?? null, wecomUserId: person?.wecomUserId ?? (input.wecomUserId ? null : t?.reporterWecomId ?? null),
-          contactName: input.contactName ?? person?.name ?? t?.reporterName ?? null, note: input.note ?? null,
-          dueAt: input.dueAt ?? nextWorkingDayAt(await calendarIn(em), now),
-        }, now);
+        const v = await insertVisit(
+          em,
+          {
+            kind: 'manual',
+            ticketId: t?.id ?? null,
+            unitId: unit?.id ?? t?.unitId ?? person?.unitId ?? null,
+            userId: person?.id ?? t?.reporterUserId ?? null,
+            wecomUserId: person?.wecomUserId ?? (input.wecomUserId ? null : (t?.reporterWecomId ?? null)),
+            contactName: input.contactName ?? person?.name ?? t?.reporterName ?? null,
+            note: input.note ?? null,
+            dueAt: input.dueAt ?? nextWorkingDayAt(await calendarIn(em), now),
+          },
+          now,
+        );
         await recordAudit(em, actor, now, { action: 'return-visit.create', entityType: 'return_visit', entityId: v.id, after: input });
         return (await views(em, [v]))[0];
       });
@@ -148,7 +190,8 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
     async get(actor: Actor, id: number): Promise<ReturnVisitView> {
       const v = await ds.getRepository(ReturnVisit).findOneBy({ id });
       if (!v) throw new NotFoundError(`回访 #${id} 不存在`);
-      if (!RECORD_READERS.includes(actor.role) && v.userId !== actor.userId && (v.unitId === null || v.unitId !== actor.unitId)) throw new ForbiddenError('只能查看本单位的回访');
+      if (!RECORD_READERS.includes(actor.role) && v.userId !== actor.userId && (v.unitId === null || v.unitId !== actor.unitId))
+        throw new ForbiddenError('只能查看本单位的回访');
       return (await views(ds.manager, [v]))[0];
     },
 

@@ -32,10 +32,9 @@ async function surveyText(em: EntityManager, v: ReturnVisit): Promise<string> {
  * state change conditional so concurrent workers ask once. Asked visits past the answer window expire.
  */
 export async function askDueVisits(ds: DataSource, now: Date): Promise<{ asked: number; expired: number }> {
-  const expired = await ds.getRepository(ReturnVisit).update(
-    { status: 'asked', askedAt: LessThan(new Date(now.getTime() - ANSWER_WINDOW_MS)) as never },
-    { status: 'expired' },
-  );
+  const expired = await ds
+    .getRepository(ReturnVisit)
+    .update({ status: 'asked', askedAt: LessThan(new Date(now.getTime() - ANSWER_WINDOW_MS)) as never }, { status: 'expired' });
   const due = await ds.getRepository(ReturnVisit).find({
     select: { id: true },
     where: { status: 'scheduled', channel: 'wecom', dueAt: LessThanOrEqual(now) as never },
@@ -48,7 +47,12 @@ export async function askDueVisits(ds: DataSource, now: Date): Promise<{ asked: 
       const r = await em.update(ReturnVisit, { id, status: 'scheduled' }, { status: 'asked', askedAt: now });
       if ((r.affected ?? 0) !== 1) return false;
       const v = await em.findOneByOrFail(ReturnVisit, { id });
-      await enqueueOutbox(em, `return-visit-${id}-ask`, { channel: 'app', toUsers: [v.wecomUserId as string], kind: 'text', content: await surveyText(em, v) }, now);
+      await enqueueOutbox(
+        em,
+        `return-visit-${id}-ask`,
+        { channel: 'app', toUsers: [v.wecomUserId as string], kind: 'text', content: await surveyText(em, v) },
+        now,
+      );
       return true;
     });
     if (done) asked++;
@@ -67,7 +71,9 @@ export async function scheduleOnboardingVisits(ds: DataSource, now: Date): Promi
     where: { onboardingStatus: 'online', active: true, onboardedOn: MoreThanOrEqual(addDays(today, -ONBOARDING_LOOKBACK_DAYS)) as never },
   });
   if (units.length === 0) return 0;
-  const staff = await ds.getRepository(User).find({ where: { role: 'unit_staff', active: true, unitId: In(units.map((u) => u.id)) }, order: { id: 'ASC' } });
+  const staff = await ds
+    .getRepository(User)
+    .find({ where: { role: 'unit_staff', active: true, unitId: In(units.map((u) => u.id)) }, order: { id: 'ASC' } });
   let created = 0;
   await inTransaction(ds, async (em) => {
     const cal = await calendarIn(em);
@@ -78,10 +84,20 @@ export async function scheduleOnboardingVisits(ds: DataSource, now: Date): Promi
         const dueAt = workingDayAt(cal, addDays(u.onboardedOn as string, days));
         // A visit that would have been weeks ago (first start after onboarding) is no longer worth making.
         if (dueAt.getTime() < now.getTime() - STALE_MS || (await em.existsBy(ReturnVisit, { dedupeKey: key }))) continue;
-        await insertVisit(em, {
-          dedupeKey: key, kind: 'onboarding', unitId: u.id, userId: person?.id ?? null, wecomUserId: person?.wecomUserId ?? null,
-          contactName: person?.name ?? u.contactName, dueAt, note: `上线 ${days} 天回访`,
-        }, now);
+        await insertVisit(
+          em,
+          {
+            dedupeKey: key,
+            kind: 'onboarding',
+            unitId: u.id,
+            userId: person?.id ?? null,
+            wecomUserId: person?.wecomUserId ?? null,
+            contactName: person?.name ?? u.contactName,
+            dueAt,
+            note: `上线 ${days} 天回访`,
+          },
+          now,
+        );
         created++;
       }
     }

@@ -8,16 +8,27 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { type Actor, requireRole } from '../../identity/actor';
 import { RECORD_WRITERS, unitByCode, unitCodes } from './records.common';
 import {
-  createTrainingSessionSchema, type CreateTrainingRequestInput, type CreateTrainingSessionInput, type ListTrainingRequestsQuery,
-  type ListTrainingsQuery, type UpdateTrainingRequestInput,
+  createTrainingSessionSchema,
+  type CreateTrainingRequestInput,
+  type CreateTrainingSessionInput,
+  type ListTrainingRequestsQuery,
+  type ListTrainingsQuery,
+  type UpdateTrainingRequestInput,
 } from './records.schemas';
 import { TrainingRequest, TrainingSession } from './training.entity';
 
 export type TrainingRequestView = Omit<TrainingRequest, 'unitId'> & { unitCode: string | null; unitName: string | null };
 
 async function requestViews(em: EntityManager, rows: TrainingRequest[]): Promise<TrainingRequestView[]> {
-  const units = await unitCodes(em, rows.map((r) => r.unitId));
-  return rows.map(({ unitId, ...r }) => ({ ...r, unitCode: unitId ? (units.get(unitId)?.code ?? null) : null, unitName: unitId ? (units.get(unitId)?.name ?? null) : null }));
+  const units = await unitCodes(
+    em,
+    rows.map((r) => r.unitId),
+  );
+  return rows.map(({ unitId, ...r }) => ({
+    ...r,
+    unitCode: unitId ? (units.get(unitId)?.code ?? null) : null,
+    unitName: unitId ? (units.get(unitId)?.name ?? null) : null,
+  }));
 }
 
 /** Training (培训): sessions held for units and requests for training from the bureau or units. */
@@ -40,15 +51,26 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
         const now = clock.now();
         const codes = [...new Set(input.unitCodes)];
         if (codes.length > 0) {
-          const found = new Set((await em.createQueryBuilder(Unit, 'u').select('u.code').where('u.code IN (:...codes)', { codes }).getMany()).map((u) => u.code));
+          const found = new Set(
+            (await em.createQueryBuilder(Unit, 'u').select('u.code').where('u.code IN (:...codes)', { codes }).getMany()).map(
+              (u) => u.code,
+            ),
+          );
           const missing = codes.filter((c) => !found.has(c));
           if (missing.length > 0) throw new NotFoundError(`单位 ${missing.join('、')} 不存在`);
         }
         if (input.requestId) {
           const req = await loadRequest(em, actor, input.requestId);
-          if (req.status === 'declined' || req.status === 'done') throw new ConflictError(`培训需求 #${req.id} 已${req.status === 'done' ? '完成' : '拒绝'}`);
+          if (req.status === 'declined' || req.status === 'done')
+            throw new ConflictError(`培训需求 #${req.id} 已${req.status === 'done' ? '完成' : '拒绝'}`);
         }
-        const s = em.create(TrainingSession, { ...input, unitCodes: codes, requestId: input.requestId ?? null, createdById: actor.userId, createdAt: now });
+        const s = em.create(TrainingSession, {
+          ...input,
+          unitCodes: codes,
+          requestId: input.requestId ?? null,
+          createdById: actor.userId,
+          createdAt: now,
+        });
         await em.save(s);
         if (input.requestId) await em.update(TrainingRequest, input.requestId, { status: 'scheduled', sessionId: s.id });
         await recordAudit(em, actor, now, { action: 'training.create', entityType: 'training_session', entityId: s.id, after: input });
@@ -85,11 +107,23 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
         } else if (input.unitCode) unitId = (await unitByCode(em, input.unitCode)).id;
         else requireRole(actor, [...RECORD_WRITERS, 'leader']);
         const r = em.create(TrainingRequest, {
-          unitId, topic: input.topic, preferredDate: input.preferredDate ?? null, status: 'open', note: input.note ?? null, sessionId: null,
-          requestedById: actor.userId, requestedByName: actor.username, createdAt: now,
+          unitId,
+          topic: input.topic,
+          preferredDate: input.preferredDate ?? null,
+          status: 'open',
+          note: input.note ?? null,
+          sessionId: null,
+          requestedById: actor.userId,
+          requestedByName: actor.username,
+          createdAt: now,
         });
         await em.save(r);
-        await recordAudit(em, actor, now, { action: 'training-request.create', entityType: 'training_request', entityId: r.id, after: input });
+        await recordAudit(em, actor, now, {
+          action: 'training-request.create',
+          entityType: 'training_request',
+          entityId: r.id,
+          after: input,
+        });
         return (await requestViews(em, [r]))[0];
       });
     },
@@ -102,7 +136,13 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
         if (r.status === 'done' && input.status !== 'done') throw new ValidationError(`培训需求 #${id} 已完成，不能改回 ${input.status}`);
         const patch = { status: input.status, note: input.note ?? r.note };
         await em.update(TrainingRequest, id, patch);
-        await recordAudit(em, actor, clock.now(), { action: 'training-request.update', entityType: 'training_request', entityId: id, before: { status: r.status }, after: patch });
+        await recordAudit(em, actor, clock.now(), {
+          action: 'training-request.update',
+          entityType: 'training_request',
+          entityId: id,
+          before: { status: r.status },
+          after: patch,
+        });
         return (await requestViews(em, [{ ...r, ...patch }]))[0];
       });
     },

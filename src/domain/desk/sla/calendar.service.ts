@@ -23,7 +23,10 @@ function validateYear(year: number, raw: unknown): CalendarEntry[] {
   const parsed = calendarImportSchema.safeParse(raw);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new ValidationError(`节假日安排不正确：${details[0].path ? `第 ${Number(details[0].path.split('.')[0]) + 1} 项 ` : ''}${details[0].message}`, details);
+    throw new ValidationError(
+      `节假日安排不正确：${details[0].path ? `第 ${Number(details[0].path.split('.')[0]) + 1} 项 ` : ''}${details[0].message}`,
+      details,
+    );
   }
   const details: Array<{ path: string; message: string }> = [];
   const seen = new Set<string>();
@@ -44,7 +47,10 @@ export function makeSlaService(deps: { ds: DataSource; clock: Clock; policy?: Sl
   // The override table is small; reading it per call keeps every process in step after an import.
   async function loadCalendar(em?: EntityManager): Promise<Calendar> {
     const rows = await (em ?? ds.manager).getRepository(CalendarDay).find();
-    return makeCalendar(BUNDLED_CALENDAR, rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name })));
+    return makeCalendar(
+      BUNDLED_CALENDAR,
+      rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name })),
+    );
   }
 
   async function getYear(year: number): Promise<CalendarYearView> {
@@ -76,11 +82,17 @@ export function makeSlaService(deps: { ds: DataSource; clock: Clock; policy?: Sl
         await em.delete(CalendarDay, { year });
         const now = clock.now();
         if (entries.length > 0) {
-          await em.insert(CalendarDay, entries.map((e) => ({ ...e, name: e.name ?? null, year, importedAt: now, importedBy: actor.username })));
+          await em.insert(
+            CalendarDay,
+            entries.map((e) => ({ ...e, name: e.name ?? null, year, importedAt: now, importedBy: actor.username })),
+          );
         }
         await recordAudit(em, actor, now, {
-          action: 'sla-calendar.import', entityType: 'sla_calendar', entityId: year,
-          before: before.map((r) => ({ date: r.date, kind: r.kind, name: r.name })), after: entries,
+          action: 'sla-calendar.import',
+          entityType: 'sla_calendar',
+          entityId: year,
+          before: before.map((r) => ({ date: r.date, kind: r.kind, name: r.name })),
+          after: entries,
         });
       });
       return getYear(year);

@@ -97,8 +97,10 @@ export function makeCalendar(bundled: readonly CalendarEntry[], overrides: reado
     isYearLoaded: (year) => b.has(year) || o.has(year),
     specialDays(year) {
       const merged = new Map<string, Required<CalendarEntry> & { source: 'bundled' | 'override' }>();
-      for (const e of b.get(year)?.values() ?? []) merged.set(e.date, { date: e.date, kind: e.kind, name: e.name ?? null, source: 'bundled' });
-      for (const e of o.get(year)?.values() ?? []) merged.set(e.date, { date: e.date, kind: e.kind, name: e.name ?? null, source: 'override' });
+      for (const e of b.get(year)?.values() ?? [])
+        merged.set(e.date, { date: e.date, kind: e.kind, name: e.name ?? null, source: 'bundled' });
+      for (const e of o.get(year)?.values() ?? [])
+        merged.set(e.date, { date: e.date, kind: e.kind, name: e.name ?? null, source: 'override' });
       return [...merged.values()].sort((x, y) => (x.date < y.date ? -1 : 1));
     },
   };

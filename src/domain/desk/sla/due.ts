@@ -168,8 +168,13 @@ export function computeDue(input: DueInput, policy: SlaPolicy, cal: Calendar): D
   const missing = missingYears(start, dueMs, policy, cal);
   const explanation = explain({ rule, minutes, start, clockStartsAt, dueMs, resumes, periods, missing }, input, policy, cal);
   return {
-    dueAt: new Date(dueMs), rule, explanation, receivedAt: new Date(start), clockStartsAt: new Date(clockStartsAt),
-    durationMinutes: minutes, countedPeriods: periods.map(([a, b]) => ({ from: new Date(a), to: new Date(b) })),
+    dueAt: new Date(dueMs),
+    rule,
+    explanation,
+    receivedAt: new Date(start),
+    clockStartsAt: new Date(clockStartsAt),
+    durationMinutes: minutes,
+    countedPeriods: periods.map(([a, b]) => ({ from: new Date(a), to: new Date(b) })),
     calendarMissingYears: missing,
   };
 }
@@ -226,7 +231,10 @@ function explain(f: ExplainFacts, input: DueInput, p: SlaPolicy, cal: Calendar):
   else if (f.rule === 'off-hours-3h') parts.push(`非工作时间（晚间、夜间或周末）受理，${d}内响应`);
   else if (f.rule === 'holiday-next-workday') {
     const day = cal.day(localDate(f.start, p));
-    const when = day.kind === 'holiday' ? `法定节假日${day.name ? `（${day.name}）` : ''}期间受理` : `节假日后、工作日 ${p.holidayResumeAt} 恢复计时前受理`;
+    const when =
+      day.kind === 'holiday'
+        ? `法定节假日${day.name ? `（${day.name}）` : ''}期间受理`
+        : `节假日后、工作日 ${p.holidayResumeAt} 恢复计时前受理`;
     parts.push(`${when}，节假日时间不计，自下一工作日 ${fmt(f.clockStartsAt, p)} 起 ${d}内响应`);
   } else if (f.rule === 'onsite-8h') parts.push(`决定派员现场处理后 ${d}内到场`);
   else parts.push(`${PRIORITY_LABEL[input.priority ?? 'normal']}工单 ${d}内解决`);

@@ -4,7 +4,12 @@ export const TICKET_PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式为 HH:mm（00:00–23:59）');
-const minutes = (what: string) => z.number().int(`${what}必须是整数分钟`).positive(`${what}必须大于 0`).max(60 * 24 * 60, `${what}过长`);
+const minutes = (what: string) =>
+  z
+    .number()
+    .int(`${what}必须是整数分钟`)
+    .positive(`${what}必须大于 0`)
+    .max(60 * 24 * 60, `${what}过长`);
 
 /** The SLA policy of the O&M contract as data; defaults equal the contract (service-desk.md). */
 export const slaPolicySchema = z

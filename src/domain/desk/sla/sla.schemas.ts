@@ -26,7 +26,11 @@ export const dueQuerySchema = z
 export type DueQuery = z.infer<typeof dueQuerySchema>;
 
 export const calendarYearParams = z.object({
-  year: z.coerce.number({ message: '年份必须是数字' }).int('年份必须是整数').min(2000, '年份应在 2000–2100 之间').max(2100, '年份应在 2000–2100 之间'),
+  year: z.coerce
+    .number({ message: '年份必须是数字' })
+    .int('年份必须是整数')
+    .min(2000, '年份应在 2000–2100 之间')
+    .max(2100, '年份应在 2000–2100 之间'),
 });
 
 export const calendarDayInputSchema = z
