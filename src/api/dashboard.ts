@@ -69,7 +69,7 @@ export function makeDashboard(deps: DashboardDeps): ApiPlugin {
       });
       return Number(payload.sub);
     } catch {
-      throw new UnauthenticatedError('队列面板会话已过期，请重新登录后再打开');
+      throw new UnauthenticatedError('TOKEN_INVALID', '队列面板会话已过期，请重新登录后再打开');
     }
   }
 
@@ -78,7 +78,7 @@ export function makeDashboard(deps: DashboardDeps): ApiPlugin {
     if (['GET', 'HEAD', 'OPTIONS'].includes(ctx.method)) return;
     const origin = ctx.get('origin');
     // Koa 3's ctx.origin echoes the Origin header; compare with this server's own origin.
-    if (origin && origin !== `${ctx.protocol}://${ctx.host}`) throw new ForbiddenError('跨站请求不被接受');
+    if (origin && origin !== `${ctx.protocol}://${ctx.host}`) throw new ForbiddenError('CROSS_SITE', '跨站请求不被接受');
   }
 
   async function guard(ctx: Context, next: Next): Promise<void> {
@@ -89,7 +89,7 @@ export function makeDashboard(deps: DashboardDeps): ApiPlugin {
     else if (cookie) {
       userId = await sessionUser(cookie);
       checkOrigin(ctx);
-    } else throw new UnauthenticatedError('请先登录：携带管理员令牌，或先调用 POST /api/v1/auth/dashboard-session');
+    } else throw new UnauthenticatedError('NOT_SIGNED_IN', '请先登录：携带管理员令牌，或先调用 POST /api/v1/auth/dashboard-session');
     requireRole(await deps.users.actorFor(userId), ['admin']);
     await next();
   }

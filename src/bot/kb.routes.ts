@@ -75,13 +75,13 @@ async function parseDeleteBody(ctx: Context, next: Next): Promise<void> {
     let size = 0;
     for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > MAX_DELETE_BODY) throw new ValidationError('请求体过大');
+      if (size > MAX_DELETE_BODY) throw new ValidationError('BODY_TOO_LARGE', '请求体过大');
       chunks.push(chunk);
     }
     try {
       (ctx.request as { body?: unknown }).body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
     } catch {
-      throw new ValidationError('请求体不是合法的 JSON');
+      throw new ValidationError('BODY_NOT_JSON', '请求体不是合法的 JSON');
     }
   }
   await next();

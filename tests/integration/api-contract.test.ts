@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REASONS } from '../../src/domain/errors';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // Walks the main paths of api.md once and checks the shapes that scripts rely on, not the business.
@@ -14,9 +15,9 @@ describe('API contract (api.md)', () => {
     expect(r.status, `${method} ${path}: ${r.text}`).toBe(status);
     return r.body;
   };
-  const expectError = (r: { status: number; body: any }, status: number, code: string) => {
+  const expectError = (r: { status: number; body: any }, status: number, code: string, reason: string) => {
     expect(r.status).toBe(status);
-    expect(r.body).toEqual({ error: { code, message: expect.any(String), details: expect.any(Array) } });
+    expect(r.body).toEqual({ error: { code, message: expect.any(String), reason, details: expect.any(Array) } });
     expect(r.body.error.message.length).toBeGreaterThan(0);
   };
 
@@ -68,6 +69,7 @@ describe('API contract (api.md)', () => {
       }),
       409,
       'CONFLICT',
+      'RANGE_ALREADY_RECEIVED',
     );
     expectError(
       await t.call('POST', '/api/v1/warehouse/receipts', {
@@ -76,6 +78,7 @@ describe('API contract (api.md)', () => {
       }),
       400,
       'VALIDATION',
+      'INVALID_INPUT',
     );
   });
 
@@ -138,7 +141,7 @@ describe('API contract (api.md)', () => {
       token: staff,
       body: { unitCode: 'U1', billTypeCode: 'C01', used: [{ batchCode, startNo: 500, endNo: 501 }] },
     });
-    expectError(missing, 409, 'CONFLICT');
+    expectError(missing, 409, 'CONFLICT', 'RANGE_NOT_HELD');
     expect(missing.body.error.message).toContain('500');
     ids.writeoff = w.id;
   });
@@ -243,20 +246,21 @@ describe('API contract (api.md)', () => {
     const page = await ok('GET', `${path}?page=1&pageSize=2`, t.adminToken);
     expect(page).toEqual({ items: expect.any(Array), total: expect.any(Number), page: 1, pageSize: 2 });
     expect(page.items.length).toBeLessThanOrEqual(2);
-    expectError(await t.call('GET', `/api/v1${path}?pageSize=201`, { token: t.adminToken }), 400, 'VALIDATION');
+    expectError(await t.call('GET', `/api/v1${path}?pageSize=201`, { token: t.adminToken }), 400, 'VALIDATION', 'INVALID_INPUT');
   });
 
   it('when a request fails, then the error body is {error: {code, message, details}} for 400, 401, 403 and 404', async () => {
-    expectError(await t.call('GET', '/api/v1/applications'), 401, 'UNAUTHENTICATED');
-    expectError(await t.call('GET', '/api/v1/applications', { token: 'not-a-token' }), 401, 'UNAUTHENTICATED');
+    expectError(await t.call('GET', '/api/v1/applications'), 401, 'UNAUTHENTICATED', 'NOT_SIGNED_IN');
+    expectError(await t.call('GET', '/api/v1/applications', { token: 'not-a-token' }), 401, 'UNAUTHENTICATED', 'TOKEN_INVALID');
     expectError(
       await t.call('POST', '/api/v1/bill-types', { token: staff, body: { code: 'C09', name: 'x', category: 'other' } }),
       403,
       'FORBIDDEN',
+      'PERMISSION_DENIED',
     );
-    expectError(await t.call('GET', '/api/v1/applications/99999', { token: t.adminToken }), 404, 'NOT_FOUND');
+    expectError(await t.call('GET', '/api/v1/applications/99999', { token: t.adminToken }), 404, 'NOT_FOUND', 'DOCUMENT_NOT_FOUND');
     const bad = await t.call('POST', '/api/v1/applications', { token: staff, body: { unitCode: 'U1', quantity: 'many', extra: 1 } });
-    expectError(bad, 400, 'VALIDATION');
+    expectError(bad, 400, 'VALIDATION', 'INVALID_INPUT');
     expect(bad.body.error.message).toMatch(/[\u4e00-\u9fff]/);
     expect(bad.body.error.details.length).toBeGreaterThan(1);
     for (const d of bad.body.error.details) expect(d.message).not.toMatch(/Invalid|expected|Unrecognized/);
@@ -264,7 +268,7 @@ describe('API contract (api.md)', () => {
 
   it('when asking /docs for a name that is not one of its assets, then a 404 in the error shape (never a 500)', async () => {
     for (const name of ['constructor', 'toString', '__proto__', 'package.json'])
-      expectError(await t.call('GET', `/docs/${name}`), 404, 'NOT_FOUND');
+      expectError(await t.call('GET', `/docs/${name}`), 404, 'NOT_FOUND', 'NOT_FOUND');
     expect((await t.call('GET', '/docs/swagger-ui.css')).status).toBe(200);
   });
 
@@ -281,5 +285,13 @@ describe('API contract (api.md)', () => {
     ]) {
       expect(Object.keys(r.body.paths)).toContain(p);
     }
+    // Every refusal reason is listed, and an error response points at the one Error schema.
+    const reason = r.body.components.schemas.Error.properties.error.properties.reason;
+    expect(reason.enum).toEqual(Object.keys(REASONS));
+    for (const code of ['STOCK_INSUFFICIENT', 'RANGE_NOT_HELD', 'STATE_NOT_ALLOWED', 'CAP_EXCEEDED', 'PENDING_WRITEOFFS', 'SAME_PERSON']) {
+      expect(reason.description).toContain(`\`${code}\``);
+    }
+    const conflict = r.body.paths['/api/v1/applications/{id}/issue'].post.responses['409'];
+    expect(conflict.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
   });
 });

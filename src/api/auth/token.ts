@@ -35,7 +35,7 @@ export function makeTokenService(secret: string, ttlSeconds: number, clock: Cloc
         if (!Number.isInteger(userId) || userId <= 0) throw new Error('bad subject');
         return { userId };
       } catch {
-        throw new UnauthenticatedError('登录已失效或令牌无效，请重新登录');
+        throw new UnauthenticatedError('TOKEN_INVALID', '登录已失效或令牌无效，请重新登录');
       }
     },
   };

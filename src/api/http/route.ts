@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Actor, Role } from '../../domain/identity/actor';
 import { requireRole } from '../../domain/identity/actor';
+import { errorResponses } from '../openapi';
 import { parseInput } from './validate';
 
 export interface RouteInput<B, Q, P> {
@@ -66,9 +67,7 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
           ...Object.fromEntries((spec.produces ?? []).map((t) => [t, { schema: z.string() }])),
         },
       },
-      400: { description: 'VALIDATION' },
-      401: { description: 'UNAUTHENTICATED' },
-      403: { description: 'FORBIDDEN' },
+      ...errorResponses(registry, { 400: 'VALIDATION', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' }),
     },
   });
   router[spec.method](spec.path, async (ctx: Context) => {

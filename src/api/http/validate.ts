@@ -8,5 +8,5 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   if (r.success) return r.data;
   const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = details[0];
-  throw new ValidationError(`${what}不正确：${first.path ? `${first.path} ` : ''}${first.message}`, details);
+  throw new ValidationError('INVALID_INPUT', `${what}不正确：${first.path ? `${first.path} ` : ''}${first.message}`, details);
 }

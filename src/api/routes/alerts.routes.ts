@@ -37,9 +37,9 @@ const sameToken = (a: string, b: string) => timingSafeEqual(digest(a), digest(b)
  */
 export function makeAlertIntakeRoutes(opts: { token: string | undefined; alerts: () => AlertService }): ApiPlugin {
   const guard = (ctx: Context) => {
-    if (!opts.token) throw new NotFoundError('告警接入未启用：未配置 ALERTS_TOKEN');
+    if (!opts.token) throw new NotFoundError('FEATURE_DISABLED', '告警接入未启用：未配置 ALERTS_TOKEN');
     const given = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'))?.[1] ?? '';
-    if (!given || !sameToken(given, opts.token)) throw new UnauthenticatedError('告警接入令牌无效');
+    if (!given || !sameToken(given, opts.token)) throw new UnauthenticatedError('TOKEN_INVALID', '告警接入令牌无效');
   };
   const doc = (registry: OpenAPIRegistry, path: string, summary: string, body: z.ZodType) =>
     registry.registerPath({

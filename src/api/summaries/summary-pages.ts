@@ -50,11 +50,11 @@ async function pageErrors(ctx: Context, next: Next): Promise<void> {
 export function makeSummaryPages(deps: { links: SummaryLinkSigner; summaries: Pick<SummaryService, 'getForRecipient'> }): ApiPlugin {
   async function load(ctx: Context): Promise<SummaryDetail> {
     const raw = ctx.params.id as string;
-    if (!ID.test(raw)) throw new NotFoundError('服务报告不存在');
+    if (!ID.test(raw)) throw new NotFoundError('RECORD_NOT_FOUND', '服务报告不存在');
     const id = Number(raw);
     // The signature is checked before the database is read: a forged link learns nothing about ids.
     const userId = deps.links.verify(id, ctx.query);
-    if (userId === null) throw new ForbiddenError(LINK_EXPIRED_MESSAGE);
+    if (userId === null) throw new ForbiddenError('LINK_EXPIRED', LINK_EXPIRED_MESSAGE);
     return deps.summaries.getForRecipient(userId, id);
   }
 

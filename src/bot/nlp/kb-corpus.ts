@@ -54,9 +54,9 @@ function refuse(problems: Array<OverlayProblem & { intent?: string; file?: strin
   const text = problems.map((p) => (p.intent ? `[${p.intent}] ${p.message}` : p.message)).join('；');
   const details = problems.map((p) => ({ intent: p.intent ?? null, file: p.file ?? null, message: p.message }));
   if (problems.some((p) => p.status === 'not-found') && problems.every((p) => p.status !== 'conflict'))
-    throw new NotFoundError(`${lead}：${text}`, details);
-  if (problems.some((p) => p.status === 'conflict')) throw new ConflictError(`${lead}：${text}`, details);
-  throw new ValidationError(`${lead}：${text}`, details);
+    throw new NotFoundError('KB_ITEM_NOT_FOUND', `${lead}：${text}`, details);
+  if (problems.some((p) => p.status === 'conflict')) throw new ConflictError('DUPLICATE', `${lead}：${text}`, details);
+  throw new ValidationError('INVALID_INPUT', `${lead}：${text}`, details);
 }
 
 function validate(files: KbSourceFile[], lead: string): KnowledgeBase {
@@ -85,7 +85,7 @@ const view = (kb: KnowledgeBase): EffectiveCorpus => ({ version: kb.version, int
 export function makeKbCorpus(deps: { dir: string }): KbCorpus & { knowledgeBase(approved: KbChangeData[]): KnowledgeBase } {
   const read = (): KbDiskFile[] => {
     const files = readKbFiles(deps.dir);
-    if (files.length === 0) throw new ValidationError(`知识库目录 ${deps.dir} 中没有 *.yml 文件`);
+    if (files.length === 0) throw new ValidationError('INVALID_INPUT', `知识库目录 ${deps.dir} 中没有 *.yml 文件`);
     return files;
   };
   const knowledgeBase = (approved: KbChangeData[]): KnowledgeBase => validate(applyOverlay(read(), approved).files, '知识库无效');

@@ -41,6 +41,7 @@ export interface KbProblem {
 export class KnowledgeBaseError extends ValidationError {
   constructor(readonly problems: KbProblem[]) {
     super(
+      'INVALID_INPUT',
       `Invalid knowledge base (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
         problems.map((p) => `  ${p.file}${p.intent ? ` [${p.intent}]` : ''}: ${p.reason}`).join('\n'),
       problems,

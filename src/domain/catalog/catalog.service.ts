@@ -15,14 +15,14 @@ import type { z } from 'zod';
 /** Looks up a unit by code inside a transaction or fails with a Chinese message. */
 export async function unitByCode(em: EntityManager, code: string): Promise<Unit> {
   const u = await em.findOneBy(Unit, { code });
-  if (!u) throw new NotFoundError(`单位 ${code} 不存在`);
+  if (!u) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${code} 不存在`);
   return u;
 }
 
 /** Looks up a bill type by code or fails with a Chinese message. */
 export async function billTypeByCode(em: EntityManager, code: string): Promise<BillType> {
   const b = await em.findOneBy(BillType, { code });
-  if (!b) throw new NotFoundError(`票据种类 ${code} 不存在`);
+  if (!b) throw new NotFoundError('BILL_TYPE_NOT_FOUND', `票据种类 ${code} 不存在`);
   return b;
 }
 
@@ -33,8 +33,8 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
     async createBillType(actor: Actor, input: CreateBillTypeInput): Promise<BillType> {
       requireRole(actor, BUREAU_ROLES);
       return inTransaction(ds, async (em) => {
-        if (await em.findOneBy(BillType, { code: input.code })) throw new ConflictError(`票据种类编码 ${input.code} 已存在`);
-        if (await em.findOneBy(BillType, { name: input.name })) throw new ConflictError(`票据名称「${input.name}」已存在`);
+        if (await em.findOneBy(BillType, { code: input.code })) throw new ConflictError('DUPLICATE', `票据种类编码 ${input.code} 已存在`);
+        if (await em.findOneBy(BillType, { name: input.name })) throw new ConflictError('DUPLICATE', `票据名称「${input.name}」已存在`);
         const bt = em.create(BillType, { ...input, active: true, createdAt: clock.now() });
         await em.save(bt);
         await recordAudit(em, actor, clock.now(), { action: 'bill-type.create', entityType: 'bill_type', entityId: bt.id, after: input });
@@ -55,7 +55,7 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
     async createUnit(actor: Actor, input: CreateUnitInput): Promise<Unit> {
       requireRole(actor, BUREAU_ROLES);
       return inTransaction(ds, async (em) => {
-        if (await em.findOneBy(Unit, { code: input.code })) throw new ConflictError(`单位编码 ${input.code} 已存在`);
+        if (await em.findOneBy(Unit, { code: input.code })) throw new ConflictError('DUPLICATE', `单位编码 ${input.code} 已存在`);
         const unit = em.create(Unit, {
           code: input.code,
           name: input.name,

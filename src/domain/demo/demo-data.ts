@@ -40,7 +40,8 @@ export async function loadDemoData(deps: {
   seed?: number;
 }): Promise<DemoSummary> {
   const { ds } = deps;
-  if (!(await isDatabaseEmpty(ds))) throw new ConflictError('数据库中已有单位或票据种类数据，演示数据只能装入空数据库');
+  if (!(await isDatabaseEmpty(ds)))
+    throw new ConflictError('DATABASE_NOT_EMPTY', '数据库中已有单位或票据种类数据，演示数据只能装入空数据库');
   if (deps.services && !deps.clock) throw new Error('loadDemoData: services given without the settable clock they run on');
   const clock = deps.clock ?? fixedClock(systemClock.now());
   const services = deps.services ?? makeDomainServices({ ds, clock });

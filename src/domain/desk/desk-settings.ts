@@ -39,9 +39,11 @@ export function makeDeskSettings(deps: { ds: DataSource; clock: Clock }) {
         if (name !== null) {
           const u = await em.findOneBy(User, { username: name });
           if (!u || !u.active)
-            throw new ValidationError(`用户 ${name} 不存在或已停用`, [{ path: 'supervisorUsername', message: '用户不存在或已停用' }]);
+            throw new ValidationError('INVALID_INPUT', `用户 ${name} 不存在或已停用`, [
+              { path: 'supervisorUsername', message: '用户不存在或已停用' },
+            ]);
           if (u.role === 'unit_staff')
-            throw new ValidationError(`用户 ${name} 是单位人员，不能担任督办人`, [
+            throw new ValidationError('INVALID_INPUT', `用户 ${name} 是单位人员，不能担任督办人`, [
               { path: 'supervisorUsername', message: '单位人员不能担任督办人' },
             ]);
         }

@@ -26,7 +26,7 @@ export function makeTicketClockCommands(kit: TicketKit) {
     /** Records the decision to go on site; the on-site arrival clock starts (one visit at a time). */
     dispatch: (actor: Actor, id: number, note?: string): Promise<Ticket> =>
       kit.change(actor, id, 'dispatch', async (c) => {
-        if (await openOnsite(c)) throw new ConflictError(`工单 #${id} 已派员现场处理，尚未登记到场`);
+        if (await openOnsite(c)) throw new ConflictError('STATE_NOT_ALLOWED', `工单 #${id} 已派员现场处理，尚未登记到场`);
         const patch: Partial<Ticket> = { state: 'in_progress', assigneeId: c.t.assigneeId ?? actor.userId };
         await kit.respond(c, patch);
         if (c.t.state === 'waiting_user') await resume(c, patch);
@@ -48,7 +48,7 @@ export function makeTicketClockCommands(kit: TicketKit) {
     arrive: (actor: Actor, id: number, note?: string): Promise<Ticket> =>
       kit.change(actor, id, 'arrive', async (c) => {
         const onsite = await openOnsite(c);
-        if (!onsite) throw new ConflictError(`工单 #${id} 没有待到场的派员记录，请先派员`);
+        if (!onsite) throw new ConflictError('STATE_NOT_ALLOWED', `工单 #${id} 没有待到场的派员记录，请先派员`);
         const [stopped] = await clocks.stop(c.em, id, ['onsite'], c.now);
         c.touched.push(stopped);
         await c.event('arrive', note ?? null, { clockId: onsite.id, onTime: stopped.state === 'met' });

@@ -59,7 +59,7 @@ export function makeTicketCommands(kit: TicketKit) {
     /** POST /tickets/:id/replies: the desk replies, unit staff add information, others may not. */
     postReply(actor: Actor, id: number, text: string): Promise<Ticket> {
       if (actor.role === 'unit_staff') return commands.addInfo(actor, id, text);
-      if (!(DESK_ROLES as readonly string[]).includes(actor.role)) throw new ForbiddenError('无权回复工单');
+      if (!(DESK_ROLES as readonly string[]).includes(actor.role)) throw new ForbiddenError('PERMISSION_DENIED', '无权回复工单');
       return commands.reply(actor, id, text);
     },
 
@@ -78,7 +78,7 @@ export function makeTicketCommands(kit: TicketKit) {
       kit.change(actor, id, 'assign', async (c) => {
         const u = await c.em.findOneBy(User, { username, active: true });
         if (!u || !(DESK_ROLES as readonly string[]).includes(u.role)) {
-          throw new ValidationError(`用户 ${username} 不存在、已停用或不是工程师/管理员`, [
+          throw new ValidationError('INVALID_INPUT', `用户 ${username} 不存在、已停用或不是工程师/管理员`, [
             { path: 'username', message: '不能分派给该用户' },
           ]);
         }

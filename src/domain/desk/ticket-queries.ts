@@ -77,7 +77,7 @@ export function makeTicketQueries(ds: DataSource) {
       if (q.unitCode) {
         const unit = await ds.getRepository(Unit).findOneBy({ code: q.unitCode });
         if (!unit) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
-        if (actor.role === 'unit_staff' && unit.id !== actor.unitId) throw new ForbiddenError('只能查看本单位的工单');
+        if (actor.role === 'unit_staff' && unit.id !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的工单');
         qb.andWhere('t.unitId = :uid', { uid: unit.id });
       }
       const { skip, take } = pageWindow(q);

@@ -53,6 +53,6 @@ export const isOpen = (s: TicketState): boolean => OPEN.includes(s);
 /** Throws a ConflictError naming the state when the action is not allowed from it. */
 export function assertAllowed(t: Ticket, action: TicketAction): void {
   if (!ALLOWED[action].includes(t.state)) {
-    throw new ConflictError(`工单 #${t.id} 当前为“${DESK_STATE_NAMES[t.state]}”，不能${ACTION_NAMES[action]}`);
+    throw new ConflictError('STATE_NOT_ALLOWED', `工单 #${t.id} 当前为“${DESK_STATE_NAMES[t.state]}”，不能${ACTION_NAMES[action]}`);
   }
 }

@@ -12,14 +12,14 @@ export async function loadTicket(em: EntityManager, id: number): Promise<Ticket>
   const q = em.createQueryBuilder(Ticket, 't').where('t.id = :id', { id });
   if (em.connection.options.type === 'postgres' && em.queryRunner?.isTransactionActive) q.setLock('pessimistic_write');
   const t = await q.getOne();
-  if (!t) throw new NotFoundError(`工单 #${id} 不存在`);
+  if (!t) throw new NotFoundError('TICKET_NOT_FOUND', `工单 #${id} 不存在`);
   return t;
 }
 
 /** Unit staff see their own and their unit's tickets only. */
 export function assertCanSee(actor: Actor, t: Ticket): void {
   if (actor.role === 'unit_staff' && t.reporterUserId !== actor.userId && (t.unitId === null || t.unitId !== actor.unitId)) {
-    throw new ForbiddenError('只能查看本单位的工单');
+    throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的工单');
   }
 }
 

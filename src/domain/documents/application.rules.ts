@@ -25,6 +25,7 @@ export async function checkCap(em: EntityManager, unit: Unit, bt: BillType, quan
   const cap = await em.findOneBy(ApplicationCap, { unitId: unit.id, billTypeId: bt.id });
   if (cap && quantity > cap.maxQuantity) {
     throw new ConflictError(
+      'CAP_EXCEEDED',
       `超过单次申领上限（分次限量）：${unit.name}「${bt.name}」每次最多申领 ${cap.maxQuantity} 份，本次申请 ${quantity} 份，请减少数量后再申请`,
       [{ maxQuantity: cap.maxQuantity, quantity }],
     );
@@ -43,6 +44,7 @@ export async function checkOldBeforeNew(em: EntityManager, unit: Unit, bt: BillT
   });
   if (pending) {
     throw new ConflictError(
+      'PENDING_WRITEOFFS',
       `核旧领新：本单位「${bt.name}」的核销单 ${pending.docNo} ${STATUS_NAMES[pending.status]}，尚未审核通过。` +
         (pending.status === 'returned' ? '请按退回意见修改后重新上报核销，' : '请等待财政局审核核销，') +
         '先完成核销后再申领新票据。',
@@ -75,6 +77,7 @@ export async function checkOldBeforeNew(em: EntityManager, unit: Unit, bt: BillT
   if (latest && latest.cutoffDate! >= limitDate) return;
   const issuedOn = DateTime.fromJSDate(new Date(old[0].at), { zone: 'Asia/Shanghai' }).toISODate();
   throw new ConflictError(
+    'WRITEOFF_OVERDUE',
     `核旧领新：本单位持有 ${issuedOn} 领用的「${bt.name}」，已超过 ${months} 个月，` +
       (latest ? `而最近一次核销的截止日期为 ${latest.cutoffDate}，` : '且尚无审核通过的核销记录，') +
       `请先办理核销（截止日期不早于 ${limitDate}）后再申领新票据。`,

@@ -26,8 +26,8 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
   const { ds, clock } = deps;
 
   async function checkRules(em: EntityManager, unit: Unit, bt: BillType, quantity: number): Promise<void> {
-    if (!bt.active) throw new ConflictError(`票据种类「${bt.name}」已停用，不能申领`);
-    if (!unit.active) throw new ConflictError(`单位 ${unit.code} 已停用，不能申领`);
+    if (!bt.active) throw new ConflictError('INACTIVE', `票据种类「${bt.name}」已停用，不能申领`);
+    if (!unit.active) throw new ConflictError('INACTIVE', `单位 ${unit.code} 已停用，不能申领`);
     await checkCap(em, unit, bt, quantity);
     await checkOldBeforeNew(em, unit, bt, clock.now());
   }
@@ -126,7 +126,7 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
         unitId = (await unitByCode(ds.manager, q.unitCode)).id;
         assertUnitAccess(actor, unitId);
       } else if (actor.role === 'unit_staff') {
-        if (actor.unitId === null) throw new ForbiddenError('账号未关联单位');
+        if (actor.unitId === null) throw new ForbiddenError('NO_UNIT', '账号未关联单位');
         unitId = actor.unitId;
       }
       if (unitId !== null) qb.andWhere('d.unitId = :u', { u: unitId });
@@ -140,7 +140,7 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
     /** One application with its transitions (opinions) and, once issued, nothing else to load. */
     async get(actor: Actor, id: number): Promise<DocumentView & { issuanceId: number | null }> {
       const doc = await ds.getRepository(BillDocument).findOneBy({ id, docType: 'application' });
-      if (!doc) throw new NotFoundError(`申领单 ${id} 不存在`);
+      if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', `申领单 ${id} 不存在`);
       assertUnitAccess(actor, doc.unitId!);
       const issuance = await ds.getRepository(BillDocument).findOneBy({ docType: 'issuance', applicationId: id });
       return { ...(await documentView(ds.manager, doc, { transitions: true })), issuanceId: issuance?.id ?? null };

@@ -101,7 +101,7 @@ async function assertRetentionOver(
         `${describeRuns(merged(runs))} 于 ${on} 核销，存根须保存 ${years} 年，保存至 ${addYears(on, years, -1)}，${addYears(on, years)} 起方可销毁`,
     );
   if (unknown.length > 0) problems.push(`${describeRuns(merged(unknown))} 找不到核销审批记录，无法确认保存期限`);
-  if (problems.length > 0) throw new ConflictError(`未到存根保存期限，不能销毁：${problems.join('；')}`, problems);
+  if (problems.length > 0) throw new ConflictError('RETENTION_NOT_OVER', `未到存根保存期限，不能销毁：${problems.join('；')}`, problems);
 }
 
 /** Merges adjacent runs of the same batch for shorter messages. */
@@ -222,10 +222,12 @@ export function makeDestructionService(deps: { ds: DataSource; clock: Clock }) {
         const doc = await lockDocument(em, 'destruction', id);
         assertDocAccess(actor, doc);
         const required: Side[] = doc.unitId === null ? ['bureau'] : ['bureau', 'unit'];
-        if (!required.includes(input.side)) throw new ValidationError('财政局库存的销毁单只需财政局确认');
-        if (doc.status !== 'approved') throw new ConflictError(`销毁单 ${doc.docNo} 须审核通过并销毁后才能确认，当前状态不允许确认`);
+        if (!required.includes(input.side)) throw new ValidationError('INVALID_INPUT', '财政局库存的销毁单只需财政局确认');
+        if (doc.status !== 'approved')
+          throw new ConflictError('STATE_NOT_ALLOWED', `销毁单 ${doc.docNo} 须审核通过并销毁后才能确认，当前状态不允许确认`);
         const done = await confirmationsOf(em, doc.id);
-        if (done.some((c) => c.side === input.side)) throw new ConflictError(`${SIDE_NAMES[input.side]}已确认过销毁单 ${doc.docNo}`);
+        if (done.some((c) => c.side === input.side))
+          throw new ConflictError('STATE_NOT_ALLOWED', `${SIDE_NAMES[input.side]}已确认过销毁单 ${doc.docNo}`);
         const at = clock.now();
         await em.insert(DocumentTransition, {
           documentId: doc.id,

@@ -50,20 +50,25 @@ export function makeIssuanceService(deps: { ds: DataSource; clock: Clock }) {
       requireRole(actor, BUREAU_ROLES);
       return inTransaction(ds, async (em) => {
         const head = await em.findOneBy(BillDocument, { id: applicationId, docType: 'application' });
-        if (!head) throw new NotFoundError(`申领单 ${applicationId} 不存在`);
+        if (!head) throw new NotFoundError('DOCUMENT_NOT_FOUND', `申领单 ${applicationId} 不存在`);
         // Lock order bill_type → document, as every ledger-changing transaction does.
         await lockRow(em, 'bill_type', head.billTypeId);
         const app = await loadDocument(em, 'application', applicationId);
         if (app.status !== 'approved') {
-          throw new ConflictError(`申领单 ${app.docNo} 当前状态为「${STATUS_NAMES[app.status]}」，只有审核通过的申领单才能发放`);
+          throw new ConflictError(
+            'STATE_NOT_ALLOWED',
+            `申领单 ${app.docNo} 当前状态为「${STATUS_NAMES[app.status]}」，只有审核通过的申领单才能发放`,
+          );
         }
         const bt = await em.findOneByOrFail(BillType, { id: app.billTypeId });
         const available = await listAt(em, app.billTypeId, BUREAU_STOCK);
         const have = available.reduce((n, r) => n + countOf({ start: r.startNo, end: r.endNo }), 0);
         if (have < app.quantity) {
-          throw new ConflictError(`库存不足：「${bt.name}」财政库存可发放 ${have} 份，申领单 ${app.docNo} 申请 ${app.quantity} 份`, [
-            { available: have, requested: app.quantity },
-          ]);
+          throw new ConflictError(
+            'STOCK_INSUFFICIENT',
+            `库存不足：「${bt.name}」财政库存可发放 ${have} 份，申领单 ${app.docNo} 申请 ${app.quantity} 份`,
+            [{ available: have, requested: app.quantity }],
+          );
         }
         const at = clock.now();
         const issuance = await createDocument(

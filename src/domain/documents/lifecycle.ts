@@ -98,7 +98,7 @@ export async function loadDocument(em: EntityManager, docType: DocType, id: numb
   const q = em.createQueryBuilder(BillDocument, 'd').where('d.id = :id AND d.docType = :t', { id, t: docType });
   if (em.connection.options.type === 'postgres') q.setLock('pessimistic_write');
   const doc = await q.getOne();
-  if (!doc) throw new NotFoundError(`${DOC_NAMES[docType]} ${id} 不存在`);
+  if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[docType]} ${id} 不存在`);
   return doc;
 }
 
@@ -112,6 +112,7 @@ export async function transition(
 ): Promise<BillDocument> {
   if (!ALLOWED[doc.status].includes(to)) {
     throw new ConflictError(
+      'STATE_NOT_ALLOWED',
       `${DOC_NAMES[doc.docType]} ${doc.docNo} 当前状态为「${STATUS_NAMES[doc.status]}」，不能变为「${STATUS_NAMES[to]}」`,
     );
   }

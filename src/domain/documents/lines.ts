@@ -47,14 +47,15 @@ export function describeRuns(runs: ReadonlyArray<{ batchCode: string; span: Span
  * no two lines sharing a number (also across used/voided/lost), every batch of this bill type.
  */
 export async function validateLines(em: EntityManager, billType: { id: number; name: string }, lines: readonly DocLine[]): Promise<void> {
-  if (lines.length === 0) throw new ValidationError('至少填写一行号码');
+  if (lines.length === 0) throw new ValidationError('INVALID_RANGE', '至少填写一行号码');
   const names = labels(lines);
   lines.forEach((l, i) => {
-    if (!/^\d{8}$/.test(l.batchCode)) throw new ValidationError(`${names[i]}：票据代码应为 8 位数字`);
+    if (!/^\d{8}$/.test(l.batchCode)) throw new ValidationError('INVALID_RANGE', `${names[i]}：票据代码应为 8 位数字`);
     for (const n of [l.startNo, l.endNo]) {
-      if (!Number.isInteger(n) || n < 1 || n > MAX_BILL_NO) throw new ValidationError(`${names[i]}：票据号码应为 1 到 10 位的正整数`);
+      if (!Number.isInteger(n) || n < 1 || n > MAX_BILL_NO)
+        throw new ValidationError('INVALID_RANGE', `${names[i]}：票据号码应为 1 到 10 位的正整数`);
     }
-    if (l.startNo > l.endNo) throw new ValidationError(`${names[i]}：起始号码 ${formatSpan(spanOf(l))} 大于终止号码`);
+    if (l.startNo > l.endNo) throw new ValidationError('INVALID_RANGE', `${names[i]}：起始号码 ${formatSpan(spanOf(l))} 大于终止号码`);
   });
   const codes = [...new Set(lines.map((l) => l.batchCode))];
   for (const code of codes) {
@@ -63,6 +64,7 @@ export async function validateLines(em: EntityManager, billType: { id: number; n
     if (pairs.length > 0) {
       const [a, b] = pairs[0].map((k) => idx[k]);
       throw new ValidationError(
+        'LINES_OVERLAP',
         `${names[a.i]}与${names[b.i]}的号码重叠：票据代码 ${code} 的号码 ${formatSpan(spanOf(a.l))} 与 ${formatSpan(spanOf(b.l))}`,
         [{ lines: [names[a.i], names[b.i]], batchCode: code }],
       );
@@ -71,9 +73,9 @@ export async function validateLines(em: EntityManager, billType: { id: number; n
   const batches = await em.find(Batch, { where: { batchCode: In(codes) } });
   for (const code of codes) {
     const b = batches.find((x) => x.batchCode === code);
-    if (!b) throw new ValidationError(`票据代码 ${code} 不存在`, [{ batchCode: code }]);
+    if (!b) throw new ValidationError('INVALID_RANGE', `票据代码 ${code} 不存在`, [{ batchCode: code }]);
     if (b.billTypeId !== billType.id)
-      throw new ValidationError(`票据代码 ${code} 不属于票据种类「${billType.name}」`, [{ batchCode: code }]);
+      throw new ValidationError('INVALID_RANGE', `票据代码 ${code} 不属于票据种类「${billType.name}」`, [{ batchCode: code }]);
   }
 }
 
@@ -98,6 +100,7 @@ export async function assertLinesAt(
   if (missing.length > 0) {
     missing.sort((a, b) => a.batchCode.localeCompare(b.batchCode) || a.span.start - b.span.start);
     throw new ConflictError(
+      'RANGE_NOT_HELD',
       `${describeRuns(missing)} ${problem}`,
       missing.map((m) => ({ batchCode: m.batchCode, startNo: m.span.start, endNo: m.span.end, count: countOf(m.span) })),
     );
@@ -131,6 +134,7 @@ export async function assertNotReserved(
       if (r.batchCode !== l.batchCode || Number(r.startNo) > l.endNo || Number(r.endNo) < l.startNo) continue;
       const span = { start: Math.max(l.startNo, Number(r.startNo)), end: Math.min(l.endNo, Number(r.endNo)) };
       throw new ConflictError(
+        'RANGE_RESERVED',
         `票据代码 ${l.batchCode} 的号码 ${formatSpan(span)} 已在${DOC_NAMES[r.docType]} ${r.docNo} 中待审核，不能重复办理`,
         [{ batchCode: l.batchCode, startNo: span.start, endNo: span.end, docNo: r.docNo }],
       );
@@ -185,7 +189,7 @@ export function countLines(lines: readonly DocLine[]): Record<string, number> {
 /** Locks the document's bill type (the ledger's lock order), then the document itself. */
 export async function lockDocument(em: EntityManager, docType: DocType, id: number): Promise<BillDocument> {
   const head = await em.findOne(BillDocument, { where: { id, docType }, select: { id: true, billTypeId: true } });
-  if (!head) throw new NotFoundError(`${DOC_NAMES[docType]} ${id} 不存在`);
+  if (!head) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[docType]} ${id} 不存在`);
   await lockRow(em, 'bill_type', head.billTypeId);
   return loadDocument(em, docType, id);
 }
@@ -193,7 +197,7 @@ export async function lockDocument(em: EntityManager, docType: DocType, id: numb
 /** Unit staff may only see their own unit's documents, never the bureau's own. */
 export function assertDocAccess(actor: Actor, doc: BillDocument): void {
   if (actor.role === 'unit_staff' && (doc.unitId === null || doc.unitId !== actor.unitId)) {
-    throw new ForbiddenError('只能查看或办理本单位的业务');
+    throw new ForbiddenError('OTHER_UNIT', '只能查看或办理本单位的业务');
   }
 }
 
@@ -207,8 +211,8 @@ export async function listDocuments(
   const em = ds.manager;
   const qb = em.createQueryBuilder(BillDocument, 'd').where('d.docType = :t', { t: docType }).orderBy('d.id', 'DESC');
   if (actor.role === 'unit_staff') {
-    if (q.unitCode && q.unitCode !== actor.unitCode) throw new ForbiddenError('只能查看或办理本单位的业务');
-    if (q.holder === 'bureau') throw new ForbiddenError('只能查看或办理本单位的业务');
+    if (q.unitCode && q.unitCode !== actor.unitCode) throw new ForbiddenError('OTHER_UNIT', '只能查看或办理本单位的业务');
+    if (q.holder === 'bureau') throw new ForbiddenError('OTHER_UNIT', '只能查看或办理本单位的业务');
     qb.andWhere('d.unitId = :u', { u: actor.unitId });
   } else if (q.unitCode) {
     qb.andWhere('d.unitId = :u', { u: (await unitByCode(em, q.unitCode)).id });
@@ -230,7 +234,7 @@ export async function getDocument(
   id: number,
 ): Promise<DocumentView & { counts: Record<string, number> }> {
   const doc = await ds.manager.findOneBy(BillDocument, { id, docType });
-  if (!doc) throw new NotFoundError(`${DOC_NAMES[docType]} ${id} 不存在`);
+  if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[docType]} ${id} 不存在`);
   assertDocAccess(actor, doc);
   const view = await documentView(ds.manager, doc);
   return { ...view, counts: countLines(await loadLines(ds.manager, doc.id)) };

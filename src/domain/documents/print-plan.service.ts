@@ -78,11 +78,12 @@ export async function checkOrderFits(
   span: Span,
 ): Promise<PrintOrder> {
   const order = await em.findOneBy(PrintOrder, { id: orderId });
-  if (!order) throw new NotFoundError(`印制单 ${orderId} 不存在`);
+  if (!order) throw new NotFoundError('DOCUMENT_NOT_FOUND', `印制单 ${orderId} 不存在`);
   const plan = await em.findOneByOrFail(BillDocument, { id: order.planId });
   const inside = intersect(span, { start: order.startNo, end: order.endNo });
   if (plan.billTypeId !== billTypeId || order.batchCode !== batchCode || !inside || countOf(inside) !== countOf(span)) {
     throw new ConflictError(
+      'INVALID_RANGE',
       `入库号段 ${batchCode} ${formatSpan(span)} 不在印制单 ${orderId} 的范围（${order.batchCode} ${formatSpan({ start: order.startNo, end: order.endNo })}）内`,
     );
   }
@@ -131,7 +132,7 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
       requireRole(actor, BUREAU_ROLES);
       return inTransaction(ds, async (em) => {
         const bt = await billTypeByCode(em, input.billTypeCode);
-        if (!bt.active) throw new ConflictError(`票据种类「${bt.name}」已停用，不能制定印制计划`);
+        if (!bt.active) throw new ConflictError('INACTIVE', `票据种类「${bt.name}」已停用，不能制定印制计划`);
         const at = clock.now();
         const plan = await createDocument(
           em,
@@ -161,17 +162,22 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
       requireRole(actor, BUREAU_ROLES);
       return inTransaction(ds, async (em) => {
         const head = await em.findOneBy(BillDocument, { id: planId, docType: 'print_plan' });
-        if (!head) throw new NotFoundError(`印制计划 ${planId} 不存在`);
+        if (!head) throw new NotFoundError('DOCUMENT_NOT_FOUND', `印制计划 ${planId} 不存在`);
         await lockRow(em, 'bill_type', head.billTypeId);
         const plan = await loadDocument(em, 'print_plan', planId);
-        if (plan.status !== 'approved') throw new ConflictError(`印制计划 ${plan.docNo} 尚未审核通过（或已完成），不能下达印制单`);
+        if (plan.status !== 'approved')
+          throw new ConflictError('STATE_NOT_ALLOWED', `印制计划 ${plan.docNo} 尚未审核通过（或已完成），不能下达印制单`);
         const batch = await em.findOneBy(Batch, { batchCode: input.batchCode });
-        if (batch && batch.billTypeId !== plan.billTypeId) throw new ConflictError(`票据代码 ${input.batchCode} 已属于其他票据种类`);
+        if (batch && batch.billTypeId !== plan.billTypeId)
+          throw new ConflictError('BATCH_OTHER_TYPE', `票据代码 ${input.batchCode} 已属于其他票据种类`);
         const span = { start: input.startNo, end: input.endNo };
         const orders = await em.find(PrintOrder, { where: { planId } });
         const ordered = orders.reduce((n, o) => n + countOf({ start: o.startNo, end: o.endNo }), 0);
         if (ordered + countOf(span) > plan.quantity) {
-          throw new ConflictError(`印制数量超出计划：计划 ${plan.quantity} 份，已下达 ${ordered} 份，本次 ${countOf(span)} 份`);
+          throw new ConflictError(
+            'PLAN_EXCEEDED',
+            `印制数量超出计划：计划 ${plan.quantity} 份，已下达 ${ordered} 份，本次 ${countOf(span)} 份`,
+          );
         }
         const clash = await em
           .createQueryBuilder(PrintOrder, 'o')
@@ -179,6 +185,7 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
           .getOne();
         if (clash)
           throw new ConflictError(
+            'RANGE_RESERVED',
             `票据代码 ${input.batchCode} 的号码 ${formatSpan(intersect(span, { start: clash.startNo, end: clash.endNo })!)} 已在印制单 ${clash.id} 中`,
           );
         const at = clock.now();
@@ -218,7 +225,7 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
     async get(actor: Actor, id: number): Promise<PrintPlanView> {
       requireRole(actor, READ_ROLES);
       const plan = await ds.getRepository(BillDocument).findOneBy({ id, docType: 'print_plan' });
-      if (!plan) throw new NotFoundError(`印制计划 ${id} 不存在`);
+      if (!plan) throw new NotFoundError('DOCUMENT_NOT_FOUND', `印制计划 ${id} 不存在`);
       return planView(ds.manager, plan);
     },
   };

@@ -79,7 +79,7 @@ export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
 
   function assertCutoff(cutoffDate: string | null | undefined, at: Date): void {
     const today = shanghaiDate(at);
-    if (cutoffDate && cutoffDate > today) throw new ValidationError(`截止日期 ${cutoffDate} 不能晚于今天（${today}）`);
+    if (cutoffDate && cutoffDate > today) throw new ValidationError('INVALID_INPUT', `截止日期 ${cutoffDate} 不能晚于今天（${today}）`);
   }
 
   /** Every number must be unreserved and in the unit's stock, checked before anything moves. */

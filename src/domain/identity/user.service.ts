@@ -53,13 +53,13 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
       const u = await users().findOneBy({ username: input.username });
       const now = clock.now();
       // The same message for unknown user and wrong password: do not reveal which usernames exist.
-      const bad = new UnauthenticatedError('用户名或密码错误');
+      const bad = new UnauthenticatedError('LOGIN_FAILED', '用户名或密码错误');
       if (!u || !u.active || !u.passwordHash) {
         if (!u) await hashPassword(input.password); // equalise timing with the real check
         throw bad;
       }
       if (u.lockedUntil && u.lockedUntil > now) {
-        throw new UnauthenticatedError(`密码错误次数过多，账号已锁定，请于 ${LOCK_MINUTES} 分钟后再试或联系管理员`);
+        throw new UnauthenticatedError('LOGIN_FAILED', `密码错误次数过多，账号已锁定，请于 ${LOCK_MINUTES} 分钟后再试或联系管理员`);
       }
       if (!(await verifyPassword(u.passwordHash, input.password))) {
         const failed = u.failedLogins + 1;
@@ -74,7 +74,7 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
     /** The actor for a token's user id; inactive or deleted users are rejected. */
     async actorFor(userId: number): Promise<Actor> {
       const u = await users().findOneBy({ id: userId });
-      if (!u || !u.active) throw new UnauthenticatedError('账号不存在或已停用，请重新登录');
+      if (!u || !u.active) throw new UnauthenticatedError('ACCOUNT_INACTIVE', '账号不存在或已停用，请重新登录');
       return toActor(u);
     },
 
@@ -92,12 +92,12 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
         let unitId: number | null = null;
         if (input.unitCode) {
           const unit = await em.findOneBy(Unit, { code: input.unitCode });
-          if (!unit) throw new NotFoundError(`单位 ${input.unitCode} 不存在`);
+          if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${input.unitCode} 不存在`);
           unitId = unit.id;
         }
-        if (await em.findOneBy(User, { username: input.username })) throw new ConflictError(`用户名 ${input.username} 已存在`);
+        if (await em.findOneBy(User, { username: input.username })) throw new ConflictError('DUPLICATE', `用户名 ${input.username} 已存在`);
         if (input.wecomUserId && (await em.findOneBy(User, { wecomUserId: input.wecomUserId }))) {
-          throw new ConflictError(`企业微信账号 ${input.wecomUserId} 已绑定其他用户`);
+          throw new ConflictError('DUPLICATE', `企业微信账号 ${input.wecomUserId} 已绑定其他用户`);
         }
         const u = em.create(User, {
           username: input.username,

@@ -46,8 +46,8 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
 
   async function loadPending(em: EntityManager, id: number): Promise<KbChange> {
     const row = await em.findOneBy(KbChange, { id });
-    if (!row) throw new NotFoundError(`知识库变更 #${id} 不存在`);
-    if (row.status !== 'pending') throw new ConflictError(`知识库变更 #${id} 已${STATUS_ZH[row.status]}，不能再审核`);
+    if (!row) throw new NotFoundError('KB_ITEM_NOT_FOUND', `知识库变更 #${id} 不存在`);
+    if (row.status !== 'pending') throw new ConflictError('STATE_NOT_ALLOWED', `知识库变更 #${id} 已${STATUS_ZH[row.status]}，不能再审核`);
     return row;
   }
 
@@ -106,7 +106,7 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
     async intent(actor: Actor, name: string): Promise<KbIntentView & { pending: KbChange[] }> {
       requireRole(actor, READERS);
       const found = (await effective()).intents.find((i) => i.intent === name);
-      if (!found) throw new NotFoundError(`意图 ${name} 不存在`);
+      if (!found) throw new NotFoundError('KB_ITEM_NOT_FOUND', `意图 ${name} 不存在`);
       const pending = await ds.manager.find(KbChange, { where: { intent: name, status: 'pending' }, order: { id: 'ASC' } });
       return { ...found, pending };
     },
@@ -152,15 +152,20 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
         const row = await loadPending(em, id);
         const placing = row.kind === 'add-utterance';
         if (!placing && ((input.intent && input.intent !== row.intent) || input.asAnswer !== undefined || input.answer !== undefined)) {
-          throw new ValidationError('只有“新增说法”的变更可以指定意图或采用回复作为答案', [
+          throw new ValidationError('INVALID_INPUT', '只有“新增说法”的变更可以指定意图或采用回复作为答案', [
             { path: 'intent', message: `该变更类型为 ${row.kind}` },
           ]);
         }
         const intent = input.intent ?? row.intent;
-        if (!intent) throw new ValidationError('请指定要归入的意图（intent）', [{ path: 'intent', message: '机器人未能判断该问题的意图' }]);
+        if (!intent)
+          throw new ValidationError('INVALID_INPUT', '请指定要归入的意图（intent）', [
+            { path: 'intent', message: '机器人未能判断该问题的意图' },
+          ]);
         const answer = input.answer ?? row.payload.answer;
         if (input.asAnswer && !answer)
-          throw new ValidationError('该变更没有可用作答案的回复，请在 answer 中填写', [{ path: 'answer', message: '缺少答案' }]);
+          throw new ValidationError('INVALID_INPUT', '该变更没有可用作答案的回复，请在 answer 中填写', [
+            { path: 'answer', message: '缺少答案' },
+          ]);
         const payload: KbChangePayload = placing ? { ...row.payload, answer, asAnswer: input.asAnswer === true } : row.payload;
         const now = clock.now();
         const after = corpus.check(await approvedChanges(em), { id, intent, kind: row.kind, payload });

@@ -77,6 +77,7 @@ export async function moveRun(em: EntityManager, run: Run, from: Place, to: Plac
   );
   if (missing.length > 0) {
     throw new ConflictError(
+      'RANGE_NOT_HELD',
       `票据代码 ${run.batchCode} 的号码 ${missing.map(formatSpan).join('、')} 不在可操作的库存中`,
       missing.map((s) => ({ batchCode: run.batchCode, startNo: s.start, endNo: s.end })),
     );

@@ -65,7 +65,7 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
       requireRole(actor, BUREAU_ROLES);
       return inTransaction(ds, async (em) => {
         const bt = await billTypeByCode(em, input.billTypeCode);
-        if (!bt.active) throw new ConflictError(`票据种类「${bt.name}」已停用，不能入库`);
+        if (!bt.active) throw new ConflictError('INACTIVE', `票据种类「${bt.name}」已停用，不能入库`);
         await lockRow(em, 'bill_type', bt.id);
         const at = clock.now();
         const span: Span = { start: input.startNo, end: input.endNo };
@@ -81,6 +81,7 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
         if (batch.billTypeId !== bt.id) {
           const owner = await em.findOneBy(BillType, { id: batch.billTypeId });
           throw new ConflictError(
+            'BATCH_OTHER_TYPE',
             `票据代码 ${input.batchCode} 已属于票据种类「${owner?.name ?? batch.billTypeId}」，不能作为「${bt.name}」入库`,
           );
         }
@@ -92,6 +93,7 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
         if (clashes.length > 0) {
           const overlap = normalize(clashes.map((c) => intersect(span, { start: c.startNo, end: c.endNo })!));
           throw new ConflictError(
+            'RANGE_ALREADY_RECEIVED',
             `票据代码 ${input.batchCode} 的号码 ${overlap.map(formatSpan).join('、')} 已经入库，不能重复入库`,
             overlap.map((s) => ({ batchCode: input.batchCode, startNo: s.start, endNo: s.end })),
           );

@@ -28,7 +28,8 @@ export function makeStockService(deps: { ds: DataSource }) {
      */
     async stock(actor: Actor, q: StockQuery): Promise<StockView> {
       const unitCode = q.unitCode;
-      if (unitCode === undefined && !BUREAU_STOCK_READERS.includes(actor.role)) throw new ForbiddenError('单位用户只能查看本单位库存');
+      if (unitCode === undefined && !BUREAU_STOCK_READERS.includes(actor.role))
+        throw new ForbiddenError('OTHER_UNIT', '单位用户只能查看本单位库存');
       // Unit staff asking for another unit: resolve it for the right answer (404 or 403).
       if (unitCode !== undefined && actor.role === 'unit_staff' && actor.unitCode !== unitCode) {
         assertUnitAccess(actor, (await unitByCode(ds.manager, unitCode)).id);

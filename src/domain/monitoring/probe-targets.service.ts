@@ -20,7 +20,7 @@ export function makeProbeTargetService(deps: { ds: DataSource; clock: Clock }) {
     create(actor: Actor, input: ProbeTargetInput): Promise<ProbeTarget> {
       requireRole(actor, ['admin']);
       return inTransaction(ds, async (em) => {
-        if (await em.findOneBy(ProbeTarget, { name: input.name })) throw new ConflictError(`监控目标「${input.name}」已存在`);
+        if (await em.findOneBy(ProbeTarget, { name: input.name })) throw new ConflictError('DUPLICATE', `监控目标「${input.name}」已存在`);
         const now = clock.now();
         const t = await em.save(
           em.create(ProbeTarget, {

@@ -53,7 +53,7 @@ export function makeDeskRecordsReports(deps: { ds: DataSource; clock: Clock }) {
   async function unitFilter(code: string | undefined): Promise<Unit | null> {
     if (!code) return null;
     const unit = await ds.getRepository(Unit).findOneBy({ code });
-    if (!unit) throw new NotFoundError(`单位 ${code} 不存在`);
+    if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${code} 不存在`);
     return unit;
   }
 

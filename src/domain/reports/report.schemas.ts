@@ -97,9 +97,12 @@ export function resolvePeriod(q: { from?: string; to?: string }, now: Date): Per
   const today = shanghaiDay(now);
   const to = q.to ?? (q.from && q.from > today ? q.from : today);
   const from = q.from ?? `${to.slice(0, 4)}-01-01`;
-  if (from > to) throw new ValidationError(`开始日期 ${from} 不能晚于结束日期 ${to}`, [{ path: 'from', message: '开始日期晚于结束日期' }]);
+  if (from > to)
+    throw new ValidationError('INVALID_INPUT', `开始日期 ${from} 不能晚于结束日期 ${to}`, [
+      { path: 'from', message: '开始日期晚于结束日期' },
+    ]);
   if (to >= addMonths(from, 12 * MAX_YEARS)) {
-    throw new ValidationError(`统计期间不能超过 ${MAX_YEARS} 年，请缩短 ${from} 至 ${to} 的范围`, [
+    throw new ValidationError('INVALID_INPUT', `统计期间不能超过 ${MAX_YEARS} 年，请缩短 ${from} 至 ${to} 的范围`, [
       { path: 'to', message: '期间超过 5 年' },
     ]);
   }

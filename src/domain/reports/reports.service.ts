@@ -37,9 +37,9 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
   async function scope(em: EntityManager, actor: Actor, q: Scope) {
     let unitCode = q.unitCode;
     if (actor.role === 'unit_staff') {
-      if (unitCode !== undefined && unitCode !== actor.unitCode) throw new ForbiddenError('只能查看本单位的报表');
+      if (unitCode !== undefined && unitCode !== actor.unitCode) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的报表');
       unitCode = actor.unitCode ?? undefined;
-      if (unitCode === undefined) throw new ForbiddenError('当前账号未关联单位，无法查看报表');
+      if (unitCode === undefined) throw new ForbiddenError('NO_UNIT', '当前账号未关联单位，无法查看报表');
     }
     const unit = unitCode === undefined ? undefined : await unitByCode(em, unitCode);
     const billType = q.billTypeCode === undefined ? undefined : await billTypeByCode(em, q.billTypeCode);
@@ -47,7 +47,7 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
   }
 
   const bureauOnly = (actor: Actor) => {
-    if (actor.role === 'unit_staff') throw new ForbiddenError('财政库存报表仅限财政局人员查看');
+    if (actor.role === 'unit_staff') throw new ForbiddenError('PERMISSION_DENIED', '财政库存报表仅限财政局人员查看');
   };
 
   return {

@@ -33,7 +33,7 @@ function build(kind: SummaryKind, first: DateTime): SummaryPeriod {
 export function summaryPeriod(kind: SummaryKind, now: Date, date?: string): SummaryPeriod {
   if (date !== undefined) {
     const d = DateTime.fromISO(date, { zone: ZONE });
-    if (!d.isValid) throw new ValidationError(`日期 ${date} 无效，应为 YYYY-MM-DD`);
+    if (!d.isValid) throw new ValidationError('INVALID_INPUT', `日期 ${date} 无效，应为 YYYY-MM-DD`);
     return build(kind, d);
   }
   const today = DateTime.fromJSDate(now, { zone: ZONE });

@@ -167,7 +167,7 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
     async get(actor: Actor, id: number): Promise<SummaryDetail> {
       requireRole(actor, READERS);
       const s = await ds.getRepository(ServiceSummary).findOneBy({ id });
-      if (!s) throw new NotFoundError(`服务报告 ${id} 不存在`);
+      if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `服务报告 ${id} 不存在`);
       return detail(s);
     },
 
@@ -175,9 +175,9 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
     async getForRecipient(userId: number, id: number): Promise<SummaryDetail> {
       const u = await ds.getRepository(User).findOneBy({ id: userId });
       if (!u || !u.active || !READERS.includes(u.role))
-        throw new ForbiddenError('链接已失效，请在企业微信中打开最新的周报，或登录系统查看');
+        throw new ForbiddenError('LINK_EXPIRED', '链接已失效，请在企业微信中打开最新的周报，或登录系统查看');
       const s = await ds.getRepository(ServiceSummary).findOneBy({ id });
-      if (!s) throw new NotFoundError(`服务报告 ${id} 不存在`);
+      if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `服务报告 ${id} 不存在`);
       return detail(s);
     },
   };

@@ -30,12 +30,12 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
 
   async function load(em: EntityManager, actor: Actor, id: number): Promise<Announcement> {
     const a = await em.findOneBy(Announcement, { id });
-    if (!a) throw new NotFoundError(`公告 #${id} 不存在`);
+    if (!a) throw new NotFoundError('RECORD_NOT_FOUND', `公告 #${id} 不存在`);
     if (
       !RECORD_READERS.includes(actor.role) &&
       (a.status !== 'published' || (a.unitCodes !== null && !a.unitCodes.includes(actor.unitCode ?? '')))
     ) {
-      throw new ForbiddenError('无权查看该公告');
+      throw new ForbiddenError('PERMISSION_DENIED', '无权查看该公告');
     }
     return a;
   }
@@ -43,7 +43,7 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
   async function checkUnits(em: EntityManager, codes: string[]): Promise<number[]> {
     const units = await em.find(Unit, { where: { code: In(codes) }, select: { id: true, code: true } });
     const missing = codes.filter((c) => !units.some((u) => u.code === c));
-    if (missing.length > 0) throw new NotFoundError(`单位 ${missing.join('、')} 不存在`);
+    if (missing.length > 0) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${missing.join('、')} 不存在`);
     return units.map((u) => u.id);
   }
 
@@ -86,7 +86,7 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
         const now = clock.now();
         await lockRow(em, 'announcement', id);
         const a = await load(em, actor, id);
-        if (a.status !== 'draft') throw new ConflictError(`公告 #${id} 已发布，不能重复发布`);
+        if (a.status !== 'draft') throw new ConflictError('STATE_NOT_ALLOWED', `公告 #${id} 已发布，不能重复发布`);
         const where = {
           role: 'unit_staff' as const,
           active: true,
@@ -98,7 +98,7 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
             (await em.find(User, { where, select: { wecomUserId: true }, order: { id: 'ASC' } })).map((u) => u.wecomUserId as string),
           ),
         ];
-        if (to.length === 0) throw new ConflictError('没有可推送的单位人员：目标单位尚无登记企业微信账号的经办人');
+        if (to.length === 0) throw new ConflictError('NO_RECIPIENTS', '没有可推送的单位人员：目标单位尚无登记企业微信账号的经办人');
         const batches: Array<Partial<AnnouncementBatch>> = [];
         for (let i = 0; i < to.length; i += batchSize) {
           const seq = batches.length;
@@ -133,13 +133,11 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
     /** The announcements job: hands each due batch to the outbox once (conditional claim). */
     async dispatchDue(limit = 20): Promise<number> {
       const now = clock.now();
-      const due = await ds
-        .getRepository(AnnouncementBatch)
-        .find({
-          where: { status: 'pending', availableAt: LessThanOrEqual(now) as never },
-          order: { availableAt: 'ASC', id: 'ASC' },
-          take: limit,
-        });
+      const due = await ds.getRepository(AnnouncementBatch).find({
+        where: { status: 'pending', availableAt: LessThanOrEqual(now) as never },
+        order: { availableAt: 'ASC', id: 'ASC' },
+        take: limit,
+      });
       let queued = 0;
       for (const b of due) {
         const done = await inTransaction(ds, async (em) => {

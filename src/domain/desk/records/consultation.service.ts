@@ -83,8 +83,8 @@ export function makeConsultationService(deps: { ds: DataSource; clock: Clock; ti
 
     async get(actor: Actor, id: number): Promise<ConsultationView> {
       const row = await ds.getRepository(Consultation).findOneBy({ id });
-      if (!row) throw new NotFoundError(`来电记录 #${id} 不存在`);
-      if (actor.role === 'unit_staff' && row.unitId !== actor.unitId) throw new ForbiddenError('只能查看本单位的来电记录');
+      if (!row) throw new NotFoundError('RECORD_NOT_FOUND', `来电记录 #${id} 不存在`);
+      if (actor.role === 'unit_staff' && row.unitId !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的来电记录');
       return (await views(ds.manager, [row]))[0];
     },
 
@@ -94,7 +94,7 @@ export function makeConsultationService(deps: { ds: DataSource; clock: Clock; ti
       if (actor.role === 'unit_staff') qb.andWhere('c.unitId = :own', { own: actor.unitId });
       if (q.unitCode) {
         const unit = await unitByCode(ds.manager, q.unitCode);
-        if (actor.role === 'unit_staff' && unit.id !== actor.unitId) throw new ForbiddenError('只能查看本单位的来电记录');
+        if (actor.role === 'unit_staff' && unit.id !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的来电记录');
         qb.andWhere('c.unitId = :uid', { uid: unit.id });
       }
       if (q.channel) qb.andWhere('c.channel = :ch', { ch: q.channel });

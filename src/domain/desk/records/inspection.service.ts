@@ -63,11 +63,12 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
       const em0 = ds.manager;
       if (input.scheduleId) {
         const s = await em0.findOneBy(InspectionSchedule, { id: input.scheduleId });
-        if (!s) throw new NotFoundError(`巡检计划 #${input.scheduleId} 不存在`);
+        if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `巡检计划 #${input.scheduleId} 不存在`);
         const known = new Set(s.checklist.map((c) => c.key));
         const unknown = input.results.filter((r) => !known.has(r.item)).map((r) => r.item);
         if (unknown.length > 0)
           throw new ValidationError(
+            'INVALID_INPUT',
             `检查项 ${unknown.join('、')} 不在巡检计划“${s.name}”的清单中`,
             unknown.map((u) => ({ path: 'results', message: u })),
           );
@@ -127,7 +128,7 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
     async get(actor: Actor, id: number): Promise<InspectionRunDetail> {
       requireRole(actor, RECORD_READERS);
       const run = await ds.getRepository(InspectionRun).findOneBy({ id });
-      if (!run) throw new NotFoundError(`巡检记录 #${id} 不存在`);
+      if (!run) throw new NotFoundError('RECORD_NOT_FOUND', `巡检记录 #${id} 不存在`);
       return detail(ds.manager, run);
     },
 

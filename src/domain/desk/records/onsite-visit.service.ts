@@ -20,7 +20,7 @@ type Times = Pick<OnsiteVisit, 'dispatchedAt' | 'arrivedAt' | 'unitSignature' | 
 /** The order of events on site: dispatch ≤ arrival ≤ signature, none in the future; a signature needs an arrival. */
 function checkTimes(v: Times, now: Date): void {
   const fail = (path: string, message: string) => {
-    throw new ValidationError(message, [{ path, message }]);
+    throw new ValidationError('INVALID_INPUT', message, [{ path, message }]);
   };
   const late = now.getTime() + FUTURE_SLACK_MS;
   if (v.dispatchedAt.getTime() > late) fail('dispatchedAt', `派工时间 ${formatShanghai(v.dispatchedAt)} 晚于当前时间`);
@@ -49,8 +49,8 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
 
   async function load(em: EntityManager, actor: Actor, id: number): Promise<OnsiteVisit> {
     const row = await em.findOneBy(OnsiteVisit, { id });
-    if (!row) throw new NotFoundError(`现场服务记录 #${id} 不存在`);
-    if (actor.role === 'unit_staff' && row.unitId !== actor.unitId) throw new ForbiddenError('只能查看本单位的现场服务记录');
+    if (!row) throw new NotFoundError('RECORD_NOT_FOUND', `现场服务记录 #${id} 不存在`);
+    if (actor.role === 'unit_staff' && row.unitId !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的现场服务记录');
     return row;
   }
 
@@ -64,7 +64,9 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
         if (input.ticketId) {
           const t = await ticketById(em, input.ticketId);
           if (t.unitId !== null && t.unitId !== unit.id) {
-            throw new ValidationError(`工单 #${t.id} 不属于单位 ${unit.code}`, [{ path: 'ticketId', message: '工单与单位不一致' }]);
+            throw new ValidationError('INVALID_INPUT', `工单 #${t.id} 不属于单位 ${unit.code}`, [
+              { path: 'ticketId', message: '工单与单位不一致' },
+            ]);
           }
         }
         const times: Times = {
@@ -96,7 +98,7 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
       return inTransaction(ds, async (em) => {
         const now = clock.now();
         const row = await load(em, actor, id);
-        if (row.unitSignature) throw new ConflictError(`现场服务记录 #${id} 已由单位签字确认，不能再修改`);
+        if (row.unitSignature) throw new ConflictError('STATE_NOT_ALLOWED', `现场服务记录 #${id} 已由单位签字确认，不能再修改`);
         const next: OnsiteVisit = { ...row, ...patch } as OnsiteVisit;
         if (patch.unitSignature && !patch.signedAt) next.signedAt = now;
         checkTimes(next, now);

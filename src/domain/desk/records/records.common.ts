@@ -20,14 +20,14 @@ export interface TicketPort {
 /** The unit with this code, or a 404 naming it. */
 export async function unitByCode(em: EntityManager, code: string): Promise<Unit> {
   const unit = await em.findOneBy(Unit, { code });
-  if (!unit) throw new NotFoundError(`单位 ${code} 不存在`);
+  if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${code} 不存在`);
   return unit;
 }
 
 /** The ticket with this id, or a 404 naming it. */
 export async function ticketById(em: EntityManager, id: number): Promise<Ticket> {
   const t = await em.findOneBy(Ticket, { id });
-  if (!t) throw new NotFoundError(`工单 #${id} 不存在`);
+  if (!t) throw new NotFoundError('TICKET_NOT_FOUND', `工单 #${id} 不存在`);
   return t;
 }
 

@@ -60,9 +60,11 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
       const q = em.createQueryBuilder(ReturnVisit, 'v').where('v.id = :id', { id });
       if (em.connection.options.type === 'postgres') q.setLock('pessimistic_write');
       const v = await q.getOne();
-      if (!v) throw new NotFoundError(`回访 #${id} 不存在`);
-      if (!RECORD_WRITERS.includes(actor.role) && actor.userId !== v.userId) throw new ForbiddenError('只能回复发给您本人的回访');
-      if (v.status !== 'scheduled' && v.status !== 'asked') throw new ConflictError(`回访 #${id} 已${STATUS_NAMES[v.status]}，不能再评价`);
+      if (!v) throw new NotFoundError('RECORD_NOT_FOUND', `回访 #${id} 不存在`);
+      if (!RECORD_WRITERS.includes(actor.role) && actor.userId !== v.userId)
+        throw new ForbiddenError('OTHER_UNIT', '只能回复发给您本人的回访');
+      if (v.status !== 'scheduled' && v.status !== 'asked')
+        throw new ConflictError('STATE_NOT_ALLOWED', `回访 #${id} 已${STATUS_NAMES[v.status]}，不能再评价`);
       const t = v.ticketId ? await em.findOneBy(Ticket, { id: v.ticketId }) : null;
       const follow = t?.state === 'resolved' ? (rating <= REOPEN_AT_OR_BELOW ? 'reopen' : 'close') : null;
       const outcome = follow === 'reopen' ? 'reopened' : follow === 'close' ? 'closed' : 'noted';
@@ -167,7 +169,7 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
         const t = input.ticketId ? await ticketById(em, input.ticketId) : null;
         const unit = input.unitCode ? await unitByCode(em, input.unitCode) : null;
         const person = input.wecomUserId ? await em.findOneBy(User, { wecomUserId: input.wecomUserId }) : null;
-        if (input.wecomUserId && !person) throw new NotFoundError(`企业微信用户 ${input.wecomUserId} 未登记`);
+        if (input.wecomUserId && !person) throw new NotFoundError('USER_NOT_FOUND', `企业微信用户 ${input.wecomUserId} 未登记`);
         const v = await insertVisit(
           em,
           {
@@ -189,9 +191,9 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
 
     async get(actor: Actor, id: number): Promise<ReturnVisitView> {
       const v = await ds.getRepository(ReturnVisit).findOneBy({ id });
-      if (!v) throw new NotFoundError(`回访 #${id} 不存在`);
+      if (!v) throw new NotFoundError('RECORD_NOT_FOUND', `回访 #${id} 不存在`);
       if (!RECORD_READERS.includes(actor.role) && v.userId !== actor.userId && (v.unitId === null || v.unitId !== actor.unitId))
-        throw new ForbiddenError('只能查看本单位的回访');
+        throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的回访');
       return (await views(ds.manager, [v]))[0];
     },
 

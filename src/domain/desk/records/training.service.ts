@@ -37,8 +37,8 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
 
   async function loadRequest(em: EntityManager, actor: Actor, id: number): Promise<TrainingRequest> {
     const r = await em.findOneBy(TrainingRequest, { id });
-    if (!r) throw new NotFoundError(`培训需求 #${id} 不存在`);
-    if (actor.role === 'unit_staff' && r.unitId !== actor.unitId) throw new ForbiddenError('只能查看本单位的培训需求');
+    if (!r) throw new NotFoundError('RECORD_NOT_FOUND', `培训需求 #${id} 不存在`);
+    if (actor.role === 'unit_staff' && r.unitId !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的培训需求');
     return r;
   }
 
@@ -57,12 +57,12 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
             ),
           );
           const missing = codes.filter((c) => !found.has(c));
-          if (missing.length > 0) throw new NotFoundError(`单位 ${missing.join('、')} 不存在`);
+          if (missing.length > 0) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${missing.join('、')} 不存在`);
         }
         if (input.requestId) {
           const req = await loadRequest(em, actor, input.requestId);
           if (req.status === 'declined' || req.status === 'done')
-            throw new ConflictError(`培训需求 #${req.id} 已${req.status === 'done' ? '完成' : '拒绝'}`);
+            throw new ConflictError('STATE_NOT_ALLOWED', `培训需求 #${req.id} 已${req.status === 'done' ? '完成' : '拒绝'}`);
         }
         const s = em.create(TrainingSession, {
           ...input,
@@ -80,7 +80,7 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
 
     async getSession(id: number): Promise<TrainingSession> {
       const s = await ds.getRepository(TrainingSession).findOneBy({ id });
-      if (!s) throw new NotFoundError(`培训 #${id} 不存在`);
+      if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `培训 #${id} 不存在`);
       return s;
     },
 
@@ -102,7 +102,7 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
         const now = clock.now();
         let unitId: number | null = null;
         if (actor.role === 'unit_staff') {
-          if (input.unitCode && input.unitCode !== actor.unitCode) throw new ForbiddenError('只能为本单位提出培训需求');
+          if (input.unitCode && input.unitCode !== actor.unitCode) throw new ForbiddenError('OTHER_UNIT', '只能为本单位提出培训需求');
           unitId = actor.unitId;
         } else if (input.unitCode) unitId = (await unitByCode(em, input.unitCode)).id;
         else requireRole(actor, [...RECORD_WRITERS, 'leader']);
@@ -133,7 +133,8 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
       requireRole(actor, RECORD_WRITERS);
       return inTransaction(ds, async (em) => {
         const r = await loadRequest(em, actor, id);
-        if (r.status === 'done' && input.status !== 'done') throw new ValidationError(`培训需求 #${id} 已完成，不能改回 ${input.status}`);
+        if (r.status === 'done' && input.status !== 'done')
+          throw new ValidationError('STATE_NOT_ALLOWED', `培训需求 #${id} 已完成，不能改回 ${input.status}`);
         const patch = { status: input.status, note: input.note ?? r.note };
         await em.update(TrainingRequest, id, patch);
         await recordAudit(em, actor, clock.now(), {

@@ -24,6 +24,7 @@ function validateYear(year: number, raw: unknown): CalendarEntry[] {
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     throw new ValidationError(
+      'INVALID_INPUT',
       `节假日安排不正确：${details[0].path ? `第 ${Number(details[0].path.split('.')[0]) + 1} 项 ` : ''}${details[0].message}`,
       details,
     );
@@ -35,7 +36,7 @@ function validateYear(year: number, raw: unknown): CalendarEntry[] {
     if (seen.has(d.date)) details.push({ path: `${i}.date`, message: `日期 ${d.date} 重复` });
     seen.add(d.date);
   });
-  if (details.length > 0) throw new ValidationError(`节假日安排不正确：${details[0].message}`, details);
+  if (details.length > 0) throw new ValidationError('INVALID_INPUT', `节假日安排不正确：${details[0].message}`, details);
   return parsed.data.map((d) => ({ date: d.date, kind: d.kind, name: d.name ?? null }));
 }
 

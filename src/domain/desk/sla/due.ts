@@ -83,7 +83,7 @@ function* daySegments(fromMs: number, cal: Calendar, p: SlaPolicy): Generator<[n
     const b = base + w[1] * MIN;
     if (b > a) yield [a, b];
   }
-  throw new ValidationError(`${HORIZON_DAYS} 天内没有可计时的时间，请检查节假日安排`);
+  throw new ValidationError('INVALID_INPUT', `${HORIZON_DAYS} 天内没有可计时的时间，请检查节假日安排`);
 }
 
 function normalisePauses(pauses: Interval[] | undefined): Array<[number, number]> {
@@ -139,7 +139,7 @@ function chooseRule(input: DueInput, p: SlaPolicy, cal: Calendar): { rule: DueRu
 /** Computes when a clock falls due: counted time excludes holiday time and pauses (docs/sla.md). */
 export function computeDue(input: DueInput, policy: SlaPolicy, cal: Calendar): DueResult {
   const start = input.receivedAt.getTime();
-  if (!Number.isFinite(start)) throw new ValidationError('受理时间无效');
+  if (!Number.isFinite(start)) throw new ValidationError('INVALID_INPUT', '受理时间无效');
   const { rule, minutes } = chooseRule(input, policy, cal);
   const pauses = normalisePauses(input.pauses);
   let remaining = minutes * MIN;
