@@ -8,7 +8,7 @@ import type { Context, Next } from 'koa';
 import { z } from 'zod';
 import type { Clock } from '../domain/clock';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
-import { requireRole } from '../domain/identity/actor';
+import { requirePermission } from '../domain/policy';
 import type { UserService } from '../domain/identity/user.service';
 import type { TokenService } from './auth/token';
 import type { ApiPlugin } from './deps';
@@ -90,7 +90,7 @@ export function makeDashboard(deps: DashboardDeps): ApiPlugin {
       userId = await sessionUser(cookie);
       checkOrigin(ctx);
     } else throw new UnauthenticatedError('NOT_SIGNED_IN', '请先登录：携带管理员令牌，或先调用 POST /api/v1/auth/dashboard-session');
-    requireRole(await deps.users.actorFor(userId), ['admin']);
+    requirePermission(await deps.users.actorFor(userId), 'queues.dashboard');
     await next();
   }
 
@@ -110,7 +110,7 @@ export function makeDashboard(deps: DashboardDeps): ApiPlugin {
         method: 'post',
         path: '/auth/dashboard-session',
         tag: 'auth',
-        roles: ['admin'],
+        permission: 'queues.dashboard',
         response: sessionResponse,
         summary: `换取任务队列面板（${DASHBOARD_PATH}）的短时会话 Cookie（HttpOnly，SameSite=Strict）`,
         handler: async ({ actor, ctx }) => {

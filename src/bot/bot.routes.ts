@@ -25,7 +25,7 @@ export function makeBotRoutes(deps: BotRoutesDeps): ApiPlugin {
         path: '/bot/messages',
         tag: 'bot',
         summary: '向机器人发送一条消息（与企业微信同一流程）',
-        roles: ['admin', 'operator'],
+        permission: 'bot.simulate',
         body: botMessageSchema,
         response: dialogResultSchema,
         handler: ({ body }) =>

@@ -31,9 +31,6 @@ export interface KbRoutesDeps {
   changes?: KbChangeService;
 }
 
-const READ = ['admin', 'operator', 'engineer', 'leader'] as const;
-const EDIT = ['admin', 'operator', 'engineer'] as const;
-const REVIEW = ['admin', 'operator'] as const;
 const trainView = z.object({
   version: z.string(),
   previousVersion: z.string(),
@@ -145,7 +142,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/intents',
         tag: 'kb',
         summary: '知识库意图列表（?q= 按名称、说明、说法、答案搜索）',
-        roles: READ,
+        permission: 'kb.read',
         query: searchIntentsSchema,
         response: z.object({ version: z.string(), liveVersion: z.string(), trained: z.boolean(), items: z.array(listItem) }),
         handler: async ({ query }) => {
@@ -163,19 +160,25 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/train',
         tag: 'kb',
         summary: '按当前知识库（文件 + 已批准变更）重新训练（不停机）',
-        roles: REVIEW,
+        permission: 'kb.train',
         response: trainView,
         handler: () => train(),
       });
       if (!changes) return;
 
-      const onIntent = { tag: 'kb', params: intentParamsSchema, query: trainQuerySchema, response: editView, roles: EDIT };
+      const onIntent = {
+        tag: 'kb',
+        params: intentParamsSchema,
+        query: trainQuerySchema,
+        response: editView,
+        permission: 'kb.edit' as const,
+      };
       defineRoute(api, registry, {
         method: 'get',
         path: '/kb/intents/:intent',
         tag: 'kb',
         summary: '意图详情：全部说法、答案、依据和待审核的变更',
-        roles: READ,
+        permission: 'kb.read',
         params: intentParamsSchema,
         handler: ({ actor, params }) => changes.intent(actor, params.intent),
       });
@@ -184,7 +187,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/intents',
         tag: 'kb',
         summary: '新增意图（工程师提交待审核；至少 10 条说法）',
-        roles: EDIT,
+        permission: 'kb.edit',
         status: 201,
         body: newIntentSchema,
         query: trainQuerySchema,
@@ -232,7 +235,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/changes',
         tag: 'kb',
         summary: '知识库变更（?status=pending 为待审核）',
-        roles: READ,
+        permission: 'kb.read',
         query: listChangesSchema,
         handler: ({ actor, query }) => changes.list(actor, query),
       });
@@ -241,7 +244,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/changes/:id/approve',
         tag: 'kb',
         summary: '批准变更（学习闭环：指定意图，可采用工程师回复为答案；?train=1 立即训练）',
-        roles: REVIEW,
+        permission: 'kb.review',
         params: idParams,
         query: trainQuerySchema,
         body: approveChangeSchema,
@@ -253,7 +256,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/changes/:id/reject',
         tag: 'kb',
         summary: '驳回变更',
-        roles: REVIEW,
+        permission: 'kb.review',
         params: idParams,
         body: rejectChangeSchema,
         response: editView,
@@ -264,7 +267,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/export',
         tag: 'kb',
         summary: '导出当前知识库为 YAML 文件（供维护人员评审后提交 git）',
-        roles: READ,
+        permission: 'kb.read',
         response: z.object({
           version: z.string(),
           changeIds: z.array(z.number()),

@@ -2,8 +2,8 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { Actor, Role } from '../../domain/identity/actor';
-import { requireRole } from '../../domain/identity/actor';
+import type { Actor } from '../../domain/identity/actor';
+import { requirePermission, type Permission } from '../../domain/policy';
 import { errorResponses } from '../openapi';
 import { parseInput } from './validate';
 
@@ -21,8 +21,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   path: string;
   summary: string;
   tag: string;
-  /** Roles allowed; omitted = any signed-in user (services still check unit access). */
-  roles?: readonly Role[];
+  /** The permission the route needs (policy.ts); omitted = any signed-in user (services still check unit access). */
+  permission?: Permission;
   body?: B;
   query?: Q;
   params?: P;
@@ -54,6 +54,8 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
     summary: spec.summary,
     tags: [spec.tag],
     security: [{ bearerAuth: [] }],
+    // The permission (policy.ts) the route needs: clients and the policy-matrix test read it here.
+    ...(spec.permission ? { 'x-permission': spec.permission } : {}),
     request: {
       ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
       ...(spec.query ? { query: spec.query as never } : {}),
@@ -72,7 +74,7 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   });
   router[spec.method](spec.path, async (ctx: Context) => {
     const actor = ctx.state.actor as Actor;
-    if (spec.roles) requireRole(actor, spec.roles);
+    if (spec.permission) requirePermission(actor, spec.permission);
     const input = {
       body: spec.body ? parseInput(spec.body, ctx.request.body ?? {}, '请求内容') : undefined,
       query: spec.query ? parseInput(spec.query, ctx.query, '查询参数') : undefined,

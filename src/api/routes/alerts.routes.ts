@@ -7,7 +7,6 @@ import { NotFoundError, UnauthenticatedError } from '../../domain/errors';
 import { fromAlertmanager, fromGeneric, ingestAlerts } from '../../domain/monitoring/alert-intake';
 import { alertmanagerSchema, genericAlertSchema, incidentQuerySchema, probeTargetSchema } from '../../domain/monitoring/alert.schemas';
 import type { AlertService } from '../../domain/monitoring/alert.service';
-import { INCIDENT_VIEW_ROLES } from '../../domain/monitoring/alert.service';
 import type { ApiPlugin, AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
 import { parseInput } from '../http/validate';
@@ -82,7 +81,7 @@ export function registerAlertRoutes(api: Router, registry: OpenAPIRegistry, { se
     path: '/incidents',
     tag: 'alerts',
     summary: '故障告警事件（最近变化在前）',
-    roles: INCIDENT_VIEW_ROLES,
+    permission: 'incident.read',
     query: incidentQuerySchema,
     handler: ({ actor, query }) => services.alerts.list(actor, query),
   });
@@ -91,7 +90,7 @@ export function registerAlertRoutes(api: Router, registry: OpenAPIRegistry, { se
     path: '/monitoring/targets',
     tag: 'alerts',
     summary: '监控目标列表',
-    roles: ['admin'],
+    permission: 'monitoring.manage',
     handler: async ({ actor }) => ({ items: await services.probeTargets.list(actor) }),
   });
   defineRoute(api, registry, {
@@ -99,7 +98,7 @@ export function registerAlertRoutes(api: Router, registry: OpenAPIRegistry, { se
     path: '/monitoring/targets',
     tag: 'alerts',
     summary: '新增监控目标（HTTP 或 TCP）',
-    roles: ['admin'],
+    permission: 'monitoring.manage',
     status: 201,
     body: probeTargetSchema,
     handler: ({ actor, body }) => services.probeTargets.create(actor, body),

@@ -1,6 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
-import { RECORD_WRITERS } from '../../domain/desk/records/records.common';
 import { createAnnouncementSchema, listAnnouncementsSchema } from '../../domain/desk/records/records.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
@@ -14,7 +13,7 @@ export function registerAnnouncementRoutes(api: Router, registry: OpenAPIRegistr
     path: '/announcements',
     tag,
     summary: '起草公告或简报（Markdown 正文；unitCodes 指定单位，缺省为全部单位）',
-    roles: RECORD_WRITERS,
+    permission: 'desk.record.write',
     body: createAnnouncementSchema,
     status: 201,
     handler: ({ actor, body }) => announcements.create(actor, body),
@@ -24,7 +23,7 @@ export function registerAnnouncementRoutes(api: Router, registry: OpenAPIRegistr
     path: '/announcements/:id/publish',
     tag,
     summary: '发布：分批推送给单位经办人（企业微信），返回推送人数与批次',
-    roles: RECORD_WRITERS,
+    permission: 'desk.record.write',
     params: idParams,
     handler: ({ actor, params }) => announcements.publish(actor, params.id),
   });

@@ -2,7 +2,6 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { documentViewSchema } from '../../domain/documents/document.views';
-import { BUREAU_ROLES } from '../../domain/identity/actor';
 import {
   approveSchema,
   createApplicationSchema,
@@ -49,7 +48,7 @@ export function registerApplicationRoutes(api: Router, registry: OpenAPIRegistry
     path: '/applications/:id/approve',
     tag: 'ledger',
     summary: '审核通过申领单',
-    roles: BUREAU_ROLES,
+    permission: 'application.approve',
     params: idParams,
     body: approveSchema,
     response: documentViewSchema,
@@ -60,7 +59,7 @@ export function registerApplicationRoutes(api: Router, registry: OpenAPIRegistry
     path: '/applications/:id/reject',
     tag: 'ledger',
     summary: '退回申领单（须填写意见）',
-    roles: BUREAU_ROLES,
+    permission: 'application.approve',
     params: idParams,
     body: rejectSchema,
     response: documentViewSchema,
@@ -90,7 +89,7 @@ export function registerApplicationRoutes(api: Router, registry: OpenAPIRegistry
     path: '/applications/:id/issue',
     tag: 'ledger',
     summary: '发放票据（号码从小到大）',
-    roles: BUREAU_ROLES,
+    permission: 'application.issue',
     params: idParams,
     response: issueResultSchema,
     handler: ({ actor, params }) => issuance.issue(actor, params.id),

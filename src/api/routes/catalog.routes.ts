@@ -9,7 +9,6 @@ import {
   updateUnitSchema,
 } from '../../domain/catalog/catalog.schemas';
 import { pageQuerySchema } from '../../domain/common/pagination';
-import { BUREAU_ROLES } from '../../domain/identity/actor';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
 
@@ -22,7 +21,7 @@ export function registerCatalogRoutes(api: Router, registry: OpenAPIRegistry, { 
     path: '/bill-types',
     tag: 'reference',
     summary: '新增票据种类',
-    roles: BUREAU_ROLES,
+    permission: 'catalog.edit',
     body: createBillTypeSchema,
     status: 201,
     handler: ({ actor, body }) => catalog.createBillType(actor, body),
@@ -40,7 +39,7 @@ export function registerCatalogRoutes(api: Router, registry: OpenAPIRegistry, { 
     path: '/units',
     tag: 'reference',
     summary: '新增用票单位',
-    roles: BUREAU_ROLES,
+    permission: 'catalog.edit',
     body: createUnitSchema,
     status: 201,
     handler: ({ actor, body }) => catalog.createUnit(actor, body),
@@ -66,7 +65,7 @@ export function registerCatalogRoutes(api: Router, registry: OpenAPIRegistry, { 
     path: '/units/:code',
     tag: 'reference',
     summary: '修改单位信息',
-    roles: BUREAU_ROLES,
+    permission: 'catalog.edit',
     params: codeParams,
     body: updateUnitSchema,
     handler: ({ actor, params, body }) => catalog.updateUnit(actor, params.code, body),
@@ -76,7 +75,7 @@ export function registerCatalogRoutes(api: Router, registry: OpenAPIRegistry, { 
     path: '/units/:code/caps',
     tag: 'reference',
     summary: '设置单位某票种的单次申领上限（分次限量；null 取消）',
-    roles: BUREAU_ROLES,
+    permission: 'catalog.edit',
     params: codeParams,
     body: setCapSchema,
     handler: ({ actor, params, body }) => catalog.setCap(actor, params.code, body),

@@ -1,6 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
-import { RECORD_WRITERS } from '../../domain/desk/records/records.common';
 import { createConsultationSchema, listConsultationsSchema } from '../../domain/desk/records/records.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
@@ -14,7 +13,7 @@ export function registerConsultationRoutes(api: Router, registry: OpenAPIRegistr
     path: '/consultations',
     tag,
     summary: '登记来电/传真/网络/来访咨询（createTicket: true 同时建工单）',
-    roles: RECORD_WRITERS,
+    permission: 'desk.record.write',
     body: createConsultationSchema,
     status: 201,
     handler: ({ actor, body }) => consultations.create(actor, body),

@@ -1,7 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { RECORD_READERS } from '../../domain/desk/records/records.common';
 import { deskReportSchema } from '../../domain/desk/records/records.schemas';
 import type { ConsultationReport, ReturnVisitReport } from '../../domain/reports/desk-records.report';
 import type { ReportFormat } from '../../domain/reports/report.schemas';
@@ -42,7 +41,13 @@ const respond = <T extends { from: string; to: string }>(ctx: Context, format: R
 /** /reports/consultations and /reports/return-visits as JSON, xlsx or CSV. */
 export function registerDeskRecordsReportRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
   const { deskReports } = services;
-  const base = { method: 'get' as const, tag: 'reports', roles: RECORD_READERS, query: deskReportSchema, produces: [XLSX, 'text/csv'] };
+  const base = {
+    method: 'get' as const,
+    tag: 'reports',
+    permission: 'report.desk.read' as const,
+    query: deskReportSchema,
+    produces: [XLSX, 'text/csv'],
+  };
   defineRoute(api, registry, {
     ...base,
     path: '/reports/consultations',

@@ -8,12 +8,10 @@ import {
   listLineDocumentsSchema,
   rejectSchema,
 } from '../../domain/documents/line-documents.schemas';
-import { BUREAU_ROLES, type Role } from '../../domain/identity/actor';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
 import { documentDetailSchema, documentPageSchema, lineDocOutcomeSchema } from './writeoffs.routes';
 
-const REQUESTERS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
 const confirmationSchema = z.object({ side: z.enum(['bureau', 'unit']), confirmedBy: z.string(), at: z.string() });
 
 export function registerDestructionRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
@@ -24,7 +22,7 @@ export function registerDestructionRoutes(api: Router, registry: OpenAPIRegistry
     path: '/destructions',
     tag,
     summary: '申请销毁（已核销存根过保存期，或已库存作废的空白票据）',
-    roles: REQUESTERS,
+    permission: 'destruction.request',
     body: createDestructionSchema,
     status: 201,
     response: lineDocOutcomeSchema,
@@ -35,7 +33,7 @@ export function registerDestructionRoutes(api: Router, registry: OpenAPIRegistry
     path: '/destructions/:id/approve',
     tag,
     summary: '销毁审核通过（号段变为已销毁）',
-    roles: BUREAU_ROLES,
+    permission: 'destruction.approve',
     params: idParams,
     body: approveSchema,
     response: lineDocOutcomeSchema,
@@ -46,7 +44,7 @@ export function registerDestructionRoutes(api: Router, registry: OpenAPIRegistry
     path: '/destructions/:id/reject',
     tag,
     summary: '销毁退回',
-    roles: BUREAU_ROLES,
+    permission: 'destruction.approve',
     params: idParams,
     body: rejectSchema,
     response: lineDocOutcomeSchema,
@@ -57,7 +55,7 @@ export function registerDestructionRoutes(api: Router, registry: OpenAPIRegistry
     path: '/destructions/:id/confirm',
     tag,
     summary: '登记造册/监销确认（双方确认后完成）',
-    roles: REQUESTERS,
+    permission: 'destruction.confirm.unit',
     params: idParams,
     body: confirmDestructionSchema,
     response: lineDocOutcomeSchema.extend({ confirmations: z.array(confirmationSchema) }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUTO_INSPECTION_ROLES, type AutoInspection } from '../../domain/inspections/auto-inspection';
+import type { AutoInspection } from '../../domain/inspections/auto-inspection';
 import type { ApiPlugin } from '../deps';
 import { defineRoute } from '../http/route';
 
@@ -20,7 +20,7 @@ export function makeInspectionRunRoutes(inspection: AutoInspection): ApiPlugin {
         method: 'post',
         path: '/inspections/run',
         tag: 'inspections',
-        roles: AUTO_INSPECTION_ROLES,
+        permission: 'inspection.run',
         status: 201,
         response: runResponse,
         summary: '立即运行自动巡检（台账不变量、逾期核销、低库存、节假日日历、数据库大小、备份、失败任务），结果存档并推送工程师',

@@ -1,6 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
-import { RECORD_READERS, RECORD_WRITERS } from '../../domain/desk/records/records.common';
 import { createInspectionScheduleSchema, listInspectionsSchema, recordInspectionSchema } from '../../domain/desk/records/records.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
@@ -14,7 +13,7 @@ export function registerInspectionRoutes(api: Router, registry: OpenAPIRegistry,
     path: '/inspections/schedules',
     tag,
     summary: '新建巡检计划（每日/每周/每月，检查清单）',
-    roles: RECORD_WRITERS,
+    permission: 'desk.record.write',
     body: createInspectionScheduleSchema,
     status: 201,
     handler: ({ actor, body }) => inspections.createSchedule(actor, body),
@@ -24,7 +23,7 @@ export function registerInspectionRoutes(api: Router, registry: OpenAPIRegistry,
     path: '/inspections/schedules',
     tag,
     summary: '巡检计划',
-    roles: RECORD_READERS,
+    permission: 'desk.record.read',
     handler: async ({ actor }) => ({ items: await inspections.listSchedules(actor) }),
   });
   defineRoute(api, registry, {
@@ -32,7 +31,7 @@ export function registerInspectionRoutes(api: Router, registry: OpenAPIRegistry,
     path: '/inspections',
     tag,
     summary: '登记一次巡检（逐项结果 ok/warn/fail；发现的问题默认建工单）',
-    roles: RECORD_WRITERS,
+    permission: 'desk.record.write',
     body: recordInspectionSchema,
     status: 201,
     handler: ({ actor, body }) => inspections.recordRun(actor, body),
@@ -42,7 +41,7 @@ export function registerInspectionRoutes(api: Router, registry: OpenAPIRegistry,
     path: '/inspections',
     tag,
     summary: '巡检记录',
-    roles: RECORD_READERS,
+    permission: 'desk.record.read',
     query: listInspectionsSchema,
     handler: ({ actor, query }) => inspections.list(actor, query),
   });
@@ -51,7 +50,7 @@ export function registerInspectionRoutes(api: Router, registry: OpenAPIRegistry,
     path: '/inspections/:id',
     tag,
     summary: '巡检详情（结果与发现）',
-    roles: RECORD_READERS,
+    permission: 'desk.record.read',
     params: idParams,
     handler: ({ actor, params }) => inspections.get(actor, params.id),
   });

@@ -1,7 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { BUREAU_ROLES } from '../../domain/identity/actor';
 import { createReceiptSchema, listReceiptsSchema, stockQuerySchema, stockViewSchema } from '../../domain/ledger/ledger.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
@@ -26,7 +25,7 @@ export function registerLedgerRoutes(api: Router, registry: OpenAPIRegistry, { s
     path: '/warehouse/receipts',
     tag: 'ledger',
     summary: '票据入库（财政库存）',
-    roles: BUREAU_ROLES,
+    permission: 'receipt.create',
     body: createReceiptSchema,
     status: 201,
     response: receiptView,

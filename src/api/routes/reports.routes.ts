@@ -19,7 +19,6 @@ import { respondWithReport, XLSX } from '../reports/respond';
 import type { Table } from '../reports/table';
 
 const PRODUCES = [XLSX, 'text/csv'];
-const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
 
 const movementRow = z.object({
   unitCode: z.string(),
@@ -71,7 +70,7 @@ export function registerReportRoutes(api: Router, registry: OpenAPIRegistry, { s
     ...base,
     path: '/reports/warehouse-balance',
     summary: '财政库存结存（按票种、票据代码）',
-    roles: READERS,
+    permission: 'report.read.bureau',
     query: periodReportSchema.omit({ unitCode: true }),
     handler: async ({ actor, query: { format, ...q }, ctx }) =>
       respond(ctx, format, await reports.warehouseBalance(actor, q), warehouseBalanceTables),
@@ -80,7 +79,7 @@ export function registerReportRoutes(api: Router, registry: OpenAPIRegistry, { s
     ...base,
     path: '/reports/receipts',
     summary: '入库明细',
-    roles: READERS,
+    permission: 'report.read.bureau',
     query: periodReportSchema.omit({ unitCode: true }),
     handler: async ({ actor, query: { format, ...q }, ctx }) => respond(ctx, format, await reports.receipts(actor, q), receiptsTables),
   });

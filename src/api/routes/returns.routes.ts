@@ -1,12 +1,9 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import { approveSchema, createReturnSchema, listLineDocumentsSchema, rejectSchema } from '../../domain/documents/line-documents.schemas';
-import { BUREAU_ROLES, type Role } from '../../domain/identity/actor';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
 import { documentDetailSchema, documentPageSchema, lineDocOutcomeSchema } from './writeoffs.routes';
-
-const REQUESTERS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
 
 export function registerReturnRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
   const { returns } = services;
@@ -16,7 +13,7 @@ export function registerReturnRoutes(api: Router, registry: OpenAPIRegistry, { s
     path: '/returns',
     tag,
     summary: '申退（单位把未用票据退回财政局）',
-    roles: REQUESTERS,
+    permission: 'return.request',
     body: createReturnSchema,
     status: 201,
     response: lineDocOutcomeSchema,
@@ -27,7 +24,7 @@ export function registerReturnRoutes(api: Router, registry: OpenAPIRegistry, { s
     path: '/returns/:id/approve',
     tag,
     summary: '申退审核通过（号段回到财政库存）',
-    roles: BUREAU_ROLES,
+    permission: 'return.approve',
     params: idParams,
     body: approveSchema,
     response: lineDocOutcomeSchema,
@@ -38,7 +35,7 @@ export function registerReturnRoutes(api: Router, registry: OpenAPIRegistry, { s
     path: '/returns/:id/reject',
     tag,
     summary: '申退退回',
-    roles: BUREAU_ROLES,
+    permission: 'return.approve',
     params: idParams,
     body: rejectSchema,
     response: lineDocOutcomeSchema,

@@ -81,7 +81,7 @@ export function registerSlaRoutes(api: Router, registry: OpenAPIRegistry, { serv
     path: '/sla/calendar/:year',
     tag: 'sla',
     summary: '导入某年节假日安排（覆盖内置数据；仅管理员）',
-    roles: ['admin'],
+    permission: 'sla.calendar.edit',
     params: calendarYearParams,
     body: calendarImportSchema,
     response: yearView,

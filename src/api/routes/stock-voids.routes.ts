@@ -1,12 +1,9 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import { approveSchema, createStockVoidSchema, listLineDocumentsSchema, rejectSchema } from '../../domain/documents/line-documents.schemas';
-import { BUREAU_ROLES, type Role } from '../../domain/identity/actor';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
 import { documentDetailSchema, documentPageSchema, lineDocOutcomeSchema } from './writeoffs.routes';
-
-const REQUESTERS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
 
 export function registerStockVoidRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
   const { stockVoids } = services;
@@ -16,7 +13,7 @@ export function registerStockVoidRoutes(api: Router, registry: OpenAPIRegistry, 
     path: '/stock-voids',
     tag,
     summary: '库存作废（如换版；财政局库存仅局方办理）',
-    roles: REQUESTERS,
+    permission: 'stock-void.request',
     body: createStockVoidSchema,
     status: 201,
     response: lineDocOutcomeSchema,
@@ -27,7 +24,7 @@ export function registerStockVoidRoutes(api: Router, registry: OpenAPIRegistry, 
     path: '/stock-voids/:id/approve',
     tag,
     summary: '库存作废审核通过',
-    roles: BUREAU_ROLES,
+    permission: 'stock-void.approve',
     params: idParams,
     body: approveSchema,
     response: lineDocOutcomeSchema,
@@ -38,7 +35,7 @@ export function registerStockVoidRoutes(api: Router, registry: OpenAPIRegistry, 
     path: '/stock-voids/:id/reject',
     tag,
     summary: '库存作废退回',
-    roles: BUREAU_ROLES,
+    permission: 'stock-void.approve',
     params: idParams,
     body: rejectSchema,
     response: lineDocOutcomeSchema,

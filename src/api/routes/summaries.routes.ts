@@ -7,9 +7,6 @@ import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
 import { sendSummaryChart, sendSummaryXlsx, XLSX } from '../summaries/summary-files';
 
-const RUNNERS: readonly Role[] = ['leader', 'admin'];
-const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
-
 const summaryView = z.object({
   id: z.number(),
   kind: z.enum(['weekly', 'monthly']),
@@ -32,7 +29,7 @@ export function registerSummaryRoutes(api: Router, registry: OpenAPIRegistry, { 
       method: 'post',
       path: `/summaries/${kind}/run`,
       tag: 'summaries',
-      roles: RUNNERS,
+      permission: 'summary.run',
       body: runSummarySchema,
       response: summaryDetail,
       summary: `立即生成${kind === 'weekly' ? '服务周报（默认上周一至周日）' : '服务月报（默认上月）'}；periodEnd 指定期间内任一日期；push=true 时推送给局领导`,
@@ -43,7 +40,7 @@ export function registerSummaryRoutes(api: Router, registry: OpenAPIRegistry, { 
     method: 'get',
     path: '/summaries',
     tag: 'summaries',
-    roles: READERS,
+    permission: 'summary.read',
     query: listSummariesSchema,
     summary: '服务报告列表（新的在前）',
     response: z.object({ items: z.array(summaryView), total: z.number(), page: z.number(), pageSize: z.number() }),
@@ -53,7 +50,7 @@ export function registerSummaryRoutes(api: Router, registry: OpenAPIRegistry, { 
     method: 'get',
     path: '/summaries/:id',
     tag: 'summaries',
-    roles: READERS,
+    permission: 'summary.read',
     params: idParams,
     response: summaryDetail,
     summary: '服务报告：全部指标、与上期对比、推送的内容',
@@ -63,7 +60,7 @@ export function registerSummaryRoutes(api: Router, registry: OpenAPIRegistry, { 
     method: 'get',
     path: '/summaries/:id/xlsx',
     tag: 'summaries',
-    roles: READERS,
+    permission: 'summary.read',
     params: idParams,
     produces: [XLSX],
     summary: '服务报告 Excel 下载',
@@ -76,7 +73,7 @@ export function registerSummaryRoutes(api: Router, registry: OpenAPIRegistry, { 
     method: 'get',
     path: '/summaries/:id/chart.png',
     tag: 'summaries',
-    roles: READERS,
+    permission: 'summary.read',
     params: idParams,
     produces: ['image/png'],
     summary: '服务报告图表（每日新建/解决工单柱状图，SLA 达标率折线）',

@@ -16,7 +16,6 @@ import {
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
 
-const DESK = ['admin', 'operator', 'engineer'] as const;
 const clock = z.object({
   id: z.number(),
   kind: z.enum(['response', 'onsite', 'resolution']),
@@ -58,7 +57,7 @@ export function registerTicketRoutes(api: Router, registry: OpenAPIRegistry, { s
     path: '/tickets',
     tag: 'tickets',
     summary: '登记工单（来电、传真、网络、来访、巡检）',
-    roles: DESK,
+    permission: 'ticket.handle',
     status: 201,
     body: createTicketSchema,
     response: ticket,
@@ -91,7 +90,7 @@ export function registerTicketRoutes(api: Router, registry: OpenAPIRegistry, { s
       method: 'post',
       path: `/tickets/:id/${name}`,
       summary,
-      roles: DESK,
+      permission: 'ticket.handle',
       body,
       handler: ({ actor, params, body: b }) => run(actor, params.id, b),
     });

@@ -1,6 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
-import { RECORD_WRITERS } from '../../domain/desk/records/records.common';
 import {
   createTrainingRequestSchema,
   createTrainingSessionSchema,
@@ -38,7 +37,7 @@ export function registerTrainingRoutes(api: Router, registry: OpenAPIRegistry, {
     path: '/trainings/requests/:id',
     tag,
     summary: '更新培训需求状态',
-    roles: RECORD_WRITERS,
+    permission: 'training.request.manage',
     params: idParams,
     body: updateTrainingRequestSchema,
     handler: ({ actor, params, body }) => trainings.updateRequest(actor, params.id, body),
@@ -48,7 +47,7 @@ export function registerTrainingRoutes(api: Router, registry: OpenAPIRegistry, {
     path: '/trainings',
     tag,
     summary: '登记培训（日期、主题、培训人、参训单位与人数、资料）',
-    roles: RECORD_WRITERS,
+    permission: 'desk.record.write',
     body: createTrainingSessionSchema,
     status: 201,
     handler: ({ actor, body }) => trainings.createSession(actor, body),

@@ -1,6 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
-import { RECORD_WRITERS } from '../../domain/desk/records/records.common';
 import {
   answerReturnVisitSchema,
   createOnsiteVisitSchema,
@@ -34,7 +33,7 @@ export function registerVisitRoutes(api: Router, registry: OpenAPIRegistry, { se
     path: '/visits/onsite',
     tag,
     summary: '登记现场服务（派工、到达、工作内容、结果、单位签字）',
-    roles: RECORD_WRITERS,
+    permission: 'desk.record.write',
     body: createOnsiteVisitSchema,
     status: 201,
     handler: ({ actor, body }) => onsiteVisits.create(actor, body),
@@ -44,7 +43,7 @@ export function registerVisitRoutes(api: Router, registry: OpenAPIRegistry, { se
     path: '/visits/onsite/:id',
     tag,
     summary: '补充现场服务（到达、签字）；已签字的记录不能再改',
-    roles: RECORD_WRITERS,
+    permission: 'desk.record.write',
     params: idParams,
     body: updateOnsiteVisitSchema,
     handler: ({ actor, params, body }) => onsiteVisits.update(actor, params.id, body),
@@ -70,7 +69,7 @@ export function registerVisitRoutes(api: Router, registry: OpenAPIRegistry, { se
     path: '/visits/return',
     tag,
     summary: '安排回访（工单报告人、单位或指定企业微信用户；默认下一个工作日）',
-    roles: RECORD_WRITERS,
+    permission: 'desk.record.write',
     body: createReturnVisitSchema,
     status: 201,
     handler: ({ actor, body }) => returnVisits.create(actor, body),
@@ -80,7 +79,7 @@ export function registerVisitRoutes(api: Router, registry: OpenAPIRegistry, { se
     path: '/visits/return/:id/answer',
     tag,
     summary: '录入回访评价（1-5 分；≤2 分重新打开工单，≥3 分关闭已解决的工单）',
-    roles: RECORD_WRITERS,
+    permission: 'desk.record.write',
     params: idParams,
     body: answerReturnVisitSchema,
     handler: ({ actor, params, body }) => returnVisits.answer(actor, params.id, body),

@@ -9,11 +9,8 @@ import {
   rejectSchema,
   resubmitWriteoffSchema,
 } from '../../domain/documents/line-documents.schemas';
-import { BUREAU_ROLES, type Role } from '../../domain/identity/actor';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';
-
-const REPORTERS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
 
 /** Outcome of a line-document action (shared by write-offs, returns, stock voids and destructions). */
 export const lineDocOutcomeSchema = z.object({
@@ -41,7 +38,7 @@ export function registerWriteoffRoutes(api: Router, registry: OpenAPIRegistry, {
     path: '/writeoffs',
     tag,
     summary: '核销上报（已开、作废、灭失号段）',
-    roles: REPORTERS,
+    permission: 'writeoff.report',
     body: createWriteoffSchema,
     status: 201,
     response: lineDocOutcomeSchema,
@@ -52,7 +49,7 @@ export function registerWriteoffRoutes(api: Router, registry: OpenAPIRegistry, {
     path: '/writeoffs/:id/approve',
     tag,
     summary: '核销审核通过（号段变为已核销）',
-    roles: BUREAU_ROLES,
+    permission: 'writeoff.approve',
     params: idParams,
     body: approveWriteoffSchema,
     response: lineDocOutcomeSchema,
@@ -63,7 +60,7 @@ export function registerWriteoffRoutes(api: Router, registry: OpenAPIRegistry, {
     path: '/writeoffs/:id/reject',
     tag,
     summary: '核销退回（号段回到单位库存）',
-    roles: BUREAU_ROLES,
+    permission: 'writeoff.approve',
     params: idParams,
     body: rejectSchema,
     response: lineDocOutcomeSchema,
@@ -74,7 +71,7 @@ export function registerWriteoffRoutes(api: Router, registry: OpenAPIRegistry, {
     path: '/writeoffs/:id/withdraw',
     tag,
     summary: '撤销上报（审核前，号段回到单位库存）',
-    roles: REPORTERS,
+    permission: 'writeoff.report',
     params: idParams,
     response: lineDocOutcomeSchema,
     handler: ({ actor, params }) => writeoffs.withdraw(actor, params.id),
@@ -84,7 +81,7 @@ export function registerWriteoffRoutes(api: Router, registry: OpenAPIRegistry, {
     path: '/writeoffs/:id/resubmit',
     tag,
     summary: '重新上报（可修改号段、截止日期、金额）',
-    roles: REPORTERS,
+    permission: 'writeoff.report',
     params: idParams,
     body: resubmitWriteoffSchema,
     response: lineDocOutcomeSchema,

@@ -1,9 +1,9 @@
 import { DomainError } from '../../domain/errors';
-import type { Actor, Role } from '../../domain/identity/actor';
+import type { Actor } from '../../domain/identity/actor';
+import { can } from '../../domain/policy';
 import type { BotServices } from './types';
 
 /** Who may drive tickets from WeCom: the desk roles the ticket service accepts. */
-const DESK_ROLES: readonly Role[] = ['engineer', 'admin', 'operator'];
 
 export type CommandAction = 'reply' | 'resolve' | 'dispatch' | 'claim';
 
@@ -45,7 +45,7 @@ export function parseCardKey(key: string | undefined): EngineerCommand | null {
   return m ? { ticketId: Number(m[2]), action: m[1] as CommandAction } : null;
 }
 
-export const isDeskRole = (actor: Actor): boolean => DESK_ROLES.includes(actor.role);
+export const isDeskRole = (actor: Actor): boolean => can(actor, 'ticket.handle');
 
 /** Runs a command for a desk user through the ticket service; every outcome is a Chinese sentence. */
 export async function runCommand(tickets: BotServices['tickets'], actor: Actor, cmd: EngineerCommand): Promise<string> {

@@ -4,6 +4,7 @@ import { kbAnswer, say } from './kb-answers';
 import { shanghaiTime } from './format';
 import type { DialogDeps } from './types';
 import type { KnowledgeBase } from '../nlp/kb-loader';
+import { isUnitScoped } from '../../domain/policy';
 
 export type EscalationKind = 'question' | 'handoff' | 'fault';
 
@@ -27,7 +28,7 @@ export async function escalate(
     score: Math.round(g.score * 1000) / 1000,
   }));
   const { ticket, appended } = await deps.services.tickets.escalate({
-    unitId: actor.role === 'unit_staff' ? actor.unitId : null,
+    unitId: isUnitScoped(actor) ? actor.unitId : null,
     reporterUserId: actor.userId,
     reporterWecomId: input.senderId,
     reporterName: (await deps.facts.userName(actor.userId)) ?? actor.username,

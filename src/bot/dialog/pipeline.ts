@@ -17,6 +17,7 @@ import { answerSurvey } from './survey-answer';
 import { answerTickets } from './ticket-answer';
 import type { NlpModel } from './nlp-holder';
 import type { DialogDeps, DialogResult, InboundText, Turn } from './types';
+import { isUnitScoped } from '../../domain/policy';
 
 /** One WeCom text message: every reply fits a passive reply or a single app message. */
 const MAX_REPLY_BYTES = 2048;
@@ -50,7 +51,7 @@ export function makePipeline(deps: DialogDeps) {
     const namedUnit = await deps.facts.unitNamedIn(msg.text);
     // Bureau staff may ask about any unit by name; the corpus teaches that naming another unit is
     // off-limits (for unit staff), so the bureau's question is classified without the name.
-    const bureauAsksUnit = namedUnit !== null && actor.role !== 'unit_staff';
+    const bureauAsksUnit = namedUnit !== null && !isUnitScoped(actor);
     let c: Classification = await classifier.classify(bureauAsksUnit ? msg.text.replace(namedUnit.name, '') : msg.text);
     let entities = extractEntities(msg.text, { billTypes: await deps.facts.billTypes(), now: msg.receivedAt });
     const previous = contexts.get(msg.senderId);
@@ -64,7 +65,7 @@ export function makePipeline(deps: DialogDeps) {
     const base = { intent: c.intent, score: c.score, entities };
 
     const asksData = DOMAIN_INTENTS.has(c.intent) || c.intent === NONE;
-    if (actor.role === 'unit_staff' && ((namedUnit && namedUnit.id !== actor.unitId && asksData) || c.reason === 'must-not.other-unit')) {
+    if (isUnitScoped(actor) && ((namedUnit && namedUnit.id !== actor.unitId && asksData) || c.reason === 'must-not.other-unit')) {
       const own = actor.unitId === null ? null : await deps.facts.unit(actor.unitId);
       return { ...base, ...plain(say(kb, 'otherUnit', { 'unit.name': own?.name ?? '本单位' }), c.intent, c.score) };
     }
@@ -72,7 +73,7 @@ export function makePipeline(deps: DialogDeps) {
     if (c.source === 'rule' && (c.reason === 'no-chinese' || c.reason === 'digits-only'))
       return { ...base, ...plain(say(kb, 'rephrase'), c.intent, c.score) };
 
-    const bureau = actor.role !== 'unit_staff';
+    const bureau = !isUnitScoped(actor);
     if (c.intent === 'handoff.human' || c.intent === 'fault.report') {
       const kind = c.intent === 'fault.report' ? 'fault' : 'handoff';
       const e = await escalate(deps, kb, { actor, senderId: msg.senderId, text: msg.text, classification: c, kind });

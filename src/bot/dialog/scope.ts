@@ -1,5 +1,6 @@
 import type { UnitFacts, UnitRef } from './unit-facts';
 import type { Turn } from './types';
+import { isUnitScoped } from '../../domain/policy';
 
 /** Whose data a domain question is about. */
 export type Scope = { kind: 'unit'; unit: UnitRef } | { kind: 'bureau' } | { kind: 'no-unit' };
@@ -9,7 +10,7 @@ export type Scope = { kind: 'unit'; unit: UnitRef } | { kind: 'bureau' } | { kin
  * Bureau roles: the unit named in the text, else the bureau as a whole.
  */
 export async function scopeOf(turn: Turn, facts: UnitFacts): Promise<Scope> {
-  if (turn.actor.role === 'unit_staff') {
+  if (isUnitScoped(turn.actor)) {
     const unit = turn.actor.unitId === null ? null : await facts.unit(turn.actor.unitId);
     return unit ? { kind: 'unit', unit } : { kind: 'no-unit' };
   }

@@ -2,6 +2,7 @@ import type { StockView } from '../../domain/ledger/ledger.schemas';
 import { runText, shanghaiTime } from './format';
 import type { Scope } from './scope';
 import type { DialogDeps, Turn } from './types';
+import { isUnitScoped } from '../../domain/policy';
 
 /** Ranges listed per bill type before the rest is summarised (the reply must fit one message). */
 const MAX_RUNS = 8;
@@ -33,7 +34,7 @@ export async function answerStock(deps: DialogDeps, turn: Turn, scope: Scope): P
   const billTypeCode = billType?.code;
   if (scope.kind === 'unit') {
     const view = await deps.services.stock.stock(turn.actor, { unitCode: scope.unit.code, billTypeCode });
-    const mine = turn.actor.role === 'unit_staff';
+    const mine = isUnitScoped(turn.actor);
     const text = describe(view, mine ? `本单位（${scope.unit.name}）` : scope.unit.name, billType?.name, turn.receivedAt);
     const hint =
       view.total === 0

@@ -1,6 +1,7 @@
 import type { Actor } from '../../domain/identity/actor';
 import { parseRating } from '../../domain/desk/records/return-visit.rating';
 import type { ReturnVisitService } from '../../domain/desk/records/return-visit.service';
+import { isUnitScoped } from '../../domain/policy';
 
 export type SurveyPort = Pick<ReturnVisitService, 'pendingFor' | 'recordAnswer'>;
 
@@ -10,7 +11,7 @@ export type SurveyPort = Pick<ReturnVisitService, 'pendingFor' | 'recordAnswer'>
  * so a user who ignores the survey is not nagged for three days.
  */
 export async function answerSurvey(port: SurveyPort | undefined, actor: Actor, text: string): Promise<string | null> {
-  if (!port || actor.role !== 'unit_staff') return null;
+  if (!port || !isUnitScoped(actor)) return null;
   const visit = await port.pendingFor(actor.userId);
   if (!visit) return null;
   const parsed = parseRating(text);

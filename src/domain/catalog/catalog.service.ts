@@ -5,12 +5,13 @@ import type { Page, PageQuery } from '../common/pagination';
 import { pageWindow } from '../common/pagination';
 import { inTransaction } from '../db/transaction';
 import { ConflictError, NotFoundError } from '../errors';
-import { assertUnitAccess, BUREAU_ROLES, requireRole, type Actor } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import { ApplicationCap } from './application-cap.entity';
 import { BillType } from './bill-type.entity';
 import type { CreateBillTypeInput, CreateUnitInput, listUnitsSchema, SetCapInput, UpdateUnitInput } from './catalog.schemas';
 import { Unit } from './unit.entity';
 import type { z } from 'zod';
+import { assertUnitAccess, isUnitScoped, requirePermission } from '../policy';
 
 /** Looks up a unit by code inside a transaction or fails with a Chinese message. */
 export async function unitByCode(em: EntityManager, code: string): Promise<Unit> {
@@ -31,7 +32,7 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
   const { ds, clock } = deps;
   return {
     async createBillType(actor: Actor, input: CreateBillTypeInput): Promise<BillType> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'catalog.edit');
       return inTransaction(ds, async (em) => {
         if (await em.findOneBy(BillType, { code: input.code })) throw new ConflictError('DUPLICATE', `票据种类编码 ${input.code} 已存在`);
         if (await em.findOneBy(BillType, { name: input.name })) throw new ConflictError('DUPLICATE', `票据名称「${input.name}」已存在`);
@@ -53,7 +54,7 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
     },
 
     async createUnit(actor: Actor, input: CreateUnitInput): Promise<Unit> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'catalog.edit');
       return inTransaction(ds, async (em) => {
         if (await em.findOneBy(Unit, { code: input.code })) throw new ConflictError('DUPLICATE', `单位编码 ${input.code} 已存在`);
         const unit = em.create(Unit, {
@@ -76,7 +77,7 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
     },
 
     async updateUnit(actor: Actor, code: string, input: UpdateUnitInput): Promise<Unit> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'catalog.edit');
       return inTransaction(ds, async (em) => {
         const unit = await unitByCode(em, code);
         const before = { ...unit };
@@ -89,7 +90,7 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
 
     async listUnits(actor: Actor, q: z.infer<typeof listUnitsSchema>): Promise<Page<Unit>> {
       const qb = ds.getRepository(Unit).createQueryBuilder('u').orderBy('u.code', 'ASC');
-      if (actor.role === 'unit_staff') qb.andWhere('u.id = :id', { id: actor.unitId });
+      if (isUnitScoped(actor)) qb.andWhere('u.id = :id', { id: actor.unitId });
       if (q.onboardingStatus) qb.andWhere('u.onboardingStatus = :s', { s: q.onboardingStatus });
       if (q.q) qb.andWhere('(u.name LIKE :q OR u.code LIKE :q)', { q: `%${q.q}%` });
       const { skip, take } = pageWindow(q);
@@ -109,7 +110,7 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
       unitCode: string,
       input: SetCapInput,
     ): Promise<{ unitCode: string; billTypeCode: string; maxQuantity: number | null }> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'catalog.edit');
       return inTransaction(ds, async (em) => {
         const unit = await unitByCode(em, unitCode);
         const bt = await billTypeByCode(em, input.billTypeCode);

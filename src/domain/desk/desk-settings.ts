@@ -3,10 +3,11 @@ import { recordAudit } from '../audit/audit.service';
 import type { Clock } from '../clock';
 import { inTransaction } from '../db/transaction';
 import { ValidationError } from '../errors';
-import { requireRole, type Actor } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import { User } from '../identity/user.entity';
 import { Setting } from '../settings/setting.entity';
 import type { DeskSettingsInput } from './desk.schemas';
+import { requirePermission } from '../policy';
 
 export const SUPERVISOR_KEY = 'desk.supervisorUsername';
 
@@ -29,11 +30,11 @@ export function makeDeskSettings(deps: { ds: DataSource; clock: Clock }) {
   const { ds, clock } = deps;
   return {
     async get(actor: Actor): Promise<{ supervisorUsername: string | null }> {
-      requireRole(actor, ['admin', 'operator', 'engineer', 'leader']);
+      requirePermission(actor, 'desk.settings.read');
       return { supervisorUsername: await supervisorUsername(ds.manager) };
     },
     async update(actor: Actor, input: DeskSettingsInput): Promise<{ supervisorUsername: string | null }> {
-      requireRole(actor, ['admin']);
+      requirePermission(actor, 'desk.settings.edit');
       return inTransaction(ds, async (em) => {
         const name = input.supervisorUsername;
         if (name !== null) {

@@ -7,7 +7,8 @@ import { enqueueOutbox } from '../outbox/outbox';
 import { noticeEngineers, noticeReporter } from './desk-notices';
 import type { Ticket } from './ticket.entity';
 import type { Change, TicketKit } from './ticket-kit';
-import { DESK_ROLES, unitName } from './ticket-store';
+import { unitName } from './ticket-store';
+import { can, isUnitScoped } from '../policy';
 
 /** Tells the assignee (or, unassigned, every engineer) that something happened on the ticket. */
 async function tellDesk(c: Change, key: string, text: string): Promise<void> {
@@ -53,13 +54,13 @@ export function makeTicketCommands(kit: TicketKit) {
           await tellDesk(c, `info-${c.now.getTime()}`, `工单 #${id} 有补充信息：${text}`);
           return patch;
         },
-        [...DESK_ROLES, 'unit_staff'],
+        'ticket.add-info',
       ),
 
     /** POST /tickets/:id/replies: the desk replies, unit staff add information, others may not. */
     postReply(actor: Actor, id: number, text: string): Promise<Ticket> {
-      if (actor.role === 'unit_staff') return commands.addInfo(actor, id, text);
-      if (!(DESK_ROLES as readonly string[]).includes(actor.role)) throw new ForbiddenError('PERMISSION_DENIED', '无权回复工单');
+      if (isUnitScoped(actor)) return commands.addInfo(actor, id, text);
+      if (!can(actor, 'ticket.handle')) throw new ForbiddenError('PERMISSION_DENIED', '无权回复工单');
       return commands.reply(actor, id, text);
     },
 
@@ -77,7 +78,7 @@ export function makeTicketCommands(kit: TicketKit) {
     assign: (actor: Actor, id: number, username: string): Promise<Ticket> =>
       kit.change(actor, id, 'assign', async (c) => {
         const u = await c.em.findOneBy(User, { username, active: true });
-        if (!u || !(DESK_ROLES as readonly string[]).includes(u.role)) {
+        if (!u || !can(u, 'ticket.handle')) {
           throw new ValidationError('INVALID_INPUT', `用户 ${username} 不存在、已停用或不是工程师/管理员`, [
             { path: 'username', message: '不能分派给该用户' },
           ]);

@@ -1,12 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
-import { type Actor, requireRole, type Role } from '../identity/actor';
+import type { Actor } from '../identity/actor';
 import type { SlaClock } from './sla-clock.entity';
 import type { SlaClockService } from './sla-clock.service';
 import { addEvent } from './ticket-events';
 import { assertAllowed, type TicketAction } from './ticket-state';
-import { assertCanSee, DESK_ROLES, loadTicket } from './ticket-store';
+import { assertCanSee, loadTicket } from './ticket-store';
 import { Ticket } from './ticket.entity';
+import { requirePermission, type Permission } from '../policy';
 
 /** One ticket change in progress: the locked ticket, the time, and the clocks it touched. */
 export interface Change {
@@ -32,7 +33,7 @@ export interface TicketKit {
     id: number,
     action: TicketAction,
     work: (c: Change) => Promise<Partial<Ticket>>,
-    roles?: readonly Role[],
+    permission?: Permission,
   ): Promise<Ticket>;
   /** The first response: stamps it and stops the response clock (claim, reply, wait, dispatch, resolve). */
   respond(c: Change, patch: Partial<Ticket>): Promise<void>;
@@ -44,8 +45,8 @@ export function makeTicketKit(ds: DataSource, clock: Clock, clocks: SlaClockServ
     ds,
     clock,
     clocks,
-    async change(actor, id, action, work, roles = DESK_ROLES) {
-      requireRole(actor, roles);
+    async change(actor, id, action, work, permission = 'ticket.handle') {
+      requirePermission(actor, permission);
       return clocks.withClocks(async (em, touched) => {
         const t = await loadTicket(em, id);
         const now = clock.now();

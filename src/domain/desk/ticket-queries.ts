@@ -9,6 +9,7 @@ import { SlaClock } from './sla-clock.entity';
 import { TicketEvent } from './ticket-event.entity';
 import { assertCanSee, loadTicket } from './ticket-store';
 import { Ticket } from './ticket.entity';
+import { isUnitScoped } from '../policy';
 
 /** A clock as the API shows it. */
 export interface ClockView {
@@ -71,13 +72,13 @@ export function makeTicketQueries(ds: DataSource) {
     /** Newest first; unit staff see only their unit's tickets. */
     async list(actor: Actor, q: ListTicketsQuery): Promise<Page<Ticket>> {
       const qb = ds.getRepository(Ticket).createQueryBuilder('t').orderBy('t.id', 'DESC');
-      if (actor.role === 'unit_staff') qb.andWhere('t.unitId = :u', { u: actor.unitId ?? -1 });
+      if (isUnitScoped(actor)) qb.andWhere('t.unitId = :u', { u: actor.unitId ?? -1 });
       if (q.state) qb.andWhere('t.state = :s', { s: q.state });
       if (q.source) qb.andWhere('t.source = :src', { src: q.source });
       if (q.unitCode) {
         const unit = await ds.getRepository(Unit).findOneBy({ code: q.unitCode });
         if (!unit) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
-        if (actor.role === 'unit_staff' && unit.id !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的工单');
+        if (isUnitScoped(actor) && unit.id !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的工单');
         qb.andWhere('t.unitId = :uid', { uid: unit.id });
       }
       const { skip, take } = pageWindow(q);

@@ -3,9 +3,9 @@ import { Unit } from '../catalog/unit.entity';
 import { ForbiddenError, NotFoundError } from '../errors';
 import type { Actor } from '../identity/actor';
 import { Ticket } from './ticket.entity';
+import { isUnitScoped } from '../policy';
 
 /** Roles that work tickets; leaders read, unit staff read their unit's and add information. */
-export const DESK_ROLES = ['admin', 'operator', 'engineer'] as const;
 
 /** Loads a ticket, locking its row on PostgreSQL so changes to one ticket (and its clocks) serialise. */
 export async function loadTicket(em: EntityManager, id: number): Promise<Ticket> {
@@ -18,7 +18,7 @@ export async function loadTicket(em: EntityManager, id: number): Promise<Ticket>
 
 /** Unit staff see their own and their unit's tickets only. */
 export function assertCanSee(actor: Actor, t: Ticket): void {
-  if (actor.role === 'unit_staff' && t.reporterUserId !== actor.userId && (t.unitId === null || t.unitId !== actor.unitId)) {
+  if (isUnitScoped(actor) && t.reporterUserId !== actor.userId && (t.unitId === null || t.unitId !== actor.unitId)) {
     throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的工单');
   }
 }

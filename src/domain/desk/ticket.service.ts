@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import { unitByCode } from '../catalog/catalog.service';
 import type { Clock } from '../clock';
-import { type Actor, requireRole } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import type { CreateTicketInput } from './desk.schemas';
 import { noticeEngineers } from './desk-notices';
 import type { DueCalculator } from './desk.types';
@@ -15,8 +15,9 @@ import { addEvent } from './ticket-events';
 import { openTicketIn, type OpenTicketInput } from './ticket-open';
 import { makeTicketKit } from './ticket-kit';
 import { makeTicketQueries } from './ticket-queries';
-import { DESK_ROLES, unitName } from './ticket-store';
+import { unitName } from './ticket-store';
 import { Ticket } from './ticket.entity';
+import { requirePermission } from '../policy';
 
 /** A bot escalation within this window for the same user is appended to their open ticket. */
 const APPEND_WINDOW_MS = 30 * 60_000;
@@ -82,7 +83,7 @@ export function makeTicketService(deps: { ds: DataSource; clock: Clock; clocks?:
 
     /** A ticket entered by the desk (phone, fax, walk-in …). */
     create(actor: Actor, input: CreateTicketInput): Promise<Ticket> {
-      requireRole(actor, DESK_ROLES);
+      requirePermission(actor, 'ticket.handle');
       return withClocks(async (em, touched) => {
         const unitId = input.unitCode ? (await unitByCode(em, input.unitCode)).id : null;
         const now = clock.now();

@@ -8,14 +8,13 @@ import type { Page } from '../common/pagination';
 import { pageWindow } from '../common/pagination';
 import { inTransaction } from '../db/transaction';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
-import { assertUnitAccess, BUREAU_ROLES, requireRole, type Actor, type Role } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import type { ApproveInput, CreateApplicationInput, ListApplicationsQuery, RejectInput, ResubmitInput } from '../ledger/ledger.schemas';
 import { checkCap, checkOldBeforeNew } from './application.rules';
 import { BillDocument } from './bill-document.entity';
 import { documentView, documentViews, type DocumentView } from './document.views';
 import { createDocument, loadDocument, transition } from './lifecycle';
-
-const APPLICANT_ROLES: readonly Role[] = [...BUREAU_ROLES, 'unit_staff'];
+import { assertUnitAccess, isUnitScoped, requirePermission } from '../policy';
 
 async function unitAndType(em: EntityManager, doc: BillDocument): Promise<{ unit: Unit; bt: BillType }> {
   return { unit: await em.findOneByOrFail(Unit, { id: doc.unitId! }), bt: await em.findOneByOrFail(BillType, { id: doc.billTypeId }) };
@@ -40,7 +39,7 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
   }
 
   async function review(actor: Actor, id: number, to: 'approved' | 'returned', opinion: string | null): Promise<DocumentView> {
-    requireRole(actor, BUREAU_ROLES);
+    requirePermission(actor, 'application.approve');
     return inTransaction(ds, async (em) => {
       const doc = await loadDocument(em, 'application', id);
       const at = clock.now();
@@ -58,7 +57,7 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
   return {
     /** Files an application (status submitted) after checking the cap and 核旧领新. */
     async create(actor: Actor, input: CreateApplicationInput): Promise<DocumentView> {
-      requireRole(actor, APPLICANT_ROLES);
+      requirePermission(actor, 'application.create');
       return inTransaction(ds, async (em) => {
         const unit = await unitByCode(em, input.unitCode);
         assertUnitAccess(actor, unit.id);
@@ -85,7 +84,7 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Submits a draft or returned application again (quantity/reason may change); rules are re-checked. */
     async submit(actor: Actor, id: number, input: ResubmitInput = {}): Promise<DocumentView> {
-      requireRole(actor, APPLICANT_ROLES);
+      requirePermission(actor, 'application.create');
       return inTransaction(ds, async (em) => {
         const doc = await loadFor(em, actor, id);
         const { unit, bt } = await unitAndType(em, doc);
@@ -105,7 +104,7 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
 
     /** 撤销上报: takes a submitted application back to draft before review. */
     async withdraw(actor: Actor, id: number): Promise<DocumentView> {
-      requireRole(actor, APPLICANT_ROLES);
+      requirePermission(actor, 'application.create');
       return inTransaction(ds, async (em) => {
         const doc = await loadFor(em, actor, id);
         const at = clock.now();
@@ -125,7 +124,7 @@ export function makeApplicationService(deps: { ds: DataSource; clock: Clock }) {
       if (q.unitCode !== undefined) {
         unitId = (await unitByCode(ds.manager, q.unitCode)).id;
         assertUnitAccess(actor, unitId);
-      } else if (actor.role === 'unit_staff') {
+      } else if (isUnitScoped(actor)) {
         if (actor.unitId === null) throw new ForbiddenError('NO_UNIT', '账号未关联单位');
         unitId = actor.unitId;
       }

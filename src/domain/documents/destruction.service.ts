@@ -5,7 +5,7 @@ import { BillType } from '../catalog/bill-type.entity';
 import type { Clock } from '../clock';
 import { inTransaction } from '../db/transaction';
 import { ConflictError, ValidationError } from '../errors';
-import { BUREAU_ROLES, requireRole, type Actor, type Role } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import { JournalEntry } from '../ledger/journal-entry.entity';
 import type { RangeState } from '../ledger/ledger.types';
 import { findAt, moveRun } from '../ledger/range-store';
@@ -37,8 +37,8 @@ import {
 } from './lines';
 import type { LineDocOutcome } from './return.service';
 import { holderName, lockHolder, placeOf } from './stock-void.service';
+import { requirePermission } from '../policy';
 
-const REQUESTERS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
 const DESTROYABLE: RangeState[] = ['WRITTEN_OFF', 'STOCK_VOIDED'];
 const SIDE_NAMES = { bureau: '财政局', unit: '单位' } as const;
 // Confirmations are transitions approved → approved whose opinion reads 「财政局确认：张三」.
@@ -150,7 +150,7 @@ export function makeDestructionService(deps: { ds: DataSource; clock: Clock }) {
   return {
     /** Submits a destruction; numbers stay reserved at the holder until approval. */
     async create(actor: Actor, input: CreateDestructionInput): Promise<LineDocOutcome> {
-      requireRole(actor, REQUESTERS);
+      requirePermission(actor, 'destruction.request');
       return inTransaction(ds, async (em) => {
         const { bt, unitId } = await lockHolder(em, actor, input);
         const lines: DocLine[] = input.lines.map((l) => ({ ...l, kind: 'destroy' }));
@@ -178,7 +178,7 @@ export function makeDestructionService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Approves: re-checks and moves every number to DESTROYED (journal `destroy`). */
     async approve(actor: Actor, id: number, input: ApproveInput): Promise<LineDocOutcome> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'destruction.approve');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'destruction', id);
         const at = clock.now();
@@ -202,7 +202,7 @@ export function makeDestructionService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Returns the request with an opinion; nothing moves. */
     async reject(actor: Actor, id: number, input: RejectInput): Promise<LineDocOutcome> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'destruction.approve');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'destruction', id);
         const at = clock.now();
@@ -217,7 +217,7 @@ export function makeDestructionService(deps: { ds: DataSource; clock: Clock }) {
      * destruction needs bureau and unit, the bureau's own needs the bureau only).
      */
     async confirm(actor: Actor, id: number, input: ConfirmDestructionInput): Promise<LineDocOutcome & { confirmations: Confirmation[] }> {
-      requireRole(actor, input.side === 'bureau' ? BUREAU_ROLES : REQUESTERS);
+      requirePermission(actor, input.side === 'bureau' ? 'destruction.confirm.bureau' : 'destruction.confirm.unit');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'destruction', id);
         assertDocAccess(actor, doc);

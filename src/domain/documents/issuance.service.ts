@@ -4,7 +4,7 @@ import { BillType } from '../catalog/bill-type.entity';
 import type { Clock } from '../clock';
 import { inTransaction, lockRow } from '../db/transaction';
 import { ConflictError, NotFoundError } from '../errors';
-import { BUREAU_ROLES, requireRole, type Actor } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import type { IssueResult, SpanView } from '../ledger/ledger.schemas';
 import type { Place } from '../ledger/ledger.types';
 import { countOf, takeLowest, totalCount, type Span } from '../ledger/ranges';
@@ -14,6 +14,7 @@ import type { StockRange } from '../ledger/stock-range.entity';
 import { BillDocument } from './bill-document.entity';
 import { DocumentLine } from './document-line.entity';
 import { createDocument, loadDocument, STATUS_NAMES, transition } from './lifecycle';
+import { requirePermission } from '../policy';
 
 /**
  * The lowest `quantity` numbers over batches in code order: takeLowest per batch, because spans
@@ -47,7 +48,7 @@ export function makeIssuanceService(deps: { ds: DataSource; clock: Clock }) {
      * Not enough stock → 409 and nothing moves.
      */
     async issue(actor: Actor, applicationId: number): Promise<IssueResult> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'application.issue');
       return inTransaction(ds, async (em) => {
         const head = await em.findOneBy(BillDocument, { id: applicationId, docType: 'application' });
         if (!head) throw new NotFoundError('DOCUMENT_NOT_FOUND', `申领单 ${applicationId} 不存在`);

@@ -14,6 +14,7 @@ import { DocumentLine } from './document-line.entity';
 import { documentView, documentViews, type DocumentView } from './document.views';
 import { DOC_NAMES, loadDocument } from './lifecycle';
 import { MAX_BILL_NO, type LineInput, type ListLineDocumentsQuery } from './line-documents.schemas';
+import { isUnitScoped } from '../policy';
 
 /** One line of a line document: a run of numbers and what the document says about it. */
 export interface DocLine extends LineInput {
@@ -196,7 +197,7 @@ export async function lockDocument(em: EntityManager, docType: DocType, id: numb
 
 /** Unit staff may only see their own unit's documents, never the bureau's own. */
 export function assertDocAccess(actor: Actor, doc: BillDocument): void {
-  if (actor.role === 'unit_staff' && (doc.unitId === null || doc.unitId !== actor.unitId)) {
+  if (isUnitScoped(actor) && (doc.unitId === null || doc.unitId !== actor.unitId)) {
     throw new ForbiddenError('OTHER_UNIT', '只能查看或办理本单位的业务');
   }
 }
@@ -210,7 +211,7 @@ export async function listDocuments(
 ): Promise<Page<DocumentView>> {
   const em = ds.manager;
   const qb = em.createQueryBuilder(BillDocument, 'd').where('d.docType = :t', { t: docType }).orderBy('d.id', 'DESC');
-  if (actor.role === 'unit_staff') {
+  if (isUnitScoped(actor)) {
     if (q.unitCode && q.unitCode !== actor.unitCode) throw new ForbiddenError('OTHER_UNIT', '只能查看或办理本单位的业务');
     if (q.holder === 'bureau') throw new ForbiddenError('OTHER_UNIT', '只能查看或办理本单位的业务');
     qb.andWhere('d.unitId = :u', { u: actor.unitId });

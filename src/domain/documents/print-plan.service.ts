@@ -6,7 +6,7 @@ import type { Page } from '../common/pagination';
 import { pageWindow } from '../common/pagination';
 import { inTransaction, lockRow } from '../db/transaction';
 import { ConflictError, NotFoundError } from '../errors';
-import { BUREAU_ROLES, requireRole, type Actor } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import { Batch } from '../ledger/batch.entity';
 import type { ApproveInput, CreatePrintOrderInput, CreatePrintPlanInput, ListPrintPlansQuery, RejectInput } from '../ledger/ledger.schemas';
 import { countOf, formatSpan, intersect, type Span } from '../ledger/ranges';
@@ -15,6 +15,7 @@ import { BillDocument } from './bill-document.entity';
 import { documentView, documentViews, type DocumentView } from './document.views';
 import { createDocument, loadDocument, transition } from './lifecycle';
 import { PrintOrder } from './print-order.entity';
+import { requirePermission } from '../policy';
 
 /** A print order as shown in JSON, with how much of it has been received. */
 export interface PrintOrderView {
@@ -31,8 +32,6 @@ export interface PrintOrderView {
   deliveredAt: string | null;
 }
 export type PrintPlanView = DocumentView & { year: number | null; ordered: number; delivered: number; orders: PrintOrderView[] };
-
-const READ_ROLES = [...BUREAU_ROLES, 'leader', 'engineer'] as const;
 
 async function receivedOf(em: EntityManager, orderId: number): Promise<number> {
   const row = await em
@@ -112,7 +111,7 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
     to: 'submitted' | 'approved' | 'returned' | 'draft',
     opinion: string | null | undefined,
   ): Promise<PrintPlanView> {
-    requireRole(actor, BUREAU_ROLES);
+    requirePermission(actor, 'print.plan.edit');
     return inTransaction(ds, async (em) => {
       const plan = await loadDocument(em, 'print_plan', id);
       const at = clock.now();
@@ -129,7 +128,7 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
 
   return {
     async create(actor: Actor, input: CreatePrintPlanInput): Promise<PrintPlanView> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'print.plan.edit');
       return inTransaction(ds, async (em) => {
         const bt = await billTypeByCode(em, input.billTypeCode);
         if (!bt.active) throw new ConflictError('INACTIVE', `票据种类「${bt.name}」已停用，不能制定印制计划`);
@@ -159,7 +158,7 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Places an order with a printer; the plan must be approved and orders may not exceed its quantity. */
     async addOrder(actor: Actor, planId: number, input: CreatePrintOrderInput): Promise<PrintPlanView> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'print.plan.edit');
       return inTransaction(ds, async (em) => {
         const head = await em.findOneBy(BillDocument, { id: planId, docType: 'print_plan' });
         if (!head) throw new NotFoundError('DOCUMENT_NOT_FOUND', `印制计划 ${planId} 不存在`);
@@ -211,7 +210,7 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
     },
 
     async list(actor: Actor, q: ListPrintPlansQuery): Promise<Page<DocumentView & { year: number | null }>> {
-      requireRole(actor, READ_ROLES);
+      requirePermission(actor, 'print.plan.read');
       const qb = ds.getRepository(BillDocument).createQueryBuilder('d').where("d.docType = 'print_plan'").orderBy('d.id', 'DESC');
       if (q.billTypeCode) qb.andWhere('d.billTypeId = :bt', { bt: (await billTypeByCode(ds.manager, q.billTypeCode)).id });
       if (q.status) qb.andWhere('d.status = :st', { st: q.status });
@@ -223,7 +222,7 @@ export function makePrintPlanService(deps: { ds: DataSource; clock: Clock }) {
     },
 
     async get(actor: Actor, id: number): Promise<PrintPlanView> {
-      requireRole(actor, READ_ROLES);
+      requirePermission(actor, 'print.plan.read');
       const plan = await ds.getRepository(BillDocument).findOneBy({ id, docType: 'print_plan' });
       if (!plan) throw new NotFoundError('DOCUMENT_NOT_FOUND', `印制计划 ${id} 不存在`);
       return planView(ds.manager, plan);

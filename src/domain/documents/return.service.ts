@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service';
 import { billTypeByCode, unitByCode } from '../catalog/catalog.service';
 import type { Clock } from '../clock';
 import { inTransaction, lockRow } from '../db/transaction';
-import { assertUnitAccess, BUREAU_ROLES, requireRole, type Actor, type Role } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import { BillDocument } from './bill-document.entity';
 import { createDocument, transition } from './lifecycle';
 import type { ApproveInput, CreateReturnInput, ListLineDocumentsQuery, RejectInput } from './line-documents.schemas';
@@ -20,8 +20,7 @@ import {
   validateLines,
   type DocLine,
 } from './lines';
-
-const REQUESTERS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
+import { assertUnitAccess, requirePermission } from '../policy';
 
 /** Summary returned by every action on a line document. */
 export interface LineDocOutcome {
@@ -45,7 +44,7 @@ export function makeReturnService(deps: { ds: DataSource; clock: Clock }) {
   return {
     /** Submits a return: every number must be in the unit's stock and on no other open document. */
     async create(actor: Actor, input: CreateReturnInput): Promise<LineDocOutcome> {
-      requireRole(actor, REQUESTERS);
+      requirePermission(actor, 'return.request');
       return inTransaction(ds, async (em) => {
         const bt = await billTypeByCode(em, input.billTypeCode);
         await lockRow(em, 'bill_type', bt.id);
@@ -75,7 +74,7 @@ export function makeReturnService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Approves: the numbers move from the unit's stock back to the bureau warehouse. */
     async approve(actor: Actor, id: number, input: ApproveInput): Promise<LineDocOutcome> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'return.approve');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'return', id);
         const at = clock.now();
@@ -102,7 +101,7 @@ export function makeReturnService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Returns the request with an opinion; nothing had moved, so nothing moves back. */
     async reject(actor: Actor, id: number, input: RejectInput): Promise<LineDocOutcome> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'return.approve');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'return', id);
         const at = clock.now();

@@ -4,7 +4,7 @@ import type { BillType } from '../catalog/bill-type.entity';
 import { billTypeByCode, unitByCode } from '../catalog/catalog.service';
 import type { Clock } from '../clock';
 import { inTransaction, lockRow } from '../db/transaction';
-import { assertUnitAccess, BUREAU_ROLES, requireRole, type Actor, type Role } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import type { HolderKind, Place, RangeState } from '../ledger/ledger.types';
 import { BillDocument } from './bill-document.entity';
 import { createDocument, transition } from './lifecycle';
@@ -23,8 +23,7 @@ import {
   type DocLine,
 } from './lines';
 import type { LineDocOutcome } from './return.service';
-
-const REQUESTERS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
+import { assertUnitAccess, requirePermission } from '../policy';
 
 /** Where a holder-scoped document's numbers sit, in a given state. */
 export const placeOf = (unitId: number | null, state: RangeState): Place => ({
@@ -45,7 +44,7 @@ export async function lockHolder(
   const bt = await billTypeByCode(em, input.billTypeCode);
   await lockRow(em, 'bill_type', bt.id);
   if (input.holder === 'bureau') {
-    requireRole(actor, BUREAU_ROLES);
+    requirePermission(actor, 'warehouse.manage');
     return { bt, unitId: null };
   }
   const unit = await unitByCode(em, input.unitCode ?? '');
@@ -69,7 +68,7 @@ export function makeStockVoidService(deps: { ds: DataSource; clock: Clock }) {
   return {
     /** Submits a stock void: the numbers must be in the holder's stock and on no other open document. */
     async create(actor: Actor, input: CreateStockVoidInput): Promise<LineDocOutcome> {
-      requireRole(actor, REQUESTERS);
+      requirePermission(actor, 'stock-void.request');
       return inTransaction(ds, async (em) => {
         const { bt, unitId } = await lockHolder(em, actor, input);
         const lines: DocLine[] = input.lines.map((l) => ({ ...l, kind: 'stock_void' }));
@@ -96,7 +95,7 @@ export function makeStockVoidService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Approves: IN_STOCK → STOCK_VOIDED at the same holder. */
     async approve(actor: Actor, id: number, input: ApproveInput): Promise<LineDocOutcome> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'stock-void.approve');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'stock_void', id);
         const at = clock.now();
@@ -123,7 +122,7 @@ export function makeStockVoidService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Returns the request with an opinion; the numbers stay in stock. */
     async reject(actor: Actor, id: number, input: RejectInput): Promise<LineDocOutcome> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'stock-void.approve');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'stock_void', id);
         const at = clock.now();

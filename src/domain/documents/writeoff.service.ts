@@ -5,7 +5,7 @@ import { billTypeByCode, unitByCode } from '../catalog/catalog.service';
 import type { Clock } from '../clock';
 import { inTransaction, lockRow } from '../db/transaction';
 import { ValidationError } from '../errors';
-import { assertUnitAccess, BUREAU_ROLES, requireRole, type Actor, type Role } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import type { Place, RangeState } from '../ledger/ledger.types';
 import type { Movement } from '../ledger/range-store';
 import { BillDocument } from './bill-document.entity';
@@ -32,9 +32,9 @@ import {
   validateLines,
   type DocLine,
 } from './lines';
+import { assertUnitAccess, requirePermission } from '../policy';
 
 /** Who may report, withdraw and resubmit: the unit itself, or the bureau acting for it. */
-const REPORTERS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
 
 /** The unit-held state a reported line is parked in until review. */
 const REPORTED: Record<string, RangeState> = { used: 'USED', voided: 'VOIDED', lost: 'LOST' };
@@ -120,7 +120,7 @@ export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
   return {
     /** 核销上报: creates a submitted write-off and moves its numbers out of the unit's stock. */
     async create(actor: Actor, input: CreateWriteoffInput): Promise<WriteoffOutcome> {
-      requireRole(actor, REPORTERS);
+      requirePermission(actor, 'writeoff.report');
       return inTransaction(ds, async (em) => {
         const bt = await billTypeByCode(em, input.billTypeCode);
         await lockRow(em, 'bill_type', bt.id);
@@ -157,7 +157,7 @@ export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
 
     /** 审核通过: reported numbers become WRITTEN_OFF; result defaults to 合格. */
     async approve(actor: Actor, id: number, input: ApproveWriteoffInput): Promise<WriteoffOutcome> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'writeoff.approve');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'writeoff', id);
         const at = clock.now();
@@ -178,7 +178,7 @@ export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
 
     /** 退回: the opinion is required; the numbers go back to the unit's stock. */
     async reject(actor: Actor, id: number, input: RejectInput): Promise<WriteoffOutcome> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'writeoff.approve');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'writeoff', id);
         const at = clock.now();
@@ -191,7 +191,7 @@ export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
 
     /** 撤销上报: the unit takes a submitted write-off back before review; numbers return to stock. */
     async withdraw(actor: Actor, id: number): Promise<WriteoffOutcome> {
-      requireRole(actor, REPORTERS);
+      requirePermission(actor, 'writeoff.report');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'writeoff', id);
         assertDocAccess(actor, doc);
@@ -205,7 +205,7 @@ export function makeWriteoffService(deps: { ds: DataSource; clock: Clock }) {
 
     /** 重新上报 a returned or withdrawn write-off, optionally with corrected lines, date or amount. */
     async resubmit(actor: Actor, id: number, input: ResubmitWriteoffInput): Promise<WriteoffOutcome> {
-      requireRole(actor, REPORTERS);
+      requirePermission(actor, 'writeoff.report');
       return inTransaction(ds, async (em) => {
         const doc = await lockDocument(em, 'writeoff', id);
         assertDocAccess(actor, doc);

@@ -5,7 +5,8 @@ import type { Clock } from '../clock';
 import { pageWindow, type Page } from '../common/pagination';
 import { inTransaction } from '../db/transaction';
 import { ConflictError, NotFoundError, UnauthenticatedError } from '../errors';
-import { type Actor, requireRole, systemActor } from './actor';
+import { type Actor, type Role, systemActor } from './actor';
+import { permissionsOf, requirePermission, type Permission } from '../policy';
 import type { CreateUserInput, LoginInput, listUsersSchema } from './identity.schemas';
 import { hashPassword, verifyPassword } from './password';
 import { User } from './user.entity';
@@ -22,6 +23,13 @@ export interface UserView {
   unitCode: string | null;
   wecomUserId: string | null;
   active: boolean;
+}
+
+/** GET /api/v1/me (api.md). */
+export interface Me {
+  user: { id: number; username: string; name: string; role: Role; unitCode: string | null };
+  unit: { code: string; name: string } | null;
+  permissions: Permission[];
 }
 
 /** Users, login and the actor behind a token. */
@@ -71,6 +79,17 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
       return { user: await view(u), actor: await toActor(u) };
     },
 
+    /** GET /me: who is signed in, their unit and every permission their role carries. */
+    async me(actor: Actor): Promise<Me> {
+      const u = await users().findOneByOrFail({ id: actor.userId });
+      const unit = u.unitId ? await ds.getRepository(Unit).findOneBy({ id: u.unitId }) : null;
+      return {
+        user: { id: u.id, username: u.username, name: u.name, role: u.role, unitCode: unit?.code ?? null },
+        unit: unit ? { code: unit.code, name: unit.name } : null,
+        permissions: permissionsOf(u.role),
+      };
+    },
+
     /** The actor for a token's user id; inactive or deleted users are rejected. */
     async actorFor(userId: number): Promise<Actor> {
       const u = await users().findOneBy({ id: userId });
@@ -86,7 +105,7 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Creates a user (admin only); the password is stored as an argon2id hash. */
     async create(actor: Actor, input: CreateUserInput): Promise<UserView> {
-      requireRole(actor, ['admin']);
+      requirePermission(actor, 'user.manage');
       const passwordHash = input.password ? await hashPassword(input.password) : null;
       const saved = await inTransaction(ds, async (em) => {
         let unitId: number | null = null;
@@ -121,7 +140,7 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Lists users (admin only). */
     async list(actor: Actor, q: z.infer<typeof listUsersSchema>): Promise<Page<UserView>> {
-      requireRole(actor, ['admin']);
+      requirePermission(actor, 'user.read');
       const where: Record<string, unknown> = {};
       if (q.role) where.role = q.role;
       if (q.unitCode) {

@@ -5,7 +5,7 @@ import { inTransaction } from '../db/transaction';
 import { engineerRecipients } from '../desk/desk-notices';
 import type { InspectionRunDetail, InspectionService } from '../desk/records/inspection.service';
 import { Ticket } from '../desk/ticket.entity';
-import { type Actor, type Role, requireRole, systemActor } from '../identity/actor';
+import { type Actor, systemActor } from '../identity/actor';
 import { enqueueOutbox } from '../outbox/outbox';
 import type { ReportsService } from '../reports/reports.service';
 import {
@@ -19,11 +19,11 @@ import {
   type FailedJobsPort,
   type InspectionFiles,
 } from './auto-checks';
+import { requirePermission } from '../policy';
 
 export type { FailedJobsPort, InspectionFiles } from './auto-checks';
 
 /** Who may start the automatic inspection by hand (POST /inspections/run). */
-export const AUTO_INSPECTION_ROLES: readonly Role[] = ['admin', 'engineer'];
 
 export interface AutoInspectionOptions {
   /** BACKUP_DIR: the newest file's mtime is the last backup; absent = warning. */
@@ -100,7 +100,7 @@ export function makeAutoInspection(deps: AutoInspectionDeps) {
   return {
     /** Runs every check now; `kind` is `auto` for the daily job, `manual` for POST /inspections/run. */
     async run(actor: Actor, kind: 'auto' | 'manual' = 'manual'): Promise<InspectionRunDetail & { report: string }> {
-      requireRole(actor, AUTO_INSPECTION_ROLES);
+      requirePermission(actor, 'inspection.run');
       const checks = await runChecks(clock.now());
       const findings = [];
       for (const c of checks) {

@@ -4,14 +4,12 @@ import type { Clock } from '../clock';
 import { type Page, pageWindow } from '../common/pagination';
 import { inTransaction } from '../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { type Actor, requireRole, type Role } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import { KbChange } from './kb-change.entity';
 import { type ApproveChangeInput, type ListChangesQuery, MIN_API_UTTERANCES, type NewIntentInput } from './kb.schemas';
 import type { EffectiveCorpus, KbChangeData, KbChangeKind, KbChangePayload, KbCorpus, KbIntentView } from './kb.types';
+import { can, requirePermission } from '../policy';
 
-const EDITORS: readonly Role[] = ['admin', 'operator', 'engineer'];
-const REVIEWERS: readonly Role[] = ['admin', 'operator'];
-const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
 const REVIEWED_MIN = 40;
 const STATUS_ZH = { pending: '待审核', approved: '通过', rejected: '驳回' } as const;
 // Every KB write takes this PostgreSQL advisory lock, so each approval is checked against all approvals before it.
@@ -59,12 +57,12 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
     payload: KbChangePayload,
     warnings: string[] = [],
   ): Promise<KbEditResult> {
-    requireRole(actor, EDITORS);
+    requirePermission(actor, 'kb.edit');
     return inTransaction(ds, async (em) => {
       await lockKb(em);
       const now = clock.now();
       const approved = await approvedChanges(em);
-      const reviewer = REVIEWERS.includes(actor.role);
+      const reviewer = can(actor, 'kb.review');
       const after = corpus.check(approved, { id: 0, intent, kind, payload });
       const change = await em.save(
         em.create(KbChange, {
@@ -104,7 +102,7 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
 
     /** One intent of the effective corpus with the proposals still waiting for it. */
     async intent(actor: Actor, name: string): Promise<KbIntentView & { pending: KbChange[] }> {
-      requireRole(actor, READERS);
+      requirePermission(actor, 'kb.read');
       const found = (await effective()).intents.find((i) => i.intent === name);
       if (!found) throw new NotFoundError('KB_ITEM_NOT_FOUND', `意图 ${name} 不存在`);
       const pending = await ds.manager.find(KbChange, { where: { intent: name, status: 'pending' }, order: { id: 'ASC' } });
@@ -135,7 +133,7 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
 
     /** GET /kb/changes: newest first. */
     async list(actor: Actor, q: ListChangesQuery): Promise<Page<KbChange>> {
-      requireRole(actor, READERS);
+      requirePermission(actor, 'kb.read');
       const where = { ...(q.status ? { status: q.status } : {}), ...(q.intent ? { intent: q.intent } : {}) };
       const [items, total] = await ds.manager.findAndCount(KbChange, { where, order: { id: 'DESC' }, ...pageWindow(q) });
       return { items, total, page: q.page, pageSize: q.pageSize };
@@ -146,7 +144,7 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
      * proposal is placed in `intent` and may bring the engineer's reply as the intent's answer.
      */
     approve(actor: Actor, id: number, input: ApproveChangeInput): Promise<KbEditResult> {
-      requireRole(actor, REVIEWERS);
+      requirePermission(actor, 'kb.review');
       return inTransaction(ds, async (em) => {
         await lockKb(em);
         const row = await loadPending(em, id);
@@ -192,7 +190,7 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
 
     /** Rejects a pending change; nothing in the corpus moves. */
     reject(actor: Actor, id: number, opinion: string): Promise<KbEditResult> {
-      requireRole(actor, REVIEWERS);
+      requirePermission(actor, 'kb.review');
       return inTransaction(ds, async (em) => {
         await lockKb(em);
         const row = await loadPending(em, id);
@@ -212,7 +210,7 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
 
     /** The effective corpus as YAML files (unchanged files verbatim), for folding into git. */
     async exportFiles(actor: Actor) {
-      requireRole(actor, READERS);
+      requirePermission(actor, 'kb.read');
       const approved = await approvedChanges(ds.manager);
       return { version: corpus.build(approved).version, changeIds: approved.map((c) => c.id), files: corpus.exportFiles(approved) };
     },

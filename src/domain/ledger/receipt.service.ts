@@ -8,13 +8,14 @@ import { pageWindow } from '../common/pagination';
 import { inTransaction, lockRow } from '../db/transaction';
 import { checkOrderFits, recordDelivery } from '../documents/print-plan.service';
 import { ConflictError } from '../errors';
-import { BUREAU_ROLES, requireRole, type Actor } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import { Batch } from './batch.entity';
 import type { CreateReceiptInput, ListReceiptsQuery } from './ledger.schemas';
 import type { Place } from './ledger.types';
 import { countOf, formatSpan, intersect, normalize, type Span } from './ranges';
 import { journal, placeRun } from './range-store';
 import { Receipt } from './receipt.entity';
+import { requirePermission } from '../policy';
 
 /** A receipt as shown in JSON. */
 export interface ReceiptView {
@@ -31,8 +32,6 @@ export interface ReceiptView {
 }
 
 export const BUREAU_STOCK: Place = { holder: 'bureau', unitId: null, state: 'IN_STOCK' };
-
-const READ_ROLES = [...BUREAU_ROLES, 'leader', 'engineer'] as const;
 
 /** Shanghai midnight (UTC+8) of a YYYY-MM-DD date, as the ISO string instants are stored as. */
 const shanghaiMidnight = (date: string, plusDays = 0): string =>
@@ -62,7 +61,7 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
      * (merged with adjacent ones) and its journal row, all in one transaction.
      */
     async receive(actor: Actor, input: CreateReceiptInput): Promise<ReceiptView> {
-      requireRole(actor, BUREAU_ROLES);
+      requirePermission(actor, 'receipt.create');
       return inTransaction(ds, async (em) => {
         const bt = await billTypeByCode(em, input.billTypeCode);
         if (!bt.active) throw new ConflictError('INACTIVE', `票据种类「${bt.name}」已停用，不能入库`);
@@ -128,7 +127,7 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Lists receipts, newest first; `from`/`to` are inclusive Shanghai dates. */
     async list(actor: Actor, q: ListReceiptsQuery): Promise<Page<ReceiptView>> {
-      requireRole(actor, READ_ROLES);
+      requirePermission(actor, 'receipt.read');
       const qb = ds.getRepository(Receipt).createQueryBuilder('r').orderBy('r.receivedAt', 'DESC').addOrderBy('r.id', 'DESC');
       if (q.billTypeCode) qb.andWhere('r.billTypeId = :bt', { bt: (await billTypeByCode(ds.manager, q.billTypeCode)).id });
       if (q.batchCode) qb.andWhere('r.batchCode = :bc', { bc: q.batchCode });

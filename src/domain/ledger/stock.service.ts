@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { billTypeByCode, unitByCode } from '../catalog/catalog.service';
 import { ForbiddenError } from '../errors';
-import { assertUnitAccess, type Actor, type Role } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import type { StockQuery, StockView } from './ledger.schemas';
+import { assertUnitAccess, can, isUnitScoped } from '../policy';
 
 // The warehouse balance is bureau business; units see only their own stock.
-const BUREAU_STOCK_READERS: readonly Role[] = ['admin', 'operator', 'leader', 'engineer'];
 
 interface Row {
   billTypeCode: string;
@@ -28,10 +28,9 @@ export function makeStockService(deps: { ds: DataSource }) {
      */
     async stock(actor: Actor, q: StockQuery): Promise<StockView> {
       const unitCode = q.unitCode;
-      if (unitCode === undefined && !BUREAU_STOCK_READERS.includes(actor.role))
-        throw new ForbiddenError('OTHER_UNIT', '单位用户只能查看本单位库存');
+      if (unitCode === undefined && !can(actor, 'stock.read.bureau')) throw new ForbiddenError('OTHER_UNIT', '单位用户只能查看本单位库存');
       // Unit staff asking for another unit: resolve it for the right answer (404 or 403).
-      if (unitCode !== undefined && actor.role === 'unit_staff' && actor.unitCode !== unitCode) {
+      if (unitCode !== undefined && isUnitScoped(actor) && actor.unitCode !== unitCode) {
         assertUnitAccess(actor, (await unitByCode(ds.manager, unitCode)).id);
       }
       const params: unknown[] = [unitCode === undefined ? 'bureau' : 'unit'];

@@ -6,11 +6,12 @@ import { inTransaction } from '../db/transaction';
 import type { SlaClock } from '../desk/sla-clock.entity';
 import type { SlaClockService } from '../desk/sla-clock.service';
 import { addEvent } from '../desk/ticket-events';
-import { type Actor, requireRole } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import type { AlertInput, IncidentQuery } from './alert.schemas';
 import { downtimeText, noticeFiring, noticeRecovered } from './alert-notices';
 import { openFaultTicket, openTicketById } from './fault-ticket';
 import { Incident } from './incident.entity';
+import { requirePermission } from '../policy';
 
 /**
  * Flap damping: a key that changes state more than `maxChanges` times within `windowMs` is
@@ -28,7 +29,6 @@ export const DEFAULT_FLAP: FlapPolicy = { maxChanges: 4, windowMs: 30 * 60_000, 
 
 export type RaiseOutcome = 'opened' | 'refired' | 'repeat';
 export type ResolveOutcome = 'resolved' | 'not_firing' | 'unknown';
-export const INCIDENT_VIEW_ROLES = ['admin', 'operator', 'engineer', 'leader'] as const;
 
 // The downtime starts when the reporter says the fault began, never in the future.
 const began = (a: AlertInput, now: Date): Date => (a.startedAt && a.startedAt.getTime() <= now.getTime() ? a.startedAt : now);
@@ -212,7 +212,7 @@ export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: S
 
     /** Incidents, most recently changed first (bureau roles, engineers, leaders). */
     async list(actor: Actor, q: IncidentQuery): Promise<Page<Incident>> {
-      requireRole(actor, INCIDENT_VIEW_ROLES);
+      requirePermission(actor, 'incident.read');
       const { skip, take } = pageWindow(q);
       const [items, total] = await ds
         .getRepository(Incident)

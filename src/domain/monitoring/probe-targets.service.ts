@@ -3,22 +3,23 @@ import { recordAudit } from '../audit/audit.service';
 import type { Clock } from '../clock';
 import { inTransaction } from '../db/transaction';
 import { ConflictError } from '../errors';
-import { type Actor, requireRole } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import type { ProbeTargetInput } from './alert.schemas';
 import { ProbeTarget } from './probe-target.entity';
+import { requirePermission } from '../policy';
 
 /** The configured targets of the bill system (admin only). */
 export function makeProbeTargetService(deps: { ds: DataSource; clock: Clock }) {
   const { ds, clock } = deps;
   return {
     list(actor: Actor): Promise<ProbeTarget[]> {
-      requireRole(actor, ['admin']);
+      requirePermission(actor, 'monitoring.manage');
       return ds.getRepository(ProbeTarget).find({ order: { id: 'ASC' } });
     },
 
     /** Adds a target; probed from the next monitoring round on. */
     create(actor: Actor, input: ProbeTargetInput): Promise<ProbeTarget> {
-      requireRole(actor, ['admin']);
+      requirePermission(actor, 'monitoring.manage');
       return inTransaction(ds, async (em) => {
         if (await em.findOneBy(ProbeTarget, { name: input.name })) throw new ConflictError('DUPLICATE', `监控目标「${input.name}」已存在`);
         const now = clock.now();

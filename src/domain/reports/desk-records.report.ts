@@ -5,11 +5,10 @@ import { Consultation } from '../desk/records/consultation.entity';
 import { CHANNEL_NAMES, type DeskReportQuery } from '../desk/records/records.schemas';
 import { ReturnVisit } from '../desk/records/return-visit.entity';
 import { NotFoundError } from '../errors';
-import { type Actor, requireRole, type Role } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import { num } from './report-sql';
 import { resolvePeriod } from './report.schemas';
-
-const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
+import { requirePermission } from '../policy';
 
 export interface CountRow {
   key: string;
@@ -59,7 +58,7 @@ export function makeDeskRecordsReports(deps: { ds: DataSource; clock: Clock }) {
 
   return {
     async consultations(actor: Actor, q: Omit<DeskReportQuery, 'format'>): Promise<ConsultationReport> {
-      requireRole(actor, READERS);
+      requirePermission(actor, 'report.desk.read');
       const p = resolvePeriod(q, clock.now());
       const unit = await unitFilter(q.unitCode);
       const group = async (expr: string) => {
@@ -111,7 +110,7 @@ export function makeDeskRecordsReports(deps: { ds: DataSource; clock: Clock }) {
     },
 
     async returnVisits(actor: Actor, q: Omit<DeskReportQuery, 'format'>): Promise<ReturnVisitReport> {
-      requireRole(actor, READERS);
+      requirePermission(actor, 'report.desk.read');
       const p = resolvePeriod(q, clock.now());
       const unit = await unitFilter(q.unitCode);
       const base = (col: 'askedAt' | 'answeredAt') => {

@@ -13,6 +13,7 @@ import { stockMovement } from './stock-movement.report';
 import { lowStock, overdueWriteoffs } from './warnings.report';
 import { receiptsDetail, warehouseBalance } from './warehouse.report';
 import { writeoffDetail, writeoffsByUnit } from './writeoff.report';
+import { isUnitScoped } from '../policy';
 
 type Scope = { unitCode?: string; billTypeCode?: string };
 
@@ -36,7 +37,7 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
   /** Unit staff see only their own unit (their unit when none is named); others any or all units. */
   async function scope(em: EntityManager, actor: Actor, q: Scope) {
     let unitCode = q.unitCode;
-    if (actor.role === 'unit_staff') {
+    if (isUnitScoped(actor)) {
       if (unitCode !== undefined && unitCode !== actor.unitCode) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的报表');
       unitCode = actor.unitCode ?? undefined;
       if (unitCode === undefined) throw new ForbiddenError('NO_UNIT', '当前账号未关联单位，无法查看报表');
@@ -47,7 +48,7 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
   }
 
   const bureauOnly = (actor: Actor) => {
-    if (actor.role === 'unit_staff') throw new ForbiddenError('PERMISSION_DENIED', '财政库存报表仅限财政局人员查看');
+    if (isUnitScoped(actor)) throw new ForbiddenError('PERMISSION_DENIED', '财政库存报表仅限财政局人员查看');
   };
 
   return {

@@ -6,9 +6,10 @@ import type { SlaReportQuery } from '../desk/desk.schemas';
 import { SlaClock } from '../desk/sla-clock.entity';
 import type { SlaService } from '../desk/sla/calendar.service';
 import { elapsedCounted } from '../desk/sla/due';
-import { requireRole, type Actor } from '../identity/actor';
+import { type Actor } from '../identity/actor';
 import { resolvePeriod, shanghaiDay } from './report.schemas';
 import { ticketsBy, type CountRow } from './tickets.report';
+import { requirePermission } from '../policy';
 
 /** Compliance of one clock kind (optionally in one month): met / breached / still running. */
 export interface ComplianceRow {
@@ -59,7 +60,7 @@ export function makeDeskReports(deps: { ds: DataSource; clock: Clock; sla: SlaSe
   return {
     /** Clocks started and tickets opened between from and to (inclusive Shanghai dates; default this year). */
     async sla(actor: Actor, q: Omit<SlaReportQuery, 'format'>) {
-      requireRole(actor, ['admin', 'operator', 'engineer', 'leader']);
+      requirePermission(actor, 'report.sla.read');
       const p = resolvePeriod(q, clock.now());
       const [clocks, tickets] = await read(
         async (em) =>

@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import { pageWindow, type Page } from '../common/pagination';
 import { inTransaction } from '../db/transaction';
 import { ForbiddenError, NotFoundError } from '../errors';
-import { type Actor, requireRole, type Role } from '../identity/actor';
+import type { Actor } from '../identity/actor';
 import { User } from '../identity/user.entity';
 import { enqueueOutbox } from '../outbox/outbox';
 import { renderSummaryMarkdown } from './summary-markdown';
@@ -12,9 +12,7 @@ import { summaryPeriod, type SummaryPeriod } from './summary-period';
 import { type ListSummariesQuery, runSummarySchema, type RunSummaryInput } from './summary.schemas';
 import { ServiceSummary, type SummaryKind } from './summary.entity';
 import { computeSummaryFigures, type SummaryFigures } from './weekly-figures';
-
-const RUNNERS: readonly Role[] = ['admin', 'leader'];
-const READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
+import { can, requirePermission } from '../policy';
 
 /** A stored summary as the API shows it. */
 export interface SummaryView {
@@ -115,7 +113,7 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
      */
     async run(actor: Actor | 'system', req: { kind: SummaryKind } & RunSummaryInput): Promise<SummaryDetail> {
       const system = actor === 'system';
-      if (!system) requireRole(actor, RUNNERS);
+      if (!system) requirePermission(actor, 'summary.run');
       const { kind, ...raw } = req;
       const input = runSummarySchema.parse(raw);
       const period = summaryPeriod(kind, clock.now(), input.periodEnd);
@@ -138,7 +136,7 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
 
     /** Stored summaries, newest period first. */
     async list(actor: Actor, q: ListSummariesQuery): Promise<Page<SummaryView>> {
-      requireRole(actor, READERS);
+      requirePermission(actor, 'summary.read');
       const repo = ds.getRepository(ServiceSummary);
       const where = q.kind ? { kind: q.kind } : {};
       // Two queries: findAndCount with a column selection counted 0 rows under TypeORM 1.1 here.
@@ -165,7 +163,7 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
 
     /** One stored summary with its figures and the markdown that was pushed. */
     async get(actor: Actor, id: number): Promise<SummaryDetail> {
-      requireRole(actor, READERS);
+      requirePermission(actor, 'summary.read');
       const s = await ds.getRepository(ServiceSummary).findOneBy({ id });
       if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `服务报告 ${id} 不存在`);
       return detail(s);
@@ -174,7 +172,7 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
     /** A summary opened from a recipient's signed link: they must still be an active user with a reading role. */
     async getForRecipient(userId: number, id: number): Promise<SummaryDetail> {
       const u = await ds.getRepository(User).findOneBy({ id: userId });
-      if (!u || !u.active || !READERS.includes(u.role))
+      if (!u || !u.active || !can(u, 'summary.read'))
         throw new ForbiddenError('LINK_EXPIRED', '链接已失效，请在企业微信中打开最新的周报，或登录系统查看');
       const s = await ds.getRepository(ServiceSummary).findOneBy({ id });
       if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `服务报告 ${id} 不存在`);

@@ -6,12 +6,12 @@ import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
 import { inTransaction, lockRow } from '../../db/transaction';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
-import { type Actor, requireRole } from '../../identity/actor';
+import { type Actor } from '../../identity/actor';
 import { User } from '../../identity/user.entity';
 import { enqueueOutbox } from '../../outbox/outbox';
 import { Announcement, AnnouncementBatch } from './announcement.entity';
-import { RECORD_READERS, RECORD_WRITERS } from './records.common';
 import { createAnnouncementSchema, type CreateAnnouncementInput, type ListAnnouncementsQuery } from './records.schemas';
+import { can, requirePermission } from '../../policy';
 
 export interface AnnouncementOptions {
   /** Members per WeCom message (the API takes up to 1000). */
@@ -32,7 +32,7 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
     const a = await em.findOneBy(Announcement, { id });
     if (!a) throw new NotFoundError('RECORD_NOT_FOUND', `公告 #${id} 不存在`);
     if (
-      !RECORD_READERS.includes(actor.role) &&
+      !can(actor, 'desk.record.read') &&
       (a.status !== 'published' || (a.unitCodes !== null && !a.unitCodes.includes(actor.unitCode ?? '')))
     ) {
       throw new ForbiddenError('PERMISSION_DENIED', '无权查看该公告');
@@ -50,7 +50,7 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
   return {
     /** A draft; `unitCodes` limits the audience, else every unit. */
     async create(actor: Actor, raw: CreateAnnouncementInput): Promise<Announcement> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'desk.record.write');
       const input = createAnnouncementSchema.parse(raw);
       return inTransaction(ds, async (em) => {
         const now = clock.now();
@@ -81,7 +81,7 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
      * batches that the announcements job releases one interval apart.
      */
     async publish(actor: Actor, id: number): Promise<Announcement> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'desk.record.write');
       return inTransaction(ds, async (em) => {
         const now = clock.now();
         await lockRow(em, 'announcement', id);
@@ -161,7 +161,7 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
     /** Newest first; unit staff see what was published to them. */
     async list(actor: Actor, q: ListAnnouncementsQuery): Promise<Page<Announcement>> {
       const qb = ds.getRepository(Announcement).createQueryBuilder('a').orderBy('a.id', 'DESC');
-      if (!RECORD_READERS.includes(actor.role)) {
+      if (!can(actor, 'desk.record.read')) {
         // JsonColumn stores a null audience as the JSON text null.
         qb.andWhere("a.status = 'published'").andWhere("(a.unitCodes IS NULL OR a.unitCodes = 'null' OR a.unitCodes LIKE :code)", {
           code: `%"${actor.unitCode ?? '-'}"%`,

@@ -5,10 +5,11 @@ import type { Page } from '../../common/pagination';
 import { pageWindow } from '../../common/pagination';
 import { inTransaction } from '../../db/transaction';
 import { ForbiddenError, NotFoundError } from '../../errors';
-import { type Actor, requireRole } from '../../identity/actor';
+import { type Actor } from '../../identity/actor';
 import { Consultation } from './consultation.entity';
-import { RECORD_WRITERS, shanghaiDayStart, ticketById, type TicketPort, unitByCode, unitCodes } from './records.common';
+import { shanghaiDayStart, ticketById, type TicketPort, unitByCode, unitCodes } from './records.common';
 import { CHANNEL_NAMES, type CreateConsultationInput, type ListConsultationsQuery } from './records.schemas';
+import { isUnitScoped, requirePermission } from '../../policy';
 
 /** A consultation as the API shows it: unit by code, channel in Chinese. */
 export interface ConsultationView extends Omit<Consultation, 'unitId'> {
@@ -37,7 +38,7 @@ export function makeConsultationService(deps: { ds: DataSource; clock: Clock; ti
   return {
     /** Logs a consultation; `createTicket` opens a desk ticket for it first (validated before anything is written). */
     async create(actor: Actor, input: CreateConsultationInput): Promise<ConsultationView> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'desk.record.write');
       const unit = input.unitCode ? await unitByCode(ds.manager, input.unitCode) : null;
       if (input.linkedTicketId) await ticketById(ds.manager, input.linkedTicketId);
       let linkedTicketId = input.linkedTicketId ?? null;
@@ -84,17 +85,17 @@ export function makeConsultationService(deps: { ds: DataSource; clock: Clock; ti
     async get(actor: Actor, id: number): Promise<ConsultationView> {
       const row = await ds.getRepository(Consultation).findOneBy({ id });
       if (!row) throw new NotFoundError('RECORD_NOT_FOUND', `来电记录 #${id} 不存在`);
-      if (actor.role === 'unit_staff' && row.unitId !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的来电记录');
+      if (isUnitScoped(actor) && row.unitId !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的来电记录');
       return (await views(ds.manager, [row]))[0];
     },
 
     /** Newest first; unit staff see their own unit's consultations only. */
     async list(actor: Actor, q: ListConsultationsQuery): Promise<Page<ConsultationView>> {
       const qb = ds.getRepository(Consultation).createQueryBuilder('c').orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'DESC');
-      if (actor.role === 'unit_staff') qb.andWhere('c.unitId = :own', { own: actor.unitId });
+      if (isUnitScoped(actor)) qb.andWhere('c.unitId = :own', { own: actor.unitId });
       if (q.unitCode) {
         const unit = await unitByCode(ds.manager, q.unitCode);
-        if (actor.role === 'unit_staff' && unit.id !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的来电记录');
+        if (isUnitScoped(actor) && unit.id !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的来电记录');
         qb.andWhere('c.unitId = :uid', { uid: unit.id });
       }
       if (q.channel) qb.andWhere('c.channel = :ch', { ch: q.channel });

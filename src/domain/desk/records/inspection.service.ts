@@ -4,15 +4,16 @@ import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
 import { inTransaction } from '../../db/transaction';
 import { NotFoundError, ValidationError } from '../../errors';
-import { type Actor, requireRole } from '../../identity/actor';
+import { type Actor } from '../../identity/actor';
 import { InspectionFinding, InspectionResult, InspectionRun, InspectionSchedule } from './inspection.entity';
-import { RECORD_READERS, RECORD_WRITERS, type TicketPort, unitByCode } from './records.common';
+import { type TicketPort, unitByCode } from './records.common';
 import {
   type CreateInspectionScheduleInput,
   type ListInspectionsQuery,
   recordInspectionSchema,
   type RecordInspectionInput,
 } from './records.schemas';
+import { requirePermission } from '../../policy';
 
 export type InspectionRunDetail = InspectionRun & { results: InspectionResult[]; findings: InspectionFinding[] };
 
@@ -32,7 +33,7 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
 
   return {
     async createSchedule(actor: Actor, input: CreateInspectionScheduleInput): Promise<InspectionSchedule> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'desk.record.write');
       return inTransaction(ds, async (em) => {
         const now = clock.now();
         const s = em.create(InspectionSchedule, { ...input, active: true, createdAt: now });
@@ -48,7 +49,7 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
     },
 
     async listSchedules(actor: Actor): Promise<InspectionSchedule[]> {
-      requireRole(actor, RECORD_READERS);
+      requirePermission(actor, 'desk.record.read');
       return ds.getRepository(InspectionSchedule).find({ order: { id: 'ASC' } });
     },
 
@@ -58,7 +59,7 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
      * opens a ticket (source `inspection`) through the ticket service.
      */
     async recordRun(actor: Actor, raw: RecordInspectionInput): Promise<InspectionRunDetail> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'desk.record.write');
       const input = recordInspectionSchema.parse(raw);
       const em0 = ds.manager;
       if (input.scheduleId) {
@@ -126,14 +127,14 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
     },
 
     async get(actor: Actor, id: number): Promise<InspectionRunDetail> {
-      requireRole(actor, RECORD_READERS);
+      requirePermission(actor, 'desk.record.read');
       const run = await ds.getRepository(InspectionRun).findOneBy({ id });
       if (!run) throw new NotFoundError('RECORD_NOT_FOUND', `巡检记录 #${id} 不存在`);
       return detail(ds.manager, run);
     },
 
     async list(actor: Actor, q: ListInspectionsQuery): Promise<Page<InspectionRun>> {
-      requireRole(actor, RECORD_READERS);
+      requirePermission(actor, 'desk.record.read');
       const qb = ds.getRepository(InspectionRun).createQueryBuilder('r').orderBy('r.performedAt', 'DESC').addOrderBy('r.id', 'DESC');
       if (q.scheduleId) qb.andWhere('r.scheduleId = :s', { s: q.scheduleId });
       if (q.status) qb.andWhere('r.status = :st', { st: q.status });

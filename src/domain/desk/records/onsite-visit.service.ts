@@ -4,11 +4,12 @@ import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
-import { type Actor, requireRole } from '../../identity/actor';
+import { type Actor } from '../../identity/actor';
 import { formatShanghai } from '../desk-notices';
 import { OnsiteVisit } from './onsite-visit.entity';
-import { RECORD_WRITERS, ticketById, unitByCode, unitCodes } from './records.common';
+import { ticketById, unitByCode, unitCodes } from './records.common';
 import type { CreateOnsiteVisitInput, ListOnsiteVisitsQuery, UpdateOnsiteVisitInput } from './records.schemas';
+import { isUnitScoped, requirePermission } from '../../policy';
 
 /** Clocks of field laptops drift; a few minutes ahead is not "in the future". */
 const FUTURE_SLACK_MS = 10 * 60_000;
@@ -50,14 +51,14 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
   async function load(em: EntityManager, actor: Actor, id: number): Promise<OnsiteVisit> {
     const row = await em.findOneBy(OnsiteVisit, { id });
     if (!row) throw new NotFoundError('RECORD_NOT_FOUND', `现场服务记录 #${id} 不存在`);
-    if (actor.role === 'unit_staff' && row.unitId !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的现场服务记录');
+    if (isUnitScoped(actor) && row.unitId !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的现场服务记录');
     return row;
   }
 
   return {
     /** Records a visit; a signature without `signedAt` is taken as signed now. */
     async create(actor: Actor, input: CreateOnsiteVisitInput): Promise<OnsiteVisitView> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'desk.record.write');
       return inTransaction(ds, async (em) => {
         const now = clock.now();
         const unit = await unitByCode(em, input.unitCode);
@@ -94,7 +95,7 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Completes a visit (arrival, work, signature); a signed record is final. */
     async update(actor: Actor, id: number, patch: UpdateOnsiteVisitInput): Promise<OnsiteVisitView> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'desk.record.write');
       return inTransaction(ds, async (em) => {
         const now = clock.now();
         const row = await load(em, actor, id);
@@ -121,7 +122,7 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
     /** Newest dispatch first; unit staff see their own unit's visits. */
     async list(actor: Actor, q: ListOnsiteVisitsQuery): Promise<Page<OnsiteVisitView>> {
       const qb = ds.getRepository(OnsiteVisit).createQueryBuilder('v').orderBy('v.dispatchedAt', 'DESC').addOrderBy('v.id', 'DESC');
-      if (actor.role === 'unit_staff') qb.andWhere('v.unitId = :own', { own: actor.unitId });
+      if (isUnitScoped(actor)) qb.andWhere('v.unitId = :own', { own: actor.unitId });
       if (q.unitCode) qb.andWhere('v.unitId = :uid', { uid: (await unitByCode(ds.manager, q.unitCode)).id });
       if (q.ticketId) qb.andWhere('v.ticketId = :tid', { tid: q.ticketId });
       const { skip, take } = pageWindow(q);

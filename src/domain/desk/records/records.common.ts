@@ -6,9 +6,7 @@ import type { CreateTicketInput } from '../desk.schemas';
 import { Ticket } from '../ticket.entity';
 
 /** Who keeps the service records: the bureau's desk and the engineers. */
-export const RECORD_WRITERS: readonly Role[] = ['admin', 'operator', 'engineer'];
 /** Who may read every unit's records. */
-export const RECORD_READERS: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
 
 /** What the records need of the ticket service (a port, so the two services do not import each other). */
 export interface TicketPort {

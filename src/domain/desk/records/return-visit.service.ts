@@ -5,17 +5,18 @@ import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../../errors';
-import { type Actor, requireRole, systemActor } from '../../identity/actor';
+import { type Actor, systemActor } from '../../identity/actor';
 import { User } from '../../identity/user.entity';
 import { enqueueOutbox } from '../../outbox/outbox';
 import { engineerRecipients } from '../desk-notices';
 import { Ticket } from '../ticket.entity';
-import { RECORD_READERS, RECORD_WRITERS, ticketById, type TicketPort, unitByCode, unitCodes } from './records.common';
+import { ticketById, type TicketPort, unitByCode, unitCodes } from './records.common';
 import type { AnswerReturnVisitInput, CreateReturnVisitInput, ListReturnVisitsQuery } from './records.schemas';
 import { ReturnVisit } from './return-visit.entity';
 import { parseRating } from './return-visit.rating';
 import { ANSWER_WINDOW_MS, calendarIn, insertVisit, nextWorkingDayAt, scheduleTicketVisit } from './return-visit.schedule';
 import { askDueVisits, scheduleOnboardingVisits } from './return-visit.survey';
+import { can, isUnitScoped, requirePermission } from '../../policy';
 
 /** A rating at or below this reopens the ticket (service-desk.md). */
 export const REOPEN_AT_OR_BELOW = 2;
@@ -61,8 +62,7 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
       if (em.connection.options.type === 'postgres') q.setLock('pessimistic_write');
       const v = await q.getOne();
       if (!v) throw new NotFoundError('RECORD_NOT_FOUND', `回访 #${id} 不存在`);
-      if (!RECORD_WRITERS.includes(actor.role) && actor.userId !== v.userId)
-        throw new ForbiddenError('OTHER_UNIT', '只能回复发给您本人的回访');
+      if (!can(actor, 'desk.record.write') && actor.userId !== v.userId) throw new ForbiddenError('OTHER_UNIT', '只能回复发给您本人的回访');
       if (v.status !== 'scheduled' && v.status !== 'asked')
         throw new ConflictError('STATE_NOT_ALLOWED', `回访 #${id} 已${STATUS_NAMES[v.status]}，不能再评价`);
       const t = v.ticketId ? await em.findOneBy(Ticket, { id: v.ticketId }) : null;
@@ -157,13 +157,13 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
 
     /** An answer taken by an operator on the phone. */
     async answer(actor: Actor, id: number, input: AnswerReturnVisitInput): Promise<ReturnVisitView> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'desk.record.write');
       return answer(actor, id, input.rating, input.comment ?? null);
     },
 
     /** A visit planned by hand (a ticket's reporter, or a unit's contact / staff member). */
     async create(actor: Actor, input: CreateReturnVisitInput): Promise<ReturnVisitView> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'desk.record.write');
       return inTransaction(ds, async (em) => {
         const now = clock.now();
         const t = input.ticketId ? await ticketById(em, input.ticketId) : null;
@@ -192,7 +192,7 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
     async get(actor: Actor, id: number): Promise<ReturnVisitView> {
       const v = await ds.getRepository(ReturnVisit).findOneBy({ id });
       if (!v) throw new NotFoundError('RECORD_NOT_FOUND', `回访 #${id} 不存在`);
-      if (!RECORD_READERS.includes(actor.role) && v.userId !== actor.userId && (v.unitId === null || v.unitId !== actor.unitId))
+      if (!can(actor, 'desk.record.read') && v.userId !== actor.userId && (v.unitId === null || v.unitId !== actor.unitId))
         throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的回访');
       return (await views(ds.manager, [v]))[0];
     },
@@ -200,7 +200,7 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
     /** Latest due first; unit staff see their own unit's visits. */
     async list(actor: Actor, q: ListReturnVisitsQuery): Promise<Page<ReturnVisitView>> {
       const qb = ds.getRepository(ReturnVisit).createQueryBuilder('v').orderBy('v.dueAt', 'DESC').addOrderBy('v.id', 'DESC');
-      if (actor.role === 'unit_staff') qb.andWhere('v.unitId = :own', { own: actor.unitId });
+      if (isUnitScoped(actor)) qb.andWhere('v.unitId = :own', { own: actor.unitId });
       if (q.status) qb.andWhere('v.status = :s', { s: q.status });
       if (q.ticketId) qb.andWhere('v.ticketId = :t', { t: q.ticketId });
       if (q.unitCode) qb.andWhere('v.unitId = :u', { u: (await unitByCode(ds.manager, q.unitCode)).id });

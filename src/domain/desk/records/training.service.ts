@@ -5,8 +5,8 @@ import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
-import { type Actor, requireRole } from '../../identity/actor';
-import { RECORD_WRITERS, unitByCode, unitCodes } from './records.common';
+import { type Actor } from '../../identity/actor';
+import { unitByCode, unitCodes } from './records.common';
 import {
   createTrainingSessionSchema,
   type CreateTrainingRequestInput,
@@ -16,6 +16,7 @@ import {
   type UpdateTrainingRequestInput,
 } from './records.schemas';
 import { TrainingRequest, TrainingSession } from './training.entity';
+import { isUnitScoped, requirePermission } from '../../policy';
 
 export type TrainingRequestView = Omit<TrainingRequest, 'unitId'> & { unitCode: string | null; unitName: string | null };
 
@@ -38,14 +39,14 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
   async function loadRequest(em: EntityManager, actor: Actor, id: number): Promise<TrainingRequest> {
     const r = await em.findOneBy(TrainingRequest, { id });
     if (!r) throw new NotFoundError('RECORD_NOT_FOUND', `培训需求 #${id} 不存在`);
-    if (actor.role === 'unit_staff' && r.unitId !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的培训需求');
+    if (isUnitScoped(actor) && r.unitId !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的培训需求');
     return r;
   }
 
   return {
     /** Records a session; naming a request marks that request scheduled. */
     async createSession(actor: Actor, raw: CreateTrainingSessionInput): Promise<TrainingSession> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'desk.record.write');
       const input = createTrainingSessionSchema.parse(raw);
       return inTransaction(ds, async (em) => {
         const now = clock.now();
@@ -101,11 +102,11 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
       return inTransaction(ds, async (em) => {
         const now = clock.now();
         let unitId: number | null = null;
-        if (actor.role === 'unit_staff') {
+        if (isUnitScoped(actor)) {
           if (input.unitCode && input.unitCode !== actor.unitCode) throw new ForbiddenError('OTHER_UNIT', '只能为本单位提出培训需求');
           unitId = actor.unitId;
         } else if (input.unitCode) unitId = (await unitByCode(em, input.unitCode)).id;
-        else requireRole(actor, [...RECORD_WRITERS, 'leader']);
+        else requirePermission(actor, 'desk.record.read');
         const r = em.create(TrainingRequest, {
           unitId,
           topic: input.topic,
@@ -130,7 +131,7 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
 
     /** Moves a request along (open → scheduled → done, or declined). */
     async updateRequest(actor: Actor, id: number, input: UpdateTrainingRequestInput): Promise<TrainingRequestView> {
-      requireRole(actor, RECORD_WRITERS);
+      requirePermission(actor, 'training.request.manage');
       return inTransaction(ds, async (em) => {
         const r = await loadRequest(em, actor, id);
         if (r.status === 'done' && input.status !== 'done')
@@ -150,7 +151,7 @@ export function makeTrainingService(deps: { ds: DataSource; clock: Clock }) {
 
     async listRequests(actor: Actor, q: ListTrainingRequestsQuery): Promise<Page<TrainingRequestView>> {
       const qb = ds.getRepository(TrainingRequest).createQueryBuilder('r').orderBy('r.id', 'DESC');
-      if (actor.role === 'unit_staff') qb.andWhere('r.unitId = :own', { own: actor.unitId });
+      if (isUnitScoped(actor)) qb.andWhere('r.unitId = :own', { own: actor.unitId });
       if (q.status) qb.andWhere('r.status = :s', { s: q.status });
       if (q.unitCode) qb.andWhere('r.unitId = :u', { u: (await unitByCode(ds.manager, q.unitCode)).id });
       const { skip, take } = pageWindow(q);

@@ -3,13 +3,14 @@ import { recordAudit } from '../../audit/audit.service';
 import type { Clock } from '../../clock';
 import { inTransaction } from '../../db/transaction';
 import { ValidationError } from '../../errors';
-import { requireRole, type Actor } from '../../identity/actor';
+import { type Actor } from '../../identity/actor';
 import { BUNDLED_CALENDAR } from './bundled-calendar';
 import { makeCalendar, type Calendar, type CalendarEntry } from './calendar';
 import { CalendarDay } from './calendar-day.entity';
 import { computeDue, type DueResult, type Interval } from './due';
 import { calendarImportSchema, type DueQuery } from './sla.schemas';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from './sla-policy';
+import { requirePermission } from '../../policy';
 
 /** The merged special days of one year, as the API shows them. */
 export interface CalendarYearView {
@@ -76,7 +77,7 @@ export function makeSlaService(deps: { ds: DataSource; clock: Clock; policy?: Sl
 
     /** Replaces the admin overrides of one year with the given list (admin only, audited). */
     async importYear(actor: Actor, year: number, input: unknown): Promise<CalendarYearView> {
-      requireRole(actor, ['admin']);
+      requirePermission(actor, 'sla.calendar.edit');
       const entries = validateYear(year, input);
       await inTransaction(ds, async (em) => {
         const before = await em.find(CalendarDay, { where: { year }, order: { date: 'ASC' } });

@@ -1,0 +1,100 @@
+import { ForbiddenError } from './errors';
+import type { Actor, Role } from './identity/actor';
+
+const ALL: readonly Role[] = ['admin', 'operator', 'engineer', 'leader', 'unit_staff'];
+const BUREAU: readonly Role[] = ['admin', 'operator'];
+const BUREAU_AND_UNITS: readonly Role[] = ['admin', 'operator', 'unit_staff'];
+const STAFF: readonly Role[] = ['admin', 'operator', 'engineer', 'leader'];
+const DESK: readonly Role[] = ['admin', 'operator', 'engineer'];
+
+/**
+ * The one permission matrix: every named permission and the roles that carry it. Routes, services,
+ * the bot and the workbench ask this table (GET /api/v1/me lists a caller's names). Unit staff
+ * additionally see and act only for their own unit: `assertUnitAccess`.
+ */
+export const PERMISSIONS = {
+  // reference data and people
+  'catalog.edit': BUREAU, // bill types, units, caps
+  'user.read': ['admin'],
+  'user.manage': ['admin'],
+  // warehouse and printing
+  'receipt.create': BUREAU,
+  'receipt.read': STAFF,
+  'print.plan.edit': BUREAU,
+  'print.plan.read': STAFF,
+  'stock.read.bureau': STAFF,
+  'stock.read.unit': ALL,
+  'warehouse.manage': BUREAU, // stock voids and destructions of the bureau's own stock
+  // applications and issuance
+  'application.create': BUREAU_AND_UNITS,
+  'application.read': ALL,
+  'application.approve': BUREAU,
+  'application.issue': BUREAU,
+  // line documents
+  'writeoff.report': BUREAU_AND_UNITS,
+  'writeoff.approve': BUREAU,
+  'return.request': BUREAU_AND_UNITS,
+  'return.approve': BUREAU,
+  'stock-void.request': BUREAU_AND_UNITS,
+  'stock-void.approve': BUREAU,
+  'destruction.request': BUREAU_AND_UNITS,
+  'destruction.approve': BUREAU,
+  'destruction.confirm.bureau': BUREAU,
+  'destruction.confirm.unit': BUREAU_AND_UNITS,
+  'document.read': ALL,
+  // reports
+  'report.read.unit': ALL,
+  'report.read.bureau': STAFF,
+  'report.sla.read': STAFF,
+  'report.desk.read': STAFF,
+  // service desk
+  'ticket.read': ALL,
+  'ticket.handle': DESK, // claim, reply, wait, dispatch, arrive, resolve, assign
+  'ticket.add-info': ['admin', 'operator', 'engineer', 'unit_staff'],
+  'desk.record.write': DESK, // consultations, visits, inspections, trainings, announcements
+  'desk.record.read': STAFF,
+  'desk.settings.read': STAFF,
+  'desk.settings.edit': ['admin'],
+  'training.request': ALL,
+  'training.request.manage': DESK,
+  'sla.calendar.edit': ['admin'],
+  'incident.read': STAFF,
+  'monitoring.manage': ['admin'],
+  'inspection.run': ['admin', 'engineer'],
+  'summary.run': ['admin', 'leader'],
+  'summary.read': STAFF,
+  // bot and knowledge base
+  'bot.simulate': BUREAU,
+  'kb.read': STAFF,
+  'kb.edit': DESK,
+  'kb.review': BUREAU,
+  'kb.train': BUREAU,
+  'queues.dashboard': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Whether the actor's role carries the permission. */
+export function can(actor: Pick<Actor, 'role'>, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(actor.role);
+}
+
+/** Throws 403 PERMISSION_DENIED unless the actor's role carries the permission. */
+export function requirePermission(actor: Pick<Actor, 'role'>, permission: Permission): void {
+  if (!can(actor, permission)) throw new ForbiddenError('PERMISSION_DENIED', '无权执行此操作');
+}
+
+/** Every permission a role carries, in the table's order (GET /api/v1/me). */
+export function permissionsOf(role: Role): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => (PERMISSIONS[p] as readonly Role[]).includes(role));
+}
+
+/** Unit staff act only for their own unit; every other role may act for any unit. */
+export const isUnitScoped = (actor: Pick<Actor, 'role'>): boolean => actor.role === 'unit_staff';
+
+/** Unit staff may only see and act for their own unit; bureau roles may act for any. */
+export function assertUnitAccess(actor: Actor, unitId: number | null): void {
+  if (isUnitScoped(actor) && (unitId === null || actor.unitId !== unitId)) {
+    throw new ForbiddenError('OTHER_UNIT', '只能查看或办理本单位的业务');
+  }
+}
