@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     const domainTexts = answered((i) => i === 'stock.query');
     const faqTexts = answered((i) => i.startsWith('faq.'));
 
-    const bot = await startBotApp(ds, kb, classifier, THRESHOLD);
+    const bot = await startBotApp(ds, THRESHOLD);
     const bare = await startBareKoa();
     log(
       `mixes: ${domainTexts.length} stock.query and ${faqTexts.length} FAQ questions from ${bot.staff.length} unit staff; ${CONCURRENCY} connections, ${SECONDS} s each`,

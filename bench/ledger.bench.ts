@@ -6,15 +6,12 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { Registry } from 'prom-client';
-import { buildApp } from '../src/api/app';
-import { makeTokenService } from '../src/api/auth/token';
+import { loadConfig } from '../src/config';
 import { fixedClock } from '../src/domain/clock';
 import { openDatabase } from '../src/domain/db/data-source';
 import { systemActor } from '../src/domain/identity/actor';
-import { makeDomainServices } from '../src/domain/services';
 import { makeLogger } from '../src/logger';
+import { buildSystem } from '../src/system';
 import { runBatched } from './ledger/batched';
 import { buildBureau } from './ledger/build-bureau';
 import { buildNaiveTable, latency, naiveStock, once } from './ledger/measure';
@@ -38,7 +35,8 @@ async function main(): Promise<void> {
   const txSize = Number(arg('--tx') ?? (ds.options.type === 'postgres' ? 250 : 1));
   if (ds.options.type === 'better-sqlite3') await ds.query('PRAGMA synchronous = NORMAL'); // WAL + NORMAL: the production setting for one file
   const clock = fixedClock('2025-01-02T01:00:00Z');
-  const services = makeDomainServices({ ds, clock });
+  const system = await buildSystem(loadConfig({ LOG_LEVEL: 'silent' }), makeLogger('silent'), { clock, database: ds });
+  const { services } = system;
   const rows: Array<[string, string, string]> = [];
   try {
     log(
@@ -71,19 +69,14 @@ async function main(): Promise<void> {
       unitCode,
       password: 'Bench12345',
     });
-    const tokens = makeTokenService('bench-secret-bench-secret-bench-secret-01', 3600, clock);
-    const token = (await tokens.sign(staff.id)).token;
-    const app = buildApp({ ds, logger: makeLogger('silent'), clock, tokens, metrics: new Registry(), services });
-    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const token = (await system.tokens.sign(staff.id)).token;
+    const base = `http://127.0.0.1:${await system.listen(0, '127.0.0.1')}`;
     const http = await latency(async () => {
       const res = await fetch(`${base}/api/v1/stock?unitCode=${unitCode}`, { headers: { authorization: `Bearer ${token}` } });
       if (res.status !== 200) throw new Error(`stock over HTTP: ${res.status}`);
       await res.json();
     }, 1000);
-    server.close();
+    await system.close();
     rows.push(['stock query, HTTP GET /api/v1/stock', 'unit staff token, JSON parsed', `p50 ${ms(http.p50)}  p99 ${ms(http.p99)}`]);
 
     const period = { from: '2025-01-01', to: '2025-12-31' };

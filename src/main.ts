@@ -1,17 +1,18 @@
 import 'reflect-metadata';
-import { startService } from './boot-app';
 import { loadConfig } from './config';
 import { makeLogger } from './logger';
 import { closeOnSignals, exitOnStartupError } from './shutdown';
+import { buildSystem } from './system';
 
-/** Composition root of `npm start`: config → database → bot → jobs → HTTP; SIGTERM closes all. */
+/** `npm start`: database → services → jobs (workers inline unless WORKERS=off) → bot → HTTP; SIGTERM closes all. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = makeLogger(config.LOG_LEVEL);
-  const service = await startService(config, logger);
-  logger.info({ port: service.port }, `listening on http://127.0.0.1:${service.port} (API docs at /docs, queues at /admin/queues)`);
-
-  closeOnSignals(logger, 'shutting down: no new requests, finishing requests and active jobs', () => service.close());
+  const system = await buildSystem(config, logger);
+  system.startJobs({ runWorkers: config.WORKERS === 'inline' });
+  const port = await system.listen();
+  logger.info({ port }, `listening on http://127.0.0.1:${port} (API docs at /docs, queues at /admin/queues)`);
+  closeOnSignals(logger, 'shutting down: no new requests, finishing requests and active jobs', () => system.close());
 }
 
 main().catch(exitOnStartupError);

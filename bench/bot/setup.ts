@@ -4,21 +4,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import Koa from 'koa';
-import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { buildApp } from '../../src/api/app';
-import { makeTokenService } from '../../src/api/auth/token';
-import { makeBot } from '../../src/bot/bot';
-import { makeBotRoutes } from '../../src/bot/bot.routes';
-import { makeWecomCallbackRoutes } from '../../src/bot/channels/wecom/callback.routes';
 import { generateEncodingAESKey } from '../../src/bot/channels/wecom/fake-server';
 import { makeClassifier, type Classifier } from '../../src/bot/nlp/classifier';
 import type { KnowledgeBase } from '../../src/bot/nlp/kb-loader';
-import { makePromBotMetrics } from '../../src/boot-metrics';
 import { systemClock } from '../../src/domain/clock';
 import { User } from '../../src/domain/identity/user.entity';
-import { makeDomainServices } from '../../src/domain/services';
+import { loadConfig } from '../../src/config';
 import { makeLogger } from '../../src/logger';
+import { buildSystem } from '../../src/system';
 
 /** The held-out questions (tests/fixtures/nlp-heldout.yml): realistic text the corpus never saw. */
 export function heldOut(root: string): Array<{ text: string; intent: string }> {
@@ -44,36 +38,26 @@ function listen(app: Koa): Promise<{ server: Server; origin: string }> {
   });
 }
 
-/** The real app (auth, zod, bot routes, WeCom callback, metrics) over `ds`, listening on loopback. */
-export async function startBotApp(ds: DataSource, kb: KnowledgeBase, classifier: Classifier, threshold: number) {
-  const clock = systemClock;
-  const logger = makeLogger('silent');
-  const services = makeDomainServices({ ds, clock });
-  const metrics = new Registry();
-  const bot = makeBot({ ds, clock, logger, kb, classifier, threshold, services, metrics: makePromBotMetrics(metrics) });
+/** The real service (buildSystem as `npm start`: auth, zod, bot routes, WeCom callback, metrics) over `ds`, on loopback. */
+export async function startBotApp(ds: DataSource, threshold: number) {
   const wecom = { token: 'benchToken01', encodingAESKey: generateEncodingAESKey(), corpId: 'wwbenchcorp0001', agentId: '1000002' };
-  const plugins = [
-    makeBotRoutes({ bot, clock, logger }),
-    makeWecomCallbackRoutes({
-      ds,
-      clock,
-      logger,
-      bot,
-      token: wecom.token,
-      encodingAESKey: wecom.encodingAESKey,
-      corpId: wecom.corpId,
-      replayWindowS: 600,
-    }),
-  ];
-  const tokens = makeTokenService('bench-secret-bench-secret-bench-secret-01', 3600, clock);
-  const app = buildApp({ ds, logger, clock, tokens, metrics, services, plugins });
-  const { server, origin } = await listen(app);
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    NLP_THRESHOLD: String(threshold),
+    WECOM_TOKEN: wecom.token,
+    WECOM_AES_KEY: wecom.encodingAESKey,
+    WECOM_CORP_ID: wecom.corpId,
+    WECOM_AGENT_ID: wecom.agentId,
+  });
+  const system = await buildSystem(config, makeLogger('silent'), { clock: systemClock, database: ds });
+  const port = await system.listen(0, '127.0.0.1');
+  const { bot } = await system.bot();
   const operator = await ds.getRepository(User).findOneByOrFail({ role: 'operator' } as never);
-  const token = (await tokens.sign(operator.id)).token;
+  const token = (await system.tokens.sign(operator.id)).token;
   const staff = (await ds.getRepository(User).find({ where: { role: 'unit_staff' } as never }))
     .map((u) => u.wecomUserId)
     .filter((id): id is string => Boolean(id));
-  return { origin, token, staff, wecom, bot, metrics, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { origin: `http://127.0.0.1:${port}`, token, staff, wecom, bot, metrics: system.metrics, close: () => system.close() };
 }
 
 /** A bare Koa JSON endpoint: the ceiling any route of ours is compared with. */

@@ -1,21 +1,22 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../src/domain/clock';
+import { dialectOf } from '../../src/domain/db/dialect';
+import { makeDomainStore, makeRepositories, type DomainStore } from '../../src/domain/db/repositories';
 import { makeDomainServices, type DomainServices } from '../../src/domain/services';
 
 /**
- * The real domain services, bound to one open transaction: every service call runs its own code
- * (rules, locks, range moves, journal, audit) on `em`, but many calls share one commit. Only the
- * commit is batched; nothing is skipped. A failing call aborts the whole batch.
+ * A Store bound to one open transaction: every service call runs its own code (rules, locks, range
+ * moves, journal, audit) on `em`, but many calls share one commit. Only the commit is batched;
+ * nothing is skipped. A failing call aborts the whole batch.
  */
+function storeIn(ds: DataSource, em: EntityManager): DomainStore {
+  const repos = makeRepositories({ em, dialect: dialectOf(ds) });
+  return { read: repos, transaction: (work) => work(repos), ping: async () => undefined };
+}
+
+/** The real domain services over the Store of one open transaction. */
 export function servicesIn(ds: DataSource, em: EntityManager, clock: Clock): DomainServices {
-  const bound = Object.create(ds) as DataSource;
-  const own = (name: string, value: unknown) => Object.defineProperty(bound, name, { value });
-  own('manager', em);
-  own('transaction', (...args: unknown[]) => (args[args.length - 1] as (m: EntityManager) => Promise<unknown>)(em));
-  own('query', (sql: string, params?: unknown[]) => em.query(sql, params));
-  own('getRepository', (target: never) => em.getRepository(target));
-  own('createQueryBuilder', (...args: never[]) => (em.createQueryBuilder as (...a: never[]) => unknown)(...args));
-  return makeDomainServices({ ds: bound, clock });
+  return makeDomainServices({ ds, store: storeIn(ds, em), clock });
 }
 
 /** Runs one call per item: each in its own transaction (size 1), or `size` calls per shared transaction. */
@@ -28,7 +29,7 @@ export async function runBatched<T>(
 ): Promise<void> {
   if (size <= 1) {
     // One transaction per call, exactly as the API runs them.
-    const s = makeDomainServices({ ds, clock });
+    const s = makeDomainServices({ ds, store: makeDomainStore(ds), clock });
     for (const item of items) await call(s, item);
     return;
   }

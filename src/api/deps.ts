@@ -1,7 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../domain/clock';
 import type { DomainServices } from '../domain/services';
 import type { Logger } from '../logger';
@@ -20,7 +19,8 @@ export interface ApiPlugin {
 }
 
 export interface AppDeps {
-  ds: DataSource;
+  /** One round trip to the database: its failure makes the service `down`. */
+  ping(): Promise<void>;
   logger: Logger;
   clock: Clock;
   tokens: TokenService;

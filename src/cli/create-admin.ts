@@ -5,12 +5,11 @@
 import 'reflect-metadata';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config';
-import { systemClock } from '../domain/clock';
-import { openDatabase } from '../domain/db/data-source';
 import { DomainError } from '../domain/errors';
 import { systemActor } from '../domain/identity/actor';
 import { createUserSchema } from '../domain/identity/identity.schemas';
-import { makeDomainServices } from '../domain/services';
+import { makeLogger } from '../logger';
+import { buildSystem } from '../system';
 
 function ask(question: string, hidden = false): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
@@ -31,9 +30,9 @@ function ask(question: string, hidden = false): Promise<string> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const ds = await openDatabase(config.DATABASE_URL);
+  const system = await buildSystem(config, makeLogger('warn'));
   try {
-    const services = makeDomainServices({ ds, clock: systemClock });
+    const { services } = system;
     const username = await ask('用户名 (username): ');
     const name = (await ask('姓名 (name): ')) || username;
     const password = await ask('密码 (≥ 8, letters and digits): ', true);
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
     const user = await services.users.create(systemActor, input.data);
     console.log(`已创建管理员 ${user.username} (id ${user.id})`);
   } finally {
-    await ds.destroy();
+    await system.close();
   }
 }
 

@@ -8,12 +8,13 @@ import { makeSlaClockService } from './desk/sla-clock.service';
 import { slaTimer } from './desk/sla-timing';
 import { makeTicketService } from './desk/ticket.service';
 import { makeApplicationService } from './documents/application.service';
-import { makeDestructionService } from './documents/destruction.service';
 import { makeIssuanceService } from './documents/issuance.service';
+import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
+import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-documents/specs';
+import { makeLineDocumentWorkflow } from './documents/line-documents/workflow';
 import { makePrintPlanService } from './documents/print-plan.service';
-import { makeReturnService } from './documents/return.service';
-import { makeStockVoidService } from './documents/stock-void.service';
-import { makeWriteoffService } from './documents/writeoff.service';
+import { makeDirectory } from './catalog/directory';
+import type { DomainStore } from './db/repositories';
 import { makeUserService } from './identity/user.service';
 import { makeAlertService } from './monitoring/alert.service';
 import { makeProbeTargetService } from './monitoring/probe-targets.service';
@@ -23,14 +24,23 @@ import { makeReportsService } from './reports/reports.service';
 import { makeSummaryService, type SummaryLinks } from './summaries/summary.service';
 import { makeDeskReports } from './reports/sla.report';
 
-/** Composes the domain services over one DataSource and Clock (main.ts, tests, CLI tools). */
-export function makeDomainServices(deps: { ds: DataSource; clock: Clock; publicUrl?: string; summaryLinks?: SummaryLinks }) {
+/** Composes the domain services over one Store and Clock (the composition root, tests through it, CLI tools). */
+export function makeDomainServices(deps: {
+  ds: DataSource;
+  store: DomainStore;
+  clock: Clock;
+  publicUrl?: string;
+  summaryLinks?: SummaryLinks;
+}) {
+  const directory = makeDirectory(deps);
+  const destructionFlow = makeLineDocumentWorkflow(destructionSpec, deps);
   const sla = makeSlaService(deps);
   const slaClocks = makeSlaClockService({ ...deps, timer: slaTimer(sla) });
   const tickets = makeTicketService({ ...deps, clocks: slaClocks });
   return {
     users: makeUserService(deps),
-    catalog: makeCatalogService(deps),
+    directory,
+    catalog: makeCatalogService({ ...deps, directory }),
     sla,
     slaClocks,
     tickets,
@@ -41,10 +51,10 @@ export function makeDomainServices(deps: { ds: DataSource; clock: Clock; publicU
     applications: makeApplicationService(deps),
     issuance: makeIssuanceService(deps),
     printPlans: makePrintPlanService(deps),
-    writeoffs: makeWriteoffService(deps),
-    returns: makeReturnService(deps),
-    stockVoids: makeStockVoidService(deps),
-    destructions: makeDestructionService(deps),
+    writeoffs: makeLineDocumentWorkflow(writeoffSpec, deps),
+    returns: makeLineDocumentWorkflow(returnSpec, deps),
+    stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
+    destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
     reports: makeReportsService(deps),
     ...makeDeskRecordServices({ ...deps, tickets }),
     summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),

@@ -1,5 +1,6 @@
 import Bull from 'bull';
-import Redis, { type RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
+import type { RedisFactory } from '../redis';
 
 /** Queue names (service-desk.md). */
 export const QUEUES = {
@@ -25,19 +26,20 @@ export interface QueueSettings {
  * Opens every queue over one Redis URL and key prefix. Bull needs separate connections for its
  * blocking and subscriber clients; those must not fail pending commands while Redis is away.
  */
-export function makeQueues(redisUrl: string, prefix: string, settings: QueueSettings = {}): { queues: Queues; close: () => Promise<void> } {
-  const base: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: false, lazyConnect: false };
+export function makeQueues(
+  redis: RedisFactory,
+  prefix: string,
+  settings: QueueSettings = {},
+): { queues: Queues; close: () => Promise<void> } {
   let shared: Redis | undefined;
   let sharedSub: Redis | undefined;
-  // Connection errors surface through each queue's 'error' event (runtime.ts logs them); without a
-  // listener here ioredis would also print every reconnect attempt as an unhandled error.
-  // The shared clients serve every queue, and each queue adds its own listeners to them: allow that
-  // many without Node's leak warning (7 queues × a few listeners).
-  const open = () => new Redis(redisUrl, base).on('error', () => undefined).setMaxListeners(64);
+  const bclients: Redis[] = [];
   const createClient = (type: 'client' | 'subscriber' | 'bclient') => {
-    if (type === 'client') return (shared ??= open());
-    if (type === 'subscriber') return (sharedSub ??= open());
-    return open();
+    if (type === 'client') return (shared ??= redis.open('queues'));
+    if (type === 'subscriber') return (sharedSub ??= redis.open('queue events'));
+    const b = redis.open('queue worker');
+    bclients.push(b);
+    return b;
   };
   const queues = Object.fromEntries(
     Object.values(QUEUES).map((name) => [
@@ -57,8 +59,7 @@ export function makeQueues(redisUrl: string, prefix: string, settings: QueueSett
     queues,
     close: async () => {
       await Promise.allSettled(Object.values(queues).map((q) => q.close()));
-      shared?.disconnect();
-      sharedSub?.disconnect();
+      for (const c of [shared, sharedSub, ...bclients]) c?.disconnect();
     },
   };
 }

@@ -6,6 +6,7 @@ import { makeOutboxStore } from '../domain/outbox/outbox';
 import { OutboxMessage } from '../domain/outbox/outbox-message.entity';
 import type { MessageSender } from '../domain/outbox/outbox.types';
 import type { Logger } from '../logger';
+import type { RedisFactory } from '../redis';
 import { makeOutboxRelay, type RelayOptions } from './outbox-relay';
 import { makeNotificationProcessor } from './processors/notification.job';
 import { makeSlaProcessor } from './processors/sla.job';
@@ -24,7 +25,8 @@ export interface JobsRuntimeDeps {
   ds: DataSource;
   clock: Clock;
   logger: Logger;
-  redisUrl: string;
+  /** The process's Redis connections (one factory for queues and rate limits). */
+  redis: RedisFactory;
   prefix: string;
   /** Null when the WeCom channel is not configured: messages then wait in the outbox. */
   sender: MessageSender | null;
@@ -49,7 +51,7 @@ export interface JobsRuntimeDeps {
 /** Starts queues, the outbox relay and (optionally) the workers; stop() drains in-flight jobs. */
 export function startJobsRuntime(deps: JobsRuntimeDeps) {
   const log = deps.logger.child({ part: 'jobs' });
-  const { queues, close } = makeQueues(deps.redisUrl, deps.prefix, deps.queueSettings);
+  const { queues, close } = makeQueues(deps.redis, deps.prefix, deps.queueSettings);
   // Without a listener Bull's connection errors would be unhandled. Redis being down is expected
   // and ioredis retries every few seconds per client: log the first error and then once a minute.
   let lastWarn = 0;

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBot, type Bot } from '../../src/bot/bot';
+import type { Bot } from '../../src/bot/bot';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { systemActor } from '../../src/domain/identity/actor';
-import { makeLogger } from '../../src/logger';
 import { seedUnit } from '../helpers/ledger-fixtures';
-import { THRESHOLD, trainedNlp } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // Thursday 2026-03-05 10:00 Shanghai: the survey is due the next working day (Friday) at 10:00.
@@ -16,16 +14,7 @@ describe('return visit through the bot', () => {
   let bot: Bot;
   beforeAll(async () => {
     t = await startTestApp({ now: START });
-    const nlp = await trainedNlp();
-    bot = makeBot({
-      ds: t.ds,
-      clock: t.clock,
-      logger: makeLogger('silent'),
-      kb: nlp.kb,
-      classifier: nlp.classifier,
-      threshold: THRESHOLD,
-      services: t.services,
-    });
+    ({ bot } = await t.system.bot());
     const unit = await seedUnit(t.services, { name: '市实验小学' });
     await t.services.users.create(systemActor, {
       username: 'wf',

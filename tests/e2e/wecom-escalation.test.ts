@@ -1,11 +1,14 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app';
+import type { ApiPlugin } from '../../src/api/deps';
 import { makeWecomCallbackRoutes } from '../../src/bot/channels/wecom/callback.routes';
-import { makeWecomClient } from '../../src/bot/channels/wecom/client';
 import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
 import { makeCallbackBuilder } from '../../src/bot/channels/wecom/fake-server-callback';
 import { generateEncodingAESKey, startFakeWecom, type BuiltCallback, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
-import { makeWecomSender } from '../../src/bot/channels/wecom/sender';
 import { cdata, parseWecomXml } from '../../src/bot/channels/wecom/xml';
 import { BotExchange } from '../../src/domain/desk/exchange.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
@@ -13,8 +16,8 @@ import { systemActor } from '../../src/domain/identity/actor';
 import { makeOutboxStore } from '../../src/domain/outbox/outbox';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { makeNotificationProcessor } from '../../src/jobs/processors/notification.job';
-import { makeLogger } from '../../src/logger';
-import { botFor, latePlugin, trainedNlp } from '../helpers/bot-fixtures';
+import { makeLogger, type Logger } from '../../src/logger';
+import { botFor, type BotFixture } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const corp = { corpId: 'wwe2ecorp', corpSecret: 'e2e-secret-value', agentId: '1000002' };
@@ -24,12 +27,36 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
   let t: TestApp;
   let fake: FakeWecom;
   let drain: () => Promise<number>;
-  let fx: ReturnType<typeof botFor>;
+  let fx: BotFixture;
+  let extra: { close(): Promise<void> } | undefined;
   const logLines: string[] = [];
   const nowS = () => Math.floor(t.clock.now().getTime() / 1000);
 
   const post = async (cb: Pick<BuiltCallback, 'queryString' | 'body'>, path = '/wecom/callback') =>
-    fetch(`${t.baseUrl}${path}?${cb.queryString}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: cb.body });
+    fetch(`${path === '/wecom/callback' ? t.baseUrl : extraUrl}${path}?${cb.queryString}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: cb.body,
+    });
+  let extraUrl = '';
+
+  /** Serves callback variants (no replay window; a bot slower than the reply budget) on an app of their own. */
+  async function serveRoutes(app: TestApp, logger: Logger, plugins: ApiPlugin[]) {
+    const koa = buildApp({
+      ping: () => app.system.store.ping(),
+      logger,
+      clock: app.clock,
+      tokens: app.system.tokens,
+      metrics: new Registry(),
+      services: app.services,
+      plugins,
+    });
+    const server: Server = await new Promise((resolve) => {
+      const s = koa.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    extraUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
 
   /** Verifies and decrypts a passive reply as WeCom would; returns its Content ('' for an empty 200). */
   async function passiveText(res: Response): Promise<string> {
@@ -51,12 +78,24 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
   });
 
   beforeAll(async () => {
-    const late = latePlugin();
-    const nlp = trainedNlp();
-    t = await startTestApp({ plugins: [late.plugin] });
-    fake = await startFakeWecom({ ...corp, robotKeys: ['ops-key'], now: () => t.clock.now().getTime() });
-    fx = botFor(t, await nlp);
+    // The fake server first: its callback settings and URL configure the system as a bureau's would.
+    let clockNow = () => Date.now();
+    fake = await startFakeWecom({ ...corp, robotKeys: ['ops-key'], now: () => clockNow() });
     const logger = pino({ level: 'info' }, { write: (l: string) => void logLines.push(l) });
+    t = await startTestApp({
+      env: {
+        WECOM_CORP_ID: corp.corpId,
+        WECOM_SECRET: corp.corpSecret,
+        WECOM_AGENT_ID: corp.agentId,
+        WECOM_TOKEN: fake.config.token,
+        WECOM_AES_KEY: fake.config.encodingAESKey,
+        WECOM_REPLAY_WINDOW_S: '600',
+      },
+      overrides: { wecomApiBase: fake.url },
+      logger,
+    });
+    clockNow = () => t.clock.now().getTime();
+    fx = await botFor(t);
     const base = {
       ds: t.ds,
       clock: t.clock,
@@ -66,9 +105,6 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
       encodingAESKey: fake.config.encodingAESKey,
       corpId: corp.corpId,
     };
-    late.attach(fx.routes);
-    late.attach(makeWecomCallbackRoutes({ ...base, replayWindowS: 600 }));
-    late.attach(makeWecomCallbackRoutes({ ...base, replayWindowS: 0, path: '/wecom/callback-nowindow' }));
     // A bot slower than the reply budget (a slow database, a long query).
     const slowBot = {
       ...fx.bot,
@@ -77,17 +113,15 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
         fx.bot.handleMessage(m)
       ),
     };
-    late.attach(makeWecomCallbackRoutes({ ...base, bot: slowBot, replayWindowS: 600, replyBudgetMs: 50, path: '/wecom/callback-slow' }));
+    extra = await serveRoutes(t, logger, [
+      makeWecomCallbackRoutes({ ...base, replayWindowS: 0, path: '/wecom/callback-nowindow' }),
+      makeWecomCallbackRoutes({ ...base, bot: slowBot, replayWindowS: 600, replyBudgetMs: 50, path: '/wecom/callback-slow' }),
+    ]);
 
+    // The system's own sender (through the fake server); the outbox is drained by hand, as a worker would.
     const silent = makeLogger('silent');
-    const client = makeWecomClient({ apiBase: fake.url, ...corp, logger: silent });
     const store = makeOutboxStore(t.ds);
-    const processor = makeNotificationProcessor({
-      store,
-      sender: makeWecomSender({ client, logger: silent }),
-      clock: t.clock,
-      logger: silent,
-    });
+    const processor = makeNotificationProcessor({ store, sender: t.system.sender!, clock: t.clock, logger: silent });
     drain = async () => {
       const ids = await store.duePending(t.clock.now(), 100);
       for (const id of ids) await processor({ data: { outboxId: id }, attemptsMade: 0, opts: { attempts: 1 } } as never);
@@ -111,6 +145,7 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
     await t.services.users.create(systemActor, { username: 'wang', name: '王工', role: 'engineer', wecomUserId: 'eng-wang' } as never);
   });
   afterAll(async () => {
+    await extra?.close();
     await fake?.stop();
     await t?.close();
   });

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { BillType } from '../../src/domain/catalog/bill-type.entity';
 import type { Unit } from '../../src/domain/catalog/unit.entity';
 import { systemActor } from '../../src/domain/identity/actor';
-import { checkLedgerInvariants } from '../../src/domain/ledger/invariants';
+import { checkLedgerInvariants } from '../../src/domain/ledger/invariants.queries';
 import type { DomainServices } from '../../src/domain/services';
 
 let seq = 0;

@@ -4,7 +4,6 @@ import { TicketEvent } from '../../src/domain/desk/ticket-event.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
 import { Incident } from '../../src/domain/monitoring/incident.entity';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
-import { makeAlertIntakeRoutes } from '../../src/api/routes/alerts.routes';
 import { ADMIN, startTestApp, type TestApp } from '../helpers/test-app';
 
 const TOKEN = 'alerts-token-0123456789-abcdef';
@@ -48,7 +47,7 @@ describe('alert intake', () => {
     t.call('POST', '/api/v1/alerts/alertmanager', { body, headers });
 
   beforeAll(async () => {
-    t = await startTestApp({ plugins: [makeAlertIntakeRoutes({ token: TOKEN, alerts: () => t.services.alerts })] });
+    t = await startTestApp({ env: { ALERTS_TOKEN: TOKEN } });
     await t.userToken('engineer', { username: 'zhang', wecomUserId: 'zhang-wx' });
   });
   afterAll(async () => t?.close());
@@ -212,7 +211,7 @@ describe('alert intake', () => {
 
 describe('alert intake without ALERTS_TOKEN', () => {
   it('when no token is configured, then both endpoints answer 404 and store nothing', async () => {
-    const t = await startTestApp({ plugins: [makeAlertIntakeRoutes({ token: undefined, alerts: () => t.services.alerts })] });
+    const t = await startTestApp();
     try {
       for (const path of ['/api/v1/alerts', '/api/v1/alerts/alertmanager']) {
         const r = await t.call('POST', path, {

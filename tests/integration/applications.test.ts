@@ -4,7 +4,6 @@ import { BillDocument } from '../../src/domain/documents/bill-document.entity';
 import { DocumentTransition } from '../../src/domain/documents/document-transition.entity';
 import { createDocument } from '../../src/domain/documents/lifecycle';
 import { WRITEOFF_GRACE_MONTHS_KEY } from '../../src/domain/documents/application.rules';
-import { inTransaction } from '../../src/domain/db/transaction';
 import type { DocStatus } from '../../src/domain/ledger/ledger.types';
 import { Setting } from '../../src/domain/settings/setting.entity';
 import { expectInvariantsOk, expectRefused, issueToUnit, ledgerScenario, seedBillType, seedUnit, setCap } from '../helpers/ledger-fixtures';
@@ -32,8 +31,8 @@ describe('applications (申领)', () => {
 
   /** Inserts a write-off document directly: write-offs are built elsewhere; 核旧领新 only reads them. */
   async function writeoff(unitId: number, billTypeId: number, status: DocStatus, cutoffDate: string | null = null) {
-    return inTransaction(t.ds, (em) =>
-      createDocument(em, { docType: 'writeoff', unitId, billTypeId, cutoffDate, createdBy: 1, createdAt: new Date(NOW) }, status),
+    return t.system.store.transaction((tx) =>
+      createDocument(tx.documents, { docType: 'writeoff', unitId, billTypeId, cutoffDate, createdBy: 1, createdAt: new Date(NOW) }, status),
     );
   }
 

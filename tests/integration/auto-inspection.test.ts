@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeInspectionRunRoutes } from '../../src/api/routes/inspection-run.routes';
 import { InspectionFinding, InspectionRun } from '../../src/domain/desk/records/inspection.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
 import { systemActor } from '../../src/domain/identity/actor';
@@ -12,7 +11,6 @@ import { nodeInspectionFiles } from '../../src/jobs/adapters/inspection-files';
 import { StockRange } from '../../src/domain/ledger/stock-range.entity';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { issueToUnit, ledgerScenario } from '../helpers/ledger-fixtures';
-import { latePlugin } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 describe('automatic inspection (定期巡检)', () => {
@@ -43,9 +41,7 @@ describe('automatic inspection (定期巡检)', () => {
   });
 
   beforeAll(async () => {
-    const late = latePlugin();
-    t = await startTestApp({ now: '2026-03-02T02:00:00Z', plugins: [late.plugin] });
-    late.attach(makeInspectionRunRoutes(make()));
+    t = await startTestApp({ now: '2026-03-02T02:00:00Z' });
     backupDir = mkdtempSync(join(tmpdir(), 'fbd-backup-'));
     await t.services.users.create(systemActor, { username: 'eng', name: '张工', role: 'engineer', wecomUserId: 'eng-zhang' } as never);
     const { billType, unit } = await ledgerScenario(t.services, { count: 1000 });
@@ -124,13 +120,36 @@ describe('automatic inspection (定期巡检)', () => {
     }
   });
 
+  it('when next year is not loaded, then November warns and December opens a ticket; a missing current year always fails', () => {
+    expect(checkCalendar([2026], 2026, 10, 11).status).toBe('ok');
+    expect(checkCalendar([2026], 2026, 11, 11).status).toBe('warn');
+    expect(checkCalendar([2026], 2026, 12, 11)).toMatchObject({ status: 'fail', finding: { title: '节假日日历缺少 2027 年' } });
+    expect(checkCalendar([2026, 2027], 2026, 12, 11).status).toBe('ok');
+    expect(checkCalendar([2025], 2026, 3, 11)).toMatchObject({ status: 'fail', finding: { title: '节假日日历缺少 2026 年' } });
+  });
+});
+
+// The route as the running service mounts it: the inspection bound to the live queues.
+describe('POST /inspections/run through the production wiring', () => {
+  let t: TestApp;
+  const counts = async (app: TestApp) => ({
+    runs: await app.ds.getRepository(InspectionRun).count(),
+    tickets: await app.ds.getRepository(Ticket).count(),
+    outbox: await app.ds.getRepository(OutboxMessage).count(),
+  });
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-03-02T02:00:00Z', jobs: { runWorkers: false } });
+    await t.call('POST', '/api/v1/units', { token: t.adminToken, body: { code: 'U1', name: '市第一中学' } });
+  });
+  afterAll(async () => t?.close());
+
   it('when an engineer posts /inspections/run, then it runs now; unit staff and leaders are refused and nothing is written', async () => {
     const eng = await t.userToken('engineer');
     const r = await t.call('POST', '/api/v1/inspections/run', { token: eng });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ kind: 'manual', report: expect.stringContaining('手动') });
     expect(await t.ds.getRepository(InspectionRun).countBy({ id: r.body.id })).toBe(1);
-    const before = await counts();
+    const before = await counts(t);
     for (const token of [
       await t.userToken('leader'),
       await t.userToken('unit_staff', { unitCode: (await t.ds.query('SELECT code FROM unit LIMIT 1'))[0].code }),
@@ -140,14 +159,6 @@ describe('automatic inspection (定期巡检)', () => {
       expect(refused.body.error.message).toMatch(/[\u4e00-\u9fff]/);
     }
     expect((await t.call('POST', '/api/v1/inspections/run')).status).toBe(401);
-    expect(await counts()).toEqual(before);
-  });
-
-  it('when next year is not loaded, then November warns and December opens a ticket; a missing current year always fails', () => {
-    expect(checkCalendar([2026], 2026, 10, 11).status).toBe('ok');
-    expect(checkCalendar([2026], 2026, 11, 11).status).toBe('warn');
-    expect(checkCalendar([2026], 2026, 12, 11)).toMatchObject({ status: 'fail', finding: { title: '节假日日历缺少 2027 年' } });
-    expect(checkCalendar([2026, 2027], 2026, 12, 11).status).toBe('ok');
-    expect(checkCalendar([2025], 2026, 3, 11)).toMatchObject({ status: 'fail', finding: { title: '节假日日历缺少 2026 年' } });
+    expect(await counts(t)).toEqual(before);
   });
 });

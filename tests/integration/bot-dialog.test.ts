@@ -3,13 +3,13 @@ import { BotExchange } from '../../src/domain/desk/exchange.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
 import { systemActor } from '../../src/domain/identity/actor';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
-import { botFor, latePlugin, trainedNlp } from '../helpers/bot-fixtures';
+import { botFor, type BotFixture } from '../helpers/bot-fixtures';
 import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 describe('bot dialog through POST /api/v1/bot/messages', () => {
   let t: TestApp;
-  let fx: ReturnType<typeof botFor>;
+  let fx: BotFixture;
   let opToken: string;
   const batch = freshBatchCode();
   const batch2 = freshBatchCode();
@@ -31,11 +31,8 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
     );
 
   beforeAll(async () => {
-    const late = latePlugin();
-    const nlp = trainedNlp();
-    t = await startTestApp({ plugins: [late.plugin] });
-    fx = botFor(t, await nlp);
-    late.attach(fx.routes);
+    t = await startTestApp();
+    fx = await botFor(t);
     const s = t.services;
     await s.catalog.createBillType(systemActor, {
       code: 'YL01',

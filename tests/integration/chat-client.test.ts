@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBot } from '../../src/bot/bot';
 import { fetchCallbackConfig, makeChatClient, renderDelivered, type ChatClient } from '../../src/bot/channels/wecom/chat-client';
-import { makeWecomCallbackRoutes } from '../../src/bot/channels/wecom/callback.routes';
 import { makeWecomClient } from '../../src/bot/channels/wecom/client';
 import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
 import { InboundMessage } from '../../src/domain/desk/inbound-message.entity';
 import { systemActor } from '../../src/domain/identity/actor';
 import { makeLogger } from '../../src/logger';
-import { latePlugin, THRESHOLD, trainedNlp } from '../helpers/bot-fixtures';
 import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -17,26 +14,13 @@ describe('local chat client (npm run chat) against the real callback path', () =
   let client: ChatClient;
 
   beforeAll(async () => {
-    const late = latePlugin();
-    const nlp = trainedNlp();
-    t = await startTestApp({ plugins: [late.plugin], now: new Date().toISOString() });
     fake = await startFakeWecom({ corpId: 'wwchat0001', corpSecret: 'chat-secret', agentId: '1000002', robotKeys: [] });
-    const { kb, classifier } = await nlp;
-    const logger = makeLogger('silent');
-    const bot = makeBot({ ds: t.ds, clock: t.clock, logger, kb, classifier, threshold: THRESHOLD, services: t.services });
     const c = fake.config;
-    late.attach(
-      makeWecomCallbackRoutes({
-        ds: t.ds,
-        clock: t.clock,
-        logger,
-        bot,
-        token: c.token,
-        encodingAESKey: c.encodingAESKey,
-        corpId: c.corpId,
-        replayWindowS: 600,
-      }),
-    );
+    t = await startTestApp({
+      now: new Date().toISOString(),
+      env: { WECOM_CORP_ID: c.corpId, WECOM_AGENT_ID: '1000002', WECOM_TOKEN: c.token, WECOM_AES_KEY: c.encodingAESKey },
+      overrides: { wecomApiBase: fake.url },
+    });
     const s = t.services;
     await s.catalog.createBillType(systemActor, {
       code: 'YL01',

@@ -8,7 +8,8 @@ import { DEMO_UNITS } from '../../src/domain/demo/demo-units';
 import { systemActor } from '../../src/domain/identity/actor';
 import { verifyPassword } from '../../src/domain/identity/password';
 import { User } from '../../src/domain/identity/user.entity';
-import { makeDomainServices, type DomainServices } from '../../src/domain/services';
+import type { DomainServices } from '../../src/domain/services';
+import { systemOver } from '../helpers/test-app';
 import { expectInvariantsOk, ledgerSnapshot } from '../helpers/ledger-fixtures';
 import { openTestDb } from '../helpers/test-db';
 
@@ -24,7 +25,7 @@ describe('demo data', () => {
   beforeAll(async () => {
     db = await openTestDb();
     clock = fixedClock(NOW);
-    services = makeDomainServices({ ds: db.ds, clock });
+    services = (await systemOver(db.ds, clock)).services;
     expect(await isDatabaseEmpty(db.ds)).toBe(true);
     summary = await loadDemoData({ ds: db.ds, services, clock });
   }, 240_000);

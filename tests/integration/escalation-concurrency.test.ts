@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
-import { makeDomainServices } from '../../src/domain/services';
+import { systemOver } from '../helpers/test-app';
 import { onPostgres, openTestDb } from '../helpers/test-db';
 
 // Regression: the SLA timer once read the calendar through a second pooled connection while the
@@ -14,7 +14,7 @@ describe.skipIf(!onPostgres)('concurrent escalations on PostgreSQL', () => {
   afterAll(async () => db?.close());
 
   it('when 30 escalations run at once (pool of 10), then all complete with their SLA clocks', async () => {
-    const services = makeDomainServices({ ds: db.ds, clock: fixedClock('2026-03-02T02:00:00Z') });
+    const { services } = await systemOver(db.ds, fixedClock('2026-03-02T02:00:00Z'));
     const all = Array.from({ length: 30 }, (_, i) =>
       services.tickets.escalate({
         unitId: null,

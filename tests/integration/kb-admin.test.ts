@@ -1,24 +1,19 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, makeRegistry } from '../../src/api/openapi';
-import { makeBotRoutes } from '../../src/bot/bot.routes';
-import { makeKbRoutes } from '../../src/bot/kb.routes';
-import { makeClassifier } from '../../src/bot/nlp/classifier';
 import { makeKbCorpus } from '../../src/bot/nlp/kb-corpus';
 import { loadKnowledgeBase } from '../../src/bot/nlp/kb-loader';
 import { AuditEntry } from '../../src/domain/audit/audit-entry.entity';
 import { systemActor } from '../../src/domain/identity/actor';
-import { makeKbChangeService, type KbChangeService } from '../../src/domain/kb/kb-change.service';
+import type { KbChangeService } from '../../src/domain/kb/kb-change.service';
 import { KbChange } from '../../src/domain/kb/kb-change.entity';
-import { botFor, KB_DIR, latePlugin } from '../helpers/bot-fixtures';
+import { botFor, KB_DIR, type BotFixture } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 describe('knowledge base as reviewed data: overlay edits, review, export and the learning loop', () => {
   let t: TestApp;
-  let fx: ReturnType<typeof botFor>;
+  let fx: BotFixture;
   let changes: KbChangeService;
   let opToken: string;
   let engToken: string;
@@ -43,18 +38,9 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
   });
 
   beforeAll(async () => {
-    const late = latePlugin();
-    t = await startTestApp({ plugins: [late.plugin] });
-    changes = makeKbChangeService({ ds: t.ds, clock: t.clock, corpus });
-    const rebuild = async () => {
-      const kb = corpus.knowledgeBase(await changes.approved());
-      const classifier = makeClassifier();
-      await classifier.train(kb);
-      return { kb, classifier };
-    };
-    fx = botFor(t, await rebuild());
-    late.attach(makeBotRoutes({ bot: fx.bot, clock: t.clock, logger: fx.logger }));
-    late.attach(makeKbRoutes({ bot: fx.bot, logger: fx.logger, rebuild, changes }));
+    t = await startTestApp();
+    fx = await botFor(t);
+    changes = (await t.system.bot()).changes;
     await t.services.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
     for (const [username, wecomUserId] of [
       ['zhang', 'zhangsan'],
@@ -278,14 +264,7 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
         .status,
     ).toBe(403);
     expect((await t.call('GET', '/api/v1/kb/intents', {})).status).toBe(401);
-    // The app builds its document before late plugins register: build one for these routes alone.
-    const registry = makeRegistry();
-    makeKbRoutes({ bot: fx.bot, logger: fx.logger, rebuild: async () => fx.bot.nlp.current(), changes }).register({
-      api: new Router(),
-      open: new Router(),
-      registry,
-    });
-    const doc = buildOpenApiDocument(registry) as { paths: Record<string, unknown> };
+    const doc = (await t.call('GET', '/api/v1/openapi.json')).body as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/v1/kb/intents/{intent}/utterances', '/api/v1/kb/changes/{id}/approve', '/api/v1/kb/export']),
     );

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BillDocument } from '../../src/domain/documents/bill-document.entity';
 import { DocumentLine } from '../../src/domain/documents/document-line.entity';
 import { systemActor } from '../../src/domain/identity/actor';
-import { checkLedgerInvariants } from '../../src/domain/ledger/invariants';
+import { checkLedgerInvariants } from '../../src/domain/ledger/invariants.queries';
 import { JournalEntry } from '../../src/domain/ledger/journal-entry.entity';
 import { StockRange } from '../../src/domain/ledger/stock-range.entity';
 import {

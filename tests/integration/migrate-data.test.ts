@@ -10,7 +10,8 @@ import { fixedClock } from '../../src/domain/clock';
 import { rowCounts } from '../../src/domain/db/copy-data';
 import { openDatabase } from '../../src/domain/db/data-source';
 import { systemActor } from '../../src/domain/identity/actor';
-import { makeDomainServices, type DomainServices } from '../../src/domain/services';
+import type { DomainServices } from '../../src/domain/services';
+import { systemOver } from '../helpers/test-app';
 import { issueToUnit, ledgerScenario, ledgerSnapshot, receive, seedUnit, setCap } from '../helpers/ledger-fixtures';
 
 const PG_URL = process.env.TEST_DATABASE_URL;
@@ -27,7 +28,7 @@ let returnedId: number;
 
 /** What a reader sees: stock of the unit and the warehouse, and one write-off with lines and opinions. */
 async function answers(ds: DataSource) {
-  const s = makeDomainServices({ ds, clock });
+  const s = (await systemOver(ds, clock)).services;
   return {
     unit: await s.stock.stock(systemActor, { unitCode }),
     bureau: await s.stock.stock(systemActor, { holder: 'bureau' }),
@@ -56,7 +57,7 @@ const maxId = async (ds: DataSource, table: string) => Number((await ds.query(`S
 describe('migrate-data', () => {
   beforeAll(async () => {
     src = await openDatabase(url('source'));
-    services = makeDomainServices({ ds: src, clock });
+    services = (await systemOver(src, clock)).services;
     const { billType, unit, batchCode } = await ledgerScenario(services, { count: 5000 });
     unitCode = unit.code;
     await services.users.create(systemActor, {
@@ -117,7 +118,7 @@ describe('migrate-data', () => {
 
   it('when the target is not empty, then it is refused without --force and nothing changes; with --force it is replaced', async () => {
     await withDb(url('busy'), async (ds) => {
-      await seedUnit(makeDomainServices({ ds, clock }));
+      await seedUnit((await systemOver(ds, clock)).services);
     });
     const before = await withDb(url('busy'), async (ds) => ({ counts: await rowCounts(ds), snap: await ledgerSnapshot(ds) }));
     await expect(migrateData({ from: url('source'), to: url('busy'), force: false, log: quiet })).rejects.toThrow(/not empty \(unit: 1/);
@@ -152,7 +153,7 @@ describe('migrate-data', () => {
         expect(await answers(pg)).toEqual(expected);
         // The sequences were moved past the copied ids: new rows get fresh ids, no duplicate-key error.
         const maxima = { unit: await maxId(pg, 'unit'), journal: await maxId(pg, 'journal_entry'), doc: await maxId(pg, 'bill_document') };
-        const s = makeDomainServices({ ds: pg, clock });
+        const s = (await systemOver(pg, clock)).services;
         const unit = await seedUnit(s);
         expect(unit.id).toBeGreaterThan(maxima.unit);
         const bt = (await s.catalog.listBillTypes())[0];

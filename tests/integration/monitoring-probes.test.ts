@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import Redis from 'ioredis';
+import { makeRedisFactory } from '../../src/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
 import { Incident } from '../../src/domain/monitoring/incident.entity';
@@ -239,7 +240,7 @@ describe('Redis probe and the repeatable monitoring job', () => {
       ds: t.ds,
       clock: t.clock,
       logger: makeLogger('silent'),
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: makeRedisFactory('redis://127.0.0.1:6379', makeLogger('silent')),
       prefix,
       sender: null,
       relay: { intervalMs: 60_000 },

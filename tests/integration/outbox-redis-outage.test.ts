@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import { makeWecomClient } from '../../src/bot/channels/wecom/client';
 import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
-import { makeWecomSender } from '../../src/bot/channels/wecom/sender';
-import { systemClock } from '../../src/domain/clock';
-import { makeTicketService } from '../../src/domain/desk/ticket.service';
+import type { TicketService } from '../../src/domain/desk/ticket.service';
 import { systemActor } from '../../src/domain/identity/actor';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
-import { startJobsRuntime, type JobsRuntime } from '../../src/jobs/runtime';
-import { makeLogger } from '../../src/logger';
-import { oneHourDue } from '../helpers/bot-fixtures';
+import type { JobsRuntime } from '../../src/jobs/runtime';
+import { startTestSystem } from '../helpers/test-app';
 import { startPrivateRedis } from '../helpers/private-redis';
-import { openTestDb } from '../helpers/test-db';
-import { makeDomainServices } from '../../src/domain/services';
 
 const corp = { corpId: 'wwoutage0001', corpSecret: 'outage-secret', agentId: '1000002' };
 
@@ -26,17 +19,21 @@ async function until(cond: () => Promise<boolean> | boolean, ms: number, what: s
 }
 
 describe('outbox delivery across a Redis outage', () => {
-  let db: Awaited<ReturnType<typeof openTestDb>>;
+  let sys: Awaited<ReturnType<typeof startTestSystem>>;
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
   let fake: FakeWecom;
   let jobs: JobsRuntime;
-  let tickets: ReturnType<typeof makeTicketService>;
+  let tickets: TicketService;
 
   beforeAll(async () => {
-    db = await openTestDb();
     redis = await startPrivateRedis();
     fake = await startFakeWecom({ ...corp, robotKeys: [] });
-    const services = makeDomainServices({ ds: db.ds, clock: systemClock });
+    sys = await startTestSystem({
+      realTime: true,
+      env: { WECOM_CORP_ID: corp.corpId, WECOM_SECRET: corp.corpSecret, WECOM_AGENT_ID: corp.agentId },
+      overrides: { redisUrl: redis.url, wecomApiBase: fake.url },
+    });
+    const { services } = sys;
     await services.users.create(systemActor, {
       username: 'eng',
       name: '张工',
@@ -44,25 +41,13 @@ describe('outbox delivery across a Redis outage', () => {
       wecomUserId: 'zhanggong',
       password: 'Passw0rd123',
     });
-    tickets = makeTicketService({ ds: db.ds, clock: systemClock, due: oneHourDue });
-    const logger = makeLogger('silent');
-    const client = makeWecomClient({ apiBase: fake.url, ...corp, logger });
-    jobs = startJobsRuntime({
-      ds: db.ds,
-      clock: systemClock,
-      logger,
-      redisUrl: redis.url,
-      prefix: `t${randomBytes(4).toString('hex')}`,
-      sender: makeWecomSender({ client, logger }),
-      runWorkers: true,
-      relay: { intervalMs: 50, staleAfterMs: 1000, sweepEveryMs: 200 },
-    });
+    tickets = services.tickets;
+    jobs = sys.system.startJobs({ runWorkers: true, relay: { intervalMs: 50, staleAfterMs: 1000, sweepEveryMs: 200 } });
   });
   afterAll(async () => {
-    await jobs?.stop();
+    await sys?.close();
     await redis?.stop();
     await fake?.stop();
-    await db?.close();
   });
 
   const escalate = (n: number) =>
@@ -85,12 +70,12 @@ describe('outbox delivery across a Redis outage', () => {
     await redis.stop();
     // The business operation does not depend on Redis: it commits, the notice waits in the outbox.
     for (let i = 4; i <= 8; i++) await escalate(i);
-    const pending = await db.ds.getRepository(OutboxMessage).countBy({ status: 'pending' });
-    expect(pending + (await db.ds.getRepository(OutboxMessage).countBy({ status: 'queued' }))).toBeGreaterThanOrEqual(5);
+    const pending = await sys.ds.getRepository(OutboxMessage).countBy({ status: 'pending' });
+    expect(pending + (await sys.ds.getRepository(OutboxMessage).countBy({ status: 'queued' }))).toBeGreaterThanOrEqual(5);
     expect(fake.received.messages.length).toBe(3);
 
     await redis.start();
-    await until(async () => (await db.ds.getRepository(OutboxMessage).countBy({ status: 'sent' })) === 8, 30_000, 'all 8 sent');
+    await until(async () => (await sys.ds.getRepository(OutboxMessage).countBy({ status: 'sent' })) === 8, 30_000, 'all 8 sent');
     await new Promise((r) => setTimeout(r, 500));
 
     const titles = fake.received.messages.map((m) => JSON.stringify(m.body));

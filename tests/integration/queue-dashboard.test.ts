@@ -1,17 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_COOKIE, makeDashboard } from '../../src/api/dashboard';
-import { makeTokenService } from '../../src/api/auth/token';
-import { makeQueues } from '../../src/jobs/queues';
-import { latePlugin } from '../helpers/bot-fixtures';
+import { DASHBOARD_COOKIE } from '../../src/api/dashboard';
+import type { Queues } from '../../src/jobs/queues';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-
-// startTestApp signs tokens with this secret; the dashboard derives its cookie key from it.
-const SECRET = 'test-secret-test-secret-test-secret-0123';
 
 describe('Bull dashboard at /admin/queues', () => {
   let t: TestApp;
-  let queues: ReturnType<typeof makeQueues>;
+  let queues: { queues: Queues };
   let operator: string;
 
   const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
@@ -22,24 +16,14 @@ describe('Bull dashboard at /admin/queues', () => {
   };
 
   beforeAll(async () => {
-    const late = latePlugin();
-    t = await startTestApp({ plugins: [late.plugin] });
-    queues = makeQueues('redis://127.0.0.1:6379', `dash${randomBytes(4).toString('hex')}`);
+    // An HTTP-only app process: its queues exist (and the dashboard shows them), nothing processes them.
+    t = await startTestApp({ jobs: { runWorkers: false } });
+    queues = t.system.jobs!;
     await queues.queues.notifications.add({ outboxId: 1 }, { jobId: 'outbox-1', delay: 60_000 });
-    late.attach(
-      makeDashboard({
-        queues: Object.values(queues.queues),
-        tokens: makeTokenService(SECRET, 3600, t.clock),
-        users: t.services.users,
-        clock: t.clock,
-        secret: SECRET,
-      }),
-    );
     operator = await t.userToken('operator');
   });
   afterAll(async () => {
     await queues?.queues.notifications.obliterate({ force: true });
-    await queues?.close();
     await t?.close();
   });
 

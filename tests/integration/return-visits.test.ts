@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { makeRedisFactory } from '../../src/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/domain/db/transaction';
 import { ReturnVisit } from '../../src/domain/desk/records/return-visit.entity';
@@ -206,7 +207,7 @@ describe('return visits after resolution', () => {
       ds: t.ds,
       clock: t.clock,
       logger: makeLogger('silent'),
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: makeRedisFactory('redis://127.0.0.1:6379', makeLogger('silent')),
       prefix: `test-rv-${randomBytes(4).toString('hex')}`,
       sender: null,
       runWorkers: true,

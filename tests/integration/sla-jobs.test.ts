@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { makeRedisFactory } from '../../src/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlaJobData } from '../../src/domain/desk/desk.schemas';
 import { SlaClock } from '../../src/domain/desk/sla-clock.entity';
@@ -51,7 +52,7 @@ describe('SLA jobs on real Redis', () => {
     eng = { userId: u.id, username: 'zhao', role: 'engineer', unitId: null, unitCode: null };
     // Two workers: two independent queue instances processing the same Redis queue.
     for (let i = 0; i < 2; i++) {
-      const set = makeQueues(REDIS_URL, prefix);
+      const set = makeQueues(makeRedisFactory(REDIS_URL, logger), prefix);
       void set.queues.sla.process(3, makeSlaProcessor({ clocks: t.services.slaClocks, logger }));
       sets.push(set);
     }
@@ -146,7 +147,7 @@ describe('SLA jobs on real Redis', () => {
 
     beforeAll(() => {
       // A queue nobody processes, so what the scheduler made can be inspected.
-      inspect = makeQueues(REDIS_URL, `${prefix}-inspect`);
+      inspect = makeQueues(makeRedisFactory(REDIS_URL, logger), `${prefix}-inspect`);
       quiet = makeSlaScheduler({ queue: inspect.queues.sla as never, clocks: t.services.slaClocks, clock: t.clock, logger });
     });
     afterAll(async () => {

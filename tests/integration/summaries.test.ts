@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import { makeRedisFactory } from '../../src/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotExchange } from '../../src/domain/desk/exchange.entity';
 import { systemActor } from '../../src/domain/identity/actor';
@@ -315,9 +316,17 @@ describe('pushing to leaders', () => {
     const rows = await t.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } });
     const mine = rows.filter((r) => r.dedupeKey.startsWith('summary-'));
     expect(mine.map((r) => r.dedupeKey)).toEqual(leaderIds.map((id) => `summary-weekly-2026-03-09-u${id}`));
-    expect(mine.map((r) => r.message)).toEqual(
-      ['leader-a', 'leader-b'].map((u) => ({ channel: 'app', toUsers: [u], kind: 'markdown', content: scheduled.markdown })),
-    );
+    // Each leader's copy carries their own signed, token-free link instead of the API address.
+    const generic = `[查看完整报告](http://127.0.0.1:3000/api/v1/summaries/${scheduled.id})`;
+    ['leader-a', 'leader-b'].forEach((u, i) => {
+      const m = mine[i].message as { channel: string; toUsers: string[]; kind: string; content: string };
+      expect({ ...m, content: undefined }).toEqual({ channel: 'app', toUsers: [u], kind: 'markdown', content: undefined });
+      const link = new RegExp(
+        `\\[查看完整报告\\]\\(http://127\\.0\\.0\\.1:3000/s/summaries/${scheduled.id}\\?u=${leaderIds[i]}&exp=\\d+&sig=[A-Za-z0-9_-]{43}\\)$`,
+      );
+      expect(m.content).toMatch(link);
+      expect(m.content.replace(link, generic)).toBe(scheduled.markdown);
+    });
     expect(scheduled).toMatchObject({ scheduled: true, version: 1, pushedTo: 2 });
   });
 
@@ -430,7 +439,7 @@ describe('scheduled jobs', () => {
       ds: t.ds,
       clock: t.clock,
       logger: makeLogger('silent'),
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      redis: makeRedisFactory(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', makeLogger('silent')),
       prefix,
       sender: null,
       runWorkers: false,

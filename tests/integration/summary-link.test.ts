@@ -1,22 +1,14 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app';
-import { makeTokenService } from '../../src/api/auth/token';
-import { makeSummaryLinks, SUMMARY_LINK_TTL_S } from '../../src/api/summaries/summary-link';
-import { makeSummaryPages } from '../../src/api/summaries/summary-pages';
-import { fixedClock } from '../../src/domain/clock';
+import { SUMMARY_LINK_TTL_S } from '../../src/api/summaries/summary-link';
 import { BotExchange } from '../../src/domain/desk/exchange.entity';
 import { systemActor } from '../../src/domain/identity/actor';
 import { User } from '../../src/domain/identity/user.entity';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { ServiceSummary } from '../../src/domain/summaries/summary.entity';
 import type { SummaryDetail } from '../../src/domain/summaries/summary.service';
-import { makeDomainServices } from '../../src/domain/services';
-import { makeLogger } from '../../src/logger';
-import { openTestDb } from '../helpers/test-db';
+import type { DomainServices } from '../../src/domain/services';
+import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // Shanghai times; the week under test is Mon 2026-03-09 .. Sun 03-15, pushed Monday 03-16 08:30.
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -26,12 +18,11 @@ const SECRET = 'summary-link-test-secret-0123456789abcdef';
 const XSS = '<script>alert("x")</script>怎么开票';
 const EXPIRED = '链接已失效，请在企业微信中打开最新的周报，或登录系统查看';
 
-const clock = fixedClock('2026-03-02T09:00:00+08:00');
-const links = makeSummaryLinks({ secret: SECRET, clock, publicUrl: PUBLIC });
-// Wired as boot.ts wires it: the domain gets the link port, the app gets the pages plugin.
-let db: Awaited<ReturnType<typeof openTestDb>>;
-let services: ReturnType<typeof makeDomainServices>;
-let server: Server;
+// The system as `npm start` wires it: the domain gets the link port, the app serves the pages.
+let t: TestApp;
+let services: DomainServices;
+let clock: TestApp['clock'];
+let links: TestApp['system']['summaryLinks'];
 let base: string;
 let summary: SummaryDetail;
 const leaders: Record<string, number> = {};
@@ -43,7 +34,7 @@ const open = async (link: string) => {
   return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, body, text: body.toString('utf8') };
 };
 const pushedLinks = async (): Promise<Record<string, string>> => {
-  const rows = await db.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } });
+  const rows = await t.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } });
   const out: Record<string, string> = {};
   for (const r of rows.filter((x) => x.dedupeKey.startsWith('summary-'))) {
     const m = r.message as { toUsers: string[]; content: string };
@@ -57,13 +48,13 @@ const withParam = (link: string, key: string, value: string) => {
   return u.toString();
 };
 const counts = async () => [
-  await db.ds.getRepository(OutboxMessage).count(),
-  await db.ds.getRepository(ServiceSummary).count(),
-  await db.ds.getRepository(User).count({ where: { active: true } }),
+  await t.ds.getRepository(OutboxMessage).count(),
+  await t.ds.getRepository(ServiceSummary).count(),
+  await t.ds.getRepository(User).count({ where: { active: true } }),
 ];
 
 async function exchange(when: string, text: string, escalated: boolean): Promise<void> {
-  await db.ds.getRepository(BotExchange).insert({
+  await t.ds.getRepository(BotExchange).insert({
     channel: 'wecom',
     senderId: 'u1',
     messageId: null,
@@ -83,8 +74,9 @@ async function exchange(when: string, text: string, escalated: boolean): Promise
 }
 
 beforeAll(async () => {
-  db = await openTestDb();
-  services = makeDomainServices({ ds: db.ds, clock, publicUrl: PUBLIC, summaryLinks: links });
+  t = await startTestApp({ now: '2026-03-02T09:00:00+08:00', env: { PUBLIC_URL: PUBLIC, AUTH_SECRET: SECRET } });
+  ({ services, clock, baseUrl: base } = t);
+  links = t.system.summaryLinks;
   for (const [username, wecom] of [
     ['ld-a', 'leader-a'],
     ['ld-b', 'leader-b'],
@@ -115,23 +107,9 @@ beforeAll(async () => {
   await exchange('2026-03-10T11:00:00', '怎么核销？', false);
   clock.set(RUN_AT);
   summary = await services.summaries.run('system', { kind: 'weekly' });
-  const app = buildApp({
-    ds: db.ds,
-    logger: makeLogger('silent'),
-    clock,
-    tokens: makeTokenService(SECRET, 3600, clock),
-    metrics: new Registry(),
-    services,
-    plugins: [makeSummaryPages({ links, summaries: services.summaries })],
-  });
-  server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  await db?.close();
+  await t?.close();
 });
 
 describe('the pushed link', () => {
@@ -252,7 +230,7 @@ describe('refused links', () => {
 
   it('when the leader is deactivated or no longer has a reading role, then their link stops working', async () => {
     const pushed = await pushedLinks();
-    const users = db.ds.getRepository(User);
+    const users = t.ds.getRepository(User);
     await users.update(leaders['leader-a'], { active: false });
     refused(await open(pushed['leader-a']));
     refused(await open(pushed['leader-a'].replace('?', '/xlsx?')));

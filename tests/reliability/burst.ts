@@ -6,7 +6,7 @@ import { systemClock } from '../../src/domain/clock';
 import { openDatabase } from '../../src/domain/db/data-source';
 import { systemActor } from '../../src/domain/identity/actor';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
-import { makeDomainServices } from '../../src/domain/services';
+import { systemOver } from '../helpers/test-app';
 import { QUEUES } from '../../src/jobs/queues';
 import { startPrivateRedis } from '../helpers/private-redis';
 import {
@@ -72,7 +72,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstResult> {
   const ds = await openDatabase(db.url);
   try {
     fake = await startFakeWecom({ ...CORP, robotKeys: [ROBOT_KEY], limits: wecomRateLimits(LIMITS) });
-    const services = makeDomainServices({ ds, clock: systemClock });
+    const { services } = await systemOver(ds, systemClock);
     await services.catalog.createUnit(systemActor, { code: 'B1', name: '市财政局演示单位', onboardingStatus: 'online' });
     for (let s = 0; s < o.senders; s++) {
       await services.users.create(systemActor, {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
-import { startService, type RunningService } from '../../src/boot-app';
+import { buildSystem, type System } from '../../src/system';
 import { loadConfig } from '../../src/config';
 import { systemActor } from '../../src/domain/identity/actor';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
@@ -17,7 +17,7 @@ describe('the service while Redis is down', () => {
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
   let fake: FakeWecom;
   let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let svc: RunningService;
+  let svc: System;
   let base: string;
   let token: string;
 
@@ -32,10 +32,12 @@ describe('the service while Redis is down', () => {
       fake,
       extra: { MONITOR_EVERY_S: '3600' },
     });
-    svc = await startService(loadConfig(env), makeLogger('silent'), '127.0.0.1');
-    base = `http://127.0.0.1:${svc.port}`;
+    // As `npm start` runs: buildSystem, jobs with inline workers, HTTP.
+    svc = await buildSystem(loadConfig(env), makeLogger('silent'));
+    svc.startJobs({ runWorkers: true });
+    base = `http://127.0.0.1:${await svc.listen(undefined, '127.0.0.1')}`;
     token = await login(base);
-    const { services } = svc.core;
+    const { services } = svc;
     await services.catalog.createUnit(systemActor, { code: 'H7', name: '市第七人民医院', onboardingStatus: 'online' });
     for (const n of [1, 2, 3])
       await services.users.create(systemActor, {
@@ -54,7 +56,7 @@ describe('the service while Redis is down', () => {
     await db?.drop();
   });
 
-  const outbox = () => svc.core.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } });
+  const outbox = () => svc.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } });
   const ask = (sender: string, n: number) =>
     call(base, 'POST', '/api/v1/bot/messages', { token, body: { senderId: sender, text: `${UNANSWERABLE}（第 ${n} 次）` } });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
 import { openDatabase } from '../../src/domain/db/data-source';
 import { inTransaction } from '../../src/domain/db/transaction';
-import { makeDomainServices } from '../../src/domain/services';
+import { systemOver } from '../helpers/test-app';
 import { systemActor } from '../../src/domain/identity/actor';
 import { systemClock } from '../../src/domain/clock';
 import { enqueueOutbox } from '../../src/domain/outbox/outbox';
@@ -30,7 +30,9 @@ describe('a worker process killed mid-job', () => {
     fake = await startFakeWecom({ ...CORP, robotKeys: [ROBOT_KEY] });
     db = await freshDatabase();
     ds = await openDatabase(db.url);
-    await makeDomainServices({ ds, clock: systemClock }).users.create(systemActor, {
+    await (
+      await systemOver(ds, systemClock)
+    ).services.users.create(systemActor, {
       username: 'eng',
       name: '张工',
       role: 'engineer',

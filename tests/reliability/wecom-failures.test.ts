@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
-import { startService, type RunningService } from '../../src/boot-app';
+import { buildSystem, type System } from '../../src/system';
 import { loadConfig } from '../../src/config';
 import { inTransaction } from '../../src/domain/db/transaction';
 import { systemActor } from '../../src/domain/identity/actor';
@@ -16,7 +16,7 @@ describe('WeCom failing, then recovering', () => {
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
   let fake: FakeWecom;
   let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let svc: RunningService;
+  let svc: System;
   let base: string;
   let n = 0;
 
@@ -31,9 +31,11 @@ describe('WeCom failing, then recovering', () => {
       fake,
       extra: { MONITOR_EVERY_S: '3600' },
     });
-    svc = await startService(loadConfig(env), makeLogger('silent'), '127.0.0.1');
-    base = `http://127.0.0.1:${svc.port}`;
-    await svc.core.services.users.create(systemActor, {
+    // As `npm start` runs: buildSystem, jobs with inline workers, HTTP.
+    svc = await buildSystem(loadConfig(env), makeLogger('silent'));
+    svc.startJobs({ runWorkers: true });
+    base = `http://127.0.0.1:${await svc.listen(undefined, '127.0.0.1')}`;
+    await svc.services.users.create(systemActor, {
       username: 'eng',
       name: '张工',
       role: 'engineer',
@@ -55,11 +57,11 @@ describe('WeCom failing, then recovering', () => {
       channel === 'app'
         ? { channel, toUsers: ['eng-zhang'], kind: 'text', content: text }
         : { channel, robot: 'ops', kind: 'markdown', content: text };
-    await inTransaction(svc.core.ds, (em) => enqueueOutbox(em, `wf-${n}`, message, new Date()));
-    const row = await svc.core.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `wf-${n}` });
+    await inTransaction(svc.ds, (em) => enqueueOutbox(em, `wf-${n}`, message, new Date()));
+    const row = await svc.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `wf-${n}` });
     return { id: row.id, text };
   }
-  const row = (id: number) => svc.core.ds.getRepository(OutboxMessage).findOneByOrFail({ id });
+  const row = (id: number) => svc.ds.getRepository(OutboxMessage).findOneByOrFail({ id });
   const deliveredWith = (text: string) =>
     [...fake.received.messages, ...fake.received.robot].filter((m) => JSON.stringify(m.body).includes(text)).length;
 

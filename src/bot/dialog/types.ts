@@ -3,8 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '../../domain/clock';
 import type { TicketService } from '../../domain/desk/ticket.service';
 import type { ApplicationService } from '../../domain/documents/application.service';
-import type { DestructionService } from '../../domain/documents/destruction.service';
-import type { WriteoffService } from '../../domain/documents/writeoff.service';
+import type { LineDocumentWorkflow } from '../../domain/documents/line-documents/workflow';
 import type { Actor } from '../../domain/identity/actor';
 import type { UserService } from '../../domain/identity/user.service';
 import type { StockService } from '../../domain/ledger/stock.service';
@@ -38,8 +37,8 @@ export interface BotServices {
   users: Pick<UserService, 'actorForWecom'>;
   stock: Pick<StockService, 'stock'>;
   applications: Pick<ApplicationService, 'list' | 'get'>;
-  writeoffs: Pick<WriteoffService, 'list' | 'get'>;
-  destructions: Pick<DestructionService, 'list' | 'get'>;
+  writeoffs: Pick<LineDocumentWorkflow, 'list' | 'get'>;
+  destructions: Pick<LineDocumentWorkflow, 'list' | 'get'>;
   tickets: Pick<TicketService, 'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'get' | 'recentForReporter'>;
   /** Return-visit surveys (回访); absent in set-ups without the desk records. */
   returnVisits?: SurveyPort;

@@ -1,39 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import { dialectOf } from '../db/dialect';
 import type { Actor } from '../identity/actor';
-import { AuditEntry } from './audit-entry.entity';
+import { makeAuditRepository, type AuditRecord } from './audit.repository';
 
-export interface AuditRecord {
-  action: string;
-  entityType: string;
-  entityId: string | number;
-  before?: unknown;
-  after?: unknown;
-}
+export type { AuditRecord } from './audit.repository';
 
-const SECRET_KEYS = new Set(['password', 'passwordHash', 'token', 'accessToken', 'secret', 'corpSecret', 'aesKey', 'encodingAESKey']);
-
-// Audit rows are kept for years and shown to admins: never store credentials in them.
-function scrub(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v ?? null;
-  if (Array.isArray(v)) return v.map(scrub);
-  if (v instanceof Date) return v.toISOString();
-  return Object.fromEntries(
-    Object.entries(v as Record<string, unknown>)
-      .filter(([k]) => !SECRET_KEYS.has(k))
-      .map(([k, x]) => [k, scrub(x)]),
-  );
-}
-
-/** Appends an audit row inside the caller's transaction. */
+/** Transitional: appends an audit row through an EntityManager (services not yet on repositories). */
 export async function recordAudit(em: EntityManager, actor: Actor, at: Date, rec: AuditRecord): Promise<void> {
-  await em.insert(AuditEntry, {
-    actorId: actor.userId,
-    actorName: actor.username,
-    action: rec.action,
-    entityType: rec.entityType,
-    entityId: String(rec.entityId),
-    before: scrub(rec.before),
-    after: scrub(rec.after),
-    at,
-  } as never);
+  await makeAuditRepository({ em, dialect: dialectOf(em.connection) }).record(actor, at, rec);
 }

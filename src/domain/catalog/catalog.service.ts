@@ -1,63 +1,53 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { recordAudit } from '../audit/audit.service';
+import type { EntityManager } from 'typeorm';
+import { dialectOf } from '../db/dialect';
+import { makeCatalogRepository } from './catalog.repository';
 import type { Clock } from '../clock';
 import type { Page, PageQuery } from '../common/pagination';
 import { pageWindow } from '../common/pagination';
-import { inTransaction } from '../db/transaction';
-import { ConflictError, NotFoundError } from '../errors';
-import { type Actor } from '../identity/actor';
-import { ApplicationCap } from './application-cap.entity';
-import { BillType } from './bill-type.entity';
-import type { CreateBillTypeInput, CreateUnitInput, listUnitsSchema, SetCapInput, UpdateUnitInput } from './catalog.schemas';
-import { Unit } from './unit.entity';
-import type { z } from 'zod';
+import type { DomainStore } from '../db/repositories';
+import { ConflictError } from '../errors';
+import type { Actor } from '../identity/actor';
 import { assertUnitAccess, isUnitScoped, requirePermission } from '../policy';
+import type { BillType } from './bill-type.entity';
+import type { CreateBillTypeInput, CreateUnitInput, listUnitsSchema, SetCapInput, UpdateUnitInput } from './catalog.schemas';
+import type { Directory } from './directory';
+import type { Unit } from './unit.entity';
+import type { z } from 'zod';
 
-/** Looks up a unit by code inside a transaction or fails with a Chinese message. */
-export async function unitByCode(em: EntityManager, code: string): Promise<Unit> {
-  const u = await em.findOneBy(Unit, { code });
-  if (!u) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${code} 不存在`);
-  return u;
-}
+/** Reference data: bill types, units and per-unit application caps. Every change refreshes the directory. */
+export function makeCatalogService(deps: { store: DomainStore; clock: Clock; directory?: Pick<Directory, 'invalidate'> }) {
+  const { store, clock } = deps;
+  const changed = <T>(result: T): T => {
+    deps.directory?.invalidate();
+    return result;
+  };
 
-/** Looks up a bill type by code or fails with a Chinese message. */
-export async function billTypeByCode(em: EntityManager, code: string): Promise<BillType> {
-  const b = await em.findOneBy(BillType, { code });
-  if (!b) throw new NotFoundError('BILL_TYPE_NOT_FOUND', `票据种类 ${code} 不存在`);
-  return b;
-}
-
-/** Reference data: bill types, units and per-unit application caps. */
-export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
-  const { ds, clock } = deps;
   return {
     async createBillType(actor: Actor, input: CreateBillTypeInput): Promise<BillType> {
       requirePermission(actor, 'catalog.edit');
-      return inTransaction(ds, async (em) => {
-        if (await em.findOneBy(BillType, { code: input.code })) throw new ConflictError('DUPLICATE', `票据种类编码 ${input.code} 已存在`);
-        if (await em.findOneBy(BillType, { name: input.name })) throw new ConflictError('DUPLICATE', `票据名称「${input.name}」已存在`);
-        const bt = em.create(BillType, { ...input, active: true, createdAt: clock.now() });
-        await em.save(bt);
-        await recordAudit(em, actor, clock.now(), { action: 'bill-type.create', entityType: 'bill_type', entityId: bt.id, after: input });
-        return bt;
+      const bt = await store.transaction(async (tx) => {
+        if (await tx.catalog.findBillTypeByCode(input.code)) throw new ConflictError('DUPLICATE', `票据种类编码 ${input.code} 已存在`);
+        if (await tx.catalog.findBillTypeByName(input.name)) throw new ConflictError('DUPLICATE', `票据名称「${input.name}」已存在`);
+        const row = await tx.catalog.insertBillType({ ...input, active: true, createdAt: clock.now() });
+        await tx.audit.record(actor, clock.now(), { action: 'bill-type.create', entityType: 'bill_type', entityId: row.id, after: input });
+        return row;
       });
+      return changed(bt);
     },
 
-    listBillTypes(): Promise<BillType[]> {
-      return ds.getRepository(BillType).find({ order: { code: 'ASC' } });
-    },
+    listBillTypes: (): Promise<BillType[]> => store.read.catalog.allBillTypes(),
 
     /** One page of bill types by code, for the API's list contract. */
     async pageBillTypes(q: PageQuery): Promise<Page<BillType>> {
-      const [items, total] = await ds.getRepository(BillType).findAndCount({ order: { code: 'ASC' }, ...pageWindow(q) });
+      const [items, total] = await store.read.catalog.pageBillTypes(pageWindow(q));
       return { items, total, page: q.page, pageSize: q.pageSize };
     },
 
     async createUnit(actor: Actor, input: CreateUnitInput): Promise<Unit> {
       requirePermission(actor, 'catalog.edit');
-      return inTransaction(ds, async (em) => {
-        if (await em.findOneBy(Unit, { code: input.code })) throw new ConflictError('DUPLICATE', `单位编码 ${input.code} 已存在`);
-        const unit = em.create(Unit, {
+      const unit = await store.transaction(async (tx) => {
+        if (await tx.catalog.findUnitByCode(input.code)) throw new ConflictError('DUPLICATE', `单位编码 ${input.code} 已存在`);
+        const row = await tx.catalog.insertUnit({
           code: input.code,
           name: input.name,
           creditCode: input.creditCode ?? null,
@@ -70,36 +60,33 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
           active: true,
           createdAt: clock.now(),
         });
-        await em.save(unit);
-        await recordAudit(em, actor, clock.now(), { action: 'unit.create', entityType: 'unit', entityId: unit.id, after: input });
-        return unit;
+        await tx.audit.record(actor, clock.now(), { action: 'unit.create', entityType: 'unit', entityId: row.id, after: input });
+        return row;
       });
+      return changed(unit);
     },
 
     async updateUnit(actor: Actor, code: string, input: UpdateUnitInput): Promise<Unit> {
       requirePermission(actor, 'catalog.edit');
-      return inTransaction(ds, async (em) => {
-        const unit = await unitByCode(em, code);
-        const before = { ...unit };
-        Object.assign(unit, input);
-        await em.save(unit);
-        await recordAudit(em, actor, clock.now(), { action: 'unit.update', entityType: 'unit', entityId: unit.id, before, after: input });
-        return unit;
+      const unit = await store.transaction(async (tx) => {
+        const row = await tx.catalog.unitByCode(code);
+        const before = { ...row };
+        Object.assign(row, input);
+        await tx.catalog.saveUnit(row);
+        await tx.audit.record(actor, clock.now(), { action: 'unit.update', entityType: 'unit', entityId: row.id, before, after: input });
+        return row;
       });
+      return changed(unit);
     },
 
     async listUnits(actor: Actor, q: z.infer<typeof listUnitsSchema>): Promise<Page<Unit>> {
-      const qb = ds.getRepository(Unit).createQueryBuilder('u').orderBy('u.code', 'ASC');
-      if (isUnitScoped(actor)) qb.andWhere('u.id = :id', { id: actor.unitId });
-      if (q.onboardingStatus) qb.andWhere('u.onboardingStatus = :s', { s: q.onboardingStatus });
-      if (q.q) qb.andWhere('(u.name LIKE :q OR u.code LIKE :q)', { q: `%${q.q}%` });
-      const { skip, take } = pageWindow(q);
-      const [items, total] = await qb.skip(skip).take(take).getManyAndCount();
+      const filter = { onlyId: isUnitScoped(actor) ? actor.unitId : undefined, onboardingStatus: q.onboardingStatus, text: q.q };
+      const [items, total] = await store.read.catalog.pageUnits(filter, pageWindow(q));
       return { items, total, page: q.page, pageSize: q.pageSize };
     },
 
     async getUnit(actor: Actor, code: string): Promise<Unit> {
-      const unit = await unitByCode(ds.manager, code);
+      const unit = await store.read.catalog.unitByCode(code);
       assertUnitAccess(actor, unit.id);
       return unit;
     },
@@ -111,18 +98,12 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
       input: SetCapInput,
     ): Promise<{ unitCode: string; billTypeCode: string; maxQuantity: number | null }> {
       requirePermission(actor, 'catalog.edit');
-      return inTransaction(ds, async (em) => {
-        const unit = await unitByCode(em, unitCode);
-        const bt = await billTypeByCode(em, input.billTypeCode);
-        const existing = await em.findOneBy(ApplicationCap, { unitId: unit.id, billTypeId: bt.id });
-        if (input.maxQuantity === null) {
-          if (existing) await em.delete(ApplicationCap, existing.id);
-        } else if (existing) {
-          await em.update(ApplicationCap, existing.id, { maxQuantity: input.maxQuantity });
-        } else {
-          await em.insert(ApplicationCap, { unitId: unit.id, billTypeId: bt.id, maxQuantity: input.maxQuantity });
-        }
-        await recordAudit(em, actor, clock.now(), {
+      return store.transaction(async (tx) => {
+        const unit = await tx.catalog.unitByCode(unitCode);
+        const bt = await tx.catalog.billTypeByCode(input.billTypeCode);
+        const existing = await tx.catalog.capOf(unit.id, bt.id);
+        await tx.catalog.setCap(unit.id, bt.id, input.maxQuantity);
+        await tx.audit.record(actor, clock.now(), {
           action: 'cap.set',
           entityType: 'application_cap',
           entityId: `${unit.code}/${bt.code}`,
@@ -135,3 +116,11 @@ export function makeCatalogService(deps: { ds: DataSource; clock: Clock }) {
   };
 }
 export type CatalogService = ReturnType<typeof makeCatalogService>;
+
+/** Transitional: a unit by code through an EntityManager (services not yet on repositories). */
+export const unitByCode = (em: EntityManager, code: string): Promise<Unit> =>
+  makeCatalogRepository({ em, dialect: dialectOf(em.connection) }).unitByCode(code);
+
+/** Transitional: a bill type by code through an EntityManager (services not yet on repositories). */
+export const billTypeByCode = (em: EntityManager, code: string): Promise<BillType> =>
+  makeCatalogRepository({ em, dialect: dialectOf(em.connection) }).billTypeByCode(code);

@@ -1,5 +1,5 @@
 import { MoreThan, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import { checkLedgerInvariants, type Violation } from '../ledger/invariants';
+import { checkLedgerInvariants, type Violation } from '../ledger/invariants.queries';
 import { allEntities } from './entities';
 
 export interface CopyReport {

@@ -3,6 +3,7 @@ import { BillType } from '../catalog/bill-type.entity';
 import { Unit } from '../catalog/unit.entity';
 import { fixedClock, systemClock } from '../clock';
 import { ConflictError } from '../errors';
+import { makeDomainStore } from '../db/repositories';
 import { makeDomainServices, type DomainServices } from '../services';
 import { makeTimeline, type SettableClock } from './demo-ops';
 import { writeServiceDesk } from './demo-desk';
@@ -44,7 +45,7 @@ export async function loadDemoData(deps: {
     throw new ConflictError('DATABASE_NOT_EMPTY', '数据库中已有单位或票据种类数据，演示数据只能装入空数据库');
   if (deps.services && !deps.clock) throw new Error('loadDemoData: services given without the settable clock they run on');
   const clock = deps.clock ?? fixedClock(systemClock.now());
-  const services = deps.services ?? makeDomainServices({ ds, clock });
+  const services = deps.services ?? makeDomainServices({ ds, store: makeDomainStore(ds), clock });
   const now = clock.now();
   const tl = makeTimeline(clock, now);
   const rnd = seededRandom(deps.seed ?? 20_260_101);

@@ -1,19 +1,12 @@
-import type { DataSource } from 'typeorm';
-import { recordAudit } from '../audit/audit.service';
-import { BillType } from '../catalog/bill-type.entity';
 import type { Clock } from '../clock';
-import { inTransaction, lockRow } from '../db/transaction';
-import { ConflictError, NotFoundError } from '../errors';
-import { type Actor } from '../identity/actor';
+import type { DomainStore } from '../db/repositories';
+import { ConflictError } from '../errors';
+import type { Actor } from '../identity/actor';
 import type { IssueResult, SpanView } from '../ledger/ledger.schemas';
-import type { Place } from '../ledger/ledger.types';
+import { BUREAU_STOCK, type Place } from '../ledger/ledger.types';
 import { countOf, takeLowest, totalCount, type Span } from '../ledger/ranges';
-import { listAt, moveRun } from '../ledger/range-store';
-import { BUREAU_STOCK } from '../ledger/receipt.service';
 import type { StockRange } from '../ledger/stock-range.entity';
-import { BillDocument } from './bill-document.entity';
-import { DocumentLine } from './document-line.entity';
-import { createDocument, loadDocument, STATUS_NAMES, transition } from './lifecycle';
+import { createDocument, lockDocument, STATUS_NAMES, transition } from './lifecycle';
 import { requirePermission } from '../policy';
 
 /**
@@ -39,8 +32,8 @@ export function pickLowest(available: readonly StockRange[], quantity: number): 
 }
 
 /** 票据发放: hands an approved application's quantity from the warehouse to the unit. */
-export function makeIssuanceService(deps: { ds: DataSource; clock: Clock }) {
-  const { ds, clock } = deps;
+export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) {
+  const { store, clock } = deps;
   return {
     /**
      * Issues an approved application in one transaction: lowest warehouse numbers first, moved to the
@@ -49,20 +42,17 @@ export function makeIssuanceService(deps: { ds: DataSource; clock: Clock }) {
      */
     async issue(actor: Actor, applicationId: number): Promise<IssueResult> {
       requirePermission(actor, 'application.issue');
-      return inTransaction(ds, async (em) => {
-        const head = await em.findOneBy(BillDocument, { id: applicationId, docType: 'application' });
-        if (!head) throw new NotFoundError('DOCUMENT_NOT_FOUND', `申领单 ${applicationId} 不存在`);
+      return store.transaction(async (tx) => {
         // Lock order bill_type → document, as every ledger-changing transaction does.
-        await lockRow(em, 'bill_type', head.billTypeId);
-        const app = await loadDocument(em, 'application', applicationId);
+        const app = await lockDocument(tx, 'application', applicationId);
         if (app.status !== 'approved') {
           throw new ConflictError(
             'STATE_NOT_ALLOWED',
             `申领单 ${app.docNo} 当前状态为「${STATUS_NAMES[app.status]}」，只有审核通过的申领单才能发放`,
           );
         }
-        const bt = await em.findOneByOrFail(BillType, { id: app.billTypeId });
-        const available = await listAt(em, app.billTypeId, BUREAU_STOCK);
+        const bt = await tx.catalog.billTypeById(app.billTypeId);
+        const available = await tx.ledger.listAt(app.billTypeId, BUREAU_STOCK);
         const have = available.reduce((n, r) => n + countOf({ start: r.startNo, end: r.endNo }), 0);
         if (have < app.quantity) {
           throw new ConflictError(
@@ -73,7 +63,7 @@ export function makeIssuanceService(deps: { ds: DataSource; clock: Clock }) {
         }
         const at = clock.now();
         const issuance = await createDocument(
-          em,
+          tx.documents,
           {
             docType: 'issuance',
             unitId: app.unitId,
@@ -89,25 +79,18 @@ export function makeIssuanceService(deps: { ds: DataSource; clock: Clock }) {
         const to: Place = { holder: 'unit', unitId: app.unitId, state: 'IN_STOCK' };
         const ranges: SpanView[] = [];
         for (const { batchCode, span } of pickLowest(available, app.quantity)) {
-          await moveRun(em, { billTypeId: app.billTypeId, batchCode, span }, BUREAU_STOCK, to, {
+          await tx.ledger.moveRun({ billTypeId: app.billTypeId, batchCode, span }, BUREAU_STOCK, to, {
             operation: 'issue',
             docType: 'issuance',
             docId: issuance.id,
             actorId: actor.userId,
             at,
           });
-          await em.insert(DocumentLine, {
-            documentId: issuance.id,
-            kind: 'issue',
-            batchCode,
-            startNo: span.start,
-            endNo: span.end,
-            count: countOf(span),
-          });
+          await tx.documents.addLine(issuance.id, { kind: 'issue', batchCode, startNo: span.start, endNo: span.end });
           ranges.push({ batchCode, startNo: span.start, endNo: span.end, count: countOf(span) });
         }
-        await transition(em, app, 'issued', { actorId: actor.userId, at });
-        await recordAudit(em, actor, at, {
+        await transition(tx.documents, app, 'issued', { actorId: actor.userId, at });
+        await tx.audit.record(actor, at, {
           action: 'application.issue',
           entityType: 'bill_document',
           entityId: app.id,

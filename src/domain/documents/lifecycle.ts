@@ -1,8 +1,8 @@
-import type { EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../errors';
+import type { LedgerRepository } from '../ledger/ledger.repository';
 import type { DocStatus, DocType } from '../ledger/ledger.types';
-import { BillDocument } from './bill-document.entity';
-import { DocumentTransition } from './document-transition.entity';
+import type { BillDocument } from './bill-document.entity';
+import type { DocumentRepository } from './documents.repository';
 
 /** Prefix of human document numbers (SL-2026-000012). */
 const PREFIX: Record<DocType, string> = {
@@ -37,7 +37,7 @@ export const STATUS_NAMES: Record<DocStatus, string> = {
 };
 
 /** Allowed transitions of the shared life cycle (domain.md). */
-const ALLOWED: Record<DocStatus, DocStatus[]> = {
+const ALLOWED: Record<DocStatus, readonly DocStatus[]> = {
   draft: ['submitted', 'cancelled'],
   submitted: ['approved', 'returned', 'draft'],
   approved: ['issued', 'completed'],
@@ -47,6 +47,36 @@ const ALLOWED: Record<DocStatus, DocStatus[]> = {
   cancelled: [],
 };
 
+/** Whether the shared life cycle lets a document move from one status to another. */
+export const canTransition = (from: DocStatus, to: DocStatus): boolean => ALLOWED[from].includes(to);
+
+/** Throws 409 STATE_NOT_ALLOWED, in Chinese, unless the document may move to `to`. */
+export function assertTransition(doc: Pick<BillDocument, 'docType' | 'docNo' | 'status'>, to: DocStatus): void {
+  if (!canTransition(doc.status, to)) {
+    throw new ConflictError(
+      'STATE_NOT_ALLOWED',
+      `${DOC_NAMES[doc.docType]} ${doc.docNo} 当前状态为「${STATUS_NAMES[doc.status]}」，不能变为「${STATUS_NAMES[to]}」`,
+    );
+  }
+}
+
+/** The fields a transition sets besides the status (who reviewed, when, with what opinion). */
+export function transitionPatch(to: DocStatus, by: { actorId: number; at: Date; opinion?: string | null }): Partial<BillDocument> {
+  const patch: Partial<BillDocument> = { status: to };
+  if (to === 'submitted') patch.submittedAt = by.at;
+  if (to === 'approved' || to === 'returned') {
+    patch.reviewedAt = by.at;
+    patch.reviewedBy = by.actorId;
+    if (by.opinion !== undefined) patch.opinion = by.opinion;
+  }
+  if (to === 'completed' || to === 'issued') patch.completedAt = by.at;
+  return patch;
+}
+
+/** The human number of a document: prefix, Shanghai year of creation, row id (SL-2026-000012). */
+export const docNoOf = (docType: DocType, createdAt: Date, id: number): string =>
+  `${PREFIX[docType]}-${shanghaiYear(createdAt)}-${String(id).padStart(6, '0')}`;
+
 export type NewDocument = Omit<Partial<BillDocument>, 'id' | 'docNo' | 'status'> &
   Pick<BillDocument, 'docType' | 'billTypeId' | 'createdBy' | 'createdAt'>;
 
@@ -55,14 +85,13 @@ export type NewDocument = Omit<Partial<BillDocument>, 'id' | 'docNo' | 'status'>
  * row id after insert, so concurrent creators never collide on it.
  */
 export async function createDocument(
-  em: EntityManager,
+  docs: DocumentRepository,
   doc: NewDocument,
   status: DocStatus,
   opinion: string | null = null,
 ): Promise<BillDocument> {
-  const year = shanghaiYear(doc.createdAt);
   const tmp = `TMP-${process.pid}-${Math.random().toString(36).slice(2, 12)}`;
-  const row = em.create(BillDocument, {
+  const row = await docs.insert({
     unitId: null,
     quantity: 0,
     reason: null,
@@ -70,6 +99,7 @@ export async function createDocument(
     amount: null,
     result: null,
     opinion: null,
+    planYear: null,
     applicationId: null,
     submittedAt: status === 'submitted' ? doc.createdAt : null,
     reviewedAt: null,
@@ -79,10 +109,9 @@ export async function createDocument(
     status,
     docNo: tmp,
   });
-  await em.save(row);
-  row.docNo = `${PREFIX[doc.docType]}-${year}-${String(row.id).padStart(6, '0')}`;
-  await em.update(BillDocument, row.id, { docNo: row.docNo });
-  await em.insert(DocumentTransition, {
+  row.docNo = docNoOf(doc.docType, doc.createdAt, row.id);
+  await docs.update(row.id, { docNo: row.docNo });
+  await docs.insertTransition({
     documentId: row.id,
     fromStatus: null,
     toStatus: status,
@@ -93,39 +122,37 @@ export async function createDocument(
   return row;
 }
 
-/** Loads a document of a type for update, or 404 in Chinese. */
-export async function loadDocument(em: EntityManager, docType: DocType, id: number): Promise<BillDocument> {
-  const q = em.createQueryBuilder(BillDocument, 'd').where('d.id = :id AND d.docType = :t', { id, t: docType });
-  if (em.connection.options.type === 'postgres') q.setLock('pessimistic_write');
-  const doc = await q.getOne();
+/** A document for update (row-locked), or 404 in Chinese. */
+export async function loadDocument(docs: DocumentRepository, docType: DocType, id: number): Promise<BillDocument> {
+  const doc = await docs.findForUpdate(docType, id);
   if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[docType]} ${id} 不存在`);
   return doc;
 }
 
+/** Locks the document's bill type (the ledger's lock order), then the document itself. */
+export async function lockDocument(
+  tx: { ledger: LedgerRepository; documents: DocumentRepository },
+  docType: DocType,
+  id: number,
+): Promise<BillDocument> {
+  const head = await tx.documents.findById(docType, id);
+  if (!head) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[docType]} ${id} 不存在`);
+  await tx.ledger.lockBillType(head.billTypeId);
+  return loadDocument(tx.documents, docType, id);
+}
+
 /** Moves a document to a new status, recording who, when and the opinion; illegal moves → 409. */
 export async function transition(
-  em: EntityManager,
+  docs: DocumentRepository,
   doc: BillDocument,
   to: DocStatus,
   by: { actorId: number; at: Date; opinion?: string | null },
   extra: Partial<BillDocument> = {},
 ): Promise<BillDocument> {
-  if (!ALLOWED[doc.status].includes(to)) {
-    throw new ConflictError(
-      'STATE_NOT_ALLOWED',
-      `${DOC_NAMES[doc.docType]} ${doc.docNo} 当前状态为「${STATUS_NAMES[doc.status]}」，不能变为「${STATUS_NAMES[to]}」`,
-    );
-  }
-  const patch: Partial<BillDocument> = { status: to, ...extra };
-  if (to === 'submitted') patch.submittedAt = by.at;
-  if (to === 'approved' || to === 'returned') {
-    patch.reviewedAt = by.at;
-    patch.reviewedBy = by.actorId;
-    if (by.opinion !== undefined) patch.opinion = by.opinion;
-  }
-  if (to === 'completed' || to === 'issued') patch.completedAt = by.at;
-  await em.update(BillDocument, doc.id, patch);
-  await em.insert(DocumentTransition, {
+  assertTransition(doc, to);
+  const patch = { ...transitionPatch(to, by), ...extra };
+  await docs.update(doc.id, patch);
+  await docs.insertTransition({
     documentId: doc.id,
     fromStatus: doc.status,
     toStatus: to,

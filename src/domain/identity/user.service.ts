@@ -1,15 +1,12 @@
-import type { DataSource } from 'typeorm';
-import { recordAudit } from '../audit/audit.service';
-import { Unit } from '../catalog/unit.entity';
 import type { Clock } from '../clock';
 import { pageWindow, type Page } from '../common/pagination';
-import { inTransaction } from '../db/transaction';
+import type { DomainStore } from '../db/repositories';
 import { ConflictError, NotFoundError, UnauthenticatedError } from '../errors';
 import { type Actor, type Role, systemActor } from './actor';
 import { permissionsOf, requirePermission, type Permission } from '../policy';
 import type { CreateUserInput, LoginInput, listUsersSchema } from './identity.schemas';
 import { hashPassword, verifyPassword } from './password';
-import { User } from './user.entity';
+import type { User } from './user.entity';
 import type { z } from 'zod';
 
 const MAX_FAILED_LOGINS = 5;
@@ -33,12 +30,12 @@ export interface Me {
 }
 
 /** Users, login and the actor behind a token. */
-export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
-  const { ds, clock } = deps;
-  const users = () => ds.getRepository(User);
+export function makeUserService(deps: { store: DomainStore; clock: Clock }) {
+  const { store, clock } = deps;
+  const r = store.read;
 
   async function view(u: User): Promise<UserView> {
-    const unit = u.unitId ? await ds.getRepository(Unit).findOneBy({ id: u.unitId }) : null;
+    const unit = u.unitId ? await r.catalog.unitById(u.unitId) : null;
     return {
       id: u.id,
       username: u.username,
@@ -58,7 +55,7 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
   return {
     /** Checks a username/password; locks the account for 15 minutes after 5 failures. */
     async login(input: LoginInput): Promise<{ user: UserView; actor: Actor }> {
-      const u = await users().findOneBy({ username: input.username });
+      const u = await r.identity.byUsername(input.username);
       const now = clock.now();
       // The same message for unknown user and wrong password: do not reveal which usernames exist.
       const bad = new UnauthenticatedError('LOGIN_FAILED', '用户名或密码错误');
@@ -72,17 +69,18 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
       if (!(await verifyPassword(u.passwordHash, input.password))) {
         const failed = u.failedLogins + 1;
         const lock = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null;
-        await users().update(u.id, { failedLogins: lock ? 0 : failed, lockedUntil: lock });
+        await r.identity.update(u.id, { failedLogins: lock ? 0 : failed, lockedUntil: lock });
         throw bad;
       }
-      if (u.failedLogins > 0 || u.lockedUntil) await users().update(u.id, { failedLogins: 0, lockedUntil: null });
+      if (u.failedLogins > 0 || u.lockedUntil) await r.identity.update(u.id, { failedLogins: 0, lockedUntil: null });
       return { user: await view(u), actor: await toActor(u) };
     },
 
     /** GET /me: who is signed in, their unit and every permission their role carries. */
     async me(actor: Actor): Promise<Me> {
-      const u = await users().findOneByOrFail({ id: actor.userId });
-      const unit = u.unitId ? await ds.getRepository(Unit).findOneBy({ id: u.unitId }) : null;
+      const u = await r.identity.byId(actor.userId);
+      if (!u) throw new UnauthenticatedError('ACCOUNT_INACTIVE', '账号不存在或已停用，请重新登录');
+      const unit = u.unitId ? await r.catalog.unitById(u.unitId) : null;
       return {
         user: { id: u.id, username: u.username, name: u.name, role: u.role, unitCode: unit?.code ?? null },
         unit: unit ? { code: unit.code, name: unit.name } : null,
@@ -92,14 +90,14 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
 
     /** The actor for a token's user id; inactive or deleted users are rejected. */
     async actorFor(userId: number): Promise<Actor> {
-      const u = await users().findOneBy({ id: userId });
+      const u = await r.identity.byId(userId);
       if (!u || !u.active) throw new UnauthenticatedError('ACCOUNT_INACTIVE', '账号不存在或已停用，请重新登录');
       return toActor(u);
     },
 
     /** The actor behind a WeCom member id, or null when the sender is not registered. */
     async actorForWecom(wecomUserId: string): Promise<Actor | null> {
-      const u = await users().findOneBy({ wecomUserId, active: true });
+      const u = await r.identity.activeByWecomId(wecomUserId);
       return u ? toActor(u) : null;
     },
 
@@ -107,18 +105,13 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
     async create(actor: Actor, input: CreateUserInput): Promise<UserView> {
       requirePermission(actor, 'user.manage');
       const passwordHash = input.password ? await hashPassword(input.password) : null;
-      const saved = await inTransaction(ds, async (em) => {
-        let unitId: number | null = null;
-        if (input.unitCode) {
-          const unit = await em.findOneBy(Unit, { code: input.unitCode });
-          if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${input.unitCode} 不存在`);
-          unitId = unit.id;
-        }
-        if (await em.findOneBy(User, { username: input.username })) throw new ConflictError('DUPLICATE', `用户名 ${input.username} 已存在`);
-        if (input.wecomUserId && (await em.findOneBy(User, { wecomUserId: input.wecomUserId }))) {
+      const saved = await store.transaction(async (tx) => {
+        const unitId = input.unitCode ? (await tx.catalog.unitByCode(input.unitCode)).id : null;
+        if (await tx.identity.byUsername(input.username)) throw new ConflictError('DUPLICATE', `用户名 ${input.username} 已存在`);
+        if (input.wecomUserId && (await tx.identity.byWecomId(input.wecomUserId))) {
           throw new ConflictError('DUPLICATE', `企业微信账号 ${input.wecomUserId} 已绑定其他用户`);
         }
-        const u = em.create(User, {
+        const u = await tx.identity.insert({
           username: input.username,
           name: input.name,
           role: input.role,
@@ -131,8 +124,7 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
           lockedUntil: null,
           createdAt: clock.now(),
         });
-        await em.save(u);
-        await recordAudit(em, actor, clock.now(), { action: 'user.create', entityType: 'user', entityId: u.id, after: { ...input } });
+        await tx.audit.record(actor, clock.now(), { action: 'user.create', entityType: 'user', entityId: u.id, after: { ...input } });
         return u;
       });
       return view(saved);
@@ -141,36 +133,35 @@ export function makeUserService(deps: { ds: DataSource; clock: Clock }) {
     /** Lists users (admin only). */
     async list(actor: Actor, q: z.infer<typeof listUsersSchema>): Promise<Page<UserView>> {
       requirePermission(actor, 'user.read');
-      const where: Record<string, unknown> = {};
-      if (q.role) where.role = q.role;
+      let unitId: number | undefined;
       if (q.unitCode) {
-        const unit = await ds.getRepository(Unit).findOneBy({ code: q.unitCode });
+        const unit = await r.catalog.findUnitByCode(q.unitCode);
         if (!unit) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
-        where.unitId = unit.id;
+        unitId = unit.id;
       }
-      const [rows, total] = await users().findAndCount({ where, order: { id: 'ASC' }, ...pageWindow(q) });
+      const [rows, total] = await r.identity.page({ role: q.role, unitId }, pageWindow(q));
       return { items: await Promise.all(rows.map(view)), total, page: q.page, pageSize: q.pageSize };
     },
 
     /** Creates the first admin from the environment when no admin exists yet. */
     async ensureAdmin(username: string, password: string): Promise<boolean> {
-      if (await users().findOneBy({ role: 'admin' })) return false;
-      await inTransaction(ds, async (em) => {
-        const u = em.create(User, {
+      if (await r.identity.anyAdmin()) return false;
+      const passwordHash = await hashPassword(password);
+      await store.transaction(async (tx) => {
+        const u = await tx.identity.insert({
           username,
           name: '系统管理员',
           role: 'admin',
           unitId: null,
           wecomUserId: null,
           phone: null,
-          passwordHash: await hashPassword(password),
+          passwordHash,
           active: true,
           failedLogins: 0,
           lockedUntil: null,
           createdAt: clock.now(),
         });
-        await em.save(u);
-        await recordAudit(em, systemActor, clock.now(), {
+        await tx.audit.record(systemActor, clock.now(), {
           action: 'user.bootstrap-admin',
           entityType: 'user',
           entityId: u.id,

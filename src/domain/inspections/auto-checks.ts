@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { checkLedgerInvariants } from '../ledger/invariants';
+import { checkLedgerInvariants } from '../ledger/invariants.queries';
 import type { LowStockRow, OverdueWriteoffRow } from '../reports/warnings.report';
 
 /** One automatic check's outcome; a `fail` carries the finding that opens a ticket. */

@@ -24,3 +24,6 @@ export interface Place {
   unitId: number | null;
   state: RangeState;
 }
+
+/** The bureau warehouse's blank stock. */
+export const BUREAU_STOCK: Place = { holder: 'bureau', unitId: null, state: 'IN_STOCK' };

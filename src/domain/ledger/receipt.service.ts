@@ -1,20 +1,15 @@
-import type { DataSource } from 'typeorm';
-import { recordAudit } from '../audit/audit.service';
-import { BillType } from '../catalog/bill-type.entity';
-import { billTypeByCode } from '../catalog/catalog.service';
+import type { BillType } from '../catalog/bill-type.entity';
 import type { Clock } from '../clock';
 import type { Page } from '../common/pagination';
 import { pageWindow } from '../common/pagination';
-import { inTransaction, lockRow } from '../db/transaction';
+import type { DomainStore } from '../db/repositories';
 import { checkOrderFits, recordDelivery } from '../documents/print-plan.service';
 import { ConflictError } from '../errors';
 import { type Actor } from '../identity/actor';
-import { Batch } from './batch.entity';
 import type { CreateReceiptInput, ListReceiptsQuery } from './ledger.schemas';
-import type { Place } from './ledger.types';
+import { BUREAU_STOCK } from './ledger.types';
 import { countOf, formatSpan, intersect, normalize, type Span } from './ranges';
-import { journal, placeRun } from './range-store';
-import { Receipt } from './receipt.entity';
+import type { Receipt } from './receipt.entity';
 import { requirePermission } from '../policy';
 
 /** A receipt as shown in JSON. */
@@ -30,8 +25,6 @@ export interface ReceiptView {
   note: string | null;
   receivedAt: string;
 }
-
-export const BUREAU_STOCK: Place = { holder: 'bureau', unitId: null, state: 'IN_STOCK' };
 
 /** Shanghai midnight (UTC+8) of a YYYY-MM-DD date, as the ISO string instants are stored as. */
 const shanghaiMidnight = (date: string, plusDays = 0): string =>
@@ -53,8 +46,8 @@ function toView(r: Receipt, bt: Pick<BillType, 'code' | 'name'>): ReceiptView {
 }
 
 /** 入库: receiving printed batches into the bureau warehouse. */
-export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
-  const { ds, clock } = deps;
+export function makeReceiptService(deps: { store: DomainStore; clock: Clock }) {
+  const { store, clock } = deps;
   return {
     /**
      * Receives a run of numbers: creates the batch if new, the receipt, one bureau IN_STOCK range
@@ -62,33 +55,22 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
      */
     async receive(actor: Actor, input: CreateReceiptInput): Promise<ReceiptView> {
       requirePermission(actor, 'receipt.create');
-      return inTransaction(ds, async (em) => {
-        const bt = await billTypeByCode(em, input.billTypeCode);
+      return store.transaction(async (tx) => {
+        const bt = await tx.catalog.billTypeByCode(input.billTypeCode);
         if (!bt.active) throw new ConflictError('INACTIVE', `票据种类「${bt.name}」已停用，不能入库`);
-        await lockRow(em, 'bill_type', bt.id);
+        await tx.ledger.lockBillType(bt.id);
         const at = clock.now();
         const span: Span = { start: input.startNo, end: input.endNo };
         // Another bill type may create the same batch concurrently: insert-or-ignore, then read who owns it.
-        await em
-          .createQueryBuilder()
-          .insert()
-          .into(Batch)
-          .values({ batchCode: input.batchCode, billTypeId: bt.id, createdAt: at })
-          .orIgnore()
-          .execute();
-        const batch = await em.findOneByOrFail(Batch, { batchCode: input.batchCode });
+        const batch = await tx.ledger.ensureBatch(input.batchCode, bt.id, at);
         if (batch.billTypeId !== bt.id) {
-          const owner = await em.findOneBy(BillType, { id: batch.billTypeId });
+          const owner = await tx.catalog.billTypeById(batch.billTypeId).catch(() => null);
           throw new ConflictError(
             'BATCH_OTHER_TYPE',
             `票据代码 ${input.batchCode} 已属于票据种类「${owner?.name ?? batch.billTypeId}」，不能作为「${bt.name}」入库`,
           );
         }
-        const clashes = await em
-          .createQueryBuilder(Receipt, 'r')
-          .where('r.batchCode = :bc AND r.startNo <= :e AND r.endNo >= :s', { bc: input.batchCode, s: span.start, e: span.end })
-          .orderBy('r.startNo', 'ASC')
-          .getMany();
+        const clashes = await tx.receipts.overlapping(input.batchCode, span);
         if (clashes.length > 0) {
           const overlap = normalize(clashes.map((c) => intersect(span, { start: c.startNo, end: c.endNo })!));
           throw new ConflictError(
@@ -97,8 +79,8 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
             overlap.map((s) => ({ batchCode: input.batchCode, startNo: s.start, endNo: s.end })),
           );
         }
-        const order = input.printOrderId ? await checkOrderFits(em, input.printOrderId, bt.id, input.batchCode, span) : null;
-        const receipt = em.create(Receipt, {
+        const order = input.printOrderId ? await checkOrderFits(tx, input.printOrderId, bt.id, input.batchCode, span) : null;
+        const receipt = await tx.receipts.insert({
           billTypeId: bt.id,
           batchCode: input.batchCode,
           startNo: span.start,
@@ -109,18 +91,17 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
           actorId: actor.userId,
           receivedAt: at,
         });
-        await em.save(receipt);
         const run = { billTypeId: bt.id, batchCode: input.batchCode, span };
-        await placeRun(em, run, BUREAU_STOCK, at);
-        await journal(em, run, null, BUREAU_STOCK, {
+        await tx.ledger.placeRun(run, BUREAU_STOCK, at);
+        await tx.ledger.journal(run, null, BUREAU_STOCK, {
           operation: 'receive',
           docType: 'receipt',
           docId: receipt.id,
           actorId: actor.userId,
           at,
         });
-        if (order) await recordDelivery(em, order, actor, at);
-        await recordAudit(em, actor, at, { action: 'receipt.create', entityType: 'warehouse_receipt', entityId: receipt.id, after: input });
+        if (order) await recordDelivery(tx, order, actor, at);
+        await tx.audit.record(actor, at, { action: 'receipt.create', entityType: 'warehouse_receipt', entityId: receipt.id, after: input });
         return toView(receipt, bt);
       });
     },
@@ -128,15 +109,17 @@ export function makeReceiptService(deps: { ds: DataSource; clock: Clock }) {
     /** Lists receipts, newest first; `from`/`to` are inclusive Shanghai dates. */
     async list(actor: Actor, q: ListReceiptsQuery): Promise<Page<ReceiptView>> {
       requirePermission(actor, 'receipt.read');
-      const qb = ds.getRepository(Receipt).createQueryBuilder('r').orderBy('r.receivedAt', 'DESC').addOrderBy('r.id', 'DESC');
-      if (q.billTypeCode) qb.andWhere('r.billTypeId = :bt', { bt: (await billTypeByCode(ds.manager, q.billTypeCode)).id });
-      if (q.batchCode) qb.andWhere('r.batchCode = :bc', { bc: q.batchCode });
-      if (q.from) qb.andWhere('r.receivedAt >= :from', { from: shanghaiMidnight(q.from) });
-      if (q.to) qb.andWhere('r.receivedAt < :to', { to: shanghaiMidnight(q.to, 1) });
-      const { skip, take } = pageWindow(q);
-      const [rows, total] = await qb.skip(skip).take(take).getManyAndCount();
-      const bts = new Map((await ds.getRepository(BillType).find()).map((b) => [b.id, b]));
-      return { items: rows.map((r) => toView(r, bts.get(r.billTypeId)!)), total, page: q.page, pageSize: q.pageSize };
+      const r = store.read;
+      const billTypeId = q.billTypeCode ? (await r.catalog.billTypeByCode(q.billTypeCode)).id : undefined;
+      const filter = {
+        billTypeId,
+        batchCode: q.batchCode,
+        fromIso: q.from ? shanghaiMidnight(q.from) : undefined,
+        toIso: q.to ? shanghaiMidnight(q.to, 1) : undefined,
+      };
+      const [rows, total] = await r.receipts.page(filter, pageWindow(q));
+      const bts = new Map((await r.catalog.allBillTypes()).map((b) => [b.id, b]));
+      return { items: rows.map((x) => toView(x, bts.get(x.billTypeId)!)), total, page: q.page, pageSize: q.pageSize };
     },
   };
 }

@@ -1,74 +1,38 @@
-import type { DataSource } from 'typeorm';
-import { billTypeByCode, unitByCode } from '../catalog/catalog.service';
+import type { DomainStore } from '../db/repositories';
 import { ForbiddenError } from '../errors';
-import { type Actor } from '../identity/actor';
-import type { StockQuery, StockView } from './ledger.schemas';
+import type { Actor } from '../identity/actor';
 import { assertUnitAccess, can, isUnitScoped } from '../policy';
-
-// The warehouse balance is bureau business; units see only their own stock.
-
-interface Row {
-  billTypeCode: string;
-  billTypeName: string;
-  batchCode: string;
-  startNo: string | number;
-  endNo: string | number;
-}
+import type { StockQuery, StockView } from './ledger.schemas';
 
 /** 库存: what a unit or the bureau warehouse holds IN_STOCK, as ranges per bill type. */
-export function makeStockService(deps: { ds: DataSource }) {
-  const { ds } = deps;
-  const pg = () => ds.options.type === 'postgres';
-  const p = (i: number) => (pg() ? `$${i}` : '?');
+export function makeStockService(deps: { store: DomainStore }) {
+  const r = deps.store.read;
 
   return {
-    /**
-     * One indexed query over stock_range (holder, unitId, state, billTypeId): cost grows with the
-     * number of ranges the holder has, never with the number of bills.
-     */
+    /** One indexed query on the common path; cost grows with the holder's ranges, never with its bills. */
     async stock(actor: Actor, q: StockQuery): Promise<StockView> {
       const unitCode = q.unitCode;
       if (unitCode === undefined && !can(actor, 'stock.read.bureau')) throw new ForbiddenError('OTHER_UNIT', '单位用户只能查看本单位库存');
       // Unit staff asking for another unit: resolve it for the right answer (404 or 403).
       if (unitCode !== undefined && isUnitScoped(actor) && actor.unitCode !== unitCode) {
-        assertUnitAccess(actor, (await unitByCode(ds.manager, unitCode)).id);
+        assertUnitAccess(actor, (await r.catalog.unitByCode(unitCode)).id);
       }
-      const params: unknown[] = [unitCode === undefined ? 'bureau' : 'unit'];
-      let from = '"stock_range" r JOIN "bill_type" b ON b."id" = r."billTypeId"';
-      let where = `r."holder" = ${p(1)} AND r."state" = 'IN_STOCK'`;
-      if (unitCode === undefined) where += ' AND r."unitId" IS NULL';
-      else {
-        params.push(unitCode);
-        from += ' JOIN "unit" u ON u."id" = r."unitId"';
-        where += ` AND u."code" = ${p(params.length)}`;
-      }
-      if (q.billTypeCode !== undefined) {
-        params.push(q.billTypeCode);
-        where += ` AND b."code" = ${p(params.length)}`;
-      }
-      // One round trip on the common path; unknown codes are told apart from empty stock only when nothing came back.
-      const rows: Row[] = await ds.query(
-        `SELECT b."code" AS "billTypeCode", b."name" AS "billTypeName", r."batchCode" AS "batchCode", r."startNo" AS "startNo", r."endNo" AS "endNo"
-           FROM ${from} WHERE ${where}
-          ORDER BY b."code", r."batchCode", r."startNo"`,
-        params,
-      );
+      const rows = await r.ledger.stockRows({ unitCode, billTypeCode: q.billTypeCode });
+      // Unknown codes are told apart from empty stock only when nothing came back.
       if (rows.length === 0) {
-        if (unitCode !== undefined) assertUnitAccess(actor, (await unitByCode(ds.manager, unitCode)).id);
-        if (q.billTypeCode !== undefined) await billTypeByCode(ds.manager, q.billTypeCode);
+        if (unitCode !== undefined) assertUnitAccess(actor, (await r.catalog.unitByCode(unitCode)).id);
+        if (q.billTypeCode !== undefined) await r.catalog.billTypeByCode(q.billTypeCode);
       }
       const items: StockView['items'] = [];
       let total = 0;
-      for (const r of rows) {
-        const startNo = Number(r.startNo);
-        const endNo = Number(r.endNo);
-        const count = endNo - startNo + 1;
+      for (const row of rows) {
+        const count = row.endNo - row.startNo + 1;
         let item = items[items.length - 1];
-        if (!item || item.billTypeCode !== r.billTypeCode) {
-          item = { billTypeCode: r.billTypeCode, billTypeName: r.billTypeName, count: 0, ranges: [] };
+        if (!item || item.billTypeCode !== row.billTypeCode) {
+          item = { billTypeCode: row.billTypeCode, billTypeName: row.billTypeName, count: 0, ranges: [] };
           items.push(item);
         }
-        item.ranges.push({ batchCode: r.batchCode, startNo, endNo, count });
+        item.ranges.push({ batchCode: row.batchCode, startNo: row.startNo, endNo: row.endNo, count });
         item.count += count;
         total += count;
       }

@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { billTypeByCode, unitByCode } from '../catalog/catalog.service';
-import { ledgerRules } from '../documents/application.rules';
+import { graceMonthsOf, WRITEOFF_GRACE_MONTHS_KEY } from '../documents/application.rules';
+import { makeSettingsRepository } from '../settings/settings.repository';
+import { dialectOf } from '../db/dialect';
 import type { Clock } from '../clock';
 import { inTransaction } from '../db/transaction';
 import { ForbiddenError } from '../errors';
@@ -156,7 +158,8 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
           billTypeId: s.billTypeId,
           threshold: q.threshold,
           coverMonths: q.coverMonths ?? 1,
-          overdueMonths: q.overdueMonths ?? (await ledgerRules(em)).writeoffGraceMonths,
+          overdueMonths:
+            q.overdueMonths ?? graceMonthsOf(await makeSettingsRepository({ em, dialect: dialectOf(ds) }).get(WRITEOFF_GRACE_MONTHS_KEY)),
           lookbackMonths: 12,
         };
         return {

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import type Redis from 'ioredis';
 import type { ApiPlugin } from './api/deps';
 import { makeBot, type Bot } from './bot/bot';
 import { makeBotRoutes } from './bot/bot.routes';
@@ -13,26 +12,37 @@ import { makeClassifier } from './bot/nlp/classifier';
 import { makeKbCorpus } from './bot/nlp/kb-corpus';
 import { makeKbRoutes } from './bot/kb.routes';
 import { loadOrTrain, makeModelCache } from './bot/nlp/model-cache';
-import type { Core } from './boot';
 import { makePromBotMetrics } from './boot-metrics';
-import { type KbChangeService, makeKbChangeService } from './domain/kb/kb-change.service';
+import type { Config } from './config';
+import { makeKbChangeService, type KbChangeService } from './domain/kb/kb-change.service';
 import type { MessageSender } from './domain/outbox/outbox.types';
+import type { Logger } from './logger';
+import type { RedisFactory } from './redis';
+import type { System } from './system';
+
+/** The bot and the API routes it contributes. */
+export interface BotParts {
+  bot: Bot;
+  /** Reviewed changes to the knowledge base (the learning loop's proposals, overlay edits). */
+  changes: KbChangeService;
+  plugins: ApiPlugin[];
+}
 
 /** Builds the effective knowledge base (reviewed files + approved overlay) and restores (or trains and caches) the classifier. */
-async function buildModel(core: Core, corpus: ReturnType<typeof makeKbCorpus>, changes: KbChangeService) {
+async function buildModel(system: System, corpus: ReturnType<typeof makeKbCorpus>, changes: KbChangeService) {
   const kb = corpus.knowledgeBase(await changes.approved());
   const classifier = makeClassifier();
-  const cache = makeModelCache({ dir: resolve(core.config.NLP_MODEL_DIR), logger: core.logger });
-  const { fromCache } = await loadOrTrain({ kb, cache, classifier, logger: core.logger });
+  const cache = makeModelCache({ dir: resolve(system.config.NLP_MODEL_DIR), logger: system.logger });
+  const { fromCache } = await loadOrTrain({ kb, cache, classifier, logger: system.logger });
   return { kb, classifier, fromCache };
 }
 
 /** The bot and its API plugins: /api/v1/bot/messages, /kb, and /wecom/callback when configured. */
-export async function bootBot(core: Core): Promise<{ bot: Bot; plugins: ApiPlugin[] }> {
-  const { config, ds, clock, logger, services } = core;
+export async function buildBot(system: System, _secret: string): Promise<BotParts> {
+  const { config, ds, clock, logger, services } = system;
   const corpus = makeKbCorpus({ dir: resolve(config.KB_DIR) });
   const changes = makeKbChangeService({ ds, clock, corpus });
-  const rebuild = () => buildModel(core, corpus, changes);
+  const rebuild = () => buildModel(system, corpus, changes);
   const model = await rebuild();
   const bot = makeBot({
     ds,
@@ -42,7 +52,7 @@ export async function bootBot(core: Core): Promise<{ bot: Bot; plugins: ApiPlugi
     classifier: model.classifier,
     threshold: config.NLP_THRESHOLD,
     services,
-    metrics: makePromBotMetrics(core.metrics),
+    metrics: makePromBotMetrics(system.metrics),
   });
   const plugins: ApiPlugin[] = [makeBotRoutes({ bot, clock, logger }), makeKbRoutes({ bot, logger, rebuild, changes })];
   if (config.WECOM_TOKEN && config.WECOM_AES_KEY && config.WECOM_CORP_ID) {
@@ -60,16 +70,16 @@ export async function bootBot(core: Core): Promise<{ bot: Bot; plugins: ApiPlugi
     );
     logger.info('WeCom callback enabled at /wecom/callback');
   }
-  return { bot, plugins };
+  return { bot, changes, plugins };
 }
 
 /** The outbound WeCom sender, throttled across processes through Redis; null when WeCom is off. */
-export function bootSender(core: Core, redis: Redis): MessageSender | null {
-  const { config, logger } = core;
+export function buildSender(deps: { config: Config; logger: Logger; redis: RedisFactory; wecomApiBase: string }): MessageSender | null {
+  const { config, logger, redis, wecomApiBase } = deps;
   const client =
     config.WECOM_CORP_ID && config.WECOM_SECRET && config.WECOM_AGENT_ID
       ? makeWecomClient({
-          apiBase: config.WECOM_API_BASE,
+          apiBase: wecomApiBase,
           corpId: config.WECOM_CORP_ID,
           corpSecret: config.WECOM_SECRET,
           agentId: config.WECOM_AGENT_ID,
@@ -77,8 +87,10 @@ export function bootSender(core: Core, redis: Redis): MessageSender | null {
         })
       : undefined;
   const robots: Record<string, WecomRobot> = {};
-  if (config.WECOM_ROBOT_KEY) robots.ops = makeWecomRobot({ apiBase: config.WECOM_API_BASE, key: config.WECOM_ROBOT_KEY, logger });
+  if (config.WECOM_ROBOT_KEY) robots.ops = makeWecomRobot({ apiBase: wecomApiBase, key: config.WECOM_ROBOT_KEY, logger });
   if (!client && !config.WECOM_ROBOT_KEY) return null;
+  // Rate limits are shared by every process that sends to WeCom; commands wait while Redis is away.
+  const limiter = redis.open('wecom rate limits');
   const prefix = `${config.REDIS_PREFIX}:rate`;
   const limits = wecomRateLimits({
     memberPerMin: config.WECOM_MEMBER_PER_MIN,
@@ -86,7 +98,7 @@ export function bootSender(core: Core, redis: Redis): MessageSender | null {
     robotPerMin: config.WECOM_ROBOT_PER_MIN,
   });
   return throttleSender(makeWecomSender({ client, robots, logger }), {
-    member: makeRedisRateLimiter({ redis, prefix, windows: limits.member }),
-    robot: makeRedisRateLimiter({ redis, prefix, windows: limits.robot }),
+    member: makeRedisRateLimiter({ redis: limiter, prefix, windows: limits.member }),
+    robot: makeRedisRateLimiter({ redis: limiter, prefix, windows: limits.robot }),
   });
 }

@@ -1,0 +1,72 @@
+import type { RepoContext } from '../db/store';
+import { NotFoundError } from '../errors';
+import { ApplicationCap } from './application-cap.entity';
+import { BillType } from './bill-type.entity';
+import { Unit } from './unit.entity';
+
+/** Filters of the unit list. */
+export interface UnitFilter {
+  onlyId?: number | null;
+  onboardingStatus?: Unit['onboardingStatus'];
+  /** Part of the name or code. */
+  text?: string;
+}
+
+/** Reference data: bill types, units and per-unit application caps (分次限量). */
+export function makeCatalogRepository({ em }: RepoContext) {
+  return {
+    /** A unit by code, or 404 UNIT_NOT_FOUND in Chinese. */
+    async unitByCode(code: string): Promise<Unit> {
+      const u = await em.findOneBy(Unit, { code });
+      if (!u) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${code} 不存在`);
+      return u;
+    },
+    findUnitByCode: (code: string): Promise<Unit | null> => em.findOneBy(Unit, { code }),
+    unitById: (id: number): Promise<Unit | null> => em.findOneBy(Unit, { id }),
+    unitsByIds: (ids: number[]): Promise<Unit[]> =>
+      ids.length === 0 ? Promise.resolve([]) : em.createQueryBuilder(Unit, 'u').where('u.id IN (:...ids)', { ids }).getMany(),
+    allUnits: (): Promise<Unit[]> => em.find(Unit, { order: { code: 'ASC' } }),
+
+    /** A bill type by code, or 404 BILL_TYPE_NOT_FOUND in Chinese. */
+    async billTypeByCode(code: string): Promise<BillType> {
+      const b = await em.findOneBy(BillType, { code });
+      if (!b) throw new NotFoundError('BILL_TYPE_NOT_FOUND', `票据种类 ${code} 不存在`);
+      return b;
+    },
+    findBillTypeByCode: (code: string): Promise<BillType | null> => em.findOneBy(BillType, { code }),
+    findBillTypeByName: (name: string): Promise<BillType | null> => em.findOneBy(BillType, { name }),
+    billTypeById: (id: number): Promise<BillType> => em.findOneByOrFail(BillType, { id }),
+    allBillTypes: (): Promise<BillType[]> => em.find(BillType, { order: { code: 'ASC' } }),
+    pageBillTypes: (window: { skip: number; take: number }): Promise<[BillType[], number]> =>
+      em.findAndCount(BillType, { order: { code: 'ASC' }, ...window }),
+
+    async insertBillType(values: Omit<BillType, 'id'>): Promise<BillType> {
+      return em.save(em.create(BillType, values));
+    },
+    async insertUnit(values: Omit<Unit, 'id'>): Promise<Unit> {
+      return em.save(em.create(Unit, values));
+    },
+    async saveUnit(unit: Unit): Promise<Unit> {
+      return em.save(unit);
+    },
+
+    pageUnits(f: UnitFilter, window: { skip: number; take: number }): Promise<[Unit[], number]> {
+      const qb = em.createQueryBuilder(Unit, 'u').orderBy('u.code', 'ASC');
+      if (f.onlyId !== undefined) qb.andWhere('u.id = :id', { id: f.onlyId });
+      if (f.onboardingStatus) qb.andWhere('u.onboardingStatus = :s', { s: f.onboardingStatus });
+      if (f.text) qb.andWhere('(u.name LIKE :q OR u.code LIKE :q)', { q: `%${f.text}%` });
+      return qb.skip(window.skip).take(window.take).getManyAndCount();
+    },
+
+    capOf: (unitId: number, billTypeId: number): Promise<ApplicationCap | null> => em.findOneBy(ApplicationCap, { unitId, billTypeId }),
+    capsOfUnit: (unitId: number): Promise<ApplicationCap[]> => em.find(ApplicationCap, { where: { unitId } }),
+    async setCap(unitId: number, billTypeId: number, maxQuantity: number | null): Promise<void> {
+      const existing = await em.findOneBy(ApplicationCap, { unitId, billTypeId });
+      if (maxQuantity === null) {
+        if (existing) await em.delete(ApplicationCap, existing.id);
+      } else if (existing) await em.update(ApplicationCap, existing.id, { maxQuantity });
+      else await em.insert(ApplicationCap, { unitId, billTypeId, maxQuantity });
+    },
+  };
+}
+export type CatalogRepository = ReturnType<typeof makeCatalogRepository>;

@@ -1,0 +1,65 @@
+import type { DomainStore } from '../db/repositories';
+
+/** A unit as the bot and the workbench name it. */
+export interface UnitRef {
+  id: number;
+  code: string;
+  name: string;
+  contactName: string | null;
+  contactPhone: string | null;
+  active: boolean;
+}
+
+/** A bill type with the other names staff use for it (医疗票 → 医疗收费票据). */
+export interface BillTypeRef {
+  id: number;
+  code: string;
+  name: string;
+  aliases: string[];
+  active: boolean;
+}
+
+/** The unit and bill-type directory every bot turn reads: served from memory, reloaded after a change. */
+export interface Directory {
+  units(): Promise<UnitRef[]>;
+  unit(id: number): Promise<UnitRef | null>;
+  billTypes(): Promise<BillTypeRef[]>;
+  /** Drops the cached copy; the catalog calls it after every change it commits. */
+  invalidate(): void;
+}
+
+/**
+ * The directory over the catalog repository with an in-process cache. A change made through the
+ * catalog service invalidates it at once; the next read loads both lists in one go.
+ */
+export function makeDirectory(deps: { store: DomainStore }): Directory {
+  let loading: Promise<{ units: UnitRef[]; byId: Map<number, UnitRef>; billTypes: BillTypeRef[] }> | null = null;
+  const load = () =>
+    (loading ??= (async () => {
+      const [units, bts] = await Promise.all([deps.store.read.catalog.allUnits(), deps.store.read.catalog.allBillTypes()]);
+      const unitRefs = units.map((u) => ({
+        id: u.id,
+        code: u.code,
+        name: u.name,
+        contactName: u.contactName,
+        contactPhone: u.contactPhone,
+        active: u.active,
+      }));
+      return {
+        units: unitRefs,
+        byId: new Map(unitRefs.map((u) => [u.id, u])),
+        billTypes: bts.map((b) => ({ id: b.id, code: b.code, name: b.name, aliases: b.aliases ?? [], active: b.active })),
+      };
+    })().catch((err: unknown) => {
+      loading = null;
+      throw err;
+    }));
+  return {
+    units: async () => (await load()).units,
+    unit: async (id) => (await load()).byId.get(id) ?? null,
+    billTypes: async () => (await load()).billTypes,
+    invalidate: () => {
+      loading = null;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+
+export type DbKind = 'sqlite' | 'postgres';
+
+/** Which engine a DATABASE_URL names. */
+export function dbKindOf(url: string): DbKind {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
+/**
+ * A raw statement's parameters, bound as the engine wants them: `?` for better-sqlite3, `$n` for
+ * PostgreSQL. Identifiers stay double-quoted in the SQL text: both engines accept that, and
+ * PostgreSQL needs it for the camelCase column names TypeORM creates.
+ */
+export class Sql {
+  readonly params: unknown[] = [];
+  constructor(private readonly postgres: boolean) {}
+
+  /** A placeholder bound to `v`. */
+  p(v: unknown): string {
+    this.params.push(v);
+    return this.postgres ? `$${this.params.length}` : '?';
+  }
+}
+
+/** Isolation a transaction needs beyond the default (READ COMMITTED on PostgreSQL). */
+export interface TxOptions {
+  /** Several statements must see one snapshot (reports): REPEATABLE READ on PostgreSQL. */
+  snapshot?: boolean;
+}
+
+/**
+ * Every difference between SQLite (better-sqlite3) and PostgreSQL the service relies on. Nothing
+ * outside this module asks which engine it runs on.
+ */
+export interface Dialect {
+  readonly kind: DbKind;
+  /** A builder for one raw statement. */
+  sql(): Sql;
+  /** Runs `work` in one transaction (see the SQLite note in makeDialect). */
+  transaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>, opts?: TxOptions): Promise<T>;
+  /** Locks one row of a table until the transaction ends. */
+  lockRow(em: EntityManager, table: string, id: number): Promise<void>;
+  /** Makes a SELECT through `em` lock the rows it reads, when `em` is inside a transaction. */
+  forUpdate<T extends ObjectLiteral>(em: EntityManager, qb: SelectQueryBuilder<T>): SelectQueryBuilder<T>;
+  /** Serialises every transaction that takes the same key (until it ends). */
+  advisoryLock(em: EntityManager, key: number): Promise<void>;
+  /** INSERT … that does nothing when a unique key already exists (first writer wins). */
+  insertIgnore<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, values: Partial<T> | Array<Partial<T>>): Promise<void>;
+  /** After rows were inserted with explicit ids: moves the id sequence past them. */
+  resetSequence(em: EntityManager, table: string, idColumn: string): Promise<void>;
+  /** Bytes the database takes on disk, where the engine can tell (the SQLite file is measured by the caller). */
+  databaseBytes(ds: DataSource): Promise<number | null>;
+}
+
+// better-sqlite3 gives TypeORM a single connection, so two overlapping transactions would collide
+// (TransactionAlreadyStartedError). Serialising them per DataSource keeps SQLite correct; on
+// PostgreSQL each transaction gets its own pooled connection and row locks do the ordering.
+const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+const sqlite: Dialect = {
+  kind: 'sqlite',
+  sql: () => new Sql(false),
+  transaction(ds, work) {
+    // One writer at a time already gives SQLite serialisable transactions: no isolation to choose.
+    const prev = sqliteQueues.get(ds) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(() => ds.transaction(work));
+    sqliteQueues.set(
+      ds,
+      next.catch(() => undefined),
+    );
+    return next;
+  },
+  lockRow: async () => undefined,
+  forUpdate: (_em, qb) => qb,
+  advisoryLock: async () => undefined,
+  async insertIgnore(em, target, values) {
+    await em.createQueryBuilder().insert().into(target).values(values).orIgnore().execute();
+  },
+  resetSequence: async () => undefined,
+  databaseBytes: async () => null,
+};
+
+const postgres: Dialect = {
+  kind: 'postgres',
+  sql: () => new Sql(true),
+  transaction: (ds, work, opts = {}) => (opts.snapshot ? ds.transaction('REPEATABLE READ', work) : ds.transaction(work)),
+  async lockRow(em, table, id) {
+    await em.query(`SELECT 1 FROM "${table}" WHERE id = $1 FOR UPDATE`, [id]);
+  },
+  // FOR UPDATE outside a transaction is an error on PostgreSQL; a lone read needs no lock.
+  forUpdate: (em, qb) => (em.queryRunner?.isTransactionActive ? qb.setLock('pessimistic_write') : qb),
+  async advisoryLock(em, key) {
+    await em.query('SELECT pg_advisory_xact_lock($1)', [key]);
+  },
+  async insertIgnore(em, target, values) {
+    await em.createQueryBuilder().insert().into(target).values(values).orIgnore().execute();
+  },
+  async resetSequence(em, table, idColumn) {
+    await em.query(
+      `SELECT setval(pg_get_serial_sequence('"${table}"', '${idColumn}'), COALESCE(MAX("${idColumn}"), 1), MAX("${idColumn}") IS NOT NULL) FROM "${table}"`,
+    );
+  },
+  async databaseBytes(ds) {
+    const [row] = (await ds.query('SELECT pg_database_size(current_database()) AS "n"')) as Array<{ n: string | number }>;
+    return Number(row.n);
+  },
+};
+
+/** The dialect of a connected DataSource. */
+export function dialectOf(ds: DataSource): Dialect {
+  return ds.options.type === 'postgres' ? postgres : sqlite;
+}

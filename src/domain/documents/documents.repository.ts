@@ -1,0 +1,217 @@
+import { BillType } from '../catalog/bill-type.entity';
+import { Unit } from '../catalog/unit.entity';
+import type { RepoContext } from '../db/store';
+import { User } from '../identity/user.entity';
+import type { DocStatus, DocType, LineKind } from '../ledger/ledger.types';
+import { BillDocument } from './bill-document.entity';
+import { DocumentLine } from './document-line.entity';
+import { DocumentTransition } from './document-transition.entity';
+import { toDocumentView, type DocumentView, type ViewOptions } from './document.views';
+import { PrintOrder } from './print-order.entity';
+
+/** A line as stored: a run of one batch and what the document says about it. */
+export interface StoredLine {
+  kind: LineKind;
+  batchCode: string;
+  startNo: number;
+  endNo: number;
+}
+
+/** Filters of a document list (any type). */
+export interface DocumentFilter {
+  docType: DocType;
+  unitId?: number;
+  holder?: 'bureau' | 'unit';
+  status?: DocStatus;
+  statuses?: DocStatus[];
+  billTypeId?: number;
+  planYear?: number;
+}
+
+/** A line of another open document that shares numbers with a new one. */
+export interface ReservedLine {
+  docNo: string;
+  docType: DocType;
+  batchCode: string;
+  startNo: number;
+  endNo: number;
+}
+
+const count = (l: { startNo: number; endNo: number }) => l.endNo - l.startNo + 1;
+
+/** Ledger documents (申领单 … 销毁单, 印制计划) with their lines, transitions and print orders. */
+export function makeDocumentRepository({ em, dialect }: RepoContext) {
+  return {
+    /** Inserts a document under a temporary number and returns it with its id. */
+    async insert(values: Omit<BillDocument, 'id'>): Promise<BillDocument> {
+      return em.save(em.create(BillDocument, values));
+    },
+    async update(id: number, patch: Partial<Omit<BillDocument, 'id'>>): Promise<void> {
+      await em.update(BillDocument, id, patch);
+    },
+    findById: (docType: DocType, id: number): Promise<BillDocument | null> => em.findOneBy(BillDocument, { id, docType }),
+    findByNo: (docType: DocType, docNo: string): Promise<BillDocument | null> => em.findOneBy(BillDocument, { docType, docNo }),
+    /** A document read with a row lock (inside a transaction, on engines that lock rows). */
+    findForUpdate: (docType: DocType, id: number): Promise<BillDocument | null> =>
+      dialect.forUpdate(em, em.createQueryBuilder(BillDocument, 'd').where('d.id = :id AND d.docType = :t', { id, t: docType })).getOne(),
+    issuanceOf: (applicationId: number): Promise<BillDocument | null> => em.findOneBy(BillDocument, { docType: 'issuance', applicationId }),
+    issuancesOf: (applicationIds: number[]): Promise<BillDocument[]> =>
+      applicationIds.length === 0
+        ? Promise.resolve([])
+        : em
+            .createQueryBuilder(BillDocument, 'd')
+            .where("d.docType = 'issuance' AND d.applicationId IN (:...ids)", { ids: applicationIds })
+            .getMany(),
+
+    /** The oldest document matching a filter (e.g. a pending write-off that blocks 核旧领新). */
+    firstOf(f: DocumentFilter): Promise<BillDocument | null> {
+      return filtered(f).orderBy('d.id', 'ASC').getOne();
+    },
+    /** The approved write-off of a unit and bill type with the latest cut-off date. */
+    latestCutoffWriteoff: (unitId: number, billTypeId: number): Promise<BillDocument | null> =>
+      em
+        .createQueryBuilder(BillDocument, 'd')
+        .where("d.docType = 'writeoff' AND d.unitId = :u AND d.billTypeId = :bt AND d.status IN ('approved', 'completed')", {
+          u: unitId,
+          bt: billTypeId,
+        })
+        .andWhere('d.cutoffDate IS NOT NULL')
+        .orderBy('d.cutoffDate', 'DESC')
+        .getOne(),
+
+    /** One page of documents, newest first. */
+    page: (f: DocumentFilter, window: { skip: number; take: number }): Promise<[BillDocument[], number]> =>
+      filtered(f).orderBy('d.id', 'DESC').skip(window.skip).take(window.take).getManyAndCount(),
+
+    async insertTransition(t: Omit<DocumentTransition, 'id'>): Promise<void> {
+      await em.insert(DocumentTransition, t);
+    },
+    transitionsOf: (documentId: number, between?: { from: DocStatus; to: DocStatus }): Promise<DocumentTransition[]> =>
+      em.find(DocumentTransition, {
+        where: { documentId, ...(between ? { fromStatus: between.from, toStatus: between.to } : {}) },
+        order: { id: 'ASC' },
+      }),
+
+    /** Replaces the lines of a document; returns their total count. */
+    async replaceLines(documentId: number, lines: readonly StoredLine[]): Promise<number> {
+      await em.delete(DocumentLine, { documentId });
+      const rows = lines.map((l) => ({
+        documentId,
+        kind: l.kind,
+        batchCode: l.batchCode,
+        startNo: l.startNo,
+        endNo: l.endNo,
+        count: count(l),
+      }));
+      for (let i = 0; i < rows.length; i += 200) await em.insert(DocumentLine, rows.slice(i, i + 200));
+      return rows.reduce((n, r) => n + r.count, 0);
+    },
+    async addLine(documentId: number, l: StoredLine): Promise<void> {
+      await em.insert(DocumentLine, { documentId, ...l, count: count(l) });
+    },
+    /** The stored lines of a document, in the order they were written. */
+    async linesOf(documentId: number): Promise<StoredLine[]> {
+      const rows = await em.find(DocumentLine, { where: { documentId }, order: { id: 'ASC' } });
+      return rows.map((r) => ({ kind: r.kind, batchCode: r.batchCode, startNo: r.startNo, endNo: r.endNo }));
+    },
+    linesOfMany: (documentIds: number[]): Promise<DocumentLine[]> =>
+      documentIds.length === 0
+        ? Promise.resolve([])
+        : em
+            .createQueryBuilder(DocumentLine, 'l')
+            .where('l.documentId IN (:...ids)', { ids: documentIds })
+            .orderBy('l.id', 'ASC')
+            .getMany(),
+
+    /** Lines of other submitted documents of these types and bill type that lie in these batches. */
+    async reservedLines(types: DocType[], billTypeId: number, batchCodes: string[], excludeDocId: number): Promise<ReservedLine[]> {
+      const rows: Array<Omit<ReservedLine, 'startNo' | 'endNo'> & { startNo: string | number; endNo: string | number }> = await em
+        .createQueryBuilder(DocumentLine, 'l')
+        .innerJoin(BillDocument, 'd', 'd.id = l.documentId')
+        .select([
+          'd.docNo AS "docNo"',
+          'd.docType AS "docType"',
+          'l.batchCode AS "batchCode"',
+          'l.startNo AS "startNo"',
+          'l.endNo AS "endNo"',
+        ])
+        .where('d.docType IN (:...types) AND d.status = :s AND d.billTypeId = :bt AND d.id <> :ex', {
+          types,
+          s: 'submitted',
+          bt: billTypeId,
+          ex: excludeDocId,
+        })
+        .andWhere('l.batchCode IN (:...codes)', { codes: batchCodes })
+        .getRawMany();
+      return rows.map((r) => ({ ...r, startNo: Number(r.startNo), endNo: Number(r.endNo) }));
+    },
+
+    /**
+     * Renders documents with their unit and bill type codes; one query per table, not per
+     * document, so a list page costs a constant number of queries.
+     */
+    async views(docs: readonly BillDocument[], opts: ViewOptions = {}): Promise<DocumentView[]> {
+      if (docs.length === 0) return [];
+      const ids = docs.map((d) => d.id);
+      const unitIds = [...new Set(docs.map((d) => d.unitId).filter((x): x is number => x !== null))];
+      const btIds = [...new Set(docs.map((d) => d.billTypeId))];
+      const [units, bts] = await Promise.all([
+        unitIds.length
+          ? em.createQueryBuilder(Unit, 'u').select(['u.id', 'u.code']).where('u.id IN (:...ids)', { ids: unitIds }).getMany()
+          : [],
+        em.createQueryBuilder(BillType, 'b').select(['b.id', 'b.code', 'b.name']).where('b.id IN (:...ids)', { ids: btIds }).getMany(),
+      ]);
+      const lines = opts.lines
+        ? await em.createQueryBuilder(DocumentLine, 'l').where('l.documentId IN (:...ids)', { ids }).orderBy('l.id', 'ASC').getMany()
+        : [];
+      const trs = opts.transitions
+        ? await em.createQueryBuilder(DocumentTransition, 't').where('t.documentId IN (:...ids)', { ids }).orderBy('t.id', 'ASC').getMany()
+        : [];
+      const actorIds = [...new Set(trs.map((t) => t.actorId))];
+      const actors = actorIds.length
+        ? await em.createQueryBuilder(User, 'u').select(['u.id', 'u.name']).where('u.id IN (:...ids)', { ids: actorIds }).getMany()
+        : [];
+      const refs = {
+        unitCode: new Map(units.map((u) => [u.id, u.code])),
+        billType: new Map(bts.map((b) => [b.id, b])),
+        actorName: new Map(actors.map((a) => [a.id, a.name])),
+      };
+      return docs.map((d) =>
+        toDocumentView(
+          d,
+          refs,
+          opts.lines ? lines.filter((l) => l.documentId === d.id) : undefined,
+          opts.transitions ? trs.filter((t) => t.documentId === d.id) : undefined,
+        ),
+      );
+    },
+
+    // 印制单 (print orders) under a print plan.
+    orderById: (id: number): Promise<PrintOrder | null> => em.findOneBy(PrintOrder, { id }),
+    ordersOfPlan: (planId: number): Promise<PrintOrder[]> => em.find(PrintOrder, { where: { planId }, order: { id: 'ASC' } }),
+    orderOverlapping: (batchCode: string, start: number, end: number): Promise<PrintOrder | null> =>
+      em
+        .createQueryBuilder(PrintOrder, 'o')
+        .where('o.batchCode = :bc AND o.startNo <= :e AND o.endNo >= :s', { bc: batchCode, s: start, e: end })
+        .getOne(),
+    async insertOrder(values: Omit<PrintOrder, 'id'>): Promise<PrintOrder> {
+      return em.save(em.create(PrintOrder, values));
+    },
+    async updateOrder(id: number, patch: Partial<Omit<PrintOrder, 'id'>>): Promise<void> {
+      await em.update(PrintOrder, id, patch);
+    },
+  };
+
+  function filtered(f: DocumentFilter) {
+    const qb = em.createQueryBuilder(BillDocument, 'd').where('d.docType = :t', { t: f.docType });
+    if (f.unitId !== undefined) qb.andWhere('d.unitId = :u', { u: f.unitId });
+    if (f.holder === 'bureau') qb.andWhere('d.unitId IS NULL');
+    if (f.holder === 'unit') qb.andWhere('d.unitId IS NOT NULL');
+    if (f.status) qb.andWhere('d.status = :s', { s: f.status });
+    if (f.statuses) qb.andWhere('d.status IN (:...ss)', { ss: f.statuses });
+    if (f.billTypeId !== undefined) qb.andWhere('d.billTypeId = :bt', { bt: f.billTypeId });
+    if (f.planYear !== undefined) qb.andWhere('d.planYear = :y', { y: f.planYear });
+    return qb;
+  }
+}
+export type DocumentRepository = ReturnType<typeof makeDocumentRepository>;

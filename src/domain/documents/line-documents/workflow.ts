@@ -1,0 +1,276 @@
+import type { BillType } from '../../catalog/bill-type.entity';
+import type { Clock } from '../../clock';
+import { pageWindow, type Page } from '../../common/pagination';
+import type { DomainStore, Repositories } from '../../db/repositories';
+import { ForbiddenError, NotFoundError } from '../../errors';
+import type { Actor } from '../../identity/actor';
+import type { DocStatus, DocType, Place } from '../../ledger/ledger.types';
+import { intersect, type Span } from '../../ledger/ranges';
+import { assertUnitAccess, isUnitScoped, requirePermission } from '../../policy';
+import type { BillDocument } from '../bill-document.entity';
+import type { DocumentView } from '../document.views';
+import { createDocument, DOC_NAMES, lockDocument, transition } from '../lifecycle';
+import type { ApproveInput, ListLineDocumentsQuery, RejectInput } from '../line-documents.schemas';
+import { assertLinesAt, assertNotReserved, checkBatches, checkLineShapes, countLines, spanOf, type DocLine } from './lines';
+import { placeOf, type LineDocCreate, type LineDocSpec } from './spec';
+
+/** Document types whose lines stay reserved while submitted (they move only at approval). */
+const RESERVING: DocType[] = ['return', 'stock_void', 'destruction'];
+
+/** Summary returned by every action on a line document. */
+export interface LineDocOutcome {
+  id: number;
+  docNo: string;
+  status: DocStatus;
+  counts: Record<string, number>;
+  opinion: string | null;
+  result?: BillDocument['result'];
+}
+
+/** The approve body: an opinion, and for write-offs the result (良好/合格/问题/整改通过). */
+type Approval = ApproveInput & { result?: BillDocument['result'] };
+
+/** Runs one line document (spec.ts) through the shared life cycle, every step in one transaction. */
+export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(spec: LineDocSpec<C, R>, deps: { store: DomainStore; clock: Clock }) {
+  const { store, clock } = deps;
+  const outcome = (doc: BillDocument, lines: DocLine[]): LineDocOutcome => ({
+    id: doc.id,
+    docNo: doc.docNo,
+    status: doc.status,
+    counts: countLines(lines),
+    opinion: doc.opinion,
+    ...(spec.docType === 'writeoff' && doc.result ? { result: doc.result } : {}),
+  });
+  const mv = (operation: string, doc: BillDocument, actor: Actor, at: Date) => ({
+    operation,
+    docType: spec.docType,
+    docId: doc.id,
+    actorId: actor.userId,
+    at,
+  });
+
+  /** Locks the bill type (the ledger's lock order) and resolves whose numbers these are. */
+  async function lockHolder(tx: Repositories, actor: Actor, input: C): Promise<{ bt: BillType; unitId: number | null }> {
+    const bt = await tx.catalog.billTypeByCode(input.billTypeCode);
+    await tx.ledger.lockBillType(bt.id);
+    if (spec.holder === 'either' && input.holder === 'bureau') {
+      requirePermission(actor, 'warehouse.manage');
+      return { bt, unitId: null };
+    }
+    const unit = await tx.catalog.unitByCode(input.unitCode ?? '');
+    assertUnitAccess(actor, unit.id);
+    return { bt, unitId: unit.id };
+  }
+
+  /** Every check a submission passes before anything moves. */
+  async function checkSubmission(
+    tx: Repositories,
+    bt: BillType,
+    unitId: number | null,
+    lines: DocLine[],
+    fields: Partial<BillDocument>,
+    at: Date,
+    self = 0,
+  ) {
+    spec.validate?.(fields, at);
+    checkLineShapes(lines);
+    await checkBatches(tx.ledger, bt, lines);
+    await assertNotReserved(tx.documents, RESERVING, bt.id, lines, self);
+    await assertLinesAt(
+      tx.ledger,
+      bt.id,
+      lines,
+      spec.submitFrom.map((s) => placeOf(unitId, s)),
+      spec.notThere(unitId),
+    );
+    await spec.check?.({ tx, bt, unitId, lines, fields, at, phase: 'submit' });
+  }
+
+  /** Stores the lines and, for parking documents, moves their numbers into the parked state. */
+  async function applySubmission(tx: Repositories, doc: BillDocument, lines: DocLine[], actor: Actor, at: Date): Promise<number> {
+    const quantity = await tx.documents.replaceLines(doc.id, lines);
+    if (spec.park) {
+      for (const l of lines) {
+        const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
+        await tx.ledger.moveRun(
+          run,
+          placeOf(doc.unitId, spec.submitFrom[0]),
+          placeOf(doc.unitId, spec.park.state(l)),
+          mv(spec.park.operation, doc, actor, at),
+        );
+      }
+    }
+    return quantity;
+  }
+
+  /** Puts parked numbers back where they were submitted from (退回, 撤销上报). */
+  async function unpark(tx: Repositories, doc: BillDocument, operation: string, actor: Actor, at: Date): Promise<DocLine[]> {
+    const lines = (await tx.documents.linesOf(doc.id)) as DocLine[];
+    if (!spec.park) return lines;
+    for (const l of lines) {
+      const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
+      await tx.ledger.moveRun(
+        run,
+        placeOf(doc.unitId, spec.park.state(l)),
+        placeOf(doc.unitId, spec.submitFrom[0]),
+        mv(operation, doc, actor, at),
+      );
+    }
+    return lines;
+  }
+
+  /** Moves every number of an approved document to its final place, piece by piece when it may sit in several states. */
+  async function applyApproval(tx: Repositories, doc: BillDocument, lines: DocLine[], actor: Actor, at: Date): Promise<void> {
+    const movement = mv(spec.approve.operation, doc, actor, at);
+    for (const l of lines) {
+      const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
+      const to = spec.approve.to(l, doc.unitId);
+      const from: Place[] = spec.park ? [placeOf(doc.unitId, spec.park.state(l))] : spec.submitFrom.map((s) => placeOf(doc.unitId, s));
+      if (from.length === 1) {
+        await tx.ledger.moveRun(run, from[0], to, movement);
+        continue;
+      }
+      for (const place of from) {
+        for (const r of await tx.ledger.findAt(run, place)) {
+          await tx.ledger.moveRun({ ...run, span: intersect(run.span, { start: r.startNo, end: r.endNo }) as Span }, place, to, movement);
+        }
+      }
+    }
+  }
+
+  async function review(actor: Actor, id: number, to: 'approved' | 'returned', input: Approval | RejectInput): Promise<LineDocOutcome> {
+    requirePermission(actor, spec.permissions.review);
+    return store.transaction(async (tx) => {
+      const doc = await lockDocument(tx, spec.docType, id);
+      const at = clock.now();
+      const extra = to === 'approved' && 'result' in input && input.result ? { result: input.result } : {};
+      await transition(tx.documents, doc, to, { actorId: actor.userId, at, opinion: input.opinion ?? null }, extra);
+      let lines: DocLine[];
+      if (to === 'approved') {
+        lines = (await tx.documents.linesOf(doc.id)) as DocLine[];
+        if (!spec.park) {
+          const bt = await tx.catalog.billTypeById(doc.billTypeId);
+          await assertLinesAt(
+            tx.ledger,
+            bt.id,
+            lines,
+            spec.submitFrom.map((s) => placeOf(doc.unitId, s)),
+            spec.notThere(doc.unitId),
+          );
+          await spec.check?.({ tx, bt, unitId: doc.unitId, lines, fields: doc, at, phase: 'approve' });
+        }
+        await applyApproval(tx, doc, lines, actor, at);
+      } else {
+        lines = await unpark(tx, doc, spec.park?.undo.reject ?? '', actor, at);
+      }
+      await tx.audit.record(actor, at, {
+        action: `${spec.audit}.${to === 'approved' ? 'approve' : 'reject'}`,
+        entityType: 'bill_document',
+        entityId: doc.id,
+        after: input,
+      });
+      return outcome(doc, lines);
+    });
+  }
+
+  /** Loads a document the actor may act on as its requester. */
+  async function loadOwn(tx: Repositories, actor: Actor, id: number): Promise<BillDocument> {
+    const doc = await lockDocument(tx, spec.docType, id);
+    assertUnitAccess(actor, doc.unitId);
+    return doc;
+  }
+
+  return {
+    spec,
+
+    /** Submits a document: every number must be where the spec says and on no other open document. */
+    async create(actor: Actor, input: C): Promise<LineDocOutcome> {
+      requirePermission(actor, spec.permissions.request);
+      return store.transaction(async (tx) => {
+        const { bt, unitId } = await lockHolder(tx, actor, input);
+        const lines = spec.lines(input) ?? [];
+        const fields = spec.fields(input);
+        const at = clock.now();
+        await checkSubmission(tx, bt, unitId, lines, fields, at);
+        const doc = await createDocument(
+          tx.documents,
+          { docType: spec.docType, unitId, billTypeId: bt.id, ...fields, createdBy: actor.userId, createdAt: at },
+          'submitted',
+          spec.firstOpinion?.(input) ?? null,
+        );
+        doc.quantity = await applySubmission(tx, doc, lines, actor, at);
+        await tx.documents.update(doc.id, { quantity: doc.quantity });
+        await tx.audit.record(actor, at, {
+          action: `${spec.audit}.submit`,
+          entityType: 'bill_document',
+          entityId: doc.id,
+          after: { docNo: doc.docNo, ...input },
+        });
+        return outcome(doc, lines);
+      });
+    },
+
+    approve: (actor: Actor, id: number, input: Approval): Promise<LineDocOutcome> => review(actor, id, 'approved', input),
+    reject: (actor: Actor, id: number, input: RejectInput): Promise<LineDocOutcome> => review(actor, id, 'returned', input),
+
+    /** 撤销上报: the requester takes a submitted document back before review; parked numbers return. */
+    async withdraw(actor: Actor, id: number): Promise<LineDocOutcome> {
+      requirePermission(actor, spec.permissions.request);
+      return store.transaction(async (tx) => {
+        const doc = await loadOwn(tx, actor, id);
+        const at = clock.now();
+        await transition(tx.documents, doc, 'draft', { actorId: actor.userId, at, opinion: '撤销上报' });
+        const lines = await unpark(tx, doc, spec.park?.undo.withdraw ?? '', actor, at);
+        await tx.audit.record(actor, at, { action: `${spec.audit}.withdraw`, entityType: 'bill_document', entityId: doc.id });
+        return outcome(doc, lines);
+      });
+    },
+
+    /** 重新上报 a returned or withdrawn document, optionally with corrected lines and fields. */
+    async resubmit(actor: Actor, id: number, input: R): Promise<LineDocOutcome> {
+      requirePermission(actor, spec.permissions.request);
+      return store.transaction(async (tx) => {
+        const doc = await loadOwn(tx, actor, id);
+        const at = clock.now();
+        await transition(tx.documents, doc, 'submitted', { actorId: actor.userId, at });
+        const lines = spec.lines(input) ?? ((await tx.documents.linesOf(doc.id)) as DocLine[]);
+        const fields = spec.fields(input, doc);
+        await checkSubmission(tx, await tx.catalog.billTypeById(doc.billTypeId), doc.unitId, lines, fields, at, doc.id);
+        const quantity = await applySubmission(tx, doc, lines, actor, at);
+        await tx.documents.update(doc.id, { ...fields, quantity });
+        await tx.audit.record(actor, at, { action: `${spec.audit}.resubmit`, entityType: 'bill_document', entityId: doc.id, after: input });
+        return outcome(doc, lines);
+      });
+    },
+
+    /** Pages documents of this type; unit staff only ever see their own unit's. */
+    async list(actor: Actor, q: ListLineDocumentsQuery): Promise<Page<DocumentView>> {
+      const r = store.read;
+      let unitId: number | undefined;
+      if (isUnitScoped(actor)) {
+        if ((q.unitCode && q.unitCode !== actor.unitCode) || q.holder === 'bureau')
+          throw new ForbiddenError('OTHER_UNIT', '只能查看或办理本单位的业务');
+        unitId = actor.unitId ?? -1;
+      } else if (q.unitCode) {
+        unitId = (await r.catalog.unitByCode(q.unitCode)).id;
+      }
+      const billTypeId = q.billTypeCode ? (await r.catalog.billTypeByCode(q.billTypeCode)).id : undefined;
+      const [docs, total] = await r.documents.page(
+        { docType: spec.docType, unitId, holder: q.holder, status: q.status, billTypeId },
+        pageWindow(q),
+      );
+      return { items: await r.documents.views(docs), total, page: q.page, pageSize: q.pageSize };
+    },
+
+    /** One document with its lines, transitions (who, when, opinion) and counts. */
+    async get(actor: Actor, id: number): Promise<DocumentView & { counts: Record<string, number> }> {
+      const r = store.read;
+      const doc = await r.documents.findById(spec.docType, id);
+      if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[spec.docType]} ${id} 不存在`);
+      assertUnitAccess(actor, doc.unitId);
+      const [view] = await r.documents.views([doc], { lines: true, transitions: true });
+      return { ...view, counts: countLines((await r.documents.linesOf(doc.id)) as DocLine[]) };
+    },
+  };
+}
+export type LineDocumentWorkflow = ReturnType<typeof makeLineDocumentWorkflow>;

@@ -1,0 +1,230 @@
+import type { RepoContext } from '../db/store';
+import { ConflictError } from '../errors';
+import { Batch } from './batch.entity';
+import { checkLedgerInvariants } from './invariants.queries';
+import { JournalEntry } from './journal-entry.entity';
+import type { DocType, Place } from './ledger.types';
+import { countOf, formatSpan, split, subtract, type Span } from './ranges';
+import { StockRange } from './stock-range.entity';
+
+/** What a movement is recorded as in the journal. */
+export interface Movement {
+  operation: string;
+  docType: DocType | 'receipt';
+  docId: number;
+  actorId: number;
+  at: Date;
+}
+
+/** A run of numbers of one batch. */
+export interface Run {
+  billTypeId: number;
+  batchCode: string;
+  span: Span;
+}
+
+/** One row of a holder's stock, with its bill type's code and name. */
+export interface StockRow {
+  billTypeCode: string;
+  billTypeName: string;
+  batchCode: string;
+  startNo: number;
+  endNo: number;
+}
+
+const placeWhere = (alias: string, p: Place) =>
+  `${alias}.holder = :holder AND ${alias}.state = :state AND ` +
+  (p.unitId === null ? `${alias}.unitId IS NULL` : `${alias}.unitId = :unitId`);
+
+/**
+ * The number-range ledger: stock ranges (one holder and state each), batches and the append-only
+ * journal. Storage grows with operations, never with the number of bills (domain.md).
+ */
+export function makeLedgerRepository({ em, dialect }: RepoContext) {
+  /** Ranges of one batch at a place that overlap a span, lowest first. */
+  const findAt = (run: Run, place: Place): Promise<StockRange[]> =>
+    em
+      .createQueryBuilder(StockRange, 'r')
+      .where('r.billTypeId = :bt AND r.batchCode = :bc', { bt: run.billTypeId, bc: run.batchCode })
+      .andWhere(placeWhere('r', place), { ...place })
+      .andWhere('r.startNo <= :end AND r.endNo >= :start', { start: run.span.start, end: run.span.end })
+      .orderBy('r.startNo', 'ASC')
+      .getMany();
+
+  /** Adds a run at a place, merging with adjacent runs of the same place so row counts stay small. */
+  async function placeRun(run: Run, to: Place, at: Date): Promise<void> {
+    const neighbours = await em
+      .createQueryBuilder(StockRange, 'r')
+      .where('r.billTypeId = :bt AND r.batchCode = :bc', { bt: run.billTypeId, bc: run.batchCode })
+      .andWhere(placeWhere('r', to), { ...to })
+      .andWhere('(r.endNo = :before OR r.startNo = :after)', { before: run.span.start - 1, after: run.span.end + 1 })
+      .getMany();
+    let { start, end } = run.span;
+    for (const n of neighbours) {
+      start = Math.min(start, n.startNo);
+      end = Math.max(end, n.endNo);
+    }
+    if (neighbours.length > 0)
+      await em.delete(
+        StockRange,
+        neighbours.map((n) => n.id),
+      );
+    await em.insert(StockRange, { ...to, billTypeId: run.billTypeId, batchCode: run.batchCode, startNo: start, endNo: end, updatedAt: at });
+  }
+
+  /** Appends one journal row (from = null for receipts into the warehouse). */
+  async function journal(run: Run, from: Place | null, to: Place, mv: Movement): Promise<void> {
+    await em.insert(JournalEntry, {
+      operation: mv.operation,
+      docType: mv.docType,
+      docId: mv.docId,
+      billTypeId: run.billTypeId,
+      batchCode: run.batchCode,
+      startNo: run.span.start,
+      endNo: run.span.end,
+      count: countOf(run.span),
+      fromHolder: from?.holder ?? null,
+      fromUnitId: from?.unitId ?? null,
+      fromState: from?.state ?? null,
+      toHolder: to.holder,
+      toUnitId: to.unitId,
+      toState: to.state,
+      actorId: mv.actorId,
+      at: mv.at,
+    });
+  }
+
+  return {
+    findAt,
+    placeRun,
+    journal,
+
+    /** Locks a bill type's row: every ledger-changing transaction takes it first (the lock order). */
+    lockBillType: (billTypeId: number): Promise<void> => dialect.lockRow(em, 'bill_type', billTypeId),
+
+    /** Numbers of a run that are NOT at the place (empty when the place holds all of them). */
+    async missingAt(run: Run, place: Place): Promise<Span[]> {
+      const rows = await findAt(run, place);
+      return subtract(
+        [run.span],
+        rows.map((r) => ({ start: r.startNo, end: r.endNo })),
+      );
+    },
+
+    /**
+     * Moves every number of a run from one place to another and journals it. The caller's
+     * transaction makes it atomic; a number not at `from` aborts with a ConflictError naming it.
+     */
+    async moveRun(run: Run, from: Place, to: Place, mv: Movement): Promise<void> {
+      const rows = await findAt(run, from);
+      const missing = subtract(
+        [run.span],
+        rows.map((r) => ({ start: r.startNo, end: r.endNo })),
+      );
+      if (missing.length > 0) {
+        throw new ConflictError(
+          'RANGE_NOT_HELD',
+          `票据代码 ${run.batchCode} 的号码 ${missing.map(formatSpan).join('、')} 不在可操作的库存中`,
+          missing.map((s) => ({ batchCode: run.batchCode, startNo: s.start, endNo: s.end })),
+        );
+      }
+      for (const r of rows) {
+        const { left, right } = split({ start: r.startNo, end: r.endNo }, run.span);
+        if (left) await em.update(StockRange, r.id, { endNo: left.end, updatedAt: mv.at });
+        else if (!right) await em.delete(StockRange, r.id);
+        if (right) {
+          if (left)
+            await em.insert(StockRange, {
+              ...from,
+              billTypeId: r.billTypeId,
+              batchCode: r.batchCode,
+              startNo: right.start,
+              endNo: right.end,
+              updatedAt: mv.at,
+            });
+          else await em.update(StockRange, r.id, { startNo: right.start, updatedAt: mv.at });
+        }
+      }
+      await placeRun(run, to, mv.at);
+      await journal(run, from, to, mv);
+    },
+
+    /** The runs at a place for a bill type (all batches), lowest batch and number first. */
+    listAt: (billTypeId: number, place: Place): Promise<StockRange[]> =>
+      em
+        .createQueryBuilder(StockRange, 'r')
+        .where('r.billTypeId = :bt', { bt: billTypeId })
+        .andWhere(placeWhere('r', place), { ...place })
+        .orderBy('r.batchCode', 'ASC')
+        .addOrderBy('r.startNo', 'ASC')
+        .getMany(),
+
+    /**
+     * IN_STOCK runs of the bureau (unitCode undefined) or of one unit, optionally of one bill type,
+     * ordered by bill type, batch and number: one indexed query whose cost grows with the holder's
+     * ranges, never with its bills.
+     */
+    async stockRows(q: { unitCode?: string; billTypeCode?: string }): Promise<StockRow[]> {
+      const sql = dialect.sql();
+      let from = '"stock_range" r JOIN "bill_type" b ON b."id" = r."billTypeId"';
+      let where = `r."holder" = ${sql.p(q.unitCode === undefined ? 'bureau' : 'unit')} AND r."state" = 'IN_STOCK'`;
+      if (q.unitCode === undefined) where += ' AND r."unitId" IS NULL';
+      else {
+        from += ' JOIN "unit" u ON u."id" = r."unitId"';
+        where += ` AND u."code" = ${sql.p(q.unitCode)}`;
+      }
+      if (q.billTypeCode !== undefined) where += ` AND b."code" = ${sql.p(q.billTypeCode)}`;
+      const rows: Array<Omit<StockRow, 'startNo' | 'endNo'> & { startNo: string | number; endNo: string | number }> = await em.query(
+        `SELECT b."code" AS "billTypeCode", b."name" AS "billTypeName", r."batchCode" AS "batchCode", r."startNo" AS "startNo", r."endNo" AS "endNo"
+           FROM ${from} WHERE ${where}
+          ORDER BY b."code", r."batchCode", r."startNo"`,
+        sql.params,
+      );
+      return rows.map((r) => ({ ...r, startNo: Number(r.startNo), endNo: Number(r.endNo) }));
+    },
+
+    /** Creates a batch unless its code exists (first writer wins), then reads who owns it. */
+    async ensureBatch(batchCode: string, billTypeId: number, at: Date): Promise<Batch> {
+      await dialect.insertIgnore(em, Batch, { batchCode, billTypeId, createdAt: at });
+      return em.findOneByOrFail(Batch, { batchCode });
+    },
+
+    batchByCode: (batchCode: string): Promise<Batch | null> => em.findOneBy(Batch, { batchCode }),
+
+    batchesByCodes: (codes: string[]): Promise<Batch[]> =>
+      codes.length === 0 ? Promise.resolve([]) : em.createQueryBuilder(Batch, 'b').where('b.batchCode IN (:...codes)', { codes }).getMany(),
+
+    /**
+     * 核旧领新: when the unit first received, among the numbers of this bill type it still holds,
+     * any issued before `before` (journal ⋈ current ranges), or null.
+     */
+    async oldestHeldIssue(unitId: number, billTypeId: number, before: Date): Promise<Date | null> {
+      const sql = dialect.sql();
+      const rows: Array<{ at: string }> = await em.query(
+        `SELECT j."at" AS "at" FROM "journal_entry" j
+           JOIN "stock_range" r ON r."batchCode" = j."batchCode" AND r."holder" = 'unit' AND r."unitId" = j."toUnitId"
+                               AND r."state" = 'IN_STOCK' AND r."startNo" <= j."endNo" AND r."endNo" >= j."startNo"
+          WHERE j."operation" = 'issue' AND j."toUnitId" = ${sql.p(unitId)} AND j."billTypeId" = ${sql.p(billTypeId)} AND j."at" < ${sql.p(before.toISOString())}
+          ORDER BY j."at" ASC LIMIT 1`,
+        sql.params,
+      );
+      return rows.length ? new Date(rows[0].at) : null;
+    },
+
+    /** Journal rows of write-off approvals that touched a run (when were these stubs written off). */
+    writeoffApprovals: (run: Run): Promise<JournalEntry[]> =>
+      em
+        .createQueryBuilder(JournalEntry, 'j')
+        .where('j.operation = :op AND j.billTypeId = :bt AND j.batchCode = :bc', {
+          op: 'writeoff.approve',
+          bt: run.billTypeId,
+          bc: run.batchCode,
+        })
+        .andWhere('j.startNo <= :end AND j.endNo >= :start', { start: run.span.start, end: run.span.end })
+        .getMany(),
+
+    /** domain.md's invariants checked over the whole ledger with set-based SQL. */
+    checkInvariants: () => checkLedgerInvariants(em),
+  };
+}
+export type LedgerRepository = ReturnType<typeof makeLedgerRepository>;

@@ -1,0 +1,22 @@
+import type { RepoContext } from '../db/store';
+import { Setting } from './setting.entity';
+
+/** Key/value settings kept in the database (generated secrets, region rules). */
+export function makeSettingsRepository({ em, dialect }: RepoContext) {
+  return {
+    async get(key: string): Promise<string | null> {
+      return (await em.findOneBy(Setting, { key }))?.value ?? null;
+    },
+    /** Reads a setting, creating it with `make()` the first time (first writer wins across processes). */
+    async getOrCreate(key: string, make: () => string): Promise<string> {
+      const found = await em.findOneBy(Setting, { key });
+      if (found) return found.value;
+      await dialect.insertIgnore(em, Setting, { key, value: make() });
+      return (await em.findOneByOrFail(Setting, { key })).value;
+    },
+    async set(key: string, value: string): Promise<void> {
+      await em.save(em.create(Setting, { key, value }));
+    },
+  };
+}
+export type SettingsRepository = ReturnType<typeof makeSettingsRepository>;

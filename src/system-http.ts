@@ -1,0 +1,36 @@
+import type Koa from 'koa';
+import { buildApp } from './api/app';
+import { makeDashboard } from './api/dashboard';
+import type { ApiPlugin } from './api/deps';
+import { makeAlertIntakeRoutes } from './api/routes/alerts.routes';
+import { makeInspectionRunRoutes } from './api/routes/inspection-run.routes';
+import { makeSummaryPages } from './api/summaries/summary-pages';
+import type { System } from './system';
+import type { BotParts } from './system-bot';
+
+/** The Koa app: the API, the bot's routes, alert intake, summary pages and, with jobs, the queue dashboard. */
+export function buildHttpApp(system: System, bot: BotParts, secret: string): Koa {
+  const { config, services, clock, logger, metrics, tokens, jobs, store } = system;
+  const plugins: ApiPlugin[] = [
+    ...bot.plugins,
+    makeAlertIntakeRoutes({ token: config.ALERTS_TOKEN, alerts: () => services.alerts }),
+    makeSummaryPages({ links: system.summaryLinks, summaries: services.summaries }),
+  ];
+  if (jobs?.inspections) plugins.push(makeInspectionRunRoutes(jobs.inspections.inspection));
+  if (jobs) plugins.push(makeDashboard({ queues: Object.values(jobs.queues), tokens, users: services.users, clock, secret }));
+  return buildApp({
+    logger,
+    clock,
+    tokens,
+    metrics,
+    services,
+    bodyLimit: config.BODY_LIMIT,
+    ping: () => store.ping(),
+    healthChecks: {
+      // Read at request time: an app process may start its jobs after the app is built.
+      ...(jobs ? { queues: () => system.jobs!.health() } : {}),
+      alerts: () => services.alerts.health(),
+    },
+    plugins,
+  });
+}
