@@ -11,7 +11,7 @@ import { makeTokenService } from '../../src/api/auth/token';
 import { makeBot } from '../../src/bot/bot';
 import { makeBotRoutes } from '../../src/bot/bot.routes';
 import { makeWecomCallbackRoutes } from '../../src/bot/channels/wecom/callback.routes';
-import { generateEncodingAESKey } from '../../src/bot/channels/wecom/fake-server';
+import { generateEncodingAESKey } from '../../tools/fake-wecom/fake-server';
 import { makeClassifier, type Classifier } from '../../src/bot/nlp/classifier';
 import type { KnowledgeBase } from '../../src/bot/nlp/kb-loader';
 import { makePromBotMetrics } from '../../src/boot-metrics';

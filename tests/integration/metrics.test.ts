@@ -4,7 +4,7 @@ import { makeBot } from '../../src/bot/bot';
 import { makeBotRoutes } from '../../src/bot/bot.routes';
 import { makeWecomCallbackRoutes } from '../../src/bot/channels/wecom/callback.routes';
 import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
-import { makeCallbackBuilder } from '../../src/bot/channels/wecom/fake-server-callback';
+import { makeCallbackBuilder } from '../../tools/fake-wecom/fake-server-callback';
 import { registerJobGauges, makePromBotMetrics } from '../../src/boot-metrics';
 import { systemActor } from '../../src/domain/identity/actor';
 import { makeOutboxStore } from '../../src/domain/outbox/outbox';

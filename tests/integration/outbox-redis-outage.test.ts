@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { makeWecomClient } from '../../src/bot/channels/wecom/client';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { makeWecomSender } from '../../src/bot/channels/wecom/sender';
 import { systemClock } from '../../src/domain/clock';
 import { makeTicketService } from '../../src/domain/desk/ticket.service';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Bull from 'bull';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { wecomRateLimits } from '../../src/bot/channels/wecom/throttle';
 import { systemClock } from '../../src/domain/clock';
 import { openDatabase } from '../../src/domain/db/data-source';

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
-import type { FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import type { FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { openDatabase } from '../../src/domain/db/data-source';
 import { testDbUrl, onPostgres } from '../helpers/test-db';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Bull from 'bull';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { openDatabase } from '../../src/domain/db/data-source';
 import { inTransaction } from '../../src/domain/db/transaction';
 import { makeDomainServices } from '../../src/domain/services';
