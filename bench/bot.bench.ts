@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadKnowledgeBase } from '../src/bot/nlp/kb-loader';
 import { openDatabase } from '../src/domain/db/data-source';
-import { loadDemoData } from '../src/domain/demo/demo-data';
+import { loadDemoData } from '../tools/demo/demo-data';
 import { coldStart, dropRedisPrefix } from './bot/cold-start';
 import type { LoadResult, LoadSpec } from './bot/load-worker';
 import { withProfile } from './bot/profile';

@@ -7,7 +7,6 @@ import type { ApiPlugin, AppDeps } from './api/deps';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { openDatabase } from './domain/db/data-source';
-import { DEMO_PASSWORD, isDatabaseEmpty, loadDemoData } from './domain/demo/demo-data';
 import type { MessageSender } from './domain/outbox/outbox.types';
 import { makeDomainServices, type DomainServices } from './domain/services';
 import { authSecretFromDb } from './domain/settings/settings.service';
@@ -43,6 +42,8 @@ export async function bootCore(config: Config, logger: Logger): Promise<Core> {
     logger.info({ username: config.ADMIN_USERNAME }, 'first admin created');
   }
   if (config.DEMO) {
+    // tools/ is development code: loaded only when DEMO=1 asks for it, never by a plain start.
+    const { DEMO_PASSWORD, isDatabaseEmpty, loadDemoData } = await import('../tools/demo/demo-data');
     if (await isDatabaseEmpty(ds)) {
       logger.info('DEMO=1 and the database is empty: loading demo data (about 10 s)');
       const summary = await loadDemoData({ ds });

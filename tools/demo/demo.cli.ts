@@ -3,9 +3,9 @@
  * ~30 units, people (password Demo12345) and a history; one that already has units is left alone.
  */
 import 'reflect-metadata';
-import { loadConfig } from '../config';
-import { openDatabase } from '../domain/db/data-source';
-import { isDatabaseEmpty, loadDemoData } from '../domain/demo/demo-data';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/domain/db/data-source';
+import { isDatabaseEmpty, loadDemoData } from './demo-data';
 
 async function main(): Promise<void> {
   const config = loadConfig();
