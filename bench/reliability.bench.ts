@@ -1,4 +1,4 @@
-import { runBurst } from '../tests/reliability/burst';
+import { runBurst } from '../tools/reliability/burst';
 
 /**
  * Many processes, one truth: two app and two worker processes of the compiled service on one
@@ -7,10 +7,11 @@ import { runBurst } from '../tests/reliability/burst';
  * Run: npx tsc -p tsconfig.build.json && TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node dist/bench/reliability.bench.js [escalations] [alerts] [senders]
  */
 async function main(): Promise<void> {
-  if (!(process.env.TEST_DATABASE_URL ?? '').startsWith('postgres'))
+  const baseDbUrl = process.env.TEST_DATABASE_URL ?? '';
+  if (!baseDbUrl.startsWith('postgres'))
     throw new Error('set TEST_DATABASE_URL to a PostgreSQL server (the benchmark creates and drops its own database)');
   const [escalations = 1000, alerts = 100, senders = 8] = process.argv.slice(2).map(Number);
-  const r = await runBurst({ escalations, alerts, senders, deliverWithinMs: 600_000 });
+  const r = await runBurst({ baseDbUrl, escalations, alerts, senders, deliverWithinMs: 600_000 });
   const ok =
     r.badAnswers.length === 0 &&
     r.duplicateBodies === 0 &&

@@ -12,7 +12,7 @@ import { makeQueues, type Queues } from '../../src/jobs/queues';
 import { makeLogger } from '../../src/logger';
 import { latePlugin, THRESHOLD, trainedNlp } from '../helpers/bot-fixtures';
 import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
-import { startPrivateRedis } from '../helpers/private-redis';
+import { startPrivateRedis } from '../../tools/reliability/private-redis';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const wecom = { token: 'metricsToken', encodingAESKey: 'Edac9PjCWW92zBOehjFDIGE6I5qOG4Vc6EwIIgVa8L0', corpId: 'wwmetrics0001' };

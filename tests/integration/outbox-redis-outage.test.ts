@@ -10,7 +10,7 @@ import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { startJobsRuntime, type JobsRuntime } from '../../src/jobs/runtime';
 import { makeLogger } from '../../src/logger';
 import { oneHourDue } from '../helpers/bot-fixtures';
-import { startPrivateRedis } from '../helpers/private-redis';
+import { startPrivateRedis } from '../../tools/reliability/private-redis';
 import { openTestDb } from '../helpers/test-db';
 import { makeDomainServices } from '../../src/domain/services';
 

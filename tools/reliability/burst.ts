@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Bull from 'bull';
-import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../fake-wecom/fake-server';
 import { wecomRateLimits } from '../../src/bot/channels/wecom/throttle';
 import { systemClock } from '../../src/domain/clock';
 import { openDatabase } from '../../src/domain/db/data-source';
@@ -8,7 +8,7 @@ import { systemActor } from '../../src/domain/identity/actor';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { makeDomainServices } from '../../src/domain/services';
 import { QUEUES } from '../../src/jobs/queues';
-import { startPrivateRedis } from '../helpers/private-redis';
+import { startPrivateRedis } from './private-redis';
 import {
   ALERTS_TOKEN,
   buildService,
@@ -52,6 +52,8 @@ export interface BurstResult {
  * app processes, and distinct generic alerts. Waits until the outbox is drained, then counts.
  */
 export interface BurstOptions {
+  /** The PostgreSQL server to create the burst's own database on (harness.freshDatabase). */
+  baseDbUrl: string;
   escalations: number;
   alerts: number;
   /**
@@ -68,7 +70,7 @@ export async function runBurst(o: BurstOptions): Promise<BurstResult> {
   const { app, worker } = await buildService();
   const redis = await startPrivateRedis();
   let fake: FakeWecom | undefined;
-  const db = await freshDatabase();
+  const db = await freshDatabase(o.baseDbUrl);
   const ds = await openDatabase(db.url);
   try {
     fake = await startFakeWecom({ ...CORP, robotKeys: [ROBOT_KEY], limits: wecomRateLimits(LIMITS) });
