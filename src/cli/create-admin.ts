@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config';
+import { cliArgs, defineCli } from './args';
 import { systemClock } from '../domain/clock';
 import { openDatabase } from '../domain/db/data-source';
 import { DomainError } from '../domain/errors';
@@ -29,7 +30,17 @@ function ask(question: string, hidden = false): Promise<string> {
   );
 }
 
+const CREATE_ADMIN_CLI = defineCli({
+  name: 'create-admin',
+  usage: 'npm run create-admin [-- --help]',
+  about:
+    'Creates an admin in the database of DATABASE_URL, asking for the username, name and password (typed twice, not echoed). ' +
+    'Works whether or not other admins exist. Takes no flags.',
+  flags: {},
+});
+
 async function main(): Promise<void> {
+  cliArgs(CREATE_ADMIN_CLI);
   const config = loadConfig();
   const ds = await openDatabase(config.DATABASE_URL);
   try {
