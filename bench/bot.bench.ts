@@ -9,27 +9,39 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadKnowledgeBase } from '../src/bot/nlp/kb-loader';
+import { cliArgs, defineCli } from '../src/cli/args';
 import { openDatabase } from '../src/domain/db/data-source';
-import { loadDemoData } from '../src/domain/demo/demo-data';
+import { loadDemoData } from '../tools/demo/demo-data';
 import { coldStart, dropRedisPrefix } from './bot/cold-start';
 import type { LoadResult, LoadSpec } from './bot/load-worker';
 import { withProfile } from './bot/profile';
 import { heldOut, startBareKoa, startBotApp, train } from './bot/setup';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const BOT_BENCH_CLI = defineCli({
+  name: 'bench:bot',
+  usage: 'npm run bench:bot -- [options]',
+  about:
+    'Times classification, POST /api/v1/bot/messages and encrypted POST /wecom/callback against a bare Koa endpoint on the ' +
+    "demo bureau (temporary SQLite file), and the real service's cold start (bench/README.md). Needs npm run build and Redis.",
+  flags: {
+    seconds: { type: 'number', default: 5, help: 'duration of each load run, in seconds' },
+    concurrency: { type: 'integer', default: 16, help: 'concurrent connections per load run' },
+    sync: {
+      type: 'string',
+      choices: ['OFF', 'NORMAL', 'FULL'],
+      defaultText: 'FULL',
+      help: 'SQLite synchronous setting; NORMAL shows what the per-commit fsync costs',
+    },
+    profile: { type: 'string', value: '<dir>', help: "write a CPU profile of the server's thread per bot run into <dir>" },
+  },
+});
+const FLAGS = cliArgs(BOT_BENCH_CLI).values;
 const ROOT = resolve(__dirname, '../..');
-const SECONDS = arg('--seconds', 5);
-const CONCURRENCY = arg('--concurrency', 16);
+const SECONDS = FLAGS.seconds;
+const CONCURRENCY = FLAGS.concurrency;
 const THRESHOLD = 0.5; // the production default
-/** `--sync NORMAL`: shows what the per-commit fsync of the default (FULL) costs. */
-const SYNC = ['OFF', 'NORMAL', 'FULL'].find(
-  (v) => process.argv.includes('--sync') && process.argv[process.argv.indexOf('--sync') + 1]?.toUpperCase() === v,
-);
-/** `--profile DIR`: a CPU profile of the server's thread per bot run. */
-const PROFILE_DIR = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
+const SYNC = FLAGS.sync;
+const PROFILE_DIR = FLAGS.profile;
 const TARGET = { classifyP99Ms: 5, apiRatio: 0.4, callbackRatio: 0.3, coldStartMs: 3000 };
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const f = (v: number, d = 1) => v.toFixed(d);

@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliArgs, defineCli } from '../src/cli/args';
 import { loadConfig } from '../src/config';
 import { fixedClock } from '../src/domain/clock';
 import { openDatabase } from '../src/domain/db/data-source';
@@ -16,23 +17,35 @@ import { runBatched } from './ledger/batched';
 import { buildBureau } from './ledger/build-bureau';
 import { buildNaiveTable, latency, naiveStock, once } from './ledger/measure';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
+const LEDGER_BENCH_CLI = defineCli({
+  name: 'bench:ledger',
+  usage: 'npm run bench:ledger -- [options]',
+  about: 'Builds a bureau through the domain services, then times stock queries, 领用存 reports and storage growth (bench/README.md).',
+  flags: {
+    db: {
+      type: 'string',
+      value: '<url>',
+      defaultText: 'a temporary SQLite file, deleted afterwards',
+      help: 'database to fill (it is not cleaned)',
+    },
+    units: { type: 'integer', default: 1000, help: 'units in the bureau (× 20 bill types)' },
+    tx: { type: 'integer', defaultText: '250 on PostgreSQL, 1 on SQLite', help: 'service calls per transaction while building' },
+  },
+});
 const TARGET_STOCK_P99_MS = 5;
 const TARGET_BUREAU_YEAR_MS = 2000;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
 
 async function main(): Promise<void> {
+  const flags = cliArgs(LEDGER_BENCH_CLI).values;
   const started = Date.now();
-  const dir = arg('--db') ? null : mkdtempSync(join(tmpdir(), 'ledger-bench-'));
-  const url = arg('--db') ?? `sqlite:${join(dir!, 'bench.sqlite')}`;
-  const units = Number(arg('--units') ?? 1000);
+  const dir = flags.db ? null : mkdtempSync(join(tmpdir(), 'ledger-bench-'));
+  const url = flags.db ?? `sqlite:${join(dir!, 'bench.sqlite')}`;
+  const units = flags.units;
   const ds = await openDatabase(url);
   // PostgreSQL waits for a WAL flush at every commit (~10 ms here): 10^5 commits would take half an hour.
-  const txSize = Number(arg('--tx') ?? (ds.options.type === 'postgres' ? 250 : 1));
+  const txSize = flags.tx ?? (ds.options.type === 'postgres' ? 250 : 1);
   if (ds.options.type === 'better-sqlite3') await ds.query('PRAGMA synchronous = NORMAL'); // WAL + NORMAL: the production setting for one file
   const clock = fixedClock('2025-01-02T01:00:00Z');
   const system = await buildSystem(loadConfig({ LOG_LEVEL: 'silent' }), makeLogger('silent'), { clock, database: ds });

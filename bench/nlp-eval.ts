@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { load as loadYaml } from 'js-yaml';
+import { cliArgs, defineCli } from '../src/cli/args';
 import { makeClassifier, NONE, type Classification, type ClassifierOptions } from '../src/bot/nlp/classifier';
 import type { KbIntent } from '../src/bot/nlp/kb.schemas';
 import { loadKnowledgeBase } from '../src/bot/nlp/kb-loader';
@@ -18,17 +19,28 @@ interface Outcome extends Case {
   result: Classification;
 }
 
-const args = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const num = (name: string): number | undefined => (arg(name) === undefined ? undefined : Number(arg(name)));
+// The defaults of --kb and --heldout are applied in main(); the classifier's own defaults where a flag is absent.
+const NLP_EVAL_CLI = defineCli({
+  name: 'nlp:eval',
+  usage: 'npm run nlp:eval -- [options]',
+  about: 'NLP accuracy: 5-fold cross-validation over the knowledge base and train-on-all / test-on-held-out, with a threshold sweep.',
+  flags: {
+    kb: { type: 'string', value: '<dir>', defaultText: 'knowledge-base/zh', help: 'knowledge-base directory' },
+    heldout: { type: 'string', value: '<file>', defaultText: 'tests/fixtures/nlp-heldout.yml', help: 'held-out questions (YAML)' },
+    floor: { type: 'number', defaultText: "the classifier's", help: 'similarity floor' },
+    margin: { type: 'number', defaultText: "the classifier's", help: 'None margin' },
+    negatives: { type: 'integer', defaultText: "the classifier's", help: 'None utterances sampled for training' },
+    engine: { type: 'string', value: '<json>', help: 'engine settings merged over the defaults, e.g. {"alpha":0.02}' },
+    verbose: { type: 'boolean', help: 'list every misclassified item' },
+  },
+});
+const flags = cliArgs(NLP_EVAL_CLI).values;
+const arg = (name: 'kb' | 'heldout'): string | undefined => flags[name];
 const options: ClassifierOptions = {
-  similarityFloor: num('floor'),
-  noneMargin: num('margin'),
-  negativeSample: num('negatives'),
-  engine: arg('engine') ? JSON.parse(arg('engine') as string) : undefined,
+  similarityFloor: flags.floor,
+  noneMargin: flags.margin,
+  negativeSample: flags.negatives,
+  engine: flags.engine ? JSON.parse(flags.engine) : undefined,
 };
 const FOLDS = 5;
 const OOS_TARGET = 0.85;
@@ -125,7 +137,7 @@ function printPerIntent(title: string, outcomes: Outcome[], t: number): void {
   const sources = new Map<string, number>();
   for (const o of outcomes) sources.set(o.result.source, (sources.get(o.result.source) ?? 0) + 1);
   console.log(`decided by: ${[...sources].map(([s, n]) => `${s} ${n}`).join(', ')}`);
-  if (args.includes('--verbose')) {
+  if (flags.verbose) {
     for (const o of outcomes.filter((x) => predicted(x, t) !== x.gold)) {
       const r = o.result;
       console.log(

@@ -6,15 +6,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
+import { cliArgs, defineCli } from '../src/cli/args';
 import { makeClassifier } from '../src/bot/nlp/classifier';
 import { loadKnowledgeBase } from '../src/bot/nlp/kb-loader';
 import { loadOrTrain, makeModelCache } from '../src/bot/nlp/model-cache';
 
-const args = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const NLP_SPEED_CLI = defineCli({
+  name: 'nlp:speed',
+  usage: 'npm run nlp:speed -- [options]',
+  about: 'NLP speed: first training, start-up from the model cache, and classification p50/p99 over the held-out texts.',
+  flags: {
+    kb: { type: 'string', value: '<dir>', default: 'knowledge-base/zh', help: 'knowledge-base directory' },
+  },
+});
+const flags = cliArgs(NLP_SPEED_CLI).values;
 const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
@@ -22,7 +27,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'nlp-speed-'));
   try {
     let t = process.hrtime.bigint();
-    const kb = loadKnowledgeBase(arg('kb') ?? 'knowledge-base/zh');
+    const kb = loadKnowledgeBase(flags.kb);
     const loadKbMs = ms(t);
     const cache = makeModelCache({ dir });
 

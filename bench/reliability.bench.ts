@@ -1,16 +1,36 @@
-import { runBurst } from '../tests/reliability/burst';
+import { cliArgs, defineCli, usageError } from '../src/cli/args';
+import { runBurst } from '../tools/reliability/burst';
 
-/**
- * Many processes, one truth: two app and two worker processes of the compiled service on one
- * PostgreSQL and one Redis; a burst of bot escalations and alerts; prints what was accepted and
- * delivered, duplicates, and repeatable jobs per queue.
- * Run: npx tsc -p tsconfig.build.json && TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node dist/bench/reliability.bench.js [escalations] [alerts] [senders]
- */
+const DEFAULTS = { escalations: 1000, alerts: 100, senders: 8 };
+const RELIABILITY_BENCH_CLI = defineCli({
+  name: 'bench:reliability',
+  usage: 'TEST_DATABASE_URL=postgres://… npm run bench:reliability -- [escalations] [alerts] [senders]',
+  about:
+    'Many processes, one truth: two app and two worker processes of the compiled service on one PostgreSQL (a database of its ' +
+    'own on the server of TEST_DATABASE_URL, dropped afterwards) and a private Redis; a burst of bot escalations and alerts; ' +
+    'prints what was accepted and delivered, duplicates, and repeatable jobs per queue.',
+  flags: {},
+  positionals: [
+    { name: 'escalations', defaultText: String(DEFAULTS.escalations), help: 'bot escalations in the burst' },
+    { name: 'alerts', defaultText: String(DEFAULTS.alerts), help: 'generic alerts in the burst' },
+    { name: 'senders', defaultText: String(DEFAULTS.senders), help: 'concurrent unit-staff senders (each sends in order)' },
+  ],
+});
+
+/** Exits 0 when every notification was delivered exactly once. */
 async function main(): Promise<void> {
-  if (!(process.env.TEST_DATABASE_URL ?? '').startsWith('postgres'))
+  const [escalations = DEFAULTS.escalations, alerts = DEFAULTS.alerts, senders = DEFAULTS.senders] = cliArgs(
+    RELIABILITY_BENCH_CLI,
+  ).positionals.map((p, i) => {
+    const n = Number(p);
+    if (!Number.isSafeInteger(n) || n < 0)
+      usageError(RELIABILITY_BENCH_CLI, `[${Object.keys(DEFAULTS)[i]}] must be a whole number ≥ 0: got '${p}'`);
+    return n;
+  });
+  const baseDbUrl = process.env.TEST_DATABASE_URL ?? '';
+  if (!baseDbUrl.startsWith('postgres'))
     throw new Error('set TEST_DATABASE_URL to a PostgreSQL server (the benchmark creates and drops its own database)');
-  const [escalations = 1000, alerts = 100, senders = 8] = process.argv.slice(2).map(Number);
-  const r = await runBurst({ escalations, alerts, senders, deliverWithinMs: 600_000 });
+  const r = await runBurst({ baseDbUrl, escalations, alerts, senders, deliverWithinMs: 600_000 });
   const ok =
     r.badAnswers.length === 0 &&
     r.duplicateBodies === 0 &&

@@ -137,7 +137,7 @@ const randomSecret = (): string => randomBytes(48).toString('base64url');
 
 /** DEMO=1: loads the demo bureau into an empty database; the loader is not part of a production start. */
 async function loadDemo(ds: DataSource, logger: Logger): Promise<void> {
-  const demo = await import('./domain/demo/demo-data');
+  const demo = await import('../tools/demo/demo-data');
   if (!(await demo.isDatabaseEmpty(ds))) {
     logger.info('DEMO=1 but the database already has data: demo not loaded');
     return;

@@ -6,7 +6,7 @@
 import { Agent, request } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
-import { makeCallbackBuilder } from '../../src/bot/channels/wecom/fake-server-callback';
+import { makeCallbackBuilder } from '../../tools/fake-wecom/fake-server-callback';
 
 /** What one load run sends. */
 export interface LoadSpec {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import Koa from 'koa';
 import type { DataSource } from 'typeorm';
-import { generateEncodingAESKey } from '../../src/bot/channels/wecom/fake-server';
+import { generateEncodingAESKey } from '../../tools/fake-wecom/fake-server';
 import { makeClassifier, type Classifier } from '../../src/bot/nlp/classifier';
 import type { KnowledgeBase } from '../../src/bot/nlp/kb-loader';
 import { systemClock } from '../../src/domain/clock';

@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config';
+import { cliArgs, defineCli } from './args';
 import { DomainError } from '../domain/errors';
 import { systemActor } from '../domain/identity/actor';
 import { createUserSchema } from '../domain/identity/identity.schemas';
@@ -28,7 +29,17 @@ function ask(question: string, hidden = false): Promise<string> {
   );
 }
 
+const CREATE_ADMIN_CLI = defineCli({
+  name: 'create-admin',
+  usage: 'npm run create-admin [-- --help]',
+  about:
+    'Creates an admin in the database of DATABASE_URL, asking for the username, name and password (typed twice, not echoed). ' +
+    'Works whether or not other admins exist. Takes no flags.',
+  flags: {},
+});
+
 async function main(): Promise<void> {
+  cliArgs(CREATE_ADMIN_CLI);
   const config = loadConfig();
   const system = await buildSystem(config, makeLogger('warn'));
   try {

@@ -9,6 +9,26 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { makeDataSource } from '../domain/db/data-source';
+import { cliArgs, defineCli, usageError } from './args';
+
+const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const GENERATE_MIGRATION_CLI = defineCli({
+  name: 'db:generate-migration',
+  usage: 'npm run db:generate-migration -- <Name> [postgres-admin-url]',
+  about:
+    'Writes src/domain/db/migrations/<timestamp>-<Name>.ts with the DDL the entities need beyond the existing migrations, ' +
+    'worked out on a scratch SQLite and a scratch PostgreSQL database (created and dropped through the admin URL).',
+  flags: {},
+  positionals: [
+    { name: 'Name', required: true, help: 'the migration class name, PascalCase (e.g. AddTicketTags)' },
+    {
+      name: 'postgres-admin-url',
+      help: 'a PostgreSQL URL allowed to CREATE DATABASE',
+      defaultText: PG_ADMIN_URL,
+    },
+  ],
+});
 
 async function pendingDdl(ds: DataSource): Promise<{ up: string[]; down: string[] }> {
   await ds.initialize();
@@ -19,9 +39,8 @@ async function pendingDdl(ds: DataSource): Promise<{ up: string[]; down: string[
 }
 
 async function main(): Promise<void> {
-  const name = process.argv[2];
-  const pgAdminUrl = process.argv[3] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) throw new Error('usage: generate-migration <PascalCaseName> [postgres admin url]');
+  const [name, pgAdminUrl = PG_ADMIN_URL] = cliArgs(GENERATE_MIGRATION_CLI).positionals;
+  if (!/^[A-Z][A-Za-z0-9]+$/.test(name)) usageError(GENERATE_MIGRATION_CLI, `<Name> must be PascalCase letters and digits: got '${name}'`);
 
   const sqlite = await pendingDdl(makeDataSource('sqlite::memory:'));
   const scratch = `fbd_migration_${Date.now()}`;

@@ -6,17 +6,25 @@
 import 'reflect-metadata';
 import { copyAllData, rowCounts } from '../domain/db/copy-data';
 import { makeDataSource, openDatabase } from '../domain/db/data-source';
+import { cliArgs, defineCli, usageError } from './args';
+
+const MIGRATE_DATA_CLI = defineCli({
+  name: 'migrate-data',
+  usage: 'npm run migrate-data -- --from <DATABASE_URL> --to <DATABASE_URL> [--force]',
+  about:
+    'Copies every table from one database to another (SQLite ⇄ PostgreSQL either way), then checks row counts and the ' +
+    "ledger invariants on the target. The target's schema is created by the migrations.",
+  flags: {
+    from: { type: 'string', value: '<url>', required: true, help: 'the source database (sqlite:… or postgres://…)' },
+    to: { type: 'string', value: '<url>', required: true, help: 'the target database' },
+    force: { type: 'boolean', help: "replace the target's data when it is not empty" },
+  },
+});
 
 function args(argv: string[]): { from: string; to: string; force: boolean } {
-  const get = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const from = get('--from');
-  const to = get('--to');
-  if (!from || !to) throw new Error('usage: npm run migrate-data -- --from <DATABASE_URL> --to <DATABASE_URL> [--force]');
-  if (from === to) throw new Error('--from and --to name the same database');
-  return { from, to, force: argv.includes('--force') };
+  const { values } = cliArgs(MIGRATE_DATA_CLI, argv);
+  if (values.from === values.to) usageError(MIGRATE_DATA_CLI, '--from and --to name the same database');
+  return values;
 }
 
 /** Runs the migration; exported for tests. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchCallbackConfig, makeChatClient, renderDelivered, type ChatClient } from '../../src/bot/channels/wecom/chat-client';
+import { fetchCallbackConfig, makeChatClient, renderDelivered, type ChatClient } from '../../tools/chat/chat-client';
 import { makeWecomClient } from '../../src/bot/channels/wecom/client';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { InboundMessage } from '../../src/domain/desk/inbound-message.entity';
 import { systemActor } from '../../src/domain/identity/actor';
 import { makeLogger } from '../../src/logger';

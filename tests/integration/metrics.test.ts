@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
-import { makeCallbackBuilder } from '../../src/bot/channels/wecom/fake-server-callback';
+import { makeCallbackBuilder } from '../../tools/fake-wecom/fake-server-callback';
 import { systemActor } from '../../src/domain/identity/actor';
 import type { Queues } from '../../src/jobs/queues';
 import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
-import { startPrivateRedis } from '../helpers/private-redis';
+import { startPrivateRedis } from '../../tools/reliability/private-redis';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const wecom = { token: 'metricsToken', encodingAESKey: 'Edac9PjCWW92zBOehjFDIGE6I5qOG4Vc6EwIIgVa8L0', corpId: 'wwmetrics0001' };

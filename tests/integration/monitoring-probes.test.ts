@@ -14,7 +14,7 @@ import { MONITORING_JOB_ID } from '../../src/jobs/processors/monitoring.job';
 import { QUEUES } from '../../src/jobs/queues';
 import { startJobsRuntime, type JobsRuntime } from '../../src/jobs/runtime';
 import { makeLogger } from '../../src/logger';
-import { startPrivateRedis } from '../helpers/private-redis';
+import { startPrivateRedis } from '../../tools/reliability/private-redis';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const MIN = 60_000;

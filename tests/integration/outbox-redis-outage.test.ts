@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import type { TicketService } from '../../src/domain/desk/ticket.service';
 import { systemActor } from '../../src/domain/identity/actor';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import type { JobsRuntime } from '../../src/jobs/runtime';
+import { startPrivateRedis } from '../../tools/reliability/private-redis';
 import { startTestSystem } from '../helpers/test-app';
-import { startPrivateRedis } from '../helpers/private-redis';
 
 const corp = { corpId: 'wwoutage0001', corpSecret: 'outage-secret', agentId: '1000002' };
 

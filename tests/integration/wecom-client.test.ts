@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WecomApiError } from '../../src/bot/channels/wecom/api';
 import { makeWecomClient, type WecomClientOptions } from '../../src/bot/channels/wecom/client';
 import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { parseEnvelope, parseInboundMessage } from '../../src/bot/channels/wecom/message';
 import { makeWecomRobot } from '../../src/bot/channels/wecom/robot';
 import { utf8Bytes } from '../../src/bot/channels/wecom/split';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WecomApiError } from '../../src/bot/channels/wecom/api';
 import { makeWecomClient } from '../../src/bot/channels/wecom/client';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { makeWecomRobot } from '../../src/bot/channels/wecom/robot';
 import { makeWecomSender } from '../../src/bot/channels/wecom/sender';
 import { PermanentSendError, type MessageSender } from '../../src/domain/outbox/outbox.types';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { onPostgres } from '../helpers/test-db';
-import { runBurst } from './burst';
+import { onPostgres, testDbUrl } from '../helpers/test-db';
+import { runBurst } from '../../tools/reliability/burst';
 
 // The full burst runs in about a minute on two cores; RELIABILITY_ESCALATIONS/_ALERTS shrink it for a
 // quick local run. bench/reliability.bench.ts runs the same and prints the figures.
@@ -11,7 +11,7 @@ const ALERTS = Number(process.env.RELIABILITY_ALERTS ?? 100);
 // Redis (SQLite is one file on one machine: PostgreSQL is the multi-process deployment).
 describe.skipIf(!onPostgres)('many processes, one truth', () => {
   it(`when ${ESCALATIONS} escalations and ${ALERTS} alerts hit two app processes served by two workers, then every notification is delivered exactly once and no repeatable job is doubled`, async () => {
-    const r = await runBurst({ escalations: ESCALATIONS, alerts: ALERTS, senders: 8, deliverWithinMs: 240_000 });
+    const r = await runBurst({ baseDbUrl: testDbUrl, escalations: ESCALATIONS, alerts: ALERTS, senders: 8, deliverWithinMs: 240_000 });
     expect(r.badAnswers).toEqual([]);
     expect(r.outboxRows.notSent).toBe(0);
     expect(r.delivered).toEqual({ app: r.outboxRows.app, robot: r.outboxRows.robot });

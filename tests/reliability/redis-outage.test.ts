@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { buildSystem, type System } from '../../src/system';
 import { loadConfig } from '../../src/config';
 import { systemActor } from '../../src/domain/identity/actor';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { makeLogger } from '../../src/logger';
-import { startPrivateRedis } from '../helpers/private-redis';
-import { ALERTS_TOKEN, call, CORP, freshDatabase, login, ROBOT_KEY, serviceEnv, until } from './harness';
+import { startPrivateRedis } from '../../tools/reliability/private-redis';
+import { ALERTS_TOKEN, call, CORP, freshDatabase, login, ROBOT_KEY, serviceEnv, until } from '../../tools/reliability/harness';
+import { testDbUrl } from '../helpers/test-db';
 
 // Builds on tests/integration/outbox-redis-outage.test.ts (jobs runtime alone): here the whole
 // service of `npm start` answers HTTP while its Redis is gone.
@@ -24,7 +25,7 @@ describe('the service while Redis is down', () => {
   beforeAll(async () => {
     redis = await startPrivateRedis();
     fake = await startFakeWecom({ ...CORP, robotKeys: [ROBOT_KEY] });
-    db = await freshDatabase();
+    db = await freshDatabase(testDbUrl);
     const env = serviceEnv({
       dbUrl: db.url,
       redisUrl: redis.url,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Bull from 'bull';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { openDatabase } from '../../src/domain/db/data-source';
 import { inTransaction } from '../../src/domain/db/transaction';
 import { systemOver } from '../helpers/test-app';
@@ -10,8 +10,19 @@ import { systemActor } from '../../src/domain/identity/actor';
 import { systemClock } from '../../src/domain/clock';
 import { enqueueOutbox } from '../../src/domain/outbox/outbox';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
-import { startPrivateRedis } from '../helpers/private-redis';
-import { buildService, CORP, freshDatabase, killAll, ROBOT_KEY, serviceEnv, spawnNode, until, type Child } from './harness';
+import { startPrivateRedis } from '../../tools/reliability/private-redis';
+import {
+  buildService,
+  CORP,
+  freshDatabase,
+  killAll,
+  ROBOT_KEY,
+  serviceEnv,
+  spawnNode,
+  until,
+  type Child,
+} from '../../tools/reliability/harness';
+import { testDbUrl } from '../helpers/test-db';
 
 // Worker processes run the compiled service (harness.buildService): ~30 s the first time.
 describe('a worker process killed mid-job', () => {
@@ -28,7 +39,7 @@ describe('a worker process killed mid-job', () => {
     workerScript = (await buildService()).worker;
     redis = await startPrivateRedis();
     fake = await startFakeWecom({ ...CORP, robotKeys: [ROBOT_KEY] });
-    db = await freshDatabase();
+    db = await freshDatabase(testDbUrl);
     ds = await openDatabase(db.url);
     await (
       await systemOver(ds, systemClock)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { buildSystem, type System } from '../../src/system';
 import { loadConfig } from '../../src/config';
 import { inTransaction } from '../../src/domain/db/transaction';
@@ -9,8 +9,9 @@ import { enqueueOutbox } from '../../src/domain/outbox/outbox';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import type { OutboundMessage } from '../../src/domain/outbox/outbox.types';
 import { makeLogger } from '../../src/logger';
-import { startPrivateRedis } from '../helpers/private-redis';
-import { call, CORP, freshDatabase, ROBOT_KEY, serviceEnv, until } from './harness';
+import { startPrivateRedis } from '../../tools/reliability/private-redis';
+import { call, CORP, freshDatabase, ROBOT_KEY, serviceEnv, until } from '../../tools/reliability/harness';
+import { testDbUrl } from '../helpers/test-db';
 
 describe('WeCom failing, then recovering', () => {
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
@@ -23,7 +24,7 @@ describe('WeCom failing, then recovering', () => {
   beforeAll(async () => {
     redis = await startPrivateRedis();
     fake = await startFakeWecom({ ...CORP, robotKeys: [ROBOT_KEY] });
-    db = await freshDatabase();
+    db = await freshDatabase(testDbUrl);
     const env = serviceEnv({
       dbUrl: db.url,
       redisUrl: redis.url,

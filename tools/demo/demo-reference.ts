@@ -1,5 +1,5 @@
-import { type Actor, systemActor } from '../identity/actor';
-import type { DomainServices } from '../services';
+import { type Actor, systemActor } from '../../src/domain/identity/actor';
+import type { DomainServices } from '../../src/domain/services';
 import { DEMO_BILL_TYPES } from './demo-bill-types';
 import { demoCreditCode, demoPhone, type DemoRandom } from './demo-random';
 import { CITY_REGION, DEMO_UNITS, DISTRICT_REGION } from './demo-units';

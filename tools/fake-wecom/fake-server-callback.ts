@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { WecomCrypto } from './crypto';
-import { cdata } from './xml';
+import type { WecomCrypto } from '../../src/bot/channels/wecom/crypto';
+import { cdata } from '../../src/bot/channels/wecom/xml';
 
 export interface CallbackEventInput {
   event: string;

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import type { Clock } from '../clock';
-import type { LineInput } from '../documents/line-documents.schemas';
-import { systemActor } from '../identity/actor';
-import { subtract, takeLowest, totalCount, type Span } from '../ledger/ranges';
-import type { DomainServices } from '../services';
+import type { Clock } from '../../src/domain/clock';
+import type { LineInput } from '../../src/domain/documents/line-documents.schemas';
+import { systemActor } from '../../src/domain/identity/actor';
+import { subtract, takeLowest, totalCount, type Span } from '../../src/domain/ledger/ranges';
+import type { DomainServices } from '../../src/domain/services';
 import type { DemoRandom } from './demo-random';
 import type { DemoActors } from './demo-reference';
 

@@ -1,4 +1,4 @@
-import type { CreateBillTypeInput } from '../catalog/catalog.schemas';
+import type { CreateBillTypeInput } from '../../src/domain/catalog/catalog.schemas';
 
 /** A demo bill type plus the 4 digits (category 2 + kind 2) its 票据代码 carries. */
 export interface DemoBillType extends CreateBillTypeInput {

@@ -4,6 +4,7 @@
  * app messages the fake WeCom server received for that member (escalation notices, engineer replies).
  */
 import { createInterface } from 'node:readline';
+import { cliArgs, defineCli } from '../../src/cli/args';
 import {
   fetchCallbackConfig,
   makeChatClient,
@@ -16,10 +17,27 @@ import {
 
 const HELP = '命令：/click N 点击卡片按钮 N，/enter 进入应用，/help 帮助，/quit 退出；其它内容作为消息发送';
 
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
+/** The flags; the URL defaults follow PORT and FAKE_WECOM_PORT, as the service and the fake server do. */
+const chatCli = (env: NodeJS.ProcessEnv) =>
+  defineCli({
+    name: 'chat',
+    usage: 'npm run chat -- --user <WeCom user id> [options]',
+    about:
+      'Chats with the running service as a WeCom member through the real callback path, and shows the app messages the fake ' +
+      'WeCom server received for that member. Callback settings come from WECOM_TOKEN, WECOM_AES_KEY, WECOM_CORP_ID ' +
+      '(and WECOM_AGENT_ID) when all are set, else from the fake WeCom server.',
+    flags: {
+      user: { type: 'string', value: '<id>', required: true, help: 'the WeCom user id to chat as, e.g. wangfang' },
+      app: { type: 'string', value: '<url>', default: `http://127.0.0.1:${env.PORT ?? 3000}`, help: 'the service (its /wecom/callback)' },
+      fake: { type: 'string', value: '<url>', default: `http://127.0.0.1:${env.FAKE_WECOM_PORT ?? 8090}`, help: 'the fake WeCom server' },
+      wait: {
+        type: 'number',
+        value: '<seconds>',
+        defaultText: '0 on a terminal, 3 when input is piped',
+        help: 'after the input ends, how long to keep showing arriving app messages',
+      },
+    },
+  });
 
 /** WECOM_* from the environment when all are set, else what the fake WeCom server shares. */
 async function callbackConfig(env: NodeJS.ProcessEnv, fakeUrl: string): Promise<CallbackConfig> {
@@ -35,13 +53,8 @@ async function callbackConfig(env: NodeJS.ProcessEnv, fakeUrl: string): Promise<
 }
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const user = arg(argv, '--user');
-  if (!user)
-    throw new Error(
-      'usage: npm run chat -- --user <WeCom user id, e.g. wangfang> [--app http://127.0.0.1:3000] [--fake http://127.0.0.1:8090]',
-    );
-  const appUrl = arg(argv, '--app') ?? `http://127.0.0.1:${env.PORT ?? 3000}`;
-  const fakeUrl = arg(argv, '--fake') ?? `http://127.0.0.1:${env.FAKE_WECOM_PORT ?? 8090}`;
+  const { values } = cliArgs(chatCli(env), argv, env);
+  const { user, app: appUrl, fake: fakeUrl } = values;
   const config = await callbackConfig(env, fakeUrl).catch((err: Error) => {
     throw new Error(
       `cannot reach the fake WeCom server at ${fakeUrl} (start it with npm run fake-wecom, or set WECOM_TOKEN/WECOM_AES_KEY/WECOM_CORP_ID): ${err.message}`,
@@ -108,7 +121,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   }
   clearInterval(poller);
   // Piped input ends at once: give queued answers (escalation notices, replies) a moment to arrive.
-  const waitMs = Number(arg(argv, '--wait') ?? (tty ? 0 : 3)) * 1000;
+  const waitMs = (values.wait ?? (tty ? 0 : 3)) * 1000;
   for (const end = Date.now() + waitMs; Date.now() < end;) {
     await new Promise((r) => setTimeout(r, 500));
     await drain().catch(() => undefined);

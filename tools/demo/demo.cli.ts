@@ -3,11 +3,22 @@
  * ~30 units, people (password Demo12345) and a history; one that already has units is left alone.
  */
 import 'reflect-metadata';
-import { loadConfig } from '../config';
-import { openDatabase } from '../domain/db/data-source';
-import { isDatabaseEmpty, loadDemoData } from '../domain/demo/demo-data';
+import { cliArgs, defineCli } from '../../src/cli/args';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/domain/db/data-source';
+import { isDatabaseEmpty, loadDemoData } from './demo-data';
+
+const DEMO_CLI = defineCli({
+  name: 'demo',
+  usage: 'npm run demo [-- --help]',
+  about:
+    'Loads the demo bureau (bill types, ~30 units, people with password Demo12345, six years of history and three weeks of ' +
+    'service-desk activity) into the database of DATABASE_URL, when it has no units or bill types yet. Takes no flags.',
+  flags: {},
+});
 
 async function main(): Promise<void> {
+  cliArgs(DEMO_CLI);
   const config = loadConfig();
   const ds = await openDatabase(config.DATABASE_URL);
   try {

@@ -5,9 +5,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
-import type { FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import type { FakeWecom } from '../fake-wecom/fake-server';
 import { openDatabase } from '../../src/domain/db/data-source';
-import { testDbUrl, onPostgres } from '../helpers/test-db';
 
 /** The repository root (also when this file runs compiled under dist/ for the benchmark). */
 export const ROOT = ((): string => {
@@ -43,30 +42,31 @@ export async function until(cond: () => Promise<boolean> | boolean, ms: number, 
 }
 
 /**
- * A database of the test's own that several processes can open: a fresh PostgreSQL database
- * (CREATE DATABASE, dropped afterwards) or a SQLite file in a temporary directory. The schema is
- * created here once, so processes started later do not race to create it.
+ * A database of the caller's own that several processes can open: on the PostgreSQL server of
+ * `baseUrl` a fresh database (CREATE DATABASE, dropped afterwards); for any other `baseUrl` a SQLite
+ * file in a temporary directory. The schema is created here once, so processes started later do not
+ * race to create it.
  */
-export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (!onPostgres) {
+export async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!baseUrl.startsWith('postgres')) {
     const dir = mkdtempSync(join(tmpdir(), 'fbd-rel-'));
     const url = `sqlite:${join(dir, 'desk.sqlite')}`;
     await (await openDatabase(url)).destroy();
     return { url, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `rel_${randomBytes(5).toString('hex')}`;
-  const admin = new DataSource({ type: 'postgres', url: testDbUrl });
+  const admin = new DataSource({ type: 'postgres', url: baseUrl });
   await admin.initialize();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.destroy();
-  const u = new URL(testDbUrl);
+  const u = new URL(baseUrl);
   u.pathname = `/${name}`;
   const url = u.toString();
   await (await openDatabase(url)).destroy();
   return {
     url,
     drop: async () => {
-      const a = new DataSource({ type: 'postgres', url: testDbUrl });
+      const a = new DataSource({ type: 'postgres', url: baseUrl });
       await a.initialize();
       await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await a.destroy();

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import Bull from 'bull';
-import { startFakeWecom, type FakeWecom } from '../../src/bot/channels/wecom/fake-server';
+import { startFakeWecom, type FakeWecom } from '../fake-wecom/fake-server';
 import { wecomRateLimits } from '../../src/bot/channels/wecom/throttle';
 import { systemClock } from '../../src/domain/clock';
 import { openDatabase } from '../../src/domain/db/data-source';
 import { systemActor } from '../../src/domain/identity/actor';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
-import { systemOver } from '../helpers/test-app';
+import { loadConfig } from '../../src/config';
+import { makeLogger } from '../../src/logger';
+import { buildSystem } from '../../src/system';
 import { QUEUES } from '../../src/jobs/queues';
-import { startPrivateRedis } from '../helpers/private-redis';
+import { startPrivateRedis } from './private-redis';
 import {
   ALERTS_TOKEN,
   buildService,
@@ -52,6 +54,8 @@ export interface BurstResult {
  * app processes, and distinct generic alerts. Waits until the outbox is drained, then counts.
  */
 export interface BurstOptions {
+  /** The PostgreSQL server to create the burst's own database on (harness.freshDatabase). */
+  baseDbUrl: string;
   escalations: number;
   alerts: number;
   /**
@@ -68,11 +72,11 @@ export async function runBurst(o: BurstOptions): Promise<BurstResult> {
   const { app, worker } = await buildService();
   const redis = await startPrivateRedis();
   let fake: FakeWecom | undefined;
-  const db = await freshDatabase();
+  const db = await freshDatabase(o.baseDbUrl);
   const ds = await openDatabase(db.url);
   try {
     fake = await startFakeWecom({ ...CORP, robotKeys: [ROBOT_KEY], limits: wecomRateLimits(LIMITS) });
-    const { services } = await systemOver(ds, systemClock);
+    const { services } = await buildSystem(loadConfig({ LOG_LEVEL: 'silent' }), makeLogger('silent'), { clock: systemClock, database: ds });
     await services.catalog.createUnit(systemActor, { code: 'B1', name: '市财政局演示单位', onboardingStatus: 'online' });
     for (let s = 0; s < o.senders; s++) {
       await services.users.create(systemActor, {

@@ -1,5 +1,5 @@
-import type { Actor } from '../identity/actor';
-import { totalCount } from '../ledger/ranges';
+import type { Actor } from '../../src/domain/identity/actor';
+import { totalCount } from '../../src/domain/ledger/ranges';
 import { batchCodeOf, DEMO_BILL_TYPES } from './demo-bill-types';
 import { composeWriteoff, demoAmount, heldRuns, lowestRuns, type BatchRun, type DemoContext } from './demo-ops';
 

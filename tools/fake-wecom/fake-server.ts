@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { makeWecomCrypto } from './crypto';
+import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
 import { makeCallbackBuilder } from './fake-server-callback';
 import { handleGettoken, handleMessageSend, handleWebhookSend, type Answer, type FakeState } from './fake-server-routes';
-import { makeMemoryRateLimiter, WECOM_RATE_LIMITS, type WecomRateLimits } from './throttle';
+import { makeMemoryRateLimiter, WECOM_RATE_LIMITS, type WecomRateLimits } from '../../src/bot/channels/wecom/throttle';
 
 export type { BuiltCallback, CallbackInput } from './fake-server-callback';
 export type { FakeReceived, ReceivedAppMessage, ReceivedRobotMessage } from './fake-server-routes';

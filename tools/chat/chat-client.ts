@@ -1,6 +1,6 @@
-import { makeWecomCrypto } from './crypto';
-import { makeCallbackBuilder, type CallbackInput } from './fake-server-callback';
-import { parseWecomXml } from './xml';
+import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
+import { makeCallbackBuilder, type CallbackInput } from '../fake-wecom/fake-server-callback';
+import { parseWecomXml } from '../../src/bot/channels/wecom/xml';
 
 /** The app's callback settings (what `npm run fake-wecom` prints as WECOM_*). */
 export interface CallbackConfig {

@@ -1,5 +1,5 @@
-import type { LineInput } from '../documents/line-documents.schemas';
-import { systemActor } from '../identity/actor';
+import type { LineInput } from '../../src/domain/documents/line-documents.schemas';
+import { systemActor } from '../../src/domain/identity/actor';
 import { DEMO_BILL_TYPES } from './demo-bill-types';
 import { heldRuns, type BatchRun, type DemoContext } from './demo-ops';
 import { DEMO_CAPS } from './demo-reference';

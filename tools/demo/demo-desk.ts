@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Actor } from '../identity/actor';
-import { totalCount } from '../ledger/ranges';
+import type { Actor } from '../../src/domain/identity/actor';
+import { totalCount } from '../../src/domain/ledger/ranges';
 import { composeWriteoff, demoAmount, heldRuns, lowestRuns, type DemoContext, type SettableClock } from './demo-ops';
 import { DEMO_UNITS } from './demo-units';
 

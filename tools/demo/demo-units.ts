@@ -1,4 +1,4 @@
-import type { OnboardingStatus } from '../catalog/unit.entity';
+import type { OnboardingStatus } from '../../src/domain/catalog/unit.entity';
 
 /** A demo 用票单位 with what it uses per quarter and its staff member (WeCom id = username). */
 export interface DemoUnit {

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { BillType } from '../catalog/bill-type.entity';
-import { Unit } from '../catalog/unit.entity';
-import { fixedClock, systemClock } from '../clock';
-import { ConflictError } from '../errors';
-import { makeDomainStore } from '../db/repositories';
-import { makeDomainServices, type DomainServices } from '../services';
+import { BillType } from '../../src/domain/catalog/bill-type.entity';
+import { Unit } from '../../src/domain/catalog/unit.entity';
+import { fixedClock, systemClock } from '../../src/domain/clock';
+import { makeDomainStore } from '../../src/domain/db/repositories';
+import { ConflictError } from '../../src/domain/errors';
+import { makeDomainServices, type DomainServices } from '../../src/domain/services';
 import { makeTimeline, type SettableClock } from './demo-ops';
 import { writeServiceDesk } from './demo-desk';
 import { seededRandom } from './demo-random';

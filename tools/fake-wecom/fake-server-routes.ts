@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { z } from 'zod';
-import { describeIssues, messageSendSchema, robotSendSchema } from './payloads';
-import type { RateLimiter } from './throttle';
+import { describeIssues, messageSendSchema, robotSendSchema } from '../../src/bot/channels/wecom/payloads';
+import type { RateLimiter } from '../../src/bot/channels/wecom/throttle';
 
 export interface ReceivedAppMessage {
   msgtype: string;
