@@ -1,14 +1,13 @@
 /**
  * NLP accuracy: 5-fold stratified cross-validation over the knowledge base (None included) and
- * train-on-all / test-on-held-out (tests/fixtures/nlp-heldout.yml, written before the corpus).
+ * train-on-all / test-on-held-out (bench/fixtures/nlp-heldout.yml, written before the corpus).
  * Usage: node dist/bench/nlp-eval.js [--kb knowledge-base/zh] [--floor 0.3] [--margin 0.15] [--verbose]
  */
-import { readFileSync } from 'node:fs';
-import { load as loadYaml } from 'js-yaml';
 import { makeClassifier, NONE, type Classification, type ClassifierOptions } from '../src/bot/nlp/classifier';
 import type { KbIntent } from '../src/bot/nlp/kb.schemas';
 import { loadKnowledgeBase } from '../src/bot/nlp/kb-loader';
 import { normalizeText } from '../src/bot/nlp/normalize';
+import { loadHeldOut } from './lib/heldout';
 
 interface Case {
   text: string;
@@ -150,9 +149,7 @@ function choose(kfold: Rates[], heldout: Rates[]): { t: number; met: boolean } {
 
 async function main(): Promise<void> {
   const kb = loadKnowledgeBase(arg('kb') ?? 'knowledge-base/zh');
-  const heldout = (
-    loadYaml(readFileSync(arg('heldout') ?? 'tests/fixtures/nlp-heldout.yml', 'utf8')) as { items: { text: string; intent: string }[] }
-  ).items;
+  const heldout = loadHeldOut(arg('heldout')).items;
   const counts = kb.intents.map((i) => `${i.intent}:${i.utterances.length}`).join(' ');
   console.log(`# NLP evaluation — corpus ${kb.version}, ${kb.intents.length} intents (${counts})`);
   console.log(`options: ${JSON.stringify(options)}`);

@@ -5,10 +5,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { load as loadYaml } from 'js-yaml';
 import { makeClassifier } from '../src/bot/nlp/classifier';
 import { loadKnowledgeBase } from '../src/bot/nlp/kb-loader';
 import { loadOrTrain, makeModelCache } from '../src/bot/nlp/model-cache';
+import { loadHeldOut } from './lib/heldout';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {
@@ -35,9 +35,7 @@ async function main(): Promise<void> {
     const second = await loadOrTrain({ kb, cache, classifier });
     const cacheMs = ms(t);
 
-    const texts = (loadYaml(readFileSync('tests/fixtures/nlp-heldout.yml', 'utf8')) as { items: { text: string }[] }).items.map(
-      (i) => i.text,
-    );
+    const texts = loadHeldOut().items.map((i) => i.text);
     for (const text of texts) await classifier.classify(text); // warm-up: JIT and node-nlp's caches
     const samples: number[] = [];
     for (let round = 0; round < 5; round += 1) {

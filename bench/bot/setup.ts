@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
 import Koa from 'koa';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -19,13 +17,11 @@ import { systemClock } from '../../src/domain/clock';
 import { User } from '../../src/domain/identity/user.entity';
 import { makeDomainServices } from '../../src/domain/services';
 import { makeLogger } from '../../src/logger';
+import { HELDOUT_FILE, loadHeldOut, type HeldOutItem } from '../lib/heldout';
 
-/** The held-out questions (tests/fixtures/nlp-heldout.yml): realistic text the corpus never saw. */
-export function heldOut(root: string): Array<{ text: string; intent: string }> {
-  const doc = load(readFileSync(join(root, 'tests/fixtures/nlp-heldout.yml'), 'utf8')) as {
-    items: Array<{ text: string | number; intent: string }>;
-  };
-  return doc.items.map((i) => ({ text: String(i.text), intent: i.intent }));
+/** The held-out questions (bench/fixtures/nlp-heldout.yml): realistic text the corpus never saw. */
+export function heldOut(root: string): HeldOutItem[] {
+  return loadHeldOut(join(root, HELDOUT_FILE)).items;
 }
 
 /** Trains a fresh classifier on `kb`; ms is the first-training time. */
