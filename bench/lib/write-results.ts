@@ -69,7 +69,11 @@ export function resultsDocument(opts: { file: string; tag: string; names: string
 
 /** How this run was started, as a reader would retype it: `npm run bench:ledger -- --units 20`. */
 export function commandLine(argv: string[] = process.argv): string {
-  const args = argv.slice(2).join(' ');
+  // The line lands in a committed document: `--db postgres://user:secret@host/db` must not carry the password.
+  const args = argv
+    .slice(2)
+    .map((a) => a.replace(/(\/\/[^/:@\s]+):[^@\s]*@/g, '$1:***@'))
+    .join(' ');
   // npm exports the script name to the processes it starts (`npm run x` → npm_lifecycle_event=x).
   const script = process.env.npm_lifecycle_event;
   if (script) return `npm run ${script}${args ? ` -- ${args}` : ''}`;

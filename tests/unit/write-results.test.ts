@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandLine, listBlocks, readBlock, replaceBlock } from '../../bench/lib/write-results';
 
@@ -26,15 +28,24 @@ describe('generated blocks in documents (bench/lib/write-results)', () => {
     expect(listBlocks(two, 'nlp-eval')).toEqual(['run']);
   });
 
-  it('when run through npm, then the command line reads as the npm script with its arguments', () => {
+  it('when run through npm, then the command line reads as the npm script with its arguments, passwords masked', () => {
     const saved = process.env.npm_lifecycle_event;
     try {
       process.env.npm_lifecycle_event = 'bench:ledger';
       expect(commandLine(['node', 'dist/bench/ledger.bench.js', '--units', '20'])).toBe('npm run bench:ledger -- --units 20');
       expect(commandLine(['node', 'dist/bench/ledger.bench.js'])).toBe('npm run bench:ledger');
+      expect(commandLine(['node', 'x.js', '--db', 'postgres://bench:s3cret@127.0.0.1:5432/benchdb'])).toBe(
+        'npm run bench:ledger -- --db postgres://bench:***@127.0.0.1:5432/benchdb',
+      );
     } finally {
       if (saved === undefined) delete process.env.npm_lifecycle_event;
       else process.env.npm_lifecycle_event = saved;
     }
+  });
+
+  it('when bench/README.md is read, then it has the result blocks bench:ledger and bench:bot rewrite', () => {
+    const readme = readFileSync(join(__dirname, '../../bench/README.md'), 'utf8');
+    expect(listBlocks(readme, 'bench-ledger')).toEqual(['results']);
+    expect(listBlocks(readme, 'bench-bot')).toEqual(['results']);
   });
 });
