@@ -1,7 +1,8 @@
 /**
- * Bot benchmark: `npm run bench:bot [-- --seconds 5] [--concurrency 16]`. Demo bureau on a temp SQLite
- * file; times classification, POST /api/v1/bot/messages and encrypted POST /wecom/callback against a
- * bare Koa endpoint, and the real service's cold start. See bench/README.md, section bench:bot.
+ * Bot benchmark: `npm run bench:bot [-- --seconds 5] [--concurrency 16] [--no-write]`. Demo bureau on a temp
+ * SQLite file; times classification, POST /api/v1/bot/messages and encrypted POST /wecom/callback against a
+ * bare Koa endpoint, and the real service's cold start. The printed figures replace the bench-bot block of
+ * bench/README.md unless --no-write. See bench/README.md, section bench:bot.
  */
 import 'reflect-metadata';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { coldStart, dropRedisPrefix } from './bot/cold-start';
 import type { LoadResult, LoadSpec } from './bot/load-worker';
 import { withProfile } from './bot/profile';
 import { heldOut, startBareKoa, startBotApp, train } from './bot/setup';
+import { printedBlock, resultsDocument } from './lib/write-results';
 
 const BOT_BENCH_CLI = defineCli({
   name: 'bench:bot',
@@ -33,6 +35,7 @@ const BOT_BENCH_CLI = defineCli({
       help: 'SQLite synchronous setting; NORMAL shows what the per-commit fsync costs',
     },
     profile: { type: 'string', value: '<dir>', help: "write a CPU profile of the server's thread per bot run into <dir>" },
+    'no-write': { type: 'boolean', help: 'print only; leave the results block of bench/README.md alone' },
   },
 });
 const FLAGS = cliArgs(BOT_BENCH_CLI).values;
@@ -43,7 +46,12 @@ const THRESHOLD = 0.5; // the production default
 const SYNC = FLAGS.sync;
 const PROFILE_DIR = FLAGS.profile;
 const TARGET = { classifyP99Ms: 5, apiRatio: 0.4, callbackRatio: 0.3, coldStartMs: 3000 };
-const log = (s: string) => process.stderr.write(`${s}\n`);
+/** Progress notes; the set-up, mix and slowest-question ones also go under the figures in bench/README.md. */
+const notes: string[] = [];
+const log = (s: string) => {
+  process.stderr.write(`${s}\n`);
+  if (/^(demo bureau loaded|mixes|slowest classifications):/.test(s)) notes.push(s);
+};
 const f = (v: number, d = 1) => v.toFixed(d);
 const verdict = (ok: boolean, what: string) => `${ok ? 'PASS' : 'FAIL'} (${what})`;
 
@@ -59,6 +67,13 @@ function load(spec: Omit<LoadSpec, 'concurrency' | 'maxRequests' | 'durationMs'>
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // Checked before the run: a missing marker must not cost a full run.
+  const readme = resultsDocument({
+    file: 'bench/README.md',
+    tag: 'bench-bot',
+    names: ['results'],
+    enabled: !FLAGS['no-write'],
+  });
   if (!existsSync(join(ROOT, 'dist/src/main.js'))) throw new Error('build first: npm run build (npm run bench:bot does)');
   const dir = mkdtempSync(join(tmpdir(), 'bot-bench-'));
   const rows: Array<[string, string, string]> = [];
@@ -192,11 +207,14 @@ async function main(): Promise<void> {
   }
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
-  process.stdout.write(
-    `\nbench:bot — ${new Date().toISOString()}, node ${process.version}, SQLite (WAL, synchronous ${SYNC ?? 'FULL'}), load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores, ${CONCURRENCY} connections × ${SECONDS} s\n`,
-  );
-  for (const [a, b, c] of rows) process.stdout.write(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}\n`);
-  process.stdout.write(`total ${f((Date.now() - started) / 1000, 0)} s\n`);
+  const lines = [
+    `bench:bot — ${new Date().toISOString()}, node ${process.version}, SQLite (WAL, synchronous ${SYNC ?? 'FULL'}), load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores, ${CONCURRENCY} connections × ${SECONDS} s`,
+    ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`),
+    `total ${f((Date.now() - started) / 1000, 0)} s`,
+    ...notes,
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+  readme.write({ results: printedBlock(lines) });
 }
 
 main().then(

@@ -1,6 +1,7 @@
 /**
- * Ledger benchmark: `npm run bench:ledger [-- --db <url>] [--units N] [--tx N]`. Builds a bureau through
- * the domain services, then times stock queries, 领用存 reports and storage growth. See bench/README.md.
+ * Ledger benchmark: `npm run bench:ledger [-- --db <url>] [--units N] [--tx N] [--no-write]`. Builds a bureau
+ * through the domain services, then times stock queries, 领用存 reports and storage growth; the printed
+ * figures replace the bench-ledger block of bench/README.md unless --no-write.
  */
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { makeLogger } from '../src/logger';
 import { buildSystem } from '../src/system';
 import { runBatched } from './ledger/batched';
 import { buildBureau } from './ledger/build-bureau';
+import { printedBlock, resultsDocument } from './lib/write-results';
 import { buildNaiveTable, latency, naiveStock, once } from './ledger/measure';
 
 const LEDGER_BENCH_CLI = defineCli({
@@ -30,6 +32,7 @@ const LEDGER_BENCH_CLI = defineCli({
     },
     units: { type: 'integer', default: 1000, help: 'units in the bureau (× 20 bill types)' },
     tx: { type: 'integer', defaultText: '250 on PostgreSQL, 1 on SQLite', help: 'service calls per transaction while building' },
+    'no-write': { type: 'boolean', help: 'print only; leave the results block of bench/README.md alone' },
   },
 });
 const TARGET_STOCK_P99_MS = 5;
@@ -40,6 +43,13 @@ const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
 async function main(): Promise<void> {
   const flags = cliArgs(LEDGER_BENCH_CLI).values;
   const started = Date.now();
+  // Checked before the run: a missing marker must not cost a full run.
+  const readme = resultsDocument({
+    file: 'bench/README.md',
+    tag: 'bench-ledger',
+    names: ['results'],
+    enabled: !flags['no-write'],
+  });
   const dir = flags.db ? null : mkdtempSync(join(tmpdir(), 'ledger-bench-'));
   const url = flags.db ?? `sqlite:${join(dir!, 'bench.sqlite')}`;
   const units = flags.units;
@@ -163,8 +173,12 @@ async function main(): Promise<void> {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
   const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
-  console.log(`\nledger benchmark — ${new Date().toISOString()} — total ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  for (const [a, b, c] of rows) console.log(`${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c}`);
+  const lines = [
+    `ledger benchmark — ${new Date().toISOString()} — total ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    ...rows.map(([a, b, c]) => `${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c}`),
+  ];
+  console.log(`\n${lines.join('\n')}`);
+  readme.write({ results: printedBlock(lines) });
 }
 
 main().catch((err: Error) => {

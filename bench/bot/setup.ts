@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
 import Koa from 'koa';
 import type { DataSource } from 'typeorm';
 import { generateEncodingAESKey } from '../../tools/fake-wecom/fake-server';
@@ -13,13 +11,11 @@ import { User } from '../../src/domain/identity/user.entity';
 import { loadConfig } from '../../src/config';
 import { makeLogger } from '../../src/logger';
 import { buildSystem } from '../../src/system';
+import { HELDOUT_FILE, loadHeldOut, type HeldOutItem } from '../lib/heldout';
 
-/** The held-out questions (tests/fixtures/nlp-heldout.yml): realistic text the corpus never saw. */
-export function heldOut(root: string): Array<{ text: string; intent: string }> {
-  const doc = load(readFileSync(join(root, 'tests/fixtures/nlp-heldout.yml'), 'utf8')) as {
-    items: Array<{ text: string | number; intent: string }>;
-  };
-  return doc.items.map((i) => ({ text: String(i.text), intent: i.intent }));
+/** The held-out questions (bench/fixtures/nlp-heldout.yml): realistic text the corpus never saw. */
+export function heldOut(root: string): HeldOutItem[] {
+  return loadHeldOut(join(root, HELDOUT_FILE)).items;
 }
 
 /** Trains a fresh classifier on `kb`; ms is the first-training time. */

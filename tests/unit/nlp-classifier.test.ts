@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeClassifier, NONE, type Classifier } from '../../src/bot/nlp/classifier';
+import { makeClassifier, MODEL_FORMAT, NONE, type Classifier } from '../../src/bot/nlp/classifier';
 import { loadKnowledgeBase, validateKnowledgeBase, type KnowledgeBase } from '../../src/bot/nlp/kb-loader';
 import { loadOrTrain, makeModelCache } from '../../src/bot/nlp/model-cache';
 
@@ -32,7 +32,7 @@ const tiny = (): KnowledgeBase => {
 };
 
 describe('classifier plumbing (tiny corpus)', () => {
-  it('when the classifier is trained, then node-nlp tokenises with our n-gram tokenizer (features are Han bigrams, not pinyin)', async () => {
+  it('when the classifier is trained, then @nlpjs tokenises with our n-gram tokenizer (features are Han bigrams, not pinyin)', async () => {
     const c = makeClassifier();
     await c.train(tiny());
     expect(c.tokenizerCalls).toBeGreaterThan(0);
@@ -68,10 +68,28 @@ describe('classifier plumbing (tiny corpus)', () => {
   it('when the cache file is corrupt, then the model is retrained and the file overwritten', async () => {
     const kb = tiny();
     const cache = makeModelCache({ dir: mkdtempSync(join(tmpdir(), 'nlp-cache-')) });
-    writeFileSync(cache.pathFor(kb.version), '{"format": "zh-ngram-nn-v2", "vers');
+    mkdirSync(dirname(cache.pathFor(kb.version)), { recursive: true });
+    writeFileSync(cache.pathFor(kb.version), `{"format": "${MODEL_FORMAT}", "vers`);
     const result = await loadOrTrain({ kb, cache, classifier: makeClassifier() });
     expect(result.fromCache).toBe(false);
     expect(JSON.parse(readFileSync(cache.pathFor(kb.version), 'utf8')).version).toBe(kb.version);
+  });
+
+  it('when only models of an older format are on disk for the corpus version, then none is read: the model is retrained and cached under the current format', async () => {
+    const kb = tiny();
+    const dir = mkdtempSync(join(tmpdir(), 'nlp-cache-'));
+    // The v2 layout (<dir>/<version>.json, node-nlp's whole NlpManager), and a v2 model where v3 looks.
+    const v2 = { format: 'zh-ngram-nn-v2', version: kb.version, nlp: '{"settings":{},"nluManager":{}}', utterances: {} };
+    writeFileSync(join(dir, `${kb.version}.json`), JSON.stringify(v2));
+    const cache = makeModelCache({ dir });
+    mkdirSync(dirname(cache.pathFor(kb.version)), { recursive: true });
+    writeFileSync(cache.pathFor(kb.version), JSON.stringify(v2));
+
+    const result = await loadOrTrain({ kb, cache, classifier: makeClassifier() });
+    expect(result.fromCache).toBe(false);
+    expect(cache.pathFor(kb.version)).toContain(MODEL_FORMAT);
+    expect(JSON.parse(readFileSync(cache.pathFor(kb.version), 'utf8')).format).toBe(MODEL_FORMAT);
+    expect(JSON.parse(readFileSync(join(dir, `${kb.version}.json`), 'utf8'))).toEqual(v2);
   });
 });
 

@@ -7,8 +7,11 @@ import { makeSimilarityIndex, type SimilarityIndex } from './similarity';
 
 /** Label of the negative (out-of-scope) class; every `kind: negative` intent trains under it. */
 export const NONE = 'None';
-/** Bumped whenever training or the model layout changes, so stale cache files are not reused. */
-export const MODEL_FORMAT = 'zh-ngram-nn-v2';
+/**
+ * Bumped whenever training or the model layout changes; it is part of the model cache's key, so a file
+ * of another format is never read. v3: `nlp` is the @nlpjs NLU manager alone (v2: node-nlp's whole NlpManager).
+ */
+export const MODEL_FORMAT = 'zh-ngram-nn-v3';
 
 /** What decided the answer: the rule layer, the neural model, the status/how-to stage or the gate. */
 export type ClassificationSource = 'rule' | 'model' | 'second-stage' | 'gate';
@@ -54,7 +57,7 @@ export interface Classifier {
   fromJSON(model: ClassifierModel): void;
   /** Corpus version the current model was trained on; undefined before training. */
   readonly version: string | undefined;
-  /** Texts our tokenizer has processed; proves node-nlp uses it. */
+  /** Texts our tokenizer has processed; proves @nlpjs uses it. */
   readonly tokenizerCalls: number;
 }
 
@@ -78,7 +81,7 @@ export function makeClassifier(options: ClassifierOptions = {}): Classifier {
   const similarityFloor = options.similarityFloor ?? 0.15;
   const noneMargin = options.noneMargin ?? 0.15;
   const negativeSample = options.negativeSample ?? 450;
-  // node-nlp's defaults (alpha 0.07, learningRate 0.6, run to convergence) overfit this corpus and its None
+  // @nlpjs's defaults (alpha 0.07, learningRate 0.6, run to convergence) overfit this corpus and its None
   // class; a slower rate stopped early is more accurate and trains in a few seconds (bench/nlp-eval.ts).
   const engineSettings: EngineSettings = { alpha: 0.01, learningRate: 0.1, deltaErrorThresh: 0.00001, ...options.engine };
   let engine: NlpEngine | undefined;

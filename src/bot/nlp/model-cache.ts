@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '../../logger';
-import type { Classifier, ClassifierModel } from './classifier';
+import { MODEL_FORMAT, type Classifier, type ClassifierModel } from './classifier';
 import type { KnowledgeBase } from './kb-loader';
 
-/** Trained models on disk, one file per corpus version: `<dir>/<version>.json`. */
+/** Trained models on disk, one file per model format and corpus version: `<dir>/<format>/<version>.json`. */
 export interface ModelCache {
   /** The cached model for version, or undefined when absent or unreadable. */
   read(version: string): ClassifierModel | undefined;
@@ -12,13 +12,15 @@ export interface ModelCache {
   pathFor(version: string): string;
 }
 
-/** Creates a cache rooted at dir (created on first write). */
-export function makeModelCache(deps: { dir: string; logger?: Logger }): ModelCache {
-  const { dir, logger } = deps;
+/** Creates a cache rooted at dir (created on first write); format defaults to the classifier's MODEL_FORMAT. */
+export function makeModelCache(deps: { dir: string; logger?: Logger; format?: string }): ModelCache {
+  const { dir, logger, format = MODEL_FORMAT } = deps;
+  // The format is part of the key: a model written by another release is never read as this one's
+  // (files of older formats stay on disk, untouched, until someone deletes them).
   const pathFor = (version: string): string => {
     // The version is our own hash, but it becomes a file name: refuse anything path-like.
     if (!/^[\w-]+$/.test(version)) throw new Error(`invalid model version "${version}"`);
-    return join(dir, `${version}.json`);
+    return join(dir, format, `${version}.json`);
   };
   return {
     pathFor,
@@ -31,7 +33,12 @@ export function makeModelCache(deps: { dir: string; logger?: Logger }): ModelCac
       }
       try {
         const model = JSON.parse(text) as ClassifierModel;
-        if (model?.version !== version || typeof model.nlp !== 'string' || typeof model.utterances !== 'object') {
+        if (
+          model?.format !== format ||
+          model.version !== version ||
+          typeof model.nlp !== 'string' ||
+          typeof model.utterances !== 'object'
+        ) {
           throw new Error('unexpected content');
         }
         return model;
@@ -41,8 +48,8 @@ export function makeModelCache(deps: { dir: string; logger?: Logger }): ModelCac
       }
     },
     write(model) {
-      mkdirSync(dir, { recursive: true });
       const target = pathFor(model.version);
+      mkdirSync(dirname(target), { recursive: true });
       // Write then rename: a crash mid-write must not leave a truncated file that looks valid.
       const tmp = `${target}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(model));
@@ -66,7 +73,7 @@ export async function loadOrTrain(deps: {
       logger?.info({ version: kb.version }, 'NLP model loaded from cache');
       return { fromCache: true };
     } catch (err) {
-      // e.g. written by an older MODEL_FORMAT: retrain and overwrite below.
+      // e.g. a file the classifier cannot restore: retrain and overwrite below.
       logger?.warn({ version: kb.version, err: (err as Error).message }, 'cached NLP model unusable; retraining');
     }
   }

@@ -1,21 +1,34 @@
 import { registerZhTokenizer, type CharNgramTokenizerZh, type NlpContainer } from './tokenizer-zh';
 
-// node-nlp ships no type definitions; this is the slice of its API we rely on.
+// @nlpjs ships no type definitions; this is the slice of its API we rely on.
 interface NluResult {
   classifications?: { intent: string; score: number }[];
   intent?: string;
   score?: number;
 }
-interface NlpManagerLike {
-  container: NlpContainer;
-  addDocument(locale: string, utterance: string, intent: string): void;
+interface NluManagerLike {
+  addLanguage(locales: string[]): void;
+  add(locale: string, utterance: string, intent: string): void;
   train(): Promise<unknown>;
-  export(minified?: boolean): string;
-  import(data: string | object): void;
-  nlp: { nluManager: { process(locale: string, text: string): Promise<NluResult> } };
+  process(locale: string, text: string): Promise<NluResult>;
+  toJSON(): object;
+  fromJSON(json: object): void;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { NlpManager } = require('node-nlp') as { NlpManager: new (settings: object) => NlpManagerLike };
+interface Container extends NlpContainer {
+  use(item: unknown): string;
+  registerConfiguration(tag: string, configuration: object, overwrite?: boolean): void;
+}
+// Only the NLU stack: node-nlp's NlpManager would load every language, NER, sentiment and a .env reader
+// (~0.45 s at start-up) for a neural intent classifier that needs none of them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { containerBootstrap } = require('@nlpjs/core') as { containerBootstrap: () => Container };
+const { NluManager, NluNeural } = require('@nlpjs/nlu') as {
+  NluManager: new (settings: object, container: Container) => NluManagerLike;
+  NluNeural: unknown;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const LOCALE = 'zh';
 
 /** Score of one intent from the neural classifier. */
 export interface IntentScore {
@@ -23,7 +36,7 @@ export interface IntentScore {
   score: number;
 }
 
-/** node-nlp neural settings worth tuning; the defaults are node-nlp's own. */
+/** @nlpjs neural settings worth tuning; the defaults are @nlpjs's own. */
 export interface EngineSettings {
   useNoneFeature?: boolean;
   iterations?: number;
@@ -34,43 +47,44 @@ export interface EngineSettings {
   learningRate?: number;
 }
 
-/** A node-nlp manager with our tokenizer, used only for its neural intent classifier. */
+/** An @nlpjs NLU manager with our tokenizer, used only for its neural intent classifier. */
 export interface NlpEngine {
   tokenizer: CharNgramTokenizerZh;
   train(documents: { utterance: string; intent: string }[]): Promise<void>;
   scores(text: string): Promise<IntentScore[]>;
+  /** The trained NLU manager as JSON text (what `serialised` restores). */
   export(): string;
 }
 
 /** Creates the engine; pass a serialised model to restore it instead of training. */
 export function makeNlpEngine(settings: EngineSettings = {}, serialised?: string): NlpEngine {
   const { useNoneFeature = true, ...neural } = settings;
-  const manager = new NlpManager({
-    languages: ['zh'],
-    forceNER: false,
-    autoSave: false,
-    autoLoad: false,
-    calculateSentiment: false,
-    // useNoneFeature adds node-nlp's "no known feature → None" sample; our own None class adds the rest.
-    // Network hyper-parameters reach training only as per-locale domain settings
-    // (nlu.<locale>.<domain>, read by @nlpjs/nlp initialize → useNlu); the flat keys go to the NLU manager.
-    nlu: { log: false, useNoneFeature, zh: { default: { className: 'NeuralNlu', log: false, ...neural } } },
+  const container = containerBootstrap();
+  container.use(NluNeural);
+  // The network's hyper-parameters reach training only through the per-locale domain configuration
+  // (node-nlp's NlpManager wrote the same entry from its nlu.<locale>.<domain> setting).
+  container.registerConfiguration(`domain-manager-${LOCALE}`, {
+    nluByDomain: { default: { className: 'NeuralNlu', settings: { log: false, ...neural } } },
   });
-  // Registered after construction: the manager's LangAll has just installed the pinyin stemmer.
-  const tokenizer = registerZhTokenizer(manager.container);
-  if (serialised) manager.import(serialised);
+  // The stock zh normaliser equals @nlpjs/core's default and its stop-word list is empty, so
+  // @nlpjs/lang-zh (a 1.6 MB pinyin dictionary) is not loaded: our tokenizer and stemmer replace the rest.
+  const tokenizer = registerZhTokenizer(container);
+  // useNoneFeature adds @nlpjs's "no known feature → None" sample; our own None class adds the rest.
+  const nlu = new NluManager({ log: false, useNoneFeature }, container);
+  nlu.addLanguage([LOCALE]);
+  if (serialised) nlu.fromJSON(JSON.parse(serialised) as object);
   return {
     tokenizer,
     async train(documents) {
-      for (const d of documents) manager.addDocument('zh', d.utterance, d.intent);
-      await manager.train();
+      for (const d of documents) nlu.add(LOCALE, d.utterance, d.intent);
+      await nlu.train();
     },
     async scores(text) {
-      const result = await manager.nlp.nluManager.process('zh', text);
+      const result = await nlu.process(LOCALE, text);
       return (result.classifications ?? []).map((c) => ({ intent: c.intent, score: c.score }));
     },
     export() {
-      return manager.export(true);
+      return JSON.stringify(nlu.toJSON());
     },
   };
 }

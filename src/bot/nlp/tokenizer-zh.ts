@@ -40,10 +40,10 @@ export function tokenizeZh(text: string): string[] {
   return tokens;
 }
 
-/** node-nlp tokenizer plug-in; the name is how the container finds it for locale zh. */
+/** @nlpjs tokenizer plug-in; the name is how the container finds it for locale zh. */
 export class CharNgramTokenizerZh {
   readonly name = 'tokenizer-zh';
-  /** Number of texts tokenised; lets a test prove that node-nlp really calls us. */
+  /** Number of texts tokenised; lets a test prove that @nlpjs really calls us. */
   calls = 0;
 
   tokenize(text: string): string[] {
@@ -67,7 +67,7 @@ export interface NlpContainer {
   get(name: string): unknown;
 }
 
-/** Replaces the stock zh tokenizer and stemmer; call after the NlpManager is constructed. */
+/** Registers our zh tokenizer and identity stemmer in an @nlpjs container. */
 export function registerZhTokenizer(container: NlpContainer): CharNgramTokenizerZh {
   const tokenizer = new CharNgramTokenizerZh();
   container.register('tokenizer-zh', tokenizer, true);
