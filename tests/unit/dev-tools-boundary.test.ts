@@ -24,7 +24,7 @@ describe('development tools stay out of production code', () => {
         .filter((s) => resolvesInto(f, s.spec, 'tools'))
         .map((s) => ({ file: f, ...s })),
     );
-    expect(hits).toEqual([{ file: 'src/boot.ts', spec: '../tools/demo/demo-data', dynamic: true }]);
+    expect(hits).toEqual([{ file: 'src/system.ts', spec: '../tools/demo/demo-data', dynamic: true }]);
   });
 
   it('when bench/ and tools/ are scanned, then nothing imports tests/', () => {
