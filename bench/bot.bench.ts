@@ -12,7 +12,9 @@ import { Worker } from 'node:worker_threads';
 import { loadKnowledgeBase } from '../src/bot/nlp/kb-loader';
 import { cliArgs, defineCli } from '../src/cli/args';
 import { openDatabase } from '../src/domain/db/data-source';
-import { loadDemoData } from '../tools/demo/demo-data';
+import { loadDemoInto } from '../tools/demo/demo-data';
+import { makeLogger } from '../src/logger';
+import { loadConfig } from '../src/config';
 import { coldStart, dropRedisPrefix } from './bot/cold-start';
 import type { LoadResult, LoadSpec } from './bot/load-worker';
 import { withProfile } from './bot/profile';
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
   try {
     const ds = await openDatabase(`sqlite:${join(dir, 'bench.sqlite')}`);
     if (SYNC) await ds.query(`PRAGMA synchronous = ${SYNC}`);
-    const demo = await loadDemoData({ ds });
+    const demo = await loadDemoInto(ds, loadConfig({ LOG_LEVEL: 'silent' }), makeLogger('silent'));
     log(`demo bureau loaded: ${demo.units} units, ${demo.documents} documents, ${demo.journalRows} journal rows`);
     const kb = loadKnowledgeBase(join(ROOT, 'knowledge-base'));
     const { classifier, ms: trainMs } = await train(kb);

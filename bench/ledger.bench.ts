@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     log(
       `building ${units} units × 20 bill types on ${ds.options.type} (${url}), ${txSize === 1 ? 'one transaction per call' : `${txSize} calls per transaction`}`,
     );
-    const built = await buildBureau(ds, clock, { units, billTypes: 20, perIssue: 500, txSize }, log);
+    const built = await buildBureau(services, ds, clock, { units, billTypes: 20, perIssue: 500, txSize }, log);
     const calls = Object.values(built.calls).reduce((a, b) => a + b, 0);
     const buildS = Object.values(built.seconds).reduce((a, b) => a + b, 0);
     const journal = Number((await ds.query('SELECT COUNT(*) AS "n" FROM "journal_entry"'))[0].n);
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
       unitCode,
       password: 'Bench12345',
     });
-    const token = (await system.tokens.sign(staff.id)).token;
+    const token = (await system.tokens.sign(staff.id, 0)).token;
     const base = `http://127.0.0.1:${await system.listen(0, '127.0.0.1')}`;
     const http = await latency(async () => {
       const res = await fetch(`${base}/api/v1/stock?unitCode=${unitCode}`, { headers: { authorization: `Bearer ${token}` } });
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     });
     const beforeRanges = ranges;
     const recv = await once(() =>
-      runBatched(ds, clock, receipts, txSize, (s, r) =>
+      runBatched(services, ds, clock, receipts, txSize, (s, r) =>
         s.receipts.receive(systemActor, { billTypeCode: 'BIG', batchCode: r.batchCode, startNo: r.startNo, endNo: r.startNo + 9_999 }),
       ),
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { passwordProblem } from './domain/identity/password-policy';
 
 /** Parses a boolean-ish environment value ("1", "true", "yes"). */
 const flag = z
@@ -40,6 +41,23 @@ const envSchema = z.object({
     .min(60)
     .max(7 * 24 * 3600)
     .default(8 * 3600),
+  // Login attempts per client address and window (Redis; the database while Redis is down).
+  LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(60),
+  LOGIN_WINDOW_S: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(24 * 3600)
+    .default(600),
+  // Behind a reverse proxy that sets X-Forwarded-For/-Proto/-Host: trust those headers. Off = a client cannot forge its address.
+  TRUST_PROXY: flag,
+  // Bearer token of GET /metrics: a secret, so no default (without it /metrics is not served).
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 24, { message: 'must be at least 24 characters' }),
+  // 不相容岗位相互分离: the maker of a document cannot check it. Only a one-person office switches it off (audited, inspected).
+  SEPARATION_OF_DUTIES: z
+    .string()
+    .optional()
+    .transform((v) => v === undefined || !['0', 'false', 'no', 'off'].includes(v.toLowerCase())),
   WECOM_CORP_ID: optionalText,
   WECOM_AGENT_ID: optionalText.pipe(z.string().regex(/^\d+$/, 'must be digits').optional()),
   WECOM_SECRET: optionalText,
@@ -103,5 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((cfg.ADMIN_USERNAME === undefined) !== (cfg.ADMIN_PASSWORD === undefined)) {
     throw new Error('Invalid configuration:\n  ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
+  const weak = cfg.ADMIN_PASSWORD === undefined ? null : passwordProblem(cfg.ADMIN_PASSWORD, cfg.ADMIN_USERNAME);
+  if (weak) throw new Error(`Invalid configuration:\n  ADMIN_PASSWORD: ${weak} (the password policy applies to the first admin too)`);
   return cfg;
 }

@@ -25,6 +25,8 @@ export function buildHttpApp(system: System, bot: BotParts, secret: string): Koa
     metrics,
     services,
     bodyLimit: config.BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
+    metricsToken: config.METRICS_TOKEN,
     ping: () => store.ping(),
     healthChecks: {
       // Read at request time: an app process may start its jobs after the app is built.

@@ -6,6 +6,7 @@ import type Koa from 'koa';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { makeTokenService, type TokenService } from './api/auth/token';
+import { makeLoginLimiter } from './api/auth/login-limiter';
 import { makeSummaryLinks, type SummaryLinkSigner } from './api/summaries/summary-link';
 import { registerJobGauges } from './boot-metrics';
 import type { Config } from './config';
@@ -71,14 +72,22 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
   // The signing secret is read once: tokens, summary links and the dashboard cookie derive from it.
   const secret = config.AUTH_SECRET ?? (await store.read.settings.getOrCreate('auth.secret', randomSecret));
   const summaryLinks = makeSummaryLinks({ secret, clock, publicUrl: config.PUBLIC_URL });
-  const services = makeDomainServices({ ds, store, clock, publicUrl: config.PUBLIC_URL, summaryLinks });
+  const redis = makeRedisFactory(overrides.redisUrl ?? config.REDIS_URL, logger);
+  const loginLimiter = makeLoginLimiter({
+    redis: () => redis.open('login limits'),
+    prefix: config.REDIS_PREFIX,
+    fallback: (key, now, windowMs) => store.read.identity.countThrottled(key, now, windowMs),
+    max: config.LOGIN_MAX_PER_ADDRESS,
+    windowMs: config.LOGIN_WINDOW_S * 1000,
+    logger,
+  });
+  const services = makeDomainServices({ ds, store, clock, publicUrl: config.PUBLIC_URL, summaryLinks, loginLimiter });
   if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD && (await services.users.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD))) {
     logger.info({ username: config.ADMIN_USERNAME }, 'first admin created');
   }
-  if (config.DEMO) await loadDemo(ds, logger);
+  if (config.DEMO) await loadDemo(ds, config, logger);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const redis = makeRedisFactory(overrides.redisUrl ?? config.REDIS_URL, logger);
   const wecomApiBase = overrides.wecomApiBase ?? config.WECOM_API_BASE;
   const sender = buildSender({ config, logger, redis, wecomApiBase });
   const tokens = makeTokenService(secret, config.TOKEN_TTL_S, clock);
@@ -136,13 +145,13 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
 const randomSecret = (): string => randomBytes(48).toString('base64url');
 
 /** DEMO=1: loads the demo bureau into an empty database; the loader is not part of a production start. */
-async function loadDemo(ds: DataSource, logger: Logger): Promise<void> {
+async function loadDemo(ds: DataSource, config: Config, logger: Logger): Promise<void> {
   const demo = await import('../tools/demo/demo-data');
   if (!(await demo.isDatabaseEmpty(ds))) {
     logger.info('DEMO=1 but the database already has data: demo not loaded');
     return;
   }
   logger.info('DEMO=1 and the database is empty: loading demo data (about 10 s)');
-  const summary = await demo.loadDemoData({ ds });
+  const summary = await demo.loadDemoInto(ds, config, logger);
   logger.info({ summary }, `demo data loaded; demo users' password is ${demo.DEMO_PASSWORD}`);
 }

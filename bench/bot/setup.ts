@@ -49,7 +49,7 @@ export async function startBotApp(ds: DataSource, threshold: number) {
   const port = await system.listen(0, '127.0.0.1');
   const { bot } = await system.bot();
   const operator = await ds.getRepository(User).findOneByOrFail({ role: 'operator' } as never);
-  const token = (await system.tokens.sign(operator.id)).token;
+  const token = (await system.tokens.sign(operator.id, operator.tokenVersion)).token;
   const staff = (await ds.getRepository(User).find({ where: { role: 'unit_staff' } as never }))
     .map((u) => u.wecomUserId)
     .filter((id): id is string => Boolean(id));

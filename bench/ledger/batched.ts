@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../src/domain/clock';
 import { dialectOf } from '../../src/domain/db/dialect';
-import { makeDomainStore, makeRepositories, type DomainStore } from '../../src/domain/db/repositories';
+import { makeRepositories, type DomainStore } from '../../src/domain/db/repositories';
+import type { LoginLimiter } from '../../src/domain/identity/login-guard';
 import { makeDomainServices, type DomainServices } from '../../src/domain/services';
 
 /**
@@ -14,13 +15,19 @@ function storeIn(ds: DataSource, em: EntityManager): DomainStore {
   return { read: repos, transaction: (work) => work(repos), ping: async () => undefined };
 }
 
+// The build makes no logins: a limiter that would refuse one keeps that visible.
+const noLogins: LoginLimiter = {
+  attempt: () => Promise.reject(new Error('the ledger bench does not log in')),
+};
+
 /** The real domain services over the Store of one open transaction. */
 export function servicesIn(ds: DataSource, em: EntityManager, clock: Clock): DomainServices {
-  return makeDomainServices({ ds, store: storeIn(ds, em), clock });
+  return makeDomainServices({ ds, store: storeIn(ds, em), clock, loginLimiter: noLogins });
 }
 
 /** Runs one call per item: each in its own transaction (size 1), or `size` calls per shared transaction. */
 export async function runBatched<T>(
+  services: DomainServices,
   ds: DataSource,
   clock: Clock,
   items: readonly T[],
@@ -29,8 +36,7 @@ export async function runBatched<T>(
 ): Promise<void> {
   if (size <= 1) {
     // One transaction per call, exactly as the API runs them.
-    const s = makeDomainServices({ ds, store: makeDomainStore(ds), clock });
-    for (const item of items) await call(s, item);
+    for (const item of items) await call(services, item);
     return;
   }
   for (let i = 0; i < items.length; i += size) {

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { fixedClock } from '../../src/domain/clock';
 import type { IssueResult } from '../../src/domain/ledger/ledger.schemas';
 import { systemActor } from '../../src/domain/identity/actor';
+import type { DomainServices } from '../../src/domain/services';
 import { runBatched } from './batched';
 
 /** How big the bureau is. */
@@ -39,7 +40,13 @@ interface Pair {
  * then per unit × bill type one application → approval → issuance (Jan–Jun) and one write-off
  * report → approval (Jul–Dec) of 70 % of the numbers, one of them voided. 5 calls per pair.
  */
-export async function buildBureau(ds: DataSource, clock: Clock, shape: BureauShape, log: (s: string) => void): Promise<BuiltBureau> {
+export async function buildBureau(
+  services: DomainServices,
+  ds: DataSource,
+  clock: Clock,
+  shape: BureauShape,
+  log: (s: string) => void,
+): Promise<BuiltBureau> {
   const billTypeCodes = Array.from({ length: shape.billTypes }, (_, i) => `BT${String(i + 1).padStart(2, '0')}`);
   const unitCodes = Array.from({ length: shape.units }, (_, i) => `U${String(i + 1).padStart(4, '0')}`);
   const calls = { reference: 0, receipts: 0, issuance: 0, writeoff: 0 };
@@ -47,7 +54,7 @@ export async function buildBureau(ds: DataSource, clock: Clock, shape: BureauSha
 
   clock.set(`${YEAR}-01-02T01:00:00Z`);
   let t = Date.now();
-  await runBatched(ds, clock, billTypeCodes, shape.txSize, (s, code) =>
+  await runBatched(services, ds, clock, billTypeCodes, shape.txSize, (s, code) =>
     s.catalog.createBillType(systemActor, {
       code,
       name: `基准票据${code}`,
@@ -58,7 +65,7 @@ export async function buildBureau(ds: DataSource, clock: Clock, shape: BureauSha
       electronic: false,
     }),
   );
-  await runBatched(ds, clock, unitCodes, shape.txSize, (s, code) =>
+  await runBatched(services, ds, clock, unitCodes, shape.txSize, (s, code) =>
     s.catalog.createUnit(systemActor, { code, name: `基准单位${code}`, onboardingStatus: 'online' }),
   );
   calls.reference = billTypeCodes.length + unitCodes.length;
@@ -74,7 +81,7 @@ export async function buildBureau(ds: DataSource, clock: Clock, shape: BureauSha
     })),
   );
   t = Date.now();
-  await runBatched(ds, clock, receipts, shape.txSize, (s, r) =>
+  await runBatched(services, ds, clock, receipts, shape.txSize, (s, r) =>
     s.receipts.receive(systemActor, { billTypeCode: r.code, batchCode: r.batchCode, startNo: 1, endNo: batchSize }),
   );
   calls.receipts = receipts.length;
@@ -84,7 +91,7 @@ export async function buildBureau(ds: DataSource, clock: Clock, shape: BureauSha
   const pairs: Pair[] = unitCodes.flatMap((unitCode) => billTypeCodes.map((billTypeCode) => ({ unitCode, billTypeCode })));
   const step = Math.floor((170 * DAY) / pairs.length);
   t = Date.now();
-  await runBatched(ds, clock, pairs, shape.txSize, async (s, p) => {
+  await runBatched(services, ds, clock, pairs, shape.txSize, async (s, p) => {
     clock.advance(step);
     const app = await s.applications.create(systemActor, { unitCode: p.unitCode, billTypeCode: p.billTypeCode, quantity: shape.perIssue });
     await s.applications.approve(systemActor, app.id, {});
@@ -96,7 +103,7 @@ export async function buildBureau(ds: DataSource, clock: Clock, shape: BureauSha
 
   clock.set(`${YEAR}-07-01T01:00:00Z`);
   t = Date.now();
-  await runBatched(ds, clock, pairs, shape.txSize, async (s, p) => {
+  await runBatched(services, ds, clock, pairs, shape.txSize, async (s, p) => {
     clock.advance(step);
     const r = p.issued![0];
     const usedEnd = r.startNo + Math.floor(r.count * 0.7) - 1;

@@ -10,11 +10,14 @@ import { registerHealthRoutes } from './health.routes';
 import { requestObservability } from './observability';
 import { buildOpenApiDocument, makeRegistry } from './openapi';
 import { registerResourceRoutes } from './routes';
+import { securityHeaders } from './security-headers';
 
 /** Builds the Koa app from its dependencies; it never listens (main.ts or a test does). */
 export function buildApp(deps: AppDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
+  // X-Forwarded-* are honoured only behind a proxy that sets them (TRUST_PROXY=1): otherwise a
+  // client could choose its own address (login limits) or host (the dashboard's origin check).
+  app.proxy = deps.trustProxy ?? false;
   // Koa's own onerror would print stack traces to stderr; errorHandler already logs them once.
   app.silent = true;
   const registry = makeRegistry();
@@ -22,10 +25,10 @@ export function buildApp(deps: AppDeps): Koa {
   const open = new Router();
   registerHealthRoutes(open, deps);
   registerDocsRoutes(open);
-  registerAuthRoutes(open, registry, deps);
 
   const api = new Router({ prefix: '/api/v1' });
   api.use(authenticate(deps.tokens, deps.services.users));
+  registerAuthRoutes(open, api, registry, deps);
   registerResourceRoutes(api, registry, deps);
   for (const p of deps.plugins ?? []) p.register({ api, open, registry });
 
@@ -34,6 +37,7 @@ export function buildApp(deps: AppDeps): Koa {
     ctx.body = doc;
   });
 
+  app.use(securityHeaders());
   app.use(requestObservability(deps.logger, deps.metrics));
   app.use(errorHandler(deps.logger));
   app.use(

@@ -24,7 +24,7 @@ const ISSUER = 'fiscal-bill-desk';
 export interface DashboardDeps {
   queues: Bull.Queue[];
   tokens: TokenService;
-  users: Pick<UserService, 'actorFor'>;
+  users: Pick<UserService, 'actorFor' | 'sessionFor'>;
   clock: Clock;
   /** The token signing secret; the cookie key is derived from it, so no process needs shared state. */
   secret: string;
@@ -85,8 +85,10 @@ export function makeDashboard(deps: DashboardDeps): ApiPlugin {
     const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
     const cookie = ctx.cookies.get(DASHBOARD_COOKIE);
     let userId: number;
-    if (bearer) userId = (await deps.tokens.verify(bearer)).userId;
-    else if (cookie) {
+    if (bearer) {
+      const claims = await deps.tokens.verify(bearer);
+      userId = (await deps.users.sessionFor(claims.userId, claims.tokenVersion)).actor.userId;
+    } else if (cookie) {
       userId = await sessionUser(cookie);
       checkOrigin(ctx);
     } else throw new UnauthenticatedError('NOT_SIGNED_IN', '请先登录：携带管理员令牌，或先调用 POST /api/v1/auth/dashboard-session');

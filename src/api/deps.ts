@@ -27,6 +27,10 @@ export interface AppDeps {
   metrics: Registry;
   services: DomainServices;
   bodyLimit?: string;
+  /** TRUST_PROXY: honour X-Forwarded-For/-Proto/-Host. */
+  trustProxy?: boolean;
+  /** METRICS_TOKEN: the bearer token GET /metrics requires; without it /metrics is not served. */
+  metricsToken?: string;
   /** Extra health checks (redis, queues); the database check is built in. */
   healthChecks?: Record<string, () => Promise<{ status: CheckStatus; detail?: string }>>;
   plugins?: ApiPlugin[];

@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
+import { NotFoundError, UnauthenticatedError } from '../domain/errors';
 import type { AppDeps, CheckStatus, HealthReport } from './deps';
 
 const worst = (a: CheckStatus, b: CheckStatus): CheckStatus =>
@@ -34,7 +36,14 @@ export function registerHealthRoutes(router: Router, deps: AppDeps): void {
     ctx.status = report.status === 'down' ? 503 : 200;
     ctx.body = report;
   });
+  // Metrics tell an attacker what runs and how busy it is: only a scraper holding METRICS_TOKEN reads them.
+  const expected = deps.metricsToken ? createHash('sha256').update(deps.metricsToken).digest() : null;
   router.get('/metrics', async (ctx) => {
+    if (!expected) throw new NotFoundError('FEATURE_DISABLED', '指标接口未启用：未配置 METRICS_TOKEN');
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'))?.[1] ?? '';
+    if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
+      throw new UnauthenticatedError('TOKEN_INVALID', '指标接口需要 METRICS_TOKEN');
+    }
     ctx.type = deps.metrics.contentType;
     ctx.body = await deps.metrics.metrics();
   });

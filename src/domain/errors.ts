@@ -21,6 +21,7 @@ export const REASONS = {
   OTHER_UNIT: 'Unit staff may only see and act for their own unit',
   NO_UNIT: 'A unit-staff account is not linked to a unit',
   SAME_PERSON: 'Separation of duties: the maker of a document cannot check it, and two confirmations need two people',
+  PASSWORD_CHANGE_REQUIRED: 'The password was reset by an admin: change it before doing anything else',
   LINK_EXPIRED: 'A signed link has expired or was not issued to this person',
   CROSS_SITE: 'A cross-site request was refused',
   // 404
@@ -47,6 +48,7 @@ export const REASONS = {
   PLAN_EXCEEDED: 'Print orders would exceed the approved print plan',
   INACTIVE: 'The unit or bill type is deactivated',
   DUPLICATE: 'A record with this code, name or account already exists',
+  LAST_ADMIN: 'The last active admin cannot be deactivated or given another role',
   NO_RECIPIENTS: 'Nobody could receive the message',
   DATABASE_NOT_EMPTY: 'The operation needs an empty database',
   // 429

@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   'catalog.edit': BUREAU, // bill types, units, caps
   'user.read': ['admin'],
   'user.manage': ['admin'],
+  'audit.read': ['admin'],
   // warehouse and printing
   'receipt.create': BUREAU,
   'receipt.read': STAFF,

@@ -15,7 +15,10 @@ import { makeLineDocumentWorkflow } from './documents/line-documents/workflow';
 import { makePrintPlanService } from './documents/print-plan.service';
 import { makeDirectory } from './catalog/directory';
 import type { DomainStore } from './db/repositories';
-import { makeUserService } from './identity/user.service';
+import { makeAuditService } from './audit/audit.service';
+import type { LoginLimiter } from './identity/login-guard';
+import { makeUserAdminService } from './identity/user-admin.service';
+import { makeUserService, type LockNotice } from './identity/user.service';
 import { makeAlertService } from './monitoring/alert.service';
 import { makeProbeTargetService } from './monitoring/probe-targets.service';
 import { makeReceiptService } from './ledger/receipt.service';
@@ -31,14 +34,21 @@ export function makeDomainServices(deps: {
   clock: Clock;
   publicUrl?: string;
   summaryLinks?: SummaryLinks;
+  /** Login attempts per client address (Redis with the database as fallback). */
+  loginLimiter: LoginLimiter;
+  /** Tells a user their account was just locked (WeCom, through the outbox). */
+  onLocked?: LockNotice;
 }) {
   const directory = makeDirectory(deps);
   const destructionFlow = makeLineDocumentWorkflow(destructionSpec, deps);
   const sla = makeSlaService(deps);
   const slaClocks = makeSlaClockService({ ...deps, timer: slaTimer(sla) });
   const tickets = makeTicketService({ ...deps, clocks: slaClocks });
+  const users = makeUserService({ ...deps, limiter: deps.loginLimiter });
   return {
-    users: makeUserService(deps),
+    users,
+    userAdmin: makeUserAdminService({ ...deps, users }),
+    audit: makeAuditService(deps),
     directory,
     catalog: makeCatalogService({ ...deps, directory }),
     sla,

@@ -10,7 +10,7 @@ import { makeLogger, type Logger } from '../../src/logger';
 import { buildSystem, type System, type SystemOverrides } from '../../src/system';
 import { openTestDb } from './test-db';
 
-export const ADMIN = { username: 'admin', password: 'Admin12345' };
+export const ADMIN = { username: 'admin', password: 'Desk2026test' };
 const ROOT = join(__dirname, '../..');
 
 /**

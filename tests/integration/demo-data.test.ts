@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock';
 import { DEMO_BILL_TYPES } from '../../tools/demo/demo-bill-types';
-import { isDatabaseEmpty, loadDemoData, type DemoSummary } from '../../tools/demo/demo-data';
+import { DEMO_PASSWORD, isDatabaseEmpty, loadDemoData, type DemoSummary } from '../../tools/demo/demo-data';
 import { DEMO_UNITS } from '../../tools/demo/demo-units';
 import { systemActor } from '../../src/domain/identity/actor';
 import { verifyPassword } from '../../src/domain/identity/password';
@@ -72,7 +72,7 @@ describe('demo data', () => {
     expect((await services.users.actorForWecom('zhanggong'))!.role).toBe('engineer');
     expect((await services.users.actorForWecom('lijuzhang'))!.role).toBe('leader');
     const u = await db.ds.getRepository(User).findOneByOrFail({ username: 'wangfang' });
-    expect(await verifyPassword(u.passwordHash!, 'Demo12345')).toBe(true);
+    expect(await verifyPassword(u.passwordHash!, DEMO_PASSWORD)).toBe(true);
   });
 
   it('when the history is read, then every kind of document and open case is there', async () => {

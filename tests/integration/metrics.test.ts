@@ -7,6 +7,7 @@ import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures
 import { startPrivateRedis } from '../../tools/reliability/private-redis';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
+const METRICS_TOKEN = 'metrics-scraper-token-0123456789';
 const wecom = { token: 'metricsToken', encodingAESKey: 'Edac9PjCWW92zBOehjFDIGE6I5qOG4Vc6EwIIgVa8L0', corpId: 'wwmetrics0001' };
 
 /** The value of one sample line of the Prometheus text, or undefined when the series is absent. */
@@ -35,7 +36,7 @@ describe('bot and queue metrics on GET /metrics', () => {
     return r.body as { intent: string; escalated: boolean };
   };
   const scrape = async () => {
-    const r = await t.call('GET', '/metrics');
+    const r = await t.call('GET', '/metrics', { token: METRICS_TOKEN });
     expect(r.status).toBe(200);
     return r.text;
   };
@@ -44,7 +45,13 @@ describe('bot and queue metrics on GET /metrics', () => {
     redis = await startPrivateRedis();
     // An HTTP-only app process (WORKERS=off) with the WeCom callback on: queues exist, nothing processes them.
     t = await startTestApp({
-      env: { WECOM_TOKEN: wecom.token, WECOM_AES_KEY: wecom.encodingAESKey, WECOM_CORP_ID: wecom.corpId, WECOM_REPLAY_WINDOW_S: '0' },
+      env: {
+        METRICS_TOKEN,
+        WECOM_TOKEN: wecom.token,
+        WECOM_AES_KEY: wecom.encodingAESKey,
+        WECOM_CORP_ID: wecom.corpId,
+        WECOM_REPLAY_WINDOW_S: '0',
+      },
       overrides: { redisUrl: redis.url },
       jobs: { runWorkers: false },
     });

@@ -160,7 +160,7 @@ describe('monitoring probes', () => {
     const tcp = createTcpServer((s) => s.end());
     const port = await listen(tcp);
     const r = await t.call('POST', '/api/v1/monitoring/targets', {
-      token: await t.login('admin', 'Admin12345'),
+      token: await t.login('admin', 'Desk2026test'),
       body: { kind: 'tcp', name: '数据库端口', address: `127.0.0.1:${port}`, timeoutMs: 500 },
     });
     expect(r.status).toBe(201);

@@ -2,9 +2,11 @@ import type { DataSource } from 'typeorm';
 import { BillType } from '../../src/domain/catalog/bill-type.entity';
 import { Unit } from '../../src/domain/catalog/unit.entity';
 import { fixedClock, systemClock } from '../../src/domain/clock';
-import { makeDomainStore } from '../../src/domain/db/repositories';
 import { ConflictError } from '../../src/domain/errors';
-import { makeDomainServices, type DomainServices } from '../../src/domain/services';
+import type { DomainServices } from '../../src/domain/services';
+import type { Config } from '../../src/config';
+import type { Logger } from '../../src/logger';
+import { buildSystem } from '../../src/system';
 import { makeTimeline, type SettableClock } from './demo-ops';
 import { writeServiceDesk } from './demo-desk';
 import { seededRandom } from './demo-random';
@@ -32,20 +34,18 @@ export interface DemoSummary {
  * then three weeks of service-desk activity (tickets, SLA, consultations, an outage, last week's issuances).
  * The history is written with the dates it happened on, so the services must run on `clock`, which
  * the loader moves back and forward and finally leaves at the present. Same seed → same data.
- * Without `clock`/`services` it builds its own (main.ts: `loadDemoData({ ds })`).
+ * `loadDemoInto` builds such services through the composition root (DEMO=1, `npm run demo`, the benches).
  */
 export async function loadDemoData(deps: {
   ds: DataSource;
-  services?: DomainServices;
-  clock?: SettableClock;
+  services: DomainServices;
+  clock: SettableClock;
   seed?: number;
 }): Promise<DemoSummary> {
   const { ds } = deps;
   if (!(await isDatabaseEmpty(ds)))
     throw new ConflictError('DATABASE_NOT_EMPTY', '数据库中已有单位或票据种类数据，演示数据只能装入空数据库');
-  if (deps.services && !deps.clock) throw new Error('loadDemoData: services given without the settable clock they run on');
-  const clock = deps.clock ?? fixedClock(systemClock.now());
-  const services = deps.services ?? makeDomainServices({ ds, store: makeDomainStore(ds), clock });
+  const { clock, services } = deps;
   const now = clock.now();
   const tl = makeTimeline(clock, now);
   const rnd = seededRandom(deps.seed ?? 20_260_101);
@@ -71,4 +71,18 @@ export async function loadDemoData(deps: {
     journalRows: await count('journal_entry'),
     documents: await count('bill_document'),
   };
+}
+
+/**
+ * Loads the demo into an empty database through a system of its own (the production wiring) whose
+ * clock the loader moves through six years of history and leaves at the present.
+ */
+export async function loadDemoInto(ds: DataSource, config: Config, logger: Logger): Promise<DemoSummary> {
+  const clock = fixedClock(systemClock.now());
+  const system = await buildSystem({ ...config, DEMO: false }, logger, { clock, database: ds });
+  try {
+    return await loadDemoData({ ds, services: system.services, clock });
+  } finally {
+    await system.close();
+  }
 }

@@ -5,7 +5,7 @@ import { demoCreditCode, demoPhone, type DemoRandom } from './demo-random';
 import { CITY_REGION, DEMO_UNITS, DISTRICT_REGION } from './demo-units';
 
 /** The password of every demo user (README, demo section). */
-export const DEMO_PASSWORD = 'Demo12345';
+export const DEMO_PASSWORD = 'Piaoju2026';
 
 /** Bureau people: 票据管理科 operator, on-site engineer, bureau leader (WeCom id = username). */
 export const DEMO_BUREAU_USERS = [

@@ -1,18 +1,19 @@
 /**
  * Loads the demo bureau into DATABASE_URL: `npm run demo`. An empty database gets bill types,
- * ~30 units, people (password Demo12345) and a history; one that already has units is left alone.
+ * ~30 units, people (the demo password) and a history; one that already has units is left alone.
  */
 import 'reflect-metadata';
 import { cliArgs, defineCli } from '../../src/cli/args';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/domain/db/data-source';
-import { isDatabaseEmpty, loadDemoData } from './demo-data';
+import { makeLogger } from '../../src/logger';
+import { DEMO_PASSWORD, isDatabaseEmpty, loadDemoInto } from './demo-data';
 
 const DEMO_CLI = defineCli({
   name: 'demo',
   usage: 'npm run demo [-- --help]',
   about:
-    'Loads the demo bureau (bill types, ~30 units, people with password Demo12345, six years of history and three weeks of ' +
+    'Loads the demo bureau (bill types, ~30 units, people with the demo password, six years of history and three weeks of ' +
     'service-desk activity) into the database of DATABASE_URL, when it has no units or bill types yet. Takes no flags.',
   flags: {},
 });
@@ -27,11 +28,11 @@ async function main(): Promise<void> {
       return;
     }
     const started = Date.now();
-    const s = await loadDemoData({ ds });
+    const s = await loadDemoInto(ds, config, makeLogger('warn'));
     console.log(
       `demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${s.units} units, ${s.billTypes} bill types, ` +
         `${s.documents} documents, ${s.journalRows} journal rows. Users: chenjing (operator), zhanggong (engineer), ` +
-        'lijuzhang (leader), wangfang … (unit staff); password Demo12345',
+        `lijuzhang (leader), wangfang … (unit staff); password ${DEMO_PASSWORD}`,
     );
   } finally {
     await ds.destroy();

@@ -16,7 +16,7 @@ export const ROOT = ((): string => {
 })();
 export const CORP = { corpId: 'wwreliable01', corpSecret: 'reliability-secret', agentId: '1000002' };
 export const ROBOT_KEY = 'ops-robot-key';
-export const ADMIN = { username: 'admin', password: 'Admin12345' };
+export const ADMIN = { username: 'admin', password: 'Desk2026test' };
 export const ALERTS_TOKEN = 'alerts-token-for-reliability-tests';
 
 /** A TCP port free right now on loopback (for processes told their port in the environment). */

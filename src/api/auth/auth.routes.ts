@@ -1,37 +1,54 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { loginSchema } from '../../domain/identity/identity.schemas';
+import { changePasswordSchema, loginSchema } from '../../domain/identity/identity.schemas';
 import type { AppDeps } from '../deps';
+import { defineRoute } from '../http/route';
 import { parseInput } from '../http/validate';
+import { errorResponses } from '../openapi';
 
-const loginResponse = z.object({
-  token: z.string(),
-  expiresAt: z.string(),
-  user: z.object({ id: z.number(), username: z.string(), role: z.string(), unitCode: z.string().nullable() }),
+const tokenResponse = z.object({ token: z.string(), expiresAt: z.string() });
+const loginResponse = tokenResponse.extend({
+  user: z.object({ id: z.number(), username: z.string(), name: z.string(), role: z.string(), unitCode: z.string().nullable() }),
+  mustChangePassword: z.boolean().describe('true after an admin reset: change the password before anything else'),
 });
 
-/** POST /api/v1/auth/login — the only unauthenticated /api/v1 call. */
-export function registerAuthRoutes(router: Router, registry: OpenAPIRegistry, deps: AppDeps): void {
+/** POST /api/v1/auth/login (the only unauthenticated /api/v1 call) and POST /api/v1/auth/change-password. */
+export function registerAuthRoutes(open: Router, api: Router, registry: OpenAPIRegistry, deps: AppDeps): void {
   registry.registerPath({
     method: 'post',
     path: '/api/v1/auth/login',
-    summary: '登录，换取有效期有限的令牌',
+    summary: '登录，换取有效期有限的令牌（同一地址登录过于频繁时暂时拒绝）',
     tags: ['auth'],
     request: { body: { content: { 'application/json': { schema: loginSchema } } } },
     responses: {
       200: { description: 'OK', content: { 'application/json': { schema: loginResponse } } },
-      401: { description: 'UNAUTHENTICATED' },
+      ...errorResponses(registry, { 400: 'VALIDATION', 401: 'UNAUTHENTICATED (LOGIN_FAILED)', 429: 'RATE_LIMITED' }),
     },
   });
-  router.post('/api/v1/auth/login', async (ctx) => {
+  open.post('/api/v1/auth/login', async (ctx) => {
     const input = parseInput(loginSchema, ctx.request.body ?? {}, '登录信息');
-    const { user } = await deps.services.users.login(input);
-    const { token, expiresAt } = await deps.tokens.sign(user.id);
+    // ctx.ip honours X-Forwarded-For only with TRUST_PROXY=1 (app.proxy): a client cannot pick its own address.
+    const { user, tokenVersion } = await deps.services.users.login(input, `ip:${ctx.ip}`);
+    const { token, expiresAt } = await deps.tokens.sign(user.id, tokenVersion);
     ctx.body = {
       token,
       expiresAt: expiresAt.toISOString(),
       user: { id: user.id, username: user.username, name: user.name, role: user.role, unitCode: user.unitCode },
+      mustChangePassword: user.mustChangePassword,
     };
+  });
+  defineRoute(api, registry, {
+    method: 'post',
+    path: '/auth/change-password',
+    tag: 'auth',
+    summary: '修改本人密码（其他已登录的会话随之失效，返回新令牌）',
+    body: changePasswordSchema,
+    response: tokenResponse,
+    handler: async ({ actor, body }) => {
+      const { tokenVersion } = await deps.services.userAdmin.changePassword(actor, body);
+      const { token, expiresAt } = await deps.tokens.sign(actor.userId, tokenVersion);
+      return { token, expiresAt: expiresAt.toISOString() };
+    },
   });
 }

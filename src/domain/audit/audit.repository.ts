@@ -11,6 +11,16 @@ export interface AuditRecord {
   after?: unknown;
 }
 
+/** Filters of the audit trail (by whom, which entity, which kind of action, when). */
+export interface AuditFilter {
+  actorId?: number;
+  entityType?: string;
+  entityId?: string;
+  actionPrefix?: string;
+  fromIso?: string;
+  toIso?: string;
+}
+
 const SECRET_KEYS = new Set(['password', 'passwordHash', 'token', 'accessToken', 'secret', 'corpSecret', 'aesKey', 'encodingAESKey']);
 
 // Audit rows are kept for years and shown to admins: never store credentials in them.
@@ -28,6 +38,18 @@ function scrub(v: unknown): unknown {
 /** The audit trail: appended inside the transaction of the change it records. */
 export function makeAuditRepository({ em }: RepoContext) {
   return {
+    /** One page of the trail, newest first. */
+    page(f: AuditFilter, window: { skip: number; take: number }): Promise<[AuditEntry[], number]> {
+      const qb = em.createQueryBuilder(AuditEntry, 'a').orderBy('a.id', 'DESC');
+      if (f.actorId !== undefined) qb.andWhere('a.actorId = :actor', { actor: f.actorId });
+      if (f.entityType !== undefined) qb.andWhere('a.entityType = :et', { et: f.entityType });
+      if (f.entityId !== undefined) qb.andWhere('a.entityId = :eid', { eid: f.entityId });
+      if (f.actionPrefix !== undefined) qb.andWhere('a.action LIKE :ap', { ap: `${f.actionPrefix}%` });
+      if (f.fromIso !== undefined) qb.andWhere('a.at >= :from', { from: f.fromIso });
+      if (f.toIso !== undefined) qb.andWhere('a.at < :to', { to: f.toIso });
+      return qb.skip(window.skip).take(window.take).getManyAndCount();
+    },
+
     async record(actor: Actor, at: Date, rec: AuditRecord): Promise<void> {
       await em.insert(AuditEntry, {
         actorId: actor.userId,

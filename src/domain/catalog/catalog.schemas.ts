@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateSchema } from '../common/dates';
 import { pageQuerySchema } from '../common/pagination';
 import { unitCodeSchema } from '../identity/identity.schemas';
 import { BILL_CATEGORIES } from './bill-type.entity';
@@ -40,10 +41,7 @@ export const createUnitSchema = z
       .optional(),
     purchaseCertNo: z.string().trim().max(64).optional(),
     onboardingStatus: z.enum(ONBOARDING_STATUSES).default('not_online'),
-    onboardedOn: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD')
-      .optional(),
+    onboardedOn: isoDateSchema.optional(),
   })
   .strict();
 export type CreateUnitInput = z.infer<typeof createUnitSchema>;

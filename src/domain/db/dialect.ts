@@ -49,6 +49,8 @@ export interface Dialect {
   insertIgnore<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, values: Partial<T> | Array<Partial<T>>): Promise<void>;
   /** After rows were inserted with explicit ids: moves the id sequence past them. */
   resetSequence(em: EntityManager, table: string, idColumn: string): Promise<void>;
+  /** Runs a raw INSERT/UPDATE/DELETE and returns how many rows it changed. */
+  execute(em: EntityManager, sql: string, params: unknown[]): Promise<number>;
   /** Bytes the database takes on disk, where the engine can tell (the SQLite file is measured by the caller). */
   databaseBytes(ds: DataSource): Promise<number | null>;
 }
@@ -57,6 +59,16 @@ export interface Dialect {
 // (TransactionAlreadyStartedError). Serialising them per DataSource keeps SQLite correct; on
 // PostgreSQL each transaction gets its own pooled connection and row locks do the ordering.
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+/** Rows a write statement changed: TypeORM's structured result reports them for both drivers. */
+async function affected(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const qr = em.queryRunner ?? em.connection.createQueryRunner();
+  try {
+    return (await qr.query(sql, params, true)).affected ?? 0;
+  } finally {
+    if (!em.queryRunner) await qr.release();
+  }
+}
 
 const sqlite: Dialect = {
   kind: 'sqlite',
@@ -78,6 +90,7 @@ const sqlite: Dialect = {
     await em.createQueryBuilder().insert().into(target).values(values).orIgnore().execute();
   },
   resetSequence: async () => undefined,
+  execute: (em, sql, params) => affected(em, sql, params),
   databaseBytes: async () => null,
 };
 
@@ -101,6 +114,7 @@ const postgres: Dialect = {
       `SELECT setval(pg_get_serial_sequence('"${table}"', '${idColumn}'), COALESCE(MAX("${idColumn}"), 1), MAX("${idColumn}") IS NOT NULL) FROM "${table}"`,
     );
   },
+  execute: (em, sql, params) => affected(em, sql, params),
   async databaseBytes(ds) {
     const [row] = (await ds.query('SELECT pg_database_size(current_database()) AS "n"')) as Array<{ n: string | number }>;
     return Number(row.n);

@@ -7,6 +7,7 @@ import { CalendarDay } from '../desk/sla/calendar-day.entity';
 import { DocumentLine } from '../documents/document-line.entity';
 import { DocumentTransition } from '../documents/document-transition.entity';
 import { PrintOrder } from '../documents/print-order.entity';
+import { LoginThrottle } from '../identity/login-throttle.entity';
 import { User } from '../identity/user.entity';
 import { Batch } from '../ledger/batch.entity';
 import { JournalEntry } from '../ledger/journal-entry.entity';
@@ -38,6 +39,7 @@ export const allEntities = [
   BillType,
   ApplicationCap,
   User,
+  LoginThrottle,
   Batch,
   Receipt,
   StockRange,

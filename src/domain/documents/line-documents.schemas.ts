@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { billTypeCodeSchema } from '../catalog/catalog.schemas';
+import { isoDateSchema } from '../common/dates';
 import { pageQuerySchema } from '../common/pagination';
 import { unitCodeSchema } from '../identity/identity.schemas';
 import { DOC_STATUSES, HOLDERS, WRITEOFF_RESULTS } from '../ledger/ledger.types';
@@ -24,13 +25,7 @@ export type LineInput = z.infer<typeof lineSchema>;
 const linesSchema = z.array(lineSchema).max(1000, '一张单据最多 1000 行号码');
 
 /** A calendar date YYYY-MM-DD that exists (2026-02-30 does not). */
-export const dateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, '日期不存在');
+export const dateSchema = isoDateSchema;
 
 const amountSchema = z
   .number({ message: '金额必须是数字' })

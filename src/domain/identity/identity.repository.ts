@@ -1,5 +1,6 @@
 import type { RepoContext } from '../db/store';
 import type { Role } from './actor';
+import { LoginThrottle } from './login-throttle.entity';
 import { User } from './user.entity';
 
 /** Filters of the user list. */
@@ -9,7 +10,7 @@ export interface UserFilter {
 }
 
 /** Users (accounts of people, with their optional WeCom id). */
-export function makeIdentityRepository({ em }: RepoContext) {
+export function makeIdentityRepository({ em, dialect }: RepoContext) {
   return {
     byId: (id: number): Promise<User | null> => em.findOneBy(User, { id }),
     byUsername: (username: string): Promise<User | null> => em.findOneBy(User, { username }),
@@ -28,6 +29,53 @@ export function makeIdentityRepository({ em }: RepoContext) {
     async update(id: number, patch: Partial<Omit<User, 'id'>>): Promise<void> {
       await em.update(User, id, patch);
     },
+    /** Active admins other than `exceptId` (the last active admin may not be removed or demoted). */
+    otherActiveAdmins: (exceptId: number): Promise<number> =>
+      em.createQueryBuilder(User, 'u').where("u.role = 'admin' AND u.active = :t AND u.id <> :id", { t: true, id: exceptId }).getCount(),
+
+    /**
+     * Takes one password check for a user, in one statement: refused while the account is locked;
+     * the `max`-th check in a row locks it until `lockUntil` at once (a correct password then
+     * unlocks it). So however many wrong passwords arrive at the same moment, at most `max` are checked.
+     */
+    async reservePasswordCheck(id: number, now: Date, lockUntil: Date, max: number): Promise<boolean> {
+      // Placeholders are bound in the order they are written (SQLite's ? is positional).
+      const sql = dialect.sql();
+      const nowIso = now.toISOString();
+      const text = `UPDATE "app_user" SET
+          "failedLogins" = CASE WHEN "lockedUntil" IS NOT NULL AND "lockedUntil" <= ${sql.p(nowIso)} THEN 1 ELSE "failedLogins" + 1 END,
+          "lockedUntil" = CASE WHEN "lockedUntil" IS NOT NULL AND "lockedUntil" <= ${sql.p(nowIso)} THEN NULL
+                               WHEN "failedLogins" + 1 >= ${sql.p(max)} THEN ${sql.p(lockUntil.toISOString())} ELSE "lockedUntil" END
+        WHERE "id" = ${sql.p(id)} AND "active" = ${sql.p(true)}
+          AND ("lockedUntil" IS NULL OR "lockedUntil" <= ${sql.p(nowIso)})`;
+      return (await dialect.execute(em, text, sql.params)) === 1;
+    },
+
+    /** A correct password (or an admin's unlock): the failure count and the lock are cleared. */
+    async clearLoginFailures(id: number): Promise<void> {
+      await em.update(User, id, { failedLogins: 0, lockedUntil: null });
+    },
+
+    /**
+     * The database's count of login attempts from one client address in the current window, after
+     * adding this one (the fallback while Redis is down). One upsert, then one read.
+     */
+    async countThrottled(key: string, now: Date, windowMs: number): Promise<{ count: number; windowStart: Date }> {
+      const sql = dialect.sql();
+      const nowIso = now.toISOString();
+      const expired = new Date(now.getTime() - windowMs).toISOString();
+      await dialect.execute(
+        em,
+        `INSERT INTO "login_throttle" ("key", "windowStart", "count") VALUES (${sql.p(key)}, ${sql.p(nowIso)}, 1)
+         ON CONFLICT ("key") DO UPDATE SET
+           "count" = CASE WHEN "login_throttle"."windowStart" <= ${sql.p(expired)} THEN 1 ELSE "login_throttle"."count" + 1 END,
+           "windowStart" = CASE WHEN "login_throttle"."windowStart" <= ${sql.p(expired)} THEN ${sql.p(nowIso)} ELSE "login_throttle"."windowStart" END`,
+        sql.params,
+      );
+      const row = await em.findOneByOrFail(LoginThrottle, { key });
+      return { count: row.count, windowStart: row.windowStart };
+    },
+
     page: (f: UserFilter, window: { skip: number; take: number }): Promise<[User[], number]> =>
       em.findAndCount(User, {
         where: { ...(f.role ? { role: f.role } : {}), ...(f.unitId !== undefined ? { unitId: f.unitId } : {}) },

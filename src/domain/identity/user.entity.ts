@@ -40,6 +40,14 @@ export class User {
   @InstantColumn({ nullable: true })
   lockedUntil: Date | null;
 
+  /** Raised by deactivation, a role or unit change and every password change: older tokens stop working. */
+  @Column({ type: 'integer', default: 0 })
+  tokenVersion: number;
+
+  /** Set by an admin's reset: the temporary password must be replaced at the next login. */
+  @Column({ type: 'boolean', default: false })
+  mustChangePassword: boolean;
+
   @InstantColumn()
   createdAt: Date;
 }

@@ -1,16 +1,14 @@
 import type { Clock } from '../clock';
 import { pageWindow, type Page } from '../common/pagination';
 import type { DomainStore } from '../db/repositories';
-import { ConflictError, NotFoundError, UnauthenticatedError } from '../errors';
-import { type Actor, type Role, systemActor } from './actor';
+import { ConflictError, RateLimitedError, UnauthenticatedError } from '../errors';
 import { permissionsOf, requirePermission, type Permission } from '../policy';
+import { type Actor, type Role, systemActor } from './actor';
 import type { CreateUserInput, LoginInput, listUsersSchema } from './identity.schemas';
+import { LOCK_MINUTES, MAX_FAILED_LOGINS, spendOneVerification, type LoginLimiter } from './login-guard';
 import { hashPassword, verifyPassword } from './password';
 import type { User } from './user.entity';
 import type { z } from 'zod';
-
-const MAX_FAILED_LOGINS = 5;
-const LOCK_MINUTES = 15;
 
 export interface UserView {
   id: number;
@@ -20,6 +18,9 @@ export interface UserView {
   unitCode: string | null;
   wecomUserId: string | null;
   active: boolean;
+  /** Locked by failed passwords until this time (ISO), if it is still in the future. */
+  lockedUntil: string | null;
+  mustChangePassword: boolean;
 }
 
 /** GET /api/v1/me (api.md). */
@@ -27,15 +28,34 @@ export interface Me {
   user: { id: number; username: string; name: string; role: Role; unitCode: string | null };
   unit: { code: string; name: string } | null;
   permissions: Permission[];
+  /** After an admin's reset: nothing but changing the password is allowed until it is done. */
+  mustChangePassword: boolean;
 }
 
-/** Users, login and the actor behind a token. */
-export function makeUserService(deps: { store: DomainStore; clock: Clock }) {
+/** Who a token speaks for, read from the database on every request. */
+export interface Session {
+  actor: Actor;
+  mustChangePassword: boolean;
+}
+
+/** What a successful login hands to the API, which signs the token. */
+export interface LoginOutcome {
+  user: UserView;
+  actor: Actor;
+  tokenVersion: number;
+}
+
+/** Fires (outside the login's answer) when an account has just been locked: the owner is told in WeCom. */
+export type LockNotice = (user: Pick<User, 'id' | 'name' | 'wecomUserId'>, lockedUntil: Date) => Promise<void>;
+
+/** Users, login and the actor behind a token; system management lives in user-admin.service.ts. */
+export function makeUserService(deps: { store: DomainStore; clock: Clock; limiter: LoginLimiter; onLocked?: LockNotice }) {
   const { store, clock } = deps;
   const r = store.read;
 
   async function view(u: User): Promise<UserView> {
     const unit = u.unitId ? await r.catalog.unitById(u.unitId) : null;
+    const locked = u.lockedUntil && u.lockedUntil > clock.now() ? u.lockedUntil.toISOString() : null;
     return {
       id: u.id,
       username: u.username,
@@ -44,36 +64,47 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock }) {
       unitCode: unit?.code ?? null,
       wecomUserId: u.wecomUserId,
       active: u.active,
+      lockedUntil: locked,
+      mustChangePassword: u.mustChangePassword,
     };
   }
 
   async function toActor(u: User): Promise<Actor> {
-    const v = await view(u);
-    return { userId: u.id, username: u.username, role: u.role, unitId: u.unitId, unitCode: v.unitCode };
+    const unit = u.unitId ? await r.catalog.unitById(u.unitId) : null;
+    return { userId: u.id, username: u.username, role: u.role, unitId: u.unitId, unitCode: unit?.code ?? null };
   }
 
   return {
-    /** Checks a username/password; locks the account for 15 minutes after 5 failures. */
-    async login(input: LoginInput): Promise<{ user: UserView; actor: Actor }> {
-      const u = await r.identity.byUsername(input.username);
+    view,
+
+    /**
+     * Checks a username/password. Unknown names, wrong passwords, locked and inactive accounts get
+     * the same answer after the same work (one argon2 verification each); five wrong passwords in a
+     * row lock the account for 15 minutes, counted in one statement so a burst cannot exceed five checks.
+     */
+    async login(input: LoginInput, clientKey: string): Promise<LoginOutcome> {
       const now = clock.now();
-      // The same message for unknown user and wrong password: do not reveal which usernames exist.
-      const bad = new UnauthenticatedError('LOGIN_FAILED', '用户名或密码错误');
-      if (!u || !u.active || !u.passwordHash) {
-        if (!u) await hashPassword(input.password); // equalise timing with the real check
-        throw bad;
+      const limit = await deps.limiter.attempt(clientKey, now);
+      if (!limit.allowed) {
+        throw new RateLimitedError('RATE_LIMITED', `登录尝试过于频繁，请 ${Math.max(1, Math.ceil(limit.retryAfterS / 60))} 分钟后再试`, [
+          { retryAfterS: limit.retryAfterS },
+        ]);
       }
-      if (u.lockedUntil && u.lockedUntil > now) {
-        throw new UnauthenticatedError('LOGIN_FAILED', `密码错误次数过多，账号已锁定，请于 ${LOCK_MINUTES} 分钟后再试或联系管理员`);
+      const refused = new UnauthenticatedError('LOGIN_FAILED', '用户名或密码错误');
+      const u = await r.identity.byUsername(input.username);
+      const lockUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
+      if (!u?.passwordHash || !u.active || !(await r.identity.reservePasswordCheck(u.id, now, lockUntil, MAX_FAILED_LOGINS))) {
+        await spendOneVerification(input.password);
+        throw refused;
       }
       if (!(await verifyPassword(u.passwordHash, input.password))) {
-        const failed = u.failedLogins + 1;
-        const lock = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null;
-        await r.identity.update(u.id, { failedLogins: lock ? 0 : failed, lockedUntil: lock });
-        throw bad;
+        // This check may have been the one that locked the account: tell its owner (deduplicated per lock).
+        const after = await r.identity.byId(u.id);
+        if (after?.lockedUntil && after.lockedUntil > now) await deps.onLocked?.(after, after.lockedUntil);
+        throw refused;
       }
-      if (u.failedLogins > 0 || u.lockedUntil) await r.identity.update(u.id, { failedLogins: 0, lockedUntil: null });
-      return { user: await view(u), actor: await toActor(u) };
+      await r.identity.clearLoginFailures(u.id);
+      return { user: await view(u), actor: await toActor(u), tokenVersion: u.tokenVersion };
     },
 
     /** GET /me: who is signed in, their unit and every permission their role carries. */
@@ -85,10 +116,20 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock }) {
         user: { id: u.id, username: u.username, name: u.name, role: u.role, unitCode: unit?.code ?? null },
         unit: unit ? { code: unit.code, name: unit.name } : null,
         permissions: permissionsOf(u.role),
+        mustChangePassword: u.mustChangePassword,
       };
     },
 
-    /** The actor for a token's user id; inactive or deleted users are rejected. */
+    /** The session behind a token: the user must be active and the token's version current. */
+    async sessionFor(userId: number, tokenVersion: number): Promise<Session> {
+      const u = await r.identity.byId(userId);
+      if (!u || !u.active) throw new UnauthenticatedError('ACCOUNT_INACTIVE', '账号不存在或已停用，请重新登录');
+      if (u.tokenVersion !== tokenVersion)
+        throw new UnauthenticatedError('TOKEN_INVALID', '登录已失效（密码、角色或账号状态已变更），请重新登录');
+      return { actor: await toActor(u), mustChangePassword: u.mustChangePassword };
+    },
+
+    /** The actor for a user id (the queue dashboard's cookie); inactive or deleted users are rejected. */
     async actorFor(userId: number): Promise<Actor> {
       const u = await r.identity.byId(userId);
       if (!u || !u.active) throw new UnauthenticatedError('ACCOUNT_INACTIVE', '账号不存在或已停用，请重新登录');
@@ -111,19 +152,7 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock }) {
         if (input.wecomUserId && (await tx.identity.byWecomId(input.wecomUserId))) {
           throw new ConflictError('DUPLICATE', `企业微信账号 ${input.wecomUserId} 已绑定其他用户`);
         }
-        const u = await tx.identity.insert({
-          username: input.username,
-          name: input.name,
-          role: input.role,
-          unitId,
-          wecomUserId: input.wecomUserId ?? null,
-          phone: input.phone ?? null,
-          passwordHash,
-          active: true,
-          failedLogins: 0,
-          lockedUntil: null,
-          createdAt: clock.now(),
-        });
+        const u = await tx.identity.insert(newUser({ ...input, unitId, passwordHash }, clock.now()));
         await tx.audit.record(actor, clock.now(), { action: 'user.create', entityType: 'user', entityId: u.id, after: { ...input } });
         return u;
       });
@@ -148,19 +177,9 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock }) {
       if (await r.identity.anyAdmin()) return false;
       const passwordHash = await hashPassword(password);
       await store.transaction(async (tx) => {
-        const u = await tx.identity.insert({
-          username,
-          name: '系统管理员',
-          role: 'admin',
-          unitId: null,
-          wecomUserId: null,
-          phone: null,
-          passwordHash,
-          active: true,
-          failedLogins: 0,
-          lockedUntil: null,
-          createdAt: clock.now(),
-        });
+        const u = await tx.identity.insert(
+          newUser({ username, name: '系统管理员', role: 'admin', unitId: null, passwordHash }, clock.now()),
+        );
         await tx.audit.record(systemActor, clock.now(), {
           action: 'user.bootstrap-admin',
           entityType: 'user',
@@ -173,3 +192,33 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock }) {
   };
 }
 export type UserService = ReturnType<typeof makeUserService>;
+
+/** A new user row with the defaults every account starts from. */
+export function newUser(
+  u: {
+    username: string;
+    name: string;
+    role: Role;
+    unitId: number | null;
+    passwordHash: string | null;
+    wecomUserId?: string;
+    phone?: string;
+  },
+  at: Date,
+): Omit<User, 'id'> {
+  return {
+    username: u.username,
+    name: u.name,
+    role: u.role,
+    unitId: u.unitId,
+    wecomUserId: u.wecomUserId ?? null,
+    phone: u.phone ?? null,
+    passwordHash: u.passwordHash,
+    active: true,
+    failedLogins: 0,
+    lockedUntil: null,
+    tokenVersion: 0,
+    mustChangePassword: false,
+    createdAt: at,
+  };
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { billTypeCodeSchema } from '../catalog/catalog.schemas';
+import { isoDateSchema } from '../common/dates';
 import { pageQuerySchema } from '../common/pagination';
 import { unitCodeSchema } from '../identity/identity.schemas';
 import { DOC_STATUSES } from './ledger.types';
@@ -18,7 +19,7 @@ export const billNoSchema = z
   .int('票据号码必须是整数')
   .min(1, '票据号码最小为 1')
   .max(MAX_BILL_NO, '票据号码最多 10 位（不超过 9999999999）');
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD');
+const dateSchema = isoDateSchema;
 const quantitySchema = z
   .number({ message: '数量必须是整数' })
   .int('数量必须是整数')

@@ -1,5 +1,6 @@
 import type { BillType } from '../catalog/bill-type.entity';
 import type { Clock } from '../clock';
+import { shanghaiDayStartIso } from '../common/dates';
 import type { Page } from '../common/pagination';
 import { pageWindow } from '../common/pagination';
 import type { DomainStore } from '../db/repositories';
@@ -25,10 +26,6 @@ export interface ReceiptView {
   note: string | null;
   receivedAt: string;
 }
-
-/** Shanghai midnight (UTC+8) of a YYYY-MM-DD date, as the ISO string instants are stored as. */
-const shanghaiMidnight = (date: string, plusDays = 0): string =>
-  new Date(Date.parse(`${date}T00:00:00+08:00`) + plusDays * 86_400_000).toISOString();
 
 function toView(r: Receipt, bt: Pick<BillType, 'code' | 'name'>): ReceiptView {
   return {
@@ -114,8 +111,8 @@ export function makeReceiptService(deps: { store: DomainStore; clock: Clock }) {
       const filter = {
         billTypeId,
         batchCode: q.batchCode,
-        fromIso: q.from ? shanghaiMidnight(q.from) : undefined,
-        toIso: q.to ? shanghaiMidnight(q.to, 1) : undefined,
+        fromIso: q.from ? shanghaiDayStartIso(q.from) : undefined,
+        toIso: q.to ? shanghaiDayStartIso(q.to, 1) : undefined,
       };
       const [rows, total] = await r.receipts.page(filter, pageWindow(q));
       const bts = new Map((await r.catalog.allBillTypes()).map((b) => [b.id, b]));

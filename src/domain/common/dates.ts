@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** True for a date that exists, written YYYY-MM-DD (2026-02-30 and 9999-99-99 do not). */
+export function isRealDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** A calendar date YYYY-MM-DD that exists; anything else is a 400 naming the field. */
+export const isoDateSchema = z
+  .string({ message: '请填写日期（YYYY-MM-DD）' })
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD')
+  .refine(isRealDate, '日期不存在');
+
+/** The instant a Shanghai calendar day (plus `plusDays`) begins, as the ISO string instants are stored as. */
+export const shanghaiDayStartIso = (date: string, plusDays = 0): string =>
+  new Date(Date.parse(`${date}T00:00:00+08:00`) + plusDays * 86_400_000).toISOString();
