@@ -15,6 +15,7 @@ import { openDatabase } from './domain/db/data-source';
 import { makeDomainStore, type DomainStore } from './domain/db/repositories';
 import type { MessageSender } from './domain/outbox/outbox.types';
 import { makeDomainServices, type DomainServices } from './domain/services';
+import { recordSeparationOfDuties } from './domain/settings/controls';
 import type { RelayOptions } from './jobs/outbox-relay';
 import { startJobsRuntime, type JobsRuntime } from './jobs/runtime';
 import type { Logger } from './logger';
@@ -81,7 +82,11 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
     windowMs: config.LOGIN_WINDOW_S * 1000,
     logger,
   });
-  const services = makeDomainServices({ ds, store, clock, publicUrl: config.PUBLIC_URL, summaryLinks, loginLimiter });
+  const duties = { separate: config.SEPARATION_OF_DUTIES };
+  const services = makeDomainServices({ ds, store, clock, publicUrl: config.PUBLIC_URL, summaryLinks, loginLimiter, duties });
+  if (await recordSeparationOfDuties(store, clock, duties.separate)) {
+    logger.warn({ separationOfDuties: duties.separate }, 'SEPARATION_OF_DUTIES changed since the last start (recorded in the audit trail)');
+  }
   if (config.ADMIN_USERNAME && config.ADMIN_PASSWORD && (await services.users.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD))) {
     logger.info({ username: config.ADMIN_USERNAME }, 'first admin created');
   }

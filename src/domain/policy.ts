@@ -1,5 +1,5 @@
 import { ForbiddenError } from './errors';
-import type { Actor, Role } from './identity/actor';
+import { systemActor, type Actor, type Role } from './identity/actor';
 
 const ALL: readonly Role[] = ['admin', 'operator', 'engineer', 'leader', 'unit_staff'];
 const BUREAU: readonly Role[] = ['admin', 'operator'];
@@ -97,5 +97,32 @@ export const isUnitScoped = (actor: Pick<Actor, 'role'>): boolean => actor.role 
 export function assertUnitAccess(actor: Actor, unitId: number | null): void {
   if (isUnitScoped(actor) && (unitId === null || actor.unitId !== unitId)) {
     throw new ForbiddenError('OTHER_UNIT', '只能查看或办理本单位的业务');
+  }
+}
+
+/** 不相容岗位相互分离 (SEPARATION_OF_DUTIES): on unless a one-person office switches it off. */
+export interface Duties {
+  separate: boolean;
+}
+
+/** Who made a document: its creator (also when entering it for a unit, 代录) and whoever last submitted it. */
+export interface Makers {
+  createdBy: number;
+  submittedBy: number | null;
+}
+
+/** The maker of a document cannot approve or reject it (403 SAME_PERSON), unless the rule is off. */
+export function assertNotMaker(duties: Duties, actor: Actor, makers: Makers, what: string): void {
+  // The system (imports, the demo loader, jobs) holds no post: only people are kept apart.
+  if (!duties.separate || actor.userId === systemActor.userId) return;
+  if (actor.userId === makers.createdBy || actor.userId === makers.submittedBy) {
+    throw new ForbiddenError('SAME_PERSON', `不相容岗位相互分离：${what}由您录入或提交，须由另一位工作人员审核`);
+  }
+}
+
+/** Two confirmations of one act (a destruction's 监销 and the unit's) need two different people. */
+export function assertSecondPerson(duties: Duties, actor: Actor, others: readonly number[], what: string): void {
+  if (duties.separate && actor.userId !== systemActor.userId && others.includes(actor.userId)) {
+    throw new ForbiddenError('SAME_PERSON', `不相容岗位相互分离：${what}须由另一位工作人员办理`);
   }
 }

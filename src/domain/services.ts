@@ -16,6 +16,7 @@ import { makePrintPlanService } from './documents/print-plan.service';
 import { makeDirectory } from './catalog/directory';
 import type { DomainStore } from './db/repositories';
 import { makeAuditService } from './audit/audit.service';
+import type { Duties } from './policy';
 import type { LoginLimiter } from './identity/login-guard';
 import { makeUserAdminService } from './identity/user-admin.service';
 import { makeUserService, type LockNotice } from './identity/user.service';
@@ -38,6 +39,8 @@ export function makeDomainServices(deps: {
   loginLimiter: LoginLimiter;
   /** Tells a user their account was just locked (WeCom, through the outbox). */
   onLocked?: LockNotice;
+  /** SEPARATION_OF_DUTIES. */
+  duties: Duties;
 }) {
   const directory = makeDirectory(deps);
   const destructionFlow = makeLineDocumentWorkflow(destructionSpec, deps);

@@ -164,7 +164,7 @@ describe('API contract (api.md)', () => {
       201,
     );
     expect(v).toMatchObject({ id: expect.any(Number), status: 'submitted' });
-    expect(await ok('POST', `/stock-voids/${v.id}/approve`, operator, {})).toMatchObject({ status: 'approved' });
+    expect(await ok('POST', `/stock-voids/${v.id}/approve`, t.adminToken, {})).toMatchObject({ status: 'approved' });
     const d = await ok(
       'POST',
       '/destructions',
@@ -173,7 +173,7 @@ describe('API contract (api.md)', () => {
       201,
     );
     expect(d).toMatchObject({ id: expect.any(Number), status: 'submitted' });
-    expect(await ok('POST', `/destructions/${d.id}/reject`, operator, { opinion: '监销人未定' })).toMatchObject({ status: 'returned' });
+    expect(await ok('POST', `/destructions/${d.id}/reject`, t.adminToken, { opinion: '监销人未定' })).toMatchObject({ status: 'returned' });
   });
 
   it('when reading the stock-movement report, then {unitCode, from, to, rows: [...]} with the documented columns', async () => {

@@ -7,9 +7,12 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 describe('print plans and orders (计划和印制)', () => {
   let t: TestApp;
   let op: string;
+  let checker: string;
   beforeAll(async () => {
     t = await startTestApp();
     op = await t.userToken('operator');
+    // 不相容岗位相互分离: the plan one operator drafts, another reviews.
+    checker = await t.userToken('operator');
   });
   afterAll(async () => t?.close());
   const post = (path: string, body: unknown, token = op) => t.call('POST', `/api/v1${path}`, { token, body });
@@ -20,7 +23,9 @@ describe('print plans and orders (计划和印制)', () => {
     const plan = await post('/print-plans', { billTypeCode: bt.code, year: 2026, quantity, reason: '年度用票' });
     expect(plan.status).toBe(201);
     expect(plan.body).toMatchObject({ status: 'submitted', docType: 'print_plan', year: 2026, quantity, unitCode: null });
-    expect((await post(`/print-plans/${plan.body.id}/approve`, {})).body.status).toBe('approved');
+    const own = await post(`/print-plans/${plan.body.id}/approve`, {});
+    expect(own.body.error.reason).toBe('SAME_PERSON');
+    expect((await post(`/print-plans/${plan.body.id}/approve`, {}, checker)).body.status).toBe('approved');
     return { bt, planId: plan.body.id as number };
   }
 
@@ -86,8 +91,8 @@ describe('print plans and orders (计划和印制)', () => {
     await expectRefused(t.ds, 403, () => post('/print-plans', { billTypeCode: s.billType.code, year: 2026, quantity: 10 }, staff));
     await expectRefused(t.ds, 403, () => get('/print-plans', staff));
     const p = (await post('/print-plans', { billTypeCode: s.billType.code, year: 2027, quantity: 10 })).body.id;
-    await expectRefused(t.ds, 400, () => post(`/print-plans/${p}/reject`, {}));
-    expect((await post(`/print-plans/${p}/reject`, { opinion: '数量偏大' })).body).toMatchObject({
+    await expectRefused(t.ds, 400, () => post(`/print-plans/${p}/reject`, {}, checker));
+    expect((await post(`/print-plans/${p}/reject`, { opinion: '数量偏大' }, checker)).body).toMatchObject({
       status: 'returned',
       opinion: '数量偏大',
     });

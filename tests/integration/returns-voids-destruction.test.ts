@@ -27,6 +27,8 @@ describe('returns, stock voids and destruction', () => {
   let staff: string;
   let otherStaff: string;
   let operator: string;
+  let checker: string;
+  let supervisor: string;
   const line = (startNo: number, endNo: number) => ({ batchCode: batch, startNo, endNo });
 
   beforeAll(async () => {
@@ -41,6 +43,9 @@ describe('returns, stock voids and destruction', () => {
     staff = await t.userToken('unit_staff', { unitCode: unit.code, username: 'rv_staff' });
     otherStaff = await t.userToken('unit_staff', { unitCode: other.code, username: 'rv_other' });
     operator = await t.userToken('operator', { username: 'rv_op' });
+    // 不相容岗位相互分离: what the operator files, another bureau user approves, and a third supervises (监销).
+    checker = await t.userToken('operator', { username: 'rv_checker' });
+    supervisor = await t.userToken('operator', { username: 'rv_supervisor' });
   });
   afterAll(async () => t?.close());
 
@@ -127,7 +132,9 @@ describe('returns, stock voids and destruction', () => {
     const v = await t.call('POST', '/api/v1/stock-voids', { token: operator, body: sv });
     expect(v.status, JSON.stringify(v.body)).toBe(201);
     expect(await held(t.ds, batch, null, 'IN_STOCK')).toBe(720);
-    await t.call('POST', `/api/v1/stock-voids/${v.body.id}/approve`, { token: operator, body: {} });
+    const own = await expectRefused(t.ds, 403, () => t.call('POST', `/api/v1/stock-voids/${v.body.id}/approve`, { token: operator, body: {} }));
+    expect(own.body.error.reason).toBe('SAME_PERSON');
+    await t.call('POST', `/api/v1/stock-voids/${v.body.id}/approve`, { token: checker, body: {} });
     expect(await held(t.ds, batch, null, 'IN_STOCK')).toBe(620);
     expect(await held(t.ds, batch, null, 'STOCK_VOIDED')).toBe(100);
     expect(await journalRows(t.ds, 'stock_void', v.body.id)).toBe(1);
@@ -150,15 +157,23 @@ describe('returns, stock voids and destruction', () => {
       t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, { token: operator, body: { side: 'bureau', confirmedBy: '张三' } }),
     );
     await expectRefused(t.ds, 403, () => t.call('POST', `/api/v1/destructions/${d.body.id}/approve`, { token: staff, body: {} }));
-    expect((await t.call('POST', `/api/v1/destructions/${d.body.id}/approve`, { token: operator, body: {} })).body.status).toBe('approved');
+    await expectRefused(t.ds, 403, () => t.call('POST', `/api/v1/destructions/${d.body.id}/approve`, { token: operator, body: {} }));
+    expect((await t.call('POST', `/api/v1/destructions/${d.body.id}/approve`, { token: checker, body: {} })).body.status).toBe('approved');
     expect(await held(t.ds, batch, null, 'DESTROYED')).toBe(100);
     expect(await held(t.ds, batch, null, 'STOCK_VOIDED')).toBe(0);
     expect(await journalRows(t.ds, 'destroy', d.body.id)).toBe(1);
     await expectRefused(t.ds, 400, () =>
-      t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, { token: operator, body: { side: 'unit', confirmedBy: '李四' } }),
+      t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, { token: supervisor, body: { side: 'unit', confirmedBy: '李四' } }),
     );
+    // 监销 by whoever filed or approved the destruction is refused: it must be a second bureau user.
+    for (const token of [operator, checker]) {
+      const same = await expectRefused(t.ds, 403, () =>
+        t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, { token, body: { side: 'bureau', confirmedBy: '张三' } }),
+      );
+      expect(same.body.error.reason).toBe('SAME_PERSON');
+    }
     const c = await t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, {
-      token: operator,
+      token: supervisor,
       body: { side: 'bureau', confirmedBy: '张三' },
     });
     expect(c.body).toMatchObject({ status: 'completed', confirmations: [{ side: 'bureau', confirmedBy: '张三' }] });
@@ -235,7 +250,9 @@ describe('returns, stock voids and destruction', () => {
     expect(mixed.body.error.message).toContain('0000000043-0000000050 不是本单位已核销的存根');
 
     t.clock.set('2031-03-01T15:59:59Z'); // 2031-03-01 23:59:59 in Shanghai: one second too early
-    const [staff2, op2, other2] = await Promise.all(['rv_staff', 'rv_op', 'rv_other'].map((u) => t.login(u, 'Passw0rd123')));
+    const [staff2, op2, other2, sup2] = await Promise.all(
+      ['rv_staff', 'rv_op', 'rv_other', 'rv_supervisor'].map((u) => t.login(u, 'Passw0rd123')),
+    );
     await expectRefused(t.ds, 409, () => t.call('POST', '/api/v1/destructions', { token: staff2, body }));
     t.clock.set('2031-03-01T16:00:00Z');
     const d = await t.call('POST', '/api/v1/destructions', { token: staff2, body });
@@ -250,14 +267,22 @@ describe('returns, stock voids and destruction', () => {
     await expectRefused(t.ds, 403, () =>
       t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, { token: staff2, body: { side: 'bureau', confirmedBy: '冒充' } }),
     );
+    await expectRefused(t.ds, 403, () =>
+      t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, { token: op2, body: { side: 'bureau', confirmedBy: '张三' } }),
+    );
     const c1 = await t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, {
-      token: op2,
+      token: sup2,
       body: { side: 'bureau', confirmedBy: '张三' },
     });
     expect(c1.body.status).toBe('approved');
     await expectRefused(t.ds, 409, () =>
-      t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, { token: op2, body: { side: 'bureau', confirmedBy: '张三' } }),
+      t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, { token: sup2, body: { side: 'bureau', confirmedBy: '张三' } }),
     );
+    // The unit's side is another person's: the supervisor cannot also sign for the unit with a typed-in name.
+    const twice = await expectRefused(t.ds, 403, () =>
+      t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, { token: sup2, body: { side: 'unit', confirmedBy: '李四' } }),
+    );
+    expect(twice.body.error.reason).toBe('SAME_PERSON');
     const c2 = await t.call('POST', `/api/v1/destructions/${d.body.id}/confirm`, {
       token: staff2,
       body: { side: 'unit', confirmedBy: '李四' },

@@ -6,11 +6,11 @@ import type { DomainStore, Repositories } from '../db/repositories';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import type { Actor } from '../identity/actor';
 import type { ApproveInput, CreateApplicationInput, ListApplicationsQuery, RejectInput, ResubmitInput } from '../ledger/ledger.schemas';
-import { assertUnitAccess, isUnitScoped, requirePermission } from '../policy';
+import { assertNotMaker, assertUnitAccess, isUnitScoped, requirePermission, type Duties } from '../policy';
 import { applicationBlockers, graceMonthsOf, oldStockLimit, WRITEOFF_GRACE_MONTHS_KEY, type Blocker } from './application.rules';
 import type { BillDocument } from './bill-document.entity';
 import type { DocumentView } from './document.views';
-import { createDocument, loadDocument, transition } from './lifecycle';
+import { createDocument, loadDocument, makersOf, transition } from './lifecycle';
 
 type Tx = Pick<Repositories, 'catalog' | 'documents' | 'ledger' | 'settings'>;
 
@@ -37,8 +37,8 @@ export async function blockersFor(tx: Tx, unit: Unit, bt: BillType, quantity: nu
 }
 
 /** 申领: applications by units, checked against 分次限量 and 核旧领新, reviewed by the bureau. */
-export function makeApplicationService(deps: { store: DomainStore; clock: Clock }) {
-  const { store, clock } = deps;
+export function makeApplicationService(deps: { store: DomainStore; clock: Clock; duties: Duties }) {
+  const { store, clock, duties } = deps;
 
   async function checkRules(tx: Tx, unit: Unit, bt: BillType, quantity: number): Promise<void> {
     const [first] = await blockersFor(tx, unit, bt, quantity, clock.now());
@@ -56,6 +56,8 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock 
     requirePermission(actor, 'application.approve');
     return store.transaction(async (tx) => {
       const doc = await loadDocument(tx.documents, 'application', id);
+      // Entered by an operator for the unit (代录) counts as made by that operator.
+      assertNotMaker(duties, actor, await makersOf(tx.documents, doc), `申领单 ${doc.docNo} `);
       const at = clock.now();
       await transition(tx.documents, doc, to, { actorId: actor.userId, at, opinion });
       await tx.audit.record(actor, at, {

@@ -86,6 +86,11 @@ export function makeDocumentRepository({ em, dialect }: RepoContext) {
     async insertTransition(t: Omit<DocumentTransition, 'id'>): Promise<void> {
       await em.insert(DocumentTransition, t);
     },
+    /** Who last submitted a document (null when it was never submitted after creation). */
+    async lastSubmitter(documentId: number): Promise<number | null> {
+      const t = await em.findOne(DocumentTransition, { where: { documentId, toStatus: 'submitted' }, order: { id: 'DESC' } });
+      return t?.actorId ?? null;
+    },
     transitionsOf: (documentId: number, between?: { from: DocStatus; to: DocStatus }): Promise<DocumentTransition[]> =>
       em.find(DocumentTransition, {
         where: { documentId, ...(between ? { fromStatus: between.from, toStatus: between.to } : {}) },

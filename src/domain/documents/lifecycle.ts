@@ -3,6 +3,7 @@ import type { LedgerRepository } from '../ledger/ledger.repository';
 import type { DocStatus, DocType } from '../ledger/ledger.types';
 import type { BillDocument } from './bill-document.entity';
 import type { DocumentRepository } from './documents.repository';
+import type { Makers } from '../policy';
 
 /** Prefix of human document numbers (SL-2026-000012). */
 const PREFIX: Record<DocType, string> = {
@@ -139,6 +140,11 @@ export async function lockDocument(
   if (!head) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[docType]} ${id} 不存在`);
   await tx.ledger.lockBillType(head.billTypeId);
   return loadDocument(tx.documents, docType, id);
+}
+
+/** The creator and the last submitter of a document, for separation of duties. */
+export async function makersOf(docs: DocumentRepository, doc: BillDocument): Promise<Makers> {
+  return { createdBy: doc.createdBy, submittedBy: await docs.lastSubmitter(doc.id) };
 }
 
 /** Moves a document to a new status, recording who, when and the opinion; illegal moves → 409. */

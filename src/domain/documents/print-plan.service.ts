@@ -5,10 +5,10 @@ import { ConflictError, NotFoundError } from '../errors';
 import type { Actor } from '../identity/actor';
 import type { ApproveInput, CreatePrintOrderInput, CreatePrintPlanInput, ListPrintPlansQuery, RejectInput } from '../ledger/ledger.schemas';
 import { countOf, formatSpan, intersect, type Span } from '../ledger/ranges';
-import { requirePermission } from '../policy';
+import { assertNotMaker, requirePermission, type Duties } from '../policy';
 import type { BillDocument } from './bill-document.entity';
 import type { DocumentView } from './document.views';
-import { createDocument, loadDocument, lockDocument, transition } from './lifecycle';
+import { createDocument, loadDocument, lockDocument, makersOf, transition } from './lifecycle';
 import type { PrintOrder } from './print-order.entity';
 
 /** A print order as shown in JSON, with how much of it has been received. */
@@ -85,8 +85,8 @@ export async function recordDelivery(tx: Tx, order: PrintOrder, actor: Actor, at
 }
 
 /** 计划和印制: annual print plans, their approval, and orders placed with printers. */
-export function makePrintPlanService(deps: { store: DomainStore; clock: Clock }) {
-  const { store, clock } = deps;
+export function makePrintPlanService(deps: { store: DomainStore; clock: Clock; duties: Duties }) {
+  const { store, clock, duties } = deps;
 
   async function move(
     actor: Actor,
@@ -97,6 +97,7 @@ export function makePrintPlanService(deps: { store: DomainStore; clock: Clock })
     requirePermission(actor, 'print.plan.edit');
     return store.transaction(async (tx) => {
       const plan = await loadDocument(tx.documents, 'print_plan', id);
+      if (to === 'approved' || to === 'returned') assertNotMaker(duties, actor, await makersOf(tx.documents, plan), `印制计划 ${plan.docNo} `);
       const at = clock.now();
       await transition(tx.documents, plan, to, { actorId: actor.userId, at, opinion });
       await tx.audit.record(actor, at, {

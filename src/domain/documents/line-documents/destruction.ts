@@ -6,7 +6,7 @@ import { ConflictError, ValidationError } from '../../errors';
 import type { Actor } from '../../identity/actor';
 import type { RangeState } from '../../ledger/ledger.types';
 import { intersect, normalize, subtract, type Span } from '../../ledger/ranges';
-import { assertUnitAccess, requirePermission } from '../../policy';
+import { assertSecondPerson, assertUnitAccess, requirePermission, type Duties } from '../../policy';
 import type { DocumentView } from '../document.views';
 import { lockDocument, shanghaiDate, transition } from '../lifecycle';
 import type { ConfirmDestructionInput, CreateDestructionInput } from '../line-documents.schemas';
@@ -99,16 +99,18 @@ export const destructionSpec: LineDocSpec<CreateDestructionInput> = {
 };
 
 /** The destruction's own steps beyond the shared workflow: 登记造册/监销 confirmations. */
-export function makeDestructionExtras(workflow: LineDocumentWorkflow, deps: { store: DomainStore; clock: Clock }) {
-  const { store, clock } = deps;
+export function makeDestructionExtras(workflow: LineDocumentWorkflow, deps: { store: DomainStore; clock: Clock; duties: Duties }) {
+  const { store, clock, duties } = deps;
 
-  async function confirmationsOf(tx: Repositories, documentId: number): Promise<Confirmation[]> {
+  async function confirmationsOf(tx: Repositories, documentId: number): Promise<Array<Confirmation & { actorId: number }>> {
     const rows = await tx.documents.transitionsOf(documentId, { from: 'approved', to: 'approved' });
     return rows.flatMap((t) => {
       const m = t.opinion?.match(CONFIRM_RE);
-      return m ? [{ side: (m[1] === SIDE_NAMES.bureau ? 'bureau' : 'unit') as Side, confirmedBy: m[2], at: t.at.toISOString() }] : [];
+      const side = (m?.[1] === SIDE_NAMES.bureau ? 'bureau' : 'unit') as Side;
+      return m ? [{ side, confirmedBy: m[2], at: t.at.toISOString(), actorId: t.actorId }] : [];
     });
   }
+  const shown = (c: Confirmation): Confirmation => ({ side: c.side, confirmedBy: c.confirmedBy, at: c.at });
 
   return {
     /**
@@ -127,6 +129,14 @@ export function makeDestructionExtras(workflow: LineDocumentWorkflow, deps: { st
         const done = await confirmationsOf(tx, doc.id);
         if (done.some((c) => c.side === input.side))
           throw new ConflictError('STATE_NOT_ALLOWED', `${SIDE_NAMES[input.side]}已确认过销毁单 ${doc.docNo}`);
+        // 监销 is a second bureau user's (not whoever filed or approved it); the unit's confirmation comes
+        // from its own staff or a bureau user recording a named witness; never both from one person.
+        const others = done.map((c) => c.actorId);
+        if (input.side === 'bureau') {
+          assertSecondPerson(duties, actor, [doc.createdBy, doc.reviewedBy ?? 0, ...others], `销毁单 ${doc.docNo} 的监销确认`);
+        } else {
+          assertSecondPerson(duties, actor, others, `销毁单 ${doc.docNo} 的单位确认`);
+        }
         const at = clock.now();
         await tx.documents.insertTransition({
           documentId: doc.id,
@@ -136,7 +146,7 @@ export function makeDestructionExtras(workflow: LineDocumentWorkflow, deps: { st
           opinion: `${SIDE_NAMES[input.side]}确认：${input.confirmedBy}`,
           at,
         });
-        const confirmations = [...done, { side: input.side, confirmedBy: input.confirmedBy, at: at.toISOString() }];
+        const confirmations = [...done.map(shown), { side: input.side, confirmedBy: input.confirmedBy, at: at.toISOString() }];
         if (required.every((s) => confirmations.some((c) => c.side === s))) {
           await transition(tx.documents, doc, 'completed', { actorId: actor.userId, at, opinion: '登记造册、监销确认完毕' });
         }
@@ -153,7 +163,7 @@ export function makeDestructionExtras(workflow: LineDocumentWorkflow, deps: { st
     ): Promise<DocumentView & { counts: Record<string, number>; supervisor: string | null; confirmations: Confirmation[] }> {
       const view = await workflow.get(actor, id);
       const supervisor = view.transitions?.[0]?.opinion?.match(SUPERVISOR_RE)?.[1] ?? null;
-      return { ...view, supervisor, confirmations: await confirmationsOf(store.read, id) };
+      return { ...view, supervisor, confirmations: (await confirmationsOf(store.read, id)).map(shown) };
     },
   };
 }

@@ -6,10 +6,10 @@ import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Actor } from '../../identity/actor';
 import type { DocStatus, DocType, Place } from '../../ledger/ledger.types';
 import { intersect, type Span } from '../../ledger/ranges';
-import { assertUnitAccess, isUnitScoped, requirePermission } from '../../policy';
+import { assertNotMaker, assertUnitAccess, isUnitScoped, requirePermission, type Duties } from '../../policy';
 import type { BillDocument } from '../bill-document.entity';
 import type { DocumentView } from '../document.views';
-import { createDocument, DOC_NAMES, lockDocument, transition } from '../lifecycle';
+import { createDocument, DOC_NAMES, lockDocument, makersOf, transition } from '../lifecycle';
 import type { ApproveInput, ListLineDocumentsQuery, RejectInput } from '../line-documents.schemas';
 import { assertLinesAt, assertNotReserved, checkBatches, checkLineShapes, countLines, spanOf, type DocLine } from './lines';
 import { placeOf, type LineDocCreate, type LineDocSpec } from './spec';
@@ -31,8 +31,11 @@ export interface LineDocOutcome {
 type Approval = ApproveInput & { result?: BillDocument['result'] };
 
 /** Runs one line document (spec.ts) through the shared life cycle, every step in one transaction. */
-export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(spec: LineDocSpec<C, R>, deps: { store: DomainStore; clock: Clock }) {
-  const { store, clock } = deps;
+export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
+  spec: LineDocSpec<C, R>,
+  deps: { store: DomainStore; clock: Clock; duties: Duties },
+) {
+  const { store, clock, duties } = deps;
   const outcome = (doc: BillDocument, lines: DocLine[]): LineDocOutcome => ({
     id: doc.id,
     docNo: doc.docNo,
@@ -142,6 +145,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(spec: LineD
     requirePermission(actor, spec.permissions.review);
     return store.transaction(async (tx) => {
       const doc = await lockDocument(tx, spec.docType, id);
+      assertNotMaker(duties, actor, await makersOf(tx.documents, doc), `${DOC_NAMES[spec.docType]} ${doc.docNo} `);
       const at = clock.now();
       const extra = to === 'approved' && 'result' in input && input.result ? { result: input.result } : {};
       await transition(tx.documents, doc, to, { actorId: actor.userId, at, opinion: input.opinion ?? null }, extra);
