@@ -23,6 +23,7 @@ import { makeStockService } from './ledger/stock.service';
 import { makeReportsService } from './reports/reports.service';
 import { makeSummaryService, type SummaryLinks } from './summaries/summary.service';
 import { makeDeskReports } from './reports/sla.report';
+import { makeDeskRecordsReports } from './reports/desk-records.report';
 
 /** Composes the domain services over one Store and Clock (the composition root, tests through it, CLI tools). */
 export function makeDomainServices(deps: {
@@ -35,7 +36,7 @@ export function makeDomainServices(deps: {
   const directory = makeDirectory(deps);
   const destructionFlow = makeLineDocumentWorkflow(destructionSpec, deps);
   const sla = makeSlaService(deps);
-  const slaClocks = makeSlaClockService({ ...deps, timer: slaTimer(sla) });
+  const slaClocks = makeSlaClockService({ ...deps, timer: slaTimer(sla.policy) });
   const tickets = makeTicketService({ ...deps, clocks: slaClocks });
   return {
     users: makeUserService(deps),
@@ -57,6 +58,7 @@ export function makeDomainServices(deps: {
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
     reports: makeReportsService(deps),
     ...makeDeskRecordServices({ ...deps, tickets }),
+    deskReports: makeDeskRecordsReports(deps),
     summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
     alerts: makeAlertService({ ...deps, clocks: slaClocks }),
     probeTargets: makeProbeTargetService(deps),
