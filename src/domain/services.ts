@@ -35,9 +35,11 @@ export function makeDomainServices(deps: {
 }) {
   const directory = makeDirectory(deps);
   const destructionFlow = makeLineDocumentWorkflow(destructionSpec, deps);
-  const sla = makeSlaService(deps);
-  const slaClocks = makeSlaClockService({ ...deps, timer: slaTimer(sla.policy) });
-  const tickets = makeTicketService({ ...deps, clocks: slaClocks });
+  // The services on the Store get no DataSource.
+  const onStore = { store: deps.store, clock: deps.clock };
+  const sla = makeSlaService(onStore);
+  const slaClocks = makeSlaClockService({ ...onStore, timer: slaTimer(sla.policy) });
+  const tickets = makeTicketService({ ...onStore, clocks: slaClocks });
   return {
     users: makeUserService(deps),
     directory,
@@ -45,7 +47,7 @@ export function makeDomainServices(deps: {
     sla,
     slaClocks,
     tickets,
-    deskSettings: makeDeskSettings(deps),
+    deskSettings: makeDeskSettings(onStore),
     slaReports: makeDeskReports({ ...deps, sla }),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
@@ -57,7 +59,7 @@ export function makeDomainServices(deps: {
     stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
     reports: makeReportsService(deps),
-    ...makeDeskRecordServices({ ...deps, tickets }),
+    ...makeDeskRecordServices({ ...onStore, tickets }),
     deskReports: makeDeskRecordsReports(deps),
     summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
     alerts: makeAlertService({ ...deps, clocks: slaClocks }),
