@@ -72,7 +72,7 @@ describe('clock timing: the 80 % warning', () => {
 });
 
 describe('clock timing: pauses', () => {
-  it('when the ticket waits for the user for 30 minutes, then due and warning move by 30 minutes and 30 minutes are recorded as paused', () => {
+  it('when the ticket waits 30 minutes for the user, then due and warning move by 30 minutes, recorded as paused', () => {
     expect(
       timing({
         startedAt: at('2026-03-02T10:00'),
