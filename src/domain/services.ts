@@ -27,6 +27,7 @@ import { makeStockService } from './ledger/stock.service';
 import { makeReportsService } from './reports/reports.service';
 import { makeSummaryService, type SummaryLinks } from './summaries/summary.service';
 import { makeDeskReports } from './reports/sla.report';
+import { makeDeskRecordsReports } from './reports/desk-records.report';
 
 /** Composes the domain services over one Store and Clock (the composition root, tests through it, CLI tools). */
 export function makeDomainServices(deps: {
@@ -44,9 +45,11 @@ export function makeDomainServices(deps: {
 }) {
   const directory = makeDirectory(deps);
   const destructionFlow = makeLineDocumentWorkflow(destructionSpec, deps);
-  const sla = makeSlaService(deps);
-  const slaClocks = makeSlaClockService({ ...deps, timer: slaTimer(sla) });
-  const tickets = makeTicketService({ ...deps, clocks: slaClocks });
+  // The services on the Store get no DataSource.
+  const onStore = { store: deps.store, clock: deps.clock };
+  const sla = makeSlaService(onStore);
+  const slaClocks = makeSlaClockService({ ...onStore, timer: slaTimer(sla.policy) });
+  const tickets = makeTicketService({ ...onStore, clocks: slaClocks });
   const users = makeUserService({ ...deps, limiter: deps.loginLimiter });
   return {
     users,
@@ -57,7 +60,7 @@ export function makeDomainServices(deps: {
     sla,
     slaClocks,
     tickets,
-    deskSettings: makeDeskSettings(deps),
+    deskSettings: makeDeskSettings(onStore),
     slaReports: makeDeskReports({ ...deps, sla }),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
@@ -69,7 +72,8 @@ export function makeDomainServices(deps: {
     stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
     reports: makeReportsService(deps),
-    ...makeDeskRecordServices({ ...deps, tickets }),
+    ...makeDeskRecordServices({ ...onStore, tickets }),
+    deskReports: makeDeskRecordsReports(deps),
     summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
     alerts: makeAlertService({ ...deps, clocks: slaClocks }),
     probeTargets: makeProbeTargetService(deps),

@@ -342,7 +342,7 @@ describe('service desk records API', () => {
 
     it('when batches are small, then they are spread over time', async () => {
       const { makeAnnouncementService } = await import('../../src/domain/desk/records/announcement.service');
-      const svc = makeAnnouncementService({ ds: t.ds, clock: t.clock, batchSize: 2, batchIntervalMs: 60_000 });
+      const svc = makeAnnouncementService({ store: t.system.store, clock: t.clock, batchSize: 2, batchIntervalMs: 60_000 });
       const a = await svc.create(systemActor, { kind: 'briefing', title: '三月简报', body: '本月要点', unitCodes: ['H1', 'H2'] });
       expect(await svc.publish(systemActor, a.id)).toMatchObject({ recipientCount: 3, batchCount: 2 });
       expect(await svc.dispatchDue()).toBe(1);

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { makeRedisFactory } from '../../src/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction } from '../../src/domain/db/transaction';
 import { ReturnVisit } from '../../src/domain/desk/records/return-visit.entity';
 import { parseRating } from '../../src/domain/desk/records/return-visit.rating';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
@@ -69,7 +68,7 @@ describe('return visits after resolution', () => {
   });
   afterAll(async () => t?.close());
 
-  /** A bot ticket of the reporter, claimed and resolved by the engineer, its visit scheduled as resolve does. */
+  /** A bot ticket of the reporter, claimed and resolved by the engineer (resolving schedules its visit). */
   async function resolvedTicket(question: string): Promise<Ticket> {
     const { ticket } = await t.services.tickets.escalate({
       unitId,
@@ -84,10 +83,7 @@ describe('return visits after resolution', () => {
     });
     await t.services.tickets.claim(engineer, ticket.id);
     await t.services.tickets.resolve(engineer, ticket.id, '已远程处理');
-    const resolved = await tickets().findOneByOrFail({ id: ticket.id });
-    // Idempotent (keyed by the resolution instant), so this is harmless once resolve calls it itself.
-    await inTransaction(t.ds, (em) => t.services.returnVisits.scheduleFor(em, resolved, t.clock.now()));
-    return resolved;
+    return tickets().findOneByOrFail({ id: ticket.id });
   }
 
   it('when a ticket is resolved before a holiday, then a survey is scheduled for 10:00 on the next working day and sent only then', async () => {

@@ -1,3 +1,4 @@
+import { In, MoreThanOrEqual } from 'typeorm';
 import type { RepoContext } from '../db/store';
 import { NotFoundError } from '../errors';
 import { ApplicationCap } from './application-cap.entity';
@@ -25,6 +26,11 @@ export function makeCatalogRepository({ em }: RepoContext) {
     unitById: (id: number): Promise<Unit | null> => em.findOneBy(Unit, { id }),
     unitsByIds: (ids: number[]): Promise<Unit[]> =>
       ids.length === 0 ? Promise.resolve([]) : em.createQueryBuilder(Unit, 'u').where('u.id IN (:...ids)', { ids }).getMany(),
+    unitsByCodes: (codes: string[]): Promise<Unit[]> =>
+      codes.length === 0 ? Promise.resolve([]) : em.find(Unit, { where: { code: In(codes) } }),
+    /** Active units that went online on or after a date (YYYY-MM-DD): the onboarding return visits. */
+    onlineUnitsSince: (date: string): Promise<Unit[]> =>
+      em.find(Unit, { where: { onboardingStatus: 'online', active: true, onboardedOn: MoreThanOrEqual(date) } }),
     allUnits: (): Promise<Unit[]> => em.find(Unit, { order: { code: 'ASC' } }),
 
     /** A bill type by code, or 404 BILL_TYPE_NOT_FOUND in Chinese. */

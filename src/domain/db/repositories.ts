@@ -1,10 +1,22 @@
 import type { DataSource } from 'typeorm';
 import { makeAuditRepository } from '../audit/audit.repository';
 import { makeCatalogRepository } from '../catalog/catalog.repository';
+import { makeInboundMessageRepository } from '../desk/inbound-messages.repository';
+import { makeKbLearningRepository } from '../desk/kb-learning.repository';
+import { makeAnnouncementRepository } from '../desk/records/announcements.repository';
+import { makeConsultationRepository } from '../desk/records/consultations.repository';
+import { makeInspectionRepository } from '../desk/records/inspections.repository';
+import { makeOnsiteVisitRepository } from '../desk/records/onsite-visits.repository';
+import { makeReturnVisitRepository } from '../desk/records/return-visits.repository';
+import { makeTrainingRepository } from '../desk/records/trainings.repository';
+import { makeSlaCalendarRepository } from '../desk/sla/calendar.repository';
+import { makeSlaClockRepository } from '../desk/sla-clocks.repository';
+import { makeTicketRepository } from '../desk/tickets.repository';
 import { makeDocumentRepository } from '../documents/documents.repository';
 import { makeIdentityRepository } from '../identity/identity.repository';
 import { makeLedgerRepository } from '../ledger/ledger.repository';
 import { makeReceiptRepository } from '../ledger/receipts.repository';
+import { makeOutboxRepository } from '../outbox/outbox.repository';
 import { makeSettingsRepository } from '../settings/settings.repository';
 import { lazyMembers, makeStore, type RepoContext, type Store } from './store';
 
@@ -18,6 +30,18 @@ export function makeRepositories(ctx: RepoContext) {
     identity: () => makeIdentityRepository(ctx),
     audit: () => makeAuditRepository(ctx),
     settings: () => makeSettingsRepository(ctx),
+    outbox: () => makeOutboxRepository(ctx),
+    tickets: () => makeTicketRepository(ctx),
+    slaClocks: () => makeSlaClockRepository(ctx),
+    slaCalendar: () => makeSlaCalendarRepository(ctx),
+    consultations: () => makeConsultationRepository(ctx),
+    onsiteVisits: () => makeOnsiteVisitRepository(ctx),
+    returnVisits: () => makeReturnVisitRepository(ctx),
+    inspections: () => makeInspectionRepository(ctx),
+    trainings: () => makeTrainingRepository(ctx),
+    announcements: () => makeAnnouncementRepository(ctx),
+    inboundMessages: () => makeInboundMessageRepository(ctx),
+    kbLearning: () => makeKbLearningRepository(ctx),
   });
 }
 export type Repositories = ReturnType<typeof makeRepositories>;

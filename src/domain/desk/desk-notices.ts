@@ -1,30 +1,30 @@
-import type { EntityManager } from 'typeorm';
-import { User } from '../identity/user.entity';
-import { enqueueOutbox } from '../outbox/outbox';
+import type { Repositories } from '../db/repositories';
 import { PRIORITY_NAMES } from './desk.types';
 import type { Ticket } from './ticket.entity';
+
+/** What the notices need of a transaction. */
+type NoticeTx = Pick<Repositories, 'identity' | 'outbox'>;
 
 const fmt = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '—');
 
 /** WeCom member ids of the active engineers: who receives escalations and alerts is data (api.md). */
-export async function engineerRecipients(em: EntityManager): Promise<string[]> {
-  const rows = await em.find(User, { where: { role: 'engineer', active: true }, select: { wecomUserId: true } });
+export async function engineerRecipients(tx: Pick<Repositories, 'identity'>): Promise<string[]> {
+  const rows = await tx.identity.activeWithRole('engineer');
   return rows.map((r) => r.wecomUserId).filter((x): x is string => !!x);
 }
 
 /** Queues the engineers' template card for a new or updated ticket (same transaction). */
 export async function noticeEngineers(
-  em: EntityManager,
+  tx: NoticeTx,
   t: Ticket,
   unitName: string | null,
   question: string,
   now: Date,
   event: string,
 ): Promise<void> {
-  const to = await engineerRecipients(em);
+  const to = await engineerRecipients(tx);
   if (to.length === 0) return;
-  await enqueueOutbox(
-    em,
+  await tx.outbox.enqueue(
     `ticket-${t.id}-${event}`,
     {
       channel: 'app',
@@ -51,9 +51,9 @@ export async function noticeEngineers(
 }
 
 /** Queues a text to the ticket's reporter in WeCom, if the ticket came from WeCom. */
-export async function noticeReporter(em: EntityManager, t: Ticket, key: string, text: string, now: Date): Promise<void> {
+export async function noticeReporter(tx: Pick<Repositories, 'outbox'>, t: Ticket, key: string, text: string, now: Date): Promise<void> {
   if (!t.reporterWecomId) return;
-  await enqueueOutbox(em, `ticket-${t.id}-${key}`, { channel: 'app', toUsers: [t.reporterWecomId], kind: 'text', content: text }, now);
+  await tx.outbox.enqueue(`ticket-${t.id}-${key}`, { channel: 'app', toUsers: [t.reporterWecomId], kind: 'text', content: text }, now);
 }
 
 export { fmt as formatShanghai };

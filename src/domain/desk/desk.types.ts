@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { Calendar } from './sla/calendar';
+
 export const TICKET_SOURCES = ['bot', 'fault', 'alert', 'phone', 'fax', 'network', 'walk_in', 'inspection'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
 
@@ -33,17 +34,6 @@ export interface ClockPause {
   to: string | null;
 }
 
-/** Computes when a clock is due (the SLA engine implements it; injected so the desk stays testable). */
-export type DueCalculator = (
-  receivedAt: Date,
-  kind: ClockKind,
-  opts?: { priority?: Priority; pauses?: Array<{ from: Date; to: Date }> },
-) => Promise<DueAnswer> | DueAnswer;
-export interface DueAnswer {
-  dueAt: Date;
-  rule: string;
-}
-
 /** A clock's due time and its warning instant under the given pauses. */
 export interface ClockTiming {
   dueAt: Date;
@@ -52,10 +42,12 @@ export interface ClockTiming {
   /** Counted time the pauses removed. */
   pausedMs: number;
 }
-export type ClockTimer = (q: {
+/** What a clock's timing is computed from: its start, kind, priority, closed pauses and the calendar in force. */
+export interface ClockTimingQuery {
   startedAt: Date;
   kind: ClockKind;
   priority?: Priority;
   pauses: Array<{ from: Date; to: Date }>;
-  em?: EntityManager;
-}) => Promise<ClockTiming>;
+  calendar: Calendar;
+}
+export type ClockTimer = (q: ClockTimingQuery) => ClockTiming;

@@ -1,20 +1,17 @@
 import type { Actor } from '../identity/actor';
 import { formatShanghai, noticeReporter } from './desk-notices';
 import { ConflictError } from '../errors';
-import { SlaClock } from './sla-clock.entity';
 import type { Ticket } from './ticket.entity';
 import type { Change, TicketKit } from './ticket-kit';
-import { IsNull } from 'typeorm';
 
-const openOnsite = (c: Change) =>
-  c.em.findOne(SlaClock, { where: { ticketId: c.t.id, kind: 'onsite', stoppedAt: IsNull() }, order: { id: 'DESC' } });
+const openOnsite = (c: Change) => c.tx.slaClocks.latestOf(c.t.id, 'onsite', { open: true });
 
 /** Commands that start, stop and pause clocks: on-site dispatch and arrival, waiting for the user. */
 export function makeTicketClockCommands(kit: TicketKit) {
   const { clocks } = kit;
 
   async function resume(c: Change, patch: Partial<Ticket>): Promise<void> {
-    const resumed = await clocks.resume(c.em, c.t.id, c.now);
+    const resumed = await clocks.resume(c.tx, c.t.id, c.now);
     c.touched.push(...resumed);
     const onsite = resumed.find((k) => k.kind === 'onsite');
     if (onsite) patch.onsiteDueAt = onsite.dueAt;
@@ -30,12 +27,12 @@ export function makeTicketClockCommands(kit: TicketKit) {
         const patch: Partial<Ticket> = { state: 'in_progress', assigneeId: c.t.assigneeId ?? actor.userId };
         await kit.respond(c, patch);
         if (c.t.state === 'waiting_user') await resume(c, patch);
-        const onsite = await clocks.start(c.em, id, 'onsite', c.now);
+        const onsite = await clocks.start(c.tx, id, 'onsite', c.now);
         c.touched.push(onsite);
         Object.assign(patch, { dispatchedAt: c.now, onsiteDueAt: onsite.dueAt, arrivedAt: null });
         await c.event('dispatch', note ?? null, { clockId: onsite.id, onsiteDueAt: onsite.dueAt.toISOString(), rule: onsite.rule });
         await noticeReporter(
-          c.em,
+          c.tx,
           c.t,
           `dispatch-${c.now.getTime()}`,
           `工单 #${id}：工程师将到现场处理，预计 ${formatShanghai(onsite.dueAt)} 前到达。`,
@@ -49,7 +46,7 @@ export function makeTicketClockCommands(kit: TicketKit) {
       kit.change(actor, id, 'arrive', async (c) => {
         const onsite = await openOnsite(c);
         if (!onsite) throw new ConflictError('STATE_NOT_ALLOWED', `工单 #${id} 没有待到场的派员记录，请先派员`);
-        const [stopped] = await clocks.stop(c.em, id, ['onsite'], c.now);
+        const [stopped] = await clocks.stop(c.tx, id, ['onsite'], c.now);
         c.touched.push(stopped);
         await c.event('arrive', note ?? null, { clockId: onsite.id, onTime: stopped.state === 'met' });
         return { arrivedAt: c.now };
@@ -60,10 +57,10 @@ export function makeTicketClockCommands(kit: TicketKit) {
       kit.change(actor, id, 'wait', async (c) => {
         const patch: Partial<Ticket> = { state: 'waiting_user', assigneeId: c.t.assigneeId ?? actor.userId };
         await kit.respond(c, patch);
-        c.touched.push(...(await clocks.pause(c.em, id, c.now)));
+        c.touched.push(...(await clocks.pause(c.tx, id, c.now)));
         await c.event('state', reason, { from: c.t.state, to: 'waiting_user' });
         await noticeReporter(
-          c.em,
+          c.tx,
           c.t,
           `wait-${c.now.getTime()}`,
           `【工单 #${id} 需要您补充信息】\n${reason}\n请直接回复补充，工程师收到后继续处理。`,

@@ -1,9 +1,6 @@
 import { scheduleTicketVisit } from './records/return-visit.schedule';
 import { ForbiddenError, ValidationError } from '../errors';
 import type { Actor } from '../identity/actor';
-import { User } from '../identity/user.entity';
-import { proposeFromReply } from '../kb/proposals';
-import { enqueueOutbox } from '../outbox/outbox';
 import { noticeEngineers, noticeReporter } from './desk-notices';
 import type { Ticket } from './ticket.entity';
 import type { Change, TicketKit } from './ticket-kit';
@@ -12,11 +9,11 @@ import { can, isUnitScoped } from '../policy';
 
 /** Tells the assignee (or, unassigned, every engineer) that something happened on the ticket. */
 async function tellDesk(c: Change, key: string, text: string): Promise<void> {
-  const a = c.t.assigneeId ? await c.em.findOneBy(User, { id: c.t.assigneeId, active: true }) : null;
-  if (a?.wecomUserId) {
-    await enqueueOutbox(c.em, `ticket-${c.t.id}-${key}`, { channel: 'app', toUsers: [a.wecomUserId], kind: 'text', content: text }, c.now);
+  const a = c.t.assigneeId ? await c.tx.identity.byId(c.t.assigneeId) : null;
+  if (a?.active && a.wecomUserId) {
+    await c.tx.outbox.enqueue(`ticket-${c.t.id}-${key}`, { channel: 'app', toUsers: [a.wecomUserId], kind: 'text', content: text }, c.now);
   } else {
-    await noticeEngineers(c.em, c.t, await unitName(c.em, c.t.unitId), text, c.now, key);
+    await noticeEngineers(c.tx, c.t, await unitName(c.tx, c.t.unitId), text, c.now, key);
   }
 }
 
@@ -32,8 +29,8 @@ export function makeTicketCommands(kit: TicketKit) {
         await kit.respond(c, patch);
         if (c.t.state === 'new' || c.t.state === 'acknowledged') patch.state = 'in_progress';
         await c.event('reply', text);
-        await proposeFromReply(c.em, c.t, text, actor, c.now);
-        await noticeReporter(c.em, c.t, `reply-${c.now.getTime()}`, `【工单 #${id} 工程师回复】\n${text}`, c.now);
+        await c.tx.kbLearning.proposeFromReply(c.t, text, actor, c.now);
+        await noticeReporter(c.tx, c.t, `reply-${c.now.getTime()}`, `【工单 #${id} 工程师回复】\n${text}`, c.now);
         return patch;
       }),
 
@@ -48,7 +45,7 @@ export function makeTicketCommands(kit: TicketKit) {
           const patch: Partial<Ticket> = {};
           if (c.t.state === 'waiting_user') {
             patch.state = 'in_progress';
-            c.touched.push(...(await clocks.resume(c.em, id, c.now)));
+            c.touched.push(...(await clocks.resume(c.tx, id, c.now)));
             await c.event('state', null, { from: 'waiting_user', to: 'in_progress' });
           }
           await tellDesk(c, `info-${c.now.getTime()}`, `工单 #${id} 有补充信息：${text}`);
@@ -77,7 +74,8 @@ export function makeTicketCommands(kit: TicketKit) {
     /** Hands the ticket to a desk user (not a response to the reporter); they are told in WeCom. */
     assign: (actor: Actor, id: number, username: string): Promise<Ticket> =>
       kit.change(actor, id, 'assign', async (c) => {
-        const u = await c.em.findOneBy(User, { username, active: true });
+        const found = await c.tx.identity.byUsername(username);
+        const u = found?.active ? found : null;
         if (!u || !can(u, 'ticket.handle')) {
           throw new ValidationError('INVALID_INPUT', `用户 ${username} 不存在、已停用或不是工程师/管理员`, [
             { path: 'username', message: '不能分派给该用户' },
@@ -86,8 +84,7 @@ export function makeTicketCommands(kit: TicketKit) {
         await c.event('assign', null, { assignee: u.username, by: actor.username });
         if (u.wecomUserId) {
           const text = `工单 #${id} 已分派给您处理：${c.t.summary.slice(0, 80)}`;
-          await enqueueOutbox(
-            c.em,
+          await c.tx.outbox.enqueue(
             `ticket-${id}-assign-${c.now.getTime()}`,
             { channel: 'app', toUsers: [u.wecomUserId], kind: 'text', content: text },
             c.now,
@@ -101,17 +98,17 @@ export function makeTicketCommands(kit: TicketKit) {
       kit.change(actor, id, 'resolve', async (c) => {
         const patch: Partial<Ticket> = { state: 'resolved', resolvedAt: c.now, assigneeId: c.t.assigneeId ?? actor.userId };
         await kit.respond(c, patch);
-        c.touched.push(...(await clocks.stop(c.em, id, ['onsite', 'resolution'], c.now)));
+        c.touched.push(...(await clocks.stop(c.tx, id, ['onsite', 'resolution'], c.now)));
         await c.event('state', note ?? null, { from: c.t.state, to: 'resolved' });
         await noticeReporter(
-          c.em,
+          c.tx,
           c.t,
           `resolved-${c.now.getTime()}`,
           `您的工单 #${id} 已处理完毕${note ? `：${note}` : '。'}\n如仍有问题，直接回复即可。`,
           c.now,
         );
         // The return visit (回访) is planned in the same transaction, so no resolved ticket misses it.
-        await scheduleTicketVisit(c.em, { ...c.t, ...patch } as Ticket, c.now);
+        await scheduleTicketVisit(c.tx, { ...c.t, ...patch } as Ticket, c.now);
         return patch;
       }),
 
@@ -121,7 +118,7 @@ export function makeTicketCommands(kit: TicketKit) {
      */
     reopen: (actor: Actor, id: number, reason: string): Promise<Ticket> =>
       kit.change(actor, id, 'reopen', async (c) => {
-        c.touched.push(...(await clocks.continue(c.em, id, 'resolution', c.now)));
+        c.touched.push(...(await clocks.continue(c.tx, id, 'resolution', c.now)));
         await c.event('state', reason, { from: 'resolved', to: 'in_progress', reopened: true });
         await tellDesk(c, `reopen-${c.now.getTime()}`, `工单 #${id} 已重新打开：${reason}`);
         return { state: 'in_progress', resolvedAt: null };

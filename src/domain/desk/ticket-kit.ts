@@ -1,17 +1,16 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
+import type { Repositories } from '../db/repositories';
 import type { Actor } from '../identity/actor';
+import { requirePermission, type Permission } from '../policy';
 import type { SlaClock } from './sla-clock.entity';
 import type { SlaClockService } from './sla-clock.service';
-import { addEvent } from './ticket-events';
 import { assertAllowed, type TicketAction } from './ticket-state';
 import { assertCanSee, loadTicket } from './ticket-store';
-import { Ticket } from './ticket.entity';
-import { requirePermission, type Permission } from '../policy';
+import type { Ticket } from './ticket.entity';
 
-/** One ticket change in progress: the locked ticket, the time, and the clocks it touched. */
+/** One ticket change in progress: the transaction, the locked ticket, the time, and the clocks it touched. */
 export interface Change {
-  em: EntityManager;
+  tx: Repositories;
   t: Ticket;
   now: Date;
   actor: Actor;
@@ -21,7 +20,6 @@ export interface Change {
 
 /** What the ticket command modules share. */
 export interface TicketKit {
-  ds: DataSource;
   clock: Clock;
   clocks: SlaClockService;
   /**
@@ -40,35 +38,34 @@ export interface TicketKit {
 }
 
 /** Builds the shared part of the ticket commands. */
-export function makeTicketKit(ds: DataSource, clock: Clock, clocks: SlaClockService): TicketKit {
+export function makeTicketKit(clock: Clock, clocks: SlaClockService): TicketKit {
   return {
-    ds,
     clock,
     clocks,
     async change(actor, id, action, work, permission = 'ticket.handle') {
       requirePermission(actor, permission);
-      return clocks.withClocks(async (em, touched) => {
-        const t = await loadTicket(em, id);
+      return clocks.withClocks(async (tx, touched) => {
+        const t = await loadTicket(tx, id);
         const now = clock.now();
         const c: Change = {
-          em,
+          tx,
           t,
           now,
           actor,
           touched,
-          event: (type, body, meta = null) => addEvent(em, id, type, actor, body, meta, now),
+          event: (type, body, meta = null) => tx.tickets.addEvent(id, type, actor, body, meta, now),
         };
         assertCanSee(actor, t);
         assertAllowed(t, action);
         const patch = { ...(await work(c)), lastActivityAt: now };
-        await em.update(Ticket, id, patch);
+        await tx.tickets.update(id, patch);
         return { ...t, ...patch } as Ticket;
       });
     },
     async respond(c, patch) {
       if (c.t.firstResponseAt) return;
       patch.firstResponseAt = c.now;
-      c.touched.push(...(await clocks.stop(c.em, c.t.id, ['response'], c.now)));
+      c.touched.push(...(await clocks.stop(c.tx, c.t.id, ['response'], c.now)));
     },
   };
 }

@@ -1,9 +1,8 @@
-import type { EntityManager } from 'typeorm';
+import type { Repositories } from '../db/repositories';
 import type { Priority } from './desk.types';
 import type { SlaClock } from './sla-clock.entity';
 import type { SlaClockService } from './sla-clock.service';
-import { addEvent } from './ticket-events';
-import { Ticket } from './ticket.entity';
+import type { Ticket } from './ticket.entity';
 
 export interface OpenTicketInput {
   source: Ticket['source'];
@@ -25,44 +24,41 @@ export interface OpenTicketInput {
  * from `now`; the clocks it starts are pushed to `touched` so the caller can schedule them after commit.
  */
 export async function openTicketIn(
-  em: EntityManager,
+  tx: Pick<Repositories, 'tickets' | 'slaClocks' | 'slaCalendar'>,
   clocks: SlaClockService,
   input: OpenTicketInput,
   now: Date,
   touched: SlaClock[],
 ): Promise<Ticket> {
-  const t = await em.save(
-    em.create(Ticket, {
-      source: input.source,
-      unitId: input.unitId,
-      reporterUserId: input.reporterUserId,
-      reporterWecomId: input.reporterWecomId,
-      reporterName: input.reporterName,
-      category: input.category,
-      priority: input.priority,
-      summary: input.question.slice(0, 500),
-      guesses: input.guesses,
-      assigneeId: null,
-      state: 'new',
-      createdAt: now,
-      lastActivityAt: now,
-      responseDueAt: null,
-      responseRule: null,
-      firstResponseAt: null,
-      dispatchedAt: null,
-      onsiteDueAt: null,
-      arrivedAt: null,
-      resolvedAt: null,
-      closedAt: null,
-    }),
-  );
-  const response = await clocks.start(em, t.id, 'response', now);
-  const resolution = await clocks.start(em, t.id, 'resolution', now, input.priority);
+  const t = await tx.tickets.insert({
+    source: input.source,
+    unitId: input.unitId,
+    reporterUserId: input.reporterUserId,
+    reporterWecomId: input.reporterWecomId,
+    reporterName: input.reporterName,
+    category: input.category,
+    priority: input.priority,
+    summary: input.question.slice(0, 500),
+    guesses: input.guesses,
+    assigneeId: null,
+    state: 'new',
+    createdAt: now,
+    lastActivityAt: now,
+    responseDueAt: null,
+    responseRule: null,
+    firstResponseAt: null,
+    dispatchedAt: null,
+    onsiteDueAt: null,
+    arrivedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+  });
+  const response = await clocks.start(tx, t.id, 'response', now);
+  const resolution = await clocks.start(tx, t.id, 'resolution', now, input.priority);
   touched.push(response, resolution);
   Object.assign(t, { responseDueAt: response.dueAt, responseRule: response.rule });
-  await em.update(Ticket, t.id, { responseDueAt: response.dueAt, responseRule: response.rule });
-  await addEvent(
-    em,
+  await tx.tickets.update(t.id, { responseDueAt: response.dueAt, responseRule: response.rule });
+  await tx.tickets.addEvent(
     t.id,
     'created',
     null,

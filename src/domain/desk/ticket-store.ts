@@ -1,17 +1,12 @@
-import type { EntityManager } from 'typeorm';
-import { Unit } from '../catalog/unit.entity';
+import type { Repositories } from '../db/repositories';
 import { ForbiddenError, NotFoundError } from '../errors';
 import type { Actor } from '../identity/actor';
-import { Ticket } from './ticket.entity';
 import { isUnitScoped } from '../policy';
+import type { Ticket } from './ticket.entity';
 
-/** Roles that work tickets; leaders read, unit staff read their unit's and add information. */
-
-/** Loads a ticket, locking its row on PostgreSQL so changes to one ticket (and its clocks) serialise. */
-export async function loadTicket(em: EntityManager, id: number): Promise<Ticket> {
-  const q = em.createQueryBuilder(Ticket, 't').where('t.id = :id', { id });
-  if (em.connection.options.type === 'postgres' && em.queryRunner?.isTransactionActive) q.setLock('pessimistic_write');
-  const t = await q.getOne();
+/** Loads a ticket, locking its row (in a transaction) so changes to one ticket and its clocks serialise. */
+export async function loadTicket(tx: Pick<Repositories, 'tickets'>, id: number): Promise<Ticket> {
+  const t = await tx.tickets.findForUpdate(id);
   if (!t) throw new NotFoundError('TICKET_NOT_FOUND', `工单 #${id} 不存在`);
   return t;
 }
@@ -23,6 +18,7 @@ export function assertCanSee(actor: Actor, t: Ticket): void {
   }
 }
 
-export async function unitName(em: EntityManager, unitId: number | null): Promise<string | null> {
-  return unitId ? ((await em.findOneBy(Unit, { id: unitId }))?.name ?? null) : null;
+/** The name of a ticket's unit, for notices. */
+export async function unitName(tx: Pick<Repositories, 'catalog'>, unitId: number | null): Promise<string | null> {
+  return unitId ? ((await tx.catalog.unitById(unitId))?.name ?? null) : null;
 }

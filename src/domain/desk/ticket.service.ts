@@ -1,82 +1,64 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { recordAudit } from '../audit/audit.service';
-import { unitByCode } from '../catalog/catalog.service';
 import type { Clock } from '../clock';
+import type { DomainStore, Repositories } from '../db/repositories';
 import { type Actor } from '../identity/actor';
+import { requirePermission } from '../policy';
 import type { CreateTicketInput } from './desk.schemas';
 import { noticeEngineers } from './desk-notices';
-import type { DueCalculator } from './desk.types';
 import type { SlaClock } from './sla-clock.entity';
-import { makeSlaClockService, type SlaClockService } from './sla-clock.service';
-import { timerFromDue } from './sla-timing';
+import type { SlaClockService } from './sla-clock.service';
 import { makeTicketClockCommands } from './ticket-clock-commands';
 import { makeTicketCommands } from './ticket-commands';
-import { addEvent } from './ticket-events';
-import { openTicketIn, type OpenTicketInput } from './ticket-open';
 import { makeTicketKit } from './ticket-kit';
+import { openTicketIn, type OpenTicketInput } from './ticket-open';
 import { makeTicketQueries } from './ticket-queries';
 import { unitName } from './ticket-store';
-import { Ticket } from './ticket.entity';
-import { requirePermission } from '../policy';
+import type { Ticket } from './ticket.entity';
 
 /** A bot escalation within this window for the same user is appended to their open ticket. */
 const APPEND_WINDOW_MS = 30 * 60_000;
+const OPEN_STATES = ['new', 'acknowledged', 'in_progress', 'waiting_user'] as const;
 
 /** A question the bot hands over (or a fault the user reports): a ticket opened from a chat. */
 export type EscalationInput = Omit<OpenTicketInput, 'source' | 'meta'> & { source: 'bot' | 'fault' };
-type OpenInput = OpenTicketInput;
 
-/**
- * Tickets: escalations from the bot, desk entries, the life cycle with its SLA clocks, the timeline.
- * Pass `clocks` (the SLA engine's, as services.ts does); `due` alone is a simple stand-in for tests.
- */
-export function makeTicketService(deps: { ds: DataSource; clock: Clock; clocks?: SlaClockService; due?: DueCalculator }) {
-  const { ds, clock } = deps;
-  const clocks =
-    deps.clocks ??
-    makeSlaClockService({
-      ds,
-      clock,
-      timer: timerFromDue(deps.due ?? ((at) => ({ dueAt: new Date(at.getTime() + 3600_000), rule: 'default-1h' }))),
-    });
-  const kit = makeTicketKit(ds, clock, clocks);
+/** Tickets: escalations from the bot, desk entries, the life cycle with its SLA clocks, the timeline. */
+export function makeTicketService(deps: { store: DomainStore; clock: Clock; clocks: SlaClockService }) {
+  const { store, clock, clocks } = deps;
+  const kit = makeTicketKit(clock, clocks);
 
-  const openTicket = (em: EntityManager, input: OpenInput, now: Date, touched: SlaClock[]) => openTicketIn(em, clocks, input, now, touched);
-
-  const withClocks = <T>(work: (em: EntityManager, touched: SlaClock[]) => Promise<T>) => clocks.withClocks(work);
+  const openTicket = (tx: Repositories, input: OpenTicketInput, now: Date, touched: SlaClock[]) =>
+    openTicketIn(tx, clocks, input, now, touched);
 
   return {
-    clocks,
     /**
      * Opens a ticket for a question the bot could not answer, or appends to the same user's open
      * ticket of the last 30 minutes; engineers are notified through the outbox in the same transaction.
      */
     escalate(input: EscalationInput): Promise<{ ticket: Ticket; appended: boolean }> {
-      return withClocks(async (em, touched) => {
+      return clocks.withClocks(async (tx, touched) => {
         const now = clock.now();
         let ticket: Ticket | null = null;
         if (input.reporterUserId && input.source === 'bot') {
-          ticket = await em
-            .createQueryBuilder(Ticket, 't')
-            .where('t.reporterUserId = :u AND t.source = :s', { u: input.reporterUserId, s: 'bot' })
-            .andWhere('t.state IN (:...open)', { open: ['new', 'acknowledged', 'in_progress', 'waiting_user'] })
-            .andWhere('t.lastActivityAt >= :since', { since: new Date(now.getTime() - APPEND_WINDOW_MS).toISOString() })
-            .orderBy('t.id', 'DESC')
-            .getOne();
+          ticket = await tx.tickets.latestOfReporter({
+            userId: input.reporterUserId,
+            source: 'bot',
+            states: OPEN_STATES,
+            since: new Date(now.getTime() - APPEND_WINDOW_MS),
+          });
         }
         const appended = !!ticket;
         if (ticket) {
           // The user's answer ends the wait: the clocks run again.
           const resumed = ticket.state === 'waiting_user';
-          if (resumed) touched.push(...(await clocks.resume(em, ticket.id, now)));
-          await em.update(Ticket, ticket.id, { lastActivityAt: now, ...(resumed ? { state: 'in_progress' } : {}) });
-          await addEvent(em, ticket.id, 'question', null, input.question, { guesses: input.guesses }, now);
-          if (resumed) await addEvent(em, ticket.id, 'state', null, null, { from: 'waiting_user', to: 'in_progress' }, now);
+          if (resumed) touched.push(...(await clocks.resume(tx, ticket.id, now)));
+          await tx.tickets.update(ticket.id, { lastActivityAt: now, ...(resumed ? { state: 'in_progress' as const } : {}) });
+          await tx.tickets.addEvent(ticket.id, 'question', null, input.question, { guesses: input.guesses }, now);
+          if (resumed) await tx.tickets.addEvent(ticket.id, 'state', null, null, { from: 'waiting_user', to: 'in_progress' }, now);
         } else {
-          ticket = await openTicket(em, input, now, touched);
+          ticket = await openTicket(tx, input, now, touched);
         }
         const evKey = appended ? `q${now.getTime()}` : 'new';
-        await noticeEngineers(em, ticket, await unitName(em, ticket.unitId), input.question, now, evKey);
+        await noticeEngineers(tx, ticket, await unitName(tx, ticket.unitId), input.question, now, evKey);
         return { ticket, appended };
       });
     },
@@ -84,11 +66,11 @@ export function makeTicketService(deps: { ds: DataSource; clock: Clock; clocks?:
     /** A ticket entered by the desk (phone, fax, walk-in …). */
     create(actor: Actor, input: CreateTicketInput): Promise<Ticket> {
       requirePermission(actor, 'ticket.handle');
-      return withClocks(async (em, touched) => {
-        const unitId = input.unitCode ? (await unitByCode(em, input.unitCode)).id : null;
+      return clocks.withClocks(async (tx, touched) => {
+        const unitId = input.unitCode ? (await tx.catalog.unitByCode(input.unitCode)).id : null;
         const now = clock.now();
         const t = await openTicket(
-          em,
+          tx,
           {
             source: input.source,
             unitId,
@@ -103,14 +85,14 @@ export function makeTicketService(deps: { ds: DataSource; clock: Clock; clocks?:
           now,
           touched,
         );
-        await recordAudit(em, actor, now, { action: 'ticket.create', entityType: 'ticket', entityId: t.id, after: input });
+        await tx.audit.record(actor, now, { action: 'ticket.create', entityType: 'ticket', entityId: t.id, after: input });
         return t;
       });
     },
 
     ...makeTicketCommands(kit),
     ...makeTicketClockCommands(kit),
-    ...makeTicketQueries(ds),
+    ...makeTicketQueries(store),
   };
 }
 export type TicketService = ReturnType<typeof makeTicketService>;

@@ -1,3 +1,4 @@
+import { In, IsNull, Not } from 'typeorm';
 import type { RepoContext } from '../db/store';
 import type { Role } from './actor';
 import { LoginThrottle } from './login-throttle.entity';
@@ -22,6 +23,19 @@ export function makeIdentityRepository({ em, dialect }: RepoContext) {
       if (ids.length === 0) return new Map();
       const rows = await em.createQueryBuilder(User, 'u').select(['u.id', 'u.name']).where('u.id IN (:...ids)', { ids }).getMany();
       return new Map(rows.map((u) => [u.id, u.name]));
+    },
+    /** Active users of a role, oldest first: who receives a push (only `withWecomId`), optionally of some units. */
+    activeWithRole(role: Role, f: { unitIds?: number[]; withWecomId?: boolean } = {}): Promise<User[]> {
+      if (f.unitIds?.length === 0) return Promise.resolve([]);
+      return em.find(User, {
+        where: {
+          role,
+          active: true,
+          ...(f.unitIds ? { unitId: In(f.unitIds) } : {}),
+          ...(f.withWecomId ? { wecomUserId: Not(IsNull()) } : {}),
+        },
+        order: { id: 'ASC' },
+      });
     },
     async insert(values: Omit<User, 'id'>): Promise<User> {
       return em.save(em.create(User, values));

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../clock';
-import { inTransaction } from '../db/transaction';
+import { inTransaction, repositoriesIn } from '../db/transaction';
 import { engineerRecipients } from '../desk/desk-notices';
 import type { InspectionRunDetail, InspectionService } from '../desk/records/inspection.service';
 import { Ticket } from '../desk/ticket.entity';
@@ -119,7 +119,7 @@ export function makeAutoInspection(deps: AutoInspectionDeps) {
       });
       const text = report(run, checks, kind);
       await inTransaction(ds, async (em) => {
-        const to = await engineerRecipients(em);
+        const to = await engineerRecipients(repositoriesIn(em));
         if (to.length > 0)
           await enqueueOutbox(em, `inspection-run-${run.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, clock.now());
       });

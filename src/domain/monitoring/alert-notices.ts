@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { repositoriesIn } from '../db/transaction';
 import { engineerRecipients, formatShanghai, noticeEngineers } from '../desk/desk-notices';
 import type { Ticket } from '../desk/ticket.entity';
 import { enqueueOutbox } from '../outbox/outbox';
@@ -35,7 +36,14 @@ const robot = (em: EntityManager, key: string, content: string, now: Date) =>
 /** Firing: the engineers' ticket card and the ops group's markdown (same transaction). */
 export async function noticeFiring(em: EntityManager, inc: Incident, t: Ticket, now: Date, tag: string): Promise<void> {
   const head = `${tag}【故障告警】${inc.title}`;
-  await noticeEngineers(em, t, null, `${head}${inc.detail ? `：${inc.detail}` : ''}`, now, `alert-${inc.id}-${now.getTime()}`);
+  await noticeEngineers(
+    repositoriesIn(em),
+    t,
+    null,
+    `${head}${inc.detail ? `：${inc.detail}` : ''}`,
+    now,
+    `alert-${inc.id}-${now.getTime()}`,
+  );
   const lines = [
     `## <font color="warning">${head}</font>`,
     `> 级别：<font color="warning">${SEVERITY_NAMES[inc.severity]}</font>`,
@@ -51,7 +59,7 @@ export async function noticeFiring(em: EntityManager, inc: Incident, t: Ticket, 
 export async function noticeRecovered(em: EntityManager, inc: Incident, now: Date, tag: string): Promise<void> {
   const downtime = downtimeText(now.getTime() - (inc.firstFiringAt ?? now).getTime());
   const ticket = inc.ticketId ? `，工单 #${inc.ticketId}` : '';
-  const to = await engineerRecipients(em);
+  const to = await engineerRecipients(repositoriesIn(em));
   if (to.length > 0) {
     const text = `${tag}【告警恢复】${inc.title} 已恢复，故障持续 ${downtime}${ticket}。`;
     await enqueueOutbox(

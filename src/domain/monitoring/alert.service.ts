@@ -2,10 +2,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { LessThanOrEqual } from 'typeorm';
 import type { Clock } from '../clock';
 import { type Page, pageWindow } from '../common/pagination';
-import { inTransaction } from '../db/transaction';
+import { inTransaction, repositoriesIn } from '../db/transaction';
 import type { SlaClock } from '../desk/sla-clock.entity';
 import type { SlaClockService } from '../desk/sla-clock.service';
-import { addEvent } from '../desk/ticket-events';
+import type { TicketRepository } from '../desk/tickets.repository';
 import { type Actor } from '../identity/actor';
 import type { AlertInput, IncidentQuery } from './alert.schemas';
 import { downtimeText, noticeFiring, noticeRecovered } from './alert-notices';
@@ -80,7 +80,15 @@ export function makeAlertService(deps: { ds: DataSource; clock: Clock; clocks: S
     return { changes, flapping: inc.flapping || changes.length > flap.maxChanges, lastChangeAt: now };
   }
 
-  const withClocks = <T>(work: (em: EntityManager, touched: SlaClock[]) => Promise<T>) => clocks.withClocks(work);
+  // Transitional until monitoring is on the Store: one transaction collecting the clocks it starts
+  // (the scheduler hears of them only after the commit), and the desk's timeline through it.
+  async function withClocks<T>(work: (em: EntityManager, touched: SlaClock[]) => Promise<T>): Promise<T> {
+    const touched: SlaClock[] = [];
+    const result = await inTransaction(ds, (em) => work(em, touched));
+    clocks.notify(touched);
+    return result;
+  }
+  const addEvent = (em: EntityManager, ...event: Parameters<TicketRepository['addEvent']>) => repositoriesIn(em).tickets.addEvent(...event);
 
   return {
     flap,

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { repositoriesIn } from '../db/transaction';
 import type { Priority } from '../desk/desk.types';
 import type { SlaClock } from '../desk/sla-clock.entity';
 import type { SlaClockService } from '../desk/sla-clock.service';
@@ -20,7 +21,7 @@ export function openFaultTicket(
   touched: SlaClock[],
 ): Promise<Ticket> {
   return openTicketIn(
-    em,
+    repositoriesIn(em),
     clocks,
     {
       source: 'alert',

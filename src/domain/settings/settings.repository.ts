@@ -17,6 +17,9 @@ export function makeSettingsRepository({ em, dialect }: RepoContext) {
     async set(key: string, value: string): Promise<void> {
       await em.save(em.create(Setting, { key, value }));
     },
+    async remove(key: string): Promise<void> {
+      await em.delete(Setting, { key });
+    },
   };
 }
 export type SettingsRepository = ReturnType<typeof makeSettingsRepository>;

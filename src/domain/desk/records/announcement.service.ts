@@ -1,15 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { In, IsNull, LessThanOrEqual, Not } from 'typeorm';
-import { recordAudit } from '../../audit/audit.service';
-import { Unit } from '../../catalog/unit.entity';
 import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
-import { inTransaction, lockRow } from '../../db/transaction';
+import type { DomainStore, Repositories } from '../../db/repositories';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import { type Actor } from '../../identity/actor';
-import { User } from '../../identity/user.entity';
-import { enqueueOutbox } from '../../outbox/outbox';
-import { Announcement, AnnouncementBatch } from './announcement.entity';
+import type { Announcement, AnnouncementBatch } from './announcement.entity';
 import { createAnnouncementSchema, type CreateAnnouncementInput, type ListAnnouncementsQuery } from './records.schemas';
 import { can, requirePermission } from '../../policy';
 
@@ -23,13 +17,12 @@ export interface AnnouncementOptions {
 const KIND_NAMES: Record<string, string> = { announcement: '公告', briefing: '简报' };
 
 /** Announcements and briefings (公告、简报): drafted, then published to units' staff in throttled batches. */
-export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } & AnnouncementOptions) {
-  const { ds, clock } = deps;
+export function makeAnnouncementService(deps: { store: DomainStore; clock: Clock } & AnnouncementOptions) {
+  const { store, clock } = deps;
   const batchSize = deps.batchSize ?? 100;
   const batchIntervalMs = deps.batchIntervalMs ?? 20_000;
 
-  async function load(em: EntityManager, actor: Actor, id: number): Promise<Announcement> {
-    const a = await em.findOneBy(Announcement, { id });
+  function visible(actor: Actor, a: Announcement | null, id: number): Announcement {
     if (!a) throw new NotFoundError('RECORD_NOT_FOUND', `公告 #${id} 不存在`);
     if (
       !can(actor, 'desk.record.read') &&
@@ -40,8 +33,8 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
     return a;
   }
 
-  async function checkUnits(em: EntityManager, codes: string[]): Promise<number[]> {
-    const units = await em.find(Unit, { where: { code: In(codes) }, select: { id: true, code: true } });
+  async function checkUnits(tx: Pick<Repositories, 'catalog'>, codes: string[]): Promise<number[]> {
+    const units = await tx.catalog.unitsByCodes(codes);
     const missing = codes.filter((c) => !units.some((u) => u.code === c));
     if (missing.length > 0) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${missing.join('、')} 不存在`);
     return units.map((u) => u.id);
@@ -52,11 +45,11 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
     async create(actor: Actor, raw: CreateAnnouncementInput): Promise<Announcement> {
       requirePermission(actor, 'desk.record.write');
       const input = createAnnouncementSchema.parse(raw);
-      return inTransaction(ds, async (em) => {
+      return store.transaction(async (tx) => {
         const now = clock.now();
         const codes = input.unitCodes ? [...new Set(input.unitCodes)] : null;
-        if (codes) await checkUnits(em, codes);
-        const a = em.create(Announcement, {
+        if (codes) await checkUnits(tx, codes);
+        const a = await tx.announcements.insert({
           kind: input.kind,
           title: input.title,
           body: input.body,
@@ -70,8 +63,7 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
           publishedAt: null,
           publishedById: null,
         });
-        await em.save(a);
-        await recordAudit(em, actor, now, { action: 'announcement.create', entityType: 'announcement', entityId: a.id, after: input });
+        await tx.audit.record(actor, now, { action: 'announcement.create', entityType: 'announcement', entityId: a.id, after: input });
         return a;
       });
     },
@@ -82,24 +74,15 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
      */
     async publish(actor: Actor, id: number): Promise<Announcement> {
       requirePermission(actor, 'desk.record.write');
-      return inTransaction(ds, async (em) => {
+      return store.transaction(async (tx) => {
         const now = clock.now();
-        await lockRow(em, 'announcement', id);
-        const a = await load(em, actor, id);
+        const a = visible(actor, await tx.announcements.findForUpdate(id), id);
         if (a.status !== 'draft') throw new ConflictError('STATE_NOT_ALLOWED', `公告 #${id} 已发布，不能重复发布`);
-        const where = {
-          role: 'unit_staff' as const,
-          active: true,
-          wecomUserId: Not(IsNull()),
-          ...(a.unitCodes ? { unitId: In(await checkUnits(em, a.unitCodes)) } : {}),
-        };
-        const to = [
-          ...new Set(
-            (await em.find(User, { where, select: { wecomUserId: true }, order: { id: 'ASC' } })).map((u) => u.wecomUserId as string),
-          ),
-        ];
+        const unitIds = a.unitCodes ? await checkUnits(tx, a.unitCodes) : undefined;
+        const staff = await tx.identity.activeWithRole('unit_staff', { unitIds, withWecomId: true });
+        const to = [...new Set(staff.map((u) => u.wecomUserId as string))];
         if (to.length === 0) throw new ConflictError('NO_RECIPIENTS', '没有可推送的单位人员：目标单位尚无登记企业微信账号的经办人');
-        const batches: Array<Partial<AnnouncementBatch>> = [];
+        const batches: Array<Omit<AnnouncementBatch, 'id'>> = [];
         for (let i = 0; i < to.length; i += batchSize) {
           const seq = batches.length;
           batches.push({
@@ -111,7 +94,7 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
             queuedAt: null,
           });
         }
-        await em.insert(AnnouncementBatch, batches as never);
+        await tx.announcements.insertBatches(batches);
         const patch = {
           status: 'published',
           recipientCount: to.length,
@@ -119,8 +102,8 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
           publishedAt: now,
           publishedById: actor.userId,
         };
-        await em.update(Announcement, id, patch);
-        await recordAudit(em, actor, now, {
+        await tx.announcements.update(id, patch);
+        await tx.audit.record(actor, now, {
           action: 'announcement.publish',
           entityType: 'announcement',
           entityId: id,
@@ -133,20 +116,16 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
     /** The announcements job: hands each due batch to the outbox once (conditional claim). */
     async dispatchDue(limit = 20): Promise<number> {
       const now = clock.now();
-      const due = await ds.getRepository(AnnouncementBatch).find({
-        where: { status: 'pending', availableAt: LessThanOrEqual(now) as never },
-        order: { availableAt: 'ASC', id: 'ASC' },
-        take: limit,
-      });
+      const due = await store.read.announcements.duePendingBatches(now, limit);
       let queued = 0;
       for (const b of due) {
-        const done = await inTransaction(ds, async (em) => {
-          const r = await em.update(AnnouncementBatch, { id: b.id, status: 'pending' }, { status: 'queued', queuedAt: now });
-          if ((r.affected ?? 0) !== 1) return false;
-          const a = await em.findOneByOrFail(Announcement, { id: b.announcementId });
+        const done = await store.transaction(async (tx) => {
+          if (!(await tx.announcements.claimBatch(b.id, now))) return false;
+          const a = await tx.announcements.byId(b.announcementId);
+          if (!a) throw new Error(`announcement ${b.announcementId} of batch ${b.id} is missing`);
           const content = `**【${KIND_NAMES[a.kind] ?? '公告'}】${a.title}**\n\n${a.body}`;
-          await enqueueOutbox(em, `announcement-${a.id}-b${b.seq}`, { channel: 'app', toUsers: b.toUsers, kind: 'markdown', content }, now);
-          await em.increment(Announcement, { id: a.id }, 'queuedBatches', 1);
+          await tx.outbox.enqueue(`announcement-${a.id}-b${b.seq}`, { channel: 'app', toUsers: b.toUsers, kind: 'markdown', content }, now);
+          await tx.announcements.addQueuedBatch(a.id);
           return true;
         });
         if (done) queued++;
@@ -155,21 +134,13 @@ export function makeAnnouncementService(deps: { ds: DataSource; clock: Clock } &
     },
 
     async get(actor: Actor, id: number): Promise<Announcement> {
-      return load(ds.manager, actor, id);
+      return visible(actor, await store.read.announcements.byId(id), id);
     },
 
     /** Newest first; unit staff see what was published to them. */
     async list(actor: Actor, q: ListAnnouncementsQuery): Promise<Page<Announcement>> {
-      const qb = ds.getRepository(Announcement).createQueryBuilder('a').orderBy('a.id', 'DESC');
-      if (!can(actor, 'desk.record.read')) {
-        // JsonColumn stores a null audience as the JSON text null.
-        qb.andWhere("a.status = 'published'").andWhere("(a.unitCodes IS NULL OR a.unitCodes = 'null' OR a.unitCodes LIKE :code)", {
-          code: `%"${actor.unitCode ?? '-'}"%`,
-        });
-      }
-      if (q.status) qb.andWhere('a.status = :s', { s: q.status });
-      const { skip, take } = pageWindow(q);
-      const [items, total] = await qb.skip(skip).take(take).getManyAndCount();
+      const audience = can(actor, 'desk.record.read') ? undefined : (actor.unitCode ?? '-');
+      const [items, total] = await store.read.announcements.page({ audience, status: q.status }, pageWindow(q));
       return { items, total, page: q.page, pageSize: q.pageSize };
     },
   };

@@ -1,6 +1,5 @@
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../../clock';
-import { makeDeskRecordsReports } from '../../reports/desk-records.report';
+import type { DomainStore } from '../../db/repositories';
 import { makeAnnouncementService } from './announcement.service';
 import { makeConsultationService } from './consultation.service';
 import { makeInspectionService } from './inspection.service';
@@ -9,8 +8,8 @@ import type { TicketPort } from './records.common';
 import { makeReturnVisitService } from './return-visit.service';
 import { makeTrainingService } from './training.service';
 
-/** The service desk's other records (consultations, visits, inspections, training, announcements) and their reports. */
-export function makeDeskRecordServices(deps: { ds: DataSource; clock: Clock; tickets: TicketPort }) {
+/** The service desk's other records: consultations, visits, inspections, training, announcements. */
+export function makeDeskRecordServices(deps: { store: DomainStore; clock: Clock; tickets: TicketPort }) {
   return {
     consultations: makeConsultationService(deps),
     onsiteVisits: makeOnsiteVisitService(deps),
@@ -18,6 +17,5 @@ export function makeDeskRecordServices(deps: { ds: DataSource; clock: Clock; tic
     inspections: makeInspectionService(deps),
     trainings: makeTrainingService(deps),
     announcements: makeAnnouncementService(deps),
-    deskReports: makeDeskRecordsReports(deps),
   };
 }

@@ -1,12 +1,10 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { recordAudit } from '../../audit/audit.service';
 import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
-import { inTransaction } from '../../db/transaction';
+import type { DomainStore, Repositories } from '../../db/repositories';
 import { NotFoundError, ValidationError } from '../../errors';
 import { type Actor } from '../../identity/actor';
-import { InspectionFinding, InspectionResult, InspectionRun, InspectionSchedule } from './inspection.entity';
-import { type TicketPort, unitByCode } from './records.common';
+import type { InspectionFinding, InspectionResult, InspectionRun, InspectionSchedule } from './inspection.entity';
+import type { TicketPort } from './records.common';
 import {
   type CreateInspectionScheduleInput,
   type ListInspectionsQuery,
@@ -20,25 +18,22 @@ export type InspectionRunDetail = InspectionRun & { results: InspectionResult[];
 const WORST = ['ok', 'warn', 'fail'] as const;
 
 /** Periodic inspections (定期巡检): schedules with checklists, runs with per-item results, findings that open tickets. */
-export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tickets: Pick<TicketPort, 'create'> }) {
-  const { ds, clock, tickets } = deps;
+export function makeInspectionService(deps: { store: DomainStore; clock: Clock; tickets: Pick<TicketPort, 'create'> }) {
+  const { store, clock, tickets } = deps;
+  const db = store.read;
 
-  async function detail(em: EntityManager, run: InspectionRun): Promise<InspectionRunDetail> {
-    const [results, findings] = await Promise.all([
-      em.find(InspectionResult, { where: { runId: run.id }, order: { id: 'ASC' } }),
-      em.find(InspectionFinding, { where: { runId: run.id }, order: { id: 'ASC' } }),
-    ]);
+  async function detail(tx: Pick<Repositories, 'inspections'>, run: InspectionRun): Promise<InspectionRunDetail> {
+    const [results, findings] = await Promise.all([tx.inspections.resultsOf(run.id), tx.inspections.findingsOf(run.id)]);
     return { ...run, results, findings };
   }
 
   return {
     async createSchedule(actor: Actor, input: CreateInspectionScheduleInput): Promise<InspectionSchedule> {
       requirePermission(actor, 'desk.record.write');
-      return inTransaction(ds, async (em) => {
+      return store.transaction(async (tx) => {
         const now = clock.now();
-        const s = em.create(InspectionSchedule, { ...input, active: true, createdAt: now });
-        await em.save(s);
-        await recordAudit(em, actor, now, {
+        const s = await tx.inspections.insertSchedule({ ...input, active: true, createdAt: now });
+        await tx.audit.record(actor, now, {
           action: 'inspection-schedule.create',
           entityType: 'inspection_schedule',
           entityId: s.id,
@@ -50,7 +45,7 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
 
     async listSchedules(actor: Actor): Promise<InspectionSchedule[]> {
       requirePermission(actor, 'desk.record.read');
-      return ds.getRepository(InspectionSchedule).find({ order: { id: 'ASC' } });
+      return db.inspections.schedules();
     },
 
     /**
@@ -61,9 +56,8 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
     async recordRun(actor: Actor, raw: RecordInspectionInput): Promise<InspectionRunDetail> {
       requirePermission(actor, 'desk.record.write');
       const input = recordInspectionSchema.parse(raw);
-      const em0 = ds.manager;
       if (input.scheduleId) {
-        const s = await em0.findOneBy(InspectionSchedule, { id: input.scheduleId });
+        const s = await db.inspections.scheduleById(input.scheduleId);
         if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `巡检计划 #${input.scheduleId} 不存在`);
         const known = new Set(s.checklist.map((c) => c.key));
         const unknown = input.results.filter((r) => !known.has(r.item)).map((r) => r.item);
@@ -74,14 +68,16 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
             unknown.map((u) => ({ path: 'results', message: u })),
           );
       }
-      const unitIds = await Promise.all(input.findings.map(async (f) => (f.unitCode ? (await unitByCode(em0, f.unitCode)).id : null)));
+      const unitIds = await Promise.all(
+        input.findings.map(async (f) => (f.unitCode ? (await db.catalog.unitByCode(f.unitCode)).id : null)),
+      );
       const status = input.results.reduce<(typeof WORST)[number]>(
         (w, r) => (WORST.indexOf(r.status) > WORST.indexOf(w) ? r.status : w),
         'ok',
       );
-      const { run, findings } = await inTransaction(ds, async (em) => {
+      const { run, findings } = await store.transaction(async (tx) => {
         const now = clock.now();
-        const run = em.create(InspectionRun, {
+        const run = await tx.inspections.insertRun({
           scheduleId: input.scheduleId ?? null,
           kind: input.kind,
           status,
@@ -89,27 +85,23 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
           performedByName: actor.username,
           performedAt: now,
         });
-        await em.save(run);
-        await em.insert(
-          InspectionResult,
+        await tx.inspections.insertResults(
           input.results.map((r) => ({ runId: run.id, item: r.item, status: r.status, note: r.note ?? null })),
         );
         const findings: InspectionFinding[] = [];
         for (const [i, f] of input.findings.entries()) {
           findings.push(
-            await em.save(
-              em.create(InspectionFinding, {
-                runId: run.id,
-                title: f.title,
-                detail: f.detail ?? null,
-                severity: f.severity,
-                unitId: unitIds[i],
-                ticketId: null,
-              }),
-            ),
+            await tx.inspections.insertFinding({
+              runId: run.id,
+              title: f.title,
+              detail: f.detail ?? null,
+              severity: f.severity,
+              unitId: unitIds[i],
+              ticketId: null,
+            }),
           );
         }
-        await recordAudit(em, actor, now, { action: 'inspection.record', entityType: 'inspection_run', entityId: run.id, after: input });
+        await tx.audit.record(actor, now, { action: 'inspection.record', entityType: 'inspection_run', entityId: run.id, after: input });
         return { run, findings };
       });
       for (const [i, f] of input.findings.entries()) {
@@ -121,25 +113,21 @@ export function makeInspectionService(deps: { ds: DataSource; clock: Clock; tick
           priority: f.severity,
           summary: `【巡检发现】${f.title}${f.detail ? `：${f.detail}` : ''}`.slice(0, 500),
         });
-        await ds.getRepository(InspectionFinding).update(findings[i].id, { ticketId: t.id });
+        await db.inspections.linkFindingTicket(findings[i].id, t.id);
       }
-      return detail(ds.manager, run);
+      return detail(db, run);
     },
 
     async get(actor: Actor, id: number): Promise<InspectionRunDetail> {
       requirePermission(actor, 'desk.record.read');
-      const run = await ds.getRepository(InspectionRun).findOneBy({ id });
+      const run = await db.inspections.runById(id);
       if (!run) throw new NotFoundError('RECORD_NOT_FOUND', `巡检记录 #${id} 不存在`);
-      return detail(ds.manager, run);
+      return detail(db, run);
     },
 
     async list(actor: Actor, q: ListInspectionsQuery): Promise<Page<InspectionRun>> {
       requirePermission(actor, 'desk.record.read');
-      const qb = ds.getRepository(InspectionRun).createQueryBuilder('r').orderBy('r.performedAt', 'DESC').addOrderBy('r.id', 'DESC');
-      if (q.scheduleId) qb.andWhere('r.scheduleId = :s', { s: q.scheduleId });
-      if (q.status) qb.andWhere('r.status = :st', { st: q.status });
-      const { skip, take } = pageWindow(q);
-      const [items, total] = await qb.skip(skip).take(take).getManyAndCount();
+      const [items, total] = await db.inspections.pageRuns({ scheduleId: q.scheduleId, status: q.status }, pageWindow(q));
       return { items, total, page: q.page, pageSize: q.pageSize };
     },
   };

@@ -1,13 +1,11 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { recordAudit } from '../../audit/audit.service';
 import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
-import { inTransaction } from '../../db/transaction';
+import type { DomainStore, Repositories } from '../../db/repositories';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { type Actor } from '../../identity/actor';
 import { formatShanghai } from '../desk-notices';
-import { OnsiteVisit } from './onsite-visit.entity';
-import { ticketById, unitByCode, unitCodes } from './records.common';
+import type { OnsiteVisit } from './onsite-visit.entity';
+import { ticketById, unitCodes } from './records.common';
 import type { CreateOnsiteVisitInput, ListOnsiteVisitsQuery, UpdateOnsiteVisitInput } from './records.schemas';
 import { isUnitScoped, requirePermission } from '../../policy';
 
@@ -36,20 +34,20 @@ function checkTimes(v: Times, now: Date): void {
   }
 }
 
-async function views(em: EntityManager, rows: OnsiteVisit[]): Promise<OnsiteVisitView[]> {
+async function views(tx: Pick<Repositories, 'catalog'>, rows: OnsiteVisit[]): Promise<OnsiteVisitView[]> {
   const units = await unitCodes(
-    em,
+    tx,
     rows.map((r) => r.unitId),
   );
   return rows.map(({ unitId, ...r }) => ({ ...r, unitCode: units.get(unitId)?.code ?? '', unitName: units.get(unitId)?.name ?? '' }));
 }
 
 /** On-site service records (现场服务): dispatch, arrival, work done, result and the unit's signature. */
-export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
-  const { ds, clock } = deps;
+export function makeOnsiteVisitService(deps: { store: DomainStore; clock: Clock }) {
+  const { store, clock } = deps;
 
-  async function load(em: EntityManager, actor: Actor, id: number): Promise<OnsiteVisit> {
-    const row = await em.findOneBy(OnsiteVisit, { id });
+  async function load(tx: Pick<Repositories, 'onsiteVisits'>, actor: Actor, id: number): Promise<OnsiteVisit> {
+    const row = await tx.onsiteVisits.byId(id);
     if (!row) throw new NotFoundError('RECORD_NOT_FOUND', `现场服务记录 #${id} 不存在`);
     if (isUnitScoped(actor) && row.unitId !== actor.unitId) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的现场服务记录');
     return row;
@@ -59,11 +57,11 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
     /** Records a visit; a signature without `signedAt` is taken as signed now. */
     async create(actor: Actor, input: CreateOnsiteVisitInput): Promise<OnsiteVisitView> {
       requirePermission(actor, 'desk.record.write');
-      return inTransaction(ds, async (em) => {
+      return store.transaction(async (tx) => {
         const now = clock.now();
-        const unit = await unitByCode(em, input.unitCode);
+        const unit = await tx.catalog.unitByCode(input.unitCode);
         if (input.ticketId) {
-          const t = await ticketById(em, input.ticketId);
+          const t = await ticketById(tx, input.ticketId);
           if (t.unitId !== null && t.unitId !== unit.id) {
             throw new ValidationError('INVALID_INPUT', `工单 #${t.id} 不属于单位 ${unit.code}`, [
               { path: 'ticketId', message: '工单与单位不一致' },
@@ -77,7 +75,7 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
           signedAt: input.signedAt ?? (input.unitSignature ? now : null),
         };
         checkTimes(times, now);
-        const row = em.create(OnsiteVisit, {
+        const row = await tx.onsiteVisits.insert({
           ...times,
           ticketId: input.ticketId ?? null,
           unitId: unit.id,
@@ -87,47 +85,46 @@ export function makeOnsiteVisitService(deps: { ds: DataSource; clock: Clock }) {
           engineerName: actor.username,
           createdAt: now,
         });
-        await em.save(row);
-        await recordAudit(em, actor, now, { action: 'onsite-visit.create', entityType: 'onsite_visit', entityId: row.id, after: input });
-        return (await views(em, [row]))[0];
+        await tx.audit.record(actor, now, { action: 'onsite-visit.create', entityType: 'onsite_visit', entityId: row.id, after: input });
+        return (await views(tx, [row]))[0];
       });
     },
 
     /** Completes a visit (arrival, work, signature); a signed record is final. */
     async update(actor: Actor, id: number, patch: UpdateOnsiteVisitInput): Promise<OnsiteVisitView> {
       requirePermission(actor, 'desk.record.write');
-      return inTransaction(ds, async (em) => {
+      return store.transaction(async (tx) => {
         const now = clock.now();
-        const row = await load(em, actor, id);
+        const row = await load(tx, actor, id);
         if (row.unitSignature) throw new ConflictError('STATE_NOT_ALLOWED', `现场服务记录 #${id} 已由单位签字确认，不能再修改`);
         const next: OnsiteVisit = { ...row, ...patch } as OnsiteVisit;
         if (patch.unitSignature && !patch.signedAt) next.signedAt = now;
         checkTimes(next, now);
-        await em.save(OnsiteVisit, next);
-        await recordAudit(em, actor, now, {
+        await tx.onsiteVisits.save(next);
+        await tx.audit.record(actor, now, {
           action: 'onsite-visit.update',
           entityType: 'onsite_visit',
           entityId: id,
           before: row,
           after: patch,
         });
-        return (await views(em, [next]))[0];
+        return (await views(tx, [next]))[0];
       });
     },
 
     async get(actor: Actor, id: number): Promise<OnsiteVisitView> {
-      return (await views(ds.manager, [await load(ds.manager, actor, id)]))[0];
+      return (await views(store.read, [await load(store.read, actor, id)]))[0];
     },
 
     /** Newest dispatch first; unit staff see their own unit's visits. */
     async list(actor: Actor, q: ListOnsiteVisitsQuery): Promise<Page<OnsiteVisitView>> {
-      const qb = ds.getRepository(OnsiteVisit).createQueryBuilder('v').orderBy('v.dispatchedAt', 'DESC').addOrderBy('v.id', 'DESC');
-      if (isUnitScoped(actor)) qb.andWhere('v.unitId = :own', { own: actor.unitId });
-      if (q.unitCode) qb.andWhere('v.unitId = :uid', { uid: (await unitByCode(ds.manager, q.unitCode)).id });
-      if (q.ticketId) qb.andWhere('v.ticketId = :tid', { tid: q.ticketId });
-      const { skip, take } = pageWindow(q);
-      const [rows, total] = await qb.skip(skip).take(take).getManyAndCount();
-      return { items: await views(ds.manager, rows), total, page: q.page, pageSize: q.pageSize };
+      const db = store.read;
+      const unitId = q.unitCode ? (await db.catalog.unitByCode(q.unitCode)).id : undefined;
+      const [rows, total] = await db.onsiteVisits.page(
+        { own: isUnitScoped(actor) ? actor.unitId : undefined, unitId, ticketId: q.ticketId },
+        pageWindow(q),
+      );
+      return { items: await views(db, rows), total, page: q.page, pageSize: q.pageSize };
     },
   };
 }

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import { In, Not } from 'typeorm';
-import { BUNDLED_CALENDAR } from '../sla/bundled-calendar';
-import { addDays, makeCalendar, type Calendar } from '../sla/calendar';
-import { CalendarDay } from '../sla/calendar-day.entity';
+import type { Repositories } from '../../db/repositories';
+import { addDays, type Calendar } from '../sla/calendar';
 import type { Ticket } from '../ticket.entity';
-import { ReturnVisit, type ReturnVisitKind } from './return-visit.entity';
+import type { ReturnVisit, ReturnVisitKind } from './return-visit.entity';
 
 /** Surveys go out at this Shanghai time: people are at their desks, and inside working hours. */
 export const VISIT_TIME = '10:00';
@@ -16,14 +13,8 @@ const NO_REPORTER_SOURCES = new Set(['alert', 'inspection']);
 
 const shanghaiDate = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
-/** The official calendar read through the caller's transaction (bundled years + admin overrides). */
-export async function calendarIn(em: EntityManager): Promise<Calendar> {
-  const rows = await em.find(CalendarDay);
-  return makeCalendar(
-    BUNDLED_CALENDAR,
-    rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name })),
-  );
-}
+/** What planning a visit needs of a transaction. */
+export type VisitTx = Pick<Repositories, 'returnVisits' | 'slaCalendar'>;
 
 /** VISIT_TIME on the first working day on or after `date` (YYYY-MM-DD). */
 export function workingDayAt(cal: Calendar, date: string, time = VISIT_TIME): Date {
@@ -48,35 +39,27 @@ export interface NewVisit {
 }
 
 /** Inserts a scheduled visit unless its dedupeKey exists; returns the stored row either way. */
-export async function insertVisit(em: EntityManager, v: NewVisit, now: Date): Promise<ReturnVisit> {
-  const dedupeKey = (v.dedupeKey ?? `${v.kind}-${randomUUID()}`).slice(0, 96);
-  await em
-    .createQueryBuilder()
-    .insert()
-    .into(ReturnVisit)
-    .values({
-      dedupeKey,
-      kind: v.kind,
-      ticketId: v.ticketId ?? null,
-      unitId: v.unitId ?? null,
-      userId: v.userId ?? null,
-      wecomUserId: v.wecomUserId ?? null,
-      contactName: v.contactName ?? null,
-      channel: v.wecomUserId ? 'wecom' : 'phone',
-      status: 'scheduled',
-      dueAt: v.dueAt,
-      askedAt: null,
-      answeredAt: null,
-      rating: null,
-      comment: null,
-      answeredById: null,
-      outcome: null,
-      note: v.note ?? null,
-      createdAt: now,
-    } as never)
-    .orIgnore()
-    .execute();
-  return em.findOneByOrFail(ReturnVisit, { dedupeKey });
+export function insertVisit(tx: Pick<Repositories, 'returnVisits'>, v: NewVisit, now: Date): Promise<ReturnVisit> {
+  return tx.returnVisits.insertOnce({
+    dedupeKey: (v.dedupeKey ?? `${v.kind}-${randomUUID()}`).slice(0, 96),
+    kind: v.kind,
+    ticketId: v.ticketId ?? null,
+    unitId: v.unitId ?? null,
+    userId: v.userId ?? null,
+    wecomUserId: v.wecomUserId ?? null,
+    contactName: v.contactName ?? null,
+    channel: v.wecomUserId ? 'wecom' : 'phone',
+    status: 'scheduled',
+    dueAt: v.dueAt,
+    askedAt: null,
+    answeredAt: null,
+    rating: null,
+    comment: null,
+    answeredById: null,
+    outcome: null,
+    note: v.note ?? null,
+    createdAt: now,
+  });
 }
 
 /**
@@ -84,15 +67,15 @@ export async function insertVisit(em: EntityManager, v: NewVisit, now: Date): Pr
  * transaction. An earlier open visit of the same ticket (resolved, reopened, resolved again) is
  * cancelled so the reporter is asked once. Tickets without a person behind them get none (null).
  */
-export async function scheduleTicketVisit(em: EntityManager, ticket: Ticket, now: Date): Promise<ReturnVisit | null> {
+export async function scheduleTicketVisit(tx: VisitTx, ticket: Ticket, now: Date): Promise<ReturnVisit | null> {
   if (NO_REPORTER_SOURCES.has(ticket.source)) return null;
   if (!ticket.reporterUserId && !ticket.reporterWecomId && !ticket.reporterName) return null;
   const resolvedAt = ticket.resolvedAt ?? now;
   const key = `ticket-${ticket.id}-${resolvedAt.getTime()}`;
-  await em.update(ReturnVisit, { ticketId: ticket.id, status: In(['scheduled', 'asked']), dedupeKey: Not(key) }, { status: 'cancelled' });
-  const dueAt = nextWorkingDayAt(await calendarIn(em), now);
+  await tx.returnVisits.cancelOpenOfTicket(ticket.id, key);
+  const dueAt = nextWorkingDayAt(await tx.slaCalendar.calendar(), now);
   return insertVisit(
-    em,
+    tx,
     {
       dedupeKey: key,
       kind: 'ticket',

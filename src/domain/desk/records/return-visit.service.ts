@@ -1,20 +1,15 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { MoreThanOrEqual } from 'typeorm';
-import { recordAudit } from '../../audit/audit.service';
 import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
-import { inTransaction } from '../../db/transaction';
+import type { DomainStore, Repositories } from '../../db/repositories';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../../errors';
 import { type Actor, systemActor } from '../../identity/actor';
-import { User } from '../../identity/user.entity';
-import { enqueueOutbox } from '../../outbox/outbox';
 import { engineerRecipients } from '../desk-notices';
-import { Ticket } from '../ticket.entity';
-import { ticketById, type TicketPort, unitByCode, unitCodes } from './records.common';
+import type { Ticket } from '../ticket.entity';
+import { ticketById, type TicketPort, unitCodes } from './records.common';
 import type { AnswerReturnVisitInput, CreateReturnVisitInput, ListReturnVisitsQuery } from './records.schemas';
-import { ReturnVisit } from './return-visit.entity';
+import type { ReturnVisit } from './return-visit.entity';
 import { parseRating } from './return-visit.rating';
-import { ANSWER_WINDOW_MS, calendarIn, insertVisit, nextWorkingDayAt, scheduleTicketVisit } from './return-visit.schedule';
+import { ANSWER_WINDOW_MS, insertVisit, nextWorkingDayAt } from './return-visit.schedule';
 import { askDueVisits, scheduleOnboardingVisits } from './return-visit.survey';
 import { can, isUnitScoped, requirePermission } from '../../policy';
 
@@ -34,17 +29,17 @@ export type ReturnVisitView = Omit<ReturnVisit, 'unitId' | 'dedupeKey'> & { unit
 /** The bot's answer to a survey reply: accepted (with the reply to send) or a hint, nothing changed. */
 export type SurveyReply = { accepted: true; reply: string; visit: ReturnVisitView } | { accepted: false; reply: string };
 
-async function views(em: EntityManager, rows: ReturnVisit[]): Promise<ReturnVisitView[]> {
+async function views(tx: Pick<Repositories, 'catalog'>, rows: ReturnVisit[]): Promise<ReturnVisitView[]> {
   const units = await unitCodes(
-    em,
+    tx,
     rows.map((r) => r.unitId),
   );
   return rows.map(({ unitId, dedupeKey: _k, ...r }) => ({ ...r, unitCode: unitId ? (units.get(unitId)?.code ?? null) : null }));
 }
 
 /** Return visits (回访): scheduled after resolution or onboarding, asked through WeCom or by phone, answered 1–5. */
-export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tickets: Pick<TicketPort, 'reopen' | 'close'> }) {
-  const { ds, clock, tickets } = deps;
+export function makeReturnVisitService(deps: { store: DomainStore; clock: Clock; tickets: Pick<TicketPort, 'reopen' | 'close'> }) {
+  const { store, clock, tickets } = deps;
 
   /**
    * Stores the answer (conditional on the visit still being open, so a repeated reply counts once).
@@ -56,22 +51,20 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
     rating: number,
     comment: string | null,
   ): Promise<{ visit: ReturnVisit; follow: 'reopen' | 'close' | null }> {
-    return inTransaction(ds, async (em) => {
+    return store.transaction(async (tx) => {
       const now = clock.now();
-      const q = em.createQueryBuilder(ReturnVisit, 'v').where('v.id = :id', { id });
-      if (em.connection.options.type === 'postgres') q.setLock('pessimistic_write');
-      const v = await q.getOne();
+      const v = await tx.returnVisits.findForUpdate(id);
       if (!v) throw new NotFoundError('RECORD_NOT_FOUND', `回访 #${id} 不存在`);
       if (!can(actor, 'desk.record.write') && actor.userId !== v.userId) throw new ForbiddenError('OTHER_UNIT', '只能回复发给您本人的回访');
       if (v.status !== 'scheduled' && v.status !== 'asked')
         throw new ConflictError('STATE_NOT_ALLOWED', `回访 #${id} 已${STATUS_NAMES[v.status]}，不能再评价`);
-      const t = v.ticketId ? await em.findOneBy(Ticket, { id: v.ticketId }) : null;
+      const t = v.ticketId ? await tx.tickets.byId(v.ticketId) : null;
       const follow = t?.state === 'resolved' ? (rating <= REOPEN_AT_OR_BELOW ? 'reopen' : 'close') : null;
       const outcome = follow === 'reopen' ? 'reopened' : follow === 'close' ? 'closed' : 'noted';
       const patch = { status: 'answered' as const, rating, comment, answeredAt: now, answeredById: actor.userId, outcome };
-      await em.update(ReturnVisit, id, patch);
-      if (rating <= REOPEN_AT_OR_BELOW && follow !== 'reopen') await warnEngineer(em, v, t, rating, comment, now);
-      await recordAudit(em, actor, now, {
+      await tx.returnVisits.update(id, patch);
+      if (rating <= REOPEN_AT_OR_BELOW && follow !== 'reopen') await warnEngineer(tx, v, t, rating, comment, now);
+      await tx.audit.record(actor, now, {
         action: 'return-visit.answer',
         entityType: 'return_visit',
         entityId: id,
@@ -82,19 +75,19 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
   }
 
   async function warnEngineer(
-    em: EntityManager,
+    tx: Repositories,
     v: ReturnVisit,
     t: Ticket | null,
     rating: number,
     comment: string | null,
     now: Date,
   ): Promise<void> {
-    const assignee = t?.assigneeId ? await em.findOneBy(User, { id: t.assigneeId, active: true }) : null;
-    const to = assignee?.wecomUserId ? [assignee.wecomUserId] : await engineerRecipients(em);
+    const assignee = t?.assigneeId ? await tx.identity.byId(t.assigneeId) : null;
+    const to = assignee?.active && assignee.wecomUserId ? [assignee.wecomUserId] : await engineerRecipients(tx);
     if (to.length === 0) return;
     const what = t ? `工单 #${t.id}（${t.summary.slice(0, 40)}）` : `回访 #${v.id}`;
     const content = `【回访差评】${what} 回访评分 ${rating} 分${comment ? `，意见：${comment}` : ''}。请尽快联系${v.contactName ?? '用户'}了解情况。`;
-    await enqueueOutbox(em, `return-visit-${v.id}-low`, { channel: 'app', toUsers: to, kind: 'text', content }, now);
+    await tx.outbox.enqueue(`return-visit-${v.id}-low`, { channel: 'app', toUsers: to, kind: 'text', content }, now);
   }
 
   // The ticket service runs its own transaction, so reopening or closing follows the recorded answer
@@ -112,7 +105,7 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       const note = `${follow === 'reopen' ? '重新打开' : '关闭'}工单失败：${err.message}`.slice(0, 500);
-      await ds.getRepository(ReturnVisit).update(v.id, { outcome: 'noted', note });
+      await store.read.returnVisits.update(v.id, { outcome: 'noted', note });
       return { ...v, outcome: 'noted', note };
     }
   }
@@ -120,27 +113,22 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
   async function answer(actor: Actor, id: number, rating: number, comment: string | null): Promise<ReturnVisitView> {
     const { visit: v, follow } = await applyAnswer(actor, id, rating, comment);
     const visit = follow ? await followTicket(v, follow, rating, comment) : v;
-    return (await views(ds.manager, [visit]))[0];
+    return (await views(store.read, [visit]))[0];
   }
 
   return {
-    /** For the ticket service's resolve transaction: schedules the survey for the next working day. */
-    scheduleFor: (em: EntityManager, ticket: Ticket, now: Date) => scheduleTicketVisit(em, ticket, now),
-
     /** The visits job: asks due surveys, expires unanswered ones, plans onboarding visits. */
     async runDue(): Promise<{ asked: number; expired: number; planned: number }> {
       const now = clock.now();
-      const planned = await scheduleOnboardingVisits(ds, now);
-      return { ...(await askDueVisits(ds, now)), planned };
+      const planned = await scheduleOnboardingVisits(store, now);
+      return { ...(await askDueVisits(store, now)), planned };
     },
 
     /** The open survey a user was asked in the last 3 days, if any (the bot routes their reply here). */
     async pendingFor(userId: number): Promise<ReturnVisitView | null> {
       const since = new Date(clock.now().getTime() - ANSWER_WINDOW_MS);
-      const v = await ds
-        .getRepository(ReturnVisit)
-        .findOne({ where: { userId, status: 'asked', askedAt: MoreThanOrEqual(since) as never }, order: { askedAt: 'DESC', id: 'DESC' } });
-      return v ? (await views(ds.manager, [v]))[0] : null;
+      const v = await store.read.returnVisits.askedOf(userId, since);
+      return v ? (await views(store.read, [v]))[0] : null;
     },
 
     /** A free-text survey reply from the bot: a rating 1–5 plus comment, or a hint and nothing changed. */
@@ -164,14 +152,14 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
     /** A visit planned by hand (a ticket's reporter, or a unit's contact / staff member). */
     async create(actor: Actor, input: CreateReturnVisitInput): Promise<ReturnVisitView> {
       requirePermission(actor, 'desk.record.write');
-      return inTransaction(ds, async (em) => {
+      return store.transaction(async (tx) => {
         const now = clock.now();
-        const t = input.ticketId ? await ticketById(em, input.ticketId) : null;
-        const unit = input.unitCode ? await unitByCode(em, input.unitCode) : null;
-        const person = input.wecomUserId ? await em.findOneBy(User, { wecomUserId: input.wecomUserId }) : null;
+        const t = input.ticketId ? await ticketById(tx, input.ticketId) : null;
+        const unit = input.unitCode ? await tx.catalog.unitByCode(input.unitCode) : null;
+        const person = input.wecomUserId ? await tx.identity.byWecomId(input.wecomUserId) : null;
         if (input.wecomUserId && !person) throw new NotFoundError('USER_NOT_FOUND', `企业微信用户 ${input.wecomUserId} 未登记`);
         const v = await insertVisit(
-          em,
+          tx,
           {
             kind: 'manual',
             ticketId: t?.id ?? null,
@@ -180,33 +168,32 @@ export function makeReturnVisitService(deps: { ds: DataSource; clock: Clock; tic
             wecomUserId: person?.wecomUserId ?? (input.wecomUserId ? null : (t?.reporterWecomId ?? null)),
             contactName: input.contactName ?? person?.name ?? t?.reporterName ?? null,
             note: input.note ?? null,
-            dueAt: input.dueAt ?? nextWorkingDayAt(await calendarIn(em), now),
+            dueAt: input.dueAt ?? nextWorkingDayAt(await tx.slaCalendar.calendar(), now),
           },
           now,
         );
-        await recordAudit(em, actor, now, { action: 'return-visit.create', entityType: 'return_visit', entityId: v.id, after: input });
-        return (await views(em, [v]))[0];
+        await tx.audit.record(actor, now, { action: 'return-visit.create', entityType: 'return_visit', entityId: v.id, after: input });
+        return (await views(tx, [v]))[0];
       });
     },
 
     async get(actor: Actor, id: number): Promise<ReturnVisitView> {
-      const v = await ds.getRepository(ReturnVisit).findOneBy({ id });
+      const v = await store.read.returnVisits.byId(id);
       if (!v) throw new NotFoundError('RECORD_NOT_FOUND', `回访 #${id} 不存在`);
       if (!can(actor, 'desk.record.read') && v.userId !== actor.userId && (v.unitId === null || v.unitId !== actor.unitId))
         throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的回访');
-      return (await views(ds.manager, [v]))[0];
+      return (await views(store.read, [v]))[0];
     },
 
     /** Latest due first; unit staff see their own unit's visits. */
     async list(actor: Actor, q: ListReturnVisitsQuery): Promise<Page<ReturnVisitView>> {
-      const qb = ds.getRepository(ReturnVisit).createQueryBuilder('v').orderBy('v.dueAt', 'DESC').addOrderBy('v.id', 'DESC');
-      if (isUnitScoped(actor)) qb.andWhere('v.unitId = :own', { own: actor.unitId });
-      if (q.status) qb.andWhere('v.status = :s', { s: q.status });
-      if (q.ticketId) qb.andWhere('v.ticketId = :t', { t: q.ticketId });
-      if (q.unitCode) qb.andWhere('v.unitId = :u', { u: (await unitByCode(ds.manager, q.unitCode)).id });
-      const { skip, take } = pageWindow(q);
-      const [rows, total] = await qb.skip(skip).take(take).getManyAndCount();
-      return { items: await views(ds.manager, rows), total, page: q.page, pageSize: q.pageSize };
+      const db = store.read;
+      const unitId = q.unitCode ? (await db.catalog.unitByCode(q.unitCode)).id : undefined;
+      const [rows, total] = await db.returnVisits.page(
+        { own: isUnitScoped(actor) ? actor.unitId : undefined, status: q.status, ticketId: q.ticketId, unitId },
+        pageWindow(q),
+      );
+      return { items: await views(db, rows), total, page: q.page, pageSize: q.pageSize };
     },
   };
 }

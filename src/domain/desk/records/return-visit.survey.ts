@@ -1,13 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { In, LessThan, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
-import { Unit } from '../../catalog/unit.entity';
-import { inTransaction } from '../../db/transaction';
-import { User } from '../../identity/user.entity';
-import { enqueueOutbox } from '../../outbox/outbox';
+import type { DomainStore, Repositories } from '../../db/repositories';
 import { addDays } from '../sla/calendar';
-import { Ticket } from '../ticket.entity';
-import { ReturnVisit } from './return-visit.entity';
-import { ANSWER_WINDOW_MS, calendarIn, insertVisit, workingDayAt } from './return-visit.schedule';
+import type { ReturnVisit } from './return-visit.entity';
+import { ANSWER_WINDOW_MS, insertVisit, workingDayAt } from './return-visit.schedule';
 
 /** Days after going online at which a newly onboarded unit is visited. */
 export const ONBOARDING_VISIT_DAYS = [7, 30] as const;
@@ -18,12 +12,12 @@ const STALE_MS = 7 * 24 * 3600_000;
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /** The survey text; the bot routes the reply back through pendingFor/recordAnswer. */
-async function surveyText(em: EntityManager, v: ReturnVisit): Promise<string> {
+async function surveyText(tx: Repositories, v: ReturnVisit): Promise<string> {
   if (v.ticketId) {
-    const t = await em.findOneBy(Ticket, { id: v.ticketId });
+    const t = await tx.tickets.byId(v.ticketId);
     return `您好，关于工单 #${v.ticketId}（${clip(t?.summary ?? '', 30)}）的处理，请回复 1-5 分评价（5 分最满意），也可附上意见。`;
   }
-  const unit = v.unitId ? await em.findOneBy(Unit, { id: v.unitId }) : null;
+  const unit = v.unitId ? await tx.catalog.unitById(v.unitId) : null;
   return `您好，${unit ? `贵单位（${unit.name}）` : '您'}使用财政电子票据已有一段时间，请回复 1-5 分评价我们的服务（5 分最满意），也可附上意见或需求。`;
 }
 
@@ -31,33 +25,25 @@ async function surveyText(em: EntityManager, v: ReturnVisit): Promise<string> {
  * Sends every due WeCom survey: scheduled → asked and the outbox message in one transaction, the
  * state change conditional so concurrent workers ask once. Asked visits past the answer window expire.
  */
-export async function askDueVisits(ds: DataSource, now: Date): Promise<{ asked: number; expired: number }> {
-  const expired = await ds
-    .getRepository(ReturnVisit)
-    .update({ status: 'asked', askedAt: LessThan(new Date(now.getTime() - ANSWER_WINDOW_MS)) as never }, { status: 'expired' });
-  const due = await ds.getRepository(ReturnVisit).find({
-    select: { id: true },
-    where: { status: 'scheduled', channel: 'wecom', dueAt: LessThanOrEqual(now) as never },
-    order: { dueAt: 'ASC' },
-    take: BATCH,
-  });
+export async function askDueVisits(store: DomainStore, now: Date): Promise<{ asked: number; expired: number }> {
+  const expired = await store.read.returnVisits.expireAskedBefore(new Date(now.getTime() - ANSWER_WINDOW_MS));
+  const due = await store.read.returnVisits.dueWecomIds(now, BATCH);
   let asked = 0;
-  for (const { id } of due) {
-    const done = await inTransaction(ds, async (em) => {
-      const r = await em.update(ReturnVisit, { id, status: 'scheduled' }, { status: 'asked', askedAt: now });
-      if ((r.affected ?? 0) !== 1) return false;
-      const v = await em.findOneByOrFail(ReturnVisit, { id });
-      await enqueueOutbox(
-        em,
+  for (const id of due) {
+    const done = await store.transaction(async (tx) => {
+      if (!(await tx.returnVisits.markAsked(id, now))) return false;
+      const v = await tx.returnVisits.byId(id);
+      if (!v) throw new Error(`return visit ${id} vanished inside its transaction`);
+      await tx.outbox.enqueue(
         `return-visit-${id}-ask`,
-        { channel: 'app', toUsers: [v.wecomUserId as string], kind: 'text', content: await surveyText(em, v) },
+        { channel: 'app', toUsers: [v.wecomUserId as string], kind: 'text', content: await surveyText(tx, v) },
         now,
       );
       return true;
     });
     if (done) asked++;
   }
-  return { asked, expired: expired.affected ?? 0 };
+  return { asked, expired };
 }
 
 /**
@@ -65,27 +51,23 @@ export async function askDueVisits(ds: DataSource, now: Date): Promise<{ asked: 
  * visit per unit and offset). The unit's first staff member with a WeCom id is asked, else the
  * unit's contact is called.
  */
-export async function scheduleOnboardingVisits(ds: DataSource, now: Date): Promise<number> {
+export async function scheduleOnboardingVisits(store: DomainStore, now: Date): Promise<number> {
   const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-  const units = await ds.getRepository(Unit).find({
-    where: { onboardingStatus: 'online', active: true, onboardedOn: MoreThanOrEqual(addDays(today, -ONBOARDING_LOOKBACK_DAYS)) as never },
-  });
+  const units = await store.read.catalog.onlineUnitsSince(addDays(today, -ONBOARDING_LOOKBACK_DAYS));
   if (units.length === 0) return 0;
-  const staff = await ds
-    .getRepository(User)
-    .find({ where: { role: 'unit_staff', active: true, unitId: In(units.map((u) => u.id)) }, order: { id: 'ASC' } });
+  const staff = await store.read.identity.activeWithRole('unit_staff', { unitIds: units.map((u) => u.id) });
   let created = 0;
-  await inTransaction(ds, async (em) => {
-    const cal = await calendarIn(em);
+  await store.transaction(async (tx) => {
+    const cal = await tx.slaCalendar.calendar();
     for (const u of units) {
       const person = staff.find((s) => s.unitId === u.id && s.wecomUserId) ?? null;
       for (const days of ONBOARDING_VISIT_DAYS) {
         const key = `onboarding-${u.id}-d${days}`;
         const dueAt = workingDayAt(cal, addDays(u.onboardedOn as string, days));
         // A visit that would have been weeks ago (first start after onboarding) is no longer worth making.
-        if (dueAt.getTime() < now.getTime() - STALE_MS || (await em.existsBy(ReturnVisit, { dedupeKey: key }))) continue;
+        if (dueAt.getTime() < now.getTime() - STALE_MS || (await tx.returnVisits.existsWithKey(key))) continue;
         await insertVisit(
-          em,
+          tx,
           {
             dedupeKey: key,
             kind: 'onboarding',

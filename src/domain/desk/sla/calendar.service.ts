@@ -1,12 +1,8 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { recordAudit } from '../../audit/audit.service';
 import type { Clock } from '../../clock';
-import { inTransaction } from '../../db/transaction';
+import type { DomainStore } from '../../db/repositories';
 import { ValidationError } from '../../errors';
 import { type Actor } from '../../identity/actor';
-import { BUNDLED_CALENDAR } from './bundled-calendar';
-import { makeCalendar, type Calendar, type CalendarEntry } from './calendar';
-import { CalendarDay } from './calendar-day.entity';
+import type { Calendar, CalendarEntry } from './calendar';
 import { computeDue, type DueResult, type Interval } from './due';
 import { calendarImportSchema, type DueQuery } from './sla.schemas';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from './sla-policy';
@@ -42,18 +38,12 @@ function validateYear(year: number, raw: unknown): CalendarEntry[] {
 }
 
 /** SLA due times and the official working-day calendar (bundled years + admin overrides). */
-export function makeSlaService(deps: { ds: DataSource; clock: Clock; policy?: SlaPolicy }) {
-  const { ds, clock } = deps;
+export function makeSlaService(deps: { store: DomainStore; clock: Clock; policy?: SlaPolicy }) {
+  const { store, clock } = deps;
   const policy = deps.policy ?? DEFAULT_SLA_POLICY;
 
   // The override table is small; reading it per call keeps every process in step after an import.
-  async function loadCalendar(em?: EntityManager): Promise<Calendar> {
-    const rows = await (em ?? ds.manager).getRepository(CalendarDay).find();
-    return makeCalendar(
-      BUNDLED_CALENDAR,
-      rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name })),
-    );
-  }
+  const loadCalendar = (): Promise<Calendar> => store.read.slaCalendar.calendar();
 
   async function getYear(year: number): Promise<CalendarYearView> {
     const cal = await loadCalendar();
@@ -79,17 +69,11 @@ export function makeSlaService(deps: { ds: DataSource; clock: Clock; policy?: Sl
     async importYear(actor: Actor, year: number, input: unknown): Promise<CalendarYearView> {
       requirePermission(actor, 'sla.calendar.edit');
       const entries = validateYear(year, input);
-      await inTransaction(ds, async (em) => {
-        const before = await em.find(CalendarDay, { where: { year }, order: { date: 'ASC' } });
-        await em.delete(CalendarDay, { year });
+      await store.transaction(async (tx) => {
+        const before = await tx.slaCalendar.overridesOf(year);
         const now = clock.now();
-        if (entries.length > 0) {
-          await em.insert(
-            CalendarDay,
-            entries.map((e) => ({ ...e, name: e.name ?? null, year, importedAt: now, importedBy: actor.username })),
-          );
-        }
-        await recordAudit(em, actor, now, {
+        await tx.slaCalendar.replaceYear(year, entries, now, actor.username);
+        await tx.audit.record(actor, now, {
           action: 'sla-calendar.import',
           entityType: 'sla_calendar',
           entityId: year,
