@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { makeAuditRepository } from '../audit/audit.repository';
 import { makeCatalogRepository } from '../catalog/catalog.repository';
+import { makeExchangeRepository } from '../desk/exchange.repository';
 import { makeDocumentRepository } from '../documents/documents.repository';
 import { makeIdentityRepository } from '../identity/identity.repository';
 import { makeLedgerRepository } from '../ledger/ledger.repository';
@@ -18,6 +19,7 @@ export function makeRepositories(ctx: RepoContext) {
     identity: () => makeIdentityRepository(ctx),
     audit: () => makeAuditRepository(ctx),
     settings: () => makeSettingsRepository(ctx),
+    exchanges: () => makeExchangeRepository(ctx),
   });
 }
 export type Repositories = ReturnType<typeof makeRepositories>;

@@ -29,6 +29,15 @@ export interface Me {
   permissions: Permission[];
 }
 
+/** Who sent a WeCom message: the actor, the names the bot needs, and whether a survey may await their answer. */
+export interface WecomSender {
+  actor: Actor;
+  name: string;
+  unitName: string | null;
+  /** A return-visit survey was asked and not yet answered or expired (the desk applies its window). */
+  surveyAsked: boolean;
+}
+
 /** Users, login and the actor behind a token. */
 export function makeUserService(deps: { store: DomainStore; clock: Clock }) {
   const { store, clock } = deps;
@@ -44,6 +53,18 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock }) {
       unitCode: unit?.code ?? null,
       wecomUserId: u.wecomUserId,
       active: u.active,
+    };
+  }
+
+  /** The sender behind a WeCom member id in one query, or null when they are not registered (or inactive). */
+  async function senderForWecom(wecomUserId: string): Promise<WecomSender | null> {
+    const s = await r.identity.wecomSender(wecomUserId);
+    if (!s) return null;
+    return {
+      actor: { userId: s.id, username: s.username, role: s.role, unitId: s.unitId, unitCode: s.unitCode },
+      name: s.name,
+      unitName: s.unitName,
+      surveyAsked: s.surveyAsked,
     };
   }
 
@@ -95,10 +116,11 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock }) {
       return toActor(u);
     },
 
+    senderForWecom,
+
     /** The actor behind a WeCom member id, or null when the sender is not registered. */
     async actorForWecom(wecomUserId: string): Promise<Actor | null> {
-      const u = await r.identity.activeByWecomId(wecomUserId);
-      return u ? toActor(u) : null;
+      return (await senderForWecom(wecomUserId))?.actor ?? null;
     },
 
     /** Creates a user (admin only); the password is stored as an argon2id hash. */
