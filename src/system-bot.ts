@@ -45,7 +45,6 @@ export async function buildBot(system: System, _secret: string): Promise<BotPart
   const rebuild = () => buildModel(system, corpus, changes);
   const model = await rebuild();
   const bot = makeBot({
-    ds,
     clock,
     logger,
     kb: model.kb,
