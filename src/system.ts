@@ -112,7 +112,7 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
       registerJobGauges(metrics, system.jobs);
       return system.jobs;
     },
-    bot: () => (bot ??= buildBot(system, secret)),
+    bot: () => (bot ??= buildBot(system)),
     app: () => (app ??= system.bot().then((parts) => buildHttpApp(system, parts, secret))),
     async listen(port = config.PORT, host) {
       const koa = await system.app();

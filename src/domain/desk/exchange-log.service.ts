@@ -58,8 +58,8 @@ export function makeExchangeLog(deps: { store: DomainStore; clock: Clock }) {
       store.standalone((r) => r.exchanges.claimInbound(channel, messageKey, clock.now())),
 
     /** An answer that could not go back in the channel's reply: sent to the member as an app message. */
-    queueLateAnswer: (key: string, toUser: string, content: string): Promise<void> =>
-      store.standalone((r) => r.exchanges.queueText(`wecom-reply-${key}`, toUser, content, clock.now())),
+    queueLateAnswer: (channel: string, messageKey: string, toUser: string, content: string): Promise<void> =>
+      store.standalone((r) => r.exchanges.queueText(`${channel}-reply-${messageKey}`, toUser, content, clock.now())),
   };
 }
 export type ExchangeLog = ReturnType<typeof makeExchangeLog>;
