@@ -75,4 +75,15 @@ describe('database round trips of one bot stock question', () => {
     );
     expect(statements.length).toBeLessThanOrEqual(3);
   });
+
+  it('when a unit is added after the directory was loaded, then the next turn already knows its name (the catalog invalidates the cache)', async () => {
+    const { bot } = await t.system.bot();
+    await t.services.users.create(systemActor, { username: 'zhou', name: '周科长', role: 'operator', wecomUserId: 'op-zhou' } as never);
+    const ask = (text: string) => bot.handleMessage({ channel: 'api', senderId: 'op-zhou', text, receivedAt: t.clock.now() });
+    expect((await ask('市三医院还剩多少票')).reply).not.toContain('市三医院目前没有');
+    await t.services.catalog.createUnit(systemActor, { code: 'H3', name: '市三医院', onboardingStatus: 'online' });
+    const r = await ask('市三医院还剩多少票');
+    expect(r.intent).toBe('stock.query');
+    expect(r.reply).toContain('市三医院目前没有任何票据的库存');
+  });
 });
