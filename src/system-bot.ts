@@ -1,31 +1,35 @@
 import { resolve } from 'node:path';
-import type { ApiPlugin } from './api/deps';
 import { makeBot, type Bot } from './bot/bot';
-import { makeBotRoutes } from './bot/bot.routes';
-import { makeWecomCallbackRoutes } from './bot/channels/wecom/callback.routes';
+import { makeWecomCallbackCodec } from './bot/channels/wecom/callback-codec';
 import { makeWecomClient } from './bot/channels/wecom/client';
 import { makeWecomRobot, type WecomRobot } from './bot/channels/wecom/robot';
 import { makeWecomSender } from './bot/channels/wecom/sender';
 import { makeRedisRateLimiter, wecomRateLimits } from './bot/channels/wecom/throttle';
 import { throttleSender } from './bot/channels/wecom/throttled-sender';
+import { makeKbAdmin } from './bot/kb-admin';
 import { makeClassifier } from './bot/nlp/classifier';
 import { makeKbCorpus } from './bot/nlp/kb-corpus';
-import { makeKbRoutes } from './bot/kb.routes';
 import { loadOrTrain, makeModelCache } from './bot/nlp/model-cache';
 import { makePromBotMetrics } from './boot-metrics';
 import type { Config } from './config';
 import { makeKbChangeService, type KbChangeService } from './domain/kb/kb-change.service';
 import type { MessageSender } from './domain/outbox/outbox.types';
+import type { KbAdminPort } from './domain/ports/bot';
+import type { CallbackCodec } from './domain/ports/channel';
 import type { Logger } from './logger';
 import type { RedisFactory } from './redis';
 import type { System } from './system';
 
-/** The bot and the API routes it contributes. */
+/** The bot and the ports the API's routes call (system-http.ts mounts them). */
 export interface BotParts {
+  /** The conversation (a BotPort), with its live model and per-user context for tests and the admin port. */
   bot: Bot;
   /** Reviewed changes to the knowledge base (the learning loop's proposals, overlay edits). */
   changes: KbChangeService;
-  plugins: ApiPlugin[];
+  /** /kb: browse, edit, review, retrain, export. */
+  kbAdmin: KbAdminPort;
+  /** The WeCom callback protocol; null when the callback is not configured. */
+  wecomCallback: CallbackCodec | null;
 }
 
 /** Builds the effective knowledge base (reviewed files + approved overlay) and restores (or trains and caches) the classifier. */
@@ -37,15 +41,14 @@ async function buildModel(system: System, corpus: ReturnType<typeof makeKbCorpus
   return { kb, classifier, fromCache };
 }
 
-/** The bot and its API plugins: /api/v1/bot/messages, /kb, and /wecom/callback when configured. */
-export async function buildBot(system: System, _secret: string): Promise<BotParts> {
+/** The bot over the domain services, its knowledge-base admin and, when configured, the WeCom callback codec. */
+export async function buildBot(system: System): Promise<BotParts> {
   const { config, ds, clock, logger, services } = system;
   const corpus = makeKbCorpus({ dir: resolve(config.KB_DIR) });
   const changes = makeKbChangeService({ ds, clock, corpus });
   const rebuild = () => buildModel(system, corpus, changes);
   const model = await rebuild();
   const bot = makeBot({
-    ds,
     clock,
     logger,
     kb: model.kb,
@@ -54,23 +57,18 @@ export async function buildBot(system: System, _secret: string): Promise<BotPart
     services,
     metrics: makePromBotMetrics(system.metrics),
   });
-  const plugins: ApiPlugin[] = [makeBotRoutes({ bot, clock, logger }), makeKbRoutes({ bot, logger, rebuild, changes })];
+  const kbAdmin = makeKbAdmin({ nlp: bot.nlp, rebuild, changes, logger });
+  let wecomCallback: CallbackCodec | null = null;
   if (config.WECOM_TOKEN && config.WECOM_AES_KEY && config.WECOM_CORP_ID) {
-    plugins.push(
-      makeWecomCallbackRoutes({
-        ds,
-        clock,
-        logger,
-        bot,
-        token: config.WECOM_TOKEN,
-        encodingAESKey: config.WECOM_AES_KEY,
-        corpId: config.WECOM_CORP_ID,
-        replayWindowS: config.WECOM_REPLAY_WINDOW_S,
-      }),
-    );
-    logger.info('WeCom callback enabled at /wecom/callback');
+    wecomCallback = makeWecomCallbackCodec({
+      token: config.WECOM_TOKEN,
+      encodingAESKey: config.WECOM_AES_KEY,
+      corpId: config.WECOM_CORP_ID,
+      replayWindowS: config.WECOM_REPLAY_WINDOW_S,
+      clock,
+    });
   }
-  return { bot, changes, plugins };
+  return { bot, changes, kbAdmin, wecomCallback };
 }
 
 /** The outbound WeCom sender, throttled across processes through Redis; null when WeCom is off. */

@@ -3,8 +3,11 @@ import { buildApp } from './api/app';
 import { makeDashboard } from './api/dashboard';
 import type { ApiPlugin } from './api/deps';
 import { makeAlertIntakeRoutes } from './api/routes/alerts.routes';
+import { makeBotRoutes } from './api/routes/bot.routes';
+import { makeKbRoutes } from './api/routes/kb.routes';
 import { makeInspectionRunRoutes } from './api/routes/inspection-run.routes';
 import { makeSummaryPages } from './api/summaries/summary-pages';
+import { makeWecomCallbackRoutes } from './api/wecom/callback.routes';
 import type { System } from './system';
 import type { BotParts } from './system-bot';
 
@@ -12,10 +15,15 @@ import type { BotParts } from './system-bot';
 export function buildHttpApp(system: System, bot: BotParts, secret: string): Koa {
   const { config, services, clock, logger, metrics, tokens, jobs, store } = system;
   const plugins: ApiPlugin[] = [
-    ...bot.plugins,
+    makeBotRoutes({ bot: bot.bot, clock }),
+    makeKbRoutes({ kb: bot.kbAdmin }),
     makeAlertIntakeRoutes({ token: config.ALERTS_TOKEN, alerts: () => services.alerts }),
     makeSummaryPages({ links: system.summaryLinks, summaries: services.summaries }),
   ];
+  if (bot.wecomCallback) {
+    plugins.push(makeWecomCallbackRoutes({ codec: bot.wecomCallback, bot: bot.bot, inbox: services.exchangeLog, clock, logger }));
+    logger.info('WeCom callback enabled at /wecom/callback');
+  }
   if (jobs?.inspections) plugins.push(makeInspectionRunRoutes(jobs.inspections.inspection));
   if (jobs) plugins.push(makeDashboard({ queues: Object.values(jobs.queues), tokens, users: services.users, clock, secret }));
   return buildApp({

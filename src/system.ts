@@ -77,7 +77,7 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
   const loginLimiter = makeLoginLimiter({
     redis: () => redis.open('login limits'),
     prefix: config.REDIS_PREFIX,
-    fallback: (key, now, windowMs) => store.read.identity.countThrottled(key, now, windowMs),
+    fallback: (key, now, windowMs) => store.standalone((w) => w.identity.countThrottled(key, now, windowMs)),
     max: config.LOGIN_MAX_PER_ADDRESS,
     windowMs: config.LOGIN_WINDOW_S * 1000,
     logger,
@@ -126,7 +126,7 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
       registerJobGauges(metrics, system.jobs);
       return system.jobs;
     },
-    bot: () => (bot ??= buildBot(system, secret)),
+    bot: () => (bot ??= buildBot(system)),
     app: () => (app ??= system.bot().then((parts) => buildHttpApp(system, parts, secret))),
     async listen(port = config.PORT, host) {
       const koa = await system.app();

@@ -12,7 +12,7 @@ import { makeDomainServices, type DomainServices } from '../../src/domain/servic
  */
 function storeIn(ds: DataSource, em: EntityManager): DomainStore {
   const repos = makeRepositories({ em, dialect: dialectOf(ds) });
-  return { read: repos, transaction: (work) => work(repos), ping: async () => undefined };
+  return { read: repos, transaction: (work) => work(repos), standalone: (work) => work(repos), ping: async () => undefined };
 }
 
 // The build makes no logins: a limiter that would refuse one keeps that visible.

@@ -1,28 +1,18 @@
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../domain/clock';
+import type { BotPort } from '../domain/ports/bot';
 import type { Logger } from '../logger';
 import type { Classifier } from './nlp/classifier';
 import type { KnowledgeBase } from './nlp/kb-loader';
 import { parseCardKey, runCommand } from './dialog/engineer-commands';
+import { notRegistered } from './dialog/escalation';
 import { say } from './dialog/kb-answers';
 import { makeNlpHolder } from './dialog/nlp-holder';
 import { makePipeline } from './dialog/pipeline';
-import type { BotMetrics, BotServices, DialogResult, InboundText } from './dialog/types';
-import { makeUnitFacts } from './dialog/unit-facts';
+import type { BotMetrics, BotServices, DialogResult, InboundEvent, InboundText } from './dialog/types';
 
-export type { BotMetrics, BotServices, DialogResult, InboundText } from './dialog/types';
-
-/** A channel event the bot reacts to (WeCom enter_agent, template card clicks). */
-export interface InboundEvent {
-  channel: string;
-  senderId: string;
-  event: string;
-  eventKey?: string;
-  receivedAt: Date;
-}
+export type { BotMetrics, BotServices, DialogResult, InboundEvent, InboundText } from './dialog/types';
 
 export interface BotDeps {
-  ds: DataSource;
   clock: Clock;
   logger: Logger;
   services: BotServices;
@@ -39,42 +29,46 @@ export interface BotDeps {
 export function makeBot(deps: BotDeps) {
   const logger = deps.logger.child({ component: 'bot' });
   const nlp = makeNlpHolder({ kb: deps.kb, classifier: deps.classifier });
-  const facts = makeUnitFacts(deps.ds);
   const pipeline = makePipeline({
-    ds: deps.ds,
     clock: deps.clock,
     logger,
     services: deps.services,
     nlp,
-    facts,
     threshold: deps.threshold,
     metrics: deps.metrics,
   });
 
-  return {
-    /** Answers one text message (any channel); never throws. */
-    handleMessage: (msg: InboundText): Promise<DialogResult> => pipeline.handleMessage(msg),
+  /** Event → answer; events not listed need none. */
+  const events: Record<string, (e: InboundEvent, kb: KnowledgeBase) => Promise<string | null>> = {
+    enter_agent: async (_e, kb) => say(kb, 'welcome'),
+    // A card button (认领 / 已解决) is the engineer command it names.
+    async template_card_event(e, kb) {
+      const cmd = parseCardKey(e.eventKey);
+      if (!cmd) return null;
+      const actor = await deps.services.users.actorForWecom(e.senderId);
+      if (!actor) return notRegistered(kb);
+      return runCommand(deps.services.tickets, actor, cmd);
+    },
+  };
 
-    /** Answers an event; null when the event needs no answer. Never throws. */
+  const port: BotPort = {
+    handleMessage: (msg: InboundText): Promise<DialogResult> => pipeline.handleMessage(msg),
     async handleEvent(e: InboundEvent): Promise<string | null> {
       const { kb } = nlp.current();
+      const handler = Object.hasOwn(events, e.event) ? events[e.event] : undefined;
       try {
-        if (e.event === 'enter_agent') return say(kb, 'welcome');
-        const cmd = e.event === 'template_card_event' ? parseCardKey(e.eventKey) : null;
-        if (!cmd) return null;
-        const actor = await deps.services.users.actorForWecom(e.senderId);
-        if (!actor) return say(kb, 'notRegistered');
-        return await runCommand(deps.services.tickets, actor, cmd);
+        return handler ? await handler(e, kb) : null;
       } catch (err) {
         logger.error({ err, event: e.event }, 'bot event failed');
         return say(kb, 'fallback');
       }
     },
-
-    /** The polite answer to images, voice, files …. */
     textOnly: (): string => say(nlp.current().kb, 'textOnly'),
-    /** The fallback used when a channel fails before the pipeline could answer. */
     fallback: (): string => say(nlp.current().kb, 'fallback'),
+  };
+
+  return {
+    ...port,
     /** The live (kb, classifier) pair; retrain through nlp.retrain. */
     nlp,
     contexts: pipeline.contexts,

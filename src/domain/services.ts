@@ -7,7 +7,9 @@ import { makeDeskRecordServices } from './desk/records/desk-records.services';
 import { makeSlaClockService } from './desk/sla-clock.service';
 import { slaTimer } from './desk/sla-timing';
 import { makeTicketService } from './desk/ticket.service';
+import { makeExchangeLog } from './desk/exchange-log.service';
 import { makeApplicationService } from './documents/application.service';
+import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssuanceService } from './documents/issuance.service';
 import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
 import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-documents/specs';
@@ -67,6 +69,7 @@ export function makeDomainServices(deps: {
     applications: makeApplicationService(deps),
     issuance: makeIssuanceService(deps),
     printPlans: makePrintPlanService(deps),
+    documentLookup: makeDocumentLookup(deps),
     writeoffs: makeLineDocumentWorkflow(writeoffSpec, deps),
     returns: makeLineDocumentWorkflow(returnSpec, deps),
     stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
@@ -77,6 +80,7 @@ export function makeDomainServices(deps: {
     summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
     alerts: makeAlertService({ ...deps, clocks: slaClocks }),
     probeTargets: makeProbeTargetService(deps),
+    exchangeLog: makeExchangeLog(deps),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

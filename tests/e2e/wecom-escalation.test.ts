@@ -5,7 +5,8 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app';
 import type { ApiPlugin } from '../../src/api/deps';
-import { makeWecomCallbackRoutes } from '../../src/bot/channels/wecom/callback.routes';
+import { makeWecomCallbackRoutes } from '../../src/api/wecom/callback.routes';
+import { makeWecomCallbackCodec } from '../../src/bot/channels/wecom/callback-codec';
 import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
 import { makeCallbackBuilder } from '../../tools/fake-wecom/fake-server-callback';
 import { generateEncodingAESKey, startFakeWecom, type BuiltCallback, type FakeWecom } from '../../tools/fake-wecom/fake-server';
@@ -96,15 +97,15 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
     });
     clockNow = () => t.clock.now().getTime();
     fx = await botFor(t);
-    const base = {
-      ds: t.ds,
-      clock: t.clock,
-      logger,
-      bot: fx.bot,
-      token: fake.config.token,
-      encodingAESKey: fake.config.encodingAESKey,
-      corpId: corp.corpId,
-    };
+    const base = { bot: fx.bot, inbox: t.services.exchangeLog, clock: t.clock, logger };
+    const codec = (replayWindowS: number) =>
+      makeWecomCallbackCodec({
+        token: fake.config.token,
+        encodingAESKey: fake.config.encodingAESKey,
+        corpId: corp.corpId,
+        replayWindowS,
+        clock: t.clock,
+      });
     // A bot slower than the reply budget (a slow database, a long query).
     const slowBot = {
       ...fx.bot,
@@ -114,8 +115,8 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
       ),
     };
     extra = await serveRoutes(t, logger, [
-      makeWecomCallbackRoutes({ ...base, replayWindowS: 0, path: '/wecom/callback-nowindow' }),
-      makeWecomCallbackRoutes({ ...base, bot: slowBot, replayWindowS: 600, replyBudgetMs: 50, path: '/wecom/callback-slow' }),
+      makeWecomCallbackRoutes({ ...base, codec: codec(0), path: '/wecom/callback-nowindow' }),
+      makeWecomCallbackRoutes({ ...base, codec: codec(600), bot: slowBot, replyBudgetMs: 50, path: '/wecom/callback-slow' }),
     ]);
 
     // The system's own sender (through the fake server); the outbox is drained by hand, as a worker would.

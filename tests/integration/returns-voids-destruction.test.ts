@@ -132,7 +132,9 @@ describe('returns, stock voids and destruction', () => {
     const v = await t.call('POST', '/api/v1/stock-voids', { token: operator, body: sv });
     expect(v.status, JSON.stringify(v.body)).toBe(201);
     expect(await held(t.ds, batch, null, 'IN_STOCK')).toBe(720);
-    const own = await expectRefused(t.ds, 403, () => t.call('POST', `/api/v1/stock-voids/${v.body.id}/approve`, { token: operator, body: {} }));
+    const own = await expectRefused(t.ds, 403, () =>
+      t.call('POST', `/api/v1/stock-voids/${v.body.id}/approve`, { token: operator, body: {} }),
+    );
     expect(own.body.error.reason).toBe('SAME_PERSON');
     await t.call('POST', `/api/v1/stock-voids/${v.body.id}/approve`, { token: checker, body: {} });
     expect(await held(t.ds, batch, null, 'IN_STOCK')).toBe(620);

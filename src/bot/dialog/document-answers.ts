@@ -1,3 +1,4 @@
+import type { IssuedRun } from '../../domain/documents/document-lookup';
 import type { DocumentView } from '../../domain/documents/document.views';
 import { DomainError } from '../../domain/errors';
 import type { DocStatus, DocType } from '../../domain/ledger/ledger.types';
@@ -5,7 +6,7 @@ import { runText, shanghaiDay } from './format';
 import type { Scope } from './scope';
 import type { DialogDeps, Turn } from './types';
 
-type StatusIntent = 'application.status' | 'writeoff.status' | 'destruction.status';
+export type StatusIntent = 'application.status' | 'writeoff.status' | 'destruction.status';
 
 interface DocKind {
   docType: DocType;
@@ -55,11 +56,7 @@ export function intentForDocumentNo(docNo: string | undefined, fallback: StatusI
   return (docNo && PREFIX_INTENT[docNo.slice(0, 2).toUpperCase()]) || fallback;
 }
 
-function docLine(
-  kind: DocKind,
-  d: DocumentView,
-  issued?: Array<{ batchCode: string; startNo: number; endNo: number; count: number }>,
-): string[] {
+function docLine(kind: DocKind, d: DocumentView, issued?: IssuedRun[]): string[] {
   const lines = [`${kind.label} ${d.docNo}（${d.billTypeName} ${d.quantity} 份）：${d.statusName}`];
   const dates = [`提交 ${shanghaiDay(d.submittedAt ?? d.createdAt)}`];
   if (d.reviewedAt) dates.push(`审核 ${shanghaiDay(d.reviewedAt)}`);
@@ -86,7 +83,7 @@ export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope
   let docs: DocumentView[];
   let header: string;
   if (docNo) {
-    const found = await deps.facts.documentByNo(kind.docType, docNo);
+    const found = await deps.services.documentLookup.byNumber(kind.docType, docNo);
     // Another unit's document reads exactly like a missing one: its existence is not disclosed.
     const visible = found && (scope.kind !== 'unit' || found.unitId === scope.unit.id);
     const doc = visible
@@ -118,6 +115,8 @@ export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope
         : `待审核的${kind.label}共 ${page.total} 份，最近 ${docs.length} 份：`;
   }
   const issued =
-    intent === 'application.status' ? await deps.facts.issuedRuns(docs.filter((d) => d.status === 'issued').map((d) => d.id)) : new Map();
+    intent === 'application.status'
+      ? await deps.services.documentLookup.issuedRuns(docs.filter((d) => d.status === 'issued').map((d) => d.id))
+      : new Map();
   return [header, ...docs.flatMap((d) => docLine(kind, d, issued.get(d.id)))].join('\n');
 }

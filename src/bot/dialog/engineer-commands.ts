@@ -3,8 +3,6 @@ import type { Actor } from '../../domain/identity/actor';
 import { can } from '../../domain/policy';
 import type { BotServices } from './types';
 
-/** Who may drive tickets from WeCom: the desk roles the ticket service accepts. */
-
 export type CommandAction = 'reply' | 'resolve' | 'dispatch' | 'claim';
 
 export interface EngineerCommand {
@@ -45,33 +43,41 @@ export function parseCardKey(key: string | undefined): EngineerCommand | null {
   return m ? { ticketId: Number(m[2]), action: m[1] as CommandAction } : null;
 }
 
+/** Who may drive tickets from WeCom: the desk roles the ticket service accepts. */
 export const isDeskRole = (actor: Actor): boolean => can(actor, 'ticket.handle');
 
+type Tickets = BotServices['tickets'];
+
+/** What each command does through the ticket service, and the sentence the engineer gets back. */
+const ACTIONS: Record<CommandAction, (tickets: Tickets, actor: Actor, id: number, text: string | undefined) => Promise<string>> = {
+  async reply(tickets, actor, id, text) {
+    const t = await tickets.reply(actor, id, text ?? '');
+    return `已将您的回复转给${t.reporterName ?? '提问人'}（工单 #${id}）。${t.reporterWecomId ? '' : '该工单没有企业微信提问人，回复仅记录在工单中。'}`;
+  },
+  async resolve(tickets, actor, id, text) {
+    await tickets.resolve(actor, id, text);
+    return `工单 #${id} 已标记为已解决，已通知提问人。`;
+  },
+  async dispatch(tickets, actor, id, text) {
+    await tickets.dispatch(actor, id, text);
+    return `已记录工单 #${id} 现场处理，到场时限已开始计算，已通知提问人。`;
+  },
+  async claim(tickets, actor, id) {
+    await tickets.claim(actor, id);
+    return `已认领工单 #${id}。回复提问人请发“#${id} 回复内容”，处理完发“#${id} 解决”。`;
+  },
+};
+
 /** Runs a command for a desk user through the ticket service; every outcome is a Chinese sentence. */
-export async function runCommand(tickets: BotServices['tickets'], actor: Actor, cmd: EngineerCommand): Promise<string> {
+export async function runCommand(tickets: Tickets, actor: Actor, cmd: EngineerCommand): Promise<string> {
   if (!isDeskRole(actor)) {
     return '抱歉，工单指令（#工单号 回复/解决/现场/认领）仅供驻场工程师使用。如需补充您的问题，请直接发送文字，我会转给工程师。';
   }
-  const id = cmd.ticketId;
   try {
-    switch (cmd.action) {
-      case 'reply': {
-        const t = await tickets.reply(actor, id, cmd.text ?? '');
-        return `已将您的回复转给${t.reporterName ?? '提问人'}（工单 #${id}）。${t.reporterWecomId ? '' : '该工单没有企业微信提问人，回复仅记录在工单中。'}`;
-      }
-      case 'resolve':
-        await tickets.resolve(actor, id, cmd.text);
-        return `工单 #${id} 已标记为已解决，已通知提问人。`;
-      case 'dispatch':
-        await tickets.dispatch(actor, id, cmd.text);
-        return `已记录工单 #${id} 现场处理，到场时限已开始计算，已通知提问人。`;
-      case 'claim':
-        await tickets.claim(actor, id);
-        return `已认领工单 #${id}。回复提问人请发“#${id} 回复内容”，处理完发“#${id} 解决”。`;
-    }
+    return await ACTIONS[cmd.action](tickets, actor, cmd.ticketId, cmd.text);
   } catch (err) {
     // Not found, already resolved, text too long …: the service's message is written for people.
-    if (err instanceof DomainError) return `工单 #${id}：${err.message}`;
+    if (err instanceof DomainError) return `工单 #${cmd.ticketId}：${err.message}`;
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-import type { Actor } from '../../domain/identity/actor';
+import type { WecomSender } from '../../domain/identity/user.service';
 import type { Classification } from '../nlp/classifier';
 import { kbAnswer, say } from './kb-answers';
 import { shanghaiTime } from './format';
@@ -20,9 +20,10 @@ export interface Escalated {
 export async function escalate(
   deps: DialogDeps,
   kb: KnowledgeBase,
-  input: { actor: Actor; senderId: string; text: string; classification: Classification; kind: EscalationKind },
+  input: { sender: WecomSender; senderId: string; text: string; classification: Classification; kind: EscalationKind },
 ): Promise<Escalated> {
-  const { actor, classification: c, kind } = input;
+  const { sender, classification: c, kind } = input;
+  const { actor } = sender;
   const guesses = (c.alternatives.length > 0 ? c.alternatives : [{ intent: c.intent, score: c.score }]).map((g) => ({
     intent: g.intent,
     score: Math.round(g.score * 1000) / 1000,
@@ -31,7 +32,7 @@ export async function escalate(
     unitId: isUnitScoped(actor) ? actor.unitId : null,
     reporterUserId: actor.userId,
     reporterWecomId: input.senderId,
-    reporterName: (await deps.facts.userName(actor.userId)) ?? actor.username,
+    reporterName: sender.name,
     question: input.text.trim() || '（空消息）',
     guesses,
     source: kind === 'fault' ? 'fault' : 'bot',

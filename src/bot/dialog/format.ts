@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { utf8Bytes } from '../channels/wecom/split';
+import { utf8Bytes } from '../utf8';
 
 /** Bill numbers are shown with ten digits, as printed on the bills: 0000000001-0000000100. */
 export const billNo = (n: number): string => String(n).padStart(10, '0');

@@ -1,9 +1,6 @@
 import type { KnowledgeBase } from '../nlp/kb-loader';
 import { renderAnswer } from '../nlp/kb-loader';
 
-/** Intents whose handlers read live ledger or desk data of the asker (bot.md). */
-export const DOMAIN_INTENTS = new Set(['stock.query', 'application.status', 'writeoff.status', 'destruction.status', 'ticket.status']);
-
 /** Fallbacks for texts the KB may not carry; each uses only region values. */
 const DEFAULTS = {
   notRegistered:

@@ -1,23 +1,19 @@
 import { performance } from 'node:perf_hooks';
-import type { Actor } from '../../domain/identity/actor';
+import type { WecomSender } from '../../domain/identity/user.service';
+import { isUnitScoped } from '../../domain/policy';
 import { NONE, type Classification } from '../nlp/classifier';
 import { extractEntities, type Entities } from '../nlp/entities';
-import type { KnowledgeBase } from '../nlp/kb-loader';
 import { normalizeText } from '../nlp/normalize';
 import { isFollowUp, makeContextStore, mergeEntities } from './context';
-import { answerDocuments, intentForDocumentNo } from './document-answers';
 import { parseCommand, runCommand } from './engineer-commands';
-import { escalate, notRegistered } from './escalation';
-import { logExchange } from './exchange-log';
+import { notRegistered } from './escalation';
 import { capReply } from './format';
-import { DOMAIN_INTENTS, kbAnswer, say, withRegion } from './kb-answers';
-import { scopeOf } from './scope';
-import { answerStock } from './stock-answer';
-import { answerSurvey } from './survey-answer';
-import { answerTickets } from './ticket-answer';
+import { DOMAIN_INTENTS, FAQ, HANDLERS, UNSURE, type IntentHandler } from './handlers';
+import { say } from './kb-answers';
 import type { NlpModel } from './nlp-holder';
+import { answerSurvey } from './survey-answer';
 import type { DialogDeps, DialogResult, InboundText, Turn } from './types';
-import { isUnitScoped } from '../../domain/policy';
+import { unitNamedIn } from './unit-names';
 
 /** One WeCom text message: every reply fits a passive reply or a single app message. */
 const MAX_REPLY_BYTES = 2048;
@@ -25,35 +21,62 @@ const EMOJI = /\p{Extended_Pictographic}/u;
 
 type Outcome = Omit<DialogResult, 'entities'> & { entities?: Entities; remember?: boolean };
 
+const plain = (reply: string, intent = NONE, score = 0): Outcome => ({ reply, intent, score, escalated: false, ticketId: null });
+
+/** A message as it arrives, before classification. */
+interface Arrival {
+  msg: InboundText;
+  model: NlpModel;
+  sender: WecomSender;
+}
+
+/** A message after classification and entity extraction. */
+interface Understood extends Arrival {
+  turn: Turn;
+  c: Classification;
+}
+
 /** The channel-independent conversation: identity → commands → NLP → answer or escalation → log. */
 export function makePipeline(deps: DialogDeps) {
   const contexts = makeContextStore(deps.clock);
-  const plain = (reply: string, intent = NONE, score = 0): Outcome => ({ reply, intent, score, escalated: false, ticketId: null });
+  const { services } = deps;
 
-  async function answerIntent(kb: KnowledgeBase, turn: Turn, intent: string): Promise<string> {
-    const scope = await scopeOf(turn, deps.facts);
-    if (intent === 'ticket.status') return answerTickets(deps, turn);
-    if (scope.kind === 'no-unit') return say(kb, 'noUnit');
-    if (intent === 'stock.query') return withRegion(kb, await answerStock(deps, turn, scope));
-    const docIntent = intentForDocumentNo(turn.entities.documentNo, intent as 'application.status');
-    return withRegion(kb, await answerDocuments(deps, turn, scope, docIntent));
-  }
+  /** Texts that are not questions, tried in order before classification. */
+  const beforeClassifying: Array<(a: Arrival) => Promise<Outcome | null>> = [
+    async ({ msg, sender }) => {
+      const command = parseCommand(msg.text);
+      return command ? plain(await runCommand(services.tickets, sender.actor, command), 'engineer.command', 1) : null;
+    },
+    async ({ msg, sender }) => {
+      const survey = await answerSurvey(services.returnVisits, sender, msg.text);
+      return survey ? plain(survey, 'visit.rating', 1) : null;
+    },
+    async ({ msg, model }) =>
+      normalizeText(msg.text).replace(/#/g, '').trim() ? null : plain(say(model.kb, EMOJI.test(msg.text) ? 'emojiOnly' : 'empty')),
+  ];
 
-  async function respond(msg: InboundText, model: NlpModel, actor: Actor): Promise<Outcome> {
-    const { kb, classifier } = model;
-    const command = parseCommand(msg.text);
-    if (command) return plain(await runCommand(deps.services.tickets, actor, command), 'engineer.command', 1);
-    const survey = await answerSurvey(deps.services.returnVisits, actor, msg.text);
-    if (survey) return plain(survey, 'visit.rating', 1);
-    const normalized = normalizeText(msg.text);
-    if (!normalized.replace(/#/g, '').trim()) return plain(say(kb, EMOJI.test(msg.text) ? 'emojiOnly' : 'empty'));
+  /** Refusals that win over any intent, in order: another unit's data, must-not requests, unreadable text. */
+  const guards: Array<(u: Understood) => string | null> = [
+    ({ model, sender, turn, c }) => {
+      const { actor, namedUnit } = turn;
+      const asksData = DOMAIN_INTENTS.has(c.intent) || c.intent === NONE;
+      const otherUnit = (namedUnit !== null && namedUnit.id !== actor.unitId && asksData) || c.reason === 'must-not.other-unit';
+      return isUnitScoped(actor) && otherUnit ? say(model.kb, 'otherUnit', { 'unit.name': sender.unitName ?? '本单位' }) : null;
+    },
+    ({ model, c }) => (c.source === 'rule' && c.reason?.startsWith('must-not.') ? say(model.kb, 'cannotAct') : null),
+    ({ model, c }) => (c.source === 'rule' && (c.reason === 'no-chinese' || c.reason === 'digits-only') ? say(model.kb, 'rephrase') : null),
+  ];
 
-    const namedUnit = await deps.facts.unitNamedIn(msg.text);
+  /** Classifies the text and extracts entities; a short follow-up reuses the previous domain intent. */
+  async function understand(a: Arrival): Promise<Understood> {
+    const { msg, model, sender } = a;
+    const namedUnit = unitNamedIn(await services.directory.units(), msg.text);
     // Bureau staff may ask about any unit by name; the corpus teaches that naming another unit is
     // off-limits (for unit staff), so the bureau's question is classified without the name.
-    const bureauAsksUnit = namedUnit !== null && !isUnitScoped(actor);
-    let c: Classification = await classifier.classify(bureauAsksUnit ? msg.text.replace(namedUnit.name, '') : msg.text);
-    let entities = extractEntities(msg.text, { billTypes: await deps.facts.billTypes(), now: msg.receivedAt });
+    const bureauAsksUnit = namedUnit !== null && !isUnitScoped(sender.actor);
+    let c = await model.classifier.classify(bureauAsksUnit ? msg.text.replace(namedUnit.name, '') : msg.text);
+    const billTypes = (await services.directory.billTypes()).filter((b) => b.active);
+    let entities = extractEntities(msg.text, { billTypes, now: msg.receivedAt });
     const previous = contexts.get(msg.senderId);
     const switchedSubject = DOMAIN_INTENTS.has(c.intent) && c.score >= deps.threshold;
     if (previous && !switchedSubject && isFollowUp(msg.text, entities)) {
@@ -61,32 +84,68 @@ export function makePipeline(deps: DialogDeps) {
       entities = mergeEntities(carried, entities);
       c = { ...c, intent: previous.intent, score: Math.max(deps.threshold, 0.9), source: 'rule', reason: 'follow-up' };
     }
-    const turn: Turn = { actor, text: msg.text, entities, namedUnit, receivedAt: msg.receivedAt };
-    const base = { intent: c.intent, score: c.score, entities };
+    const turn: Turn = { sender, actor: sender.actor, text: msg.text, entities, namedUnit, receivedAt: msg.receivedAt };
+    return { ...a, turn, c };
+  }
 
-    const asksData = DOMAIN_INTENTS.has(c.intent) || c.intent === NONE;
-    if (isUnitScoped(actor) && ((namedUnit && namedUnit.id !== actor.unitId && asksData) || c.reason === 'must-not.other-unit')) {
-      const own = actor.unitId === null ? null : await deps.facts.unit(actor.unitId);
-      return { ...base, ...plain(say(kb, 'otherUnit', { 'unit.name': own?.name ?? '本单位' }), c.intent, c.score) };
-    }
-    if (c.source === 'rule' && c.reason?.startsWith('must-not.')) return { ...base, ...plain(say(kb, 'cannotAct'), c.intent, c.score) };
-    if (c.source === 'rule' && (c.reason === 'no-chinese' || c.reason === 'digits-only'))
-      return { ...base, ...plain(say(kb, 'rephrase'), c.intent, c.score) };
+  /** The handler for a classified message: the table's, or escalation when the bot is not confident. */
+  function handlerFor({ model, c }: Understood): IntentHandler | null {
+    const handler = HANDLERS[c.intent];
+    if (handler?.anyScore) return handler;
+    const confident = c.intent !== NONE && c.score >= deps.threshold && model.kb.intents.some((i) => i.intent === c.intent);
+    if (confident) return handler ?? FAQ;
+    return null;
+  }
 
-    const bureau = !isUnitScoped(actor);
-    if (c.intent === 'handoff.human' || c.intent === 'fault.report') {
-      const kind = c.intent === 'fault.report' ? 'fault' : 'handoff';
-      const e = await escalate(deps, kb, { actor, senderId: msg.senderId, text: msg.text, classification: c, kind });
-      return { ...base, reply: e.reply, escalated: true, ticketId: e.ticketId };
+  async function respond(a: Arrival): Promise<Outcome> {
+    for (const step of beforeClassifying) {
+      const out = await step(a);
+      if (out) return out;
     }
-    if (c.intent === NONE || c.score < deps.threshold || !kb.intents.some((i) => i.intent === c.intent)) {
-      if (bureau) return { ...base, ...plain(say(kb, 'bureauUnclear'), c.intent, c.score) };
-      const e = await escalate(deps, kb, { actor, senderId: msg.senderId, text: msg.text, classification: c, kind: 'question' });
-      return { ...base, reply: e.reply, escalated: true, ticketId: e.ticketId };
+    const u = await understand(a);
+    const { c, turn, model } = u;
+    const base = { intent: c.intent, score: c.score, entities: turn.entities, escalated: false, ticketId: null };
+    for (const guard of guards) {
+      const reply = guard(u);
+      if (reply !== null) return { ...base, reply };
     }
-    if (DOMAIN_INTENTS.has(c.intent))
-      return { ...base, reply: await answerIntent(kb, turn, c.intent), escalated: false, ticketId: null, remember: true };
-    return { ...base, reply: kbAnswer(kb, c.intent) ?? say(kb, 'fallback'), escalated: false, ticketId: null };
+    const handler = handlerFor(u);
+    // Bureau staff get a hint instead of a ticket: they are the people a ticket would go to.
+    if (!handler && !isUnitScoped(turn.actor)) return { ...base, reply: say(model.kb, 'bureauUnclear') };
+    const chosen = handler ?? UNSURE;
+    const answer = await chosen.answer({ deps, kb: model.kb, turn, senderId: a.msg.senderId, classification: c });
+    return {
+      ...base,
+      reply: answer.reply,
+      escalated: answer.escalated ?? false,
+      ticketId: answer.ticketId ?? null,
+      remember: chosen.domain,
+    };
+  }
+
+  async function record(msg: InboundText, result: DialogResult, sender: WecomSender | null, kbVersion: string, started: number) {
+    try {
+      await services.exchangeLog.record({
+        channel: msg.channel,
+        senderId: msg.senderId,
+        messageId: msg.messageId ?? null,
+        userId: sender?.actor.userId ?? null,
+        unitId: sender?.actor.unitId ?? null,
+        text: msg.text,
+        intent: result.intent,
+        score: result.score,
+        answer: result.reply,
+        escalated: result.escalated,
+        ticketId: result.ticketId,
+        entities: result.entities as Record<string, unknown>,
+        kbVersion,
+        latencyMs: performance.now() - started,
+        at: msg.receivedAt,
+      });
+    } catch (err) {
+      // The user already has an answer; a lost log row must not turn into an error for them.
+      deps.logger.error({ err, channel: msg.channel }, 'bot exchange could not be stored');
+    }
   }
 
   return {
@@ -96,16 +155,16 @@ export function makePipeline(deps: DialogDeps) {
       // One (kb, classifier) pair for the whole turn, even if a retrain swaps the model meanwhile.
       const model = deps.nlp.current();
       const { kb } = model;
-      let actor: Actor | null = null;
+      let sender: WecomSender | null = null;
       let out: Outcome;
       try {
-        actor = await deps.services.users.actorForWecom(msg.senderId);
-        out = actor ? await respond(msg, model, actor) : plain(notRegistered(kb));
+        sender = await services.users.senderForWecom(msg.senderId);
+        out = sender ? await respond({ msg, model, sender }) : plain(notRegistered(kb));
       } catch (err) {
         deps.logger.error({ err, channel: msg.channel }, 'bot pipeline failed; sending the fallback answer');
         out = plain(say(kb, 'fallback'));
       }
-      if (out.remember && actor) contexts.set(msg.senderId, out.intent, out.entities ?? {});
+      if (out.remember && sender) contexts.set(msg.senderId, out.intent, out.entities ?? {});
       const result: DialogResult = {
         reply: capReply(out.reply, MAX_REPLY_BYTES),
         intent: out.intent,
@@ -114,14 +173,7 @@ export function makePipeline(deps: DialogDeps) {
         ticketId: out.ticketId,
         entities: out.entities ?? {},
       };
-      await logExchange(deps.ds, deps.logger, {
-        msg,
-        result,
-        userId: actor?.userId ?? null,
-        unitId: actor?.unitId ?? null,
-        kbVersion: kb.version,
-        latencyMs: performance.now() - started,
-      });
+      await record(msg, result, sender, kb.version, started);
       deps.metrics?.answered({
         channel: msg.channel,
         intent: result.intent,

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { DialogEntities } from '../../domain/ports/bot';
 
 /** Units and the bureau work on Beijing time, whatever the server's zone. */
 export const ZONE = 'Asia/Shanghai';
@@ -10,13 +11,8 @@ export interface BillTypeRef {
   aliases: string[];
 }
 
-/** Entities found in one message. */
-export interface Entities {
-  billType?: { code: string; name: string };
-  period?: { from: string; to: string; label: string };
-  documentNo?: string;
-  ticketNo?: string;
-}
+/** Entities found in one message (part of the bot's answer, so declared with the bot port). */
+export type Entities = DialogEntities;
 
 type Unit = 'year' | 'quarter' | 'month' | 'week' | 'day';
 const CN_DIGITS: Record<string, number> = {

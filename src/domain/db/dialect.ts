@@ -39,6 +39,11 @@ export interface Dialect {
   sql(): Sql;
   /** Runs `work` in one transaction (see the SQLite note in makeDialect). */
   transaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>, opts?: TxOptions): Promise<T>;
+  /**
+   * Runs autocommitted statements outside every transaction (no BEGIN/COMMIT): on SQLite after the
+   * open transaction ends, so they never join it. Never call it from inside a transaction.
+   */
+  alone<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T>;
   /** Locks one row of a table until the transaction ends. */
   lockRow(em: EntityManager, table: string, id: number): Promise<void>;
   /** Makes a SELECT through `em` lock the rows it reads, when `em` is inside a transaction. */
@@ -70,19 +75,24 @@ async function affected(em: EntityManager, sql: string, params: unknown[]): Prom
   }
 }
 
+/** Runs `run` after every transaction queued before it on this SQLite DataSource. */
+function queued<T>(ds: DataSource, run: () => Promise<T>): Promise<T> {
+  const prev = sqliteQueues.get(ds) ?? Promise.resolve();
+  const next = prev.catch(() => undefined).then(run);
+  sqliteQueues.set(
+    ds,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
 const sqlite: Dialect = {
   kind: 'sqlite',
   sql: () => new Sql(false),
-  transaction(ds, work) {
-    // One writer at a time already gives SQLite serialisable transactions: no isolation to choose.
-    const prev = sqliteQueues.get(ds) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(() => ds.transaction(work));
-    sqliteQueues.set(
-      ds,
-      next.catch(() => undefined),
-    );
-    return next;
-  },
+  // One writer at a time already gives SQLite serialisable transactions: no isolation to choose.
+  transaction: (ds, work) => queued(ds, () => ds.transaction(work)),
+  // A bare statement on the one shared connection would become part of whatever transaction is open.
+  alone: (ds, work) => queued(ds, () => work(ds.manager)),
   lockRow: async () => undefined,
   forUpdate: (_em, qb) => qb,
   advisoryLock: async () => undefined,
@@ -98,6 +108,8 @@ const postgres: Dialect = {
   kind: 'postgres',
   sql: () => new Sql(true),
   transaction: (ds, work, opts = {}) => (opts.snapshot ? ds.transaction('REPEATABLE READ', work) : ds.transaction(work)),
+  // Each statement takes a pooled connection of its own: it cannot land in another caller's transaction.
+  alone: (ds, work) => work(ds.manager),
   async lockRow(em, table, id) {
     await em.query(`SELECT 1 FROM "${table}" WHERE id = $1 FOR UPDATE`, [id]);
   },

@@ -12,6 +12,7 @@ import { makeTrainingRepository } from '../desk/records/trainings.repository';
 import { makeSlaCalendarRepository } from '../desk/sla/calendar.repository';
 import { makeSlaClockRepository } from '../desk/sla-clocks.repository';
 import { makeTicketRepository } from '../desk/tickets.repository';
+import { makeExchangeRepository } from '../desk/exchange.repository';
 import { makeDocumentRepository } from '../documents/documents.repository';
 import { makeIdentityRepository } from '../identity/identity.repository';
 import { makeLedgerRepository } from '../ledger/ledger.repository';
@@ -42,6 +43,7 @@ export function makeRepositories(ctx: RepoContext) {
     announcements: () => makeAnnouncementRepository(ctx),
     inboundMessages: () => makeInboundMessageRepository(ctx),
     kbLearning: () => makeKbLearningRepository(ctx),
+    exchanges: () => makeExchangeRepository(ctx),
   });
 }
 export type Repositories = ReturnType<typeof makeRepositories>;

@@ -15,6 +15,11 @@ export interface RepoContext {
 export interface Store<R> {
   readonly read: R;
   transaction<T>(work: (tx: R) => Promise<T>, opts?: TxOptions): Promise<T>;
+  /**
+   * Independent single-statement writes (a log row, an insert-or-ignore claim) without BEGIN/COMMIT
+   * that must never join another caller's open transaction. Not for use inside `transaction`.
+   */
+  standalone<T>(work: (r: R) => Promise<T>): Promise<T>;
   /** One round trip to the database (health checks). */
   ping(): Promise<void>;
 }
@@ -22,9 +27,11 @@ export interface Store<R> {
 /** A Store over a connected DataSource; `build` makes the repositories for one EntityManager. */
 export function makeStore<R>(ds: DataSource, build: (ctx: RepoContext) => R): Store<R> {
   const dialect = dialectOf(ds);
+  const read = build({ em: ds.manager, dialect });
   return {
-    read: build({ em: ds.manager, dialect }),
+    read,
     transaction: (work, opts) => dialect.transaction(ds, (em) => work(build({ em, dialect })), opts),
+    standalone: (work) => dialect.alone(ds, () => work(read)),
     async ping() {
       await ds.query('SELECT 1');
     },

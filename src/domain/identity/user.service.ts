@@ -32,6 +32,15 @@ export interface Me {
   mustChangePassword: boolean;
 }
 
+/** Who sent a WeCom message: the actor, the names the bot needs, and whether a survey may await their answer. */
+export interface WecomSender {
+  actor: Actor;
+  name: string;
+  unitName: string | null;
+  /** A return-visit survey was asked and not yet answered or expired (the desk applies its window). */
+  surveyAsked: boolean;
+}
+
 /** Who a token speaks for, read from the database on every request. */
 export interface Session {
   actor: Actor;
@@ -69,6 +78,18 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
     };
   }
 
+  /** The sender behind a WeCom member id in one query, or null when they are not registered (or inactive). */
+  async function senderForWecom(wecomUserId: string): Promise<WecomSender | null> {
+    const s = await r.identity.wecomSender(wecomUserId);
+    if (!s) return null;
+    return {
+      actor: { userId: s.id, username: s.username, role: s.role, unitId: s.unitId, unitCode: s.unitCode },
+      name: s.name,
+      unitName: s.unitName,
+      surveyAsked: s.surveyAsked,
+    };
+  }
+
   async function toActor(u: User): Promise<Actor> {
     const unit = u.unitId ? await r.catalog.unitById(u.unitId) : null;
     return { userId: u.id, username: u.username, role: u.role, unitId: u.unitId, unitCode: unit?.code ?? null };
@@ -93,7 +114,11 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
       const refused = new UnauthenticatedError('LOGIN_FAILED', '用户名或密码错误');
       const u = await r.identity.byUsername(input.username);
       const lockUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-      if (!u?.passwordHash || !u.active || !(await r.identity.reservePasswordCheck(u.id, now, lockUntil, MAX_FAILED_LOGINS))) {
+      const reserved =
+        u?.passwordHash &&
+        u.active &&
+        (await store.standalone((w) => w.identity.reservePasswordCheck(u.id, now, lockUntil, MAX_FAILED_LOGINS)));
+      if (!u?.passwordHash || !reserved) {
         await spendOneVerification(input.password);
         throw refused;
       }
@@ -103,7 +128,7 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
         if (after?.lockedUntil && after.lockedUntil > now) await deps.onLocked?.(after, after.lockedUntil);
         throw refused;
       }
-      await r.identity.clearLoginFailures(u.id);
+      await store.standalone((w) => w.identity.clearLoginFailures(u.id));
       return { user: await view(u), actor: await toActor(u), tokenVersion: u.tokenVersion };
     },
 
@@ -136,10 +161,11 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
       return toActor(u);
     },
 
+    senderForWecom,
+
     /** The actor behind a WeCom member id, or null when the sender is not registered. */
     async actorForWecom(wecomUserId: string): Promise<Actor | null> {
-      const u = await r.identity.activeByWecomId(wecomUserId);
-      return u ? toActor(u) : null;
+      return (await senderForWecom(wecomUserId))?.actor ?? null;
     },
 
     /** Creates a user (admin only); the password is stored as an argon2id hash. */

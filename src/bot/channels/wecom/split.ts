@@ -1,11 +1,10 @@
+import { utf8Bytes } from '../../utf8';
+
+export { utf8Bytes };
+
 /** WeCom's limits in UTF-8 bytes: app text/markdown and robot text, and robot markdown. */
 export const WECOM_TEXT_MAX_BYTES = 2048;
 export const WECOM_ROBOT_MARKDOWN_MAX_BYTES = 4096;
-
-/** UTF-8 byte length, the unit WeCom counts its limits in. */
-export function utf8Bytes(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
-}
 
 function codePointBytes(cp: number): number {
   // Lone surrogates encode as U+FFFD (3 bytes), matching Buffer.byteLength.

@@ -1,9 +1,6 @@
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
-import type { ApiPlugin } from '../api/deps';
-import { defineRoute, idParams } from '../api/http/route';
-import { ValidationError } from '../domain/errors';
-import type { KbChangeService, KbEditResult } from '../domain/kb/kb-change.service';
+import { ValidationError } from '../../domain/errors';
 import {
   answersSchema,
   approveChangeSchema,
@@ -15,21 +12,10 @@ import {
   searchIntentsSchema,
   trainQuerySchema,
   utterancesSchema,
-} from '../domain/kb/kb.schemas';
-import type { KbIntentView } from '../domain/kb/kb.types';
-import type { Logger } from '../logger';
-import type { Bot } from './bot';
-import type { NlpModel } from './dialog/nlp-holder';
-import { normalizeText } from './nlp/normalize';
-
-export interface KbRoutesDeps {
-  bot: Bot;
-  logger: Logger;
-  /** Builds a fresh (kb, classifier) pair from the effective corpus (files + approved overlay). */
-  rebuild: () => Promise<NlpModel & { fromCache?: boolean }>;
-  /** The overlay; absent = read-only list and retrain of the files (older wiring). */
-  changes?: KbChangeService;
-}
+} from '../../domain/kb/kb.schemas';
+import type { KbAdminPort } from '../../domain/ports/bot';
+import type { ApiPlugin } from '../deps';
+import { defineRoute, idParams } from '../http/route';
 
 const trainView = z.object({
   version: z.string(),
@@ -84,57 +70,12 @@ async function parseDeleteBody(ctx: Context, next: Next): Promise<void> {
   await next();
 }
 
-function search(intents: KbIntentView[], q: string | undefined, kind: string | undefined) {
-  const needle = q ? normalizeText(q) : '';
-  return intents
-    .filter((i) => !kind || i.kind === kind)
-    .map((i) => {
-      const matches = needle ? i.utterances.filter((u) => normalizeText(u).includes(needle)) : [];
-      const hit =
-        !needle || matches.length > 0 || [i.intent, i.description, ...i.answers].some((s) => s.toLowerCase().includes(q!.toLowerCase()));
-      return hit
-        ? {
-            intent: i.intent,
-            kind: i.kind,
-            description: i.description,
-            utterances: i.utterances.length,
-            answers: i.answers,
-            ...(needle ? { matches: matches.slice(0, 20) } : {}),
-          }
-        : null;
-    })
-    .filter((i) => i !== null);
-}
+/** ?train=1 (or true): retrain at once after a live change. */
+const wantsTraining = (query: { train?: string }): { train: boolean } => ({ train: query.train === '1' || query.train === 'true' });
 
 /** /kb: browse, edit and review the knowledge base, export it for git, retrain without restart. */
-export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
-  const { bot, logger, changes } = deps;
-  const live = () => bot.nlp.current().kb.version;
-
-  async function train() {
-    const previousVersion = live();
-    const started = Date.now();
-    let fromCache = false;
-    // An invalid corpus throws before the swap: the live model stays.
-    const next = await bot.nlp.retrain(async () => {
-      const built = await deps.rebuild();
-      fromCache = built.fromCache ?? false;
-      return { kb: built.kb, classifier: built.classifier };
-    });
-    logger.info({ version: next.kb.version, previousVersion }, 'knowledge base retrained');
-    return { version: next.kb.version, previousVersion, intents: next.kb.intents.length, fromCache, ms: Date.now() - started };
-  }
-  // A run already in flight may have read the overlay before this change: then run once more.
-  async function trainTo(version: string) {
-    const first = await train();
-    return first.version === version ? first : { ...(await train()), previousVersion: first.previousVersion };
-  }
-  const respond = async (r: KbEditResult, query: { train?: string }) => {
-    const wanted = (query.train === '1' || query.train === 'true') && r.change.status === 'approved';
-    const trained = wanted ? await trainTo(r.version) : null;
-    return { change: r.change, version: r.version, liveVersion: live(), warnings: r.warnings, trained };
-  };
-
+export function makeKbRoutes(deps: { kb: KbAdminPort }): ApiPlugin {
+  const { kb } = deps;
   return {
     register({ api, registry }) {
       defineRoute(api, registry, {
@@ -145,15 +86,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         permission: 'kb.read',
         query: searchIntentsSchema,
         response: z.object({ version: z.string(), liveVersion: z.string(), trained: z.boolean(), items: z.array(listItem) }),
-        handler: async ({ query }) => {
-          const corpus = changes ? await changes.effective() : bot.nlp.current().kb;
-          return {
-            version: corpus.version,
-            liveVersion: live(),
-            trained: corpus.version === live(),
-            items: search(corpus.intents, query.q, query.kind),
-          };
-        },
+        handler: ({ query }) => kb.search(query),
       });
       defineRoute(api, registry, {
         method: 'post',
@@ -162,9 +95,8 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         summary: '按当前知识库（文件 + 已批准变更）重新训练（不停机）',
         permission: 'kb.train',
         response: trainView,
-        handler: () => train(),
+        handler: () => kb.train(),
       });
-      if (!changes) return;
 
       const onIntent = {
         tag: 'kb',
@@ -180,7 +112,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         summary: '意图详情：全部说法、答案、依据和待审核的变更',
         permission: 'kb.read',
         params: intentParamsSchema,
-        handler: ({ actor, params }) => changes.intent(actor, params.intent),
+        handler: ({ actor, params }) => kb.intent(actor, params.intent),
       });
       defineRoute(api, registry, {
         method: 'post',
@@ -192,7 +124,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         body: newIntentSchema,
         query: trainQuerySchema,
         response: editView,
-        handler: async ({ actor, body, query }) => respond(await changes.addIntent(actor, body), query),
+        handler: ({ actor, body, query }) => kb.edit(actor, { kind: 'add-intent', input: body }, wantsTraining(query)),
       });
       defineRoute(api, registry, {
         ...onIntent,
@@ -200,8 +132,8 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/intents/:intent/utterances',
         summary: '为意图新增说法',
         body: utterancesSchema,
-        handler: async ({ actor, params, body, query }) =>
-          respond(await changes.addUtterances(actor, params.intent, body.utterances), query),
+        handler: ({ actor, params, body, query }) =>
+          kb.edit(actor, { kind: 'add-utterances', intent: params.intent, utterances: body.utterances }, wantsTraining(query)),
       });
       api.use('/kb/intents/:intent/utterances', parseDeleteBody);
       defineRoute(api, registry, {
@@ -210,8 +142,8 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/intents/:intent/utterances',
         summary: '删除意图的说法',
         body: utterancesSchema,
-        handler: async ({ actor, params, body, query }) =>
-          respond(await changes.removeUtterances(actor, params.intent, body.utterances), query),
+        handler: ({ actor, params, body, query }) =>
+          kb.edit(actor, { kind: 'remove-utterances', intent: params.intent, utterances: body.utterances }, wantsTraining(query)),
       });
       defineRoute(api, registry, {
         ...onIntent,
@@ -219,7 +151,8 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/intents/:intent/answers',
         summary: '替换意图的答案（第一条为机器人实际回复）',
         body: answersSchema,
-        handler: async ({ actor, params, body, query }) => respond(await changes.setAnswers(actor, params.intent, body.answers), query),
+        handler: ({ actor, params, body, query }) =>
+          kb.edit(actor, { kind: 'set-answers', intent: params.intent, answers: body.answers }, wantsTraining(query)),
       });
       defineRoute(api, registry, {
         ...onIntent,
@@ -227,8 +160,8 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         path: '/kb/intents/:intent/description',
         summary: '修改意图说明',
         body: descriptionSchema,
-        handler: async ({ actor, params, body, query }) =>
-          respond(await changes.editDescription(actor, params.intent, body.description), query),
+        handler: ({ actor, params, body, query }) =>
+          kb.edit(actor, { kind: 'edit-description', intent: params.intent, description: body.description }, wantsTraining(query)),
       });
       defineRoute(api, registry, {
         method: 'get',
@@ -237,7 +170,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         summary: '知识库变更（?status=pending 为待审核）',
         permission: 'kb.read',
         query: listChangesSchema,
-        handler: ({ actor, query }) => changes.list(actor, query),
+        handler: ({ actor, query }) => kb.changes(actor, query),
       });
       defineRoute(api, registry, {
         method: 'post',
@@ -249,7 +182,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         query: trainQuerySchema,
         body: approveChangeSchema,
         response: editView,
-        handler: async ({ actor, params, body, query }) => respond(await changes.approve(actor, params.id, body), query),
+        handler: ({ actor, params, body, query }) => kb.edit(actor, { kind: 'approve', id: params.id, input: body }, wantsTraining(query)),
       });
       defineRoute(api, registry, {
         method: 'post',
@@ -260,7 +193,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
         params: idParams,
         body: rejectChangeSchema,
         response: editView,
-        handler: async ({ actor, params, body }) => respond(await changes.reject(actor, params.id, body.opinion), {}),
+        handler: ({ actor, params, body }) => kb.edit(actor, { kind: 'reject', id: params.id, opinion: body.opinion }, { train: false }),
       });
       defineRoute(api, registry, {
         method: 'get',
@@ -273,7 +206,7 @@ export function makeKbRoutes(deps: KbRoutesDeps): ApiPlugin {
           changeIds: z.array(z.number()),
           files: z.array(z.object({ path: z.string(), content: z.string(), changed: z.boolean() })),
         }),
-        handler: ({ actor }) => changes.exportFiles(actor),
+        handler: ({ actor }) => kb.exportFiles(actor),
       });
     },
   };

@@ -1,0 +1,90 @@
+import type { Classification } from '../nlp/classifier';
+import type { KnowledgeBase } from '../nlp/kb-loader';
+import { answerDocuments, intentForDocumentNo, type StatusIntent } from './document-answers';
+import { escalate, type EscalationKind } from './escalation';
+import { kbAnswer, say, withRegion } from './kb-answers';
+import { scopeOf, type Scope } from './scope';
+import { answerStock } from './stock-answer';
+import { answerTickets } from './ticket-answer';
+import type { DialogDeps, Turn } from './types';
+
+/** A handler's answer; escalations carry their ticket. */
+export interface Answer {
+  reply: string;
+  escalated?: boolean;
+  ticketId?: number | null;
+}
+
+export interface HandlerInput {
+  deps: DialogDeps;
+  kb: KnowledgeBase;
+  turn: Turn;
+  senderId: string;
+  classification: Classification;
+}
+
+export interface IntentHandler {
+  /** Domain answers read the asker's live data and are remembered for follow-ups ("那医疗票呢"). */
+  domain?: boolean;
+  /** Answered whatever the classifier's score (an explicit handoff or a fault report is never second-guessed). */
+  anyScore?: boolean;
+  answer(input: HandlerInput): Promise<Answer>;
+}
+
+/** A domain intent answered for the asker's scope; a unit user without a unit is told so. */
+function forScope(answer: (i: HandlerInput, scope: Exclude<Scope, { kind: 'no-unit' }>) => Promise<string>): IntentHandler {
+  return {
+    domain: true,
+    async answer(i) {
+      const scope = scopeOf(i.turn);
+      if (scope.kind === 'no-unit') return { reply: say(i.kb, 'noUnit') };
+      return { reply: withRegion(i.kb, await answer(i, scope)) };
+    },
+  };
+}
+
+/** application/writeoff/destruction.status; a document number decides the kind (HX-… is a write-off whatever the wording). */
+const documents = (intent: StatusIntent): IntentHandler =>
+  forScope((i, scope) => answerDocuments(i.deps, i.turn, scope, intentForDocumentNo(i.turn.entities.documentNo, intent)));
+
+/** Opens (or appends to) a ticket for the engineers. */
+const escalation = (kind: EscalationKind): IntentHandler => ({
+  anyScore: kind !== 'question',
+  async answer(i) {
+    const e = await escalate(i.deps, i.kb, {
+      sender: i.turn.sender,
+      senderId: i.senderId,
+      text: i.turn.text,
+      classification: i.classification,
+      kind,
+    });
+    return { reply: e.reply, escalated: true, ticketId: e.ticketId };
+  },
+});
+
+/** Intent → handler. Intents not listed are FAQ: answered from the knowledge base. */
+export const HANDLERS: Readonly<Record<string, IntentHandler>> = {
+  'stock.query': forScope((i, scope) => answerStock(i.deps, i.turn, scope)),
+  'application.status': documents('application.status'),
+  'writeoff.status': documents('writeoff.status'),
+  'destruction.status': documents('destruction.status'),
+  // The asker's own tickets, whatever their unit.
+  'ticket.status': { domain: true, answer: async (i) => ({ reply: await answerTickets(i.deps, i.turn) }) },
+  'handoff.human': escalation('handoff'),
+  'fault.report': escalation('fault'),
+};
+
+/** FAQ: the knowledge base's answer. */
+export const FAQ: IntentHandler = {
+  answer: async (i) => ({ reply: kbAnswer(i.kb, i.classification.intent) ?? say(i.kb, 'fallback') }),
+};
+
+/** An in-scope question the bot cannot answer confidently: to the engineer. */
+export const UNSURE: IntentHandler = escalation('question');
+
+/** Intents whose handlers read live ledger or desk data of the asker (bot.md). */
+export const DOMAIN_INTENTS: ReadonlySet<string> = new Set(
+  Object.entries(HANDLERS)
+    .filter(([, h]) => h.domain)
+    .map(([intent]) => intent),
+);

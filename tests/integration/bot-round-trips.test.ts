@@ -1,0 +1,89 @@
+import type { DataSource, Logger as OrmLogger } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/domain/identity/actor';
+import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+/** Every statement TypeORM sends through `ds` while `work` runs (BEGIN/COMMIT included). */
+async function statementsDuring(ds: DataSource, work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const original = ds.logger;
+  // Both drivers report each statement to the DataSource's logger before sending it.
+  const counting: OrmLogger = {
+    logQuery: (query, parameters, runner) => {
+      seen.push(query);
+      original.logQuery(query, parameters, runner);
+    },
+    logQueryError: (...a) => original.logQueryError(...a),
+    logQuerySlow: (...a) => original.logQuerySlow(...a),
+    logSchemaBuild: (...a) => original.logSchemaBuild(...a),
+    logMigration: (...a) => original.logMigration(...a),
+    log: (...a) => original.log(...a),
+  };
+  (ds as { logger: OrmLogger }).logger = counting;
+  try {
+    await work();
+  } finally {
+    (ds as { logger: OrmLogger }).logger = original;
+  }
+  return seen;
+}
+
+describe('database round trips of one bot stock question', () => {
+  let t: TestApp;
+  const batch = freshBatchCode();
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const s = t.services;
+    await s.catalog.createBillType(systemActor, {
+      code: 'YL01',
+      name: '医疗收费票据',
+      category: 'nontax',
+      aliases: ['医疗票'],
+      copies: 3,
+      retentionYears: 5,
+      electronic: false,
+    });
+    await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
+    await receive(s, { billTypeCode: 'YL01', batchCode: batch, startNo: 1, endNo: 1000 });
+    await issueToUnit(s, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 100 });
+    await s.users.create(systemActor, {
+      username: 'zhang',
+      name: '张老师',
+      role: 'unit_staff',
+      unitCode: 'H2',
+      wecomUserId: 'zhangsan',
+    } as never);
+  });
+  afterAll(async () => t?.close());
+
+  it('when a registered unit staff member asks 「我们还剩多少票」, then the turn costs at most 3 statements', async () => {
+    const { bot } = await t.system.bot();
+    const ask = (text: string) => bot.handleMessage({ channel: 'api', senderId: 'zhangsan', text, receivedAt: t.clock.now() });
+    // The first turn of a process loads the unit and bill-type directory; later turns read it from memory.
+    await ask('你好');
+    let reply = '';
+    const statements = await statementsDuring(t.ds, async () => {
+      const r = await ask('我们还剩多少票');
+      expect(r.intent).toBe('stock.query');
+      reply = r.reply;
+    });
+    expect(reply).toContain(`票据代码 ${batch}：0000000001-0000000100（100 份）`);
+    console.info(
+      `bot stock question: ${statements.length} statements\n  ${statements.map((q) => q.replace(/\s+/g, ' ').slice(0, 240)).join('\n  ')}`,
+    );
+    expect(statements.length).toBeLessThanOrEqual(3);
+  });
+
+  it('when a unit is added after the directory was loaded, then the next turn already knows its name (the catalog invalidates the cache)', async () => {
+    const { bot } = await t.system.bot();
+    await t.services.users.create(systemActor, { username: 'zhou', name: '周科长', role: 'operator', wecomUserId: 'op-zhou' } as never);
+    const ask = (text: string) => bot.handleMessage({ channel: 'api', senderId: 'op-zhou', text, receivedAt: t.clock.now() });
+    expect((await ask('市三医院还剩多少票')).reply).not.toContain('市三医院目前没有');
+    await t.services.catalog.createUnit(systemActor, { code: 'H3', name: '市三医院', onboardingStatus: 'online' });
+    const r = await ask('市三医院还剩多少票');
+    expect(r.intent).toBe('stock.query');
+    expect(r.reply).toContain('市三医院目前没有任何票据的库存');
+  });
+});
