@@ -222,12 +222,12 @@ async function ledgerLastWeek(ctx: DemoContext, monday: DateTime, set: (t: DateT
         lost: lines.lost,
       });
       set((t = t.plus({ minutes: 60 })));
-      await services.writeoffs.approve(actors.operator, wo.id, { result: '良好', opinion: '核销资料齐全，同意核销' });
+      await services.writeoffs.approve(actors.reviewer, wo.id, { result: '良好', opinion: '核销资料齐全，同意核销' });
     }
     set((t = t.plus({ minutes: 20 })));
     const app = await services.applications.create(staff, { unitCode, billTypeCode, quantity, reason: '下一季度开票需要' });
     set((t = t.plus({ minutes: 25 })));
-    await services.applications.approve(actors.operator, app.id, { opinion: '同意' });
+    await services.applications.approve(actors.reviewer, app.id, { opinion: '同意' });
     set(t.plus({ minutes: 40 }));
     await services.issuance.issue(actors.operator, app.id);
   }

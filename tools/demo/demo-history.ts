@@ -54,7 +54,7 @@ export async function writeVersionChange(ctx: DemoContext): Promise<void> {
       lines,
     });
     tl.tick(90);
-    await services.stockVoids.approve(actors.operator, sv.id, { opinion: '同意作废' });
+    await services.stockVoids.approve(actors.reviewer, sv.id, { opinion: '同意作废' });
     if (billTypeCode !== 'YL01') continue;
     tl.day(12, -10);
     const d = await services.destructions.create(actors.operator, {
@@ -65,9 +65,9 @@ export async function writeVersionChange(ctx: DemoContext): Promise<void> {
       supervisor: '刘刚',
     });
     tl.tick(30);
-    await services.destructions.approve(actors.operator, d.id, { opinion: '同意销毁' });
+    await services.destructions.approve(actors.reviewer, d.id, { opinion: '同意销毁' });
     tl.tick(240);
-    await services.destructions.confirm(actors.operator, d.id, { side: 'bureau', confirmedBy: '陈静' });
+    await services.destructions.confirm(actors.supervisor, d.id, { side: 'bureau', confirmedBy: '赵建' });
   }
 }
 
@@ -89,7 +89,7 @@ export async function writeYear(ctx: DemoContext): Promise<void> {
           // Asked for far more than it uses: returned with an opinion, then filed again smaller.
           const id = await apply(ctx, u.code, bt, perQuarter * 4, '扩大招生，预计收费增加');
           tl.tick(30);
-          await services.applications.reject(actors.operator, id, {
+          await services.applications.reject(actors.reviewer, id, {
             opinion: '申领数量明显超过近三个月实际用量，请按实际需要调整后重新申请',
           });
           tl.tick(120);
@@ -120,7 +120,7 @@ export async function writeRecentWeeks(ctx: DemoContext, stubs: BatchRun[]): Pro
       lines: toLines(rest),
     });
     tl.tick(180);
-    await services.returns.approve(actors.operator, r.id, { opinion: '同意退回，已清点入库' });
+    await services.returns.approve(actors.reviewer, r.id, { opinion: '同意退回，已清点入库' });
   }
   tl.day(1, 5);
   const d = await services.destructions.create(actors.operator, {
@@ -132,9 +132,9 @@ export async function writeRecentWeeks(ctx: DemoContext, stubs: BatchRun[]): Pro
     supervisor: '刘刚',
   });
   tl.tick(60);
-  await services.destructions.approve(actors.operator, d.id, { opinion: '同意销毁，按规定监销' });
+  await services.destructions.approve(actors.reviewer, d.id, { opinion: '同意销毁，按规定监销' });
   tl.tick(240);
-  await services.destructions.confirm(actors.operator, d.id, { side: 'bureau', confirmedBy: '陈静' });
+  await services.destructions.confirm(actors.supervisor, d.id, { side: 'bureau', confirmedBy: '赵建' });
   tl.tick(10);
   await services.destructions.confirm(actorFor(ctx, '105001'), d.id, { side: 'unit', confirmedBy: '王芳' });
 
@@ -144,7 +144,7 @@ export async function writeRecentWeeks(ctx: DemoContext, stubs: BatchRun[]): Pro
   tl.day(0, -10);
   const wrong = await reportWriteoff(ctx, '104002', 'FS01', { share: 0.85, amountOff: -1250 });
   tl.tick(90);
-  await services.writeoffs.reject(actors.operator, wrong!.id, { opinion: '开票金额与缴库金额不一致，请核对后重新上报' });
+  await services.writeoffs.reject(actors.reviewer, wrong!.id, { opinion: '开票金额与缴库金额不一致，请核对后重新上报' });
   tl.day(0, -7);
   await reportWriteoff(ctx, '105002', 'YL01', { share: 0.85 });
 
@@ -157,5 +157,5 @@ export async function writeRecentWeeks(ctx: DemoContext, stubs: BatchRun[]): Pro
     await apply(ctx, unit, bt, qty);
   const museum = await apply(ctx, '115001', 'QT01', 300, '文创产品代售收费');
   tl.tick(45);
-  await services.applications.reject(actors.operator, museum, { opinion: '请先报送该项收费的收费依据（批文）备案，补充材料后再申请' });
+  await services.applications.reject(actors.reviewer, museum, { opinion: '请先报送该项收费的收费依据（批文）备案，补充材料后再申请' });
 }

@@ -7,16 +7,27 @@ import { CITY_REGION, DEMO_UNITS, DISTRICT_REGION } from './demo-units';
 /** The password of every demo user (README, demo section). */
 export const DEMO_PASSWORD = 'Piaoju2026';
 
-/** Bureau people: 票据管理科 operator, on-site engineer, bureau leader (WeCom id = username). */
+/**
+ * Bureau people (WeCom id = username): 票据管理科's operator who enters, its section chief who reviews
+ * (不相容岗位相互分离: the maker is never the checker), a supervisor from 监督检查科 for 监销, the
+ * on-site engineer and a bureau leader.
+ */
 export const DEMO_BUREAU_USERS = [
   { username: 'chenjing', name: '陈静', role: 'operator', phone: '0538-8261234' },
+  { username: 'liuke', name: '刘建华', role: 'operator', phone: '0538-8261230' },
+  { username: 'zhaojian', name: '赵建', role: 'operator', phone: '0538-8261288' },
   { username: 'zhanggong', name: '张建国', role: 'engineer', phone: '13853801234' },
   { username: 'lijuzhang', name: '李明', role: 'leader', phone: '0538-8260001' },
 ] as const;
 
 /** The actors the history is written by. */
 export interface DemoActors {
+  /** Enters documents (and applies for units without staff). */
   operator: Actor;
+  /** Reviews what others entered: approves, returns, issues. */
+  reviewer: Actor;
+  /** Supervises destructions (监销) for the bureau. */
+  supervisor: Actor;
   /** Unit code → its staff member (units without staff are served by the operator). */
   staff: Map<string, Actor>;
 }
@@ -79,10 +90,12 @@ export async function loadReference(
     await services.catalog.setCap(systemActor, unitCode, { billTypeCode, maxQuantity });
 
   const operator = (await services.users.actorForWecom('chenjing'))!;
+  const reviewer = (await services.users.actorForWecom('liuke'))!;
+  const supervisor = (await services.users.actorForWecom('zhaojian'))!;
   const staff = new Map<string, Actor>();
   for (const u of DEMO_UNITS) {
     const a = u.staff ? await services.users.actorForWecom(u.staff.username) : null;
     if (a) staff.set(u.code, a);
   }
-  return { operator, staff };
+  return { operator, reviewer, supervisor, staff };
 }

@@ -24,7 +24,7 @@ export async function printAndReceive(
     draft: false,
   });
   tl.tick();
-  await services.printPlans.approve(actors.operator, plan.id, { opinion: '同意按计划印制' });
+  await services.printPlans.approve(actors.reviewer, plan.id, { opinion: '同意按计划印制' });
   for (const r of runs) {
     tl.tick();
     const view = await services.printPlans.addOrder(actors.operator, plan.id, {
@@ -71,7 +71,7 @@ export async function apply(
 /** Approves and issues an application (lowest numbers first). */
 export async function approveAndIssue(ctx: DemoContext, applicationId: number): Promise<void> {
   ctx.tl.tick(25);
-  await ctx.services.applications.approve(ctx.actors.operator, applicationId, { opinion: '同意' });
+  await ctx.services.applications.approve(ctx.actors.reviewer, applicationId, { opinion: '同意' });
   ctx.tl.tick(40);
   await ctx.services.issuance.issue(ctx.actors.operator, applicationId);
 }
@@ -119,7 +119,7 @@ export async function approveWriteoff(
   opinion?: string,
 ): Promise<void> {
   ctx.tl.tick(60);
-  await ctx.services.writeoffs.approve(ctx.actors.operator, id, {
+  await ctx.services.writeoffs.approve(ctx.actors.reviewer, id, {
     result: result ?? (ctx.rnd.next() < 0.7 ? '良好' : '合格'),
     opinion: opinion ?? '核销资料齐全，同意核销',
   });
