@@ -5,9 +5,10 @@ import type { System } from './system';
 
 /** What the job runtime runs, from the config (config.ts documents each setting). */
 export function buildJobsSetup(system: System): Omit<JobsRuntimeDeps, 'redis' | 'prefix' | 'sender' | 'runWorkers' | 'relay'> {
-  const { config, services, ds, clock, logger } = system;
+  const { config, services, ds, store, clock, logger } = system;
   return {
     ds,
+    outbox: store.read.outbox,
     clock,
     logger,
     queueSettings: { lockDuration: config.QUEUE_LOCK_DURATION_MS, stalledInterval: config.QUEUE_STALLED_INTERVAL_MS },

@@ -238,6 +238,7 @@ describe('Redis probe and the repeatable monitoring job', () => {
     const setup = { alerts: t.services.alerts, everyMs: 1000, failuresBeforeAlert: 2, thresholds: { ...TH, diskMinFreePct: 0 } };
     const common = {
       ds: t.ds,
+      outbox: t.system.store.read.outbox,
       clock: t.clock,
       logger: makeLogger('silent'),
       redis: makeRedisFactory('redis://127.0.0.1:6379', makeLogger('silent')),

@@ -437,6 +437,7 @@ describe('scheduled jobs', () => {
     const prefix = `test-summ-${randomBytes(4).toString('hex')}`;
     const base = {
       ds: t.ds,
+      outbox: t.system.store.read.outbox,
       clock: t.clock,
       logger: makeLogger('silent'),
       redis: makeRedisFactory(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', makeLogger('silent')),

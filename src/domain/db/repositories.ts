@@ -5,6 +5,7 @@ import { makeDocumentRepository } from '../documents/documents.repository';
 import { makeIdentityRepository } from '../identity/identity.repository';
 import { makeLedgerRepository } from '../ledger/ledger.repository';
 import { makeReceiptRepository } from '../ledger/receipts.repository';
+import { makeOutboxRepository } from '../outbox/outbox.repository';
 import { makeSettingsRepository } from '../settings/settings.repository';
 import { lazyMembers, makeStore, type RepoContext, type Store } from './store';
 
@@ -18,6 +19,7 @@ export function makeRepositories(ctx: RepoContext) {
     identity: () => makeIdentityRepository(ctx),
     audit: () => makeAuditRepository(ctx),
     settings: () => makeSettingsRepository(ctx),
+    outbox: () => makeOutboxRepository(ctx),
   });
 }
 export type Repositories = ReturnType<typeof makeRepositories>;

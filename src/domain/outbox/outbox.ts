@@ -1,92 +1,12 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { In, LessThanOrEqual } from 'typeorm';
-import { OutboxMessage } from './outbox-message.entity';
-import { outboundMessageSchema, type OutboundMessage } from './outbox.types';
+import type { EntityManager } from 'typeorm';
+import { dialectOf } from '../db/dialect';
+import { makeOutboxRepository } from './outbox.repository';
+import type { OutboundMessage } from './outbox.types';
 
 /**
- * Stores a message inside the caller's transaction. A second call with the same dedupeKey is a
- * no-op, so a retried business operation never produces a second message.
+ * Transitional: `tx.outbox.enqueue` through an EntityManager, for callers not yet on repositories
+ * (the desk services and the WeCom callback route). Remove once those branches are merged.
  */
-export async function enqueueOutbox(em: EntityManager, dedupeKey: string, message: OutboundMessage, now: Date): Promise<void> {
-  const parsed = outboundMessageSchema.parse(message);
-  await em
-    .createQueryBuilder()
-    .insert()
-    .into(OutboxMessage)
-    .values({
-      dedupeKey: dedupeKey.slice(0, 160),
-      message: parsed as never,
-      status: 'pending',
-      attempts: 0,
-      lastError: null,
-      createdAt: now,
-      availableAt: now,
-      queuedAt: null,
-      sentAt: null,
-    })
-    .orIgnore()
-    .execute();
+export function enqueueOutbox(em: EntityManager, dedupeKey: string, message: OutboundMessage, now: Date): Promise<void> {
+  return makeOutboxRepository({ em, dialect: dialectOf(em.connection) }).enqueue(dedupeKey, message, now);
 }
-
-/** The outbox's relay-side operations; every claim is a conditional update so only one process wins. */
-export function makeOutboxStore(ds: DataSource) {
-  const repo = () => ds.getRepository(OutboxMessage);
-  return {
-    /** Ids of pending messages due now, oldest first. */
-    async duePending(now: Date, limit: number): Promise<number[]> {
-      const rows = await repo().find({
-        select: { id: true },
-        where: { status: 'pending', availableAt: LessThanOrEqual(now) as never },
-        order: { id: 'ASC' },
-        take: limit,
-      });
-      return rows.map((r) => r.id);
-    },
-    /** pending → queued; true only for the one caller that made the change. */
-    async claim(id: number, now: Date): Promise<boolean> {
-      const r = await repo().update({ id, status: 'pending' }, { status: 'queued', queuedAt: now });
-      return (r.affected ?? 0) === 1;
-    },
-    /** queued → pending again (the queue could not take it); retried after `delayMs`. */
-    async release(id: number, now: Date, delayMs: number, error: string): Promise<void> {
-      await repo().update(
-        { id, status: 'queued' },
-        { status: 'pending', availableAt: new Date(now.getTime() + delayMs), lastError: error.slice(0, 500) },
-      );
-    },
-    get(id: number): Promise<OutboxMessage | null> {
-      return repo().findOneBy({ id });
-    },
-    async markSent(id: number, now: Date): Promise<void> {
-      await repo().update({ id }, { status: 'sent', sentAt: now, lastError: null });
-    },
-    async recordAttempt(id: number, error: string): Promise<void> {
-      await repo().increment({ id }, 'attempts', 1);
-      await repo().update({ id }, { lastError: error.slice(0, 500) });
-    },
-    async markFailed(id: number, error: string): Promise<void> {
-      await repo().update({ id }, { status: 'failed', lastError: error.slice(0, 500) });
-    },
-    /** Messages stuck in `queued` (lost from Redis, e.g. a flushed or replaced instance) go back to pending. */
-    async requeueStale(olderThan: Date): Promise<number> {
-      const stale = await repo().find({
-        select: { id: true },
-        where: { status: 'queued', queuedAt: LessThanOrEqual(olderThan) as never },
-        take: 500,
-      });
-      if (stale.length === 0) return 0;
-      await repo().update({ id: In(stale.map((s) => s.id)), status: 'queued' }, { status: 'pending' });
-      return stale.length;
-    },
-    async counts(): Promise<Record<string, number>> {
-      const rows: Array<{ status: string; n: string | number }> = await repo()
-        .createQueryBuilder('o')
-        .select('o.status', 'status')
-        .addSelect('COUNT(*)', 'n')
-        .groupBy('o.status')
-        .getRawMany();
-      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-    },
-  };
-}
-export type OutboxStore = ReturnType<typeof makeOutboxStore>;
