@@ -6,6 +6,7 @@ import { makeIdentityRepository } from '../identity/identity.repository';
 import { makeLedgerRepository } from '../ledger/ledger.repository';
 import { makeReceiptRepository } from '../ledger/receipts.repository';
 import { makeOutboxRepository } from '../outbox/outbox.repository';
+import { makeReportsRepository } from '../reports/reports.repository';
 import { makeSettingsRepository } from '../settings/settings.repository';
 import { lazyMembers, makeStore, type RepoContext, type Store } from './store';
 
@@ -20,6 +21,7 @@ export function makeRepositories(ctx: RepoContext) {
     audit: () => makeAuditRepository(ctx),
     settings: () => makeSettingsRepository(ctx),
     outbox: () => makeOutboxRepository(ctx),
+    reports: () => makeReportsRepository(ctx),
   });
 }
 export type Repositories = ReturnType<typeof makeRepositories>;

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../clock';
+import type { DomainStore } from '../../db/repositories';
 import { makeDeskRecordsReports } from '../../reports/desk-records.report';
 import { makeAnnouncementService } from './announcement.service';
 import { makeConsultationService } from './consultation.service';
@@ -10,7 +11,7 @@ import { makeReturnVisitService } from './return-visit.service';
 import { makeTrainingService } from './training.service';
 
 /** The service desk's other records (consultations, visits, inspections, training, announcements) and their reports. */
-export function makeDeskRecordServices(deps: { ds: DataSource; clock: Clock; tickets: TicketPort }) {
+export function makeDeskRecordServices(deps: { ds: DataSource; store: DomainStore; clock: Clock; tickets: TicketPort }) {
   return {
     consultations: makeConsultationService(deps),
     onsiteVisits: makeOnsiteVisitService(deps),
