@@ -8,6 +8,7 @@ import { makeReceiptRepository } from '../ledger/receipts.repository';
 import { makeOutboxRepository } from '../outbox/outbox.repository';
 import { makeReportsRepository } from '../reports/reports.repository';
 import { makeSettingsRepository } from '../settings/settings.repository';
+import { makeSummariesRepository } from '../summaries/summaries.repository';
 import { lazyMembers, makeStore, type RepoContext, type Store } from './store';
 
 /** Every aggregate's repository over one EntityManager; members are built on first use. */
@@ -22,6 +23,7 @@ export function makeRepositories(ctx: RepoContext) {
     settings: () => makeSettingsRepository(ctx),
     outbox: () => makeOutboxRepository(ctx),
     reports: () => makeReportsRepository(ctx),
+    summaries: () => makeSummariesRepository(ctx),
   });
 }
 export type Repositories = ReturnType<typeof makeRepositories>;
