@@ -39,9 +39,9 @@ async function buildModel(system: System, corpus: ReturnType<typeof makeKbCorpus
 
 /** The bot and its API plugins: /api/v1/bot/messages, /kb, and /wecom/callback when configured. */
 export async function buildBot(system: System, _secret: string): Promise<BotParts> {
-  const { config, ds, clock, logger, services } = system;
+  const { config, ds, store, clock, logger, services } = system;
   const corpus = makeKbCorpus({ dir: resolve(config.KB_DIR) });
-  const changes = makeKbChangeService({ ds, clock, corpus });
+  const changes = makeKbChangeService({ store, clock, corpus });
   const rebuild = () => buildModel(system, corpus, changes);
   const model = await rebuild();
   const bot = makeBot({

@@ -3,6 +3,7 @@ import { makeAuditRepository } from '../audit/audit.repository';
 import { makeCatalogRepository } from '../catalog/catalog.repository';
 import { makeDocumentRepository } from '../documents/documents.repository';
 import { makeIdentityRepository } from '../identity/identity.repository';
+import { makeKbRepository } from '../kb/kb.repository';
 import { makeLedgerRepository } from '../ledger/ledger.repository';
 import { makeReceiptRepository } from '../ledger/receipts.repository';
 import { makeOutboxRepository } from '../outbox/outbox.repository';
@@ -24,6 +25,7 @@ export function makeRepositories(ctx: RepoContext) {
     outbox: () => makeOutboxRepository(ctx),
     reports: () => makeReportsRepository(ctx),
     summaries: () => makeSummariesRepository(ctx),
+    kb: () => makeKbRepository(ctx),
   });
 }
 export type Repositories = ReturnType<typeof makeRepositories>;
