@@ -7,7 +7,6 @@ import type { System } from './system';
 export function buildJobsSetup(system: System): Omit<JobsRuntimeDeps, 'redis' | 'prefix' | 'sender' | 'runWorkers' | 'relay'> {
   const { config, services, ds, store, clock, logger } = system;
   return {
-    ds,
     outbox: store.read.outbox,
     clock,
     logger,
@@ -16,6 +15,7 @@ export function buildJobsSetup(system: System): Omit<JobsRuntimeDeps, 'redis' | 
     deskRecords: services,
     summaries: { service: services.summaries, crons: { weekly: config.SUMMARY_CRON, monthly: config.SUMMARY_MONTHLY_CRON } },
     monitoring: {
+      store,
       alerts: services.alerts,
       everyMs: config.MONITOR_EVERY_S * 1000,
       failuresBeforeAlert: config.MONITOR_FAILURES_BEFORE_ALERT,

@@ -17,6 +17,7 @@ import { makeDirectory } from './catalog/directory';
 import type { DomainStore } from './db/repositories';
 import { makeUserService } from './identity/user.service';
 import { makeAlertService } from './monitoring/alert.service';
+import { makeDeskPort } from './monitoring/desk-port';
 import { makeProbeTargetService } from './monitoring/probe-targets.service';
 import { makeReceiptService } from './ledger/receipt.service';
 import { makeStockService } from './ledger/stock.service';
@@ -58,7 +59,7 @@ export function makeDomainServices(deps: {
     reports: makeReportsService(deps),
     ...makeDeskRecordServices({ ...deps, tickets }),
     summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
-    alerts: makeAlertService({ ...deps, clocks: slaClocks }),
+    alerts: makeAlertService({ ...deps, desk: makeDeskPort(slaClocks) }),
     probeTargets: makeProbeTargetService(deps),
   };
 }

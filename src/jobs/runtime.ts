@@ -1,5 +1,4 @@
 import type Bull from 'bull';
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../domain/clock';
 import type { SlaClockService } from '../domain/desk/sla-clock.service';
 import type { OutboxRelayPort } from '../domain/outbox/outbox.repository';
@@ -21,7 +20,6 @@ import type { SummaryService } from '../domain/summaries/summary.service';
 import { makeQueues, QUEUES, type Queues, type QueueSettings, withTimeout } from './queues';
 
 export interface JobsRuntimeDeps {
-  ds: DataSource;
   /** The outbox's relay side: pending messages go to the notifications queue, sends are recorded here. */
   outbox: OutboxRelayPort;
   clock: Clock;
@@ -99,7 +97,7 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     void queues[QUEUES.summaries].process('*', 1, makeSummaryProcessor({ summaries: deps.summaries.service, logger: log }));
   const inspections = deps.inspections ? startInspections({ queues, logger: log, runWorkers: deps.runWorkers, ...deps.inspections }) : null;
   const monitoring = deps.monitoring
-    ? startMonitoring({ queues, ds: deps.ds, clock: deps.clock, logger: log, runWorkers: deps.runWorkers, ...deps.monitoring })
+    ? startMonitoring({ queues, clock: deps.clock, logger: log, runWorkers: deps.runWorkers, ...deps.monitoring })
     : null;
 
   return {

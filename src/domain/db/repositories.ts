@@ -6,6 +6,7 @@ import { makeIdentityRepository } from '../identity/identity.repository';
 import { makeKbRepository } from '../kb/kb.repository';
 import { makeLedgerRepository } from '../ledger/ledger.repository';
 import { makeReceiptRepository } from '../ledger/receipts.repository';
+import { makeMonitoringRepository } from '../monitoring/monitoring.repository';
 import { makeOutboxRepository } from '../outbox/outbox.repository';
 import { makeReportsRepository } from '../reports/reports.repository';
 import { makeSettingsRepository } from '../settings/settings.repository';
@@ -26,6 +27,7 @@ export function makeRepositories(ctx: RepoContext) {
     reports: () => makeReportsRepository(ctx),
     summaries: () => makeSummariesRepository(ctx),
     kb: () => makeKbRepository(ctx),
+    monitoring: () => makeMonitoringRepository(ctx),
   });
 }
 export type Repositories = ReturnType<typeof makeRepositories>;
