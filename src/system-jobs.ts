@@ -1,4 +1,6 @@
+import { makeDatabaseSize } from './domain/db/database-size';
 import { makeAutoInspection } from './domain/inspections/auto-inspection';
+import { makeDeskPort } from './domain/monitoring/desk-port';
 import { nodeInspectionFiles } from './jobs/adapters/inspection-files';
 import type { JobsRuntimeDeps } from './jobs/runtime';
 import type { System } from './system';
@@ -31,8 +33,10 @@ export function buildJobsSetup(system: System): Omit<JobsRuntimeDeps, 'redis' | 
       cron: config.INSPECTION_CRON,
       make: (failedJobs) =>
         makeAutoInspection({
-          ds,
+          store,
           clock,
+          desk: makeDeskPort(services.slaClocks),
+          databaseSize: makeDatabaseSize(ds, nodeInspectionFiles.sizeOf),
           inspections: services.inspections,
           reports: services.reports,
           sla: services.sla,
