@@ -11,6 +11,7 @@ import { registerJobGauges } from './boot-metrics';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { openDatabase } from './domain/db/data-source';
+import { dialectOf } from './domain/db/dialect';
 import { makeDomainStore, type DomainStore } from './domain/db/repositories';
 import type { MessageSender } from './domain/outbox/outbox.types';
 import { makeDomainServices, type DomainServices } from './domain/services';
@@ -66,7 +67,7 @@ export interface System {
 export async function buildSystem(config: Config, logger: Logger, overrides: SystemOverrides = {}): Promise<System> {
   const clock = overrides.clock ?? systemClock;
   const ds = overrides.database ?? (await openDatabase(config.DATABASE_URL));
-  logger.info({ db: ds.options.type }, 'database ready');
+  logger.info({ db: dialectOf(ds).kind }, 'database ready');
   const store = makeDomainStore(ds);
   // The signing secret is read once: tokens, summary links and the dashboard cookie derive from it.
   const secret = config.AUTH_SECRET ?? (await store.read.settings.getOrCreate('auth.secret', randomSecret));
