@@ -33,6 +33,8 @@ export function makeDomainServices(deps: {
   publicUrl?: string;
   summaryLinks?: SummaryLinks;
 }) {
+  // What the services already on the Store receive (no DataSource).
+  const onStore = { store: deps.store, clock: deps.clock };
   const directory = makeDirectory(deps);
   const destructionFlow = makeLineDocumentWorkflow(destructionSpec, deps);
   const sla = makeSlaService(deps);
@@ -46,7 +48,7 @@ export function makeDomainServices(deps: {
     slaClocks,
     tickets,
     deskSettings: makeDeskSettings(deps),
-    slaReports: makeDeskReports({ ...deps, sla }),
+    slaReports: makeDeskReports({ ...onStore, sla }),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
     applications: makeApplicationService(deps),
@@ -56,11 +58,11 @@ export function makeDomainServices(deps: {
     returns: makeLineDocumentWorkflow(returnSpec, deps),
     stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
-    reports: makeReportsService(deps),
+    reports: makeReportsService(onStore),
     ...makeDeskRecordServices({ ...deps, tickets }),
-    summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
-    alerts: makeAlertService({ ...deps, desk: makeDeskPort(slaClocks) }),
-    probeTargets: makeProbeTargetService(deps),
+    summaries: makeSummaryService({ ...onStore, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
+    alerts: makeAlertService({ ...onStore, desk: makeDeskPort(slaClocks) }),
+    probeTargets: makeProbeTargetService(onStore),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;
