@@ -73,7 +73,8 @@ export function ledgerReportQueries({ em, dialect }: RepoContext) {
     warehouseSides(side: 'in' | 'out', f: { billTypeId?: number; period: Period }): Promise<RawRow[]> {
       const [mine, other] = side === 'in' ? ['to', 'from'] : ['from', 'to'];
       const sql = dialect.sql();
-      const text = `SELECT j."billTypeId" AS "billTypeId", j."batchCode" AS "batchCode", j."${other}Holder" AS "holder", j."${other}State" AS "state",
+      const text = `SELECT j."billTypeId" AS "billTypeId", j."batchCode" AS "batchCode",
+          j."${other}Holder" AS "holder", j."${other}State" AS "state",
           SUM(CASE WHEN j."at" < ${sql.p(f.period.startIso)} THEN j."count" ELSE 0 END) AS "before",
           SUM(CASE WHEN j."at" >= ${sql.p(f.period.startIso)} THEN j."count" ELSE 0 END) AS "within",
           SUM(j."count") AS "upTo"
@@ -168,13 +169,15 @@ export function ledgerReportQueries({ em, dialect }: RepoContext) {
       const s1 = dialect.sql();
       const issues = await run<RawRow>(
         s1,
-        `SELECT j."toUnitId" AS "unitId", j."billTypeId" AS "billTypeId", j."batchCode" AS "batchCode", j."startNo" AS "startNo", j."endNo" AS "endNo", j."at" AS "at"
+        `SELECT j."toUnitId" AS "unitId", j."billTypeId" AS "billTypeId", j."batchCode" AS "batchCode",
+                j."startNo" AS "startNo", j."endNo" AS "endNo", j."at" AS "at"
            FROM "journal_entry" j WHERE j."operation" = 'issue' AND j."toHolder" = 'unit'${filter(s1, 'j."toUnitId"', 'j."billTypeId"')}`,
       );
       const s2 = dialect.sql();
       const held = await run<RawRow>(
         s2,
-        `SELECT r."unitId" AS "unitId", r."billTypeId" AS "billTypeId", r."batchCode" AS "batchCode", r."startNo" AS "startNo", r."endNo" AS "endNo"
+        `SELECT r."unitId" AS "unitId", r."billTypeId" AS "billTypeId", r."batchCode" AS "batchCode",
+                r."startNo" AS "startNo", r."endNo" AS "endNo"
            FROM "stock_range" r WHERE r."holder" = 'unit' AND r."state" = 'IN_STOCK'${filter(s2, 'r."unitId"', 'r."billTypeId"')}`,
       );
       const s3 = dialect.sql();
