@@ -11,6 +11,7 @@ import { cliArgs, defineCli } from '../src/cli/args';
 import { loadConfig } from '../src/config';
 import { fixedClock } from '../src/domain/clock';
 import { openDatabase } from '../src/domain/db/data-source';
+import { dialectOf } from '../src/domain/db/dialect';
 import { systemActor } from '../src/domain/identity/actor';
 import { makeLogger } from '../src/logger';
 import { buildSystem } from '../src/system';
@@ -55,15 +56,16 @@ async function main(): Promise<void> {
   const units = flags.units;
   const ds = await openDatabase(url);
   // PostgreSQL waits for a WAL flush at every commit (~10 ms here): 10^5 commits would take half an hour.
-  const txSize = flags.tx ?? (ds.options.type === 'postgres' ? 250 : 1);
-  if (ds.options.type === 'better-sqlite3') await ds.query('PRAGMA synchronous = NORMAL'); // WAL + NORMAL: the production setting for one file
+  const dialect = dialectOf(ds);
+  const txSize = flags.tx ?? (dialect.kind === 'postgres' ? 250 : 1);
+  if (dialect.kind === 'sqlite') await ds.query('PRAGMA synchronous = NORMAL'); // WAL + NORMAL: the production setting for one file
   const clock = fixedClock('2025-01-02T01:00:00Z');
   const system = await buildSystem(loadConfig({ LOG_LEVEL: 'silent' }), makeLogger('silent'), { clock, database: ds });
   const { services } = system;
   const rows: Array<[string, string, string]> = [];
   try {
     log(
-      `building ${units} units × 20 bill types on ${ds.options.type} (${url}), ${txSize === 1 ? 'one transaction per call' : `${txSize} calls per transaction`}`,
+      `building ${units} units × 20 bill types on ${dialect.kind} (${url}), ${txSize === 1 ? 'one transaction per call' : `${txSize} calls per transaction`}`,
     );
     const built = await buildBureau(services, ds, clock, { units, billTypes: 20, perIssue: 500, txSize }, log);
     const calls = Object.values(built.calls).reduce((a, b) => a + b, 0);
@@ -154,7 +156,7 @@ async function main(): Promise<void> {
       `${naiveRows.value} rows (built in ${(naiveRows.ms / 1000).toFixed(1)} s), 1000 bills/unit`,
       `p50 ${ms(naive.p50)}  p99 ${ms(naive.p99)}`,
     ]);
-    const p1 = ds.options.type === 'postgres' ? '$1' : '?';
+    const p1 = dialect.sql().p(0);
     const rangeSql = () =>
       ds.query(
         `SELECT "billTypeId", "batchCode", SUM("endNo" - "startNo" + 1) AS n, MIN("startNo") AS lo, MAX("endNo") AS hi FROM "stock_range"

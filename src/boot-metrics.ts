@@ -25,13 +25,13 @@ export function makePromBotMetrics(registry: Registry): BotMetrics {
   };
 }
 
-/** What the queue gauges read: Bull queues and the outbox store of the jobs runtime. */
+/** What the queue gauges read: Bull queues and the outbox of the jobs runtime. */
 export interface JobCountsSource {
   queues: Record<
     string,
     { client?: { status: string }; getJobCounts(): Promise<{ waiting?: number; active?: number; failed?: number; delayed?: number }> }
   >;
-  store: { counts(): Promise<Record<string, number>> };
+  outbox: { counts(): Promise<Record<string, number>> };
 }
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -73,7 +73,7 @@ export function registerJobGauges(registry: Registry, source: JobCountsSource, t
     registers: [registry],
     async collect() {
       this.reset();
-      const counts = await withTimeout(source.store.counts(), timeoutMs, 'outbox').catch(() => null);
+      const counts = await withTimeout(source.outbox.counts(), timeoutMs, 'outbox').catch(() => null);
       if (!counts) return;
       for (const status of new Set([...OUTBOX_STATUSES, ...Object.keys(counts)])) this.set({ status }, counts[status] ?? 0);
     },

@@ -43,9 +43,9 @@ async function buildModel(system: System, corpus: ReturnType<typeof makeKbCorpus
 
 /** The bot over the domain services, its knowledge-base admin and, when configured, the WeCom callback codec. */
 export async function buildBot(system: System): Promise<BotParts> {
-  const { config, ds, clock, logger, services } = system;
+  const { config, store, clock, logger, services } = system;
   const corpus = makeKbCorpus({ dir: resolve(config.KB_DIR) });
-  const changes = makeKbChangeService({ ds, clock, corpus });
+  const changes = makeKbChangeService({ store, clock, corpus });
   const rebuild = () => buildModel(system, corpus, changes);
   const model = await rebuild();
   const bot = makeBot({

@@ -1,13 +1,15 @@
+import { makeDatabaseSize } from './domain/db/database-size';
 import { makeAutoInspection } from './domain/inspections/auto-inspection';
+import { makeDeskPort } from './domain/monitoring/desk-port';
 import { nodeInspectionFiles } from './jobs/adapters/inspection-files';
 import type { JobsRuntimeDeps } from './jobs/runtime';
 import type { System } from './system';
 
 /** What the job runtime runs, from the config (config.ts documents each setting). */
 export function buildJobsSetup(system: System): Omit<JobsRuntimeDeps, 'redis' | 'prefix' | 'sender' | 'runWorkers' | 'relay'> {
-  const { config, services, ds, clock, logger } = system;
+  const { config, services, ds, store, clock, logger } = system;
   return {
-    ds,
+    outbox: store.read.outbox,
     clock,
     logger,
     queueSettings: { lockDuration: config.QUEUE_LOCK_DURATION_MS, stalledInterval: config.QUEUE_STALLED_INTERVAL_MS },
@@ -15,6 +17,7 @@ export function buildJobsSetup(system: System): Omit<JobsRuntimeDeps, 'redis' | 
     deskRecords: services,
     summaries: { service: services.summaries, crons: { weekly: config.SUMMARY_CRON, monthly: config.SUMMARY_MONTHLY_CRON } },
     monitoring: {
+      store,
       alerts: services.alerts,
       everyMs: config.MONITOR_EVERY_S * 1000,
       failuresBeforeAlert: config.MONITOR_FAILURES_BEFORE_ALERT,
@@ -30,8 +33,10 @@ export function buildJobsSetup(system: System): Omit<JobsRuntimeDeps, 'redis' | 
       cron: config.INSPECTION_CRON,
       make: (failedJobs) =>
         makeAutoInspection({
-          ds,
+          store,
           clock,
+          desk: makeDeskPort(services.slaClocks),
+          databaseSize: makeDatabaseSize(ds, nodeInspectionFiles.sizeOf),
           inspections: services.inspections,
           reports: services.reports,
           sla: services.sla,

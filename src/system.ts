@@ -12,6 +12,7 @@ import { registerJobGauges } from './boot-metrics';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { openDatabase } from './domain/db/data-source';
+import { dialectOf } from './domain/db/dialect';
 import { makeDomainStore, type DomainStore } from './domain/db/repositories';
 import type { MessageSender } from './domain/outbox/outbox.types';
 import { makeDomainServices, type DomainServices } from './domain/services';
@@ -68,7 +69,7 @@ export interface System {
 export async function buildSystem(config: Config, logger: Logger, overrides: SystemOverrides = {}): Promise<System> {
   const clock = overrides.clock ?? systemClock;
   const ds = overrides.database ?? (await openDatabase(config.DATABASE_URL));
-  logger.info({ db: ds.options.type }, 'database ready');
+  logger.info({ db: dialectOf(ds).kind }, 'database ready');
   const store = makeDomainStore(ds);
   // The signing secret is read once: tokens, summary links and the dashboard cookie derive from it.
   const secret = config.AUTH_SECRET ?? (await store.read.settings.getOrCreate('auth.secret', randomSecret));
@@ -83,7 +84,7 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
     logger,
   });
   const duties = { separate: config.SEPARATION_OF_DUTIES };
-  const services = makeDomainServices({ ds, store, clock, publicUrl: config.PUBLIC_URL, summaryLinks, loginLimiter, duties });
+  const services = makeDomainServices({ store, clock, publicUrl: config.PUBLIC_URL, summaryLinks, loginLimiter, duties });
   if (await recordSeparationOfDuties(store, clock, duties.separate)) {
     logger.warn({ separationOfDuties: duties.separate }, 'SEPARATION_OF_DUTIES changed since the last start (recorded in the audit trail)');
   }

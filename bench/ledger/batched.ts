@@ -22,7 +22,7 @@ const noLogins: LoginLimiter = {
 
 /** The real domain services over the Store of one open transaction. */
 export function servicesIn(ds: DataSource, em: EntityManager, clock: Clock): DomainServices {
-  return makeDomainServices({ ds, store: storeIn(ds, em), clock, loginLimiter: noLogins, duties: { separate: true } });
+  return makeDomainServices({ store: storeIn(ds, em), clock, loginLimiter: noLogins, duties: { separate: true } });
 }
 
 /** Runs one call per item: each in its own transaction (size 1), or `size` calls per shared transaction. */

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { dialectOf } from '../../src/domain/db/dialect';
 
 /** Latency summary in milliseconds. */
 export interface Latency {
@@ -33,7 +34,8 @@ export async function once<T>(fn: () => Promise<T>): Promise<{ ms: number; value
  * with one batch each, all IN_STOCK, indexed the way its stock query needs.
  */
 export async function buildNaiveTable(ds: DataSource, units: number, perUnit: number, billTypes: number): Promise<number> {
-  const pg = ds.options.type === 'postgres';
+  // The naive model's own DDL differs per engine (it is not the product's schema).
+  const pg = dialectOf(ds).kind === 'postgres';
   await ds.query('DROP TABLE IF EXISTS naive_bill');
   await ds.query(`CREATE TABLE naive_bill (id ${pg ? 'bigserial' : 'integer'} PRIMARY KEY, unit_id integer NOT NULL, bill_type_id integer NOT NULL,
                   batch_code varchar(8) NOT NULL, no bigint NOT NULL, state varchar(16) NOT NULL)`);
@@ -56,10 +58,11 @@ export async function buildNaiveTable(ds: DataSource, units: number, perUnit: nu
 
 /** The naive stock query for one unit: count and min/max number per bill type and batch. */
 export function naiveStock(ds: DataSource, unitId: number): Promise<unknown[]> {
-  const p = ds.options.type === 'postgres' ? '$1' : '?';
+  const sql = dialectOf(ds).sql();
+  const p = sql.p(unitId);
   return ds.query(
     `SELECT bill_type_id, batch_code, COUNT(*) AS n, MIN(no) AS lo, MAX(no) AS hi FROM naive_bill
       WHERE unit_id = ${p} AND state = 'IN_STOCK' GROUP BY bill_type_id, batch_code ORDER BY bill_type_id, batch_code`,
-    [unitId],
+    sql.params,
   );
 }

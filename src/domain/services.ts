@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import { makeCatalogService } from './catalog/catalog.service';
 import type { Clock } from './clock';
 import { makeSlaService } from './desk/sla/calendar.service';
@@ -23,6 +22,7 @@ import type { LoginLimiter } from './identity/login-guard';
 import { makeUserAdminService } from './identity/user-admin.service';
 import { makeUserService, type LockNotice } from './identity/user.service';
 import { makeAlertService } from './monitoring/alert.service';
+import { makeDeskPort } from './monitoring/desk-port';
 import { makeProbeTargetService } from './monitoring/probe-targets.service';
 import { makeReceiptService } from './ledger/receipt.service';
 import { makeStockService } from './ledger/stock.service';
@@ -33,7 +33,6 @@ import { makeDeskRecordsReports } from './reports/desk-records.report';
 
 /** Composes the domain services over one Store and Clock (the composition root, tests through it, CLI tools). */
 export function makeDomainServices(deps: {
-  ds: DataSource;
   store: DomainStore;
   clock: Clock;
   publicUrl?: string;
@@ -45,10 +44,9 @@ export function makeDomainServices(deps: {
   /** SEPARATION_OF_DUTIES. */
   duties: Duties;
 }) {
+  const onStore = { store: deps.store, clock: deps.clock };
   const directory = makeDirectory(deps);
   const destructionFlow = makeLineDocumentWorkflow(destructionSpec, deps);
-  // The services on the Store get no DataSource.
-  const onStore = { store: deps.store, clock: deps.clock };
   const sla = makeSlaService(onStore);
   const slaClocks = makeSlaClockService({ ...onStore, timer: slaTimer(sla.policy) });
   const tickets = makeTicketService({ ...onStore, clocks: slaClocks });
@@ -63,7 +61,7 @@ export function makeDomainServices(deps: {
     slaClocks,
     tickets,
     deskSettings: makeDeskSettings(onStore),
-    slaReports: makeDeskReports({ ...deps, sla }),
+    slaReports: makeDeskReports({ ...onStore, sla }),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
     applications: makeApplicationService(deps),
@@ -74,12 +72,12 @@ export function makeDomainServices(deps: {
     returns: makeLineDocumentWorkflow(returnSpec, deps),
     stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
-    reports: makeReportsService(deps),
+    reports: makeReportsService(onStore),
     ...makeDeskRecordServices({ ...onStore, tickets }),
-    deskReports: makeDeskRecordsReports(deps),
-    summaries: makeSummaryService({ ...deps, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
-    alerts: makeAlertService({ ...deps, clocks: slaClocks }),
-    probeTargets: makeProbeTargetService(deps),
+    deskReports: makeDeskRecordsReports(onStore),
+    summaries: makeSummaryService({ ...onStore, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
+    alerts: makeAlertService({ ...onStore, desk: makeDeskPort(slaClocks) }),
+    probeTargets: makeProbeTargetService(onStore),
     exchangeLog: makeExchangeLog(deps),
   };
 }

@@ -1,6 +1,6 @@
 import type Bull from 'bull';
 import type { Clock } from '../domain/clock';
-import type { OutboxStore } from '../domain/outbox/outbox';
+import type { OutboxRelayPort } from '../domain/outbox/outbox.repository';
 import type { Logger } from '../logger';
 import { withTimeout } from './queues';
 
@@ -17,8 +17,11 @@ export interface RelayOptions {
  * Moves pending outbox rows into the notifications queue. Claiming is a conditional update, and
  * the Bull jobId is the outbox id, so any number of relays never enqueue a message twice.
  */
-export function makeOutboxRelay(deps: { store: OutboxStore; queue: Bull.Queue; clock: Clock; logger: Logger }, opts: RelayOptions = {}) {
-  const { store, queue, clock, logger } = deps;
+export function makeOutboxRelay(
+  deps: { outbox: OutboxRelayPort; queue: Bull.Queue; clock: Clock; logger: Logger },
+  opts: RelayOptions = {},
+) {
+  const { outbox, queue, clock, logger } = deps;
   const intervalMs = opts.intervalMs ?? 1000;
   const batch = opts.batch ?? 100;
   const staleAfterMs = opts.staleAfterMs ?? 15 * 60_000;
@@ -31,12 +34,12 @@ export function makeOutboxRelay(deps: { store: OutboxStore; queue: Bull.Queue; c
     const now = clock.now();
     if (now.getTime() - lastStaleSweep > sweepEveryMs) {
       lastStaleSweep = now.getTime();
-      const n = await store.requeueStale(new Date(now.getTime() - staleAfterMs));
+      const n = await outbox.requeueStale(new Date(now.getTime() - staleAfterMs));
       if (n > 0) logger.warn({ n }, 'outbox: re-relaying messages queued long ago without result');
     }
     let relayed = 0;
-    for (const id of await store.duePending(now, batch)) {
-      if (!(await store.claim(id, now))) continue;
+    for (const id of await outbox.duePending(now, batch)) {
+      if (!(await outbox.claim(id, now))) continue;
       try {
         await withTimeout(
           queue.add({ outboxId: id }, { jobId: `outbox-${id}`, attempts: 8, backoff: { type: 'exponential', delay: 2000 } }),
@@ -46,7 +49,7 @@ export function makeOutboxRelay(deps: { store: OutboxStore; queue: Bull.Queue; c
         relayed++;
       } catch (err) {
         // Redis is unavailable: leave the message in the outbox and stop this round.
-        await store.release(id, now, 5000, (err as Error).message);
+        await outbox.release(id, now, 5000, (err as Error).message);
         logger.warn({ err: (err as Error).message }, 'outbox: queue unavailable, will retry');
         break;
       }

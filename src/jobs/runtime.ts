@@ -1,9 +1,7 @@
 import type Bull from 'bull';
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../domain/clock';
 import type { SlaClockService } from '../domain/desk/sla-clock.service';
-import { makeOutboxStore } from '../domain/outbox/outbox';
-import { OutboxMessage } from '../domain/outbox/outbox-message.entity';
+import type { OutboxRelayPort } from '../domain/outbox/outbox.repository';
 import type { MessageSender } from '../domain/outbox/outbox.types';
 import type { Logger } from '../logger';
 import type { RedisFactory } from '../redis';
@@ -22,7 +20,8 @@ import type { SummaryService } from '../domain/summaries/summary.service';
 import { makeQueues, QUEUES, type Queues, type QueueSettings, withTimeout } from './queues';
 
 export interface JobsRuntimeDeps {
-  ds: DataSource;
+  /** The outbox's relay side: pending messages go to the notifications queue, sends are recorded here. */
+  outbox: OutboxRelayPort;
   clock: Clock;
   logger: Logger;
   /** The process's Redis connections (one factory for queues and rate limits). */
@@ -65,12 +64,12 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
       suppressed = 0;
     });
   }
-  const store = makeOutboxStore(deps.ds);
-  const relay = makeOutboxRelay({ store, queue: queues[QUEUES.notifications], clock: deps.clock, logger: log }, deps.relay);
+  const { outbox } = deps;
+  const relay = makeOutboxRelay({ outbox, queue: queues[QUEUES.notifications], clock: deps.clock, logger: log }, deps.relay);
   relay.start();
 
   if (deps.runWorkers && deps.sender) {
-    const processor = makeNotificationProcessor({ store, sender: deps.sender, clock: deps.clock, logger: log });
+    const processor = makeNotificationProcessor({ outbox, sender: deps.sender, clock: deps.clock, logger: log });
     void queues[QUEUES.notifications].process(4, processor);
   } else if (deps.runWorkers) {
     log.warn('WeCom channel not configured: outbound messages stay in the outbox until it is');
@@ -98,7 +97,7 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     void queues[QUEUES.summaries].process('*', 1, makeSummaryProcessor({ summaries: deps.summaries.service, logger: log }));
   const inspections = deps.inspections ? startInspections({ queues, logger: log, runWorkers: deps.runWorkers, ...deps.inspections }) : null;
   const monitoring = deps.monitoring
-    ? startMonitoring({ queues, ds: deps.ds, clock: deps.clock, logger: log, runWorkers: deps.runWorkers, ...deps.monitoring })
+    ? startMonitoring({ queues, clock: deps.clock, logger: log, runWorkers: deps.runWorkers, ...deps.monitoring })
     : null;
 
   return {
@@ -110,19 +109,14 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     monitoring,
     /** The automatic inspection bound to these queues (POST /inspections/run uses it too). */
     inspections,
-    store,
+    outbox,
     /** Queue sizes for /health and /metrics; degraded (not down) when Redis is unreachable. */
     async health(): Promise<{ status: 'ok' | 'degraded'; detail?: string }> {
       try {
         const counts = await withTimeout(queues[QUEUES.notifications].getJobCounts(), 1000, 'redis');
-        const pending = (await store.counts()).pending ?? 0;
+        const pending = (await outbox.counts()).pending ?? 0;
         const failed = counts.failed ?? 0;
-        // Sends that failed and wait for another try: WeCom trouble shows here before anything is lost.
-        const retrying = await deps.ds
-          .getRepository(OutboxMessage)
-          .createQueryBuilder('o')
-          .where("o.status IN ('pending', 'queued') AND o.attempts > 0")
-          .getCount();
+        const retrying = await outbox.retrying();
         return {
           status: 'ok',
           detail: `waiting=${counts.waiting} active=${counts.active} delayed=${counts.delayed} failed=${failed} outboxPending=${pending} outboxRetrying=${retrying}`,

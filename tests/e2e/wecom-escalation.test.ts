@@ -14,7 +14,6 @@ import { cdata, parseWecomXml } from '../../src/bot/channels/wecom/xml';
 import { BotExchange } from '../../src/domain/desk/exchange.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
 import { systemActor } from '../../src/domain/identity/actor';
-import { makeOutboxStore } from '../../src/domain/outbox/outbox';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { makeNotificationProcessor } from '../../src/jobs/processors/notification.job';
 import { makeLogger, type Logger } from '../../src/logger';
@@ -121,10 +120,10 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
 
     // The system's own sender (through the fake server); the outbox is drained by hand, as a worker would.
     const silent = makeLogger('silent');
-    const store = makeOutboxStore(t.ds);
-    const processor = makeNotificationProcessor({ store, sender: t.system.sender!, clock: t.clock, logger: silent });
+    const outbox = t.system.store.read.outbox;
+    const processor = makeNotificationProcessor({ outbox, sender: t.system.sender!, clock: t.clock, logger: silent });
     drain = async () => {
-      const ids = await store.duePending(t.clock.now(), 100);
+      const ids = await outbox.duePending(t.clock.now(), 100);
       for (const id of ids) await processor({ data: { outboxId: id }, attemptsMade: 0, opts: { attempts: 1 } } as never);
       return ids.length;
     };

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InspectionFinding, InspectionRun } from '../../src/domain/desk/records/inspection.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
+import { makeDatabaseSize } from '../../src/domain/db/database-size';
 import { systemActor } from '../../src/domain/identity/actor';
+import { makeDeskPort } from '../../src/domain/monitoring/desk-port';
 import { checkCalendar } from '../../src/domain/inspections/auto-checks';
 import { makeAutoInspection, type AutoInspectionOptions, type FailedJobsPort } from '../../src/domain/inspections/auto-inspection';
 import { nodeInspectionFiles } from '../../src/jobs/adapters/inspection-files';
@@ -23,8 +25,10 @@ describe('automatic inspection (定期巡检)', () => {
   };
   const make = (o: Partial<AutoInspectionOptions> = {}) =>
     makeAutoInspection({
-      ds: t.ds,
+      store: t.system.store,
       clock: t.clock,
+      desk: makeDeskPort(t.services.slaClocks),
+      databaseSize: makeDatabaseSize(t.ds, nodeInspectionFiles.sizeOf),
       inspections: t.services.inspections,
       reports: t.services.reports,
       sla: t.services.sla,

@@ -57,7 +57,12 @@ describe('monitoring probes', () => {
     });
     expect(r.status).toBe(201);
     targetKey = `probe:target:${r.body.id}`;
-    monitor = makeMonitor({ ds: t.ds, clock: t.clock, alerts: t.services.alerts, probes: makeProbeSet(t.ds, nodeProbeIo, TH) });
+    monitor = makeMonitor({
+      store: t.system.store,
+      clock: t.clock,
+      alerts: t.services.alerts,
+      probes: makeProbeSet(t.system.store, nodeProbeIo, TH),
+    });
   });
   afterAll(async () => {
     if (http.listening) await close(http);
@@ -182,10 +187,10 @@ describe('monitoring probes', () => {
   it('when the same round runs twice at one instant (two processes), then the failure is counted once', async () => {
     const key = 'probe:disk';
     const strict = makeMonitor({
-      ds: t.ds,
+      store: t.system.store,
       clock: t.clock,
       alerts: t.services.alerts,
-      probes: makeProbeSet(t.ds, nodeProbeIo, { ...TH, diskMinFreePct: 100 }),
+      probes: makeProbeSet(t.system.store, nodeProbeIo, { ...TH, diskMinFreePct: 100 }),
     });
     t.clock.advance(MIN);
     const [a, b] = [await strict.runOnce(), await strict.runOnce()];
@@ -207,10 +212,10 @@ describe('Redis probe and the repeatable monitoring job', () => {
     const client = new Redis(redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 200 }).on('error', () => undefined);
     try {
       const monitor = makeMonitor({
-        ds: t.ds,
+        store: t.system.store,
         clock: t.clock,
         alerts: t.services.alerts,
-        probes: makeProbeSet(t.ds, { ...nodeProbeIo, redisPing: () => client.ping() }, TH),
+        probes: makeProbeSet(t.system.store, { ...nodeProbeIo, redisPing: () => client.ping() }, TH),
       });
       const step = async () => {
         t.clock.advance(MIN);
@@ -235,9 +240,15 @@ describe('Redis probe and the repeatable monitoring job', () => {
 
   it('when two runtimes start the monitoring job, then Redis holds one repeatable job and it runs the probes', async () => {
     const prefix = `tmon${randomBytes(4).toString('hex')}`;
-    const setup = { alerts: t.services.alerts, everyMs: 1000, failuresBeforeAlert: 2, thresholds: { ...TH, diskMinFreePct: 0 } };
+    const setup = {
+      store: t.system.store,
+      alerts: t.services.alerts,
+      everyMs: 1000,
+      failuresBeforeAlert: 2,
+      thresholds: { ...TH, diskMinFreePct: 0 },
+    };
     const common = {
-      ds: t.ds,
+      outbox: t.system.store.read.outbox,
       clock: t.clock,
       logger: makeLogger('silent'),
       redis: makeRedisFactory('redis://127.0.0.1:6379', makeLogger('silent')),

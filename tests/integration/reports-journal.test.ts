@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JournalEntry } from '../../src/domain/ledger/journal-entry.entity';
 import type { RangeState } from '../../src/domain/ledger/ledger.types';
 import { resolvePeriod } from '../../src/domain/reports/report.schemas';
-import { loadNames } from '../../src/domain/reports/report-sql';
+import { makeDomainStore } from '../../src/domain/db/repositories';
+import { loadNames } from '../../src/domain/reports/report-names';
 import { FLOWS, stockMovement, type Flow } from '../../src/domain/reports/stock-movement.report';
 import { openTestDb } from '../helpers/test-db';
 
@@ -109,9 +110,11 @@ const day = (offset: number) => new Date(BASE + offset * 24 * 3600_000 + 8 * 360
 
 describe('stock movement from journal rows', () => {
   let db: Awaited<ReturnType<typeof openTestDb>>;
+  let read: ReturnType<typeof makeDomainStore>['read'];
   let billTypeId = 1000;
   beforeAll(async () => {
     db = await openTestDb();
+    read = makeDomainStore(db.ds).read;
   });
   afterAll(async () => db?.close());
 
@@ -129,12 +132,12 @@ describe('stock movement from journal rows', () => {
       { kind: 'return', unit: 1, state: 'USED', n: 6, minutes: 60 },
     ];
     await simulate(db.ds, bt, ops);
-    const names = await loadNames(db.ds.manager);
+    const names = await loadNames(read.catalog);
     const period = resolvePeriod({ from: '2026-01-01', to: '2026-01-01' }, new Date());
-    const [row] = await stockMovement(db.ds.manager, { billTypeId: bt, period }, names);
+    const [row] = await stockMovement(read.reports, { billTypeId: bt, period }, names);
     expect(row).toMatchObject({ opening: 100, received: 50, used: 30, voided: 4, lost: 0, returned: 6, closing: 110 });
     const before = await stockMovement(
-      db.ds.manager,
+      read.reports,
       { billTypeId: bt, period: resolvePeriod({ from: '2025-12-31', to: '2025-12-31' }, new Date()) },
       names,
     );
@@ -151,7 +154,7 @@ describe('stock movement from journal rows', () => {
           const bt = ++billTypeId;
           const events = await simulate(db.ds, bt, ops);
           const period = resolvePeriod({ from: day(a), to: day(a + len) }, new Date());
-          const rows = await stockMovement(db.ds.manager, { billTypeId: bt, period }, await loadNames(db.ds.manager));
+          const rows = await stockMovement(read.reports, { billTypeId: bt, period }, await loadNames(read.catalog));
           for (const unit of [1, 2, 3]) {
             const mine = events.filter((e) => e.unit === unit);
             const sum = (es: Event[]) => es.reduce((s, e) => s + e.delta, 0);

@@ -200,7 +200,7 @@ describe('return visits after resolution', () => {
     const ticket = await resolvedTicket('打印机卡纸');
     t.clock.set('2026-10-21T02:00:01Z');
     const jobs = startJobsRuntime({
-      ds: t.ds,
+      outbox: t.system.store.read.outbox,
       clock: t.clock,
       logger: makeLogger('silent'),
       redis: makeRedisFactory('redis://127.0.0.1:6379', makeLogger('silent')),

@@ -436,7 +436,7 @@ describe('scheduled jobs', () => {
   it('when two runtimes start, then each summary has one repeatable job; a changed cron replaces the old one; a worker runs a job into the stored summary', async () => {
     const prefix = `test-summ-${randomBytes(4).toString('hex')}`;
     const base = {
-      ds: t.ds,
+      outbox: t.system.store.read.outbox,
       clock: t.clock,
       logger: makeLogger('silent'),
       redis: makeRedisFactory(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', makeLogger('silent')),

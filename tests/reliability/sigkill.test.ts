@@ -4,11 +4,10 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { openDatabase } from '../../src/domain/db/data-source';
-import { inTransaction } from '../../src/domain/db/transaction';
+import { makeDomainStore } from '../../src/domain/db/repositories';
 import { systemOver } from '../helpers/test-app';
 import { systemActor } from '../../src/domain/identity/actor';
 import { systemClock } from '../../src/domain/clock';
-import { enqueueOutbox } from '../../src/domain/outbox/outbox';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { startPrivateRedis } from '../../tools/reliability/private-redis';
 import {
@@ -71,8 +70,8 @@ describe('a worker process killed mid-job', () => {
 
   async function notify(): Promise<{ id: number; text: string }> {
     const text = `巡检提醒 ${++n} ${randomBytes(3).toString('hex')}`;
-    await inTransaction(ds, (em) =>
-      enqueueOutbox(em, `sk-${n}`, { channel: 'app', toUsers: ['eng-zhang'], kind: 'text', content: text }, new Date()),
+    await makeDomainStore(ds).transaction((tx) =>
+      tx.outbox.enqueue(`sk-${n}`, { channel: 'app', toUsers: ['eng-zhang'], kind: 'text', content: text }, new Date()),
     );
     return { id: (await ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `sk-${n}` })).id, text };
   }

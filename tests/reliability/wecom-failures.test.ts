@@ -3,9 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { buildSystem, type System } from '../../src/system';
 import { loadConfig } from '../../src/config';
-import { inTransaction } from '../../src/domain/db/transaction';
 import { systemActor } from '../../src/domain/identity/actor';
-import { enqueueOutbox } from '../../src/domain/outbox/outbox';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import type { OutboundMessage } from '../../src/domain/outbox/outbox.types';
 import { makeLogger } from '../../src/logger';
@@ -58,7 +56,7 @@ describe('WeCom failing, then recovering', () => {
       channel === 'app'
         ? { channel, toUsers: ['eng-zhang'], kind: 'text', content: text }
         : { channel, robot: 'ops', kind: 'markdown', content: text };
-    await inTransaction(svc.ds, (em) => enqueueOutbox(em, `wf-${n}`, message, new Date()));
+    await svc.store.transaction((tx) => tx.outbox.enqueue(`wf-${n}`, message, new Date()));
     const row = await svc.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `wf-${n}` });
     return { id: row.id, text };
   }

@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { cliArgs, defineCli } from '../../src/cli/args';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/domain/db/data-source';
+import { dialectOf } from '../../src/domain/db/dialect';
 import { makeLogger } from '../../src/logger';
 import { DEMO_PASSWORD, isDatabaseEmpty, loadDemoInto } from './demo-data';
 
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const ds = await openDatabase(config.DATABASE_URL);
   try {
     if (!(await isDatabaseEmpty(ds))) {
-      console.log(`the database (${ds.options.type}) already has units or bill types: demo data not loaded`);
+      console.log(`the database (${dialectOf(ds).kind}) already has units or bill types: demo data not loaded`);
       return;
     }
     const started = Date.now();

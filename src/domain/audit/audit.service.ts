@@ -1,11 +1,8 @@
-import type { EntityManager } from 'typeorm';
 import { pageWindow, type Page } from '../common/pagination';
 import { shanghaiDayStartIso } from '../common/dates';
-import { dialectOf } from '../db/dialect';
 import type { DomainStore } from '../db/repositories';
 import type { Actor } from '../identity/actor';
 import { requirePermission } from '../policy';
-import { makeAuditRepository, type AuditRecord } from './audit.repository';
 import type { AuditQuery } from './audit.schemas';
 
 export type { AuditRecord } from './audit.repository';
@@ -49,8 +46,3 @@ export function makeAuditService(deps: { store: DomainStore }) {
   };
 }
 export type AuditService = ReturnType<typeof makeAuditService>;
-
-/** Transitional: appends an audit row through an EntityManager (services not yet on repositories). */
-export async function recordAudit(em: EntityManager, actor: Actor, at: Date, rec: AuditRecord): Promise<void> {
-  await makeAuditRepository({ em, dialect: dialectOf(em.connection) }).record(actor, at, rec);
-}

@@ -1,5 +1,6 @@
 import { MoreThan, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { checkLedgerInvariants, type Violation } from '../ledger/invariants.queries';
+import { dialectOf } from './dialect';
 import { allEntities } from './entities';
 
 export interface CopyReport {
@@ -35,6 +36,7 @@ export async function copyAllData(
   opts: { wipeFirst: boolean; onTable?: (t: string, n: number) => void },
 ): Promise<CopyReport> {
   const sourceCounts = await rowCounts(src);
+  const dialect = dialectOf(dst);
   return dst.transaction(async (em) => {
     if (opts.wipeFirst) await wipe(em);
     for (const e of allEntities) {
@@ -56,12 +58,8 @@ export async function copyAllData(
         copied += rows.length;
       }
       opts.onTable?.(meta.tableName, copied);
-      if (em.connection.options.type === 'postgres' && meta.primaryColumns[0].isGenerated) {
-        // Explicit ids bypass the sequence: move it past the copied ids so new rows do not collide.
-        await em.query(
-          `SELECT setval(pg_get_serial_sequence('"${meta.tableName}"', '${meta.primaryColumns[0].databaseName}'), COALESCE(MAX("${meta.primaryColumns[0].databaseName}"), 1), MAX("${meta.primaryColumns[0].databaseName}") IS NOT NULL) FROM "${meta.tableName}"`,
-        );
-      }
+      // Explicit ids bypass an id sequence: move it past the copied ids so new rows do not collide.
+      if (meta.primaryColumns[0].isGenerated) await dialect.resetSequence(em, meta.tableName, meta.primaryColumns[0].databaseName);
     }
     const targetCounts = await rowCounts(em);
     const tables = [...sourceCounts].map(([table, source]) => ({ table, source, target: targetCounts.get(table) ?? 0 }));

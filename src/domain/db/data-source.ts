@@ -4,19 +4,13 @@ import { dirname, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { allEntities } from './entities';
 import { allMigrations } from './migrations';
-
-export type DbKind = 'sqlite' | 'postgres';
+import { dbKindOf } from './dialect';
 
 export interface DbOptions {
   logging?: boolean;
   /** PostgreSQL schema to use (tests isolate each file in its own schema). */
   schema?: string;
   poolSize?: number;
-}
-
-/** Which engine a DATABASE_URL names. */
-export function dbKindOf(url: string): DbKind {
-  return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
 }
 
 /** Builds (does not connect) a DataSource for `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */

@@ -2,7 +2,6 @@ import type { DataSource } from 'typeorm';
 import { makeAuditRepository } from '../audit/audit.repository';
 import { makeCatalogRepository } from '../catalog/catalog.repository';
 import { makeInboundMessageRepository } from '../desk/inbound-messages.repository';
-import { makeKbLearningRepository } from '../desk/kb-learning.repository';
 import { makeAnnouncementRepository } from '../desk/records/announcements.repository';
 import { makeConsultationRepository } from '../desk/records/consultations.repository';
 import { makeInspectionRepository } from '../desk/records/inspections.repository';
@@ -15,10 +14,14 @@ import { makeTicketRepository } from '../desk/tickets.repository';
 import { makeExchangeRepository } from '../desk/exchange.repository';
 import { makeDocumentRepository } from '../documents/documents.repository';
 import { makeIdentityRepository } from '../identity/identity.repository';
+import { makeKbRepository } from '../kb/kb.repository';
 import { makeLedgerRepository } from '../ledger/ledger.repository';
 import { makeReceiptRepository } from '../ledger/receipts.repository';
 import { makeOutboxRepository } from '../outbox/outbox.repository';
+import { makeMonitoringRepository } from '../monitoring/monitoring.repository';
+import { makeReportsRepository } from '../reports/reports.repository';
 import { makeSettingsRepository } from '../settings/settings.repository';
+import { makeSummariesRepository } from '../summaries/summaries.repository';
 import { lazyMembers, makeStore, type RepoContext, type Store } from './store';
 
 /** Every aggregate's repository over one EntityManager; members are built on first use. */
@@ -42,8 +45,11 @@ export function makeRepositories(ctx: RepoContext) {
     trainings: () => makeTrainingRepository(ctx),
     announcements: () => makeAnnouncementRepository(ctx),
     inboundMessages: () => makeInboundMessageRepository(ctx),
-    kbLearning: () => makeKbLearningRepository(ctx),
     exchanges: () => makeExchangeRepository(ctx),
+    reports: () => makeReportsRepository(ctx),
+    summaries: () => makeSummariesRepository(ctx),
+    kb: () => makeKbRepository(ctx),
+    monitoring: () => makeMonitoringRepository(ctx),
   });
 }
 export type Repositories = ReturnType<typeof makeRepositories>;

@@ -59,7 +59,9 @@ export function makeExchangeLog(deps: { store: DomainStore; clock: Clock }) {
 
     /** An answer that could not go back in the channel's reply: sent to the member as an app message. */
     queueLateAnswer: (channel: string, messageKey: string, toUser: string, content: string): Promise<void> =>
-      store.standalone((r) => r.exchanges.queueText(`${channel}-reply-${messageKey}`, toUser, content, clock.now())),
+      store.standalone((r) =>
+        r.outbox.enqueue(`${channel}-reply-${messageKey}`, { channel: 'app', toUsers: [toUser], kind: 'text', content }, clock.now()),
+      ),
   };
 }
 export type ExchangeLog = ReturnType<typeof makeExchangeLog>;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { RepoContext } from '../db/store';
-import { enqueueOutbox } from '../outbox/outbox';
 import { BotExchange } from './exchange.entity';
 import { InboundMessage } from './inbound-message.entity';
 
@@ -35,11 +34,6 @@ export function makeExchangeRepository({ em }: RepoContext) {
     async claimInbound(channel: string, messageKey: string, now: Date): Promise<boolean> {
       const claimToken = randomBytes(12).toString('hex');
       return (await insertIgnoreCount(em, { channel, messageKey: messageKey.slice(0, 160), claimToken, receivedAt: now })) === 1;
-    },
-
-    /** Queues a text answer to one member as an app message (deduplicated by key). */
-    queueText(dedupeKey: string, toUser: string, content: string, now: Date): Promise<void> {
-      return enqueueOutbox(em, dedupeKey, { channel: 'app', toUsers: [toUser], kind: 'text', content }, now);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { scheduleTicketVisit } from './records/return-visit.schedule';
 import { ForbiddenError, ValidationError } from '../errors';
+import { proposeFromReply } from '../kb/proposals';
 import type { Actor } from '../identity/actor';
 import { noticeEngineers, noticeReporter } from './desk-notices';
 import type { Ticket } from './ticket.entity';
@@ -29,7 +30,7 @@ export function makeTicketCommands(kit: TicketKit) {
         await kit.respond(c, patch);
         if (c.t.state === 'new' || c.t.state === 'acknowledged') patch.state = 'in_progress';
         await c.event('reply', text);
-        await c.tx.kbLearning.proposeFromReply(c.t, text, actor, c.now);
+        await proposeFromReply(c.tx, c.t, text, actor, c.now);
         await noticeReporter(c.tx, c.t, `reply-${c.now.getTime()}`, `【工单 #${id} 工程师回复】\n${text}`, c.now);
         return patch;
       }),

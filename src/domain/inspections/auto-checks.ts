@@ -1,5 +1,5 @@
-import type { DataSource } from 'typeorm';
-import { checkLedgerInvariants } from '../ledger/invariants.queries';
+import type { DatabaseSize } from '../db/database-size';
+import type { LedgerRepository } from '../ledger/ledger.repository';
 import type { LowStockRow, OverdueWriteoffRow } from '../reports/warnings.report';
 
 /** One automatic check's outcome; a `fail` carries the finding that opens a ticket. */
@@ -26,8 +26,8 @@ const MB = 1024 * 1024;
 const list = (items: string[], max = 5) => items.slice(0, max).join('；') + (items.length > max ? ` 等 ${items.length} 项` : '');
 
 /** Ledger invariants (domain.md 1–3) by set-based SQL. */
-export async function checkLedger(ds: DataSource): Promise<CheckOutcome> {
-  const { violations } = await checkLedgerInvariants(ds);
+export async function checkLedger(ledger: Pick<LedgerRepository, 'checkInvariants'>): Promise<CheckOutcome> {
+  const { violations } = await ledger.checkInvariants();
   const base = { item: 'ledger.invariants', label: '台账不变量' };
   if (violations.length === 0) return { ...base, status: 'ok', note: '号段不重叠、数量守恒、流水平衡、状态合法' };
   const detail = list(
@@ -92,18 +92,10 @@ export function checkCalendar(yearsLoaded: number[], shanghaiYear: number, shang
 }
 
 /** Database size: the SQLite file (with its WAL) or pg_database_size. */
-export async function checkDbSize(ds: DataSource, files: InspectionFiles, maxMb: number): Promise<CheckOutcome> {
+export async function checkDbSize(size: DatabaseSize, maxMb: number): Promise<CheckOutcome> {
   const base = { item: 'db.size', label: '数据库大小' };
-  let bytes: number;
-  if (ds.options.type === 'postgres') {
-    const [row] = (await ds.query('SELECT pg_database_size(current_database()) AS "n"')) as Array<{ n: string | number }>;
-    bytes = Number(row.n);
-  } else {
-    const file = String(ds.options.database ?? '');
-    if (file === '' || file === ':memory:') return { ...base, status: 'ok', note: '内存数据库（测试/演示）' };
-    const sizes = await Promise.all([file, `${file}-wal`].map((f) => files.sizeOf(f)));
-    bytes = sizes[0] + sizes[1];
-  }
+  const bytes = await size();
+  if (bytes === null) return { ...base, status: 'ok', note: '内存数据库（测试/演示）' };
   const mb = Math.round((bytes / MB) * 10) / 10;
   if (mb > maxMb) return { ...base, status: 'warn', note: `${mb} MB，超过 ${maxMb} MB，请规划归档或扩容` };
   return { ...base, status: 'ok', note: `${mb} MB` };

@@ -1,12 +1,10 @@
 import { DateTime } from 'luxon';
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../clock';
-import { inTransaction, repositoriesIn } from '../db/transaction';
-import { engineerRecipients } from '../desk/desk-notices';
+import type { DatabaseSize } from '../db/database-size';
+import type { DomainStore } from '../db/repositories';
 import type { InspectionRunDetail, InspectionService } from '../desk/records/inspection.service';
-import { Ticket } from '../desk/ticket.entity';
 import { type Actor, systemActor } from '../identity/actor';
-import { enqueueOutbox } from '../outbox/outbox';
+import type { DeskPort } from '../monitoring/desk-port';
 import type { ReportsService } from '../reports/reports.service';
 import {
   checkBackup,
@@ -35,12 +33,16 @@ export interface AutoInspectionOptions {
 }
 
 export interface AutoInspectionDeps {
-  ds: DataSource;
+  store: DomainStore;
   clock: Clock;
+  /** The engineers the report goes to, read in the transaction that queues it. */
+  desk: DeskPort;
+  /** The database's size on disk (null in memory). */
+  databaseSize: DatabaseSize;
   inspections: Pick<InspectionService, 'recordRun'>;
   reports: Pick<ReportsService, 'warnings'>;
   sla: { calendarYearsLoaded(): Promise<number[]> };
-  /** Sizes and backup mtimes, read by the job layer. */
+  /** Backup mtimes, read by the job layer. */
   files: InspectionFiles;
   /** Lent by the job layer; absent in a process without queues. */
   failedJobs?: FailedJobsPort;
@@ -49,7 +51,6 @@ export interface AutoInspectionDeps {
 
 const MARK = { ok: '✅', warn: '⚠️', fail: '❌' } as const;
 const STATUS = { ok: '正常', warn: '有提醒', fail: '异常' } as const;
-const OPEN_STATES = ['new', 'acknowledged', 'in_progress', 'waiting_user'];
 // The inspection service prefixes ticket summaries so; used to find a finding's ticket still open.
 const ticketPrefix = (title: string) => `【巡检发现】${title}`;
 
@@ -59,33 +60,22 @@ const ticketPrefix = (title: string) => `【巡检发现】${title}`;
  * and queues a short report to the engineers through the outbox, once per run.
  */
 export function makeAutoInspection(deps: AutoInspectionDeps) {
-  const { ds, clock, options } = deps;
+  const { store, clock, desk, options } = deps;
 
   async function runChecks(now: Date): Promise<CheckOutcome[]> {
     const sh = DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' });
     const warnings = await deps.reports.warnings(systemActor, {});
     return [
-      await checkLedger(ds),
+      await checkLedger(store.read.ledger),
       ...checkWarnings(warnings.overdueWriteoffs, warnings.lowStock),
       checkCalendar(await deps.sla.calendarYearsLoaded(), sh.year, sh.month, options.calendarWarnFromMonth ?? 11),
-      await checkDbSize(ds, deps.files, options.dbMaxMb),
+      await checkDbSize(deps.databaseSize, options.dbMaxMb),
       await checkBackup(deps.files, options.backupDir, options.backupMaxAgeH, now),
       await checkQueues(deps.failedJobs, new Date(now.getTime() - 24 * 3_600_000)),
     ];
   }
 
-  async function stillOpen(title: string): Promise<boolean> {
-    const n = await ds
-      .getRepository(Ticket)
-      .createQueryBuilder('t')
-      .where('t.source = :s AND t.state IN (:...open) AND t.summary LIKE :p', {
-        s: 'inspection',
-        open: OPEN_STATES,
-        p: `${ticketPrefix(title)}%`,
-      })
-      .getCount();
-    return n > 0;
-  }
+  const stillOpen = (title: string): Promise<boolean> => store.read.monitoring.hasOpenTicket('inspection', ticketPrefix(title));
 
   function report(run: InspectionRunDetail, checks: CheckOutcome[], kind: string): string {
     const at = DateTime.fromJSDate(run.performedAt, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm');
@@ -118,10 +108,10 @@ export function makeAutoInspection(deps: AutoInspectionDeps) {
         findings,
       });
       const text = report(run, checks, kind);
-      await inTransaction(ds, async (em) => {
-        const to = await engineerRecipients(repositoriesIn(em));
+      await desk.transaction(async (tx, d) => {
+        const to = await d.engineerRecipients();
         if (to.length > 0)
-          await enqueueOutbox(em, `inspection-run-${run.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, clock.now());
+          await tx.outbox.enqueue(`inspection-run-${run.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, clock.now());
       });
       return { ...run, report: text };
     },

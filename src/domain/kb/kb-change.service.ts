@@ -1,33 +1,21 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { recordAudit } from '../audit/audit.service';
 import type { Clock } from '../clock';
 import { type Page, pageWindow } from '../common/pagination';
-import { inTransaction } from '../db/transaction';
+import type { DomainStore, Repositories } from '../db/repositories';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { type Actor } from '../identity/actor';
-import { KbChange } from './kb-change.entity';
+import type { KbChange } from './kb-change.entity';
+import type { KbRepository } from './kb.repository';
 import { type ApproveChangeInput, type ListChangesQuery, MIN_API_UTTERANCES, type NewIntentInput } from './kb.schemas';
 import type { EffectiveCorpus, KbChangeData, KbChangeKind, KbChangePayload, KbCorpus, KbIntentView } from './kb.types';
 import { can, requirePermission } from '../policy';
 
 const REVIEWED_MIN = 40;
 const STATUS_ZH = { pending: '待审核', approved: '通过', rejected: '驳回' } as const;
-// Every KB write takes this PostgreSQL advisory lock, so each approval is checked against all approvals before it.
-const KB_LOCK_KEY = 7_301_004;
-
-async function lockKb(em: EntityManager): Promise<void> {
-  if (em.connection.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock($1)', [KB_LOCK_KEY]);
-}
 
 /** Approved changes in the order they were approved (the order they were checked in). */
-export async function approvedChanges(em: EntityManager): Promise<KbChangeData[]> {
-  const rows = await em.find(KbChange, { where: { status: 'approved' }, order: { seq: 'ASC', id: 'ASC' } });
+export async function approvedChanges(kb: Pick<KbRepository, 'approved'>): Promise<KbChangeData[]> {
+  const rows = await kb.approved();
   return rows.filter((r) => r.intent !== null).map((r) => ({ id: r.id, intent: r.intent as string, kind: r.kind, payload: r.payload }));
-}
-
-async function nextSeq(em: EntityManager): Promise<number> {
-  const raw = await em.createQueryBuilder(KbChange, 'c').select('MAX(c.seq)', 'm').getRawOne<{ m: number | string | null }>();
-  return Number(raw?.m ?? 0) + 1;
 }
 
 /** What every edit, approval and rejection answers. */
@@ -39,11 +27,12 @@ export interface KbEditResult {
 }
 
 /** The knowledge-base overlay: edits by bureau staff (live at once), proposals by engineers, and their review. */
-export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus: KbCorpus }) {
-  const { ds, clock, corpus } = deps;
+export function makeKbChangeService(deps: { store: DomainStore; clock: Clock; corpus: KbCorpus }) {
+  const { store, clock, corpus } = deps;
+  const { kb } = store.read;
 
-  async function loadPending(em: EntityManager, id: number): Promise<KbChange> {
-    const row = await em.findOneBy(KbChange, { id });
+  async function loadPending(tx: Pick<Repositories, 'kb'>, id: number): Promise<KbChange> {
+    const row = await tx.kb.byId(id);
     if (!row) throw new NotFoundError('KB_ITEM_NOT_FOUND', `知识库变更 #${id} 不存在`);
     if (row.status !== 'pending') throw new ConflictError('STATE_NOT_ALLOWED', `知识库变更 #${id} 已${STATUS_ZH[row.status]}，不能再审核`);
     return row;
@@ -58,29 +47,27 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
     warnings: string[] = [],
   ): Promise<KbEditResult> {
     requirePermission(actor, 'kb.edit');
-    return inTransaction(ds, async (em) => {
-      await lockKb(em);
+    return store.transaction(async (tx) => {
+      await tx.kb.lock();
       const now = clock.now();
-      const approved = await approvedChanges(em);
+      const approved = await approvedChanges(tx.kb);
       const reviewer = can(actor, 'kb.review');
       const after = corpus.check(approved, { id: 0, intent, kind, payload });
-      const change = await em.save(
-        em.create(KbChange, {
-          intent,
-          kind,
-          payload,
-          status: reviewer ? 'approved' : 'pending',
-          source: 'api',
-          proposedBy: actor.username,
-          reviewedBy: reviewer ? actor.username : null,
-          reviewedAt: reviewer ? now : null,
-          opinion: null,
-          ticketId: null,
-          seq: reviewer ? await nextSeq(em) : null,
-          createdAt: now,
-        }),
-      );
-      await recordAudit(em, actor, now, {
+      const change = await tx.kb.insert({
+        intent,
+        kind,
+        payload,
+        status: reviewer ? 'approved' : 'pending',
+        source: 'api',
+        proposedBy: actor.username,
+        reviewedBy: reviewer ? actor.username : null,
+        reviewedAt: reviewer ? now : null,
+        opinion: null,
+        ticketId: null,
+        seq: reviewer ? await tx.kb.nextSeq() : null,
+        createdAt: now,
+      });
+      await tx.audit.record(actor, now, {
         action: reviewer ? 'kb.change' : 'kb.propose',
         entityType: 'kb_change',
         entityId: change.id,
@@ -91,11 +78,11 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
     });
   }
 
-  const effective = async (): Promise<EffectiveCorpus> => corpus.build(await approvedChanges(ds.manager));
+  const effective = async (): Promise<EffectiveCorpus> => corpus.build(await approvedChanges(kb));
 
   return {
     /** Approved changes for building the live model (boot, retrain). */
-    approved: (): Promise<KbChangeData[]> => approvedChanges(ds.manager),
+    approved: (): Promise<KbChangeData[]> => approvedChanges(kb),
 
     /** Reviewed files + approved overlay, validated. */
     effective,
@@ -105,7 +92,7 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
       requirePermission(actor, 'kb.read');
       const found = (await effective()).intents.find((i) => i.intent === name);
       if (!found) throw new NotFoundError('KB_ITEM_NOT_FOUND', `意图 ${name} 不存在`);
-      const pending = await ds.manager.find(KbChange, { where: { intent: name, status: 'pending' }, order: { id: 'ASC' } });
+      const pending = await kb.pendingFor(name);
       return { ...found, pending };
     },
 
@@ -134,8 +121,7 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
     /** GET /kb/changes: newest first. */
     async list(actor: Actor, q: ListChangesQuery): Promise<Page<KbChange>> {
       requirePermission(actor, 'kb.read');
-      const where = { ...(q.status ? { status: q.status } : {}), ...(q.intent ? { intent: q.intent } : {}) };
-      const [items, total] = await ds.manager.findAndCount(KbChange, { where, order: { id: 'DESC' }, ...pageWindow(q) });
+      const [items, total] = await kb.page({ status: q.status, intent: q.intent }, pageWindow(q));
       return { items, total, page: q.page, pageSize: q.pageSize };
     },
 
@@ -145,9 +131,9 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
      */
     approve(actor: Actor, id: number, input: ApproveChangeInput): Promise<KbEditResult> {
       requirePermission(actor, 'kb.review');
-      return inTransaction(ds, async (em) => {
-        await lockKb(em);
-        const row = await loadPending(em, id);
+      return store.transaction(async (tx) => {
+        await tx.kb.lock();
+        const row = await loadPending(tx, id);
         const placing = row.kind === 'add-utterance';
         if (!placing && ((input.intent && input.intent !== row.intent) || input.asAnswer !== undefined || input.answer !== undefined)) {
           throw new ValidationError('INVALID_INPUT', '只有“新增说法”的变更可以指定意图或采用回复作为答案', [
@@ -166,7 +152,7 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
           ]);
         const payload: KbChangePayload = placing ? { ...row.payload, answer, asAnswer: input.asAnswer === true } : row.payload;
         const now = clock.now();
-        const after = corpus.check(await approvedChanges(em), { id, intent, kind: row.kind, payload });
+        const after = corpus.check(await approvedChanges(tx.kb), { id, intent, kind: row.kind, payload });
         const patch = {
           intent,
           payload,
@@ -174,10 +160,10 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
           reviewedBy: actor.username,
           reviewedAt: now,
           opinion: input.opinion ?? null,
-          seq: await nextSeq(em),
+          seq: await tx.kb.nextSeq(),
         };
-        await em.update(KbChange, id, patch);
-        await recordAudit(em, actor, now, {
+        await tx.kb.update(id, patch);
+        await tx.audit.record(actor, now, {
           action: 'kb.approve',
           entityType: 'kb_change',
           entityId: id,
@@ -191,27 +177,27 @@ export function makeKbChangeService(deps: { ds: DataSource; clock: Clock; corpus
     /** Rejects a pending change; nothing in the corpus moves. */
     reject(actor: Actor, id: number, opinion: string): Promise<KbEditResult> {
       requirePermission(actor, 'kb.review');
-      return inTransaction(ds, async (em) => {
-        await lockKb(em);
-        const row = await loadPending(em, id);
+      return store.transaction(async (tx) => {
+        await tx.kb.lock();
+        const row = await loadPending(tx, id);
         const now = clock.now();
         const patch = { status: 'rejected' as const, reviewedBy: actor.username, reviewedAt: now, opinion };
-        await em.update(KbChange, id, patch);
-        await recordAudit(em, actor, now, {
+        await tx.kb.update(id, patch);
+        await tx.audit.record(actor, now, {
           action: 'kb.reject',
           entityType: 'kb_change',
           entityId: id,
           before: { status: row.status },
           after: { status: 'rejected', opinion },
         });
-        return { change: Object.assign(row, patch), version: corpus.build(await approvedChanges(em)).version, warnings: [] };
+        return { change: Object.assign(row, patch), version: corpus.build(await approvedChanges(tx.kb)).version, warnings: [] };
       });
     },
 
     /** The effective corpus as YAML files (unchanged files verbatim), for folding into git. */
     async exportFiles(actor: Actor) {
       requirePermission(actor, 'kb.read');
-      const approved = await approvedChanges(ds.manager);
+      const approved = await approvedChanges(kb);
       return { version: corpus.build(approved).version, changeIds: approved.map((c) => c.id), files: corpus.exportFiles(approved) };
     },
   };

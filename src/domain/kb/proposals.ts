@@ -1,9 +1,10 @@
-import { type EntityManager, In } from 'typeorm';
-import { recordAudit } from '../audit/audit.service';
-import { TicketEvent } from '../desk/ticket-event.entity';
+import type { Repositories } from '../db/repositories';
 import type { Ticket } from '../desk/ticket.entity';
 import type { Actor } from '../identity/actor';
-import { KbChange } from './kb-change.entity';
+import type { KbChange } from './kb-change.entity';
+
+/** The repositories a proposal is written through (the reply's transaction). */
+export type ProposalTx = Pick<Repositories, 'kb' | 'audit'>;
 
 type Guess = { intent: string; score: number };
 
@@ -18,15 +19,15 @@ function bestGuess(meta: Record<string, unknown> | null, fallback: Guess[] | nul
  * reply as a candidate answer). Runs inside the reply's transaction; nothing is live until an
  * operator approves it and the model is retrained.
  */
-export async function proposeFromReply(em: EntityManager, ticket: Ticket, replyText: string, actor: Actor, at: Date): Promise<KbChange[]> {
+export async function proposeFromReply(tx: ProposalTx, ticket: Ticket, replyText: string, actor: Actor, at: Date): Promise<KbChange[]> {
   // Handoff requests ("转人工") and fault reports are not questions the KB could learn to answer.
   if (ticket.source !== 'bot' || ticket.category !== 'question') return [];
-  const events = await em.find(TicketEvent, { where: { ticketId: ticket.id, type: In(['created', 'question']) }, order: { id: 'ASC' } });
-  const earlier = await em.find(KbChange, { where: { ticketId: ticket.id, source: 'engineer-reply' } });
+  const events = await tx.kb.ticketQuestions(ticket.id);
+  const earlier = await tx.kb.proposalsOfTicket(ticket.id);
   const answer = replyText.trim();
   // A later reply is usually the real answer ("收到，正在查看" tends to come first).
   for (const c of earlier.filter((e) => e.status === 'pending')) {
-    await em.update(KbChange, c.id, { payload: { ...c.payload, answer } });
+    await tx.kb.update(c.id, { payload: { ...c.payload, answer } });
   }
   const seen = new Set(earlier.flatMap((c) => c.payload.utterances ?? []));
   const made: KbChange[] = [];
@@ -35,23 +36,21 @@ export async function proposeFromReply(em: EntityManager, ticket: Ticket, replyT
     if (question.length < 2 || question === '（空消息）' || seen.has(question)) continue;
     seen.add(question);
     const guess = bestGuess(e.meta, ticket.guesses);
-    const change = await em.save(
-      em.create(KbChange, {
-        intent: guess,
-        kind: 'add-utterance',
-        payload: { utterances: [question], answer, guess },
-        status: 'pending',
-        source: 'engineer-reply',
-        proposedBy: actor.username,
-        reviewedBy: null,
-        reviewedAt: null,
-        opinion: null,
-        ticketId: ticket.id,
-        seq: null,
-        createdAt: at,
-      }),
-    );
-    await recordAudit(em, actor, at, {
+    const change = await tx.kb.insert({
+      intent: guess,
+      kind: 'add-utterance',
+      payload: { utterances: [question], answer, guess },
+      status: 'pending',
+      source: 'engineer-reply',
+      proposedBy: actor.username,
+      reviewedBy: null,
+      reviewedAt: null,
+      opinion: null,
+      ticketId: ticket.id,
+      seq: null,
+      createdAt: at,
+    });
+    await tx.audit.record(actor, at, {
       action: 'kb.propose',
       entityType: 'kb_change',
       entityId: change.id,

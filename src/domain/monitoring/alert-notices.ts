@@ -1,9 +1,11 @@
-import type { EntityManager } from 'typeorm';
-import { repositoriesIn } from '../db/transaction';
-import { engineerRecipients, formatShanghai, noticeEngineers } from '../desk/desk-notices';
+import type { Repositories } from '../db/repositories';
+import { formatShanghai } from '../desk/desk-notices';
 import type { Ticket } from '../desk/ticket.entity';
-import { enqueueOutbox } from '../outbox/outbox';
+import type { DeskOps } from './desk-port';
 import type { Incident } from './incident.entity';
+
+type Tx = Pick<Repositories, 'outbox'>;
+type Desk = Pick<DeskOps, 'noticeEngineers' | 'engineerRecipients'>;
 
 const SEVERITY_NAMES: Record<Incident['severity'], string> = { critical: '严重', warning: '警告', info: '提示' };
 // WeCom robot markdown is limited to 4096 bytes; leave room for the frame around the detail.
@@ -30,20 +32,13 @@ export function downtimeText(ms: number): string {
   return h % 24 ? `${Math.floor(h / 24)} 天 ${h % 24} 小时` : `${Math.floor(h / 24)} 天`;
 }
 
-const robot = (em: EntityManager, key: string, content: string, now: Date) =>
-  enqueueOutbox(em, key, { channel: 'robot', robot: 'ops', kind: 'markdown', content: truncateBytes(content, 4000) }, now);
+const robot = (tx: Tx, key: string, content: string, now: Date) =>
+  tx.outbox.enqueue(key, { channel: 'robot', robot: 'ops', kind: 'markdown', content: truncateBytes(content, 4000) }, now);
 
 /** Firing: the engineers' ticket card and the ops group's markdown (same transaction). */
-export async function noticeFiring(em: EntityManager, inc: Incident, t: Ticket, now: Date, tag: string): Promise<void> {
+export async function noticeFiring(tx: Tx, desk: Desk, inc: Incident, t: Ticket, now: Date, tag: string): Promise<void> {
   const head = `${tag}【故障告警】${inc.title}`;
-  await noticeEngineers(
-    repositoriesIn(em),
-    t,
-    null,
-    `${head}${inc.detail ? `：${inc.detail}` : ''}`,
-    now,
-    `alert-${inc.id}-${now.getTime()}`,
-  );
+  await desk.noticeEngineers(t, `${head}${inc.detail ? `：${inc.detail}` : ''}`, now, `alert-${inc.id}-${now.getTime()}`);
   const lines = [
     `## <font color="warning">${head}</font>`,
     `> 级别：<font color="warning">${SEVERITY_NAMES[inc.severity]}</font>`,
@@ -52,18 +47,17 @@ export async function noticeFiring(em: EntityManager, inc: Incident, t: Ticket, 
     `> 工单：#${t.id}（${t.priority === 'urgent' ? '紧急' : '高'}）`,
   ];
   if (inc.detail) lines.push('', truncateBytes(inc.detail, ROBOT_DETAIL_BYTES));
-  await robot(em, `incident-${inc.id}-fire-${now.getTime()}-robot`, lines.join('\n'), now);
+  await robot(tx, `incident-${inc.id}-fire-${now.getTime()}-robot`, lines.join('\n'), now);
 }
 
 /** Resolved: the recovery notice with the downtime, to the engineers and the ops group. */
-export async function noticeRecovered(em: EntityManager, inc: Incident, now: Date, tag: string): Promise<void> {
+export async function noticeRecovered(tx: Tx, desk: Desk, inc: Incident, now: Date, tag: string): Promise<void> {
   const downtime = downtimeText(now.getTime() - (inc.firstFiringAt ?? now).getTime());
   const ticket = inc.ticketId ? `，工单 #${inc.ticketId}` : '';
-  const to = await engineerRecipients(repositoriesIn(em));
+  const to = await desk.engineerRecipients();
   if (to.length > 0) {
     const text = `${tag}【告警恢复】${inc.title} 已恢复，故障持续 ${downtime}${ticket}。`;
-    await enqueueOutbox(
-      em,
+    await tx.outbox.enqueue(
       `incident-${inc.id}-recover-${now.getTime()}-eng`,
       { channel: 'app', toUsers: to, kind: 'text', content: text },
       now,
@@ -75,5 +69,5 @@ export async function noticeRecovered(em: EntityManager, inc: Incident, now: Dat
     `> 故障时段：${formatShanghai(inc.firstFiringAt)} — ${formatShanghai(now)}`,
     `> 来源：${inc.source}${ticket}`,
   ].join('\n');
-  await robot(em, `incident-${inc.id}-recover-${now.getTime()}-robot`, md, now);
+  await robot(tx, `incident-${inc.id}-recover-${now.getTime()}-robot`, md, now);
 }

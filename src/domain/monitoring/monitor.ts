@@ -1,9 +1,12 @@
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../clock';
-import { toDbInstant } from '../db/columns';
+import type { Repositories } from '../db/repositories';
+import type { Store } from '../db/store';
 import type { AlertService } from './alert.service';
-import { ProbeState } from './probe-state.entity';
+import type { ProbeState } from './probe-state.entity';
 import type { Probe, ProbeResult } from './probes';
+
+/** The slice of the domain store monitoring uses: probe states, targets and incidents, and a database ping. */
+export type MonitoringStore = Pick<Store<Pick<Repositories, 'monitoring'>>, 'read' | 'ping'>;
 
 export interface MonitorOptions {
   /** Consecutive down observations before an alert (damps blips). */
@@ -27,39 +30,28 @@ export interface Observation extends ProbeResult {
  * alert state in the incident table, not in memory, so any process may run a round.
  */
 export function makeMonitor(deps: {
-  ds: DataSource;
+  store: MonitoringStore;
   clock: Clock;
   alerts: AlertService;
   probes: () => Promise<Probe[]>;
   options?: Partial<MonitorOptions>;
 }) {
-  const { ds, clock, alerts } = deps;
+  const { clock, alerts } = deps;
+  const { monitoring } = deps.store.read;
   const opts = { ...DEFAULT_MONITOR, ...deps.options };
-  const repo = () => ds.getRepository(ProbeState);
 
   // Compare-and-set on the previous check time: of two processes observing together, one counts.
   async function record(key: string, r: ProbeResult, now: Date): Promise<Pick<ProbeState, 'failures' | 'downSince'> | null> {
-    const prev = await repo().findOneBy({ key });
+    const prev = await monitoring.probeState(key);
     if (prev && now.getTime() - prev.checkedAt.getTime() < opts.minGapMs) return null;
     const failures = r.status === 'down' ? (prev?.failures ?? 0) + 1 : 0;
     const downSince = r.status === 'down' ? (prev?.status === 'down' && prev.downSince ? prev.downSince : now) : null;
     const row = { status: r.status, failures, downSince, detail: r.detail.slice(0, 500), checkedAt: now };
     if (!prev) {
-      await repo()
-        .createQueryBuilder()
-        .insert()
-        .values({ key, ...row })
-        .orIgnore()
-        .execute();
+      await monitoring.insertProbeState(key, row);
       return row;
     }
-    const res = await repo()
-      .createQueryBuilder()
-      .update()
-      .set(row)
-      .where('key = :key AND checkedAt = :at', { key, at: toDbInstant(prev.checkedAt) })
-      .execute();
-    return (res.affected ?? 1) === 1 ? row : null;
+    return (await monitoring.replaceProbeState(key, prev.checkedAt, row)) ? row : null;
   }
 
   async function observe(p: Probe, r: ProbeResult, now: Date): Promise<Observation> {
@@ -101,9 +93,7 @@ export function makeMonitor(deps: {
       return out;
     },
     /** The last observation of every probe (for /health and the API). */
-    states(): Promise<ProbeState[]> {
-      return repo().find({ order: { key: 'ASC' } });
-    },
+    states: (): Promise<ProbeState[]> => monitoring.probeStates(),
   };
 }
 export type Monitor = ReturnType<typeof makeMonitor>;

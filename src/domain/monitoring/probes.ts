@@ -1,6 +1,5 @@
-import type { DataSource } from 'typeorm';
 import type { Severity } from './incident.entity';
-import { ProbeTarget } from './probe-target.entity';
+import type { MonitoringStore } from './monitor';
 
 export interface ProbeResult {
   status: 'up' | 'down';
@@ -74,14 +73,14 @@ export async function probeDisk(disk: DiskInfo, dir: string, minFreePct: number)
 }
 
 /** The probe set: database, Redis, queues, disk, and every enabled target (read on each run). */
-export function makeProbeSet(ds: DataSource, ports: ProbePorts, th: ProbeThresholds): () => Promise<Probe[]> {
+export function makeProbeSet(store: MonitoringStore, ports: ProbePorts, th: ProbeThresholds): () => Promise<Probe[]> {
   const ms = th.checkTimeoutMs;
   const fixed: Probe[] = [
     {
       key: 'probe:db',
       title: '数据库不可用',
       severity: 'critical',
-      run: async () => (await timeLimit(ds.query('SELECT 1'), ms), up('SELECT 1 正常')),
+      run: async () => (await timeLimit(store.ping(), ms), up('SELECT 1 正常')),
     },
     {
       key: 'probe:disk',
@@ -112,7 +111,7 @@ export function makeProbeSet(ds: DataSource, ports: ProbePorts, th: ProbeThresho
     );
   }
   return async () => {
-    const targets = await ds.getRepository(ProbeTarget).find({ where: { enabled: true }, order: { id: 'ASC' } });
+    const targets = await store.read.monitoring.enabledTargets();
     return [
       ...fixed,
       ...targets.map((t): Probe => ({

@@ -1,12 +1,9 @@
-import type { DataSource } from 'typeorm';
-import { Unit } from '../catalog/unit.entity';
+import type { Unit } from '../catalog/unit.entity';
 import type { Clock } from '../clock';
-import { Consultation } from '../desk/records/consultation.entity';
+import type { DomainStore } from '../db/repositories';
 import { CHANNEL_NAMES, type DeskReportQuery } from '../desk/records/records.schemas';
-import { ReturnVisit } from '../desk/records/return-visit.entity';
-import { NotFoundError } from '../errors';
 import { type Actor } from '../identity/actor';
-import { num } from './report-sql';
+import { num } from './report-names';
 import { resolvePeriod } from './report.schemas';
 import { requirePermission } from '../policy';
 
@@ -46,53 +43,33 @@ export interface ReturnVisitReport {
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Reports over the service desk's records (consultations, return visits). */
-export function makeDeskRecordsReports(deps: { ds: DataSource; clock: Clock }) {
-  const { ds, clock } = deps;
+export function makeDeskRecordsReports(deps: { store: DomainStore; clock: Clock }) {
+  const { clock } = deps;
+  const { catalog, reports } = deps.store.read;
 
-  async function unitFilter(code: string | undefined): Promise<Unit | null> {
-    if (!code) return null;
-    const unit = await ds.getRepository(Unit).findOneBy({ code });
-    if (!unit) throw new NotFoundError('UNIT_NOT_FOUND', `单位 ${code} 不存在`);
-    return unit;
-  }
+  const unitFilter = async (code: string | undefined): Promise<Unit | null> => (code ? catalog.unitByCode(code) : null);
 
   return {
     async consultations(actor: Actor, q: Omit<DeskReportQuery, 'format'>): Promise<ConsultationReport> {
       requirePermission(actor, 'report.desk.read');
       const p = resolvePeriod(q, clock.now());
       const unit = await unitFilter(q.unitCode);
-      const group = async (expr: string) => {
-        const qb = ds
-          .getRepository(Consultation)
-          .createQueryBuilder('c')
-          .select(expr, 'k')
-          .addSelect('COUNT(*)', 'n')
-          .addSelect('COALESCE(SUM(c.durationMinutes), 0)', 'm')
-          .where('c.receivedAt >= :a AND c.receivedAt < :b', { a: p.startIso, b: p.endIso })
-          .groupBy(expr)
-          .orderBy('n', 'DESC')
-          .addOrderBy(expr, 'ASC');
-        if (unit) qb.andWhere('c.unitId = :u', { u: unit.id });
-        return (await qb.getRawMany<{ k: string | number | null; n: unknown; m: unknown }>()).map((r) => ({
-          key: r.k,
-          count: num(r.n),
-          minutes: num(r.m),
-        }));
-      };
-      const byChannel = (await group('c.channel')).map((r) => ({
+      const group = async (column: 'channel' | 'category' | 'unitId') =>
+        (await reports.consultationsBy(p, column, unit?.id)).map((r) => ({ key: r.k, count: num(r.n), minutes: num(r.m) }));
+      const byChannel = (await group('channel')).map((r) => ({
         key: String(r.key),
         name: CHANNEL_NAMES[r.key as keyof typeof CHANNEL_NAMES] ?? String(r.key),
         count: r.count,
         minutes: r.minutes,
       }));
-      const byCategory = (await group('c.category')).map((r) => ({
+      const byCategory = (await group('category')).map((r) => ({
         key: String(r.key),
         name: String(r.key),
         count: r.count,
         minutes: r.minutes,
       }));
-      const unitRows = await group('c.unitId');
-      const units = new Map((await ds.getRepository(Unit).find({ select: { id: true, code: true, name: true } })).map((u) => [u.id, u]));
+      const unitRows = await group('unitId');
+      const units = new Map((await catalog.allUnits()).map((u) => [u.id, u]));
       const byUnit = unitRows.map((r) => {
         const u = r.key === null ? null : units.get(Number(r.key));
         return {
@@ -113,22 +90,8 @@ export function makeDeskRecordsReports(deps: { ds: DataSource; clock: Clock }) {
       requirePermission(actor, 'report.desk.read');
       const p = resolvePeriod(q, clock.now());
       const unit = await unitFilter(q.unitCode);
-      const base = (col: 'askedAt' | 'answeredAt') => {
-        const qb = ds
-          .getRepository(ReturnVisit)
-          .createQueryBuilder('v')
-          .where(`v.${col} >= :a AND v.${col} < :b`, { a: p.startIso, b: p.endIso });
-        if (unit) qb.andWhere('v.unitId = :u', { u: unit.id });
-        return qb;
-      };
-      const asked = await base('askedAt').getCount();
-      const rows = await base('answeredAt')
-        .andWhere("v.status = 'answered'")
-        .select('v.rating', 'r')
-        .addSelect('COUNT(*)', 'n')
-        .addSelect("SUM(CASE WHEN v.outcome = 'reopened' THEN 1 ELSE 0 END)", 'reopened')
-        .groupBy('v.rating')
-        .getRawMany<{ r: unknown; n: unknown; reopened: unknown }>();
+      const asked = await reports.returnVisitsAsked(p, unit?.id);
+      const rows = await reports.returnVisitRatings(p, unit?.id);
       const counts = new Map(rows.map((r) => [num(r.r), num(r.n)]));
       const answered = rows.reduce((s, r) => s + num(r.n), 0);
       const sum = rows.reduce((s, r) => s + num(r.r) * num(r.n), 0);

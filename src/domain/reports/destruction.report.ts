@@ -1,8 +1,8 @@
-import type { EntityManager } from 'typeorm';
 import { STATUS_NAMES } from '../documents/lifecycle';
 import type { DocStatus } from '../ledger/ledger.types';
 import type { Period } from './report.schemas';
-import { num, run, shanghaiMinute, sqlFor, periodFilter, type Names } from './report-sql';
+import { num, shanghaiMinute, type Names } from './report-names';
+import type { ReportsRepository } from './reports.repository';
 
 /** 销毁登记: one run of numbers on a 销毁单 (the register lists every run destroyed). */
 export interface DestructionRow {
@@ -25,24 +25,11 @@ export interface DestructionRow {
 
 /** Destruction documents created within the period, one row per line; a bureau document shows 财政局. */
 export async function destructionRegister(
-  em: EntityManager,
+  q: Pick<ReportsRepository, 'destructionLines'>,
   f: { unitId?: number; billTypeId?: number; period: Period },
   names: Names,
 ): Promise<DestructionRow[]> {
-  const sql = sqlFor(em);
-  const cond = periodFilter(sql, f, {
-    first: `d."docType" = 'destruction'`,
-    at: 'd."createdAt"',
-    unit: 'd."unitId"',
-    billType: 'd."billTypeId"',
-  });
-  const text = `SELECT d."docNo" AS "docNo", d."status" AS "status", d."unitId" AS "unitId", d."billTypeId" AS "billTypeId",
-      d."reason" AS "reason", d."createdAt" AS "createdAt", d."reviewedAt" AS "reviewedAt", d."completedAt" AS "completedAt",
-      l."batchCode" AS "batchCode", l."startNo" AS "startNo", l."endNo" AS "endNo", l."count" AS "count"
-    FROM "bill_document" d JOIN "document_line" l ON l."documentId" = d."id"
-    WHERE ${cond.join(' AND ')}
-    ORDER BY d."createdAt", d."id", l."batchCode", l."startNo"`;
-  const rows = await run<Record<string, unknown>>(em, sql, text);
+  const rows = await q.destructionLines(f);
   return rows.map((r) => {
     const u = names.unit(r.unitId === null ? null : Number(r.unitId));
     const b = names.billType(Number(r.billTypeId));

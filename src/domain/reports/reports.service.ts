@@ -1,16 +1,12 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { billTypeByCode, unitByCode } from '../catalog/catalog.service';
-import { graceMonthsOf, WRITEOFF_GRACE_MONTHS_KEY } from '../documents/application.rules';
-import { makeSettingsRepository } from '../settings/settings.repository';
-import { dialectOf } from '../db/dialect';
 import type { Clock } from '../clock';
-import { inTransaction } from '../db/transaction';
+import type { DomainStore, Repositories } from '../db/repositories';
+import { graceMonthsOf, WRITEOFF_GRACE_MONTHS_KEY } from '../documents/application.rules';
 import { ForbiddenError } from '../errors';
 import type { Actor } from '../identity/actor';
 import { destructionRegister } from './destruction.report';
 import { issuanceDetail } from './issuance.report';
 import { resolvePeriod, type PeriodReportQuery, type WarningsReportQuery, type WriteoffReportQuery } from './report.schemas';
-import { loadNames } from './report-sql';
+import { loadNames } from './report-names';
 import { stockMovement } from './stock-movement.report';
 import { lowStock, overdueWriteoffs } from './warnings.report';
 import { receiptsDetail, warehouseBalance } from './warehouse.report';
@@ -29,24 +25,23 @@ export function sumOf<R extends object, K extends keyof R & string>(rows: readon
 const MOVEMENT_KEYS = ['opening', 'received', 'used', 'voided', 'lost', 'returned', 'closing'] as const;
 
 /** 统计报表: every report is computed from the journal and documents, never from cached figures. */
-export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
-  const { ds, clock } = deps;
+export function makeReportsService(deps: { store: DomainStore; clock: Clock }) {
+  const { store, clock } = deps;
 
   // One consistent snapshot per report: several queries must see the same journal.
-  const read = <T>(work: (em: EntityManager) => Promise<T>): Promise<T> =>
-    ds.options.type === 'postgres' ? ds.transaction('REPEATABLE READ', work) : inTransaction(ds, work);
+  const read = <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => store.transaction(work, { snapshot: true });
 
   /** Unit staff see only their own unit (their unit when none is named); others any or all units. */
-  async function scope(em: EntityManager, actor: Actor, q: Scope) {
+  async function scope(tx: Repositories, actor: Actor, q: Scope) {
     let unitCode = q.unitCode;
     if (isUnitScoped(actor)) {
       if (unitCode !== undefined && unitCode !== actor.unitCode) throw new ForbiddenError('OTHER_UNIT', '只能查看本单位的报表');
       unitCode = actor.unitCode ?? undefined;
       if (unitCode === undefined) throw new ForbiddenError('NO_UNIT', '当前账号未关联单位，无法查看报表');
     }
-    const unit = unitCode === undefined ? undefined : await unitByCode(em, unitCode);
-    const billType = q.billTypeCode === undefined ? undefined : await billTypeByCode(em, q.billTypeCode);
-    return { unit, billType, unitId: unit?.id, billTypeId: billType?.id, names: await loadNames(em) };
+    const unit = unitCode === undefined ? undefined : await tx.catalog.unitByCode(unitCode);
+    const billType = q.billTypeCode === undefined ? undefined : await tx.catalog.billTypeByCode(q.billTypeCode);
+    return { unit, billType, unitId: unit?.id, billTypeId: billType?.id, names: await loadNames(tx.catalog) };
   }
 
   const bureauOnly = (actor: Actor) => {
@@ -57,9 +52,9 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
     /** 领用存: one unit (or every unit) × bill type over a period; closing = opening + received − used − voided − lost − returned. */
     async stockMovement(actor: Actor, q: Omit<PeriodReportQuery, 'format'>) {
       const period = resolvePeriod(q, clock.now());
-      return read(async (em) => {
-        const s = await scope(em, actor, q);
-        const rows = await stockMovement(em, { unitId: s.unitId, billTypeId: s.billTypeId, period }, s.names);
+      return read(async (tx) => {
+        const s = await scope(tx, actor, q);
+        const rows = await stockMovement(tx.reports, { unitId: s.unitId, billTypeId: s.billTypeId, period }, s.names);
         if (s.billType && s.unit && rows.length === 0) {
           rows.push({
             unitCode: s.unit.code,
@@ -91,9 +86,9 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
     async warehouseBalance(actor: Actor, q: Omit<PeriodReportQuery, 'format' | 'unitCode'>) {
       bureauOnly(actor);
       const period = resolvePeriod(q, clock.now());
-      return read(async (em) => {
-        const s = await scope(em, actor, { billTypeCode: q.billTypeCode });
-        const rows = await warehouseBalance(em, { billTypeId: s.billTypeId, period }, s.names);
+      return read(async (tx) => {
+        const s = await scope(tx, actor, { billTypeCode: q.billTypeCode });
+        const rows = await warehouseBalance(tx.reports, { billTypeId: s.billTypeId, period }, s.names);
         return {
           from: period.from,
           to: period.to,
@@ -107,9 +102,9 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
     async receipts(actor: Actor, q: Omit<PeriodReportQuery, 'format' | 'unitCode'>) {
       bureauOnly(actor);
       const period = resolvePeriod(q, clock.now());
-      return read(async (em) => {
-        const s = await scope(em, actor, { billTypeCode: q.billTypeCode });
-        const rows = await receiptsDetail(em, { billTypeId: s.billTypeId, period }, s.names);
+      return read(async (tx) => {
+        const s = await scope(tx, actor, { billTypeCode: q.billTypeCode });
+        const rows = await receiptsDetail(tx.reports, { billTypeId: s.billTypeId, period }, s.names);
         return { from: period.from, to: period.to, rows, totals: sumOf(rows, ['count']) };
       });
     },
@@ -117,9 +112,9 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
     /** 发放明细: every run issued to units within the period. */
     async issuance(actor: Actor, q: Omit<PeriodReportQuery, 'format'>) {
       const period = resolvePeriod(q, clock.now());
-      return read(async (em) => {
-        const s = await scope(em, actor, q);
-        const rows = await issuanceDetail(em, { unitId: s.unitId, billTypeId: s.billTypeId, period }, s.names);
+      return read(async (tx) => {
+        const s = await scope(tx, actor, q);
+        const rows = await issuanceDetail(tx.reports, { unitId: s.unitId, billTypeId: s.billTypeId, period }, s.names);
         return { unitCode: s.unit?.code ?? null, from: period.from, to: period.to, rows, totals: sumOf(rows, ['count']) };
       });
     },
@@ -127,9 +122,9 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
     /** 核销情况: write-offs created within the period, per document or (groupBy=unit) per unit. */
     async writeoffs(actor: Actor, q: Omit<WriteoffReportQuery, 'format'>) {
       const period = resolvePeriod(q, clock.now());
-      return read(async (em) => {
-        const s = await scope(em, actor, q);
-        const docs = await writeoffDetail(em, { unitId: s.unitId, billTypeId: s.billTypeId, status: q.status, period }, s.names);
+      return read(async (tx) => {
+        const s = await scope(tx, actor, q);
+        const docs = await writeoffDetail(tx.reports, { unitId: s.unitId, billTypeId: s.billTypeId, status: q.status, period }, s.names);
         const totals = sumOf(docs, ['amount', 'used', 'voided', 'lost', 'total']);
         const base = { unitCode: s.unit?.code ?? null, from: period.from, to: period.to, totals };
         return q.groupBy === 'unit'
@@ -141,9 +136,9 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
     /** 销毁登记: destruction documents created within the period, one row per destroyed run. */
     async destructions(actor: Actor, q: Omit<PeriodReportQuery, 'format'>) {
       const period = resolvePeriod(q, clock.now());
-      return read(async (em) => {
-        const s = await scope(em, actor, q);
-        const rows = await destructionRegister(em, { unitId: s.unitId, billTypeId: s.billTypeId, period }, s.names);
+      return read(async (tx) => {
+        const s = await scope(tx, actor, q);
+        const rows = await destructionRegister(tx.reports, { unitId: s.unitId, billTypeId: s.billTypeId, period }, s.names);
         return { unitCode: s.unit?.code ?? null, from: period.from, to: period.to, rows, totals: sumOf(rows, ['count']) };
       });
     },
@@ -151,15 +146,14 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
     /** Warnings as of now: low stock and overdue write-offs (核旧领新). */
     async warnings(actor: Actor, q: Omit<WarningsReportQuery, 'format'>) {
       const now = clock.now();
-      return read(async (em) => {
-        const s = await scope(em, actor, q);
+      return read(async (tx) => {
+        const s = await scope(tx, actor, q);
         const o = {
           unitId: s.unitId,
           billTypeId: s.billTypeId,
           threshold: q.threshold,
           coverMonths: q.coverMonths ?? 1,
-          overdueMonths:
-            q.overdueMonths ?? graceMonthsOf(await makeSettingsRepository({ em, dialect: dialectOf(ds) }).get(WRITEOFF_GRACE_MONTHS_KEY)),
+          overdueMonths: q.overdueMonths ?? graceMonthsOf(await tx.settings.get(WRITEOFF_GRACE_MONTHS_KEY)),
           lookbackMonths: 12,
         };
         return {
@@ -168,8 +162,8 @@ export function makeReportsService(deps: { ds: DataSource; clock: Clock }) {
           threshold: o.threshold ?? null,
           coverMonths: o.coverMonths,
           overdueMonths: o.overdueMonths,
-          lowStock: await lowStock(em, now, o, s.names),
-          overdueWriteoffs: await overdueWriteoffs(em, now, o, s.names),
+          lowStock: await lowStock(tx.reports, now, o, s.names),
+          overdueWriteoffs: await overdueWriteoffs(tx.reports, now, o, s.names),
         };
       });
     },

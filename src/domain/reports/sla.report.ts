@@ -1,9 +1,8 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
-import { inTransaction } from '../db/transaction';
+import type { DomainStore } from '../db/repositories';
 import { CLOCK_KINDS, CLOCK_KIND_NAMES, type ClockKind } from '../desk/desk.types';
 import type { SlaReportQuery } from '../desk/desk.schemas';
-import { SlaClock } from '../desk/sla-clock.entity';
+import type { SlaClock } from '../desk/sla-clock.entity';
 import type { SlaService } from '../desk/sla/calendar.service';
 import { elapsedCounted } from '../desk/sla/due';
 import { type Actor } from '../identity/actor';
@@ -52,26 +51,18 @@ function tally(clocks: SlaClock[], kind: ClockKind, month?: string): ComplianceR
 }
 
 /** SLA compliance per clock kind and month, response-time distribution, tickets by source/category/unit. */
-export function makeDeskReports(deps: { ds: DataSource; clock: Clock; sla: SlaService }) {
-  const { ds, clock, sla } = deps;
-  const read = <T>(work: (em: EntityManager) => Promise<T>): Promise<T> =>
-    ds.options.type === 'postgres' ? ds.transaction('REPEATABLE READ', work) : inTransaction(ds, work);
+export function makeDeskReports(deps: { store: DomainStore; clock: Clock; sla: SlaService }) {
+  const { store, clock, sla } = deps;
 
   return {
     /** Clocks started and tickets opened between from and to (inclusive Shanghai dates; default this year). */
     async sla(actor: Actor, q: Omit<SlaReportQuery, 'format'>) {
       requirePermission(actor, 'report.sla.read');
       const p = resolvePeriod(q, clock.now());
-      const [clocks, tickets] = await read(
-        async (em) =>
-          [
-            await em
-              .createQueryBuilder(SlaClock, 'c')
-              .where('c.startedAt >= :a AND c.startedAt < :b', { a: p.startIso, b: p.endIso })
-              .orderBy('c.id')
-              .getMany(),
-            await ticketsBy(em, p),
-          ] as const,
+      // One snapshot: the clocks and the ticket counts describe the same moment.
+      const [clocks, tickets] = await store.transaction(
+        async (tx) => [await tx.reports.clocksStarted(p), await ticketsBy(tx, p)] as const,
+        { snapshot: true },
       );
       const months = [...new Set(clocks.map((c) => shanghaiDay(c.startedAt).slice(0, 7)))].sort();
       const byMonth = months.flatMap((m) => {

@@ -1,7 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import type { RangeState } from '../ledger/ledger.types';
 import type { Period } from './report.schemas';
-import { num, run, sqlFor, type Names } from './report-sql';
+import { num, type Names } from './report-names';
+import type { ReportsRepository } from './reports.repository';
 
 /** One 领用存 line: counts of one unit × bill type over the period. */
 export interface StockMovementRow {
@@ -58,7 +58,11 @@ interface Acc {
  * units. Opening, closing and each flow are separate sums, so the identity
  * closing = opening + received − used − voided − lost − returned is a check, not a construction.
  */
-export async function stockMovement(em: EntityManager, f: MovementFilter, names: Names): Promise<StockMovementRow[]> {
+export async function stockMovement(
+  q: Pick<ReportsRepository, 'unitStockSides'>,
+  f: MovementFilter,
+  names: Names,
+): Promise<StockMovementRow[]> {
   const acc = new Map<string, Acc>();
   const get = (unitId: number, billTypeId: number): Acc => {
     const key = `${unitId}:${billTypeId}`;
@@ -70,7 +74,7 @@ export async function stockMovement(em: EntityManager, f: MovementFilter, names:
     return a;
   };
   for (const side of ['in', 'out'] as const) {
-    const rows = await sideSums(em, side, f);
+    const rows = await q.unitStockSides(side, f);
     for (const r of rows) {
       const a = get(Number(r.unitId), Number(r.billTypeId));
       const sign = side === 'in' ? 1 : -1;
@@ -101,38 +105,4 @@ export async function stockMovement(em: EntityManager, f: MovementFilter, names:
     });
   }
   return out.sort((x, y) => x.unitCode.localeCompare(y.unitCode) || x.billTypeCode.localeCompare(y.billTypeCode));
-}
-
-interface SideRow {
-  unitId: number | string;
-  billTypeId: number | string;
-  holder: string | null;
-  state: RangeState | null;
-  before: unknown;
-  within: unknown;
-  upTo: unknown;
-}
-
-/** Sums of moves into (side 'in') or out of ('out') unit IN_STOCK, before and within the period. */
-function sideSums(em: EntityManager, side: 'in' | 'out', f: MovementFilter): Promise<SideRow[]> {
-  const [mine, other] = side === 'in' ? ['to', 'from'] : ['from', 'to'];
-  const sql = sqlFor(em);
-  const start = sql.p(f.period.startIso);
-  const start2 = sql.p(f.period.startIso);
-  const end = sql.p(f.period.endIso);
-  const where = [`j."${mine}Holder" = 'unit'`, `j."${mine}State" = 'IN_STOCK'`, `j."at" < ${end}`];
-  if (f.unitId !== undefined) where.push(`j."${mine}UnitId" = ${sql.p(f.unitId)}`);
-  if (f.billTypeId !== undefined) where.push(`j."billTypeId" = ${sql.p(f.billTypeId)}`);
-  return run<SideRow>(
-    em,
-    sql,
-    `SELECT j."${mine}UnitId" AS "unitId", j."billTypeId" AS "billTypeId",
-            j."${other}Holder" AS "holder", j."${other}State" AS "state",
-            SUM(CASE WHEN j."at" < ${start} THEN j."count" ELSE 0 END) AS "before",
-            SUM(CASE WHEN j."at" >= ${start2} THEN j."count" ELSE 0 END) AS "within",
-            SUM(j."count") AS "upTo"
-       FROM "journal_entry" j
-      WHERE ${where.join(' AND ')}
-      GROUP BY j."${mine}UnitId", j."billTypeId", j."${other}Holder", j."${other}State"`,
-  );
 }

@@ -1,6 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { Ticket } from '../desk/ticket.entity';
-import { Unit } from '../catalog/unit.entity';
+import type { Repositories } from '../db/repositories';
 import type { Period } from './report.schemas';
 
 export interface CountRow {
@@ -20,28 +18,18 @@ const SOURCE_NAMES: Record<string, string> = {
   inspection: '巡检发现',
 };
 
-async function countBy(
-  em: EntityManager,
-  p: Period,
-  column: 'source' | 'category' | 'unitId',
-): Promise<Array<{ k: string | number | null; n: number }>> {
-  const rows: Array<{ k: string | number | null; n: string | number }> = await em
-    .createQueryBuilder(Ticket, 't')
-    .select(`t.${column}`, 'k')
-    .addSelect('COUNT(*)', 'n')
-    .where('t.createdAt >= :a AND t.createdAt < :b', { a: p.startIso, b: p.endIso })
-    .groupBy(`t.${column}`)
-    .getRawMany();
-  return rows.map((r) => ({ k: r.k, n: Number(r.n) })).sort((x, y) => y.n - x.n || String(x.k).localeCompare(String(y.k)));
+async function countBy(tx: Pick<Repositories, 'reports'>, p: Period, column: 'source' | 'category' | 'unitId') {
+  const rows = await tx.reports.ticketCounts(p, column);
+  return rows.sort((x, y) => y.n - x.n || String(x.k).localeCompare(String(y.k)));
 }
 
 /** Tickets opened in the period, counted by source, category and unit (most first). */
 export async function ticketsBy(
-  em: EntityManager,
+  tx: Pick<Repositories, 'reports' | 'catalog'>,
   p: Period,
 ): Promise<{ bySource: CountRow[]; byCategory: CountRow[]; byUnit: CountRow[]; total: number }> {
-  const [src, cat, unit] = await Promise.all([countBy(em, p, 'source'), countBy(em, p, 'category'), countBy(em, p, 'unitId')]);
-  const units = new Map((await em.find(Unit)).map((u) => [u.id, u]));
+  const [src, cat, unit] = await Promise.all([countBy(tx, p, 'source'), countBy(tx, p, 'category'), countBy(tx, p, 'unitId')]);
+  const units = new Map((await tx.catalog.allUnits()).map((u) => [u.id, u]));
   return {
     bySource: src.map((r) => ({ key: String(r.k), label: SOURCE_NAMES[String(r.k)] ?? String(r.k), count: r.n })),
     byCategory: cat.map((r) => ({ key: String(r.k), label: String(r.k), count: r.n })),

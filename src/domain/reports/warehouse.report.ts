@@ -1,7 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import type { RangeState } from '../ledger/ledger.types';
 import type { Period } from './report.schemas';
-import { num, run, shanghaiMinute, sqlFor, type Names } from './report-sql';
+import { num, shanghaiMinute, type Names } from './report-names';
+import type { ReportsRepository } from './reports.repository';
 
 /** 财政库存结存: the bureau warehouse per bill type × batch over a period. */
 export interface WarehouseBalanceRow {
@@ -34,23 +34,13 @@ function warehouseFlow(side: 'in' | 'out', holder: string | null, state: RangeSt
  * returned by units (退回), issued (发放), voided (库存作废/销毁) and closing. Two GROUP BY queries.
  */
 export async function warehouseBalance(
-  em: EntityManager,
+  q: Pick<ReportsRepository, 'warehouseSides'>,
   f: { billTypeId?: number; period: Period },
   names: Names,
 ): Promise<WarehouseBalanceRow[]> {
   const acc = new Map<string, { billTypeId: number; batchCode: string; before: number; upTo: number; flows: Record<WFlow, number> }>();
   for (const side of ['in', 'out'] as const) {
-    const [mine, other] = side === 'in' ? ['to', 'from'] : ['from', 'to'];
-    const sql = sqlFor(em);
-    const text = `SELECT j."billTypeId" AS "billTypeId", j."batchCode" AS "batchCode", j."${other}Holder" AS "holder", j."${other}State" AS "state",
-        SUM(CASE WHEN j."at" < ${sql.p(f.period.startIso)} THEN j."count" ELSE 0 END) AS "before",
-        SUM(CASE WHEN j."at" >= ${sql.p(f.period.startIso)} THEN j."count" ELSE 0 END) AS "within",
-        SUM(j."count") AS "upTo"
-      FROM "journal_entry" j
-      WHERE j."${mine}Holder" = 'bureau' AND j."${mine}State" = 'IN_STOCK' AND j."at" < ${sql.p(f.period.endIso)}
-        ${f.billTypeId === undefined ? '' : `AND j."billTypeId" = ${sql.p(f.billTypeId)}`}
-      GROUP BY j."billTypeId", j."batchCode", j."${other}Holder", j."${other}State"`;
-    for (const r of await run<Record<string, unknown>>(em, sql, text)) {
+    for (const r of await q.warehouseSides(side, f)) {
       const key = `${r.billTypeId}:${r.batchCode}`;
       let a = acc.get(key);
       if (!a) {
@@ -93,15 +83,12 @@ export interface ReceiptRow {
 }
 
 /** Receipts into the bureau warehouse within the period, oldest first. */
-export async function receiptsDetail(em: EntityManager, f: { billTypeId?: number; period: Period }, names: Names): Promise<ReceiptRow[]> {
-  const sql = sqlFor(em);
-  const text = `SELECT r."id" AS "id", r."receivedAt" AS "receivedAt", r."billTypeId" AS "billTypeId", r."batchCode" AS "batchCode",
-      r."startNo" AS "startNo", r."endNo" AS "endNo", r."count" AS "count", r."note" AS "note"
-    FROM "warehouse_receipt" r
-    WHERE r."receivedAt" >= ${sql.p(f.period.startIso)} AND r."receivedAt" < ${sql.p(f.period.endIso)}
-      ${f.billTypeId === undefined ? '' : `AND r."billTypeId" = ${sql.p(f.billTypeId)}`}
-    ORDER BY r."receivedAt", r."id"`;
-  const rows = await run<Record<string, unknown>>(em, sql, text);
+export async function receiptsDetail(
+  q: Pick<ReportsRepository, 'receipts'>,
+  f: { billTypeId?: number; period: Period },
+  names: Names,
+): Promise<ReceiptRow[]> {
+  const rows = await q.receipts(f);
   return rows.map((r) => {
     const b = names.billType(Number(r.billTypeId));
     return {

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import type { EntityManager } from 'typeorm';
 import { normalize, overlaps, subtract, totalCount, type Span } from '../ledger/ranges';
 import { addMonths, dayStartIso, shanghaiDay, type Period } from './report.schemas';
-import { num, run, shanghaiMinute, sqlFor, type Names } from './report-sql';
+import { num, shanghaiMinute, type Names } from './report-names';
+import type { ReportsRepository } from './reports.repository';
 import { stockMovement } from './stock-movement.report';
 
 /** A unit × bill type whose stock is below its threshold. */
@@ -44,11 +44,16 @@ export interface WarningOptions {
  * what the unit reported as used (已开) over the look-back window — voids and 换版 are not use;
  * a unit that reported nothing yet is judged by what it was issued, so new units still get warned.
  */
-export async function lowStock(em: EntityManager, now: Date, o: WarningOptions, names: Names): Promise<LowStockRow[]> {
+export async function lowStock(
+  q: Pick<ReportsRepository, 'unitStockSides'>,
+  now: Date,
+  o: WarningOptions,
+  names: Names,
+): Promise<LowStockRow[]> {
   const today = shanghaiDay(now);
   const from = addMonths(today, -o.lookbackMonths);
   const period: Period = { from, to: today, startIso: dayStartIso(from, 1), endIso: dayStartIso(today, 1) };
-  const rows = await stockMovement(em, { unitId: o.unitId, billTypeId: o.billTypeId, period }, names);
+  const rows = await stockMovement(q, { unitId: o.unitId, billTypeId: o.billTypeId, period }, names);
   const out: LowStockRow[] = [];
   for (const r of rows) {
     const avg = Math.round(((r.used > 0 ? r.used : r.received) / o.lookbackMonths) * 10) / 10;
@@ -73,38 +78,17 @@ export async function lowStock(em: EntityManager, now: Date, o: WarningOptions, 
  * issued to it more than `overdueMonths` ago and its latest approved
  * write-off of that bill type has no cut-off date within those months.
  */
-export async function overdueWriteoffs(em: EntityManager, now: Date, o: WarningOptions, names: Names): Promise<OverdueWriteoffRow[]> {
+export async function overdueWriteoffs(
+  q: Pick<ReportsRepository, 'overdueInputs'>,
+  now: Date,
+  o: WarningOptions,
+  names: Names,
+): Promise<OverdueWriteoffRow[]> {
   // The same limit as checkOldBeforeNew (application.rules.ts), so a warning predicts a refusal.
   const limit = DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' }).minus({ months: o.overdueMonths });
   const cutoffDay = limit.toISODate() as string;
   const cutoffIso = limit.toJSDate().toISOString();
-  const filter = (sql: ReturnType<typeof sqlFor>, unitCol: string, btCol: string) =>
-    (o.unitId === undefined ? '' : ` AND ${unitCol} = ${sql.p(o.unitId)}`) +
-    (o.billTypeId === undefined ? '' : ` AND ${btCol} = ${sql.p(o.billTypeId)}`);
-  const s1 = sqlFor(em);
-  const issues = await run<Record<string, unknown>>(
-    em,
-    s1,
-    `SELECT j."toUnitId" AS "unitId", j."billTypeId" AS "billTypeId", j."batchCode" AS "batchCode", j."startNo" AS "startNo", j."endNo" AS "endNo", j."at" AS "at"
-       FROM "journal_entry" j WHERE j."operation" = 'issue' AND j."toHolder" = 'unit'${filter(s1, 'j."toUnitId"', 'j."billTypeId"')}`,
-  );
-  const s2 = sqlFor(em);
-  const held = await run<Record<string, unknown>>(
-    em,
-    s2,
-    `SELECT r."unitId" AS "unitId", r."billTypeId" AS "billTypeId", r."batchCode" AS "batchCode", r."startNo" AS "startNo", r."endNo" AS "endNo"
-       FROM "stock_range" r WHERE r."holder" = 'unit' AND r."state" = 'IN_STOCK'${filter(s2, 'r."unitId"', 'r."billTypeId"')}`,
-  );
-  const s3 = sqlFor(em);
-  const docs = await run<Record<string, unknown>>(
-    em,
-    s3,
-    `SELECT d."unitId" AS "unitId", d."billTypeId" AS "billTypeId",
-            MAX(CASE WHEN d."status" IN ('approved', 'completed') THEN d."cutoffDate" END) AS "lastCutoff",
-            SUM(CASE WHEN d."status" IN ('submitted', 'returned') THEN 1 ELSE 0 END) AS "pending"
-       FROM "bill_document" d WHERE d."docType" = 'writeoff'${filter(s3, 'd."unitId"', 'd."billTypeId"')}
-      GROUP BY d."unitId", d."billTypeId"`,
-  );
+  const { issues, held, docs } = await q.overdueInputs({ unitId: o.unitId, billTypeId: o.billTypeId });
 
   type Group = { held: Span[]; old: Array<Span & { at: string }> };
   const groups = new Map<string, Group>();

@@ -1,8 +1,8 @@
-import type { EntityManager } from 'typeorm';
 import { STATUS_NAMES } from '../documents/lifecycle';
 import type { DocStatus } from '../ledger/ledger.types';
 import type { Period } from './report.schemas';
-import { num, run, shanghaiMinute, sqlFor, periodFilter, type Names } from './report-sql';
+import { num, shanghaiMinute, type Names } from './report-names';
+import type { ReportsRepository } from './reports.repository';
 
 /** 核销情况: one write-off (核销单) with its counts by kind. */
 export interface WriteoffRow {
@@ -48,31 +48,8 @@ export interface WriteoffFilter {
 }
 
 /** Write-offs created within the period, with used/voided/lost counts from their lines (two queries). */
-export async function writeoffDetail(em: EntityManager, f: WriteoffFilter, names: Names): Promise<WriteoffRow[]> {
-  const where = (sql: ReturnType<typeof sqlFor>) => {
-    const c = periodFilter(sql, f, {
-      first: `d."docType" = 'writeoff'`,
-      at: 'd."createdAt"',
-      unit: 'd."unitId"',
-      billType: 'd."billTypeId"',
-    });
-    if (f.status !== undefined) c.push(`d."status" = ${sql.p(f.status)}`);
-    return c.join(' AND ');
-  };
-  const s1 = sqlFor(em);
-  const docs = await run<Record<string, unknown>>(
-    em,
-    s1,
-    `SELECT d.* FROM "bill_document" d WHERE ${where(s1)} ORDER BY d."createdAt", d."id"`,
-  );
-  const s2 = sqlFor(em);
-  const lines = await run<Record<string, unknown>>(
-    em,
-    s2,
-    `SELECT l."documentId" AS "documentId", l."kind" AS "kind", SUM(l."count") AS "n"
-       FROM "document_line" l JOIN "bill_document" d ON d."id" = l."documentId"
-      WHERE ${where(s2)} GROUP BY l."documentId", l."kind"`,
-  );
+export async function writeoffDetail(q: Pick<ReportsRepository, 'writeoffs'>, f: WriteoffFilter, names: Names): Promise<WriteoffRow[]> {
+  const { docs, lines } = await q.writeoffs(f);
   const counts = new Map<number, { used: number; voided: number; lost: number }>();
   for (const l of lines) {
     const id = Number(l.documentId);

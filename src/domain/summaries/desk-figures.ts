@@ -1,13 +1,22 @@
-import type { DataSource } from 'typeorm';
-import { Brackets } from 'typeorm';
-import { toDbInstant } from '../db/columns';
 import { CLOCK_KIND_NAMES, CLOCK_KINDS, type ClockKind } from '../desk/desk.types';
-import { BotExchange } from '../desk/exchange.entity';
 import { CHANNEL_NAMES } from '../desk/records/records.schemas';
-import { Consultation } from '../desk/records/consultation.entity';
-import { SlaClock } from '../desk/sla-clock.entity';
-import { Ticket } from '../desk/ticket.entity';
+import type { SummariesRepository } from './summaries.repository';
 import { shanghaiDay, type SummaryPeriod } from './summary-period';
+
+/** The reads the figures are computed from. */
+export type FigureReads = Pick<
+  SummariesRepository,
+  | 'consultationsIn'
+  | 'ticketsOpened'
+  | 'ticketsResolved'
+  | 'ticketBacklog'
+  | 'clocksDecided'
+  | 'botCounts'
+  | 'unansweredQuestions'
+  | 'incidentsBegunBefore'
+  | 'unitCounts'
+  | 'journalTotals'
+>;
 
 /** A count under a key, with the label leaders read. */
 export interface CountItem {
@@ -44,7 +53,6 @@ const SOURCE_NAMES: Record<string, string> = {
 const MAX_UNANSWERED_ROWS = 5000;
 
 export const ratio = (a: number, b: number): number | null => (b === 0 ? null : Math.round((a / b) * 10_000) / 10_000);
-const range = (p: SummaryPeriod) => ({ a: toDbInstant(p.startAt), b: toDbInstant(p.endAt) });
 
 /** Counts values (most first, then by key), labelled through `names`. */
 function tally(values: string[], names: Record<string, string> = {}): CountItem[] {
@@ -56,13 +64,8 @@ function tally(values: string[], names: Record<string, string> = {}): CountItem[
 }
 
 /** 来电记录 received in the period, by channel and by category. */
-export async function consultationFigures(ds: DataSource, p: SummaryPeriod) {
-  const rows = await ds
-    .getRepository(Consultation)
-    .createQueryBuilder('c')
-    .select(['c.channel', 'c.category'])
-    .where('c.receivedAt >= :a AND c.receivedAt < :b', range(p))
-    .getMany();
+export async function consultationFigures(q: FigureReads, p: SummaryPeriod) {
+  const rows = await q.consultationsIn(p);
   return {
     total: rows.length,
     byChannel: tally(
@@ -74,25 +77,10 @@ export async function consultationFigures(ds: DataSource, p: SummaryPeriod) {
 }
 
 /** Tickets opened and resolved in the period (by source and per day) and the backlog at its end. */
-export async function ticketFigures(ds: DataSource, p: SummaryPeriod) {
-  const repo = ds.getRepository(Ticket);
-  const opened = await repo
-    .createQueryBuilder('t')
-    .select(['t.id', 't.source', 't.createdAt'])
-    .where('t.createdAt >= :a AND t.createdAt < :b', range(p))
-    .getMany();
-  const resolved = await repo
-    .createQueryBuilder('t')
-    .select(['t.id', 't.resolvedAt'])
-    .where('t.resolvedAt >= :a AND t.resolvedAt < :b', range(p))
-    .getMany();
-  const end = toDbInstant(p.endAt);
-  const backlog = await repo
-    .createQueryBuilder('t')
-    .where('t.createdAt < :end', { end })
-    .andWhere(new Brackets((w) => w.where('t.resolvedAt IS NULL').orWhere('t.resolvedAt >= :end', { end })))
-    .andWhere(new Brackets((w) => w.where('t.closedAt IS NULL').orWhere('t.closedAt >= :end', { end })))
-    .getCount();
+export async function ticketFigures(q: FigureReads, p: SummaryPeriod) {
+  const opened = await q.ticketsOpened(p);
+  const resolved = await q.ticketsResolved(p);
+  const backlog = await q.ticketBacklog(p.endAt);
   return {
     opened: opened.length,
     resolved: resolved.length,
@@ -110,21 +98,8 @@ export async function ticketFigures(ds: DataSource, p: SummaryPeriod) {
  * SLA clocks decided in the period: met when stopped in time, breached when the breach fell in the
  * period; a running clock past due whose breach job has not run yet (Redis down) counts as breached.
  */
-export async function slaFigures(ds: DataSource, p: SummaryPeriod, now: Date) {
-  const { a, b } = range(p);
-  const rows = await ds
-    .getRepository(SlaClock)
-    .createQueryBuilder('c')
-    .select(['c.id', 'c.kind', 'c.state', 'c.dueAt', 'c.stoppedAt', 'c.breachedAt'])
-    .where(
-      new Brackets((w) =>
-        w
-          .where("c.state = 'met' AND c.stoppedAt >= :a AND c.stoppedAt < :b", { a, b })
-          .orWhere("c.state = 'breached' AND c.breachedAt >= :a AND c.breachedAt < :b", { a, b })
-          .orWhere("c.state = 'running' AND c.dueAt >= :a AND c.dueAt < :b AND c.dueAt < :now", { a, b, now: toDbInstant(now) }),
-      ),
-    )
-    .getMany();
+export async function slaFigures(q: FigureReads, p: SummaryPeriod, now: Date) {
+  const rows = await q.clocksDecided(p, now);
   const decided = rows.map((c) => ({
     kind: c.kind,
     met: c.state === 'met',
@@ -147,13 +122,9 @@ export const normaliseQuestion = (s: string): string =>
     .replace(/[\s\p{P}\p{S}]+/gu, '');
 
 /** Bot questions in the period: containment (answered, not escalated, not "None") and the top unanswered questions. */
-export async function botFigures(ds: DataSource, p: SummaryPeriod, top = 5) {
-  const qb = () => ds.getRepository(BotExchange).createQueryBuilder('e').where('e.at >= :a AND e.at < :b', range(p));
-  const notAnswered = new Brackets((w) => w.where('e.escalated = :t', { t: true }).orWhere("e.intent = 'None'"));
-  const questions = await qb().getCount();
-  const escalated = await qb().andWhere('e.escalated = :t', { t: true }).getCount();
-  const unansweredCount = await qb().andWhere(notAnswered).getCount();
-  const unanswered = await qb().select(['e.id', 'e.text']).andWhere(notAnswered).orderBy('e.id', 'ASC').take(MAX_UNANSWERED_ROWS).getMany();
+export async function botFigures(q: FigureReads, p: SummaryPeriod, top = 5) {
+  const { questions, escalated, unanswered: unansweredCount } = await q.botCounts(p);
+  const unanswered = await q.unansweredQuestions(p, MAX_UNANSWERED_ROWS);
   const groups = new Map<string, { text: string; count: number }>();
   for (const e of unanswered) {
     const k = normaliseQuestion(e.text);

@@ -1,9 +1,4 @@
-import type { DataSource } from 'typeorm';
-import { Brackets } from 'typeorm';
-import { Unit } from '../catalog/unit.entity';
-import { toDbInstant } from '../db/columns';
-import { JournalEntry } from '../ledger/journal-entry.entity';
-import { Incident } from '../monitoring/incident.entity';
+import type { FigureReads } from './desk-figures';
 import type { SummaryPeriod } from './summary-period';
 
 export interface FaultFigures {
@@ -16,12 +11,9 @@ export interface FaultFigures {
 }
 
 /** Faults (incidents) that started in the period and the downtime they caused within it. */
-export async function faultFigures(ds: DataSource, p: SummaryPeriod, now: Date): Promise<FaultFigures> {
-  const b = toDbInstant(p.endAt);
+export async function faultFigures(q: FigureReads, p: SummaryPeriod, now: Date): Promise<FaultFigures> {
   // One row per alert key holds only its current (or last) episode; a firing key may keep an old resolvedAt.
-  const rows = (
-    await ds.getRepository(Incident).createQueryBuilder('i').where('i.firstFiringAt IS NOT NULL AND i.firstFiringAt < :b', { b }).getMany()
-  )
+  const rows = (await q.incidentsBegunBefore(p.endAt))
     .map((r) => ({
       from: (r.firstFiringAt as Date).getTime(),
       to: r.state === 'resolved' && r.resolvedAt ? r.resolvedAt.getTime() : null,
@@ -50,33 +42,13 @@ export async function faultFigures(ds: DataSource, p: SummaryPeriod, now: Date):
 }
 
 /** Active units at the end of the period and how many of them were online (上线) by then. */
-export async function unitFigures(ds: DataSource, p: SummaryPeriod) {
-  const base = () =>
-    ds
-      .getRepository(Unit)
-      .createQueryBuilder('u')
-      .where('u.active = :t AND u.createdAt < :b', { t: true, b: toDbInstant(p.endAt) });
-  const reached = new Brackets((w) => w.where('u.onboardedOn IS NULL').orWhere('u.onboardedOn <= :d', { d: p.end }));
-  const [total, online, trial] = await Promise.all([
-    base().getCount(),
-    base().andWhere("u.onboardingStatus = 'online'").andWhere(reached).getCount(),
-    base().andWhere("u.onboardingStatus = 'trial'").andWhere(reached).getCount(),
-  ]);
-  return { total, online, trial };
+export function unitFigures(q: FigureReads, p: SummaryPeriod): Promise<{ total: number; online: number; trial: number }> {
+  return q.unitCounts(p);
 }
 
 /** Bills issued to units and written off (approved) in the period: numbers (份) and documents. */
-export async function billFigures(ds: DataSource, p: SummaryPeriod) {
-  const rows: Array<{ op: string; n: string | number | null; docs: string | number }> = await ds
-    .getRepository(JournalEntry)
-    .createQueryBuilder('j')
-    .select('j.operation', 'op')
-    .addSelect('SUM(j.count)', 'n')
-    .addSelect('COUNT(DISTINCT j.docId)', 'docs')
-    .where('j.at >= :a AND j.at < :b', { a: toDbInstant(p.startAt), b: toDbInstant(p.endAt) })
-    .andWhere('j.operation IN (:...ops)', { ops: ['issue', 'writeoff.approve'] })
-    .groupBy('j.operation')
-    .getRawMany();
+export async function billFigures(q: FigureReads, p: SummaryPeriod) {
+  const rows = await q.journalTotals(p);
   const of = (op: string) => rows.find((r) => r.op === op);
   return {
     issued: Number(of('issue')?.n ?? 0),

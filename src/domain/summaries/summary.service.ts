@@ -1,16 +1,12 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { IsNull, Not } from 'typeorm';
 import type { Clock } from '../clock';
 import { pageWindow, type Page } from '../common/pagination';
-import { inTransaction } from '../db/transaction';
+import type { DomainStore, Repositories } from '../db/repositories';
 import { ForbiddenError, NotFoundError } from '../errors';
 import type { Actor } from '../identity/actor';
-import { User } from '../identity/user.entity';
-import { enqueueOutbox } from '../outbox/outbox';
 import { renderSummaryMarkdown } from './summary-markdown';
 import { summaryPeriod, type SummaryPeriod } from './summary-period';
 import { type ListSummariesQuery, runSummarySchema, type RunSummaryInput } from './summary.schemas';
-import { ServiceSummary, type SummaryKind } from './summary.entity';
+import type { ServiceSummary, SummaryKind } from './summary.entity';
 import { computeSummaryFigures, type SummaryFigures } from './weekly-figures';
 import { can, requirePermission } from '../policy';
 
@@ -39,8 +35,9 @@ export interface SummaryLinks {
  * pushes it once to every leader (dedupe keys in the outbox, same transaction), however many times
  * or processes run it; an on-demand run stores a new version and pushes only when asked.
  */
-export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicUrl: string; links?: SummaryLinks }) {
-  const { ds, clock } = deps;
+export function makeSummaryService(deps: { store: DomainStore; clock: Clock; publicUrl: string; links?: SummaryLinks }) {
+  const { clock } = deps;
+  const { read } = deps.store;
   const base = deps.publicUrl.replace(/\/+$/, '');
   const urlOf = (id: number) => `${base}/api/v1/summaries/${id}`;
   const view = (s: ServiceSummary): SummaryView => ({
@@ -57,14 +54,14 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
   });
   const detail = (s: ServiceSummary): SummaryDetail => ({ ...view(s), figures: s.figures, markdown: s.markdown });
 
-  async function store(
-    em: EntityManager,
+  async function save(
+    tx: Pick<Repositories, 'summaries'>,
     p: SummaryPeriod,
     figures: SummaryFigures,
     by: Actor | null,
     scheduledKey: string | null,
   ): Promise<ServiceSummary | null> {
-    const last = await em.findOne(ServiceSummary, { where: { kind: p.kind, periodStart: p.start }, order: { version: 'DESC' } });
+    const last = await tx.summaries.latest(p.kind, p.start);
     const row = {
       kind: p.kind,
       periodStart: p.start,
@@ -79,31 +76,26 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
       createdByName: by?.username ?? 'system',
     };
     // A scheduled run that lost the race to another process inserts nothing (unique scheduledKey).
-    await em.createQueryBuilder().insert().into(ServiceSummary).values(row).orIgnore().execute();
-    const saved = await em.findOne(ServiceSummary, {
-      where: scheduledKey ? { scheduledKey } : { kind: p.kind, periodStart: p.start, version: row.version },
-      order: { id: 'DESC' },
-    });
+    const saved = await tx.summaries.insertOnce(row);
     if (!saved || saved.markdown !== '') return saved;
     saved.markdown = renderSummaryMarkdown(figures, urlOf(saved.id));
-    await em.update(ServiceSummary, saved.id, { markdown: saved.markdown });
+    await tx.summaries.update(saved.id, { markdown: saved.markdown });
     return saved;
   }
 
-  async function push(em: EntityManager, s: ServiceSummary, keyPrefix: string): Promise<void> {
-    const leaders = await em.find(User, { where: { role: 'leader', active: true, wecomUserId: Not(IsNull()) }, order: { id: 'ASC' } });
+  async function push(tx: Pick<Repositories, 'summaries' | 'outbox'>, s: ServiceSummary, keyPrefix: string): Promise<void> {
+    const leaders = await tx.summaries.leaders();
     for (const l of leaders) {
       // Each leader gets their own link (a leader cannot send a bearer token from WeCom); the stored markdown keeps the API link.
       const content = deps.links ? renderSummaryMarkdown(s.figures, deps.links.linkFor(s.id, l.id)) : s.markdown;
-      await enqueueOutbox(
-        em,
+      await tx.outbox.enqueue(
         `${keyPrefix}-u${l.id}`,
         { channel: 'app', toUsers: [l.wecomUserId as string], kind: 'markdown', content },
         clock.now(),
       );
     }
     s.pushedTo = leaders.length;
-    await em.update(ServiceSummary, s.id, { pushedTo: s.pushedTo });
+    await tx.summaries.update(s.id, { pushedTo: s.pushedTo });
   }
 
   return {
@@ -119,16 +111,16 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
       const period = summaryPeriod(kind, clock.now(), input.periodEnd);
       const scheduledKey = system ? `${kind}-${period.start}` : null;
       if (scheduledKey) {
-        const done = await ds.getRepository(ServiceSummary).findOneBy({ scheduledKey });
+        const done = await read.summaries.byScheduledKey(scheduledKey);
         if (done) return detail(done);
       }
-      const figures = await computeSummaryFigures(ds, period, clock.now());
-      const saved = await inTransaction(ds, async (em) => {
-        const s = await store(em, period, figures, system ? null : actor, scheduledKey);
+      const figures = await computeSummaryFigures(read.summaries, period, clock.now());
+      const saved = await deps.store.transaction(async (tx) => {
+        const s = await save(tx, period, figures, system ? null : actor, scheduledKey);
         if (!s) throw new Error(`summary ${kind} ${period.start} vanished after insert`);
         // The scheduled push is keyed by period only: a repeated run or a second process adds nothing.
-        if (system) await push(em, s, `summary-${kind}-${period.start}`);
-        else if (input.push) await push(em, s, `summary-${kind}-${period.start}-v${s.version}`);
+        if (system) await push(tx, s, `summary-${kind}-${period.start}`);
+        else if (input.push) await push(tx, s, `summary-${kind}-${period.start}-v${s.version}`);
         return s;
       });
       return detail(saved);
@@ -137,44 +129,24 @@ export function makeSummaryService(deps: { ds: DataSource; clock: Clock; publicU
     /** Stored summaries, newest period first. */
     async list(actor: Actor, q: ListSummariesQuery): Promise<Page<SummaryView>> {
       requirePermission(actor, 'summary.read');
-      const repo = ds.getRepository(ServiceSummary);
-      const where = q.kind ? { kind: q.kind } : {};
-      // Two queries: findAndCount with a column selection counted 0 rows under TypeORM 1.1 here.
-      const total = await repo.count({ where });
-      const rows = await repo.find({
-        where,
-        order: { periodStart: 'DESC', version: 'DESC', id: 'DESC' },
-        ...pageWindow(q),
-        select: {
-          id: true,
-          kind: true,
-          periodStart: true,
-          periodEnd: true,
-          version: true,
-          scheduledKey: true,
-          pushedTo: true,
-          createdAt: true,
-          createdById: true,
-          createdByName: true,
-        },
-      });
+      const [rows, total] = await read.summaries.page(q.kind, pageWindow(q));
       return { items: rows.map(view), total, page: q.page, pageSize: q.pageSize };
     },
 
     /** One stored summary with its figures and the markdown that was pushed. */
     async get(actor: Actor, id: number): Promise<SummaryDetail> {
       requirePermission(actor, 'summary.read');
-      const s = await ds.getRepository(ServiceSummary).findOneBy({ id });
+      const s = await read.summaries.byId(id);
       if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `服务报告 ${id} 不存在`);
       return detail(s);
     },
 
     /** A summary opened from a recipient's signed link: they must still be an active user with a reading role. */
     async getForRecipient(userId: number, id: number): Promise<SummaryDetail> {
-      const u = await ds.getRepository(User).findOneBy({ id: userId });
+      const u = await read.identity.byId(userId);
       if (!u || !u.active || !can(u, 'summary.read'))
         throw new ForbiddenError('LINK_EXPIRED', '链接已失效，请在企业微信中打开最新的周报，或登录系统查看');
-      const s = await ds.getRepository(ServiceSummary).findOneBy({ id });
+      const s = await read.summaries.byId(id);
       if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `服务报告 ${id} 不存在`);
       return detail(s);
     },

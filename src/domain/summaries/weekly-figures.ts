@@ -1,5 +1,4 @@
-import type { DataSource } from 'typeorm';
-import { botFigures, consultationFigures, slaFigures, ticketFigures, type DayRow } from './desk-figures';
+import { botFigures, consultationFigures, slaFigures, ticketFigures, type DayRow, type FigureReads } from './desk-figures';
 import { billFigures, faultFigures, unitFigures } from './ops-figures';
 import type { SummaryKind } from './summary.entity';
 import { previousPeriod, type SummaryPeriod } from './summary-period';
@@ -51,15 +50,15 @@ export function changeText(type: Comparison['type'], current: number | null, pre
   return pct === 0 ? (current > previous ? '↑<1%' : '↓<1%') : `${pct > 0 ? '↑' : '↓'}${Math.abs(pct)}%`;
 }
 
-async function periodFigures(ds: DataSource, p: SummaryPeriod, now: Date) {
+async function periodFigures(q: FigureReads, p: SummaryPeriod, now: Date) {
   const [consultations, tickets, sla, bot, faults, units, bills] = await Promise.all([
-    consultationFigures(ds, p),
-    ticketFigures(ds, p),
-    slaFigures(ds, p, now),
-    botFigures(ds, p),
-    faultFigures(ds, p, now),
-    unitFigures(ds, p),
-    billFigures(ds, p),
+    consultationFigures(q, p),
+    ticketFigures(q, p),
+    slaFigures(q, p, now),
+    botFigures(q, p),
+    faultFigures(q, p, now),
+    unitFigures(q, p),
+    billFigures(q, p),
   ]);
   const { openedDays, resolvedDays, ...ticketTotals } = tickets;
   const { decided, ...slaTotals } = sla;
@@ -100,9 +99,9 @@ const HEADLINES: Array<[key: string, label: string, type: Comparison['type'], pi
 ];
 
 /** Computes every figure for the period and the one before it, and compares the headlines. */
-export async function computeSummaryFigures(ds: DataSource, period: SummaryPeriod, now: Date): Promise<SummaryFigures> {
-  const cur = await periodFigures(ds, period, now);
-  const prev = await periodFigures(ds, previousPeriod(period), now);
+export async function computeSummaryFigures(q: FigureReads, period: SummaryPeriod, now: Date): Promise<SummaryFigures> {
+  const cur = await periodFigures(q, period, now);
+  const prev = await periodFigures(q, previousPeriod(period), now);
   const comparison = HEADLINES.map(([key, label, type, pick]) => {
     const current = pick(cur.figures);
     const previous = pick(prev.figures);

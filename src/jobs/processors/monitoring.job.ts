@@ -1,8 +1,7 @@
 import type Bull from 'bull';
-import type { DataSource } from 'typeorm';
 import type { Clock } from '../../domain/clock';
 import type { AlertService } from '../../domain/monitoring/alert.service';
-import { makeMonitor, type Monitor, type Observation } from '../../domain/monitoring/monitor';
+import { makeMonitor, type MonitoringStore, type Monitor, type Observation } from '../../domain/monitoring/monitor';
 import { makeProbeSet, type ProbeThresholds } from '../../domain/monitoring/probes';
 import type { Logger } from '../../logger';
 import { nodeProbeIo } from '../adapters/probe-io';
@@ -13,6 +12,8 @@ export const MONITORING_JOB_ID = 'monitoring-probes';
 
 /** What boot passes in for the `monitoring` queue. */
 export interface MonitoringSetup {
+  /** Probe states, probe targets and the database ping (the domain store fits). */
+  store: MonitoringStore;
   alerts: AlertService;
   everyMs: number;
   failuresBeforeAlert: number;
@@ -41,14 +42,12 @@ export async function addMonitoringJob(queue: Bull.Queue, everyMs: number): Prom
  * Registers the repeatable job and, in worker processes, its processor. A Bull job cannot run while
  * Redis is away, which is exactly when its probe matters: a watchdog then runs the round locally.
  */
-export function startMonitoring(
-  deps: { queues: Queues; ds: DataSource; clock: Clock; logger: Logger; runWorkers: boolean } & MonitoringSetup,
-) {
+export function startMonitoring(deps: { queues: Queues; clock: Clock; logger: Logger; runWorkers: boolean } & MonitoringSetup) {
   const { queues, logger } = deps;
   const queue = queues[QUEUES.monitoring];
   const redisPing = () => queue.client.ping();
   const probes = makeProbeSet(
-    deps.ds,
+    deps.store,
     {
       ...nodeProbeIo,
       redisPing,
@@ -60,7 +59,7 @@ export function startMonitoring(
     deps.thresholds,
   );
   const monitor = makeMonitor({
-    ds: deps.ds,
+    store: deps.store,
     clock: deps.clock,
     alerts: deps.alerts,
     probes,

@@ -1,6 +1,6 @@
 import type Bull from 'bull';
 import type { Clock } from '../../domain/clock';
-import type { OutboxStore } from '../../domain/outbox/outbox';
+import type { OutboxRelayPort } from '../../domain/outbox/outbox.repository';
 import { PermanentSendError, type MessageSender } from '../../domain/outbox/outbox.types';
 import type { Logger } from '../../logger';
 
@@ -12,25 +12,25 @@ export interface NotificationJobData {
  * Sends one outbox message. Idempotent: a message already marked sent is skipped, so a job that
  * is delivered twice (retry after a lost ack) does not message the user twice.
  */
-export function makeNotificationProcessor(deps: { store: OutboxStore; sender: MessageSender; clock: Clock; logger: Logger }) {
+export function makeNotificationProcessor(deps: { outbox: OutboxRelayPort; sender: MessageSender; clock: Clock; logger: Logger }) {
   return async (job: Bull.Job<NotificationJobData>): Promise<string> => {
-    const row = await deps.store.get(job.data.outboxId);
+    const row = await deps.outbox.get(job.data.outboxId);
     if (!row) return 'missing';
     if (row.status === 'sent' || row.status === 'failed') return row.status;
     try {
       await deps.sender.send(row.message);
     } catch (err) {
       const msg = (err as Error).message;
-      await deps.store.recordAttempt(row.id, msg);
+      await deps.outbox.recordAttempt(row.id, msg);
       const final = err instanceof PermanentSendError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (final) {
-        await deps.store.markFailed(row.id, msg);
+        await deps.outbox.markFailed(row.id, msg);
         deps.logger.error({ outboxId: row.id, err: msg }, 'notification failed permanently');
         if (err instanceof PermanentSendError) return 'failed';
       }
       throw err;
     }
-    await deps.store.markSent(row.id, deps.clock.now());
+    await deps.outbox.markSent(row.id, deps.clock.now());
     return 'sent';
   };
 }
