@@ -176,7 +176,7 @@ async function main(): Promise<void> {
         `${f(r.rps, 0)} req/s = ${f(ratio, 2)} × bare  ${verdict(ratio >= target && bad === 0, `≥ ${target}`)}`,
       ]);
     }
-    const exchanges = Number((await ds.query('SELECT COUNT(*) AS "n" FROM "bot_exchange"'))[0].n);
+    const exchanges = Number((await ds.query<Array<{ n: string | number }>>('SELECT COUNT(*) AS "n" FROM "bot_exchange"'))[0].n);
     log(`stored exchanges: ${exchanges}; API intents (FAQ run): ${JSON.stringify(runs[1][1].intents).slice(0, 300)}`);
     await bot.close();
     await bare.close();

@@ -70,8 +70,8 @@ async function main(): Promise<void> {
     const built = await buildBureau(services, ds, clock, { units, billTypes: 20, perIssue: 500, txSize }, log);
     const calls = Object.values(built.calls).reduce((a, b) => a + b, 0);
     const buildS = Object.values(built.seconds).reduce((a, b) => a + b, 0);
-    const journal = Number((await ds.query('SELECT COUNT(*) AS "n" FROM "journal_entry"'))[0].n);
-    const ranges = Number((await ds.query('SELECT COUNT(*) AS "n" FROM "stock_range"'))[0].n);
+    const journal = Number((await ds.query<Array<{ n: string | number }>>('SELECT COUNT(*) AS "n" FROM "journal_entry"'))[0].n);
+    const ranges = Number((await ds.query<Array<{ n: string | number }>>('SELECT COUNT(*) AS "n" FROM "stock_range"'))[0].n);
     rows.push([
       'build',
       `${calls} service calls, ${journal} journal rows, ${ranges} stock_range rows`,
@@ -134,10 +134,10 @@ async function main(): Promise<void> {
         s.receipts.receive(systemActor, { billTypeCode: 'BIG', batchCode: r.batchCode, startNo: r.startNo, endNo: r.startNo + 9_999 }),
       ),
     );
-    const grown = Number((await ds.query('SELECT COUNT(*) AS "n" FROM "stock_range"'))[0].n) - beforeRanges;
+    const grown = Number((await ds.query<Array<{ n: string | number }>>('SELECT COUNT(*) AS "n" FROM "stock_range"'))[0].n) - beforeRanges;
     const bills = Number(
       (
-        await ds.query(
+        await ds.query<Array<{ n: string | number }>>(
           `SELECT SUM("count") AS "n" FROM "warehouse_receipt" r JOIN "bill_type" b ON b."id" = r."billTypeId" WHERE b."code" = 'BIG'`,
         )
       )[0].n,
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     ]);
 
     const naiveRows = await once(() => buildNaiveTable(ds, 1000, 1000, 20));
-    const unitId = Number((await ds.query(`SELECT "id" FROM "unit" WHERE "code" = '${unitCode}'`))[0].id);
+    const unitId = Number((await ds.query<Array<{ id: number }>>(`SELECT "id" FROM "unit" WHERE "code" = '${unitCode}'`))[0].id);
     const naive = await latency(() => naiveStock(ds, unitId % 1000 || 1), 1000);
     rows.push([
       'naive one-row-per-bill stock query',

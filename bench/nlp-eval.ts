@@ -47,7 +47,7 @@ const options: ClassifierOptions = {
   similarityFloor: num(opt.floor),
   noneMargin: num(opt.margin),
   negativeSample: num(opt.negatives),
-  engine: opt.engine ? JSON.parse(opt.engine) : undefined,
+  engine: opt.engine ? (JSON.parse(opt.engine) as Record<string, unknown>) : undefined,
 };
 // The document describes the production set-up: a run on another corpus or with other settings only prints.
 const tuned = [opt.kb, opt.heldout, opt.floor, opt.margin, opt.negatives, opt.engine].some((v) => v !== undefined);

@@ -36,7 +36,7 @@ export function buildJobsSetup(system: System): Omit<JobsRuntimeDeps, 'redis' | 
           store,
           clock,
           desk: makeDeskPort(services.slaClocks),
-          databaseSize: makeDatabaseSize(ds, nodeInspectionFiles.sizeOf),
+          databaseSize: makeDatabaseSize(ds, (path) => nodeInspectionFiles.sizeOf(path)),
           inspections: services.inspections,
           reports: services.reports,
           sla: services.sla,

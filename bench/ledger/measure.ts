@@ -53,7 +53,7 @@ export async function buildNaiveTable(ds: DataSource, units: number, perUnit: nu
   }
   await ds.query('CREATE INDEX naive_bill_stock ON naive_bill (unit_id, state, bill_type_id, batch_code, no)');
   await ds.query(pg ? 'ANALYZE naive_bill' : 'ANALYZE');
-  return Number((await ds.query('SELECT COUNT(*) AS n FROM naive_bill'))[0].n);
+  return Number((await ds.query<Array<{ n: string | number }>>('SELECT COUNT(*) AS n FROM naive_bill'))[0].n);
 }
 
 /** The naive stock query for one unit: count and min/max number per bill type and batch. */

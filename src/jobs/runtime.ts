@@ -1,4 +1,5 @@
 import type Bull from 'bull';
+import type { SlaJobData } from '../domain/desk/desk.schemas';
 import type { Clock } from '../domain/clock';
 import type { SlaClockService } from '../domain/desk/sla-clock.service';
 import type { OutboxRelayPort } from '../domain/outbox/outbox.repository';
@@ -76,7 +77,7 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
   }
 
   const sla = deps.slaClocks
-    ? makeSlaScheduler({ queue: queues[QUEUES.sla], clocks: deps.slaClocks, clock: deps.clock, logger: log })
+    ? makeSlaScheduler({ queue: queues[QUEUES.sla] as Bull.Queue<SlaJobData>, clocks: deps.slaClocks, clock: deps.clock, logger: log })
     : null;
   void sla?.start();
   if (deps.runWorkers && deps.slaClocks) void queues[QUEUES.sla].process(2, makeSlaProcessor({ clocks: deps.slaClocks, logger: log }));

@@ -1,3 +1,4 @@
+import { cellText } from '../../src/domain/common/raw-rows';
 import type { DataSource } from 'typeorm';
 import { expect } from 'vitest';
 import type { BillType } from '../../src/domain/catalog/bill-type.entity';
@@ -91,7 +92,12 @@ export async function ledgerSnapshot(ds: DataSource): Promise<Record<(typeof TAB
   const rows: Array<Record<string, unknown>> = await ds.query(
     `SELECT "batchCode", "startNo", "endNo", "holder", "unitId", "state" FROM "stock_range" ORDER BY "batchCode", "startNo"`,
   );
-  out.ranges = rows.map((r) => `${r.batchCode}:${r.startNo}-${r.endNo}@${r.holder}/${r.unitId ?? '-'}/${r.state}`).join(';');
+  out.ranges = rows
+    .map(
+      (r) =>
+        `${cellText(r.batchCode)}:${cellText(r.startNo)}-${cellText(r.endNo)}@${cellText(r.holder)}/${cellText(r.unitId)}/${cellText(r.state)}`,
+    )
+    .join(';');
   return out as never;
 }
 

@@ -28,7 +28,7 @@ describe('automatic inspection (定期巡检)', () => {
       store: t.system.store,
       clock: t.clock,
       desk: makeDeskPort(t.services.slaClocks),
-      databaseSize: makeDatabaseSize(t.ds, nodeInspectionFiles.sizeOf),
+      databaseSize: makeDatabaseSize(t.ds, (path) => nodeInspectionFiles.sizeOf(path)),
       inspections: t.services.inspections,
       reports: t.services.reports,
       sla: t.services.sla,

@@ -19,7 +19,6 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
   let engToken: string;
   let staffToken: string;
   let leaderToken: string;
-  const corpus = makeKbCorpus({ dir: KB_DIR });
 
   const ask = async (senderId: string, text: string) => {
     const r = await t.call('POST', '/api/v1/bot/messages', { token: opToken, body: { senderId, text } });

@@ -1,3 +1,4 @@
+import { cellText } from '../../src/domain/common/raw-rows';
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +39,7 @@ async function answers(ds: DataSource) {
     // Ids must survive the copy (documents, lines and journal rows refer to them); these tables have gaps.
     caps: await ds.query('SELECT "id", "unitId", "billTypeId", "maxQuantity" FROM "application_cap" ORDER BY "id"'),
     ranges: (await ds.query('SELECT "id", "batchCode", "startNo", "state" FROM "stock_range" ORDER BY "id"')).map(
-      (r: Record<string, unknown>) => `${r.id}:${r.batchCode}:${r.startNo}:${r.state}`,
+      (r: Record<string, unknown>) => [r.id, r.batchCode, r.startNo, r.state].map(cellText).join(':'),
     ),
   };
 }

@@ -3,7 +3,6 @@ import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-serv
 import type { TicketService } from '../../src/domain/desk/ticket.service';
 import { systemActor } from '../../src/domain/identity/actor';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
-import type { JobsRuntime } from '../../src/jobs/runtime';
 import { startPrivateRedis } from '../../tools/reliability/private-redis';
 import { startTestSystem } from '../helpers/test-app';
 
@@ -22,7 +21,6 @@ describe('outbox delivery across a Redis outage', () => {
   let sys: Awaited<ReturnType<typeof startTestSystem>>;
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
   let fake: FakeWecom;
-  let jobs: JobsRuntime;
   let tickets: TicketService;
 
   beforeAll(async () => {
@@ -42,7 +40,7 @@ describe('outbox delivery across a Redis outage', () => {
       password: 'Passw0rd123',
     });
     tickets = services.tickets;
-    jobs = sys.system.startJobs({ runWorkers: true, relay: { intervalMs: 50, staleAfterMs: 1000, sweepEveryMs: 200 } });
+    sys.system.startJobs({ runWorkers: true, relay: { intervalMs: 50, staleAfterMs: 1000, sweepEveryMs: 200 } });
   });
   afterAll(async () => {
     await sys?.close();

@@ -22,9 +22,9 @@ const FLOW_OF: Record<'USED' | 'VOIDED' | 'LOST', Flow> = { USED: 'used', VOIDED
 const BASE = Date.parse('2025-12-31T16:00:00Z'); // 2026-01-01 00:00 Asia/Shanghai
 
 const opArb = fc.record({
-  kind: fc.constantFrom('issue', 'issue', 'report', 'report', 'reject', 'approve', 'return', 'void') as fc.Arbitrary<Op['kind']>,
+  kind: fc.constantFrom<Op['kind']>('issue', 'issue', 'report', 'report', 'reject', 'approve', 'return', 'void'),
   unit: fc.integer({ min: 1, max: 3 }),
-  state: fc.constantFrom('USED', 'VOIDED', 'LOST') as fc.Arbitrary<Op['state']>,
+  state: fc.constantFrom<Op['state']>('USED', 'VOIDED', 'LOST'),
   n: fc.integer({ min: 1, max: 40 }),
   minutes: fc.integer({ min: 0, max: 3 * 24 * 60 }),
 });

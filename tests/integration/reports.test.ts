@@ -127,7 +127,7 @@ describe('reports over a ledger driven by the services', () => {
       headers: { authorization: `Bearer ${admin}` },
     });
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await res.arrayBuffer()) as never);
+    await wb.xlsx.load(await res.arrayBuffer());
     const ws = wb.getWorksheet('领用存报表')!;
     expect(ws.getRow(3).values).toEqual([
       undefined,

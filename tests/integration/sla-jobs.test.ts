@@ -1,3 +1,4 @@
+import type Bull from 'bull';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { makeRedisFactory } from '../../src/redis';
@@ -39,7 +40,7 @@ describe('SLA jobs on real Redis', () => {
   const open = () =>
     t.services.tickets.create(eng, { source: 'phone', category: 'question', priority: 'normal', summary: '电子票据无法上传' });
   const clockOf = async (ticketId: number, kind: string) => t.ds.getRepository(SlaClock).findOneByOrFail({ ticketId, kind: kind as never });
-  const sla = (i: number) => sets[i].queues.sla as unknown as import('bull').Queue<SlaJobData>;
+  const sla = (i: number) => sets[i].queues.sla as unknown as Bull.Queue<SlaJobData>;
   const finished = async (clockId: number, action: string) =>
     (await sla(0).getCompleted()).filter((j) => j.data.clockId === clockId && j.data.action === action);
 

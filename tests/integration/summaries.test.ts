@@ -22,7 +22,7 @@ const at = (local: string) => new Date(`${local}+08:00`);
 const RUN_AT = '2026-03-16T08:30:00';
 
 let t: TestApp;
-let leaderIds: number[] = [];
+const leaderIds: number[] = [];
 let scheduled: SummaryDetail;
 let admin: string;
 
@@ -59,7 +59,7 @@ async function exchange(when: string, text: string, intent: string, escalated: b
     kbVersion: null,
     latencyMs: 5,
     at: at(when),
-  } as never);
+  });
 }
 
 async function consultation(when: string, channel: 'phone' | 'network', category: string): Promise<void> {
@@ -407,7 +407,7 @@ describe('reading and downloads', () => {
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
     const ws = wb.getWorksheet('服务周报');
     const rows = new Map<string, unknown[]>();
-    ws?.eachRow((row) => rows.set(String(row.getCell(1).value), [row.getCell(2).value, row.getCell(3).value, row.getCell(4).value]));
+    ws?.eachRow((row) => rows.set(row.getCell(1).text, [row.getCell(2).value, row.getCell(3).value, row.getCell(4).value]));
     expect(rows.get('新建工单')).toEqual([4, 2, '↑100%']);
     expect(rows.get('SLA 达标率')).toEqual(['50.0%', '75.0%', '↓25个百分点']);
     expect(rows.get('核销票据（份）')).toEqual([50, 0, '新增']);

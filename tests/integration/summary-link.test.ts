@@ -70,7 +70,7 @@ async function exchange(when: string, text: string, escalated: boolean): Promise
     kbVersion: null,
     latencyMs: 5,
     at: at(when),
-  } as never);
+  });
 }
 
 beforeAll(async () => {
@@ -163,7 +163,7 @@ describe('the pushed link', () => {
     await wb.xlsx.load(xlsx.body as never);
     const rows = new Map<string, unknown[]>();
     wb.getWorksheet('服务周报')?.eachRow((row) =>
-      rows.set(String(row.getCell(1).value), [row.getCell(2).value, row.getCell(3).value, row.getCell(4).value]),
+      rows.set(row.getCell(1).text, [row.getCell(2).value, row.getCell(3).value, row.getCell(4).value]),
     );
     expect(rows.get('新建工单')).toEqual([3, 1, '↑200%']);
   });

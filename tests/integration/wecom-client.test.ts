@@ -28,7 +28,7 @@ function harness(overrides: Partial<WecomClientOptions> = {}): Harness {
     logger,
     sleep: async (ms) => void delays.push(ms),
     fetchImpl: (input, init) => {
-      calls.push(new URL(String(input)).pathname);
+      calls.push(new URL(input instanceof Request ? input.url : input).pathname);
       return fetch(input, init);
     },
     timeoutMs: 1000,
@@ -216,7 +216,7 @@ describe('WeCom app-message client against the fake server', () => {
     let seenToken = '';
     const { client } = harness({
       fetchImpl: async (input, init) => {
-        const url = new URL(String(input));
+        const url = new URL(input instanceof Request ? input.url : input);
         if (url.pathname !== '/cgi-bin/message/send') return fetch(input, init);
         seenToken = url.searchParams.get('access_token') ?? '';
         return new Response(JSON.stringify({ errcode: 40058, errmsg: `invalid param, access_token=${seenToken}` }));

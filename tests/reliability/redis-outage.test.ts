@@ -72,7 +72,7 @@ describe('the service while Redis is down', () => {
       expect(r.status).toBe(200);
       expect(r.body.escalated).toBe(true);
       expect(r.body.ticketId).toEqual(expect.any(Number));
-      expect(r.body.reply).toContain(`#${r.body.ticketId}`);
+      expect(r.body.reply).toContain(`#${String(r.body.ticketId)}`);
     }
     const alert = await fetch(`${base}/api/v1/alerts`, {
       method: 'POST',
@@ -83,7 +83,7 @@ describe('the service while Redis is down', () => {
     expect(((await alert.json()) as { results: Array<{ ticketId: number | null }> }).results[0].ticketId).toEqual(expect.any(Number));
     const users = await call(base, 'GET', '/api/v1/users', { token });
     expect(users.status).toBe(200);
-    const health = await call(base, 'GET', '/health');
+    const health = await call<{ checks: Record<string, { status: string; detail?: string }> }>(base, 'GET', '/health');
     expect(health.status).toBe(200);
     expect(health.body.checks.queues.status).toBe('degraded');
 

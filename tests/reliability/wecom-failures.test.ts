@@ -73,7 +73,7 @@ describe('WeCom failing, then recovering', () => {
     const failing = await row(id);
     expect(failing.status).toBe('queued');
     expect(failing.lastError).toMatch(/HTTP 500|busy/);
-    const health = await call(base, 'GET', '/health');
+    const health = await call<{ checks: Record<string, { status: string; detail?: string }> }>(base, 'GET', '/health');
     expect(health.body.checks.queues.detail).toMatch(/outboxRetrying=1/);
     expect(deliveredWith(text)).toBe(0);
 
@@ -82,7 +82,9 @@ describe('WeCom failing, then recovering', () => {
     expect(sent.attempts).toBe(2);
     expect(sent.lastError).toBeNull();
     expect(deliveredWith(text)).toBe(1);
-    expect((await call(base, 'GET', '/health')).body.checks.queues.detail).toMatch(/outboxRetrying=0/);
+    expect(
+      (await call<{ checks: Record<string, { status: string; detail?: string }> }>(base, 'GET', '/health')).body.checks.queues.detail,
+    ).toMatch(/outboxRetrying=0/);
   }, 90_000);
 
   it('when WeCom answers 45009 (rate limited) to the app and to the group robot, then each is retried later and arrives once', async () => {

@@ -56,8 +56,8 @@ describe('classifier plumbing (tiny corpus)', () => {
       train: async () => {
         trained = true;
       },
-      fromJSON: second.fromJSON,
-      classify: second.classify,
+      fromJSON: (model: Parameters<Classifier['fromJSON']>[0]) => second.fromJSON(model),
+      classify: (text: string) => second.classify(text),
     });
     const again = await loadOrTrain({ kb, cache, classifier: spy });
     expect(again.fromCache).toBe(true);

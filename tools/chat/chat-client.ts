@@ -10,11 +10,27 @@ export interface CallbackConfig {
   encodingAESKey: string;
 }
 
+/** The parts of WeCom's message/send bodies the terminal shows. */
+export interface DeliveredBody {
+  text?: { content?: string };
+  markdown?: { content?: string };
+  textcard?: { title?: string; description?: string; url?: string };
+  template_card?: {
+    main_title?: { title?: string; desc?: string };
+    horizontal_content_list?: Array<{ keyname: string; value?: string }>;
+    button_list?: Array<{ text: string; key: string }>;
+    task_id?: string;
+  };
+}
+
+/** A field of parsed WeCom XML as text (scalars only). */
+const xmlText = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
 /** An app message the fake WeCom server delivered to the member. */
 export interface DeliveredMessage {
   index: number;
   msgtype: string;
-  body: Record<string, any>;
+  body: DeliveredBody;
   at: number;
 }
 
@@ -54,12 +70,12 @@ export function makeChatClient(o: { appUrl: string; fakeUrl: string; user: strin
     if (body.trim() === '') return { kind: 'empty' };
     const env = parseWecomXml(body);
     const plain = crypto.decryptMessage({
-      msgSignature: String(env.MsgSignature),
-      timestamp: String(env.TimeStamp),
-      nonce: String(env.Nonce),
-      encrypt: String(env.Encrypt),
+      msgSignature: xmlText(env.MsgSignature),
+      timestamp: xmlText(env.TimeStamp),
+      nonce: xmlText(env.Nonce),
+      encrypt: xmlText(env.Encrypt),
     });
-    return { kind: 'reply', text: String(parseWecomXml(plain).Content ?? '') };
+    return { kind: 'reply', text: xmlText(parseWecomXml(plain).Content) };
   }
 
   return {
@@ -90,23 +106,23 @@ export type ChatClient = ReturnType<typeof makeChatClient>;
 /** Renders an app message as text for a terminal, with the buttons a card offers. */
 export function renderDelivered(m: DeliveredMessage): { text: string; buttons: CardButton[] } {
   const b = m.body;
-  if (m.msgtype === 'text') return { text: String(b.text?.content ?? ''), buttons: [] };
-  if (m.msgtype === 'markdown') return { text: String(b.markdown?.content ?? ''), buttons: [] };
+  if (m.msgtype === 'text') return { text: b.text?.content ?? '', buttons: [] };
+  if (m.msgtype === 'markdown') return { text: b.markdown?.content ?? '', buttons: [] };
   if (m.msgtype === 'textcard') {
     const c = b.textcard ?? {};
-    return { text: [c.title, String(c.description ?? '').replace(/<[^>]+>/g, ''), c.url].filter(Boolean).join('\n'), buttons: [] };
+    return { text: [c.title, (c.description ?? '').replace(/<[^>]+>/g, ''), c.url].filter(Boolean).join('\n'), buttons: [] };
   }
   if (m.msgtype === 'template_card') {
     const c = b.template_card ?? {};
     const lines = [
       c.main_title?.title,
       c.main_title?.desc,
-      ...((c.horizontal_content_list ?? []) as Array<{ keyname: string; value?: string }>).map((h) => `${h.keyname}：${h.value ?? ''}`),
+      ...(c.horizontal_content_list ?? []).map((h) => `${h.keyname}：${h.value ?? ''}`),
     ];
-    const buttons = ((c.button_list ?? []) as Array<{ text: string; key: string }>).map((x) => ({
+    const buttons = (c.button_list ?? []).map((x) => ({
       text: x.text,
       key: x.key,
-      taskId: String(c.task_id),
+      taskId: c.task_id ?? '',
     }));
     return { text: lines.filter(Boolean).join('\n'), buttons };
   }

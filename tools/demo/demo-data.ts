@@ -64,7 +64,8 @@ export async function loadDemoData(deps: {
   await writeServiceDesk(ctx, clock, now);
   clock.set(now);
 
-  const count = async (table: string) => Number((await ds.query(`SELECT COUNT(*) AS "n" FROM "${table}"`))[0].n);
+  const count = async (table: string) =>
+    Number((await ds.query<Array<{ n: string | number }>>(`SELECT COUNT(*) AS "n" FROM "${table}"`))[0].n);
   return {
     units: await count('unit'),
     billTypes: await count('bill_type'),

@@ -105,20 +105,20 @@ export function serviceEnv(o: {
 }
 
 /** JSON over HTTP; returns status and parsed body. */
-export async function call(
+export async function call<T = Record<string, unknown>>(
   baseUrl: string,
   method: string,
   path: string,
   o: { token?: string; body?: unknown } = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = {};
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(baseUrl + path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
   const text = await res.text();
-  let body: unknown = text;
+  let body = { text } as T;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as T;
   } catch {
     /* not JSON */
   }

@@ -1,6 +1,7 @@
-// Control characters other than tab, LF and CR, and UTF-16 surrogates without their pair: PostgreSQL
-// refuses U+0000 in text ("invalid byte sequence"), and none of these belongs in anything a person types.
-const UNCLEAN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Anything but tab, LF, CR and printable text: control characters (C0, DEL, C1) and UTF-16 surrogates
+// without their pair (with the u flag a lone surrogate is one code point outside every range below).
+// PostgreSQL refuses U+0000 in text ("invalid byte sequence"); none of these belongs in what a person types.
+const UNCLEAN = /[^\t\n\r\u0020-\u007E\u00A0-\uD7FF\uE000-\uFFFF\u{10000}-\u{10FFFF}]/u;
 
 /** Nesting no request of ours needs; deeper input is refused before anything walks it further. */
 export const MAX_DEPTH = 32;
@@ -22,4 +23,4 @@ export function findUnclean(input: unknown, path: string[] = []): Unclean | null
 }
 
 /** Removes NUL characters (WeCom text: a member cannot be asked to retype what their client sent). */
-export const stripNul = (s: string): string => s.replace(/\u0000/g, '');
+export const stripNul = (s: string): string => s.split(String.fromCharCode(0)).join('');

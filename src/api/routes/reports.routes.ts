@@ -2,7 +2,6 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { Role } from '../../domain/identity/actor';
 import { periodReportSchema, warningsReportSchema, writeoffReportSchema, type ReportFormat } from '../../domain/reports/report.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';

@@ -1,7 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import { z } from 'zod';
-import type { Role } from '../../domain/identity/actor';
 import { listSummariesSchema, runSummarySchema } from '../../domain/summaries/summary.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute, idParams } from '../http/route';

@@ -1,3 +1,4 @@
+import { cellText } from '../../domain/common/raw-rows';
 /** Markup that has already been escaped (made only by `html` and `raw`). */
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -18,7 +19,7 @@ const part = (v: unknown): string => {
   if (v instanceof SafeHtml) return v.value;
   if (Array.isArray(v)) return v.map(part).join('');
   if (v === null || v === undefined || v === false) return '';
-  return escapeHtml(String(v));
+  return escapeHtml(cellText(v));
 };
 
 /** Template tag: every interpolated value is escaped unless it is SafeHtml (arrays are joined). */

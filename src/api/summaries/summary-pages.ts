@@ -49,7 +49,7 @@ async function pageErrors(ctx: Context, next: Next): Promise<void> {
  */
 export function makeSummaryPages(deps: { links: SummaryLinkSigner; summaries: Pick<SummaryService, 'getForRecipient'> }): ApiPlugin {
   async function load(ctx: Context): Promise<SummaryDetail> {
-    const raw = ctx.params.id as string;
+    const raw = String((ctx.params as Record<string, string>).id);
     if (!ID.test(raw)) throw new NotFoundError('RECORD_NOT_FOUND', '服务报告不存在');
     const id = Number(raw);
     // The signature is checked before the database is read: a forged link learns nothing about ids.

@@ -1,6 +1,6 @@
 import type { IssuedRun } from '../../domain/documents/document-lookup';
 import type { DocumentView } from '../../domain/documents/document.views';
-import { DomainError } from '../../domain/errors';
+import { nullIfRefused } from './refusals';
 import type { DocStatus, DocType } from '../../domain/ledger/ledger.types';
 import { runText, shanghaiDay } from './format';
 import type { Scope } from './scope';
@@ -86,9 +86,7 @@ export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope
     const found = await deps.services.documentLookup.byNumber(kind.docType, docNo);
     // Another unit's document reads exactly like a missing one: its existence is not disclosed.
     const visible = found && (scope.kind !== 'unit' || found.unitId === scope.unit.id);
-    const doc = visible
-      ? await service.get(turn.actor, found.id).catch((e: unknown) => (e instanceof DomainError ? null : Promise.reject(e)))
-      : null;
+    const doc = visible ? await service.get(turn.actor, found.id).catch(nullIfRefused) : null;
     if (!doc)
       return `没有找到${scope.kind === 'unit' ? '本单位' : ''}编号为 ${docNo} 的${kind.label}，请核对单号（例如 ${kind.docType === 'application' ? 'SL' : kind.docType === 'writeoff' ? 'HX' : 'XH'}-2026-000001）。`;
     docs = [doc];
@@ -101,7 +99,7 @@ export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope
       billTypeCode,
       ...(scope.kind === 'unit' ? { unitCode: scope.unit.code } : { status: 'submitted' as const }),
     };
-    const page = await service.list(turn.actor, q as never);
+    const page = await service.list(turn.actor, q);
     if (page.items.length === 0) {
       if (scope.kind !== 'unit') return `目前没有待审核的${kind.label}。如需查询某个单位，请写明单位全称。`;
       return `${scope.unit.name}目前没有${turn.entities.billType ? `「${turn.entities.billType.name}」的` : ''}${kind.label}记录。可在{{system.name}}中办理，办理流程可以直接问我。`;
@@ -117,6 +115,6 @@ export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope
   const issued =
     intent === 'application.status'
       ? await deps.services.documentLookup.issuedRuns(docs.filter((d) => d.status === 'issued').map((d) => d.id))
-      : new Map();
+      : new Map<number, IssuedRun[]>();
   return [header, ...docs.flatMap((d) => docLine(kind, d, issued.get(d.id)))].join('\n');
 }

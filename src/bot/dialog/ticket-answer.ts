@@ -1,7 +1,7 @@
 import { TICKET_STATE_NAMES } from '../../domain/desk/desk.types';
 import type { Ticket } from '../../domain/desk/ticket.entity';
 import type { TicketEvent } from '../../domain/desk/ticket-event.entity';
-import { DomainError } from '../../domain/errors';
+import { nullIfRefused } from './refusals';
 import { shanghaiTime } from './format';
 import type { DialogDeps, Turn } from './types';
 
@@ -24,7 +24,7 @@ export async function answerTickets(deps: DialogDeps, turn: Turn): Promise<strin
   const tickets = deps.services.tickets;
   const no = turn.entities.ticketNo ? Number(turn.entities.ticketNo) : undefined;
   if (no !== undefined) {
-    const t = await tickets.get(turn.actor, no).catch((e: unknown) => (e instanceof DomainError ? null : Promise.reject(e)));
+    const t = await tickets.get(turn.actor, no).catch(nullIfRefused);
     // Unit staff may see their own and their unit's tickets; others read as not found.
     if (!t) return `没有找到您可以查看的工单 #${no}，请核对工单号。`;
     return [

@@ -2,7 +2,7 @@
 export const MAX_CLASSIFY_CHARS = 500;
 
 // Emoji, their modifiers/joiners and variation selectors; WeCom users send 👍 and 🙏 a lot.
-const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0e\ufe0f\u20e3]/gu;
+const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0e\ufe0f]|\u200d|\u20e3/gu;
 // Punctuation and symbols become spaces; '#' survives because "#123" names a ticket.
 const PUNCT = /[^\p{L}\p{N}\s#]/gu;
 // A character repeated more than three times ("啊啊啊啊啊", "？？？？") carries no more meaning than three.

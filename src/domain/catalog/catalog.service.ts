@@ -1,6 +1,3 @@
-import type { EntityManager } from 'typeorm';
-import { dialectOf } from '../db/dialect';
-import { makeCatalogRepository } from './catalog.repository';
 import type { Clock } from '../clock';
 import type { Page, PageQuery } from '../common/pagination';
 import { pageWindow } from '../common/pagination';
@@ -116,11 +113,3 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
   };
 }
 export type CatalogService = ReturnType<typeof makeCatalogService>;
-
-/** Transitional: a unit by code through an EntityManager (services not yet on repositories). */
-export const unitByCode = (em: EntityManager, code: string): Promise<Unit> =>
-  makeCatalogRepository({ em, dialect: dialectOf(em.connection) }).unitByCode(code);
-
-/** Transitional: a bill type by code through an EntityManager (services not yet on repositories). */
-export const billTypeByCode = (em: EntityManager, code: string): Promise<BillType> =>
-  makeCatalogRepository({ em, dialect: dialectOf(em.connection) }).billTypeByCode(code);

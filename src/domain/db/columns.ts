@@ -34,7 +34,7 @@ export function JsonColumn(options: ColumnOptions = {}): PropertyDecorator {
     type: 'text',
     transformer: {
       to: (v: unknown) => (v === undefined ? undefined : JSON.stringify(v)),
-      from: (v: string | null) => (v === null || v === undefined ? v : JSON.parse(v)),
+      from: (v: string | null): unknown => (v === null || v === undefined ? v : (JSON.parse(v) as unknown)),
     },
     ...options,
   });

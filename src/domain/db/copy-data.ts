@@ -14,7 +14,7 @@ const CHUNK = 500;
 export async function rowCounts(db: DataSource | EntityManager): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const e of allEntities) {
-    const repo = db.getRepository(e as EntityTarget<ObjectLiteral>);
+    const repo = db.getRepository(e);
     out.set(repo.metadata.tableName, await repo.count());
   }
   return out;
@@ -22,7 +22,7 @@ export async function rowCounts(db: DataSource | EntityManager): Promise<Map<str
 
 /** Deletes every row of every entity table (children first). */
 export async function wipe(em: EntityManager): Promise<void> {
-  for (const e of [...allEntities].reverse()) await em.getRepository(e as EntityTarget<ObjectLiteral>).clear();
+  for (const e of [...allEntities].reverse()) await em.getRepository(e).clear();
 }
 
 /**

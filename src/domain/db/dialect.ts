@@ -128,7 +128,7 @@ const postgres: Dialect = {
   },
   execute: (em, sql, params) => affected(em, sql, params),
   async databaseBytes(ds) {
-    const [row] = (await ds.query('SELECT pg_database_size(current_database()) AS "n"')) as Array<{ n: string | number }>;
+    const [row] = await ds.query<Array<{ n: string | number }>>('SELECT pg_database_size(current_database()) AS "n"');
     return Number(row.n);
   },
 };

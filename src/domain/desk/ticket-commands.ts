@@ -109,7 +109,7 @@ export function makeTicketCommands(kit: TicketKit) {
           c.now,
         );
         // The return visit (回访) is planned in the same transaction, so no resolved ticket misses it.
-        await scheduleTicketVisit(c.tx, { ...c.t, ...patch } as Ticket, c.now);
+        await scheduleTicketVisit(c.tx, { ...c.t, ...patch }, c.now);
         return patch;
       }),
 

@@ -59,7 +59,7 @@ export function makeTicketKit(clock: Clock, clocks: SlaClockService): TicketKit 
         assertAllowed(t, action);
         const patch = { ...(await work(c)), lastActivityAt: now };
         await tx.tickets.update(id, patch);
-        return { ...t, ...patch } as Ticket;
+        return { ...t, ...patch };
       });
     },
     async respond(c, patch) {

@@ -87,7 +87,7 @@ export function makeUserAdminService(deps: { store: DomainStore; clock: Clock; u
           tokenVersion: endsSessions ? u.tokenVersion + 1 : u.tokenVersion,
         };
         await tx.identity.update(u.id, patch);
-        const after = { ...u, ...patch } as User;
+        const after = { ...u, ...patch };
         await tx.audit.record(actor, clock.now(), {
           action: 'user.update',
           entityType: 'user',

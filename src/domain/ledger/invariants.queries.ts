@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { cellText } from '../common/raw-rows';
 
 /** One broken ledger invariant (domain.md, invariants 1–3). */
 export interface Violation {
@@ -32,7 +33,7 @@ const n = (v: unknown): number => Number(v);
  *    journal row follows the state machine (VOIDED/LOST/WRITTEN_OFF/DESTROYED never go back to stock).
  */
 export async function checkLedgerInvariants(db: DataSource | EntityManager): Promise<{ ok: boolean; violations: Violation[] }> {
-  const q = (sql: string) => db.query(sql) as Promise<Array<Record<string, unknown>>>;
+  const q = (sql: string) => db.query<Array<Record<string, unknown>>>(sql);
   const violations: Violation[] = [];
 
   for (const [table, what] of [
@@ -80,7 +81,7 @@ export async function checkLedgerInvariants(db: DataSource | EntityManager): Pro
     if (h !== rc) violations.push({ invariant: 'conservation', batchCode: bc, detail: `各持有方/状态合计 ${h} 份，入库 ${rc} 份` });
   }
 
-  const key = (r: Record<string, unknown>) => `${r.batchCode}|${r.holder}|${r.unitId ?? '-'}|${r.state}`;
+  const key = (r: Record<string, unknown>) => [r.batchCode, r.holder, r.unitId, r.state].map(cellText).join('|');
   const flows = await q(`
     SELECT "batchCode", "holder", "unitId", "state", SUM("n") AS "n" FROM (
       SELECT "batchCode", "toHolder" AS "holder", "toUnitId" AS "unitId", "toState" AS "state", "count" AS "n" FROM "journal_entry"
@@ -107,14 +108,14 @@ export async function checkLedgerInvariants(db: DataSource | EntityManager): Pro
     `SELECT "batchCode", "operation", "fromState", "toState", MIN("id") AS "firstId", COUNT(*) AS "n" FROM "journal_entry" GROUP BY "batchCode", "operation", "fromState", "toState"`,
   );
   for (const e of edges) {
-    const from = e.fromState === null ? 'null' : String(e.fromState);
-    const to = String(e.toState);
-    const allowed = (EDGES[from] ?? []).includes(to) && (!UNDO_ONLY.has(`${from}>${to}`) || UNDO_OPERATIONS.has(String(e.operation)));
+    const from = e.fromState === null ? 'null' : cellText(e.fromState);
+    const to = cellText(e.toState);
+    const allowed = (EDGES[from] ?? []).includes(to) && (!UNDO_ONLY.has(`${from}>${to}`) || UNDO_OPERATIONS.has(cellText(e.operation)));
     if (!allowed)
       violations.push({
         invariant: 'state-machine',
-        batchCode: String(e.batchCode),
-        detail: `流水 ${n(e.firstId)} 等 ${n(e.n)} 行（${e.operation}）：${from} → ${to} 不是允许的状态变化`,
+        batchCode: cellText(e.batchCode),
+        detail: `流水 ${n(e.firstId)} 等 ${n(e.n)} 行（${cellText(e.operation)}）：${from} → ${to} 不是允许的状态变化`,
       });
   }
   return { ok: violations.length === 0, violations };

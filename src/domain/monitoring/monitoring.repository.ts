@@ -14,14 +14,14 @@ export type ProbeObservation = Omit<ProbeState, 'key'>;
 export function makeMonitoringRepository({ em, dialect }: RepoContext) {
   return {
     /** Creates the incident row of a key unless it exists (first writer wins). */
-    insertIncidentIfAbsent: (values: Omit<Incident, 'id'>): Promise<void> => dialect.insertIgnore(em, Incident, values as never),
+    insertIncidentIfAbsent: (values: Omit<Incident, 'id'>): Promise<void> => dialect.insertIgnore(em, Incident, values),
 
     /** The incident of a key, locked until the transaction ends: concurrent reports of one key wait here. */
     lockIncident: (key: string): Promise<Incident | null> =>
       dialect.forUpdate(em, em.createQueryBuilder(Incident, 'i').where('i.key = :key', { key })).getOne(),
 
     async updateIncident(id: number, patch: Partial<Omit<Incident, 'id'>>): Promise<void> {
-      await em.update(Incident, id, patch as never);
+      await em.update(Incident, id, patch);
     },
 
     incidentByKey: (key: string): Promise<Incident | null> => em.findOneBy(Incident, { key }),

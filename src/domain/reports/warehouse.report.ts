@@ -1,3 +1,4 @@
+import { cellText } from '../common/raw-rows';
 import type { RangeState } from '../ledger/ledger.types';
 import type { Period } from './report.schemas';
 import { num, shanghaiMinute, type Names } from './report-names';
@@ -41,7 +42,7 @@ export async function warehouseBalance(
   const acc = new Map<string, { billTypeId: number; batchCode: string; before: number; upTo: number; flows: Record<WFlow, number> }>();
   for (const side of ['in', 'out'] as const) {
     for (const r of await q.warehouseSides(side, f)) {
-      const key = `${r.billTypeId}:${r.batchCode}`;
+      const key = `${cellText(r.billTypeId)}:${cellText(r.batchCode)}`;
       let a = acc.get(key);
       if (!a) {
         a = {

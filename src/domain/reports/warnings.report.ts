@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { cellText } from '../common/raw-rows';
 import { normalize, overlaps, subtract, totalCount, type Span } from '../ledger/ranges';
 import { addMonths, dayStartIso, shanghaiDay, type Period } from './report.schemas';
 import { num, shanghaiMinute, type Names } from './report-names';
@@ -93,14 +94,14 @@ export async function overdueWriteoffs(
   type Group = { held: Span[]; old: Array<Span & { at: string }> };
   const groups = new Map<string, Group>();
   const group = (r: Record<string, unknown>): Group => {
-    const key = `${r.unitId}:${r.billTypeId}:${r.batchCode}`;
+    const key = [r.unitId, r.billTypeId, r.batchCode].map(cellText).join(':');
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { held: [], old: [] }));
     return g;
   };
   for (const r of held) group(r).held.push({ start: num(r.startNo), end: num(r.endNo) });
   for (const r of issues) {
-    const g = groups.get(`${r.unitId}:${r.billTypeId}:${r.batchCode}`);
+    const g = groups.get([r.unitId, r.billTypeId, r.batchCode].map(cellText).join(':'));
     if (!g) continue;
     if (String(r.at) < cutoffIso) g.old.push({ start: num(r.startNo), end: num(r.endNo), at: String(r.at) });
   }
@@ -115,7 +116,7 @@ export async function overdueWriteoffs(
     const p = perPair.get(pair) ?? { count: 0, oldest: '9999' };
     perPair.set(pair, { count: p.count + totalCount(heldOld), oldest: oldest < p.oldest ? oldest : p.oldest });
   }
-  const docBy = new Map(docs.map((d) => [`${d.unitId}:${d.billTypeId}`, d]));
+  const docBy = new Map(docs.map((d) => [[d.unitId, d.billTypeId].map(cellText).join(':'), d]));
   const out: OverdueWriteoffRow[] = [];
   for (const [pair, p] of perPair) {
     const d = docBy.get(pair);

@@ -36,7 +36,7 @@ export function makeSummariesRepository(ctx: RepoContext) {
      * then reads the row that holds the key, or this version of the period.
      */
     async insertOnce(row: Omit<ServiceSummary, 'id'>): Promise<ServiceSummary | null> {
-      await dialect.insertIgnore(em, ServiceSummary, row as never);
+      await dialect.insertIgnore(em, ServiceSummary, row);
       return em.findOne(ServiceSummary, {
         where: row.scheduledKey
           ? { scheduledKey: row.scheduledKey }

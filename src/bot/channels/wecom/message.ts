@@ -51,7 +51,7 @@ export const eventMessageSchema = z
     fromUserName: r.FromUserName,
     createTime: r.CreateTime,
     agentId: r.AgentID ?? '',
-    event: r.Event as WecomEventName,
+    event: r.Event,
     eventKey: r.EventKey || undefined,
     taskId: r.TaskId || undefined,
     cardType: r.CardType || undefined,

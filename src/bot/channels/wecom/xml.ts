@@ -51,7 +51,7 @@ function toNode(children: Ordered[]): XmlNode {
     if (name === undefined) continue;
     const value = child[name];
     if (name === TEXT) text += decodeText(String(value));
-    else if (name === CDATA) text += (value as Ordered[]).map((v) => String(v[TEXT] ?? '')).join('');
+    else if (name === CDATA) text += (value as Ordered[]).map((v) => scalarText(v[TEXT])).join('');
     else {
       // A repeated element would let one copy be validated and another used: refuse it.
       if (name in record) throw new WecomCryptoError(-40002, `duplicate element <${name}>`);
@@ -94,8 +94,11 @@ export function parseWecomXml(xml: string, maxBytes = DEFAULT_MAX_XML_BYTES): Xm
   return typeof root === 'string' ? {} : root;
 }
 
-// Characters XML 1.0 forbids even inside CDATA; WeCom would reject the whole document.
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+/** The text of a parsed scalar (fast-xml-parser gives strings or numbers); anything else is no text. */
+const scalarText = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+// Characters XML 1.0 forbids even inside CDATA (and lone surrogates); WeCom would reject the whole document.
+const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Wraps text in CDATA, splitting any "]]>" so user text cannot close the section. */
 export function cdata(text: string): string {

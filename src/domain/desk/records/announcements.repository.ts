@@ -35,7 +35,7 @@ export function makeAnnouncementRepository({ em, dialect }: RepoContext) {
     },
 
     async insertBatches(batches: Array<Omit<AnnouncementBatch, 'id'>>): Promise<void> {
-      await em.insert(AnnouncementBatch, batches as never);
+      await em.insert(AnnouncementBatch, batches);
     },
     /** Pending batches whose time has come, oldest first. */
     duePendingBatches: (now: Date, limit: number): Promise<AnnouncementBatch[]> =>

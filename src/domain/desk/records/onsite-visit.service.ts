@@ -97,7 +97,7 @@ export function makeOnsiteVisitService(deps: { store: DomainStore; clock: Clock 
         const now = clock.now();
         const row = await load(tx, actor, id);
         if (row.unitSignature) throw new ConflictError('STATE_NOT_ALLOWED', `现场服务记录 #${id} 已由单位签字确认，不能再修改`);
-        const next: OnsiteVisit = { ...row, ...patch } as OnsiteVisit;
+        const next: OnsiteVisit = { ...row, ...patch };
         if (patch.unitSignature && !patch.signedAt) next.signedAt = now;
         checkTimes(next, now);
         await tx.onsiteVisits.save(next);

@@ -66,7 +66,7 @@ function indexByYear(entries: readonly CalendarEntry[]): YearIndex {
   for (const e of entries) {
     const year = Number(e.date.slice(0, 4));
     let m = idx.get(year);
-    if (!m) idx.set(year, (m = new Map()));
+    if (!m) idx.set(year, (m = new Map<string, CalendarEntry>()));
     m.set(e.date, e);
   }
   indexCache.set(entries, idx);

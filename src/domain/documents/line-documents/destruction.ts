@@ -106,7 +106,7 @@ export function makeDestructionExtras(workflow: LineDocumentWorkflow, deps: { st
     const rows = await tx.documents.transitionsOf(documentId, { from: 'approved', to: 'approved' });
     return rows.flatMap((t) => {
       const m = t.opinion?.match(CONFIRM_RE);
-      const side = (m?.[1] === SIDE_NAMES.bureau ? 'bureau' : 'unit') as Side;
+      const side = m?.[1] === SIDE_NAMES.bureau ? 'bureau' : 'unit';
       return m ? [{ side, confirmedBy: m[2], at: t.at.toISOString(), actorId: t.actorId }] : [];
     });
   }

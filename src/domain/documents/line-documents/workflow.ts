@@ -151,7 +151,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
       await transition(tx.documents, doc, to, { actorId: actor.userId, at, opinion: input.opinion ?? null }, extra);
       let lines: DocLine[];
       if (to === 'approved') {
-        lines = (await tx.documents.linesOf(doc.id)) as DocLine[];
+        lines = await tx.documents.linesOf(doc.id);
         if (!spec.park) {
           const bt = await tx.catalog.billTypeById(doc.billTypeId);
           await assertLinesAt(
@@ -237,7 +237,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
         const doc = await loadOwn(tx, actor, id);
         const at = clock.now();
         await transition(tx.documents, doc, 'submitted', { actorId: actor.userId, at });
-        const lines = spec.lines(input) ?? ((await tx.documents.linesOf(doc.id)) as DocLine[]);
+        const lines = spec.lines(input) ?? (await tx.documents.linesOf(doc.id));
         const fields = spec.fields(input, doc);
         await checkSubmission(tx, await tx.catalog.billTypeById(doc.billTypeId), doc.unitId, lines, fields, at, doc.id);
         const quantity = await applySubmission(tx, doc, lines, actor, at);
@@ -273,7 +273,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
       if (!doc) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[spec.docType]} ${id} 不存在`);
       assertUnitAccess(actor, doc.unitId);
       const [view] = await r.documents.views([doc], { lines: true, transitions: true });
-      return { ...view, counts: countLines((await r.documents.linesOf(doc.id)) as DocLine[]) };
+      return { ...view, counts: countLines(await r.documents.linesOf(doc.id)) };
     },
   };
 }
