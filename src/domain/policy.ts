@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   'application.read': ALL,
   'application.approve': BUREAU,
   'application.issue': BUREAU,
+  'application.amend': BUREAU,
   // line documents
   'writeoff.report': BUREAU_AND_UNITS,
   'writeoff.approve': BUREAU,

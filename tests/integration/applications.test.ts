@@ -6,7 +6,17 @@ import { createDocument } from '../../src/domain/documents/lifecycle';
 import { WRITEOFF_GRACE_MONTHS_KEY } from '../../src/domain/documents/application.rules';
 import type { DocStatus } from '../../src/domain/ledger/ledger.types';
 import { Setting } from '../../src/domain/settings/setting.entity';
-import { expectInvariantsOk, expectRefused, issueToUnit, ledgerScenario, seedBillType, seedUnit, setCap } from '../helpers/ledger-fixtures';
+import {
+  expectInvariantsOk,
+  expectRefused,
+  freshBatchCode,
+  issueToUnit,
+  ledgerScenario,
+  receive,
+  seedBillType,
+  seedUnit,
+  setCap,
+} from '../helpers/ledger-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const NOW = '2026-03-02T02:00:00Z';
@@ -22,10 +32,11 @@ describe('applications (申领)', () => {
   const post = (path: string, body: unknown, token = op) => t.call('POST', `/api/v1${path}`, { token, body });
   const get = (path: string, token = op) => t.call('GET', `/api/v1${path}`, { token });
 
-  /** A unit with a bill type and a unit_staff token for it. */
+  /** A unit with a bill type (1,000 numbers of it in the warehouse) and a unit_staff token for it. */
   async function unitWithStaff() {
     const unit = await seedUnit(t.services);
     const bt = await seedBillType(t.services);
+    await receive(t.services, { billTypeCode: bt.code, batchCode: freshBatchCode(), startNo: 1, endNo: 1000 });
     return { unit, bt, staff: await t.userToken('unit_staff', { unitCode: unit.code }) };
   }
 

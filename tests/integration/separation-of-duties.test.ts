@@ -49,6 +49,7 @@ describe('separation of duties', () => {
       const op = await solo.userToken('operator');
       const unit = (await seedUnit(solo.services)).code;
       const bt = (await seedBillType(solo.services)).code;
+      await receive(solo.services, { billTypeCode: bt, batchCode: freshBatchCode(), startNo: 1, endNo: 100 });
       const app = await solo.call('POST', '/api/v1/applications', { token: op, body: { unitCode: unit, billTypeCode: bt, quantity: 10 } });
       expect((await solo.call('POST', `/api/v1/applications/${app.body.id}/approve`, { token: op, body: {} })).body.status).toBe(
         'approved',

@@ -15,6 +15,7 @@ describe('document life cycle', () => {
         'submitted>draft',
         'approved>issued',
         'approved>completed',
+        'approved>cancelled',
         'returned>submitted',
         'returned>cancelled',
       ].sort(),

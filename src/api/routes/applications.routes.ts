@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { documentViewSchema } from '../../domain/documents/document.views';
 import {
   approveSchema,
+  cancelApplicationSchema,
   createApplicationSchema,
   issueResultSchema,
   listApplicationsSchema,
+  reduceApplicationSchema,
   rejectSchema,
   resubmitSchema,
 } from '../../domain/ledger/ledger.schemas';
@@ -64,6 +66,28 @@ export function registerApplicationRoutes(api: Router, registry: OpenAPIRegistry
     body: rejectSchema,
     response: documentViewSchema,
     handler: ({ actor, params, body }) => applications.reject(actor, params.id, body),
+  });
+  defineRoute(api, registry, {
+    method: 'post',
+    path: '/applications/:id/cancel',
+    tag: 'ledger',
+    summary: '作废已审核通过、尚未发放的申领单（须填写意见，通知单位）',
+    permission: 'application.amend',
+    params: idParams,
+    body: cancelApplicationSchema,
+    response: documentViewSchema,
+    handler: ({ actor, params, body }) => applications.cancel(actor, params.id, body),
+  });
+  defineRoute(api, registry, {
+    method: 'post',
+    path: '/applications/:id/reduce',
+    tag: 'ledger',
+    summary: '核减已审核通过、尚未发放的申领单数量（须填写意见，通知单位）',
+    permission: 'application.amend',
+    params: idParams,
+    body: reduceApplicationSchema,
+    response: documentViewSchema,
+    handler: ({ actor, params, body }) => applications.reduce(actor, params.id, body),
   });
   defineRoute(api, registry, {
     method: 'post',

@@ -24,7 +24,7 @@ const KINDS: Record<StatusIntent, DocKind> = {
       approved: '已审核通过，等待{{bureau.billOffice}}发放。',
       returned: '请按审核意见修改后在系统中重新提交。',
       issued: '已发放到本单位，请在系统中核对号段后使用。',
-      cancelled: '已撤销，如仍需领用请重新申领。',
+      cancelled: '已作废，不再发放；如仍需领用请重新申领。',
     },
   },
   'writeoff.status': {
@@ -56,14 +56,17 @@ export function intentForDocumentNo(docNo: string | undefined, fallback: StatusI
   return (docNo && PREFIX_INTENT[docNo.slice(0, 2).toUpperCase()]) || fallback;
 }
 
+/** Statuses whose opinion is the bureau's word to the unit (a reduction stays approved, a 作废 is cancelled). */
+const REVIEWED: ReadonlySet<DocStatus> = new Set(['approved', 'returned', 'cancelled']);
+
 function docLine(kind: DocKind, d: DocumentView, issued?: IssuedRun[]): string[] {
   const lines = [`${kind.label} ${d.docNo}（${d.billTypeName} ${d.quantity} 份）：${d.statusName}`];
   const dates = [`提交 ${shanghaiDay(d.submittedAt ?? d.createdAt)}`];
   if (d.reviewedAt) dates.push(`审核 ${shanghaiDay(d.reviewedAt)}`);
   lines.push(`  ${dates.join('；')}${d.result ? `；审核结果：${d.result}` : ''}`);
-  const reviewer = d.transitions?.filter((t) => t.opinion && (t.toStatus === 'approved' || t.toStatus === 'returned')).at(-1);
+  const reviewer = d.transitions?.filter((t) => t.opinion && REVIEWED.has(t.toStatus)).at(-1);
   if (reviewer?.opinion) lines.push(`  审核意见：${reviewer.opinion}${reviewer.actorName ? `（${reviewer.actorName}）` : ''}`);
-  else if (d.opinion && (d.status === 'returned' || d.status === 'approved')) lines.push(`  审核意见：${d.opinion}`);
+  else if (d.opinion && REVIEWED.has(d.status)) lines.push(`  审核意见：${d.opinion}`);
   for (const r of (issued ?? []).slice(0, 5))
     lines.push(`  发放号段：票据代码 ${r.batchCode}：${runText(r.startNo, r.endNo)}（${r.count} 份）`);
   const next = kind.next[d.status];

@@ -3,14 +3,24 @@ import type { Unit } from '../catalog/unit.entity';
 import type { Clock } from '../clock';
 import { pageWindow, type Page } from '../common/pagination';
 import type { DomainStore, Repositories } from '../db/repositories';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { Actor } from '../identity/actor';
-import type { ApproveInput, CreateApplicationInput, ListApplicationsQuery, RejectInput, ResubmitInput } from '../ledger/ledger.schemas';
+import type {
+  ApproveInput,
+  CancelApplicationInput,
+  CreateApplicationInput,
+  ListApplicationsQuery,
+  ReduceApplicationInput,
+  RejectInput,
+  ResubmitInput,
+} from '../ledger/ledger.schemas';
+import { BUREAU_STOCK } from '../ledger/ledger.types';
 import { assertNotMaker, assertUnitAccess, isUnitScoped, requirePermission, type Duties } from '../policy';
 import { applicationBlockers, graceMonthsOf, oldStockLimit, WRITEOFF_GRACE_MONTHS_KEY, type Blocker } from './application.rules';
 import type { BillDocument } from './bill-document.entity';
 import type { DocumentView } from './document.views';
-import { createDocument, loadDocument, makersOf, transition } from './lifecycle';
+import { noticeToUnit } from './application-notices';
+import { createDocument, loadDocument, lockDocument, makersOf, STATUS_NAMES, transition } from './lifecycle';
 
 type Tx = Pick<Repositories, 'catalog' | 'documents' | 'ledger' | 'settings'>;
 
@@ -55,9 +65,11 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
   async function review(actor: Actor, id: number, to: 'approved' | 'returned', opinion: string | null): Promise<DocumentView> {
     requirePermission(actor, 'application.approve');
     return store.transaction(async (tx) => {
-      const doc = await loadDocument(tx.documents, 'application', id);
+      // Lock order bill_type → document, so two approvals cannot both promise the same stock.
+      const doc = await lockDocument(tx, 'application', id);
       // Entered by an operator for the unit (代录) counts as made by that operator.
       assertNotMaker(duties, actor, await makersOf(tx.documents, doc), `申领单 ${doc.docNo} `);
+      if (to === 'approved' && doc.status === 'submitted') await assertCanPromise(tx, doc);
       const at = clock.now();
       await transition(tx.documents, doc, to, { actorId: actor.userId, at, opinion });
       await tx.audit.record(actor, at, {
@@ -68,6 +80,41 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
       });
       return (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
     });
+  }
+
+  /**
+   * An approval promises stock: the warehouse must hold the quantity beyond what earlier approved,
+   * not yet issued applications of the same bill type already promise. Otherwise 409 with the
+   * figures, so the operator can return it for a smaller quantity or wait for a receipt.
+   */
+  async function assertCanPromise(tx: Repositories, doc: BillDocument): Promise<void> {
+    const [held, promised, bt] = await Promise.all([
+      tx.ledger.countAt(doc.billTypeId, BUREAU_STOCK),
+      tx.documents.approvedBacklog(doc.billTypeId, doc.id),
+      tx.catalog.billTypeById(doc.billTypeId),
+    ]);
+    const available = Math.max(0, held - promised);
+    if (available >= doc.quantity) return;
+    throw new ConflictError(
+      'STOCK_INSUFFICIENT',
+      `库存不足，不能审核通过：「${bt.name}」财政库存 ${held} 份` +
+        (promised > 0 ? `，其中 ${promised} 份已批给其他待发放的申领单` : '') +
+        `，可批 ${available} 份，申领单 ${doc.docNo} 申请 ${doc.quantity} 份。请退回单位减少数量，或待入库后再审核。`,
+      [{ available, requested: doc.quantity, inWarehouse: held, promised }],
+    );
+  }
+
+  /** An approved application the bureau may still change: not issued yet, else 409 naming its status. */
+  async function loadUnissued(tx: Repositories, actor: Actor, id: number, what: string): Promise<BillDocument> {
+    requirePermission(actor, 'application.amend');
+    const doc = await lockDocument(tx, 'application', id);
+    if (doc.status !== 'approved') {
+      throw new ConflictError(
+        'STATE_NOT_ALLOWED',
+        `申领单 ${doc.docNo} 当前状态为「${STATUS_NAMES[doc.status]}」，只有审核通过且尚未发放的申领单才能${what}`,
+      );
+    }
+    return doc;
   }
 
   return {
@@ -126,6 +173,73 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
         const at = clock.now();
         await transition(tx.documents, doc, 'draft', { actorId: actor.userId, at });
         await tx.audit.record(actor, at, { action: 'application.withdraw', entityType: 'bill_document', entityId: id });
+        return (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
+      });
+    },
+
+    /** 作废: the bureau withdraws its approval of an application it has not issued; the unit is told why. */
+    async cancel(actor: Actor, id: number, input: CancelApplicationInput): Promise<DocumentView> {
+      return store.transaction(async (tx) => {
+        const doc = await loadUnissued(tx, actor, id, '作废');
+        const at = clock.now();
+        await transition(tx.documents, doc, 'cancelled', { actorId: actor.userId, at, opinion: input.opinion }, { opinion: input.opinion });
+        await tx.audit.record(actor, at, {
+          action: 'application.cancel',
+          entityType: 'bill_document',
+          entityId: id,
+          before: { status: 'approved' },
+          after: { status: 'cancelled', opinion: input.opinion },
+        });
+        const bt = await tx.catalog.billTypeById(doc.billTypeId);
+        await noticeToUnit(
+          tx,
+          doc,
+          'cancelled',
+          `您单位的申领单 ${doc.docNo}（「${bt.name}」${doc.quantity} 份）已由财政局作废，不再发放。\n原因：${input.opinion}\n如仍需领用，请重新提交申领。`,
+          at,
+        );
+        return (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
+      });
+    },
+
+    /** 核减: the bureau lowers the quantity of an approved application it has not issued; the unit is told why. */
+    async reduce(actor: Actor, id: number, input: ReduceApplicationInput): Promise<DocumentView> {
+      return store.transaction(async (tx) => {
+        const doc = await loadUnissued(tx, actor, id, '核减数量');
+        if (input.quantity >= doc.quantity) {
+          throw new ValidationError('INVALID_INPUT', `核减后的数量须小于原批准数量 ${doc.quantity} 份`, [
+            { path: 'quantity', message: `须小于 ${doc.quantity}` },
+          ]);
+        }
+        const at = clock.now();
+        const before = doc.quantity;
+        const opinion = `核减数量 ${before} → ${input.quantity} 份：${input.opinion}`;
+        // The status stays approved; the transition row keeps the change in the document's history.
+        await tx.documents.update(doc.id, { quantity: input.quantity, opinion });
+        await tx.documents.insertTransition({
+          documentId: doc.id,
+          fromStatus: 'approved',
+          toStatus: 'approved',
+          actorId: actor.userId,
+          opinion,
+          at,
+        });
+        Object.assign(doc, { quantity: input.quantity, opinion });
+        await tx.audit.record(actor, at, {
+          action: 'application.reduce',
+          entityType: 'bill_document',
+          entityId: id,
+          before: { quantity: before },
+          after: { quantity: input.quantity, opinion: input.opinion },
+        });
+        const bt = await tx.catalog.billTypeById(doc.billTypeId);
+        await noticeToUnit(
+          tx,
+          doc,
+          `reduced-${input.quantity}`,
+          `您单位的申领单 ${doc.docNo}（「${bt.name}」）批准数量由 ${before} 份核减为 ${input.quantity} 份，将按 ${input.quantity} 份发放。\n原因：${input.opinion}`,
+          at,
+        );
         return (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
       });
     },

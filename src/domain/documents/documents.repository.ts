@@ -79,6 +79,19 @@ export function makeDocumentRepository({ em, dialect }: RepoContext) {
         .orderBy('d.cutoffDate', 'DESC')
         .getOne(),
 
+    /** Numbers promised by approved, not yet issued applications of a bill type (except one). */
+    async approvedBacklog(billTypeId: number, exceptId: number): Promise<number> {
+      const row = await em
+        .createQueryBuilder(BillDocument, 'd')
+        .select('COALESCE(SUM(d.quantity), 0)', 'n')
+        .where("d.docType = 'application' AND d.status = 'approved' AND d.billTypeId = :bt AND d.id <> :id", {
+          bt: billTypeId,
+          id: exceptId,
+        })
+        .getRawOne<{ n: string | number }>();
+      return Number(row?.n ?? 0);
+    },
+
     /** One page of documents, newest first. */
     page: (f: DocumentFilter, window: { skip: number; take: number }): Promise<[BillDocument[], number]> =>
       filtered(f).orderBy('d.id', 'DESC').skip(window.skip).take(window.take).getManyAndCount(),

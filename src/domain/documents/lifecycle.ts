@@ -34,14 +34,17 @@ export const STATUS_NAMES: Record<DocStatus, string> = {
   returned: '已退回',
   issued: '已发放',
   completed: '已完成',
-  cancelled: '已撤销',
+  cancelled: '已作废',
 };
 
-/** Allowed transitions of the shared life cycle (domain.md). */
+/**
+ * Allowed transitions of the shared life cycle (domain.md), plus approved → cancelled: the bureau
+ * may 作废 an application it approved but has not issued, so none stays stuck for good.
+ */
 const ALLOWED: Record<DocStatus, readonly DocStatus[]> = {
   draft: ['submitted', 'cancelled'],
   submitted: ['approved', 'returned', 'draft'],
-  approved: ['issued', 'completed'],
+  approved: ['issued', 'completed', 'cancelled'],
   returned: ['submitted', 'cancelled'],
   issued: [],
   completed: [],

@@ -159,6 +159,17 @@ export function makeLedgerRepository({ em, dialect }: RepoContext) {
         .addOrderBy('r.startNo', 'ASC')
         .getMany(),
 
+    /** How many numbers of a bill type a place holds (all batches): one SUM over its runs. */
+    async countAt(billTypeId: number, place: Place): Promise<number> {
+      const row = await em
+        .createQueryBuilder(StockRange, 'r')
+        .select('COALESCE(SUM(r.endNo - r.startNo + 1), 0)', 'n')
+        .where('r.billTypeId = :bt', { bt: billTypeId })
+        .andWhere(placeWhere('r', place), { ...place })
+        .getRawOne<{ n: string | number }>();
+      return Number(row?.n ?? 0);
+    },
+
     /**
      * IN_STOCK runs of the bureau (unitCode undefined) or of one unit, optionally of one bill type,
      * ordered by bill type, batch and number: one indexed query whose cost grows with the holder's

@@ -73,6 +73,16 @@ export type ApproveInput = z.infer<typeof approveSchema>;
 export const rejectSchema = z.object({ opinion: opinionText.min(1, '退回时必须填写意见') }).strict();
 export type RejectInput = z.infer<typeof rejectSchema>;
 
+/** 作废 an approved application that was not issued: the unit is told why. */
+export const cancelApplicationSchema = z.object({ opinion: opinionText.min(1, '作废时必须填写意见') }).strict();
+export type CancelApplicationInput = z.infer<typeof cancelApplicationSchema>;
+
+/** 核减 an approved application that was not issued to a smaller quantity, with the reason. */
+export const reduceApplicationSchema = z
+  .object({ quantity: quantitySchema, opinion: opinionText.min(1, '核减数量时必须填写意见') })
+  .strict();
+export type ReduceApplicationInput = z.infer<typeof reduceApplicationSchema>;
+
 export const listApplicationsSchema = pageQuerySchema.extend({
   unitCode: unitCodeSchema.optional(),
   billTypeCode: billTypeCodeSchema.optional(),
