@@ -55,7 +55,7 @@ export interface LoginOutcome {
 }
 
 /** Fires (outside the login's answer) when an account has just been locked: the owner is told in WeCom. */
-export type LockNotice = (user: Pick<User, 'id' | 'name' | 'wecomUserId'>, lockedUntil: Date) => Promise<void>;
+export type LockNotice = (user: Pick<User, 'id' | 'username' | 'name' | 'wecomUserId'>, lockedUntil: Date) => Promise<void>;
 
 /** Users, login and the actor behind a token; system management lives in user-admin.service.ts. */
 export function makeUserService(deps: { store: DomainStore; clock: Clock; limiter: LoginLimiter; onLocked?: LockNotice }) {
