@@ -20,7 +20,7 @@ export type SurveyPort = Pick<ReturnVisitService, 'pendingFor' | 'recordAnswer'>
 
 /** The domain services and ports the bot reads, escalates to and logs through; nothing else reaches the database. */
 export interface BotServices {
-  users: Pick<UserService, 'senderForWecom' | 'actorForWecom'>;
+  users: Pick<UserService, 'senderForWecom' | 'senderForUser' | 'actorForWecom'>;
   /** Units and bill types, cached in process (entity extraction, unit names in free text). */
   directory: Pick<Directory, 'units' | 'billTypes'>;
   documentLookup: DocumentLookup;
