@@ -5,6 +5,7 @@ import type { ReturnVisitService } from '../../domain/desk/records/return-visit.
 import type { TicketService } from '../../domain/desk/ticket.service';
 import type { ApplicationService } from '../../domain/documents/application.service';
 import type { DocumentLookup } from '../../domain/documents/document-lookup';
+import type { IssueReadinessService } from '../../domain/documents/issue-readiness';
 import type { LineDocumentWorkflow } from '../../domain/documents/line-documents/workflow';
 import type { Actor } from '../../domain/identity/actor';
 import type { UserService, WecomSender } from '../../domain/identity/user.service';
@@ -24,6 +25,8 @@ export interface BotServices {
   /** Units and bill types, cached in process (entity extraction, unit names in free text). */
   directory: Pick<Directory, 'units' | 'billTypes'>;
   documentLookup: DocumentLookup;
+  /** Why an approved application waits: warehouse stock against the quantity asked. */
+  issueReadiness: Pick<IssueReadinessService, 'of'>;
   stock: Pick<StockService, 'stock'>;
   applications: Pick<ApplicationService, 'list' | 'get'>;
   writeoffs: Pick<LineDocumentWorkflow, 'list' | 'get'>;
