@@ -71,19 +71,22 @@ export async function buildBot(system: System): Promise<BotParts> {
   return { bot, changes, kbAdmin, wecomCallback };
 }
 
+/** The WeCom self-built app's message API is configured (members can be told things in WeCom). */
+export const wecomAppConfigured = (config: Config): boolean =>
+  Boolean(config.WECOM_CORP_ID && config.WECOM_SECRET && config.WECOM_AGENT_ID);
+
 /** The outbound WeCom sender, throttled across processes through Redis; null when WeCom is off. */
 export function buildSender(deps: { config: Config; logger: Logger; redis: RedisFactory; wecomApiBase: string }): MessageSender | null {
   const { config, logger, redis, wecomApiBase } = deps;
-  const client =
-    config.WECOM_CORP_ID && config.WECOM_SECRET && config.WECOM_AGENT_ID
-      ? makeWecomClient({
-          apiBase: wecomApiBase,
-          corpId: config.WECOM_CORP_ID,
-          corpSecret: config.WECOM_SECRET,
-          agentId: config.WECOM_AGENT_ID,
-          logger,
-        })
-      : undefined;
+  const client = wecomAppConfigured(config)
+    ? makeWecomClient({
+        apiBase: wecomApiBase,
+        corpId: config.WECOM_CORP_ID!,
+        corpSecret: config.WECOM_SECRET!,
+        agentId: config.WECOM_AGENT_ID!,
+        logger,
+      })
+    : undefined;
   const robots: Record<string, WecomRobot> = {};
   if (config.WECOM_ROBOT_KEY) robots.ops = makeWecomRobot({ apiBase: wecomApiBase, key: config.WECOM_ROBOT_KEY, logger });
   if (!client && !config.WECOM_ROBOT_KEY) return null;

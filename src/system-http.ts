@@ -15,7 +15,7 @@ import type { BotParts } from './system-bot';
 export function buildHttpApp(system: System, bot: BotParts, secret: string): Koa {
   const { config, services, clock, logger, metrics, tokens, jobs, store } = system;
   const plugins: ApiPlugin[] = [
-    makeBotRoutes({ bot: bot.bot, clock }),
+    makeBotRoutes({ bot: bot.bot, users: services.users, clock }),
     makeKbRoutes({ kb: bot.kbAdmin }),
     makeAlertIntakeRoutes({ token: config.ALERTS_TOKEN, alerts: () => services.alerts }),
     makeSummaryPages({ links: system.summaryLinks, summaries: services.summaries }),

@@ -14,6 +14,8 @@ import { systemClock, type Clock } from './domain/clock';
 import { openDatabase } from './domain/db/data-source';
 import { dialectOf } from './domain/db/dialect';
 import { makeDomainStore, type DomainStore } from './domain/db/repositories';
+import { makeLockNotice } from './domain/identity/lock-notice';
+import type { LockNotice } from './domain/identity/user.service';
 import type { MessageSender } from './domain/outbox/outbox.types';
 import { makeDomainServices, type DomainServices } from './domain/services';
 import { recordSeparationOfDuties } from './domain/settings/controls';
@@ -23,7 +25,7 @@ import type { Logger } from './logger';
 import { makeRedisFactory, type RedisFactory } from './redis';
 import { buildHttpApp } from './system-http';
 import { buildJobsSetup } from './system-jobs';
-import { buildBot, buildSender, type BotParts } from './system-bot';
+import { buildBot, buildSender, wecomAppConfigured, type BotParts } from './system-bot';
 
 /**
  * What may differ from production when a system is built: the clock, an already open database
@@ -84,7 +86,8 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
     logger,
   });
   const duties = { separate: config.SEPARATION_OF_DUTIES };
-  const services = makeDomainServices({ store, clock, publicUrl: config.PUBLIC_URL, summaryLinks, loginLimiter, duties });
+  const onLocked = wecomAppConfigured(config) ? lockNoticeLogged(makeLockNotice({ store, clock }), logger) : undefined;
+  const services = makeDomainServices({ store, clock, publicUrl: config.PUBLIC_URL, summaryLinks, loginLimiter, onLocked, duties });
   if (await recordSeparationOfDuties(store, clock, duties.separate)) {
     logger.warn({ separationOfDuties: duties.separate }, 'SEPARATION_OF_DUTIES changed since the last start (recorded in the audit trail)');
   }
@@ -149,6 +152,21 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
 }
 
 const randomSecret = (): string => randomBytes(48).toString('base64url');
+
+/**
+ * The lock notice as login calls it: only while the WeCom app channel is on (a notice queued while
+ * it is off would arrive long after the lock), and a notice that cannot be queued is logged, never
+ * turned into a different login answer.
+ */
+function lockNoticeLogged(notice: LockNotice, logger: Logger): LockNotice {
+  return async (user, lockedUntil) => {
+    try {
+      await notice(user, lockedUntil);
+    } catch (err) {
+      logger.error({ err, userId: user.id }, 'account lock notice could not be queued');
+    }
+  };
+}
 
 /** DEMO=1: loads the demo bureau into an empty database; the loader is not part of a production start. */
 async function loadDemo(ds: DataSource, config: Config, logger: Logger): Promise<void> {

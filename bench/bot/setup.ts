@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -44,12 +45,15 @@ export async function startBotApp(ds: DataSource, threshold: number) {
     WECOM_AES_KEY: wecom.encodingAESKey,
     WECOM_CORP_ID: wecom.corpId,
     WECOM_AGENT_ID: wecom.agentId,
+    // Only an admin may speak as the demo's unit staff through POST /bot/messages (bot.simulate).
+    ADMIN_USERNAME: 'benchadmin',
+    ADMIN_PASSWORD: `Bench${randomBytes(9).toString('hex')}`,
   });
   const system = await buildSystem(config, makeLogger('silent'), { clock: systemClock, database: ds });
   const port = await system.listen(0, '127.0.0.1');
   const { bot } = await system.bot();
-  const operator = await ds.getRepository(User).findOneByOrFail({ role: 'operator' } as never);
-  const token = (await system.tokens.sign(operator.id, operator.tokenVersion)).token;
+  const admin = await ds.getRepository(User).findOneByOrFail({ role: 'admin' } as never);
+  const token = (await system.tokens.sign(admin.id, admin.tokenVersion)).token;
   const staff = (await ds.getRepository(User).find({ where: { role: 'unit_staff' } as never }))
     .map((u) => u.wecomUserId)
     .filter((id): id is string => Boolean(id));

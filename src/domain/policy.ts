@@ -66,7 +66,8 @@ export const PERMISSIONS = {
   'summary.run': ['admin', 'leader'],
   'summary.read': STAFF,
   // bot and knowledge base
-  'bot.simulate': BUREAU,
+  'bot.chat': ALL, // POST /bot/messages as oneself (the workbench's chat)
+  'bot.simulate': ['admin'], // … as another WeCom member, for tests
   'kb.read': STAFF,
   'kb.edit': DESK,
   'kb.review': BUREAU,

@@ -9,6 +9,7 @@ import { makeTicketService } from './desk/ticket.service';
 import { makeExchangeLog } from './desk/exchange-log.service';
 import { makeApplicationService } from './documents/application.service';
 import { makeDocumentLookup } from './documents/document-lookup';
+import { makeIssueReadiness } from './documents/issue-readiness';
 import { makeIssuanceService } from './documents/issuance.service';
 import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
 import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-documents/specs';
@@ -68,6 +69,7 @@ export function makeDomainServices(deps: {
     issuance: makeIssuanceService(deps),
     printPlans: makePrintPlanService(deps),
     documentLookup: makeDocumentLookup(deps),
+    issueReadiness: makeIssueReadiness(deps),
     writeoffs: makeLineDocumentWorkflow(writeoffSpec, deps),
     returns: makeLineDocumentWorkflow(returnSpec, deps),
     stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),

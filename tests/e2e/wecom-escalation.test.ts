@@ -185,6 +185,24 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
     expect(await counts()).toEqual({ exchanges: before.exchanges + 1, tickets: before.tickets + 1 });
   });
 
+  it('when a text message carries &#0; and other characters XML forbids, then they are stripped before the bot and the user gets a normal answer', async () => {
+    const before = await counts();
+    const contentXml = '我们单位去年的非税收入&#0;收缴数据能帮我调出来&#x1;对账吗&#xFFFE;';
+    const answer = await passiveText(await post(fake.buildCallback({ fromUser: 'zhangsan', contentXml })));
+    expect(answer).not.toContain('系统暂时忙');
+    const ticket = await t.ds.getRepository(Ticket).findOneOrFail({ where: { reporterWecomId: 'zhangsan' }, order: { id: 'DESC' } });
+    expect(answer).toContain(`#${ticket.id}`);
+    expect(ticket.summary).toBe(UNANSWERABLE);
+    const logged = await t.ds.getRepository(BotExchange).findOneOrFail({ where: { senderId: 'zhangsan' }, order: { id: 'DESC' } });
+    expect(logged.text).toBe(UNANSWERABLE);
+    expect(await counts()).toEqual({ exchanges: before.exchanges + 1, tickets: before.tickets + 1 });
+
+    // Nothing but forbidden characters reads as an empty message: a prompt, not the fallback.
+    const empty = await passiveText(await post(fake.buildCallback({ fromUser: 'zhangsan', contentXml: '&#0;&#0;' })));
+    expect(empty).not.toContain('系统暂时忙');
+    expect(empty).not.toBe('');
+  });
+
   it('when the signature is forged, the AES key wrong, the base64 garbage, the XML a bomb or the body huge, then 4xx and nothing is stored', async () => {
     const before = await counts();
     const good = fake.buildCallback({ fromUser: 'zhangsan', text: '你好' });

@@ -11,10 +11,12 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
   let t: TestApp;
   let fx: BotFixture;
   let opToken: string;
+  let engToken: string;
   const batch = freshBatchCode();
   const batch2 = freshBatchCode();
+  // The admin speaks as each member (bot.simulate): the dialog as that member sees it.
   const ask = async (senderId: string, text: string) => {
-    const r = await t.call('POST', '/api/v1/bot/messages', { token: opToken, body: { senderId, text } });
+    const r = await t.call('POST', '/api/v1/bot/messages', { token: t.adminToken, body: { senderId, text } });
     expect(r.status, r.text).toBe(200);
     return r.body as {
       reply: string;
@@ -76,7 +78,14 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
     ]) {
       await s.users.create(systemActor, { username, name: `${username}老师`, role: 'unit_staff', unitCode, wecomUserId } as never);
     }
-    await s.users.create(systemActor, { username: 'wang', name: '王工', role: 'engineer', wecomUserId: 'eng-wang' } as never);
+    await s.users.create(systemActor, {
+      username: 'wang',
+      name: '王工',
+      role: 'engineer',
+      wecomUserId: 'eng-wang',
+      password: 'Passw0rd123',
+    } as never);
+    engToken = await t.login('wang', 'Passw0rd123');
     opToken = await t.userToken('operator', { wecomUserId: 'op-zhou' });
   });
   afterAll(async () => t?.close());
@@ -177,12 +186,18 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
     const refused = await ask('qianqi', `#${q.ticketId} 解决`);
     expect(refused.reply).toContain('仅供驻场工程师使用');
     expect((await t.ds.getRepository(Ticket).findOneByOrFail({ id: q.ticketId! })).state).toBe('new');
-    const ok = await ask('eng-wang', `#${q.ticketId} 请在系统「报表」里导出后核对`);
+    // The engineer speaks as themselves: commands run only as the signed-in caller.
+    const asEngineer = async (text: string) => {
+      const r = await t.call('POST', '/api/v1/bot/messages', { token: engToken, body: { text } });
+      expect(r.status, r.text).toBe(200);
+      return r.body as { reply: string; intent: string };
+    };
+    const ok = await asEngineer(`#${q.ticketId} 请在系统「报表」里导出后核对`);
     expect(ok.intent).toBe('engineer.command');
     expect(ok.reply).toContain(`工单 #${q.ticketId}`);
     const toUser = await outboxTo('qianqi');
     expect(toUser.some((o) => o.message.kind === 'text' && o.message.content.includes('请在系统「报表」里导出后核对'))).toBe(true);
-    const unknown = await ask('eng-wang', '#999999 解决');
+    const unknown = await asEngineer('#999999 解决');
     expect(unknown.reply).toContain('不存在');
   });
 
@@ -213,11 +228,16 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
     expect(wide.reply).not.toContain('{{');
   });
 
-  it('when the caller is not admin/operator or not signed in, then 403/401', async () => {
+  it('when anyone but an admin names another sender, then 403; nobody signed in, 401; an empty senderId, 400', async () => {
     const staff = await t.userToken('unit_staff', { unitCode: 'H2' });
-    expect((await t.call('POST', '/api/v1/bot/messages', { token: staff, body: { senderId: 'x', text: '你好' } })).status).toBe(403);
+    for (const token of [staff, opToken]) {
+      const r = await t.call('POST', '/api/v1/bot/messages', { token, body: { senderId: 'x', text: '你好' } });
+      expect(r.status).toBe(403);
+      expect(r.body.error.reason).toBe('PERMISSION_DENIED');
+    }
+    expect((await t.call('POST', '/api/v1/bot/messages', { token: staff, body: { text: '你好' } })).status).toBe(200);
     expect((await t.call('POST', '/api/v1/bot/messages', { body: { senderId: 'x', text: '你好' } })).status).toBe(401);
-    expect((await t.call('POST', '/api/v1/bot/messages', { token: opToken, body: { senderId: '', text: '你好' } })).status).toBe(400);
+    expect((await t.call('POST', '/api/v1/bot/messages', { token: t.adminToken, body: { senderId: '', text: '你好' } })).status).toBe(400);
   });
 
   it('when an admin lists the KB and retrains, then intents and the version come back and the bot keeps answering', async () => {

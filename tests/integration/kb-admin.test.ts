@@ -20,8 +20,9 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
   let staffToken: string;
   let leaderToken: string;
 
+  // The admin speaks as each member (bot.simulate): the dialog as that member sees it.
   const ask = async (senderId: string, text: string) => {
-    const r = await t.call('POST', '/api/v1/bot/messages', { token: opToken, body: { senderId, text } });
+    const r = await t.call('POST', '/api/v1/bot/messages', { token: t.adminToken, body: { senderId, text } });
     expect(r.status, r.text).toBe(200);
     return r.body as { reply: string; intent: string; escalated: boolean; ticketId: number | null };
   };

@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../../src/domain/identity/login-throttle.entity';
+import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { User } from '../../src/domain/identity/user.entity';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -89,6 +90,67 @@ describe('login attempts per client address', () => {
       expect(await t.ds.getRepository(LoginThrottle).find()).toEqual([expect.objectContaining({ count: 4 })]);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('the locked user is told through WeCom', () => {
+  let t: TestApp;
+  const WECOM = { WECOM_CORP_ID: 'wwlockcorp', WECOM_SECRET: 'lock-secret', WECOM_AGENT_ID: '1000002' };
+  const toUser = async (app: TestApp, wecomUserId: string) =>
+    (await app.ds.getRepository(OutboxMessage).find({ order: { id: 'ASC' } })).filter(
+      (o) => 'toUsers' in o.message && o.message.toUsers.includes(wecomUserId),
+    );
+  beforeAll(async () => {
+    // The app channel is configured; nothing drains the outbox here (no jobs).
+    t = await startTestApp({ env: { LOGIN_MAX_PER_ADDRESS: '1000', ...WECOM } });
+    await t.userToken('operator', { username: 'locky', wecomUserId: 'locky-wx' });
+    await t.userToken('operator', { username: 'crowd', wecomUserId: 'crowd-wx' });
+    await t.userToken('operator', { username: 'nowx' });
+  });
+  afterAll(() => t?.close());
+
+  it('when the fifth wrong password locks an account, then exactly one app message tells its owner; the sixth attempt adds none', async () => {
+    for (let i = 0; i < 4; i++) expect((await login(t, 'locky', `Wrong-guess-${i}`)).status).toBe(401);
+    expect(await toUser(t, 'locky-wx')).toHaveLength(0);
+    expect((await login(t, 'locky', 'Wrong-guess-4')).status).toBe(401);
+    const sent = await toUser(t, 'locky-wx');
+    expect(sent).toHaveLength(1);
+    // 02:00Z is 10:00 in Shanghai; the lock lasts 15 minutes.
+    expect(sent[0].message).toEqual({
+      channel: 'app',
+      toUsers: ['locky-wx'],
+      kind: 'text',
+      content: '您的账号（locky）因连续 5 次密码错误已锁定至 10:15；如非本人操作，请联系管理员。',
+    });
+    expect(sent[0].status).toBe('pending');
+    expect((await login(t, 'locky', 'Wrong-guess-5')).status).toBe(401);
+    expect((await login(t, 'locky', 'Passw0rd123')).status).toBe(401);
+    expect(await toUser(t, 'locky-wx')).toHaveLength(1);
+  });
+
+  it('when a burst of wrong passwords locks an account, then its owner still gets one message', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => login(t, 'crowd', `Wrong-guess-${i}`)));
+    expect((await t.ds.getRepository(User).findOneByOrFail({ username: 'crowd' })).lockedUntil).not.toBeNull();
+    expect(await toUser(t, 'crowd-wx')).toHaveLength(1);
+  });
+
+  it('when a user without a WeCom id is locked, then no message is queued', async () => {
+    const before = await t.ds.getRepository(OutboxMessage).count();
+    for (let i = 0; i < 6; i++) await login(t, 'nowx', `Wrong-guess-${i}`);
+    expect((await t.ds.getRepository(User).findOneByOrFail({ username: 'nowx' })).lockedUntil).not.toBeNull();
+    expect(await t.ds.getRepository(OutboxMessage).count()).toBe(before);
+  });
+
+  it('when the WeCom app channel is off, then a lock queues nothing (it would arrive long after the lock)', async () => {
+    const off = await startTestApp({ env: { LOGIN_MAX_PER_ADDRESS: '1000' } });
+    try {
+      await off.userToken('operator', { username: 'offline', wecomUserId: 'offline-wx' });
+      for (let i = 0; i < 5; i++) await login(off, 'offline', `Wrong-guess-${i}`);
+      expect((await off.ds.getRepository(User).findOneByOrFail({ username: 'offline' })).lockedUntil).not.toBeNull();
+      expect(await off.ds.getRepository(OutboxMessage).count()).toBe(0);
+    } finally {
+      await off.close();
     }
   });
 });

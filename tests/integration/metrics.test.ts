@@ -24,14 +24,14 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 
 describe('bot and queue metrics on GET /metrics', () => {
   let t: TestApp;
-  let opToken: string;
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
   let queues: Queues;
   const builder = makeCallbackBuilder(makeWecomCrypto({ ...wecom, receiveId: wecom.corpId }), wecom.corpId, '1000002', () =>
     Math.floor(Date.now() / 1000),
   );
+  // The admin speaks as each member (bot.simulate): the dialog as that member sees it.
   const ask = async (senderId: string, text: string) => {
-    const r = await t.call('POST', '/api/v1/bot/messages', { token: opToken, body: { senderId, text } });
+    const r = await t.call('POST', '/api/v1/bot/messages', { token: t.adminToken, body: { senderId, text } });
     expect(r.status, r.text).toBe(200);
     return r.body as { intent: string; escalated: boolean };
   };
@@ -77,7 +77,6 @@ describe('bot and queue metrics on GET /metrics', () => {
       wecomUserId: 'zhangsan',
     } as never);
     await s.users.create(systemActor, { username: 'wang', name: '王工', role: 'engineer', wecomUserId: 'eng-wang' } as never);
-    opToken = await t.userToken('operator');
   });
   afterAll(async () => {
     await t?.close();

@@ -103,6 +103,15 @@ describe('WeCom inner message parsing', () => {
     expect((parseInboundMessage(xml) as { content: string }).content).toBe('1 < 2 && 中文 &unknown;');
   });
 
+  it('when content or the sender carries characters XML forbids (NUL by reference, controls inside CDATA), then they are dropped', () => {
+    const xml =
+      '<xml><ToUserName>c</ToUserName><FromUserName>u&#0;1</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType>' +
+      '<Content>还剩&#0;多少&#x1F;票&#xFFFF;<![CDATA[呢\u0001\u0008\t]]></Content><MsgId>12</MsgId><AgentID>1</AgentID></xml>';
+    const m = parseInboundMessage(xml) as { content: string; fromUserName: string };
+    expect(m.content).toBe('还剩多少票呢\t');
+    expect(m.fromUserName).toBe('u1');
+  });
+
   it('when an enter_agent event arrives, then it parses with no MsgId', () => {
     const xml =
       '<xml><ToUserName><![CDATA[corp]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1700000000</CreateTime>' +

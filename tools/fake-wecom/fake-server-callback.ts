@@ -12,8 +12,10 @@ export interface CallbackEventInput {
 
 export interface CallbackInput {
   fromUser: string;
-  /** A text message; give exactly one of text, event or msgType (another type, e.g. "image"). */
+  /** A text message; give exactly one of text, contentXml, event or msgType (another type, e.g. "image"). */
   text?: string;
+  /** A text message whose Content is this XML text as it stands, not CDATA: entities such as `&#0;` reach the parser. */
+  contentXml?: string;
   event?: CallbackEventInput;
   msgType?: string;
   msgId?: string;
@@ -55,7 +57,8 @@ function innerXml(input: CallbackInput, corpId: string, agentId: string, createT
     );
   }
   const msgId = `<MsgId>${input.msgId ?? randomMsgId()}</MsgId>`;
-  if (input.text !== undefined) return `${head}<MsgType>${cdata('text')}</MsgType><Content>${cdata(input.text)}</Content>${msgId}${tail}`;
+  const content = input.contentXml ?? (input.text === undefined ? undefined : cdata(input.text));
+  if (content !== undefined) return `${head}<MsgType>${cdata('text')}</MsgType><Content>${content}</Content>${msgId}${tail}`;
   const type = input.msgType ?? 'image';
   return `${head}<MsgType>${cdata(type)}</MsgType><MediaId>${cdata('fake-media')}</MediaId>${msgId}${tail}`;
 }

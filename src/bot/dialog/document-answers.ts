@@ -1,5 +1,6 @@
 import type { IssuedRun } from '../../domain/documents/document-lookup';
 import type { DocumentView } from '../../domain/documents/document.views';
+import type { IssueReadiness } from '../../domain/documents/issue-readiness';
 import { nullIfRefused } from './refusals';
 import type { DocStatus, DocType } from '../../domain/ledger/ledger.types';
 import { runText, shanghaiDay } from './format';
@@ -59,7 +60,24 @@ export function intentForDocumentNo(docNo: string | undefined, fallback: StatusI
 /** Statuses whose opinion is the bureau's word to the unit (a reduction stays approved, a 作废 is cancelled). */
 const REVIEWED: ReadonlySet<DocStatus> = new Set(['approved', 'returned', 'cancelled']);
 
-function docLine(kind: DocKind, d: DocumentView, issued?: IssuedRun[]): string[] {
+/** The next step of an approved application that waits: the real reason, in counts only (no warehouse batches). */
+function issueWait(w: IssueReadiness): string {
+  if (w.sufficient) return '已审核通过，{{bureau.billOffice}}正在安排发放。';
+  const stock = w.available === 0 ? '财政库存目前暂无该种票据' : `财政库存目前只有 ${w.available} 份，不足 ${w.requested} 份`;
+  return `已审核通过；${stock}，待入库后发放。`;
+}
+
+/** What each approved application of the answer waits for (the others need no reason). */
+async function readinessOf(deps: DialogDeps, turn: Turn, docs: DocumentView[]): Promise<Map<number, IssueReadiness>> {
+  const out = new Map<number, IssueReadiness>();
+  for (const d of docs.filter((x) => x.status === 'approved')) {
+    const w = await deps.services.issueReadiness.of(turn.actor, d.id).catch(nullIfRefused);
+    if (w) out.set(d.id, w);
+  }
+  return out;
+}
+
+function docLine(kind: DocKind, d: DocumentView, issued?: IssuedRun[], waiting?: IssueReadiness): string[] {
   const lines = [`${kind.label} ${d.docNo}（${d.billTypeName} ${d.quantity} 份）：${d.statusName}`];
   const dates = [`提交 ${shanghaiDay(d.submittedAt ?? d.createdAt)}`];
   if (d.reviewedAt) dates.push(`审核 ${shanghaiDay(d.reviewedAt)}`);
@@ -69,7 +87,7 @@ function docLine(kind: DocKind, d: DocumentView, issued?: IssuedRun[]): string[]
   else if (d.opinion && REVIEWED.has(d.status)) lines.push(`  审核意见：${d.opinion}`);
   for (const r of (issued ?? []).slice(0, 5))
     lines.push(`  发放号段：票据代码 ${r.batchCode}：${runText(r.startNo, r.endNo)}（${r.count} 份）`);
-  const next = kind.next[d.status];
+  const next = waiting ? issueWait(waiting) : kind.next[d.status];
   if (next) lines.push(`  下一步：${next}`);
   return lines;
 }
@@ -115,9 +133,10 @@ export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope
         ? `${scope.unit.name}最近的${kind.label}（共 ${page.total} 份，显示最近 ${docs.length} 份）：`
         : `待审核的${kind.label}共 ${page.total} 份，最近 ${docs.length} 份：`;
   }
-  const issued =
-    intent === 'application.status'
-      ? await deps.services.documentLookup.issuedRuns(docs.filter((d) => d.status === 'issued').map((d) => d.id))
-      : new Map<number, IssuedRun[]>();
-  return [header, ...docs.flatMap((d) => docLine(kind, d, issued.get(d.id)))].join('\n');
+  const applications = intent === 'application.status';
+  const issued = applications
+    ? await deps.services.documentLookup.issuedRuns(docs.filter((d) => d.status === 'issued').map((d) => d.id))
+    : new Map<number, IssuedRun[]>();
+  const waiting = applications ? await readinessOf(deps, turn, docs) : new Map<number, IssueReadiness>();
+  return [header, ...docs.flatMap((d) => docLine(kind, d, issued.get(d.id), waiting.get(d.id)))].join('\n');
 }

@@ -68,9 +68,13 @@ const ACTIONS: Record<CommandAction, (tickets: Tickets, actor: Actor, id: number
   },
 };
 
-/** Runs a command for a desk user through the ticket service; every outcome is a Chinese sentence. */
-export async function runCommand(tickets: Tickets, actor: Actor, cmd: EngineerCommand): Promise<string> {
-  if (!isDeskRole(actor)) {
+/**
+ * Runs a command for a desk user through the ticket service; every outcome is a Chinese sentence.
+ * `actor` acts and is recorded; `sender` is whose conversation it is (an admin testing as a member
+ * gets that member's answer — a unit user is refused — but never acts in their name).
+ */
+export async function runCommand(tickets: Tickets, actor: Actor, cmd: EngineerCommand, sender: Actor = actor): Promise<string> {
+  if (!isDeskRole(sender) || !isDeskRole(actor)) {
     return '抱歉，工单指令（#工单号 回复/解决/现场/认领）仅供驻场工程师使用。如需补充您的问题，请直接发送文字，我会转给工程师。';
   }
   try {

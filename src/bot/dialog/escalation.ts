@@ -1,3 +1,4 @@
+import type { Actor } from '../../domain/identity/actor';
 import type { WecomSender } from '../../domain/identity/user.service';
 import type { Classification } from '../nlp/classifier';
 import { kbAnswer, say } from './kb-answers';
@@ -20,7 +21,7 @@ export interface Escalated {
 export async function escalate(
   deps: DialogDeps,
   kb: KnowledgeBase,
-  input: { sender: WecomSender; senderId: string; text: string; classification: Classification; kind: EscalationKind },
+  input: { sender: WecomSender; caller: Actor | null; text: string; classification: Classification; kind: EscalationKind },
 ): Promise<Escalated> {
   const { sender, classification: c, kind } = input;
   const { actor } = sender;
@@ -31,8 +32,10 @@ export async function escalate(
   const { ticket, appended } = await deps.services.tickets.escalate({
     unitId: isUnitScoped(actor) ? actor.unitId : null,
     reporterUserId: actor.userId,
-    reporterWecomId: input.senderId,
+    // Replies go back to WeCom when the reporter has an id there; otherwise they stay on the ticket.
+    reporterWecomId: sender.wecomUserId,
     reporterName: sender.name,
+    calledBy: input.caller,
     question: input.text.trim() || '（空消息）',
     guesses,
     source: kind === 'fault' ? 'fault' : 'bot',

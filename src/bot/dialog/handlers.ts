@@ -1,3 +1,4 @@
+import type { Actor } from '../../domain/identity/actor';
 import type { Classification } from '../nlp/classifier';
 import type { KnowledgeBase } from '../nlp/kb-loader';
 import { answerDocuments, intentForDocumentNo, type StatusIntent } from './document-answers';
@@ -19,7 +20,8 @@ export interface HandlerInput {
   deps: DialogDeps;
   kb: KnowledgeBase;
   turn: Turn;
-  senderId: string;
+  /** The admin who speaks as the sender (POST /bot/messages with another senderId), else null. */
+  caller: Actor | null;
   classification: Classification;
 }
 
@@ -53,7 +55,7 @@ const escalation = (kind: EscalationKind): IntentHandler => ({
   async answer(i) {
     const e = await escalate(i.deps, i.kb, {
       sender: i.turn.sender,
-      senderId: i.senderId,
+      caller: i.caller,
       text: i.turn.text,
       classification: i.classification,
       kind,

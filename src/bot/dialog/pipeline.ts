@@ -45,7 +45,9 @@ export function makePipeline(deps: DialogDeps) {
   const beforeClassifying: Array<(a: Arrival) => Promise<Outcome | null>> = [
     async ({ msg, sender }) => {
       const command = parseCommand(msg.text);
-      return command ? plain(await runCommand(services.tickets, sender.actor, command), 'engineer.command', 1) : null;
+      if (!command) return null;
+      // A command acts on a ticket in someone's name: always the caller's, never the member an admin speaks as.
+      return plain(await runCommand(services.tickets, msg.caller ?? sender.actor, command, sender.actor), 'engineer.command', 1);
     },
     async ({ msg, sender }) => {
       const survey = await answerSurvey(services.returnVisits, sender, msg.text);
@@ -113,7 +115,7 @@ export function makePipeline(deps: DialogDeps) {
     // Bureau staff get a hint instead of a ticket: they are the people a ticket would go to.
     if (!handler && !isUnitScoped(turn.actor)) return { ...base, reply: say(model.kb, 'bureauUnclear') };
     const chosen = handler ?? UNSURE;
-    const answer = await chosen.answer({ deps, kb: model.kb, turn, senderId: a.msg.senderId, classification: c });
+    const answer = await chosen.answer({ deps, kb: model.kb, turn, caller: a.msg.caller ?? null, classification: c });
     return {
       ...base,
       reply: answer.reply,
@@ -130,6 +132,7 @@ export function makePipeline(deps: DialogDeps) {
         senderId: msg.senderId,
         messageId: msg.messageId ?? null,
         userId: sender?.actor.userId ?? null,
+        callerUserId: msg.caller?.userId ?? null,
         unitId: sender?.actor.unitId ?? null,
         text: msg.text,
         intent: result.intent,
@@ -158,7 +161,7 @@ export function makePipeline(deps: DialogDeps) {
       let sender: WecomSender | null = null;
       let out: Outcome;
       try {
-        sender = await services.users.senderForWecom(msg.senderId);
+        sender = await (msg.userId !== undefined ? services.users.senderForUser(msg.userId) : services.users.senderForWecom(msg.senderId));
         out = sender ? await respond({ msg, model, sender }) : plain(notRegistered(kb));
       } catch (err) {
         deps.logger.error({ err, channel: msg.channel }, 'bot pipeline failed; sending the fallback answer');

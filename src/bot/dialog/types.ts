@@ -5,6 +5,7 @@ import type { ReturnVisitService } from '../../domain/desk/records/return-visit.
 import type { TicketService } from '../../domain/desk/ticket.service';
 import type { ApplicationService } from '../../domain/documents/application.service';
 import type { DocumentLookup } from '../../domain/documents/document-lookup';
+import type { IssueReadinessService } from '../../domain/documents/issue-readiness';
 import type { LineDocumentWorkflow } from '../../domain/documents/line-documents/workflow';
 import type { Actor } from '../../domain/identity/actor';
 import type { UserService, WecomSender } from '../../domain/identity/user.service';
@@ -20,10 +21,12 @@ export type SurveyPort = Pick<ReturnVisitService, 'pendingFor' | 'recordAnswer'>
 
 /** The domain services and ports the bot reads, escalates to and logs through; nothing else reaches the database. */
 export interface BotServices {
-  users: Pick<UserService, 'senderForWecom' | 'actorForWecom'>;
+  users: Pick<UserService, 'senderForWecom' | 'senderForUser' | 'actorForWecom'>;
   /** Units and bill types, cached in process (entity extraction, unit names in free text). */
   directory: Pick<Directory, 'units' | 'billTypes'>;
   documentLookup: DocumentLookup;
+  /** Why an approved application waits: warehouse stock against the quantity asked. */
+  issueReadiness: Pick<IssueReadinessService, 'of'>;
   stock: Pick<StockService, 'stock'>;
   applications: Pick<ApplicationService, 'list' | 'get'>;
   writeoffs: Pick<LineDocumentWorkflow, 'list' | 'get'>;

@@ -10,6 +10,8 @@ export interface ExchangeEntry {
   senderId: string;
   messageId: string | null;
   userId: number | null;
+  /** The signed-in user who sent the message in the sender's name (an admin testing), else null. */
+  callerUserId: number | null;
   unitId: number | null;
   text: string;
   intent: string;
@@ -38,6 +40,7 @@ export function makeExchangeLog(deps: { store: DomainStore; clock: Clock }) {
           senderId: e.senderId.slice(0, 64),
           messageId: e.messageId,
           userId: e.userId,
+          callerUserId: e.callerUserId,
           unitId: e.unitId,
           text: e.text.slice(0, MAX_STORED_TEXT),
           intent: e.intent.slice(0, 48),

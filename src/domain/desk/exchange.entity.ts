@@ -22,6 +22,10 @@ export class BotExchange {
   @Column({ type: 'integer', nullable: true })
   userId: number | null;
 
+  /** Who actually sent the message when it is not the sender (an admin speaking as a member through the API). */
+  @Column({ type: 'integer', nullable: true })
+  callerUserId: number | null;
+
   @Column({ type: 'integer', nullable: true })
   unitId: number | null;
 

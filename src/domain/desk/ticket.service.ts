@@ -19,7 +19,11 @@ const APPEND_WINDOW_MS = 30 * 60_000;
 const OPEN_STATES = ['new', 'acknowledged', 'in_progress', 'waiting_user'] as const;
 
 /** A question the bot hands over (or a fault the user reports): a ticket opened from a chat. */
-export type EscalationInput = Omit<OpenTicketInput, 'source' | 'meta'> & { source: 'bot' | 'fault' };
+export type EscalationInput = Omit<OpenTicketInput, 'source' | 'meta'> & {
+  source: 'bot' | 'fault';
+  /** The signed-in user who asked in the reporter's name (an admin testing through the API): kept on the timeline. */
+  calledBy?: Actor | null;
+};
 
 /** Tickets: escalations from the bot, desk entries, the life cycle with its SLA clocks, the timeline. */
 export function makeTicketService(deps: { store: DomainStore; clock: Clock; clocks: SlaClockService }) {
@@ -34,7 +38,8 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
      * Opens a ticket for a question the bot could not answer, or appends to the same user's open
      * ticket of the last 30 minutes; engineers are notified through the outbox in the same transaction.
      */
-    escalate(input: EscalationInput): Promise<{ ticket: Ticket; appended: boolean }> {
+    escalate({ calledBy, ...input }: EscalationInput): Promise<{ ticket: Ticket; appended: boolean }> {
+      const via = calledBy ? { calledBy: { userId: calledBy.userId, username: calledBy.username } } : {};
       return clocks.withClocks(async (tx, touched) => {
         const now = clock.now();
         let ticket: Ticket | null = null;
@@ -52,10 +57,10 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
           const resumed = ticket.state === 'waiting_user';
           if (resumed) touched.push(...(await clocks.resume(tx, ticket.id, now)));
           await tx.tickets.update(ticket.id, { lastActivityAt: now, ...(resumed ? { state: 'in_progress' as const } : {}) });
-          await tx.tickets.addEvent(ticket.id, 'question', null, input.question, { guesses: input.guesses }, now);
+          await tx.tickets.addEvent(ticket.id, 'question', null, input.question, { guesses: input.guesses, ...via }, now);
           if (resumed) await tx.tickets.addEvent(ticket.id, 'state', null, null, { from: 'waiting_user', to: 'in_progress' }, now);
         } else {
-          ticket = await openTicket(tx, input, now, touched);
+          ticket = await openTicket(tx, { ...input, meta: via }, now, touched);
         }
         const evKey = appended ? `q${now.getTime()}` : 'new';
         await noticeEngineers(tx, ticket, await unitName(tx, ticket.unitId), input.question, now, evKey);

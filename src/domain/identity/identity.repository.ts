@@ -6,11 +6,12 @@ import type { Role } from './actor';
 import { LoginThrottle } from './login-throttle.entity';
 import { User } from './user.entity';
 
-/** An active user behind a WeCom id, with their unit and whether a return-visit survey awaits their answer. */
+/** An active user who talks to the bot, with their unit and whether a return-visit survey awaits their answer. */
 export interface WecomSenderRow {
   id: number;
   username: string;
   name: string;
+  wecomUserId: string | null;
   role: Role;
   unitId: number | null;
   unitCode: string | null;
@@ -27,42 +28,49 @@ export interface UserFilter {
 
 /** Users (accounts of people, with their optional WeCom id). */
 export function makeIdentityRepository({ em, dialect }: RepoContext) {
+  /** One statement for an active sender, their unit and their open-survey flag. */
+  async function senderWhere(where: string, params: Record<string, unknown>): Promise<WecomSenderRow | null> {
+    const row: Record<string, unknown> | undefined = await em
+      .createQueryBuilder(User, 'u')
+      .leftJoin(Unit, 'un', 'un.id = u.unitId')
+      .select('u.id', 'id')
+      .addSelect('u.username', 'username')
+      .addSelect('u.name', 'name')
+      .addSelect('u.wecomUserId', 'wecomUserId')
+      .addSelect('u.role', 'role')
+      .addSelect('u.unitId', 'unitId')
+      .addSelect('un.code', 'unitCode')
+      .addSelect('un.name', 'unitName')
+      .addSelect(
+        (sub) => sub.select('COUNT(*)').from(ReturnVisit, 'rv').where('rv.userId = u.id').andWhere("rv.status = 'asked'"),
+        'surveysAsked',
+      )
+      .where(where, params)
+      .andWhere('u.active = :active', { active: true })
+      .getRawOne();
+    if (!row) return null;
+    return {
+      id: Number(row.id),
+      username: String(row.username),
+      name: String(row.name),
+      wecomUserId: (row.wecomUserId as string | null) ?? null,
+      role: row.role as Role,
+      unitId: row.unitId === null ? null : Number(row.unitId),
+      unitCode: (row.unitCode as string | null) ?? null,
+      unitName: (row.unitName as string | null) ?? null,
+      surveyAsked: Number(row.surveysAsked) > 0,
+    };
+  }
+
   return {
     byId: (id: number): Promise<User | null> => em.findOneBy(User, { id }),
     byUsername: (username: string): Promise<User | null> => em.findOneBy(User, { username }),
     byWecomId: (wecomUserId: string): Promise<User | null> => em.findOneBy(User, { wecomUserId }),
     anyAdmin: (): Promise<User | null> => em.findOneBy(User, { role: 'admin' }),
-    /** Every bot turn starts here: one statement for the sender, their unit and their open-survey flag. */
-    async wecomSender(wecomUserId: string): Promise<WecomSenderRow | null> {
-      const row: Record<string, unknown> | undefined = await em
-        .createQueryBuilder(User, 'u')
-        .leftJoin(Unit, 'un', 'un.id = u.unitId')
-        .select('u.id', 'id')
-        .addSelect('u.username', 'username')
-        .addSelect('u.name', 'name')
-        .addSelect('u.role', 'role')
-        .addSelect('u.unitId', 'unitId')
-        .addSelect('un.code', 'unitCode')
-        .addSelect('un.name', 'unitName')
-        .addSelect(
-          (sub) => sub.select('COUNT(*)').from(ReturnVisit, 'rv').where('rv.userId = u.id').andWhere("rv.status = 'asked'"),
-          'surveysAsked',
-        )
-        .where('u.wecomUserId = :wecomUserId', { wecomUserId })
-        .andWhere('u.active = :active', { active: true })
-        .getRawOne();
-      if (!row) return null;
-      return {
-        id: Number(row.id),
-        username: String(row.username),
-        name: String(row.name),
-        role: row.role as Role,
-        unitId: row.unitId === null ? null : Number(row.unitId),
-        unitCode: (row.unitCode as string | null) ?? null,
-        unitName: (row.unitName as string | null) ?? null,
-        surveyAsked: Number(row.surveysAsked) > 0,
-      };
-    },
+    /** Every WeCom bot turn starts here: the sender behind a WeCom member id. */
+    wecomSender: (wecomUserId: string): Promise<WecomSenderRow | null> => senderWhere('u.wecomUserId = :wecomUserId', { wecomUserId }),
+    /** The same for a signed-in user talking to the bot through the API (who may have no WeCom id). */
+    senderById: (id: number): Promise<WecomSenderRow | null> => senderWhere('u.id = :id', { id }),
     /** Display names of users by id (transition and ticket timelines). */
     async namesByIds(ids: number[]): Promise<Map<number, string>> {
       if (ids.length === 0) return new Map();

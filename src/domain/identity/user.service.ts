@@ -1,12 +1,13 @@
 import type { Clock } from '../clock';
 import { pageWindow, type Page } from '../common/pagination';
 import type { DomainStore } from '../db/repositories';
-import { ConflictError, RateLimitedError, UnauthenticatedError } from '../errors';
-import { permissionsOf, requirePermission, type Permission } from '../policy';
+import { ConflictError, ForbiddenError, RateLimitedError, UnauthenticatedError } from '../errors';
+import { can, permissionsOf, requirePermission, type Permission } from '../policy';
 import { type Actor, type Role, systemActor } from './actor';
 import type { CreateUserInput, LoginInput, listUsersSchema } from './identity.schemas';
 import { LOCK_MINUTES, MAX_FAILED_LOGINS, spendOneVerification, type LoginLimiter } from './login-guard';
 import { hashPassword, verifyPassword } from './password';
+import type { WecomSenderRow } from './identity.repository';
 import type { User } from './user.entity';
 import type { z } from 'zod';
 
@@ -36,9 +37,22 @@ export interface Me {
 export interface WecomSender {
   actor: Actor;
   name: string;
+  /** Where WeCom answers reach them; null for a user who talks to the bot only through the API. */
+  wecomUserId: string | null;
   unitName: string | null;
   /** A return-visit survey was asked and not yet answered or expired (the desk applies its window). */
   surveyAsked: boolean;
+}
+
+/**
+ * Whom a message to POST /bot/messages speaks for. `senderId` addresses the conversation (the
+ * member's WeCom id, or `user:<id>` for a user without one); `userId` names the sender by account
+ * when they are the caller; `caller` is set only when an admin speaks as someone else.
+ */
+export interface BotSpeaker {
+  senderId: string;
+  userId?: number;
+  caller?: Actor;
 }
 
 /** Who a token speaks for, read from the database on every request. */
@@ -55,7 +69,7 @@ export interface LoginOutcome {
 }
 
 /** Fires (outside the login's answer) when an account has just been locked: the owner is told in WeCom. */
-export type LockNotice = (user: Pick<User, 'id' | 'name' | 'wecomUserId'>, lockedUntil: Date) => Promise<void>;
+export type LockNotice = (user: Pick<User, 'id' | 'username' | 'name' | 'wecomUserId'>, lockedUntil: Date) => Promise<void>;
 
 /** Users, login and the actor behind a token; system management lives in user-admin.service.ts. */
 export function makeUserService(deps: { store: DomainStore; clock: Clock; limiter: LoginLimiter; onLocked?: LockNotice }) {
@@ -78,17 +92,17 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
     };
   }
 
-  /** The sender behind a WeCom member id in one query, or null when they are not registered (or inactive). */
-  async function senderForWecom(wecomUserId: string): Promise<WecomSender | null> {
-    const s = await r.identity.wecomSender(wecomUserId);
-    if (!s) return null;
-    return {
+  const toSender = (s: WecomSenderRow | null): WecomSender | null =>
+    s && {
       actor: { userId: s.id, username: s.username, role: s.role, unitId: s.unitId, unitCode: s.unitCode },
       name: s.name,
+      wecomUserId: s.wecomUserId,
       unitName: s.unitName,
       surveyAsked: s.surveyAsked,
     };
-  }
+
+  /** The sender behind a WeCom member id in one query, or null when they are not registered (or inactive). */
+  const senderForWecom = async (wecomUserId: string): Promise<WecomSender | null> => toSender(await r.identity.wecomSender(wecomUserId));
 
   async function toActor(u: User): Promise<Actor> {
     const unit = u.unitId ? await r.catalog.unitById(u.unitId) : null;
@@ -162,6 +176,23 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
     },
 
     senderForWecom,
+
+    /** The sender behind a user id (a signed-in user talking to the bot through the API), or null when inactive. */
+    senderForUser: async (userId: number): Promise<WecomSender | null> => toSender(await r.identity.senderById(userId)),
+
+    /**
+     * Whom the caller's message to the bot speaks for: themselves (by account, so a user without a
+     * WeCom id is answered too), or — for an admin testing a member's view — the WeCom member named.
+     * Anyone else naming a sender who is not themselves gets 403 and nothing happens.
+     */
+    async botSpeaker(actor: Actor, senderId?: string): Promise<BotSpeaker> {
+      const own = (await r.identity.byId(actor.userId))?.wecomUserId ?? null;
+      if (senderId === undefined || senderId === own) return { senderId: own ?? `user:${actor.userId}`, userId: actor.userId };
+      if (!can(actor, 'bot.simulate')) {
+        throw new ForbiddenError('PERMISSION_DENIED', '只能以本人身份向机器人发送消息；代其他成员发送仅限系统管理员测试使用');
+      }
+      return { senderId, caller: actor };
+    },
 
     /** The actor behind a WeCom member id, or null when the sender is not registered. */
     async actorForWecom(wecomUserId: string): Promise<Actor | null> {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-/** The simulator's message: the same pipeline as WeCom, addressed by the WeCom member id. */
+/** A message to the bot as the signed-in user; only an admin may name another WeCom member (for tests). */
 export const botMessageSchema = z
   .object({
-    senderId: z.string().trim().min(1, '请填写 senderId（企业微信成员账号）').max(64, 'senderId 最多 64 个字符'),
+    // Omitted = the caller; another member's WeCom id is for admins only (403 for anyone else).
+    senderId: z.string().trim().min(1, 'senderId 不能为空（不填则以本人身份发送）').max(64, 'senderId 最多 64 个字符').optional(),
     // Empty text is answered (with a prompt), as WeCom can deliver it too; very long text is cut for NLP.
     text: z.string().max(10_000, '消息最多 10000 个字符'),
     messageId: z.string().trim().min(1).max(64).optional(),

@@ -7,7 +7,15 @@ import type { KbIntentView } from '../kb/kb.types';
 /** One inbound message, whatever channel it came from. */
 export interface InboundText {
   channel: string;
+  /** The conversation's address: the WeCom member id (or `user:<id>` for an API user without one). */
   senderId: string;
+  /** The sender's account when the channel knows it (a signed-in user through the API): identity by id, not by senderId. */
+  userId?: number;
+  /**
+   * The signed-in user who sent the message in someone else's name (an admin testing as a member):
+   * engineer commands run as them, and the exchange log records them.
+   */
+  caller?: Actor;
   text: string;
   /** Channel message id (WeCom MsgId); null for the API simulator. */
   messageId?: string | null;

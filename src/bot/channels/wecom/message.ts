@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WecomCryptoError } from './crypto';
-import { cdata, parseWecomXml, type XmlRecord } from './xml';
+import { cdata, parseWecomXml, stripXmlInvalid, type XmlRecord } from './xml';
 
 const text = z.string();
 const nonEmpty = z.string().min(1);
@@ -81,6 +81,17 @@ function leaves(record: XmlRecord): Record<string, string> {
   return out;
 }
 
+/**
+ * A member's message with the characters XML 1.0 forbids removed from every field: a `&#0;` the
+ * parser decoded (or a control character inside CDATA) means nothing to the bot, and PostgreSQL
+ * cannot store a NUL, so the member would get the fallback instead of an answer.
+ */
+function cleaned(record: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record)) out[k] = stripXmlInvalid(v);
+  return out;
+}
+
 function check<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
@@ -98,7 +109,7 @@ export function parseEnvelope(xml: string, maxBytes?: number): WecomEnvelope {
 
 /** Parses a decrypted inner message into the typed union; unknown MsgTypes become 'unsupported'. */
 export function parseInboundMessage(xml: string, maxBytes?: number): WecomInboundMessage {
-  const record = leaves(parseWecomXml(xml, maxBytes));
+  const record = cleaned(leaves(parseWecomXml(xml, maxBytes)));
   if (record.MsgType === 'text') return check(textMessageSchema, record, 'text message');
   if (record.MsgType === 'event') return check(eventMessageSchema, record, 'event');
   return check(unsupportedMessageSchema, record, 'message');

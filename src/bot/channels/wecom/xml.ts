@@ -100,7 +100,10 @@ const scalarText = (v: unknown): string => (typeof v === 'string' || typeof v ==
 // Characters XML 1.0 forbids even inside CDATA (and lone surrogates); WeCom would reject the whole document.
 const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/** Text without the characters XML 1.0 forbids (NUL and other C0 controls but tab/CR/LF, U+FFFE/FFFF, lone surrogates). */
+export const stripXmlInvalid = (text: string): string => text.replace(XML_INVALID, '');
+
 /** Wraps text in CDATA, splitting any "]]>" so user text cannot close the section. */
 export function cdata(text: string): string {
-  return `<![CDATA[${text.replace(XML_INVALID, '').replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+  return `<![CDATA[${stripXmlInvalid(text).replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 }
