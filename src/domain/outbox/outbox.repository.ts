@@ -42,7 +42,8 @@ export function makeOutboxRepository({ em, dialect }: RepoContext) {
     /**
      * Makes the unsent messages whose dedupeKey starts with one of `keyPrefixes` expire at `at`
      * (or keep an earlier expiry), inside the caller's transaction: an event made them pointless,
-     * e.g. an alert's firing notices once it recovered. Returns how many it touched.
+     * e.g. an alert's firing notices once it recovered. A prefix ends in a separator (`incident-7-fire-`)
+     * so that it cannot match another id's keys. Returns how many it touched.
      */
     async expireUnsent(keyPrefixes: string[], at: Date, reason: string): Promise<number> {
       let n = 0;
