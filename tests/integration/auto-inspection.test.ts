@@ -76,6 +76,8 @@ describe('automatic inspection (定期巡检)', () => {
     expect(await counts()).toEqual({ runs: before.runs + 1, tickets: before.tickets, outbox: before.outbox + 1 });
     const pushed = await t.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `inspection-run-${run.id}` });
     expect(pushed.message).toMatchObject({ channel: 'app', toUsers: ['eng-zhang'], kind: 'text' });
+    // The next daily run supersedes the report.
+    expect(pushed.expiresAt).toEqual(new Date(t.clock.now().getTime() + 24 * 3_600_000));
     expect((pushed.message as { content: string }).content).toContain('【自动巡检】');
     expect((pushed.message as { content: string }).content).toContain(`巡检记录 #${run.id}`);
   });
