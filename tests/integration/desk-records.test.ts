@@ -405,6 +405,18 @@ describe('service desk records API', () => {
       expect(seen.body.items.map((a: any) => a.title).sort()).toEqual(['三月简报', '系统升级通知']);
     });
 
+    it('when a unit code holds an underscore, then its staff do not see announcements for a unit whose code differs there', async () => {
+      await t.services.catalog.createUnit(systemActor, { code: 'M_1', name: '下划线单位二', onboardingStatus: 'not_online' });
+      await t.services.catalog.createUnit(systemActor, { code: 'MX1', name: '相似编码单位二', onboardingStatus: 'not_online' });
+      const staffM = await t.userToken('unit_staff', { unitCode: 'M_1' });
+      await t.userToken('unit_staff', { unitCode: 'MX1', wecomUserId: 'wx-mx1' });
+      const a = await t.call('POST', '/api/v1/announcements', { token: op, body: { title: '只给 MX1', body: '内容', unitCodes: ['MX1'] } });
+      expect((await t.call('POST', `/api/v1/announcements/${a.body.id}/publish`, { token: op })).status).toBe(200);
+      const seen = await t.call('GET', '/api/v1/announcements?pageSize=100', { token: staffM });
+      expect(seen.body.items.map((x: { title: string }) => x.title)).not.toContain('只给 MX1');
+      expect((await t.call('GET', `/api/v1/announcements/${a.body.id}`, { token: staffM })).status).toBe(403);
+    });
+
     it.each([
       ['no title', { body: 'x' }, 400, '标题'],
       ['an unknown unit', { title: 't', body: 'x', unitCodes: ['NOPE'] }, 404, '单位 NOPE 不存在'],
