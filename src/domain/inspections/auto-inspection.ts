@@ -12,12 +12,14 @@ import {
   checkDbSize,
   checkLedger,
   checkQueues,
+  checkSeparation,
   checkWarnings,
   type CheckOutcome,
   type FailedJobsPort,
   type InspectionFiles,
 } from './auto-checks';
 import { requirePermission } from '../policy';
+import { SEPARATION_OF_DUTIES_KEY } from '../settings/controls';
 
 export type { FailedJobsPort, InspectionFiles } from './auto-checks';
 
@@ -73,6 +75,8 @@ export function makeAutoInspection(deps: AutoInspectionDeps) {
       await checkDbSize(deps.databaseSize, options.dbMaxMb),
       await checkBackup(deps.files, options.backupDir, options.backupMaxAgeH, now),
       await checkQueues(deps.failedJobs, new Date(now.getTime() - 24 * 3_600_000)),
+      // The value every process records at start (settings/controls.ts), not only this process's config.
+      checkSeparation(await store.read.settings.get(SEPARATION_OF_DUTIES_KEY)),
     ];
   }
 
