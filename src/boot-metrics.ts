@@ -35,7 +35,7 @@ export interface JobCountsSource {
 }
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
-const OUTBOX_STATUSES = ['pending', 'queued', 'sent', 'failed'];
+const OUTBOX_STATUSES = ['pending', 'queued', 'sent', 'failed', 'expired'];
 
 /**
  * Gauges read on scrape: queue_jobs{queue,state}, outbox_messages{status} and queue_stats_up.

@@ -15,7 +15,8 @@ export interface RelayOptions {
 
 /**
  * Moves pending outbox rows into the notifications queue. Claiming is a conditional update, and
- * the Bull jobId is the outbox id, so any number of relays never enqueue a message twice.
+ * the Bull jobId is the outbox id, so any number of relays never enqueue a message twice. A
+ * pending message past its expiry is dropped (status `expired`) and logged instead.
  */
 export function makeOutboxRelay(
   deps: { outbox: OutboxRelayPort; queue: Bull.Queue; clock: Clock; logger: Logger },
@@ -36,6 +37,12 @@ export function makeOutboxRelay(
       lastStaleSweep = now.getTime();
       const n = await outbox.requeueStale(new Date(now.getTime() - staleAfterMs));
       if (n > 0) logger.warn({ n }, 'outbox: re-relaying messages queued long ago without result');
+    }
+    for (const m of await outbox.expireDue(now, batch)) {
+      logger.info(
+        { outboxId: m.id, dedupeKey: m.dedupeKey, expiresAt: m.expiresAt, reason: m.expiryReason },
+        'outbox: message expired before it could be sent; dropped',
+      );
     }
     let relayed = 0;
     for (const id of await outbox.duePending(now, batch)) {

@@ -115,12 +115,15 @@ export function startJobsRuntime(deps: JobsRuntimeDeps) {
     async health(): Promise<{ status: 'ok' | 'degraded'; detail?: string }> {
       try {
         const counts = await withTimeout(queues[QUEUES.notifications].getJobCounts(), 1000, 'redis');
-        const pending = (await outbox.counts()).pending ?? 0;
+        const byStatus = await outbox.counts();
         const failed = counts.failed ?? 0;
         const retrying = await outbox.retrying();
+        // outboxExpired: messages dropped unsent because they expired first (a channel off for long shows here).
         return {
           status: 'ok',
-          detail: `waiting=${counts.waiting} active=${counts.active} delayed=${counts.delayed} failed=${failed} outboxPending=${pending} outboxRetrying=${retrying}`,
+          detail:
+            `waiting=${counts.waiting} active=${counts.active} delayed=${counts.delayed} failed=${failed} ` +
+            `outboxPending=${byStatus.pending ?? 0} outboxRetrying=${retrying} outboxExpired=${byStatus.expired ?? 0}`,
         };
       } catch (err) {
         return { status: 'degraded', detail: (err as Error).message };

@@ -105,6 +105,15 @@ describe('alert intake', () => {
     const recovery = await outboxFor(`incident-${c.id}-recover`);
     expect(recovery.map((m) => m.message.channel).sort()).toEqual(['app', 'robot']);
     for (const m of recovery) expect((m.message as { content: string }).content).toContain('已恢复，故障持续 12 分钟');
+    // DiskFull recovered before its firing notices went out (no relay runs here): they expire at the
+    // recovery and the relay drops them; the recovery notices and the still-firing alerts' notices go.
+    const staleFiring = [...(await outboxFor(`incident-${c.id}-fire`)), ...(await outboxFor(`ticket-${c0.ticketId}-alert-${c.id}-`))];
+    expect(staleFiring).toHaveLength(2);
+    for (const m of staleFiring) expect(m).toMatchObject({ expiresAt: new Date(now), expiryReason: expect.stringMatching(/recovered/) });
+    for (const m of recovery) expect(m.expiresAt).toBeNull();
+    for (const inc of [a, b]) for (const m of await outboxFor(`incident-${inc.id}-fire`)) expect(m.expiresAt).toBeNull();
+    const dropped = await t.system.store.read.outbox.expireDue(t.clock.now(), 100);
+    expect(dropped.map((m) => m.id).sort()).toEqual(staleFiring.map((m) => m.id).sort());
     const ev = await t.ds.getRepository(TicketEvent).find({ where: { ticketId: c0.ticketId!, type: 'alert' } });
     expect(ev.map((e) => e.body)).toEqual([expect.stringContaining('已恢复，故障持续 12 分钟')]);
   });

@@ -13,7 +13,7 @@ import { nodeInspectionFiles } from '../../src/jobs/adapters/inspection-files';
 import { StockRange } from '../../src/domain/ledger/stock-range.entity';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { issueToUnit, ledgerScenario } from '../helpers/ledger-fixtures';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { startTestApp, systemOver, type TestApp } from '../helpers/test-app';
 
 describe('automatic inspection (定期巡检)', () => {
   let t: TestApp;
@@ -63,6 +63,7 @@ describe('automatic inspection (定期巡检)', () => {
     expect(run.results.map((r) => r.item).sort()).toEqual([
       'backup.age',
       'calendar.holidays',
+      'controls.separation',
       'db.size',
       'ledger.invariants',
       'queues.failed',
@@ -76,6 +77,8 @@ describe('automatic inspection (定期巡检)', () => {
     expect(await counts()).toEqual({ runs: before.runs + 1, tickets: before.tickets, outbox: before.outbox + 1 });
     const pushed = await t.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `inspection-run-${run.id}` });
     expect(pushed.message).toMatchObject({ channel: 'app', toUsers: ['eng-zhang'], kind: 'text' });
+    // The next daily run supersedes the report.
+    expect(pushed.expiresAt).toEqual(new Date(t.clock.now().getTime() + 24 * 3_600_000));
     expect((pushed.message as { content: string }).content).toContain('【自动巡检】');
     expect((pushed.message as { content: string }).content).toContain(`巡检记录 #${run.id}`);
   });
@@ -122,6 +125,27 @@ describe('automatic inspection (定期巡检)', () => {
     } finally {
       await t.ds.getRepository(StockRange).delete({ startNo: 900_000 });
     }
+  });
+
+  it('when a start switches SEPARATION_OF_DUTIES off, then the daily inspection warns of it until a start switches it on again', async () => {
+    writeFileSync(join(backupDir, 'desk-20260302.dump'), 'x');
+    utimesSync(join(backupDir, 'desk-20260302.dump'), t.clock.now(), t.clock.now());
+    failed = [];
+    const separation = async () => item(await make().run(systemActor, 'auto'), 'controls.separation');
+    expect(await separation()).toMatchObject({ status: 'ok', note: expect.stringContaining('已开启') });
+
+    // A restart of the service over the same database with the rule off (a one-person office).
+    const off = await systemOver(t.ds, t.clock, { SEPARATION_OF_DUTIES: 'off' });
+    await off.close();
+    const run = await make().run(systemActor, 'auto');
+    expect(item(run, 'controls.separation')).toMatchObject({ status: 'warn', note: expect.stringContaining('已关闭') });
+    expect(run.status).toBe('warn');
+    expect(run.findings).toEqual([]);
+    expect(run.report).toContain('⚠️ 不相容岗位分离：已关闭');
+
+    const on = await systemOver(t.ds, t.clock);
+    await on.close();
+    expect(await separation()).toMatchObject({ status: 'ok' });
   });
 
   it('when next year is not loaded, then November warns and December opens a ticket; a missing current year always fails', () => {

@@ -305,6 +305,48 @@ describe('service desk records API', () => {
       expect((await t.call('GET', `/api/v1/trainings/${s.body.id}`, { token: leader })).body.topic).toBe('电子票据开具');
     });
 
+    it('when sessions are held for some units only, then unit staff see, by list and by id, only those open to all units or listing theirs', async () => {
+      await t.services.catalog.createUnit(systemActor, { code: 'K_1', name: '下划线单位', onboardingStatus: 'not_online' });
+      await t.services.catalog.createUnit(systemActor, { code: 'KX1', name: '相似编码单位', onboardingStatus: 'not_online' });
+      const staffK = await t.userToken('unit_staff', { unitCode: 'K_1' });
+      const session = async (topic: string, unitCodes: string[]) => {
+        const r = await t.call('POST', '/api/v1/trainings', { token: op, body: { date: '2026-04-01', topic, trainer: '王工', unitCodes } });
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+        return r.body.id as number;
+      };
+      const all = await session('隔离-全部单位', []);
+      const h1 = await session('隔离-仅一院', ['H1']);
+      const h2 = await session('隔离-仅二院', ['H2']);
+      const both = await session('隔离-一院二院', ['H1', 'H2']);
+      const kx = await session('隔离-相似编码', ['KX1']);
+      const topics = async (token: string, query = '') => {
+        const r = await t.call('GET', `/api/v1/trainings?from=2026-04-01&to=2026-04-01&pageSize=100${query}`, { token });
+        expect(r.status).toBe(200);
+        expect(r.body.total).toBe(r.body.items.length);
+        return (r.body.items as Array<{ topic: string }>).map((s) => s.topic).sort();
+      };
+
+      expect(await topics(staffH1)).toEqual(['隔离-一院二院', '隔离-仅一院', '隔离-全部单位'].sort());
+      expect(await topics(staffH1, '&unitCode=H2')).toEqual(['隔离-一院二院']);
+      // `_` in a code is no wildcard: K_1 does not see KX1's session.
+      expect(await topics(staffK)).toEqual(['隔离-全部单位']);
+      expect(await topics(leader)).toHaveLength(5);
+      expect(await topics(op, '&unitCode=K_1')).toEqual([]);
+
+      for (const id of [all, h1, both]) expect((await t.call('GET', `/api/v1/trainings/${id}`, { token: staffH1 })).status).toBe(200);
+      for (const [id, token] of [
+        [h2, staffH1],
+        [kx, staffK],
+        [h1, staffK],
+      ] as const) {
+        const r = await t.call('GET', `/api/v1/trainings/${id}`, { token });
+        expect(r.status).toBe(403);
+        expect(r.body.error.reason).toBe('OTHER_UNIT');
+        expect(JSON.stringify(r.body)).not.toContain('隔离-');
+      }
+      expect((await t.call('GET', `/api/v1/trainings/${h2}`, { token: leader })).status).toBe(200);
+    });
+
     it.each([
       ['a malformed date', { date: '2026-3-10', topic: 't', trainer: 'w' }, 400, '日期格式不正确'],
       ['an unknown unit', { date: '2026-03-10', topic: 't', trainer: 'w', unitCodes: ['NOPE'] }, 404, '单位 NOPE 不存在'],
@@ -361,6 +403,18 @@ describe('service desk records API', () => {
       await t.call('POST', '/api/v1/announcements', { token: op, body: { title: '草稿', body: '内容' } });
       const seen = await t.call('GET', '/api/v1/announcements', { token: h2 });
       expect(seen.body.items.map((a: any) => a.title).sort()).toEqual(['三月简报', '系统升级通知']);
+    });
+
+    it('when a unit code holds an underscore, then its staff do not see announcements for a unit whose code differs there', async () => {
+      await t.services.catalog.createUnit(systemActor, { code: 'M_1', name: '下划线单位二', onboardingStatus: 'not_online' });
+      await t.services.catalog.createUnit(systemActor, { code: 'MX1', name: '相似编码单位二', onboardingStatus: 'not_online' });
+      const staffM = await t.userToken('unit_staff', { unitCode: 'M_1' });
+      await t.userToken('unit_staff', { unitCode: 'MX1', wecomUserId: 'wx-mx1' });
+      const a = await t.call('POST', '/api/v1/announcements', { token: op, body: { title: '只给 MX1', body: '内容', unitCodes: ['MX1'] } });
+      expect((await t.call('POST', `/api/v1/announcements/${a.body.id}/publish`, { token: op })).status).toBe(200);
+      const seen = await t.call('GET', '/api/v1/announcements?pageSize=100', { token: staffM });
+      expect(seen.body.items.map((x: { title: string }) => x.title)).not.toContain('只给 MX1');
+      expect((await t.call('GET', `/api/v1/announcements/${a.body.id}`, { token: staffM })).status).toBe(403);
     });
 
     it.each([

@@ -116,6 +116,7 @@ describe('bot and queue metrics on GET /metrics', () => {
       (sample(text, 'outbox_messages', { status: 'pending' }) ?? 0) + (sample(text, 'outbox_messages', { status: 'queued' }) ?? 0),
     ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'outbox_messages', { status: 'failed' })).toBe(0);
+    expect(sample(text, 'outbox_messages', { status: 'expired' })).toBe(0);
   });
 
   it('when Redis is down, then /metrics still answers at once, without queue sizes and with queue_stats_up 0', async () => {

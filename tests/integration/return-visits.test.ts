@@ -103,6 +103,8 @@ describe('return visits after resolution', () => {
     const sent = (await outbox().find()).filter((m) => m.dedupeKey === `return-visit-${v.id}-ask`);
     expect(sent).toHaveLength(1);
     expect(sent[0].message).toMatchObject({ channel: 'app', toUsers: ['wx-li'], kind: 'text' });
+    // After the 3-day answer window the survey cannot be answered: unsent by then, it is dropped.
+    expect(sent[0].expiresAt).toEqual(new Date(t.clock.now().getTime() + 3 * 24 * 3600_000));
     expect((sent[0].message as { content: string }).content).toBe(
       `您好，关于工单 #${ticket.id}（开票软件打不开）的处理，请回复 1-5 分评价（5 分最满意），也可附上意见。`,
     );

@@ -103,6 +103,8 @@ describe('SLA clocks of tickets', () => {
     expect(await t.services.slaClocks.warn(c.id, due + 1)).toBe('stale');
     const warn = await t.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `sla-warn-${c.id}` });
     expect(warn.message).toMatchObject({ toUsers: ['li-wx'] });
+    // A warning of a deadline that has passed is noise: it expires at the due time.
+    expect(warn).toMatchObject({ expiresAt: c.dueAt, expiryReason: expect.stringMatching(/deadline/) });
     expect(await t.services.slaClocks.breach(c.id, due)).toBe('early');
     t.clock.set(new Date(due + 5 * MIN));
     expect(await t.services.slaClocks.breach(c.id, due)).toBe('breached');
@@ -110,6 +112,8 @@ describe('SLA clocks of tickets', () => {
     expect(await clockOf(tk.id, 'response')).toMatchObject({ state: 'breached', breachedAt: new Date(due), warnedAt: c.warnAt });
     const esc = await t.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `sla-breach-${c.id}` });
     expect(esc.message).toMatchObject({ toUsers: ['boss-wx'] });
+    // The supervisor's escalation is still worth sending for 12 hours after the deadline.
+    expect(esc.expiresAt).toEqual(new Date(due + 12 * 60 * MIN));
     const ev = await t.ds.getRepository(TicketEvent).findBy({ ticketId: tk.id, type: 'sla' });
     expect(ev.map((e) => e.meta)).toEqual([
       expect.objectContaining({ warning: true }),

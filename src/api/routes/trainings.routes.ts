@@ -56,16 +56,16 @@ export function registerTrainingRoutes(api: Router, registry: OpenAPIRegistry, {
     method: 'get',
     path: '/trainings',
     tag,
-    summary: '培训记录',
+    summary: '培训记录（单位经办人只见面向全部单位或本单位的培训）',
     query: listTrainingsSchema,
-    handler: ({ query }) => trainings.listSessions(query),
+    handler: ({ actor, query }) => trainings.listSessions(actor, query),
   });
   defineRoute(api, registry, {
     method: 'get',
     path: '/trainings/:id',
     tag,
-    summary: '培训详情',
+    summary: '培训详情（单位经办人只见面向全部单位或本单位的培训）',
     params: idParams,
-    handler: ({ params }) => trainings.getSession(params.id),
+    handler: ({ actor, params }) => trainings.getSession(actor, params.id),
   });
 }

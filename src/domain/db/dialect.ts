@@ -58,6 +58,11 @@ export interface Dialect {
   execute(em: EntityManager, sql: string, params: unknown[]): Promise<number>;
   /** Bytes the database takes on disk, where the engine can tell (the SQLite file is measured by the caller). */
   databaseBytes(ds: DataSource): Promise<number | null>;
+  /**
+   * SQL for the 1-based position of `needle` in `haystack` (0 when absent): both SQL fragments,
+   * e.g. a column and a named parameter. Unlike LIKE it has no wildcards and is case-sensitive on both engines.
+   */
+  position(haystack: string, needle: string): string;
 }
 
 // better-sqlite3 gives TypeORM a single connection, so two overlapping transactions would collide
@@ -102,6 +107,7 @@ const sqlite: Dialect = {
   resetSequence: async () => undefined,
   execute: (em, sql, params) => affected(em, sql, params),
   databaseBytes: async () => null,
+  position: (haystack, needle) => `instr(${haystack}, ${needle})`,
 };
 
 const postgres: Dialect = {
@@ -131,6 +137,7 @@ const postgres: Dialect = {
     const [row] = await ds.query<Array<{ n: string | number }>>('SELECT pg_database_size(current_database()) AS "n"');
     return Number(row.n);
   },
+  position: (haystack, needle) => `strpos(${haystack}, ${needle})`,
 };
 
 /** The dialect of a connected DataSource. */

@@ -1,4 +1,5 @@
 import type { Repositories } from '../db/repositories';
+import type { Expiry } from '../outbox/outbox.types';
 import { PRIORITY_NAMES } from './desk.types';
 import type { Ticket } from './ticket.entity';
 
@@ -50,10 +51,22 @@ export async function noticeEngineers(
   );
 }
 
-/** Queues a text to the ticket's reporter in WeCom, if the ticket came from WeCom. */
-export async function noticeReporter(tx: Pick<Repositories, 'outbox'>, t: Ticket, key: string, text: string, now: Date): Promise<void> {
+/** Queues a text to the ticket's reporter in WeCom, if the ticket came from WeCom (no expiry: it waits until it can go). */
+export async function noticeReporter(
+  tx: Pick<Repositories, 'outbox'>,
+  t: Ticket,
+  key: string,
+  text: string,
+  now: Date,
+  expiry?: Expiry,
+): Promise<void> {
   if (!t.reporterWecomId) return;
-  await tx.outbox.enqueue(`ticket-${t.id}-${key}`, { channel: 'app', toUsers: [t.reporterWecomId], kind: 'text', content: text }, now);
+  await tx.outbox.enqueue(
+    `ticket-${t.id}-${key}`,
+    { channel: 'app', toUsers: [t.reporterWecomId], kind: 'text', content: text },
+    now,
+    expiry,
+  );
 }
 
 export { fmt as formatShanghai };

@@ -3,6 +3,7 @@ import type { DomainStore } from '../db/repositories';
 
 /** Longest question stored; a pasted essay is kept in part (the summary needs the gist, not all). */
 const MAX_STORED_TEXT = 4000;
+const LATE_ANSWER_TTL_MS = 2 * 3600_000;
 
 /** One question and the bot's answer, as the channel received and the dialog answered it. */
 export interface ExchangeEntry {
@@ -60,10 +61,17 @@ export function makeExchangeLog(deps: { store: DomainStore; clock: Clock }) {
     claimInbound: (channel: string, messageKey: string): Promise<boolean> =>
       store.standalone((r) => r.exchanges.claimInbound(channel, messageKey, clock.now())),
 
-    /** An answer that could not go back in the channel's reply: sent to the member as an app message. */
+    /**
+     * An answer that could not go back in the channel's reply: sent to the member as an app message.
+     * It answers a question just asked, often with live figures (stock, an application's state): hours
+     * later it is stale and the member has asked again or called, so it expires.
+     */
     queueLateAnswer: (channel: string, messageKey: string, toUser: string, content: string): Promise<void> =>
       store.standalone((r) =>
-        r.outbox.enqueue(`${channel}-reply-${messageKey}`, { channel: 'app', toUsers: [toUser], kind: 'text', content }, clock.now()),
+        r.outbox.enqueue(`${channel}-reply-${messageKey}`, { channel: 'app', toUsers: [toUser], kind: 'text', content }, clock.now(), {
+          at: new Date(clock.now().getTime() + LATE_ANSWER_TTL_MS),
+          reason: 'bot answer: more than 2 h after the question',
+        }),
       ),
   };
 }

@@ -12,6 +12,14 @@ export type FireOutcome = 'warned' | 'breached' | 'stale' | 'done' | 'late' | 'e
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
+/**
+ * How long after the deadline a breach escalation is still worth sending: long enough for the
+ * supervisor to learn in the morning of a breach overnight (WeCom or Redis down meanwhile), short
+ * enough that a channel switched on days later does not escalate long-past deadlines — those stay
+ * on the ticket's timeline and in the SLA report and the weekly summary.
+ */
+export const BREACH_NOTICE_TTL_MS = 12 * 3600_000;
+
 async function ticketOf(tx: Repositories, id: number): Promise<Ticket> {
   const t = await tx.tickets.byId(id);
   if (!t) throw new Error(`ticket ${id} of an SLA clock is missing`);
@@ -47,7 +55,11 @@ export function fireWarning(store: DomainStore, clockId: number, dueEpoch: numbe
     const to = await warnRecipients(tx, t);
     if (to.length > 0) {
       const text = `【SLA 预警】工单 #${t.id} 的${name}时限将于 ${formatShanghai(c.dueAt)} 到期，请尽快处理。\n摘要：${clip(t.summary, 80)}`;
-      await tx.outbox.enqueue(`sla-warn-${c.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, now);
+      // "Due at X, hurry" after X is noise: the breach escalation takes over at the deadline.
+      await tx.outbox.enqueue(`sla-warn-${c.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, now, {
+        at: c.dueAt,
+        reason: 'SLA warning: the deadline it warns of has passed',
+      });
     }
     return 'warned';
   });
@@ -74,7 +86,10 @@ export function fireBreach(store: DomainStore, clockId: number, dueEpoch: number
     if (to.length > 0) {
       const who = t.assigneeId ? ((await tx.identity.byId(t.assigneeId))?.name ?? '—') : '未分派';
       const text = `【SLA 超时督办】工单 #${t.id} 的${name}时限已于 ${formatShanghai(c.dueAt)} 到期仍未完成。\n处理人：${who}\n摘要：${clip(t.summary, 80)}`;
-      await tx.outbox.enqueue(`sla-breach-${c.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, now);
+      await tx.outbox.enqueue(`sla-breach-${c.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, now, {
+        at: new Date(c.dueAt.getTime() + BREACH_NOTICE_TTL_MS),
+        reason: 'SLA breach escalation: more than 12 h after the deadline (the breach is on the ticket and in the SLA report)',
+      });
     }
     return 'breached';
   });

@@ -37,6 +37,7 @@ export function makeTicketClockCommands(kit: TicketKit) {
           `dispatch-${c.now.getTime()}`,
           `工单 #${id}：工程师将到现场处理，预计 ${formatShanghai(onsite.dueAt)} 前到达。`,
           c.now,
+          { at: onsite.dueAt, reason: 'on-site notice: the arrival time it promises has passed' },
         );
         return patch;
       }),
@@ -49,6 +50,8 @@ export function makeTicketClockCommands(kit: TicketKit) {
         const [stopped] = await clocks.stop(c.tx, id, ['onsite'], c.now);
         c.touched.push(stopped);
         await c.event('arrive', note ?? null, { clockId: onsite.id, onTime: stopped.state === 'met' });
+        // "The engineer will arrive before …" reaching the unit after the engineer did is noise.
+        await c.tx.outbox.expireUnsent([`ticket-${id}-dispatch-`], c.now, 'on-site notice: the engineer has arrived');
         return { arrivedAt: c.now };
       }),
 

@@ -148,3 +148,20 @@ export async function checkQueues(port: FailedJobsPort | undefined, since: Date)
   if (kept.length > 0) return { ...base, status: 'warn', note: `保留的失败任务：${list(kept.map((r) => `${r.queue} ${r.failed} 个`))}` };
   return { ...base, status: 'ok', note: '无失败任务' };
 }
+
+/**
+ * 不相容岗位分离 (SEPARATION_OF_DUTIES): `recorded` is the value the last start wrote to the settings
+ * ('on' | 'off'; null before any start recorded it, when the default, on, applies). Off is allowed
+ * for a one-person office, but an auditor must see it every day: a warning, not a finding.
+ */
+export function checkSeparation(recorded: string | null): CheckOutcome {
+  const base = { item: 'controls.separation', label: '不相容岗位分离' };
+  if (recorded === 'off') {
+    return {
+      ...base,
+      status: 'warn',
+      note: '已关闭（SEPARATION_OF_DUTIES=off）：同一人可录入并审核单据、独自完成销毁的两次确认；仅限一人办公时使用',
+    };
+  }
+  return { ...base, status: 'ok', note: '已开启：录入与审核、销毁的两次确认由不同人员完成' };
+}

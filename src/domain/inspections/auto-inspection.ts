@@ -12,12 +12,14 @@ import {
   checkDbSize,
   checkLedger,
   checkQueues,
+  checkSeparation,
   checkWarnings,
   type CheckOutcome,
   type FailedJobsPort,
   type InspectionFiles,
 } from './auto-checks';
 import { requirePermission } from '../policy';
+import { SEPARATION_OF_DUTIES_KEY } from '../settings/controls';
 
 export type { FailedJobsPort, InspectionFiles } from './auto-checks';
 
@@ -50,6 +52,7 @@ export interface AutoInspectionDeps {
 }
 
 const MARK = { ok: '✅', warn: '⚠️', fail: '❌' } as const;
+const REPORT_TTL_MS = 24 * 3600_000;
 const STATUS = { ok: '正常', warn: '有提醒', fail: '异常' } as const;
 // The inspection service prefixes ticket summaries so; used to find a finding's ticket still open.
 const ticketPrefix = (title: string) => `【巡检发现】${title}`;
@@ -72,6 +75,8 @@ export function makeAutoInspection(deps: AutoInspectionDeps) {
       await checkDbSize(deps.databaseSize, options.dbMaxMb),
       await checkBackup(deps.files, options.backupDir, options.backupMaxAgeH, now),
       await checkQueues(deps.failedJobs, new Date(now.getTime() - 24 * 3_600_000)),
+      // The value every process records at start (settings/controls.ts), not only this process's config.
+      checkSeparation(await store.read.settings.get(SEPARATION_OF_DUTIES_KEY)),
     ];
   }
 
@@ -110,8 +115,12 @@ export function makeAutoInspection(deps: AutoInspectionDeps) {
       const text = report(run, checks, kind);
       await desk.transaction(async (tx, d) => {
         const to = await d.engineerRecipients();
+        // The next daily run supersedes this report; its findings are tickets of their own, which do not expire.
         if (to.length > 0)
-          await tx.outbox.enqueue(`inspection-run-${run.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, clock.now());
+          await tx.outbox.enqueue(`inspection-run-${run.id}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, clock.now(), {
+            at: new Date(clock.now().getTime() + REPORT_TTL_MS),
+            reason: 'inspection report: superseded by the next daily run',
+          });
       });
       return { ...run, report: text };
     },

@@ -35,6 +35,12 @@ export function downtimeText(ms: number): string {
 const robot = (tx: Tx, key: string, content: string, now: Date) =>
   tx.outbox.enqueue(key, { channel: 'robot', robot: 'ops', kind: 'markdown', content: truncateBytes(content, 4000) }, now);
 
+// Every firing notice's dedupe key starts so (the card's through noticeEngineers' `ticket-<id>-<event>`).
+const firingKeys = (inc: Pick<Incident, 'id'>, ticketId: number | null): string[] => [
+  `incident-${inc.id}-fire-`,
+  ...(ticketId ? [`ticket-${ticketId}-alert-${inc.id}-`] : []),
+];
+
 /** Firing: the engineers' ticket card and the ops group's markdown (same transaction). */
 export async function noticeFiring(tx: Tx, desk: Desk, inc: Incident, t: Ticket, now: Date, tag: string): Promise<void> {
   const head = `${tag}【故障告警】${inc.title}`;
@@ -48,6 +54,18 @@ export async function noticeFiring(tx: Tx, desk: Desk, inc: Incident, t: Ticket,
   ];
   if (inc.detail) lines.push('', truncateBytes(inc.detail, ROBOT_DETAIL_BYTES));
   await robot(tx, `incident-${inc.id}-fire-${now.getTime()}-robot`, lines.join('\n'), now);
+}
+
+/**
+ * The incident recovered: its firing notices not sent yet expire now (a fault alert arriving after
+ * the recovery is noise); the recovery notice itself still goes.
+ */
+export function expireFiringNotices(tx: Tx, inc: Pick<Incident, 'id' | 'ticketId'>, now: Date): Promise<number> {
+  return tx.outbox.expireUnsent(
+    firingKeys(inc, inc.ticketId),
+    now,
+    `alert: incident #${inc.id} recovered before its firing notice went out`,
+  );
 }
 
 /** Resolved: the recovery notice with the downtime, to the engineers and the ops group. */

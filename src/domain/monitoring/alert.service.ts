@@ -4,7 +4,7 @@ import type { DomainStore, Repositories } from '../db/repositories';
 import { type Actor } from '../identity/actor';
 import { requirePermission } from '../policy';
 import type { AlertInput, IncidentQuery } from './alert.schemas';
-import { downtimeText, noticeFiring, noticeRecovered } from './alert-notices';
+import { downtimeText, expireFiringNotices, noticeFiring, noticeRecovered } from './alert-notices';
 import type { DeskPort } from './desk-port';
 import { faultTicketInput } from './fault-ticket';
 import { DEFAULT_FLAP, flapChange, settlesAt, type FlapPolicy } from './flap';
@@ -102,6 +102,8 @@ export function makeAlertService(deps: { store: DomainStore; clock: Clock; desk:
         if (inc.state !== 'firing') return { outcome: 'not_firing' as const, incident: inc };
         const next: Incident = { ...inc, ...flapChange(inc, now, flap), state: 'resolved', resolvedAt: now };
         const downtime = downtimeText(now.getTime() - (inc.firstFiringAt ?? now).getTime());
+        // Also while flapping (recovery notice held): the firing notice of before is stale either way.
+        await expireFiringNotices(tx, inc, now);
         if (inc.ticketId)
           await d.alertEvent(
             inc.ticketId,

@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { InstantColumn, JsonColumn } from '../db/columns';
 import type { OutboundMessage } from './outbox.types';
 
-export type OutboxStatus = 'pending' | 'queued' | 'sent' | 'failed';
+/** `expired`: dropped unsent because its expiry passed first (expiryReason says why). */
+export type OutboxStatus = 'pending' | 'queued' | 'sent' | 'failed' | 'expired';
 
 /**
  * A message to send, written in the same transaction as the business change that caused it
@@ -43,4 +44,15 @@ export class OutboxMessage {
 
   @InstantColumn({ nullable: true })
   sentAt: Date | null;
+
+  /**
+   * Not sent after this instant: a message that could not go out in time (WeCom off, Redis down)
+   * is dropped instead of arriving as noise. Null: it never expires.
+   */
+  @InstantColumn({ nullable: true })
+  expiresAt: Date | null;
+
+  /** Why it expires (logged and kept when it is dropped). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  expiryReason: string | null;
 }

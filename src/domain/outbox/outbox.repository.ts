@@ -1,7 +1,13 @@
-import { In, LessThanOrEqual } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { toDbInstant } from '../db/columns';
 import type { RepoContext } from '../db/store';
 import { OutboxMessage } from './outbox-message.entity';
-import { outboundMessageSchema, type OutboundMessage } from './outbox.types';
+import { outboundMessageSchema, type Expiry, type OutboundMessage } from './outbox.types';
+
+/** A message dropped because it expired unsent: what the relay and the job log. */
+export type ExpiredMessage = Pick<OutboxMessage, 'id' | 'dedupeKey' | 'expiresAt' | 'expiryReason'>;
+
+const UNSENT = ['pending', 'queued'] as const;
 
 /**
  * The transactional outbox: messages are written in the transaction of the change that caused
@@ -13,9 +19,10 @@ export function makeOutboxRepository({ em, dialect }: RepoContext) {
   return {
     /**
      * Stores a message inside the caller's transaction. A second call with the same dedupeKey is a
-     * no-op, so a retried business operation never produces a second message.
+     * no-op, so a retried business operation never produces a second message. With an `expiry` the
+     * message is dropped instead of sent once that instant has passed.
      */
-    async enqueue(dedupeKey: string, message: OutboundMessage, now: Date): Promise<void> {
+    async enqueue(dedupeKey: string, message: OutboundMessage, now: Date, expiry?: Expiry): Promise<void> {
       const parsed = outboundMessageSchema.parse(message);
       await dialect.insertIgnore(em, OutboxMessage, {
         dedupeKey: dedupeKey.slice(0, 160),
@@ -27,18 +34,71 @@ export function makeOutboxRepository({ em, dialect }: RepoContext) {
         availableAt: now,
         queuedAt: null,
         sentAt: null,
+        expiresAt: expiry?.at ?? null,
+        expiryReason: expiry ? expiry.reason.slice(0, 200) : null,
       });
     },
 
-    /** Ids of pending messages due now, oldest first. */
+    /**
+     * Makes the unsent messages whose dedupeKey starts with one of `keyPrefixes` expire at `at`
+     * (or keep an earlier expiry), inside the caller's transaction: an event made them pointless,
+     * e.g. an alert's firing notices once it recovered. A prefix ends in a separator (`incident-7-fire-`)
+     * so that it cannot match another id's keys. Returns how many it touched.
+     */
+    async expireUnsent(keyPrefixes: string[], at: Date, reason: string): Promise<number> {
+      let n = 0;
+      for (const prefix of keyPrefixes) {
+        const r = await em
+          .createQueryBuilder()
+          .update(OutboxMessage)
+          .set({ expiresAt: at, expiryReason: reason.slice(0, 200) })
+          .where('status IN (:...unsent)', { unsent: UNSENT })
+          .andWhere(`${dialect.position('"dedupeKey"', ':prefix')} = 1`, { prefix })
+          .andWhere('("expiresAt" IS NULL OR "expiresAt" > :at)', { at: toDbInstant(at) })
+          .execute();
+        n += r.affected ?? 0;
+      }
+      return n;
+    },
+
+    /** Ids of pending messages due now and not expired, oldest first. */
     async duePending(now: Date, limit: number): Promise<number[]> {
+      const due = { status: 'pending' as const, availableAt: LessThanOrEqual(now) as never };
       const rows = await repo().find({
         select: { id: true },
-        where: { status: 'pending', availableAt: LessThanOrEqual(now) as never },
+        where: [
+          { ...due, expiresAt: IsNull() },
+          { ...due, expiresAt: MoreThan(now) },
+        ],
         order: { id: 'ASC' },
         take: limit,
       });
       return rows.map((r) => r.id);
+    },
+
+    /**
+     * Drops pending messages whose expiry has passed: pending → expired, one conditional update
+     * each, so of several relays exactly one reports (and logs) each message.
+     */
+    async expireDue(now: Date, limit: number): Promise<ExpiredMessage[]> {
+      const rows = await repo().find({
+        select: { id: true, dedupeKey: true, expiresAt: true, expiryReason: true },
+        where: { status: 'pending', expiresAt: LessThanOrEqual(now) as never },
+        order: { id: 'ASC' },
+        take: limit,
+      });
+      const dropped: ExpiredMessage[] = [];
+      for (const row of rows) {
+        const r = await repo().update({ id: row.id, status: 'pending' }, { status: 'expired' });
+        if ((r.affected ?? 0) === 1) dropped.push(row);
+      }
+      return dropped;
+    },
+
+    /** An unsent message → expired (the notifications job found it past its expiry); true for the caller that changed it. */
+    async markExpired(id: number): Promise<boolean> {
+      const r = await repo().update({ id, status: In([...UNSENT]) }, { status: 'expired' });
+      return (r.affected ?? 0) === 1;
     },
 
     /** pending → queued; true only for the one caller that made the change. */

@@ -20,6 +20,15 @@ const body = z.discriminatedUnion('kind', [
 export const outboundMessageSchema = z.intersection(z.discriminatedUnion('channel', [appTarget, robotTarget]), body);
 export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
 
+/**
+ * When a message stops being worth sending, and why (kept on the row and logged when it is dropped).
+ * A message still unsent at `at` is dropped, not sent: a late reminder or survey is noise.
+ */
+export interface Expiry {
+  at: Date;
+  reason: string;
+}
+
 /** The port the notifications job sends through (the WeCom adapter implements it in main.ts). */
 export interface MessageSender {
   send(message: OutboundMessage): Promise<void>;

@@ -10,13 +10,23 @@ export interface NotificationJobData {
 
 /**
  * Sends one outbox message. Idempotent: a message already marked sent is skipped, so a job that
- * is delivered twice (retry after a lost ack) does not message the user twice.
+ * is delivered twice (retry after a lost ack) does not message the user twice. A message that
+ * expired while it waited in the queue (WeCom off, back-off) is dropped, not sent.
  */
 export function makeNotificationProcessor(deps: { outbox: OutboxRelayPort; sender: MessageSender; clock: Clock; logger: Logger }) {
   return async (job: Bull.Job<NotificationJobData>): Promise<string> => {
     const row = await deps.outbox.get(job.data.outboxId);
     if (!row) return 'missing';
-    if (row.status === 'sent' || row.status === 'failed') return row.status;
+    if (row.status === 'sent' || row.status === 'failed' || row.status === 'expired') return row.status;
+    if (row.expiresAt && row.expiresAt.getTime() <= deps.clock.now().getTime()) {
+      if (await deps.outbox.markExpired(row.id)) {
+        deps.logger.info(
+          { outboxId: row.id, dedupeKey: row.dedupeKey, expiresAt: row.expiresAt, reason: row.expiryReason },
+          'outbox: message expired while queued; dropped',
+        );
+      }
+      return 'expired';
+    }
     try {
       await deps.sender.send(row.message);
     } catch (err) {

@@ -22,10 +22,12 @@ export function makeAnnouncementRepository({ em, dialect }: RepoContext) {
     page(f: { audience?: string; status?: string }, window: { skip: number; take: number }): Promise<[Announcement[], number]> {
       const qb = em.createQueryBuilder(Announcement, 'a').orderBy('a.id', 'DESC');
       if (f.audience !== undefined) {
-        // JsonColumn stores a null audience as the JSON text null.
-        qb.andWhere("a.status = 'published'").andWhere("(a.unitCodes IS NULL OR a.unitCodes = 'null' OR a.unitCodes LIKE :code)", {
-          code: `%"${f.audience}"%`,
-        });
+        // JsonColumn stores a null audience as the JSON text null. A unit matches as its whole quoted
+        // code (LIKE would read `_` in a code as a wildcard, and ignores case on SQLite).
+        qb.andWhere("a.status = 'published'").andWhere(
+          `(a.unitCodes IS NULL OR a.unitCodes = 'null' OR ${dialect.position('a.unitCodes', ':code')} > 0)`,
+          { code: JSON.stringify(f.audience) },
+        );
       }
       if (f.status) qb.andWhere('a.status = :s', { s: f.status });
       return qb.skip(window.skip).take(window.take).getManyAndCount();

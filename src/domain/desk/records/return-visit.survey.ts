@@ -34,10 +34,12 @@ export async function askDueVisits(store: DomainStore, now: Date): Promise<{ ask
       if (!(await tx.returnVisits.markAsked(id, now))) return false;
       const v = await tx.returnVisits.byId(id);
       if (!v) throw new Error(`return visit ${id} vanished inside its transaction`);
+      // The visit stops taking answers after the window (expireAskedBefore): a survey arriving later cannot be answered.
       await tx.outbox.enqueue(
         `return-visit-${id}-ask`,
         { channel: 'app', toUsers: [v.wecomUserId as string], kind: 'text', content: await surveyText(tx, v) },
         now,
+        { at: new Date(now.getTime() + ANSWER_WINDOW_MS), reason: 'return-visit survey: its 3-day answer window has passed' },
       );
       return true;
     });

@@ -15,6 +15,10 @@ import {
 import type { TrainingRequest, TrainingSession } from './training.entity';
 import { isUnitScoped, requirePermission } from '../../policy';
 
+/** Sessions listing no unit are open to all; unit staff see those and the ones listing their unit. */
+const openTo = (actor: Actor, s: TrainingSession): boolean =>
+  !isUnitScoped(actor) || s.unitCodes.length === 0 || (actor.unitCode !== null && s.unitCodes.includes(actor.unitCode));
+
 export type TrainingRequestView = Omit<TrainingRequest, 'unitId'> & { unitCode: string | null; unitName: string | null };
 
 async function requestViews(tx: Pick<Repositories, 'catalog'>, rows: TrainingRequest[]): Promise<TrainingRequestView[]> {
@@ -72,15 +76,20 @@ export function makeTrainingService(deps: { store: DomainStore; clock: Clock }) 
       });
     },
 
-    async getSession(id: number): Promise<TrainingSession> {
+    /** A session; unit staff see those open to every unit and those held for theirs. */
+    async getSession(actor: Actor, id: number): Promise<TrainingSession> {
       const s = await db.trainings.sessionById(id);
       if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `培训 #${id} 不存在`);
+      if (!openTo(actor, s)) throw new ForbiddenError('OTHER_UNIT', '只能查看面向本单位或全部单位的培训');
       return s;
     },
 
-    /** Newest first; any signed-in user may see the training calendar. */
-    async listSessions(q: ListTrainingsQuery): Promise<Page<TrainingSession>> {
-      const [items, total] = await db.trainings.pageSessions({ from: q.from, to: q.to, unitCode: q.unitCode }, pageWindow(q));
+    /** Newest first; bureau roles see the whole training calendar, unit staff what is open to their unit. */
+    async listSessions(actor: Actor, q: ListTrainingsQuery): Promise<Page<TrainingSession>> {
+      const [items, total] = await db.trainings.pageSessions(
+        { from: q.from, to: q.to, unitCode: q.unitCode, openTo: isUnitScoped(actor) ? actor.unitCode : undefined },
+        pageWindow(q),
+      );
       return { items, total, page: q.page, pageSize: q.pageSize };
     },
 
