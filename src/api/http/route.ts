@@ -2,6 +2,7 @@ import { type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { idTextSchema } from '../../domain/common/ids';
 import type { Actor } from '../../domain/identity/actor';
 import { requirePermission, type Permission } from '../../domain/policy';
 import { errorResponses } from '../openapi';
@@ -35,7 +36,7 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   handler: (input: RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<unknown>;
 }
 
-export const idParams = z.object({ id: z.coerce.number().int().positive('id 必须是正整数') });
+export const idParams = z.object({ id: idTextSchema });
 
 const toOpenApiPath = (p: string) => `/api/v1${p.replace(/:([A-Za-z]+)/g, '{$1}')}`;
 
