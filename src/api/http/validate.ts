@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import type { z } from 'zod';
 import { ValidationError } from '../../domain/errors';
 import { findUnclean } from './clean-text';
@@ -26,3 +27,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   throw new ValidationError('INVALID_INPUT', `${what}不正确：${first.path ? `${first.path} ` : ''}${first.message}`, details);
 }
 
+/**
+ * The JSON body of a request, {} when it has none. A body sent under another type (form, multipart,
+ * XML, text, no Content-Type) is refused: read as {} it would pass for an empty form and act.
+ */
+export function jsonBody(ctx: Context): unknown {
+  const hasBody = ctx.get('transfer-encoding') !== '' || (ctx.request.length ?? 0) > 0;
+  if (hasBody && !ctx.is('application/json', '*/*+json')) {
+    throw new ValidationError('BODY_NOT_JSON', '请求体必须是 JSON（Content-Type: application/json）');
+  }
+  return (ctx.request as { body?: unknown }).body ?? {};
+}
