@@ -30,7 +30,10 @@ export function errorHandler(logger: Logger) {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) sendError(ctx, 404, 'NOT_FOUND', '接口不存在', 'NOT_FOUND');
-      else if (ctx.status === 405 && !ctx.body) sendError(ctx, 405, 'VALIDATION', '不支持该请求方法', 'METHOD_NOT_ALLOWED');
+      // The router answers a method it does not know at all (PROPFIND, TRACE …) with 501: for the
+      // client it is the same refusal as 405, and a scanner's probe is no server fault.
+      else if ((ctx.status === 405 || ctx.status === 501) && !ctx.body)
+        sendError(ctx, 405, 'VALIDATION', '不支持该请求方法', 'METHOD_NOT_ALLOWED');
     } catch (err) {
       if (err instanceof DomainError) {
         sendError(ctx, STATUS[err.code], err.code, err.message, err.reason, err.details);

@@ -60,7 +60,7 @@ export async function startTestApp(
     now?: string;
     env?: Record<string, string>;
     overrides?: Omit<SystemOverrides, 'clock' | 'database'>;
-    jobs?: { runWorkers: boolean };
+    jobs?: Parameters<System['startJobs']>[0];
     /** Where the system logs (default: nowhere). */
     logger?: Logger;
   } = {},

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { changePasswordSchema, loginSchema } from '../../domain/identity/identity.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
-import { parseInput } from '../http/validate';
+import { jsonBody, parseInput } from '../http/validate';
 import { errorResponses } from '../openapi';
 
 const tokenResponse = z.object({ token: z.string(), expiresAt: z.string() });
@@ -27,7 +27,7 @@ export function registerAuthRoutes(open: Router, api: Router, registry: OpenAPIR
     },
   });
   open.post('/api/v1/auth/login', async (ctx) => {
-    const input = parseInput(loginSchema, ctx.request.body ?? {}, '登录信息');
+    const input = parseInput(loginSchema, jsonBody(ctx), '登录信息');
     // ctx.ip honours X-Forwarded-For only with TRUST_PROXY=1 (app.proxy): a client cannot pick its own address.
     const { user, tokenVersion } = await deps.services.users.login(input, `ip:${ctx.ip}`);
     const { token, expiresAt } = await deps.tokens.sign(user.id, tokenVersion);

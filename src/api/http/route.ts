@@ -2,10 +2,11 @@ import { type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { idTextSchema } from '../../domain/common/ids';
 import type { Actor } from '../../domain/identity/actor';
 import { requirePermission, type Permission } from '../../domain/policy';
 import { errorResponses } from '../openapi';
-import { parseInput } from './validate';
+import { jsonBody, parseInput } from './validate';
 
 export interface RouteInput<B, Q, P> {
   body: B;
@@ -35,7 +36,7 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   handler: (input: RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<unknown>;
 }
 
-export const idParams = z.object({ id: z.coerce.number().int().positive('id 必须是正整数') });
+export const idParams = z.object({ id: idTextSchema });
 
 const toOpenApiPath = (p: string) => `/api/v1${p.replace(/:([A-Za-z]+)/g, '{$1}')}`;
 
@@ -76,7 +77,7 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
     const actor = ctx.state.actor as Actor;
     if (spec.permission) requirePermission(actor, spec.permission);
     const input = {
-      body: spec.body ? parseInput(spec.body, ctx.request.body ?? {}, '请求内容') : undefined,
+      body: spec.body ? parseInput(spec.body, jsonBody(ctx), '请求内容') : undefined,
       query: spec.query ? parseInput(spec.query, ctx.query, '查询参数') : undefined,
       params: spec.params ? parseInput(spec.params, ctx.params, '路径参数') : undefined,
       actor,

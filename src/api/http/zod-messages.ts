@@ -37,6 +37,14 @@ function size(origin: string, n: number | bigint): string {
   return String(n);
 }
 
+// A body may carry thousands of unknown keys, each as long as it likes: name a few, count the rest.
+const MAX_KEYS_NAMED = 5;
+const MAX_KEY_CHARS = 40;
+function listKeys(keys: string[]): string {
+  const named = keys.slice(0, MAX_KEYS_NAMED).map((k) => (k.length > MAX_KEY_CHARS ? `${k.slice(0, MAX_KEY_CHARS)}…` : k));
+  return keys.length > MAX_KEYS_NAMED ? `${named.join('、')} 等 ${keys.length} 个` : named.join('、');
+}
+
 /**
  * Chinese texts for zod's default messages (schemas' own Chinese messages still win). Passed per
  * parse at the HTTP edge, not set globally: config and job-data errors are for engineers, in English.
@@ -64,7 +72,7 @@ export const zhErrorMap: z.core.$ZodErrorMap = (iss) => {
     case 'not_multiple_of':
       return `应为 ${iss.divisor} 的倍数`;
     case 'unrecognized_keys':
-      return `不支持的字段：${iss.keys.join('、')}`;
+      return `不支持的字段：${listKeys(iss.keys)}`;
     case 'invalid_value':
       return `应为以下之一：${iss.values.map((v) => String(v)).join('、')}`;
     case 'invalid_key':

@@ -9,7 +9,7 @@ import { alertmanagerSchema, genericAlertSchema, incidentQuerySchema, probeTarge
 import type { AlertService } from '../../domain/monitoring/alert.service';
 import type { ApiPlugin, AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
-import { parseInput } from '../http/validate';
+import { jsonBody, parseInput } from '../http/validate';
 
 const intakeResponse = z.object({
   received: z.number().int(),
@@ -62,12 +62,12 @@ export function makeAlertIntakeRoutes(opts: { token: string | undefined; alerts:
       doc(registry, '/api/v1/alerts/alertmanager', '接收 Prometheus Alertmanager webhook（第 4 版，集成令牌）', alertmanagerSchema);
       open.post('/api/v1/alerts', async (ctx) => {
         guard(ctx);
-        const body = parseInput(genericAlertSchema, ctx.request.body ?? {}, '告警内容');
+        const body = parseInput(genericAlertSchema, jsonBody(ctx), '告警内容');
         ctx.body = await ingestAlerts(opts.alerts(), [fromGeneric(body)]);
       });
       open.post('/api/v1/alerts/alertmanager', async (ctx) => {
         guard(ctx);
-        const body = parseInput(alertmanagerSchema, ctx.request.body ?? {}, '告警内容');
+        const body = parseInput(alertmanagerSchema, jsonBody(ctx), '告警内容');
         ctx.body = await ingestAlerts(opts.alerts(), fromAlertmanager(body));
       });
     },

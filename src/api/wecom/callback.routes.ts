@@ -5,6 +5,7 @@ import type { BotPort } from '../../domain/ports/bot';
 import { CallbackRefused, type CallbackCodec, type CallbackInbound } from '../../domain/ports/channel';
 import type { Logger } from '../../logger';
 import type { ApiPlugin } from '../deps';
+import { findUnclean, stripNul } from '../http/clean-text';
 import { callbackBody } from './callback-request';
 
 export interface WecomCallbackDeps {
@@ -18,6 +19,18 @@ export interface WecomCallbackDeps {
   /** Answer passively when ready within this time, else 200 now and the answer via the outbox. */
   replyBudgetMs?: number;
   path?: string;
+}
+
+/**
+ * What the channel delivered, made safe to store: a NUL in a member's text is dropped (their client
+ * sent it; they cannot be asked to retype), while control characters in what WeCom itself fills in
+ * (the sender's account, ids, event names and keys) mean the callback is not WeCom's: malformed.
+ */
+export function cleanInbound(msg: CallbackInbound): CallbackInbound {
+  const { text: _text, ...fields } = msg as CallbackInbound & { text?: string };
+  const unclean = findUnclean(fields);
+  if (unclean) throw new CallbackRefused('malformed', 'IllegalCharacter', -40002, `control character in ${unclean.path}`);
+  return msg.kind === 'text' ? { ...msg, text: stripNul(msg.text) } : msg;
 }
 
 /** GET/POST /wecom/callback: verify, decrypt, dedupe, answer within budget; never a 5xx. */
@@ -68,7 +81,7 @@ export function makeWecomCallbackRoutes(deps: WecomCallbackDeps): ApiPlugin {
   async function handlePost(ctx: Context): Promise<void> {
     let msg: CallbackInbound;
     try {
-      msg = codec.open(ctx.querystring ?? '', await callbackBody(ctx));
+      msg = cleanInbound(codec.open(ctx.querystring ?? '', await callbackBody(ctx)));
     } catch (err) {
       refuse(ctx, err, 'callback');
       return;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../common/pagination';
 import { isoDateSchema } from '../common/dates';
+import { MAX_ID } from '../common/ids';
 
 /** GET /audit: the trail searchable by user, entity and period (inclusive Shanghai dates). */
 export const auditQuerySchema = pageQuerySchema
   .extend({
-    userId: z.coerce.number().int().positive('userId 必须是正整数').optional(),
+    userId: z.coerce.number().int().positive('userId 必须是正整数').max(MAX_ID, 'userId 必须是正整数').optional(),
     entityType: z.string().trim().min(1).max(32).optional(),
     entityId: z.string().trim().min(1).max(64).optional(),
     action: z.string().trim().min(1).max(64).optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateSchema } from '../common/dates';
 import { pageQuerySchema } from '../common/pagination';
 import { KB_CHANGE_STATUSES } from './kb.types';
 
@@ -42,7 +43,7 @@ export const newIntentSchema = z
     provenance: z
       .object({
         source: z.string().trim().min(1, '请填写依据'),
-        effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '生效日期格式为 YYYY-MM-DD'),
+        effectiveDate: isoDateSchema,
       })
       .strict()
       .optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from '../common/ids';
 import { billTypeCodeSchema } from '../catalog/catalog.schemas';
 import { isoDateSchema } from '../common/dates';
 import { pageQuerySchema } from '../common/pagination';
@@ -37,7 +38,7 @@ export const createReceiptSchema = z
     batchCode: batchCodeSchema,
     startNo: billNoSchema,
     endNo: billNoSchema,
-    printOrderId: z.number().int().positive().optional(),
+    printOrderId: idSchema.optional(),
     note: z.string().trim().max(255).optional(),
   })
   .strict()
@@ -129,11 +130,13 @@ export const issueResultSchema = z.object({
 });
 export type IssueResult = z.infer<typeof issueResultSchema>;
 
+const planYearSchema = z.number().int('年度不正确').min(2000, '年度不正确').max(2100, '年度不正确');
+
 /** 印制计划. */
 export const createPrintPlanSchema = z
   .object({
     billTypeCode: billTypeCodeSchema,
-    year: z.number().int().min(2000, '年度不正确').max(2100, '年度不正确'),
+    year: planYearSchema,
     quantity: quantitySchema,
     reason: z.string().trim().max(500).optional(),
     /** true keeps it as a draft instead of submitting it for approval. */
@@ -157,6 +160,6 @@ export type CreatePrintOrderInput = z.infer<typeof createPrintOrderSchema>;
 export const listPrintPlansSchema = pageQuerySchema.extend({
   billTypeCode: billTypeCodeSchema.optional(),
   status: z.enum(DOC_STATUSES).optional(),
-  year: z.coerce.number().int().optional(),
+  year: z.coerce.number().pipe(planYearSchema).optional(),
 });
 export type ListPrintPlansQuery = z.infer<typeof listPrintPlansSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, MAX_ID } from '../../common/ids';
 import { pageQuerySchema } from '../../common/pagination';
 import { unitCodeSchema } from '../../identity/identity.schemas';
 import { isValidDate } from '../sla/calendar';
@@ -15,7 +16,13 @@ const text = (what: string, max: number) =>
     .min(1, `请填写${what}`)
     .max(max, `${what}不超过 ${max} 字`);
 const dateSchema = z.string({ message: '请填写日期' }).trim().refine(isValidDate, '日期格式不正确，应为 YYYY-MM-DD 的有效日期');
-const ticketId = z.number({ message: '工单号必须是数字' }).int('工单号必须是整数').positive('工单号必须是正整数');
+const ticketId = z
+  .number({ message: '工单号必须是数字' })
+  .int('工单号必须是整数')
+  .positive('工单号必须是正整数')
+  .max(MAX_ID, '工单号不存在');
+// A record id in a query string (?ticketId=): a number no larger than an id column holds.
+const queryId = z.coerce.number().int().positive().max(MAX_ID);
 const unitCodes = z.array(unitCodeSchema).max(500, '单位最多 500 个');
 
 export const CONSULTATION_CHANNELS = ['phone', 'fax', 'network', 'walk_in'] as const;
@@ -86,7 +93,7 @@ export type UpdateOnsiteVisitInput = z.infer<typeof updateOnsiteVisitSchema>;
 
 export const listOnsiteVisitsSchema = pageQuerySchema.extend({
   unitCode: opt(unitCodeSchema),
-  ticketId: opt(z.coerce.number().int().positive()),
+  ticketId: opt(queryId),
 });
 export type ListOnsiteVisitsQuery = z.infer<typeof listOnsiteVisitsSchema>;
 
@@ -121,7 +128,7 @@ export type AnswerReturnVisitInput = z.infer<typeof answerReturnVisitSchema>;
 
 export const listReturnVisitsSchema = pageQuerySchema.extend({
   status: opt(z.enum(RETURN_VISIT_STATUSES, { message: 'status 不是有效的回访状态' })),
-  ticketId: opt(z.coerce.number().int().positive()),
+  ticketId: opt(queryId),
   unitCode: opt(unitCodeSchema),
 });
 export type ListReturnVisitsQuery = z.infer<typeof listReturnVisitsSchema>;
@@ -151,7 +158,7 @@ export const FINDING_SEVERITIES = ['urgent', 'high', 'normal', 'low'] as const;
 /** One inspection run: a result per checklist item, and findings that may open tickets. */
 export const recordInspectionSchema = z
   .object({
-    scheduleId: z.number().int().positive().optional(),
+    scheduleId: idSchema.optional(),
     kind: z.string().trim().min(1).max(32).default('manual'),
     results: z
       .array(
@@ -185,7 +192,7 @@ export const recordInspectionSchema = z
 export type RecordInspectionInput = z.input<typeof recordInspectionSchema>;
 
 export const listInspectionsSchema = pageQuerySchema.extend({
-  scheduleId: opt(z.coerce.number().int().positive()),
+  scheduleId: opt(queryId),
   status: opt(z.enum(INSPECTION_STATUSES)),
 });
 export type ListInspectionsQuery = z.infer<typeof listInspectionsSchema>;
@@ -201,7 +208,7 @@ export const createTrainingSessionSchema = z
       .array(z.object({ title: text('资料名称', 200), url: z.string().trim().url('资料链接不是有效的网址').optional() }).strict())
       .max(50)
       .default([]),
-    requestId: z.number().int().positive().optional(),
+    requestId: idSchema.optional(),
   })
   .strict();
 export type CreateTrainingSessionInput = z.input<typeof createTrainingSessionSchema>;
