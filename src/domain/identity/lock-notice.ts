@@ -21,6 +21,8 @@ export function makeLockNotice(deps: { store: DomainStore; clock: Clock }): Lock
         `account-locked-${user.id}-${lockedUntil.getTime()}`,
         { channel: 'app', toUsers: [to], kind: 'text', content },
         deps.clock.now(),
+        // Once the lock has lapsed the notice is only noise.
+        { at: lockedUntil, reason: 'lock notice: the lock it reports has lapsed' },
       ),
     );
   };
