@@ -320,7 +320,7 @@ export interface SweepRequest {
   /** null = send the body with no Content-Type at all. */
   contentType?: string | null;
   /**
-   * refuse: every correct system refuses it (batched; an acceptance is listed for review).
+   * refuse: every correct system refuses it (batched; an acceptance is a defect).
    * probe: may be accepted but should not write (batched: GETs).
    * maybe: legitimate content that may be accepted and written (a fingerprint after each).
    */
@@ -345,8 +345,6 @@ export class SweepLog {
   readonly operations = new Set<string>();
   readonly histogram = new Map<number, number>();
   readonly defects: string[] = [];
-  /** Requests meant to be refused that were accepted (not defects by themselves; listed for review). */
-  readonly accepted: string[] = [];
   fingerprints = 0;
   fingerprintMs = 0;
 
@@ -370,7 +368,6 @@ export class SweepLog {
     for (const o of other.operations) this.operations.add(o);
     for (const [st, n] of other.histogram) this.histogram.set(st, (this.histogram.get(st) ?? 0) + n);
     this.defects.push(...other.defects);
-    this.accepted.push(...other.accepted);
   }
 }
 
@@ -441,7 +438,8 @@ export function makeSweeper(opts: { baseUrl: string; ds: DataSource; tables: str
     }
     const found = r.inspect?.({ status, text });
     if (found) log.defects.push(`${status} on ${describeReq(r)}: ${found}`);
-    if (status < 400 && r.kind === 'refuse') log.accepted.push(`${status} ${describeReq(r)}`);
+    // What every correct system refuses (a NUL, a wrong type, a body that is not JSON …) was taken.
+    if (status < 400 && r.kind === 'refuse') log.defects.push(`${status} on ${describeReq(r)}: accepted, but it must be refused`);
     return { status, text };
   }
 

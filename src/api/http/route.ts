@@ -2,7 +2,7 @@ import { type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { idTextSchema } from '../../domain/common/ids';
+import { idTextSchema, MAX_ID } from '../../domain/common/ids';
 import type { Actor } from '../../domain/identity/actor';
 import { requirePermission, type Permission } from '../../domain/policy';
 import { errorResponses } from '../openapi';
@@ -36,7 +36,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   handler: (input: RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<unknown>;
 }
 
-export const idParams = z.object({ id: idTextSchema });
+// Read as text (strict digits), documented as what it is: an integer id.
+export const idParams = z.object({ id: idTextSchema.meta({ type: 'integer', minimum: 1, maximum: MAX_ID }) });
 
 const toOpenApiPath = (p: string) => `/api/v1${p.replace(/:([A-Za-z]+)/g, '{$1}')}`;
 

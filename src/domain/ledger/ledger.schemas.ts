@@ -160,6 +160,6 @@ export type CreatePrintOrderInput = z.infer<typeof createPrintOrderSchema>;
 export const listPrintPlansSchema = pageQuerySchema.extend({
   billTypeCode: billTypeCodeSchema.optional(),
   status: z.enum(DOC_STATUSES).optional(),
-  year: z.coerce.number().pipe(planYearSchema).optional(),
+  year: z.coerce.number().int('年度不正确').min(2000, '年度不正确').max(2100, '年度不正确').optional(),
 });
 export type ListPrintPlansQuery = z.infer<typeof listPrintPlansSchema>;
