@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { makeClassifier, type Classifier } from '../../src/bot/nlp/classifier';
 import { loadKnowledgeBase, type KnowledgeBase } from '../../src/bot/nlp/kb-loader';
+import { systemActor } from '../../src/domain/identity/actor';
+import type { DomainServices } from '../../src/domain/services';
 import type { TestApp } from './test-app';
 
 export const KB_DIR = join(__dirname, '../../knowledge-base');
@@ -26,3 +28,17 @@ export async function botFor(t: TestApp) {
   };
 }
 export type BotFixture = Awaited<ReturnType<typeof botFor>>;
+
+/** The bot tests' bureau: 医疗收费票据 (YL01, alias 医疗票) and 市第二人民医院 (H2), the unit most questions come from. */
+export async function seedHospital(s: DomainServices): Promise<void> {
+  await s.catalog.createBillType(systemActor, {
+    code: 'YL01',
+    name: '医疗收费票据',
+    category: 'nontax',
+    aliases: ['医疗票'],
+    copies: 3,
+    retentionYears: 5,
+    electronic: false,
+  });
+  await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
+}

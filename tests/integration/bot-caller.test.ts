@@ -6,6 +6,7 @@ import { systemActor } from '../../src/domain/identity/actor';
 import { User } from '../../src/domain/identity/user.entity';
 import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
+import { seedHospital } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const UNANSWERABLE = '我们单位去年的非税收入收缴数据能帮我调出来对账吗';
@@ -37,16 +38,7 @@ describe('the bot endpoint speaks as its caller', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const s = t.services;
-    await s.catalog.createBillType(systemActor, {
-      code: 'YL01',
-      name: '医疗收费票据',
-      category: 'nontax',
-      aliases: ['医疗票'],
-      copies: 3,
-      retentionYears: 5,
-      electronic: false,
-    });
-    await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
+    await seedHospital(s);
     await receive(s, { billTypeCode: 'YL01', batchCode: freshBatchCode(), startNo: 1, endNo: 1000 });
     await issueToUnit(s, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 100 });
     const people = [

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/domain/identity/actor';
 import { approvedApplication, freshBatchCode, receive } from '../helpers/ledger-fixtures';
+import { seedHospital } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // Issue 9, item 9 (the bot's part): an approved application that is not issued is explained with
@@ -23,16 +24,7 @@ describe('the bot tells a unit why its approved application is not issued', () =
   beforeAll(async () => {
     t = await startTestApp();
     const s = t.services;
-    await s.catalog.createBillType(systemActor, {
-      code: 'YL01',
-      name: '医疗收费票据',
-      category: 'nontax',
-      aliases: ['医疗票'],
-      copies: 3,
-      retentionYears: 5,
-      electronic: false,
-    });
-    await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
+    await seedHospital(s);
     await s.catalog.createUnit(systemActor, { code: 'H1', name: '市一医院', onboardingStatus: 'online' });
     await receive(s, { billTypeCode: 'YL01', batchCode: batch, startNo: 1, endNo: 1000 });
     appId = await approvedApplication(s, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 500 });

@@ -2,6 +2,7 @@ import type { DataSource, Logger as OrmLogger } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/domain/identity/actor';
 import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
+import { seedHospital } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 /** Every statement TypeORM sends through `ds` while `work` runs (BEGIN/COMMIT included). */
@@ -36,16 +37,7 @@ describe('database round trips of one bot stock question', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const s = t.services;
-    await s.catalog.createBillType(systemActor, {
-      code: 'YL01',
-      name: '医疗收费票据',
-      category: 'nontax',
-      aliases: ['医疗票'],
-      copies: 3,
-      retentionYears: 5,
-      electronic: false,
-    });
-    await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
+    await seedHospital(s);
     await receive(s, { billTypeCode: 'YL01', batchCode: batch, startNo: 1, endNo: 1000 });
     await issueToUnit(s, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 100 });
     await s.users.create(systemActor, {

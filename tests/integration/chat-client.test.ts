@@ -6,6 +6,7 @@ import { InboundMessage } from '../../src/domain/desk/inbound-message.entity';
 import { systemActor } from '../../src/domain/identity/actor';
 import { makeLogger } from '../../src/logger';
 import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
+import { seedHospital } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 describe('local chat client (npm run chat) against the real callback path', () => {
@@ -22,16 +23,7 @@ describe('local chat client (npm run chat) against the real callback path', () =
       overrides: { wecomApiBase: fake.url },
     });
     const s = t.services;
-    await s.catalog.createBillType(systemActor, {
-      code: 'YL01',
-      name: '医疗收费票据',
-      category: 'nontax',
-      aliases: ['医疗票'],
-      copies: 3,
-      retentionYears: 5,
-      electronic: false,
-    });
-    await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
+    await seedHospital(s);
     await receive(s, { billTypeCode: 'YL01', batchCode: freshBatchCode(), startNo: 1, endNo: 1000 });
     await issueToUnit(s, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 100 });
     await s.users.create(systemActor, {

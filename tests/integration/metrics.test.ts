@@ -5,6 +5,7 @@ import { systemActor } from '../../src/domain/identity/actor';
 import type { Queues } from '../../src/jobs/queues';
 import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
 import { startPrivateRedis } from '../../tools/reliability/private-redis';
+import { seedHospital } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const METRICS_TOKEN = 'metrics-scraper-token-0123456789';
@@ -57,16 +58,7 @@ describe('bot and queue metrics on GET /metrics', () => {
     });
     queues = t.system.jobs!.queues;
     const s = t.services;
-    await s.catalog.createBillType(systemActor, {
-      code: 'YL01',
-      name: '医疗收费票据',
-      category: 'nontax',
-      aliases: ['医疗票'],
-      copies: 3,
-      retentionYears: 5,
-      electronic: false,
-    });
-    await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
+    await seedHospital(s);
     await receive(s, { billTypeCode: 'YL01', batchCode: freshBatchCode(), startNo: 1, endNo: 1000 });
     await issueToUnit(s, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 100 });
     await s.users.create(systemActor, {

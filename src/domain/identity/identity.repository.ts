@@ -26,6 +26,9 @@ export interface UserFilter {
   unitId?: number;
 }
 
+// Taken by the first-admin bootstrap, so processes starting together on an empty database create one admin.
+const BOOTSTRAP_LOCK_KEY = 7_301_011;
+
 /** Users (accounts of people, with their optional WeCom id). */
 export function makeIdentityRepository({ em, dialect }: RepoContext) {
   /** One statement for an active sender, their unit and their open-survey flag. */
@@ -67,6 +70,8 @@ export function makeIdentityRepository({ em, dialect }: RepoContext) {
     byUsername: (username: string): Promise<User | null> => em.findOneBy(User, { username }),
     byWecomId: (wecomUserId: string): Promise<User | null> => em.findOneBy(User, { wecomUserId }),
     anyAdmin: (): Promise<User | null> => em.findOneBy(User, { role: 'admin' }),
+    /** Serialises the first-admin bootstrap (an advisory lock on PostgreSQL; SQLite has one writer). */
+    lockBootstrap: (): Promise<void> => dialect.advisoryLock(em, BOOTSTRAP_LOCK_KEY),
     /** Every WeCom bot turn starts here: the sender behind a WeCom member id. */
     wecomSender: (wecomUserId: string): Promise<WecomSenderRow | null> => senderWhere('u.wecomUserId = :wecomUserId', { wecomUserId }),
     /** The same for a signed-in user talking to the bot through the API (who may have no WeCom id). */

@@ -233,7 +233,10 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
     async ensureAdmin(username: string, password: string): Promise<boolean> {
       if (await r.identity.anyAdmin()) return false;
       const passwordHash = await hashPassword(password);
-      await store.transaction(async (tx) => {
+      return store.transaction(async (tx) => {
+        // Checked again under the lock: another process may have created it since the read above.
+        await tx.identity.lockBootstrap();
+        if (await tx.identity.anyAdmin()) return false;
         const u = await tx.identity.insert(
           newUser({ username, name: '系统管理员', role: 'admin', unitId: null, passwordHash }, clock.now()),
         );
@@ -243,8 +246,8 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
           entityId: u.id,
           after: { username },
         });
+        return true;
       });
-      return true;
     },
   };
 }

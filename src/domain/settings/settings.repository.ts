@@ -14,8 +14,9 @@ export function makeSettingsRepository({ em, dialect }: RepoContext) {
       await dialect.insertIgnore(em, Setting, { key, value: make() });
       return (await em.findOneByOrFail(Setting, { key })).value;
     },
+    /** One upsert statement: processes starting together may set the same key at once. */
     async set(key: string, value: string): Promise<void> {
-      await em.save(em.create(Setting, { key, value }));
+      await em.upsert(Setting, { key, value }, ['key']);
     },
     async remove(key: string): Promise<void> {
       await em.delete(Setting, { key });
