@@ -56,7 +56,9 @@ function staticGraph(entry: 'm' | 'console'): { js: string[]; css: string[] } {
     const code = readFileSync(join(WEB, file), 'utf8');
     for (const m of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{},\s]+from\s*)?["'](\.\/[^"']+\.js)["']/g)) {
       const dep = `/assets/${m[1].slice(2)}`;
-      if (!js.has(dep)) (js.add(dep), queue.push(dep));
+      if (js.has(dep)) continue;
+      js.add(dep);
+      queue.push(dep);
     }
   }
   return { js: [...js], css: [...css] };
@@ -136,7 +138,10 @@ async function main(): Promise<void> {
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
   });
   const lines: string[] = [];
-  const say = (s: string) => (lines.push(s), console.log(s));
+  const say = (s: string) => {
+    lines.push(s);
+    console.log(s);
+  };
   try {
     for (const [username, role] of [
       ['bench.engineer', 'engineer'],
