@@ -2098,6 +2098,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description VALIDATION (a request body was sent) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
