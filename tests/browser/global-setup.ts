@@ -24,6 +24,8 @@ export default function setup(): void {
     [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'],
     {
       cwd: ROOT,
+      // vitest sets NODE_ENV=test, which libraries read at build time (Vant then gives every field the same id).
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: 'inherit',
     },
   );
