@@ -4,6 +4,8 @@
 export interface UnitHit {
   code: string;
   name: string;
+  /** Short names (简称) the unit is also known by. */
+  aliases?: string[];
   contactName?: string | null;
   contactPhone?: string | null;
 }
