@@ -2,8 +2,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Consultation } from '../../src/domain/desk/records/consultation.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
+import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { launch, nextWorkingMorning, phone, shanghaiDate, shot, signIn } from './mobile-kit';
+import { WXWORK_UA } from '../helpers/web-build';
+import { ensureWebBuild, launch, nextWorkingMorning, phone, shanghaiDate, shot } from './mobile-kit';
 
 // A working morning: the response is due within 1 hour (warned at 48 minutes).
 const START = nextWorkingMorning();
@@ -11,12 +13,25 @@ const at = (minutes: number) => new Date(Date.parse(START) + minutes * 60_000).t
 
 describe('mobile workbench: the engineer', () => {
   let t: TestApp;
+  let fake: FakeWecom;
   let browser: Browser;
   let page: Page;
   let ticketId: number;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: START });
+    ensureWebBuild();
+    const corp = { corpId: 'wwmobile0001', corpSecret: 'mobile-oauth-secret-01', agentId: '1000011' };
+    fake = await startFakeWecom({ ...corp, robotKeys: [], members: ['zhanggong'] });
+    t = await startTestApp({
+      now: START,
+      env: {
+        WECOM_CORP_ID: corp.corpId,
+        WECOM_SECRET: corp.corpSecret,
+        WECOM_AGENT_ID: corp.agentId,
+        WECOM_API_BASE: fake.url,
+        WECOM_OAUTH_BASE: fake.url,
+      },
+    });
     for (const unit of [
       { code: 'UA', name: '市第二中学', contactName: '李会计', contactPhone: '0571-8888 1234' },
       { code: 'UB', name: '市中医院' },
@@ -30,16 +45,21 @@ describe('mobile workbench: the engineer', () => {
     });
     ticketId = r.body.id;
     browser = await launch();
-    page = await phone(browser);
+    // WeCom's in-app browser: the pages sign in through web authorisation, not the login form.
+    page = await phone(browser, WXWORK_UA);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await fake?.stop();
   });
 
-  it('when the engineer signs in, then the queue opens first with the unassigned ticket, its unit, first line and a running countdown', async () => {
-    await signIn(page, t.baseUrl, 'zhanggong');
-    expect(new URL(page.url()).pathname).toBe('/m/tickets');
+  it('when the engineer opens the app in WeCom, then the fake authorise page signs them in and the queue opens first with the unassigned ticket, its unit, first line and a running countdown', async () => {
+    await page.goto(`${t.baseUrl}/m/`);
+    // The fake WeCom's authorise page (no as= in the link) lets the test pick the member.
+    expect(new URL(page.url()).origin).toBe(new URL(fake.url).origin);
+    await page.getByRole('link', { name: 'zhanggong' }).click();
+    await page.waitForURL(`${t.baseUrl}/m/tickets`);
     const row = page.locator(`[data-ticket="${ticketId}"]`);
     await expect.poll(() => row.textContent()).toContain('市第二中学');
     expect(await row.textContent()).toContain('开票软件登录时提示证书过期');

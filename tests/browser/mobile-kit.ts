@@ -1,5 +1,7 @@
 // What the mobile browser tests share: a phone-sized page (390×844) in headless Debian chromium,
 // sign-in through the login form, and screenshots into the ignored artifacts/ folder.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isWorkday } from 'chinese-days';
@@ -9,6 +11,50 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const SCREENSHOTS = join(__dirname, '../../artifacts/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+const ROOT = join(__dirname, '../..');
+
+/** The newest modification time of the files under a folder. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * The pages under test are the built ones (dist/web, what Koa serves): build them when missing or
+ * older than web/, once across parallel test files (a lock directory).
+ */
+export function ensureWebBuild(): void {
+  const index = join(ROOT, 'dist/web/m/index.html');
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'web'));
+  if (fresh()) return;
+  const lock = join(ROOT, 'artifacts/.web-build-lock');
+  mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
+  for (let i = 0; ; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (i > 600) throw new Error('waited 2 minutes for another web build');
+      execFileSync('sleep', ['0.2']);
+    }
+  }
+  try {
+    if (!fresh()) execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+        // vitest sets NODE_ENV=test, which would give a development build of Vue and Vant.
+        env: { ...process.env, NODE_ENV: 'production' },
+      });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Chromium for a test file; the build must be in place before the app starts (it reads the entry pages at start). */
 export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/domain/identity/actor';
 import { issueToUnit, receive, seedBillType, seedUnit } from '../helpers/ledger-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { launch, nextWorkingMorning, phone, shot, signIn } from './mobile-kit';
+import { ensureWebBuild, launch, nextWorkingMorning, phone, shot, signIn } from './mobile-kit';
 
 describe('mobile workbench: a leader', () => {
   let t: TestApp;
@@ -13,6 +13,7 @@ describe('mobile workbench: a leader', () => {
   let summaryId: number;
 
   beforeAll(async () => {
+    ensureWebBuild();
     const start = nextWorkingMorning();
     t = await startTestApp({ now: start });
     await seedBillType(t.services, { code: 'FS01', name: '非税收入一般缴款书' });

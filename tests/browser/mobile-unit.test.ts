@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BillDocument } from '../../src/domain/documents/bill-document.entity';
 import { issueToUnit, ledgerSnapshot, receive, seedBillType, seedUnit, setCap } from '../helpers/ledger-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-import { launch, nextWorkingMorning, phone, shot, signIn } from './mobile-kit';
+import { ensureWebBuild, launch, nextWorkingMorning, phone, shot, signIn } from './mobile-kit';
 
 const BATCH = '26010001';
 
@@ -19,6 +19,7 @@ describe('mobile workbench: unit staff', () => {
   const writeoffs = () => t.ds.getRepository(BillDocument).countBy({ docType: 'writeoff' });
 
   beforeAll(async () => {
+    ensureWebBuild();
     t = await startTestApp({ now: nextWorkingMorning() });
     await seedBillType(t.services, { code: 'FS01', name: '非税收入一般缴款书' });
     await seedUnit(t.services, { code: 'UA', name: '市第二中学' });
