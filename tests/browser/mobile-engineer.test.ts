@@ -137,7 +137,10 @@ describe('mobile workbench: the engineer', () => {
       token: eng,
       body: { name: '每日系统巡检', frequency: 'daily', checklist: [{ key: 'db', label: '数据库' }] },
     });
-    await t.call('POST', '/api/v1/trainings', { token: eng, body: { date: shanghaiDate(START), topic: '电子票据开具培训', trainer: '张工', attendees: 35 } });
+    await t.call('POST', '/api/v1/trainings', {
+      token: eng,
+      body: { date: shanghaiDate(START), topic: '电子票据开具培训', trainer: '张工', attendees: 35 },
+    });
     await page.goto(`${t.baseUrl}/m/field`);
     await expect.poll(() => page.locator('main').textContent()).toContain('每日系统巡检');
     expect(await page.locator('main').textContent()).toContain('电子票据开具培训');

@@ -43,7 +43,8 @@ export function ensureWebBuild(): void {
     }
   }
   try {
-    if (!fresh()) execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'], {
+    if (!fresh())
+      execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'], {
         cwd: ROOT,
         stdio: 'inherit',
         // vitest sets NODE_ENV=test, which would give a development build of Vue and Vant.
@@ -100,7 +101,7 @@ export async function shot(page: Page, name: string): Promise<string> {
  */
 export function nextWorkingMorning(): string {
   let d = DateTime.now().setZone('Asia/Shanghai').startOf('day').plus({ days: 1 });
-  while (!isWorkday(d.toISODate() as string)) d = d.plus({ days: 1 });
+  while (!isWorkday(d.toISODate())) d = d.plus({ days: 1 });
   return d.set({ hour: 10 }).toUTC().toISO() as string;
 }
 

@@ -26,7 +26,14 @@ describe('mobile workbench: a leader', () => {
     // This week: three tickets and a fault that is still firing.
     for (const summary of ['开票软件无法登录', '打印位置偏移', '如何作废票据'])
       await t.services.tickets.create(systemActor, { source: 'phone', summary, priority: 'normal', category: 'question' });
-    await t.services.alerts.raise({ key: 'db-down', source: 'probe', severity: 'critical', title: '开票系统数据库无法连接', detail: '', labels: {} });
+    await t.services.alerts.raise({
+      key: 'db-down',
+      source: 'probe',
+      severity: 'critical',
+      title: '开票系统数据库无法连接',
+      detail: '',
+      labels: {},
+    });
     await t.userToken('leader', { username: 'juzhang' });
     const leader = await t.login('juzhang', 'Passw0rd123');
     summaryId = (await t.call('POST', '/api/v1/summaries/weekly/run', { token: leader, body: {} })).body.id;

@@ -31,14 +31,17 @@ describe('mobile workbench: unit staff', () => {
     operator = await t.userToken('operator', { username: 'op_chen' });
     // The other unit's records, for the isolation check.
     await issueToUnit(t.services, { unitCode: 'UB', billTypeCode: 'FS01', quantity: 100 });
-    otherUnitApplication = (await t.call('POST', '/api/v1/applications', { token: staffB, body: { unitCode: 'UB', billTypeCode: 'FS01', quantity: 10 } })).body.id;
+    otherUnitApplication = (
+      await t.call('POST', '/api/v1/applications', { token: staffB, body: { unitCode: 'UB', billTypeCode: 'FS01', quantity: 10 } })
+    ).body.id;
     otherUnitWriteoff = (
       await t.call('POST', '/api/v1/writeoffs', {
         token: staffB,
         body: { unitCode: 'UB', billTypeCode: 'FS01', used: [{ batchCode: BATCH, startNo: 1, endNo: 5 }] },
       })
     ).body.id;
-    otherUnitTicket = (await t.call('POST', '/api/v1/tickets', { token: operator, body: { unitCode: 'UB', summary: '中医院的工单' } })).body.id;
+    otherUnitTicket = (await t.call('POST', '/api/v1/tickets', { token: operator, body: { unitCode: 'UB', summary: '中医院的工单' } })).body
+      .id;
     browser = await launch();
     page = await phone(browser);
   }, 60_000);
@@ -74,7 +77,9 @@ describe('mobile workbench: unit staff', () => {
     await shot(page, 'unit-application-submitted');
 
     // The bureau approves and issues (the console's part; here through the API).
-    expect((await t.call('POST', `/api/v1/applications/${id}/approve`, { token: operator, body: { opinion: '同意，按计划发放' } })).status).toBe(200);
+    expect(
+      (await t.call('POST', `/api/v1/applications/${id}/approve`, { token: operator, body: { opinion: '同意，按计划发放' } })).status,
+    ).toBe(200);
     const issued = await t.call('POST', `/api/v1/applications/${id}/issue`, { token: operator, body: {} });
     expect(issued.status).toBe(200);
     expect(issued.body.ranges).toEqual([{ batchCode: BATCH, startNo: 101, endNo: 300, count: 200 }]);
@@ -91,7 +96,9 @@ describe('mobile workbench: unit staff', () => {
 
   it('when unit staff withdraw a waiting application, then it is back to draft', async () => {
     const staff = await t.login('li_ua', 'Passw0rd123');
-    const id = (await t.call('POST', '/api/v1/applications', { token: staff, body: { unitCode: 'UA', billTypeCode: 'FS01', quantity: 50 } })).body.id;
+    const id = (
+      await t.call('POST', '/api/v1/applications', { token: staff, body: { unitCode: 'UA', billTypeCode: 'FS01', quantity: 50 } })
+    ).body.id;
     await page.goto(`${t.baseUrl}/m/applications/${id}`);
     await page.getByRole('button', { name: '撤销上报' }).click();
     await page.getByRole('button', { name: '撤销', exact: true }).click();
