@@ -15,6 +15,7 @@ describe('mobile workbench: unit staff', () => {
   let otherUnitApplication: number;
   let otherUnitWriteoff: number;
   let otherUnitTicket: number;
+  let ownTicket: number;
 
   const writeoffs = () => t.ds.getRepository(BillDocument).countBy({ docType: 'writeoff' });
 
@@ -42,6 +43,12 @@ describe('mobile workbench: unit staff', () => {
     ).body.id;
     otherUnitTicket = (await t.call('POST', '/api/v1/tickets', { token: operator, body: { unitCode: 'UB', summary: '中医院的工单' } })).body
       .id;
+    const own = await t.call('POST', '/api/v1/tickets', {
+      token: operator,
+      body: { unitCode: 'UA', summary: '打印的票据号码与系统不一致' },
+    });
+    expect(own.status, own.text).toBe(201);
+    ownTicket = own.body.id;
     browser = await launch();
     page = await phone(browser);
   }, 60_000);
@@ -159,6 +166,18 @@ describe('mobile workbench: unit staff', () => {
       expect(await page.locator('main').textContent()).not.toContain('中医院的工单');
     }
     await shot(page, 'unit-isolation');
+    // 返回 on a page opened by URL leads to the unit's own list: its ticket, not the other unit's.
+    await page.getByText('返回').click();
+    await page.waitForURL('**/m/tickets');
+    await expect.poll(() => page.locator(`[data-ticket="${ownTicket}"]`).textContent()).toContain('打印的票据号码与系统不一致');
+    expect(await page.locator(`[data-ticket="${otherUnitTicket}"]`).count()).toBe(0);
+    await shot(page, 'unit-tickets');
+    await page.goto(`${t.baseUrl}/m/applications`);
+    await expect.poll(() => page.locator('[data-application]').count()).toBe(2);
+    await shot(page, 'unit-applications');
+    await page.goto(`${t.baseUrl}/m/writeoffs`);
+    await expect.poll(() => page.locator('[data-writeoff]').count()).toBe(2);
+    await shot(page, 'unit-writeoffs');
     // And the API refuses the same reads whatever a page shows.
     const staff = await t.login('li_ua', 'Passw0rd123');
     expect((await t.call('GET', `/api/v1/applications/${otherUnitApplication}`, { token: staff })).status).toBe(403);
