@@ -2,63 +2,47 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Consultation } from '../../src/domain/desk/records/consultation.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
-import { startFakeWecom, type FakeWecom } from '../../tools/fake-wecom/fake-server';
-import { startTestApp, type TestApp } from '../helpers/test-app';
-import { WXWORK_UA } from '../helpers/web-build';
-import { ensureWebBuild, launch, nextWorkingMorning, phone, shanghaiDate, shot } from './mobile-kit';
+import { launchBrowser, mobileContext } from './helpers/browser';
+import { loginThroughWecom } from './helpers/login';
+import { startWebApp, type WebApp } from './helpers/web-app';
+import { nextWorkingMorning, shanghaiDate, shot } from './mobile-kit';
 
 // A working morning: the response is due within 1 hour (warned at 48 minutes).
 const START = nextWorkingMorning();
 const at = (minutes: number) => new Date(Date.parse(START) + minutes * 60_000).toISOString();
 
 describe('mobile workbench: the engineer', () => {
-  let t: TestApp;
-  let fake: FakeWecom;
+  let t: WebApp;
   let browser: Browser;
   let page: Page;
   let ticketId: number;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    const corp = { corpId: 'wwmobile0001', corpSecret: 'mobile-oauth-secret-01', agentId: '1000011' };
-    fake = await startFakeWecom({ ...corp, robotKeys: [], members: ['zhanggong'] });
-    t = await startTestApp({
-      now: START,
-      env: {
-        WECOM_CORP_ID: corp.corpId,
-        WECOM_SECRET: corp.corpSecret,
-        WECOM_AGENT_ID: corp.agentId,
-        WECOM_API_BASE: fake.url,
-        WECOM_OAUTH_BASE: fake.url,
-      },
-    });
+    t = await startWebApp({ now: START });
     for (const unit of [
       { code: 'UA', name: '市第二中学', contactName: '李会计', contactPhone: '0571-8888 1234' },
       { code: 'UB', name: '市中医院' },
     ])
       expect((await t.call('POST', '/api/v1/units', { token: t.adminToken, body: unit })).status).toBe(201);
-    await t.userToken('engineer', { username: 'zhanggong', wecomUserId: 'zhanggong' });
+    await t.user('engineer', 'zhanggong', { name: '张建国' });
     const other = await t.userToken('engineer', { username: 'wanggong' });
     const r = await t.call('POST', '/api/v1/tickets', {
       token: other,
       body: { source: 'phone', unitCode: 'UA', reporterName: '李会计', summary: '开票软件登录时提示证书过期\n已重启电脑仍不行' },
     });
     ticketId = r.body.id;
-    browser = await launch();
+    browser = await launchBrowser();
     // WeCom's in-app browser: the pages sign in through web authorisation, not the login form.
-    page = await phone(browser, WXWORK_UA);
+    page = await (await mobileContext(browser, { wecom: true })).newPage();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
-    await fake?.stop();
   });
 
   it('when the engineer opens the app in WeCom, then the fake authorise page signs them in and the queue opens first with the unassigned ticket, its unit, first line and a running countdown', async () => {
-    await page.goto(`${t.baseUrl}/m/`);
-    // The fake WeCom's authorise page (no as= in the link) lets the test pick the member.
-    expect(new URL(page.url()).origin).toBe(new URL(fake.url).origin);
-    await page.getByRole('link', { name: 'zhanggong' }).click();
+    await loginThroughWecom(page, t.baseUrl, 'zhanggong');
+    // The engineer's first screen is the queue.
     await page.waitForURL(`${t.baseUrl}/m/tickets`);
     const row = page.locator(`[data-ticket="${ticketId}"]`);
     await expect.poll(() => row.textContent()).toContain('市第二中学');

@@ -3,19 +3,20 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/domain/identity/actor';
 import { issueToUnit, receive, seedBillType, seedUnit } from '../helpers/ledger-fixtures';
-import { startTestApp, type TestApp } from '../helpers/test-app';
-import { ensureWebBuild, launch, nextWorkingMorning, phone, shot, signIn } from './mobile-kit';
+import { launchBrowser, mobileContext } from './helpers/browser';
+import { loginByForm } from './helpers/login';
+import { startWebApp, type WebApp } from './helpers/web-app';
+import { nextWorkingMorning, shot } from './mobile-kit';
 
 describe('mobile workbench: a leader', () => {
-  let t: TestApp;
+  let t: WebApp;
   let browser: Browser;
   let page: Page;
   let summaryId: number;
 
   beforeAll(async () => {
-    ensureWebBuild();
     const start = nextWorkingMorning();
-    t = await startTestApp({ now: start });
+    t = await startWebApp({ now: start });
     await seedBillType(t.services, { code: 'FS01', name: '非税收入一般缴款书' });
     await seedUnit(t.services, { code: 'UA', name: '市第二中学' });
     await receive(t.services, { billTypeCode: 'FS01', batchCode: '26010001', startNo: 1, endNo: 10_000 });
@@ -37,8 +38,8 @@ describe('mobile workbench: a leader', () => {
     await t.userToken('leader', { username: 'juzhang' });
     const leader = await t.login('juzhang', 'Passw0rd123');
     summaryId = (await t.call('POST', '/api/v1/summaries/weekly/run', { token: leader, body: {} })).body.id;
-    browser = await launch();
-    page = await phone(browser);
+    browser = await launchBrowser();
+    page = await (await mobileContext(browser)).newPage();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -46,7 +47,7 @@ describe('mobile workbench: a leader', () => {
   });
 
   it('when a leader signs in, then the overview opens first: the fault firing now, the overdue unit, and this week against last', async () => {
-    await signIn(page, t.baseUrl, 'juzhang');
+    await loginByForm(page, t.baseUrl, 'm', 'juzhang');
     expect(new URL(page.url()).pathname).toBe('/m/dashboard');
     await expect.poll(() => page.locator('[data-test="faults-now"] b').textContent()).toBe('1');
     expect(await page.locator('[data-test="overdue"] b').textContent()).toBe('1');

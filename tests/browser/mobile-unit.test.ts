@@ -2,13 +2,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BillDocument } from '../../src/domain/documents/bill-document.entity';
 import { issueToUnit, ledgerSnapshot, receive, seedBillType, seedUnit, setCap } from '../helpers/ledger-fixtures';
-import { startTestApp, type TestApp } from '../helpers/test-app';
-import { ensureWebBuild, launch, nextWorkingMorning, phone, shot, signIn } from './mobile-kit';
+import { launchBrowser, mobileContext } from './helpers/browser';
+import { loginByForm } from './helpers/login';
+import { startWebApp, type WebApp } from './helpers/web-app';
+import { nextWorkingMorning, shot } from './mobile-kit';
 
 const BATCH = '26010001';
 
 describe('mobile workbench: unit staff', () => {
-  let t: TestApp;
+  let t: WebApp;
   let browser: Browser;
   let page: Page;
   let operator: string;
@@ -20,8 +22,7 @@ describe('mobile workbench: unit staff', () => {
   const writeoffs = () => t.ds.getRepository(BillDocument).countBy({ docType: 'writeoff' });
 
   beforeAll(async () => {
-    ensureWebBuild();
-    t = await startTestApp({ now: nextWorkingMorning() });
+    t = await startWebApp({ now: nextWorkingMorning() });
     await seedBillType(t.services, { code: 'FS01', name: '非税收入一般缴款书' });
     await seedUnit(t.services, { code: 'UA', name: '市第二中学' });
     await seedUnit(t.services, { code: 'UB', name: '市中医院' });
@@ -49,8 +50,8 @@ describe('mobile workbench: unit staff', () => {
     });
     expect(own.status, own.text).toBe(201);
     ownTicket = own.body.id;
-    browser = await launch();
-    page = await phone(browser);
+    browser = await launchBrowser();
+    page = await (await mobileContext(browser)).newPage();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -58,7 +59,7 @@ describe('mobile workbench: unit staff', () => {
   });
 
   it('when unit staff apply on the phone, then the form shows the cap before submitting and refuses more; within the cap the application is submitted', async () => {
-    await signIn(page, t.baseUrl, 'li_ua');
+    await loginByForm(page, t.baseUrl, 'm', 'li_ua');
     expect(new URL(page.url()).pathname).toBe('/m/stock');
     await page.goto(`${t.baseUrl}/m/applications/new`);
     await page.locator('[data-bill-type="FS01"]').click();
