@@ -12,7 +12,7 @@ import { screenshot } from './helpers/browser';
  */
 export function nextWorkingMorning(): string {
   let d = DateTime.now().setZone('Asia/Shanghai').startOf('day').plus({ days: 1 });
-  while (!isWorkday(d.toISODate() as string)) d = d.plus({ days: 1 });
+  while (!isWorkday(d.toISODate())) d = d.plus({ days: 1 });
   return d.set({ hour: 10 }).toUTC().toISO() as string;
 }
 
