@@ -1,7 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Consultation } from '../../src/domain/desk/records/consultation.entity';
+import { TicketEvent } from '../../src/domain/desk/ticket-event.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
+import { OutboxMessage } from '../../src/domain/outbox/outbox-message.entity';
 import { launchBrowser, mobileContext } from './helpers/browser';
 import { loginThroughWecom } from './helpers/login';
 import { startWebApp, type WebApp } from './helpers/web-app';
@@ -92,6 +94,34 @@ describe('mobile workbench: the engineer', () => {
     await expect.poll(() => timeline.textContent()).toContain('重新导入证书后可以登录');
     for (const step of ['认领/分派', '出发（派员现场）', '到达现场']) expect(await timeline.textContent()).toContain(step);
     await shot(page, 'engineer-ticket-resolved');
+  });
+
+  it('when a bot ticket is opened, then its guesses read as the knowledge base names them, and a reply from the phone goes to the asker in WeCom', async () => {
+    const { ticket } = await t.services.tickets.escalate({
+      source: 'bot',
+      unitId: null,
+      reporterUserId: null,
+      reporterWecomId: 'liu-kuaiji',
+      reporterName: '刘会计',
+      question: '我们单位想多领一些票怎么办',
+      guesses: [{ intent: 'application.status', score: 0.41 }],
+      priority: 'normal',
+      category: 'question',
+    });
+    await page.goto(`${t.baseUrl}/m/tickets/${ticket.id}`);
+    await expect.poll(() => page.locator('main').textContent()).toContain('查询本单位申领单的审核、发放进度和退回原因');
+    expect(await page.locator('main').textContent()).toContain('41%');
+    // Opened straight from a link, the countdowns still count from the server's time (response within 1 hour).
+    expect(await page.locator('.clock [role="timer"]').first().textContent()).toMatch(/^剩 (\d+ 分|1 小时 00 分)$/);
+    await page.locator('nav.actions').getByRole('button', { name: '回复', exact: true }).click();
+    await page.getByLabel('回复内容').fill('可以在系统“票据申领”菜单新增申领单，单次上限见页面提示。');
+    await page.getByRole('button', { name: '发送回复' }).click();
+    await expect.poll(() => page.locator('.bubble.out').textContent()).toContain('票据申领');
+    const replies = await t.ds.getRepository(TicketEvent).findBy({ ticketId: ticket.id, type: 'reply' });
+    expect(replies).toHaveLength(1);
+    const toAsker = (await t.ds.getRepository(OutboxMessage).find()).filter((m) => JSON.stringify(m.message).includes('liu-kuaiji'));
+    expect(toAsker.length).toBeGreaterThanOrEqual(1);
+    await shot(page, 'engineer-ticket-bot');
   });
 
   it('when the engineer logs a call — unit found by part of its name, category tapped, ticket opened — then the consultation and its ticket are stored', async () => {

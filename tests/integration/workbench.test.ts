@@ -96,6 +96,13 @@ describe('workbench reads (mobile pages)', () => {
     expect(row.nearest.pausedSince).not.toBeNull();
   });
 
+  it('when any signed-in user asks for the server clock, then it is the server’s time (phone countdowns are set by it)', async () => {
+    const r = await t.call('GET', '/api/v1/workbench/clock', { token: staff });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ serverNow: t.clock.now().toISOString() });
+    expect((await t.call('GET', '/api/v1/workbench/clock', {})).status).toBe(401);
+  });
+
   it('when unit staff or a leader ask for the queue, then 403 and the Chinese message', async () => {
     for (const tok of [staff, leader]) {
       const r = await queue(tok);

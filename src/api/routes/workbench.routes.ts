@@ -107,8 +107,16 @@ const dashboard = z.object({
 });
 
 /** /workbench: what the mobile pages read in one call each (the engineer's queue and day, the leaders' overview). */
-export function registerWorkbenchRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
+export function registerWorkbenchRoutes(api: Router, registry: OpenAPIRegistry, { services, clock }: AppDeps): void {
   const tag = 'workbench';
+  defineRoute(api, registry, {
+    method: 'get',
+    path: '/workbench/clock',
+    tag,
+    summary: '服务器当前时间（手机页面的倒计时以此校准，与服务器判定超时的时间一致）',
+    response: z.object({ serverNow: z.string() }),
+    handler: async () => ({ serverNow: clock.now().toISOString() }),
+  });
   defineRoute(api, registry, {
     method: 'get',
     path: '/workbench/queue',
