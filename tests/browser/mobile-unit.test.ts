@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TicketEvent } from '../../src/domain/desk/ticket-event.entity';
 import { BillDocument } from '../../src/domain/documents/bill-document.entity';
 import { issueToUnit, ledgerSnapshot, receive, seedBillType, seedUnit, setCap } from '../helpers/ledger-fixtures';
 import { launchBrowser, mobileContext } from './helpers/browser';
@@ -157,6 +158,25 @@ describe('mobile workbench: unit staff', () => {
     expect(doc).toMatchObject({ docType: 'writeoff', status: 'submitted', quantity: 41 });
     await expect.poll(() => page.locator('[data-test="status"]').textContent()).toContain('已提交待审核');
     await shot(page, 'unit-writeoff-detail');
+  });
+
+  it('when a write-off of the type waits for approval, then a new application shows the 核旧领新 blocker before submitting and cannot be sent', async () => {
+    await page.goto(`${t.baseUrl}/m/applications/new`);
+    await page.locator('[data-bill-type="FS01"]').click();
+    await page.getByLabel('申领数量').fill('100');
+    await expect.poll(() => page.locator('[data-test="blockers"]').textContent()).toContain('核旧领新');
+    expect(await page.getByRole('button', { name: '提交申领' }).isDisabled()).toBe(true);
+    await shot(page, 'unit-application-blocked');
+  });
+
+  it('when unit staff add information to their unit’s ticket, then it is on the ticket’s timeline', async () => {
+    await page.goto(`${t.baseUrl}/m/tickets/${ownTicket}`);
+    await page.getByRole('button', { name: '补充信息' }).click();
+    await page.getByLabel('回复内容').fill('打印机型号是 OKI 5200F');
+    await page.getByRole('button', { name: '发送回复' }).click();
+    await expect.poll(() => page.locator('.bubble').last().textContent()).toContain('OKI 5200F');
+    const events = await t.ds.getRepository(TicketEvent).findBy({ ticketId: ownTicket });
+    expect(events.some((e) => e.body === '打印机型号是 OKI 5200F')).toBe(true);
   });
 
   it('when unit staff edit the URL to another unit’s application, write-off or ticket, then the server refuses and the page shows its Chinese message', async () => {
