@@ -47,6 +47,15 @@ export function makeTicketRepository({ em, dialect }: RepoContext) {
       return qb.skip(window.skip).take(window.take).getManyAndCount();
     },
 
+    /** Open tickets assigned to `userId` or to nobody (the engineer's queue), oldest first. */
+    openForQueue: (userId: number, states: readonly TicketState[]): Promise<Ticket[]> =>
+      em
+        .createQueryBuilder(Ticket, 't')
+        .where('t.state IN (:...states)', { states })
+        .andWhere('(t.assigneeId = :me OR t.assigneeId IS NULL)', { me: userId })
+        .orderBy('t.id', 'ASC')
+        .getMany(),
+
     /** Appends one entry to a ticket's timeline (inside the transaction that made the change). */
     async addEvent(
       ticketId: number,
