@@ -5,7 +5,7 @@ import { NONE, prepareText, type Classification } from '../nlp/classifier';
 import { extractEntities, type Entities } from '../nlp/entities';
 import { normalizeText } from '../nlp/normalize';
 import { makeContextStore, resolveFollowUp } from './context';
-import { parseCommand, runCommand } from './engineer-commands';
+import { isDeskRole, parseCommand, runCommand } from './engineer-commands';
 import { notRegistered } from './escalation';
 import { capReply } from './format';
 import { appendTarget, explicitAppend } from './append-rule';
@@ -54,6 +54,8 @@ export function makePipeline(deps: DialogDeps) {
     async ({ msg, sender }) => {
       const command = parseCommand(msg.text);
       if (!command) return null;
+      // "#45 有人回复吗" from unit staff asks about their ticket; only a desk verb (#45 解决) is a command refused to them.
+      if (command.action === 'reply' && !isDeskRole(sender.actor)) return null;
       // A command acts on a ticket in someone's name: always the caller's, never the member an admin speaks as.
       return plain(await runCommand(services.tickets, msg.caller ?? sender.actor, command, sender.actor), 'engineer.command', 1, 'command');
     },
@@ -80,7 +82,8 @@ export function makePipeline(deps: DialogDeps) {
     ({ model, sender, turn, c }) => {
       const { actor, namedUnit } = turn;
       if (!isUnitScoped(actor)) return null;
-      const asksData = DOMAIN_INTENTS.has(c.intent) || c.intent === NONE;
+      // Data, or something the bot is unsure of: naming another unit then is a question about its data.
+      const asksData = DOMAIN_INTENTS.has(c.intent) || c.intent === NONE || c.score < deps.threshold;
       const named = namedUnit !== null && namedUnit.id !== actor.unitId;
       // A unit the directory does not know by that name (二中, 会计学会) is someone else's too.
       const other = named || (asksData && otherOrganisationIn(prepareText(turn.text), { name: sender.unitName }) !== null);

@@ -25,7 +25,7 @@ export function unitNamedIn(units: readonly NamedUnit[], text: string): UnitRef 
 
 // An organisation named by its kind (会计学会, 实验小学, 人民医院) or a numbered short name (二中, 一医, 三院).
 const ORGANISATION =
-  /([\p{Script=Han}]{1,10}?(?:学会|协会|基金会|商会|研究会|医院|卫生院|卫生所|学校|小学|中学|大学|学院|幼儿园|研究院|研究所|中心|管理处|管理所))|(?<![\p{Script=Han}])([一二三四五六七八九十]{1,2}(?:中|小|医|院))(?![\p{Script=Han}]*?(?:时|分钟|学期|年级))/gu;
+  /(红十字会|慈善总会|[\p{Script=Han}]{1,10}?(?:学会|协会|基金会|商会|研究会|红十字会|慈善会|联合会|工会|医院|卫生院|卫生所|学校|小学|中学|大学|学院|幼儿园|研究院|研究所|中心|管理处|管理所))|(?<![\p{Script=Han}])([一二三四五六七八九十]{1,2}(?:中|小|医|院))(?![\p{Script=Han}]*?(?:时|分钟|学期|年级))/gu;
 const OWN = /^(?:我们|我|本|咱们|咱|俺们|俺|自己|贵)/u;
 
 /**
@@ -41,5 +41,8 @@ export function otherOrganisationIn(text: string, own: { name: string | null; al
     if (ownNames.some((n) => n.includes(found) || found.includes(n))) continue;
     return found;
   }
+  // A bare kind of organisation the asker's own is not ("幼儿园的票据结存" from a hospital).
+  const bare = /(?:^|[^\p{Script=Han}])(医院|卫生院|学校|小学|中学|大学|学院|幼儿园)的?(?:票|库存|还剩|结存|核销|申领|号段)/u.exec(hay);
+  if (bare && !ownNames.some((n) => n.includes(bare[1]))) return bare[1];
   return null;
 }

@@ -154,6 +154,8 @@ export function makeClassifier(options: ClassifierOptions = {}): Classifier {
             reason: `${status.rule} over None`,
           };
         }
+        // "办公室的矿泉水还剩几箱": stock of something that is not a bill, however hesitant the network.
+        if (notAboutBills(prepared)) return { intent: NONE, score: 1, alternatives, source: 'gate', reason: 'out-of-scope.not-bills' };
         return { ...top, alternatives, source: 'model' };
       }
       const refined = refineStatusVsHowTo(prepared, top.intent);

@@ -112,7 +112,11 @@ export function extractPeriod(text: string, now: Date): Entities['period'] {
 
 /** Longest bill-type name or alias in the text; ties go to the earlier mention. */
 export function extractBillType(text: string, billTypes: BillTypeRef[]): Entities['billType'] {
-  const hay = text.normalize('NFKC').toLowerCase();
+  // "住院的票" names 住院票 as well.
+  const hay = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/的(?=票)/gu, '');
   let best: { code: string; name: string; len: number; at: number } | undefined;
   for (const bt of billTypes) {
     for (const word of [bt.name, ...bt.aliases]) {
