@@ -74,7 +74,7 @@ async function startEvalSystem(root: string) {
     billTypeCode: 'YL01',
     used: [{ batchCode: batches.YL01, startNo: 1, endNo: 500 }],
   } as never);
-  await s.writeoffs.reject(systemActor, wo.id, { opinion: '作废票据未附全部联次，请补齐后重新上报' } as never);
+  await s.writeoffs.reject(systemActor, wo.id, { opinion: '作废票据未附全部联次，请补齐后重新上报' });
   clock.set('2026-02-10T02:00:00Z');
   await issue('YL01E', 5000);
   clock.set('2026-03-02T02:00:00Z');
@@ -96,7 +96,10 @@ async function startEvalSystem(root: string) {
     return wecomUserId;
   };
   const ask = (senderId: string, text: string) => bot.handleMessage({ channel: 'eval', senderId, text, receivedAt: clock.now() });
-  const tickets = async () => Number((await ds.query('SELECT COUNT(*) AS n FROM ticket'))[0].n);
+  const tickets = async (): Promise<number> => {
+    const rows: Array<{ n: number | string }> = await ds.query('SELECT COUNT(*) AS n FROM ticket');
+    return Number(rows[0].n);
+  };
   return { member, ask, tickets, close: () => system.close().then(() => ds.destroy()) };
 }
 
