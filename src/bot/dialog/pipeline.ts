@@ -19,6 +19,8 @@ import { otherOrganisationIn, unitNamedIn } from './unit-names';
 /** One WeCom text message: every reply fits a passive reply or a single app message. */
 const MAX_REPLY_BYTES = 2048;
 const EMOJI = /\p{Extended_Pictographic}/u;
+// Words of the bill system and its business: text with them is about us, whatever the model's None says.
+const OUR_WORDS = /票|开具|号段|核销|申领|领购|销毁|作废|冲红|红冲|存根|ukey|u盾|证书|签章|套打|工单|库存|结存|财政/u;
 
 type Outcome = Omit<DialogResult, 'entities'> & { entities?: Entities; remember?: boolean };
 
@@ -141,7 +143,7 @@ export function makePipeline(deps: DialogDeps) {
     // Bureau staff get a hint instead of a ticket: they are the people a ticket would go to.
     if (!handler && !isUnitScoped(turn.actor)) return { ...base, reply: say(model.kb, 'bureauUnclear'), outcome: 'declined' };
     // Out of scope (chit-chat, other systems, not bills …): a decline that names what the bot does; no ticket.
-    if (!handler && outOfScope(c)) return { ...base, reply: decline(model.kb, c.reason), outcome: 'declined' };
+    if (!handler && outOfScope(c, turn.text)) return { ...base, reply: decline(model.kb, c.reason), outcome: 'declined' };
     const chosen = handler ?? UNSURE;
     const answer = await chosen.answer({ deps, kb: model.kb, turn, caller: a.msg.caller ?? null, classification: c });
     const escalated = answer.escalated ?? false;
@@ -156,9 +158,15 @@ export function makePipeline(deps: DialogDeps) {
     };
   }
 
-  /** None that the bot is sure of: a rule, the similarity gate or the model's confident negative class. */
-  function outOfScope(c: Classification): boolean {
-    return c.intent === NONE && (c.source === 'rule' || c.source === 'gate' || c.score >= deps.threshold);
+  /**
+   * None that the bot is sure of: a rule, the similarity gate, or the model's confident negative class on
+   * text without the bill system's own words. "开具界面里的二维码扫不出来" is about our system even when the
+   * model says None: that is an in-scope question the bot cannot answer, and goes to the engineer.
+   */
+  function outOfScope(c: Classification, text: string): boolean {
+    if (c.intent !== NONE) return false;
+    if (c.source === 'rule' || c.source === 'gate') return true;
+    return c.score >= deps.threshold && !OUR_WORDS.test(normalizeText(text));
   }
 
   async function record(msg: InboundText, result: DialogResult, sender: WecomSender | null, kbVersion: string, started: number) {

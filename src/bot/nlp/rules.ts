@@ -40,7 +40,10 @@ const MUST_NOT: [string, RegExp, boolean][] = [
 // social insurance, budget/treasury/procurement systems, weather. None of these words occurs in an
 // in-scope question; 发票 alone means a tax invoice unless 财政/票据 is also said.
 const NEIGHBOURS: [string, RegExp][] = [
-  ['out-of-scope.tax', /增值税|个税|个人所得税|所得税|印花税|房产税|税控|金税|电子税务局|税务局|纳税|税率|抵扣|专票|普票|数电|全电/u],
+  [
+    'out-of-scope.tax',
+    /税务\s?(?:ukey|u盾|uk|数字证书|申报|登记)|增值税|个税|个人所得税|所得税|印花税|房产税|税控|金税|电子税务局|税务局|纳税|税率|抵扣|专票|普票|数电|全电/u,
+  ],
   ['out-of-scope.invoice', /^(?!.*(?:财政|票据)).*发票/u],
   ['out-of-scope.social', /社保|医保卡|医保报销|医保个人账户|异地就医|养老保险|失业金|工伤|公积金/u],
   [
