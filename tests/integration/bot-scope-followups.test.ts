@@ -68,8 +68,13 @@ describe('bot: what is out of scope, what is appended, follow-ups and time words
       retentionYears: 5,
       electronic: true,
     });
-    await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
-    await s.catalog.createUnit(systemActor, { code: 'S2', name: '市第二中学', onboardingStatus: 'online' });
+    await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', aliases: ['二院'], onboardingStatus: 'online' } as never);
+    await s.catalog.createUnit(systemActor, {
+      code: 'S2',
+      name: '市第二中学',
+      aliases: ['二中', '育才'],
+      onboardingStatus: 'online',
+    } as never);
     await receive(s, { billTypeCode: 'YL01', batchCode: batch, startNo: 1, endNo: 5000 });
     await receive(s, { billTypeCode: 'DZ01', batchCode: eBatch, startNo: 1, endNo: 3000 });
     await s.users.create(systemActor, {
@@ -165,7 +170,10 @@ describe('bot: what is out of scope, what is appended, follow-ups and time words
       expect(r, text).toMatchObject({ escalated: false, ticketId: null, outcome: 'declined' });
     }
     expect((await ask(who, '二中的票还剩几张')).reply).toContain('只能查询您所在单位');
+    // A short name from the directory (育才 names no kind of organisation), and the asker's own short name.
+    expect(await ask(who, '育才还剩多少票')).toMatchObject({ intent: 'None', outcome: 'declined' });
     expect((await ask(who, '我们医院还剩多少票')).reply).toContain('结存 100 份');
+    expect((await ask(who, '二院的票还剩多少')).reply).toContain('结存 100 份');
   });
 
   it('when a stock answer is followed by 那住院票呢 / 那电子票呢 / 电子的呢, then stock of that type comes back', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveFollowUp, type TurnContext } from '../../src/bot/dialog/context';
-import { otherOrganisationIn, unitNamedIn } from '../../src/bot/dialog/unit-names';
+import { otherOrganisationIn } from '../../src/bot/dialog/other-organisation';
+import { unitNamedIn } from '../../src/domain/catalog/unit-names';
 import { prepareText } from '../../src/bot/nlp/classifier';
 import { notAboutBills } from '../../src/bot/nlp/topic-gate';
 import { applyRules } from '../../src/bot/nlp/rules';

@@ -14,7 +14,8 @@ import { decline, say } from './kb-answers';
 import type { NlpModel } from './nlp-holder';
 import { answerSurvey } from './survey-answer';
 import type { DialogDeps, DialogOutcome, DialogResult, InboundText, Turn } from './types';
-import { otherOrganisationIn, unitNamedIn } from './unit-names';
+import { namesOf, unitNamedIn } from '../../domain/catalog/unit-names';
+import { otherOrganisationIn } from './other-organisation';
 
 /** One WeCom text message: every reply fits a passive reply or a single app message. */
 const MAX_REPLY_BYTES = 2048;
@@ -44,6 +45,8 @@ interface Arrival {
 interface Understood extends Arrival {
   turn: Turn;
   c: Classification;
+  /** The asker's own unit's names (its short names are not "another unit"). */
+  own: { name: string | null; aliases: readonly string[] };
 }
 
 /** The channel-independent conversation: identity → commands → NLP → answer or escalation → log. */
@@ -81,14 +84,15 @@ export function makePipeline(deps: DialogDeps) {
 
   /** Refusals that win over any intent, in order: another unit's data, must-not requests, unreadable text. */
   const guards: Array<(u: Understood) => string | null> = [
-    ({ model, sender, turn, c }) => {
+    (u) => {
+      const { model, sender, turn, c } = u;
       const { actor, namedUnit } = turn;
       if (!isUnitScoped(actor)) return null;
       // Data, or something the bot is unsure of: naming another unit then is a question about its data.
       const asksData = DOMAIN_INTENTS.has(c.intent) || c.intent === NONE || c.score < deps.threshold;
       const named = namedUnit !== null && namedUnit.id !== actor.unitId;
       // A unit the directory does not know by that name (二中, 会计学会) is someone else's too.
-      const other = named || (asksData && otherOrganisationIn(prepareText(turn.text), { name: sender.unitName }) !== null);
+      const other = named || (asksData && otherOrganisationIn(prepareText(turn.text), u.own) !== null);
       return (other && asksData) || c.reason === 'must-not.other-unit'
         ? say(model.kb, 'otherUnit', { 'unit.name': sender.unitName ?? '本单位' })
         : null;
@@ -100,11 +104,15 @@ export function makePipeline(deps: DialogDeps) {
   /** Classifies the text and extracts entities; a short follow-up reuses the previous domain intent. */
   async function understand(a: Arrival): Promise<Understood> {
     const { msg, model, sender } = a;
-    const namedUnit = unitNamedIn(await services.directory.units(), msg.text);
+    const units = await services.directory.units();
+    const named = unitNamedIn(units, msg.text);
+    const mine = units.find((x) => x.id === sender.actor.unitId);
+    const own = { name: sender.unitName, aliases: mine?.aliases ?? [] };
+    const namedUnit = named && { id: named.id, code: named.code, name: named.name };
     // Bureau staff may ask about any unit by name; the corpus teaches that naming another unit is
     // off-limits (for unit staff), so the bureau's question is classified without the name.
-    const bureauAsksUnit = namedUnit !== null && !isUnitScoped(sender.actor);
-    let c = await model.classifier.classify(bureauAsksUnit ? msg.text.replace(namedUnit.name, '') : msg.text);
+    const bureauAsksUnit = named !== null && !isUnitScoped(sender.actor);
+    let c = await model.classifier.classify(bureauAsksUnit ? withoutNames(msg.text, namesOf(named)) : msg.text);
     const billTypes = (await services.directory.billTypes()).filter((b) => b.active);
     let entities = extractEntities(msg.text, { billTypes, now: msg.receivedAt });
     const followUp = resolveFollowUp(msg.text, entities, contexts.get(msg.senderId));
@@ -113,7 +121,7 @@ export function makePipeline(deps: DialogDeps) {
       c = { ...c, intent: followUp.intent, score: Math.max(deps.threshold, 0.9), source: 'rule', reason: followUp.rule };
     }
     const turn: Turn = { sender, actor: sender.actor, text: msg.text, entities, namedUnit, receivedAt: msg.receivedAt };
-    return { ...a, turn, c };
+    return { ...a, turn, c, own };
   }
 
   /** The handler for a classified message: the table's, or escalation when the bot is not confident. */
@@ -235,3 +243,8 @@ export function makePipeline(deps: DialogDeps) {
   };
 }
 export type Pipeline = ReturnType<typeof makePipeline>;
+
+/** The text with a unit's names taken out, longest first (市第二中学 goes before 二中). */
+function withoutNames(text: string, names: readonly string[]): string {
+  return [...names].sort((a, b) => b.length - a.length).reduce((t, n) => t.split(n).join(''), text.normalize('NFKC'));
+}

@@ -1,27 +1,5 @@
-import type { UnitRef } from './types';
-
-/** Shorter names match inside ordinary words too often to be read as a unit. */
-const MIN_NAME_CHARS = 3;
-
-/** A unit of the directory with the other names people use for it (二中, 中医院); aliases may be absent. */
-export type NamedUnit = UnitRef & { aliases?: readonly string[] };
-
-const names = (u: NamedUnit): string[] =>
-  [u.name, ...(u.aliases ?? [])].map((n) => n.normalize('NFKC').trim()).filter((n) => Array.from(n).length >= 2);
-
-/** The unit whose full name or alias (the longest match) appears in text, if any. */
-export function unitNamedIn(units: readonly NamedUnit[], text: string): UnitRef | null {
-  const hay = text.normalize('NFKC');
-  let best: { ref: UnitRef; len: number } | null = null;
-  for (const u of units) {
-    for (const [i, name] of names(u).entries()) {
-      // Full names need three characters; an alias is data someone entered on purpose (二中).
-      if ((i === 0 && Array.from(name).length < MIN_NAME_CHARS) || !hay.includes(name)) continue;
-      if (!best || name.length > best.len) best = { ref: { id: u.id, code: u.code, name: u.name }, len: name.length };
-    }
-  }
-  return best?.ref ?? null;
-}
+// Kept apart from the directory's unitNamedIn (src/domain/catalog/unit-names.ts): this finds organisations
+// the directory does not know, by their kind (会计学会, 实验小学) or a numbered short name (二中).
 
 // An organisation named by its kind (会计学会, 实验小学, 人民医院) or a numbered short name (二中, 一医, 三院).
 const ORGANISATION =
