@@ -141,6 +141,20 @@ describe('bot: what is out of scope, what is appended, follow-ups and time words
     expect(question.body).toContain('号段与库存冲突');
   });
 
+  it('when an unrelated question the bot cannot answer follows an open ticket, then it opens its own ticket with its own card', async () => {
+    const who = await member();
+    const q = await ask(who, '开具票据时提示号段已被占用');
+    const before = await count();
+    const other = await ask(who, '开具界面里的二维码扫不出来');
+    expect(other).toMatchObject({ escalated: true, outcome: 'escalated' });
+    expect(other.ticketId).not.toBe(q.ticketId);
+    expect(await count()).toMatchObject({ tickets: before.tickets + 1, cards: before.cards + 1 });
+    // Said again in other words, it is on that ticket's topic: appended, no card.
+    const again = await ask(who, '开具界面里二维码一直扫不出来');
+    expect(again.ticketId).toBe(other.ticketId);
+    expect(await count()).toMatchObject({ tickets: before.tickets + 1, cards: before.cards + 1 });
+  });
+
   it('when 网上报销系统提交不了 (not our system), then it is declined: no fault ticket', async () => {
     const who = await member();
     const before = await count();
