@@ -54,6 +54,7 @@ describe('resolveFollowUp: elliptical follow-ups keep the subject and switch the
     expect(resolveFollowUp('那好吧', {}, ctx('stock.query'))).toBeNull();
     expect(resolveFollowUp('那住院票呢', { billType: MED }, undefined)).toBeNull();
     expect(resolveFollowUp('那我要怎么改', {}, ctx('stock.query'))).toBeNull();
+    expect(resolveFollowUp('那电子票怎么开呢', { electronic: true }, ctx('stock.query'))).toBeNull();
   });
 });
 

@@ -65,6 +65,9 @@ const MATERIALS =
 // "那我要怎么改", "怎么处理": what to do about the document just shown (a returned one above all).
 const HOW_TO_FIX = /怎么改|如何改|咋改|怎样改|怎么修改|如何修改|怎么处理|怎么办|怎么弄|咋办|咋弄|要改什么|改哪里/u;
 
+// How-to wording: the text asks its own question, even when it starts with 那 or ends with 呢.
+const HOW_TO = /怎么|怎样|如何|咋|流程|步骤|能不能|可不可以|可以吗|是什么/u;
+
 const MATERIALS_OF: Record<string, string> = {
   'faq.apply.process': 'faq.apply.materials',
   'faq.apply.limit': 'faq.apply.materials',
@@ -136,6 +139,7 @@ export function resolveFollowUp(text: string, entities: Entities, previous: Turn
   if (!ownSubject) return null;
   // Elliptical and without a subject of its own ("那住院票呢", "电子的呢", "上一次的结果呢").
   const otherSubject = ANY_SUBJECT.test(t) && !ownSubject.test(t);
-  if (!ELLIPTICAL.test(t) || otherSubject || !hasSwitch(entities)) return null;
+  // "那电子票怎么开呢" asks how, not how many: a question of its own.
+  if (!ELLIPTICAL.test(t) || otherSubject || HOW_TO.test(t) || !hasSwitch(entities)) return null;
   return { intent: previous.intent, entities: mergeEntities(previous.entities, entities), rule: 'follow-up.entity', previous };
 }
