@@ -167,14 +167,15 @@ export function makePipeline(deps: DialogDeps) {
   }
 
   /**
-   * None that the bot is sure of: a rule, the similarity gate, or the model's confident negative class on
-   * text without the bill system's own words. "开具界面里的二维码扫不出来" is about our system even when the
+   * None that the bot is sure of: a rule, the not-bills gate, or the similarity gate's or the model's
+   * confident negative class on text without the bill system's own words. "开具界面里的二维码扫不出来" is about our system even when the
    * model says None: that is an in-scope question the bot cannot answer, and goes to the engineer.
    */
   function outOfScope(c: Classification, text: string): boolean {
     if (c.intent !== NONE) return false;
-    if (c.source === 'rule' || c.source === 'gate') return true;
-    return c.score >= deps.threshold && !OUR_WORDS.test(normalizeText(text));
+    if (c.source === 'rule' || c.reason === 'out-of-scope.not-bills') return true;
+    // The similarity gate and the model alike: None on text with our own words is an unsure in-scope question.
+    return (c.source === 'gate' || c.score >= deps.threshold) && !OUR_WORDS.test(normalizeText(text));
   }
 
   async function record(msg: InboundText, result: DialogResult, sender: WecomSender | null, kbVersion: string, started: number) {
