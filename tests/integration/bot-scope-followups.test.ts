@@ -119,6 +119,8 @@ describe('bot: what is out of scope, what is appended, follow-ups and time words
     const who = await member();
     const q = await ask(who, '开具票据时提示号段已被占用');
     expect(q).toMatchObject({ escalated: true, outcome: 'escalated' });
+    const logged = await t.ds.getRepository(BotExchange).findOneOrFail({ where: { senderId: who }, order: { id: 'DESC' } });
+    expect(logged).toMatchObject({ outcome: 'escalated', escalated: true, ticketId: q.ticketId });
     const before = await count();
     for (const line of ['今天天气怎么样', '会议室在哪', '食堂今天吃什么', '个税怎么申报', '预算一体化登不上']) {
       const r = await ask(who, line);
