@@ -19,6 +19,8 @@ export interface BillTypeRef {
   name: string;
   aliases: string[];
   active: boolean;
+  /** An electronic bill type (电子票据): what 电子票/电子的 refers to. */
+  electronic: boolean;
 }
 
 /** The unit and bill-type directory every bot turn reads: served from memory, reloaded after a change. */
@@ -51,7 +53,14 @@ export function makeDirectory(deps: { store: DomainStore }): Directory {
       return {
         units: unitRefs,
         byId: new Map(unitRefs.map((u) => [u.id, u])),
-        billTypes: bts.map((b) => ({ id: b.id, code: b.code, name: b.name, aliases: b.aliases ?? [], active: b.active })),
+        billTypes: bts.map((b) => ({
+          id: b.id,
+          code: b.code,
+          name: b.name,
+          aliases: b.aliases ?? [],
+          active: b.active,
+          electronic: b.electronic,
+        })),
       };
     })().catch((err: unknown) => {
       loading = null;
