@@ -1,10 +1,13 @@
+import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { fixedClock } from '../../src/domain/clock';
 import { systemActor } from '../../src/domain/identity/actor';
 import { checkLedgerInvariants } from '../../src/domain/ledger/invariants.queries';
 import type { DomainServices } from '../../src/domain/services';
 import { runBatched } from './batched';
+import type { WriterReport, WriterTask } from './writer-client';
 
 type Clock = ReturnType<typeof fixedClock>;
 
@@ -64,74 +67,54 @@ export async function prepareWriters(
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
 /**
- * `clients` writers, each in its own transactions (one per call, as the API runs them, so each
- * holds a pooled connection of its own while it writes), for `seconds`: a cycle is application →
- * approval → issuance → write-off report → approval (5 calls) for a fresh unit × bill type pair.
+ * `clients` writers, each a process of its own with its own connection (as several app processes
+ * would be), started together and run for `seconds`; each cycle takes a fresh unit × bill type pair.
  * Ends with the ledger invariants checked over the whole database.
  */
 export async function runWriters(
-  services: DomainServices,
   ds: DataSource,
-  clock: Clock,
+  target: { url: string; schema?: string },
   prepared: { billTypeCodes: string[]; unitCodes: string[] },
-  opts: { clients: number; mode: 'spread' | 'same'; seconds: number; perIssue: number; used: Set<string> },
+  opts: { clients: number; mode: 'spread' | 'same'; seconds: number; perIssue: number; used: Set<string>; maxCycles: number },
 ): Promise<WritersResult> {
-  const lat: number[] = [];
-  let errors = 0;
-  let firstError: string | null = null;
-  let unitCursor = 0;
-  const deadline = Date.now() + opts.seconds * 1000;
-  // A fresh pair per cycle (no rule about older stock interferes); pairs are never reused across runs.
-  const nextUnit = (billTypeCode: string): string | null => {
-    while (unitCursor < prepared.unitCodes.length) {
-      const u = prepared.unitCodes[unitCursor++];
-      const key = `${u}/${billTypeCode}`;
-      if (!opts.used.has(key)) {
-        opts.used.add(key);
-        return u;
-      }
+  let cursor = 0;
+  // Fresh pairs, handed out before the start so no writer waits for another to pick one.
+  const unitsFor = (billTypeCode: string): string[] => {
+    const out: string[] = [];
+    while (out.length < opts.maxCycles && cursor < prepared.unitCodes.length) {
+      const u = prepared.unitCodes[cursor++];
+      if (opts.used.has(`${u}/${billTypeCode}`)) continue;
+      out.push(u);
     }
-    return null;
+    return out;
   };
-  const timed = async <T>(call: () => Promise<T>): Promise<T> => {
-    const t = process.hrtime.bigint();
-    const v = await call();
-    lat.push(Number(process.hrtime.bigint() - t) / 1e6);
-    return v;
-  };
+  const tasks: WriterTask[] = Array.from({ length: opts.clients }, (_, i) => {
+    // The one-bill-type runs use the last type, which the spread runs reach only with 20 writers.
+    const types = prepared.billTypeCodes;
+    const billTypeCode = opts.mode === 'same' ? types[types.length - 1] : types[i % types.length];
+    if (opts.mode === 'spread') cursor = 0;
+    return { ...target, billTypeCode, unitCodes: unitsFor(billTypeCode), seconds: opts.seconds, perIssue: opts.perIssue };
+  });
+  const children = tasks.map((task) =>
+    fork(join(__dirname, 'writer-client.js'), [JSON.stringify(task)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
+  const reports = children.map(
+    (child) =>
+      new Promise<WriterReport>((resolve, reject) => {
+        child.on('message', (m) => {
+          if (m !== 'ready') resolve(m as WriterReport);
+        });
+        child.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`writer exited with ${code}`))));
+      }),
+  );
+  await Promise.all(children.map((c) => new Promise<void>((resolve) => c.once('message', () => resolve()))));
   const started = Date.now();
-  const client = async (i: number): Promise<void> => {
-    const billTypeCode = prepared.billTypeCodes[opts.mode === 'same' ? 0 : i % prepared.billTypeCodes.length];
-    while (Date.now() < deadline) {
-      const unitCode = nextUnit(billTypeCode);
-      if (!unitCode) return;
-      try {
-        const app = await timed(() => services.applications.create(systemActor, { unitCode, billTypeCode, quantity: opts.perIssue }));
-        await timed(() => services.applications.approve(systemActor, app.id, {}));
-        const r = (await timed(() => services.issuance.issue(systemActor, app.id))).ranges[0];
-        const usedEnd = r.startNo + Math.floor(r.count * 0.7) - 1;
-        const wo = await timed(() =>
-          services.writeoffs.create(systemActor, {
-            unitCode,
-            billTypeCode,
-            cutoffDate: '2025-06-30',
-            amount: 100,
-            used: [{ batchCode: r.batchCode, startNo: r.startNo, endNo: usedEnd }],
-            voided: [],
-            lost: [],
-          }),
-        );
-        await timed(() => services.writeoffs.approve(systemActor, wo.id, { result: '合格' }));
-      } catch (err) {
-        errors++;
-        firstError ??= (err as Error).message;
-      }
-    }
-  };
-  clock.set('2025-07-01T01:00:00Z');
-  await Promise.all(Array.from({ length: opts.clients }, (_, i) => client(i)));
+  for (const c of children) c.send('go');
+  const done = await Promise.all(reports);
   const seconds = (Date.now() - started) / 1000;
-  lat.sort((a, b) => a - b);
+  for (const [i, r] of done.entries())
+    for (const u of tasks[i].unitCodes.slice(0, r.cycles)) opts.used.add(`${u}/${tasks[i].billTypeCode}`);
+  const lat = done.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const inv = await checkLedgerInvariants(ds);
   return {
     clients: opts.clients,
@@ -141,8 +124,8 @@ export async function runWriters(
     perSecond: lat.length / seconds,
     p50: pct(lat, 0.5),
     p99: pct(lat, 0.99),
-    errors,
-    firstError,
+    errors: done.reduce((n, r) => n + r.errors, 0),
+    firstError: done.find((r) => r.firstError)?.firstError ?? null,
     invariantsOk: inv.ok,
     violations: inv.violations.length,
   };
@@ -159,13 +142,16 @@ export async function concurrencyRows(
   services: DomainServices,
   ds: DataSource,
   clock: Clock,
+  target: { url: string; schema?: string },
   levels: number[],
   seconds: number,
   log: (s: string) => void,
 ): Promise<Array<[string, string, string]>> {
   const perIssue = 100;
-  // Enough fresh pairs for the fastest run: ~400 calls/s × seconds × runs, 5 calls a cycle.
-  const units = Math.max(200, Math.ceil((400 * seconds * levels.length * 2) / 5 / 20) + 50);
+  // Each writer gets up to 30 fresh pairs a second (150 calls/s, more than one writer managed here); the
+  // one-bill-type runs need that many units per writer, plus what the earlier runs used.
+  const maxCycles = 30 * seconds;
+  const units = maxCycles * (Math.max(...levels) + 2);
   log(`concurrent writers: ${units} units × 20 bill types, ${seconds} s per run, clients ${levels.join(', ')}`);
   const prepared = await prepareWriters(services, ds, clock, { billTypes: 20, units, perIssue });
   const used = new Set<string>();
@@ -173,7 +159,7 @@ export async function concurrencyRows(
   const results: WritersResult[] = [];
   for (const mode of ['spread', 'same'] as const) {
     for (const clients of levels) {
-      const r = await runWriters(services, ds, clock, prepared, { clients, mode, seconds, perIssue, used });
+      const r = await runWriters(ds, target, prepared, { clients, mode, seconds, perIssue, used, maxCycles });
       results.push(r);
       const one = results.find((x) => x.mode === mode && x.clients === 1);
       const ratio = one ? r.perSecond / one.perSecond : NaN;
