@@ -149,11 +149,9 @@ async function main(): Promise<void> {
     await load({ ...only, texts: faqTexts, durationMs: 1000 });
     await load({ ...api, texts: faqTexts, durationMs: 1000 });
     await load({ ...cb, texts: faqTexts, durationMs: 1000 });
-    // The classifier-only endpoint is the yardstick of each mix, measured right before the mix's runs.
-    const baseline = {
-      stock: await load({ ...only, texts: domainTexts }),
-      faq: await load({ ...only, texts: faqTexts }),
-    };
+    // The classifier-only endpoint is the yardstick of each run: measured with the run's texts right
+    // before it, so a change of machine load between runs moves both sides of the ratio.
+    const baselines: LoadResult[] = [];
     const runs: Array<[string, LoadResult, number]> = [];
     for (const [name, spec, target] of [
       ['POST /bot/messages, stock.query', { ...api, texts: domainTexts }, TARGET.apiRatio],
@@ -161,13 +159,14 @@ async function main(): Promise<void> {
       ['POST /wecom/callback, stock.query', { ...cb, texts: domainTexts }, TARGET.callbackRatio],
       ['POST /wecom/callback, FAQ', { ...cb, texts: faqTexts }, TARGET.callbackRatio],
     ] as const) {
+      baselines.push(await load({ ...only, texts: spec.texts }));
       runs.push([name, await withProfile(PROFILE_DIR, name, () => load(spec)), target]);
     }
     const bare2 = await load(bareSpec);
     const bareRps = (bare1.rps + bare2.rps) / 2;
-    for (const [mix, r] of Object.entries(baseline)) {
+    for (const [i, r] of baselines.entries()) {
       rows.push([
-        `classify-only endpoint, ${mix === 'stock' ? 'stock.query' : 'FAQ'}`,
+        `classify-only, before ${runs[i][0].replace('POST ', '')}`,
         `${r.requests} req, p50 ${f(r.p50)} ms p99 ${f(r.p99)} ms (app stack + classifier, no bot)`,
         `${f(r.rps, 0)} req/s = ${f(r.rps / bareRps, 2)} × bare`,
       ]);
@@ -177,14 +176,13 @@ async function main(): Promise<void> {
       `${bare1.requests + bare2.requests} requests (before and after the bot runs)`,
       `${f(bare1.rps, 0)} / ${f(bare2.rps, 0)} req/s, mean ${f(bareRps, 0)}`,
     ]);
-    for (const [name, r, target] of runs) {
+    for (const [i, [name, r, target]] of runs.entries()) {
       const bad =
         r.errors +
         Object.entries(r.statuses)
           .filter(([s]) => s !== '200')
           .reduce((n, [, c]) => n + c, 0);
-      const base = name.includes('stock') ? baseline.stock : baseline.faq;
-      const ratio = r.rps / base.rps;
+      const ratio = r.rps / baselines[i].rps;
       const offWhat = name.includes('callback') ? 'not passive' : 'escalated';
       rows.push([
         name,
