@@ -550,6 +550,8 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     status?: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                    submittedFrom?: string;
+                    submittedTo?: string;
                     unitCode?: string;
                 };
                 header?: never;
@@ -2549,6 +2551,8 @@ export interface paths {
                             };
                             escalated: boolean;
                             intent: string;
+                            /** @enum {string} */
+                            outcome: "answered" | "declined" | "escalated" | "command" | "unregistered" | "failed";
                             reply: string;
                             score: number;
                             ticketId: number | null;
@@ -3042,6 +3046,8 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     status?: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                    submittedFrom?: string;
+                    submittedTo?: string;
                     unitCode?: string;
                 };
                 header?: never;
@@ -7340,6 +7346,8 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     status?: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                    submittedFrom?: string;
+                    submittedTo?: string;
                     unitCode?: string;
                 };
                 header?: never;
@@ -8428,6 +8436,8 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     status?: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                    submittedFrom?: string;
+                    submittedTo?: string;
                     unitCode?: string;
                 };
                 header?: never;
@@ -13730,6 +13740,8 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     status?: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                    submittedFrom?: string;
+                    submittedTo?: string;
                     unitCode?: string;
                 };
                 header?: never;
