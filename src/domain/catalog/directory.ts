@@ -27,6 +27,8 @@ export interface BillTypeRef {
   name: string;
   aliases: string[];
   active: boolean;
+  /** An electronic bill type (电子票据): what 电子票/电子的 refers to. */
+  electronic: boolean;
 }
 
 /** The unit and bill-type directory every bot turn reads: served from memory, reloaded after a change. */
@@ -81,7 +83,14 @@ export function makeDirectory(deps: { store: DomainStore; clock: Clock }): Direc
       return {
         units: unitRefs,
         byId: new Map(unitRefs.map((u) => [u.id, u])),
-        billTypes: bts.map((b) => ({ id: b.id, code: b.code, name: b.name, aliases: b.aliases ?? [], active: b.active })),
+        billTypes: bts.map((b) => ({
+          id: b.id,
+          code: b.code,
+          name: b.name,
+          aliases: b.aliases ?? [],
+          active: b.active,
+          electronic: b.electronic,
+        })),
       };
     })().catch((err: unknown) => {
       loading = null;
