@@ -78,10 +78,15 @@ export function naiveStock(ds: DataSource, unitId: number): Promise<unknown[]> {
  */
 export function countStatements(ds: DataSource): { readonly n: number } {
   const counter = { n: 0 };
-  const driver = ds.driver as unknown as { createQueryRunner: (mode: unknown) => { query: (...a: unknown[]) => Promise<unknown> } };
+  type Runner = { query: (...a: unknown[]) => Promise<unknown> };
+  const driver = ds.driver as unknown as { createQueryRunner: (mode: unknown) => Runner };
   const create = driver.createQueryRunner.bind(driver);
+  // better-sqlite3 hands out its one runner again and again: wrap each runner once.
+  const wrapped = new WeakSet<Runner>();
   driver.createQueryRunner = (mode) => {
     const qr = create(mode);
+    if (wrapped.has(qr)) return qr;
+    wrapped.add(qr);
     const query = qr.query.bind(qr);
     qr.query = (...a: unknown[]) => {
       counter.n++;
