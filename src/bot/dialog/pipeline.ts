@@ -5,6 +5,7 @@ import { NONE, type Classification } from '../nlp/classifier';
 import { extractEntities, type Entities } from '../nlp/entities';
 import { normalizeText } from '../nlp/normalize';
 import { isFollowUp, makeContextStore, mergeEntities } from './context';
+import { answerDeskText } from './desk-commands';
 import { parseCommand, runCommand } from './engineer-commands';
 import { notRegistered } from './escalation';
 import { capReply } from './format';
@@ -48,6 +49,11 @@ export function makePipeline(deps: DialogDeps) {
       if (!command) return null;
       // A command acts on a ticket in someone's name: always the caller's, never the member an admin speaks as.
       return plain(await runCommand(services.tickets, msg.caller ?? sender.actor, command, sender.actor), 'engineer.command', 1);
+    },
+    async ({ msg, sender }) => {
+      // The engineer's queue and phone-call log act as the caller (an admin speaking as a member acts as the admin).
+      const desk = await answerDeskText(services, msg.caller ?? sender.actor, msg.text, sender.actor);
+      return desk === null ? null : plain(desk, 'engineer.command', 1);
     },
     async ({ msg, sender }) => {
       const survey = await answerSurvey(services.returnVisits, sender, msg.text);

@@ -1,6 +1,7 @@
 import type { Directory } from '../../domain/catalog/directory';
 import type { Clock } from '../../domain/clock';
 import type { ExchangeLog } from '../../domain/desk/exchange-log.service';
+import type { ConsultationService } from '../../domain/desk/records/consultation.service';
 import type { ReturnVisitService } from '../../domain/desk/records/return-visit.service';
 import type { TicketService } from '../../domain/desk/ticket.service';
 import type { ApplicationService } from '../../domain/documents/application.service';
@@ -31,7 +32,12 @@ export interface BotServices {
   applications: Pick<ApplicationService, 'list' | 'get'>;
   writeoffs: Pick<LineDocumentWorkflow, 'list' | 'get'>;
   destructions: Pick<LineDocumentWorkflow, 'list' | 'get'>;
-  tickets: Pick<TicketService, 'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'get' | 'recentForReporter'>;
+  tickets: Pick<
+    TicketService,
+    'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'get' | 'recentForReporter' | 'queue'
+  >;
+  /** The phone-call log (「来电 …」 from the engineer). */
+  consultations: Pick<ConsultationService, 'create'>;
   /** Absent in set-ups without the desk records. */
   returnVisits?: SurveyPort;
   exchangeLog: Pick<ExchangeLog, 'record'>;

@@ -22,6 +22,9 @@ export function makeSlaClockRepository({ em, dialect }: RepoContext) {
     /** A ticket's clocks of these kinds that are not stopped. */
     openOf: (ticketId: number, kinds: ClockKind[]): Promise<SlaClock[]> =>
       em.find(SlaClock, { where: { ticketId, kind: In(kinds), stoppedAt: IsNull() } }),
+    /** The not-stopped clocks of several tickets (the engineer's queue). */
+    openOfTickets: (ticketIds: number[]): Promise<SlaClock[]> =>
+      ticketIds.length === 0 ? Promise.resolve([]) : em.find(SlaClock, { where: { ticketId: In(ticketIds), stoppedAt: IsNull() } }),
     /** A ticket's clocks in one state. */
     inState: (ticketId: number, state: ClockState): Promise<SlaClock[]> => em.find(SlaClock, { where: { ticketId, state } }),
     /** A ticket's newest clock of a kind (only a not-stopped one with `open`). */

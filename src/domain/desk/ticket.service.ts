@@ -11,6 +11,7 @@ import { makeTicketCommands } from './ticket-commands';
 import { makeTicketKit } from './ticket-kit';
 import { openTicketIn, type OpenTicketInput } from './ticket-open';
 import { makeTicketQueries } from './ticket-queries';
+import { makeTicketQueue } from './ticket-queue';
 import { unitName } from './ticket-store';
 import type { Ticket } from './ticket.entity';
 
@@ -98,6 +99,7 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
     ...makeTicketCommands(kit),
     ...makeTicketClockCommands(kit),
     ...makeTicketQueries(store),
+    ...makeTicketQueue(store),
   };
 }
 export type TicketService = ReturnType<typeof makeTicketService>;

@@ -37,6 +37,15 @@ export function makeTicketRepository({ em, dialect }: RepoContext) {
     /** A reporter's newest tickets. */
     recentOfReporter: (userId: number, limit: number): Promise<Ticket[]> =>
       em.find(Ticket, { where: { reporterUserId: userId }, order: { id: 'DESC' }, take: limit }),
+    /** Open tickets of an assignee and the unassigned ones (the engineer's queue), oldest first. */
+    openQueue: (assigneeId: number, states: readonly TicketState[], limit: number): Promise<Ticket[]> =>
+      em
+        .createQueryBuilder(Ticket, 't')
+        .where('t.state IN (:...states)', { states })
+        .andWhere('(t.assigneeId = :a OR t.assigneeId IS NULL)', { a: assigneeId })
+        .orderBy('t.id', 'ASC')
+        .take(limit)
+        .getMany(),
     /** Newest first. */
     page(f: TicketFilter, window: { skip: number; take: number }): Promise<[Ticket[], number]> {
       const qb = em.createQueryBuilder(Ticket, 't').orderBy('t.id', 'DESC');
