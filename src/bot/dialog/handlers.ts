@@ -1,6 +1,7 @@
 import type { Actor } from '../../domain/identity/actor';
 import type { Classification } from '../nlp/classifier';
 import type { KnowledgeBase } from '../nlp/kb-loader';
+import { answerDeskSummary, answerIncidents } from './bureau-answers';
 import { answerDocuments, intentForDocumentNo, type StatusIntent } from './document-answers';
 import { escalate, type EscalationKind } from './escalation';
 import { kbAnswer, say, withRegion } from './kb-answers';
@@ -72,6 +73,14 @@ export const HANDLERS: Readonly<Record<string, IntentHandler>> = {
   'destruction.status': documents('destruction.status'),
   // The asker's own tickets, whatever their unit.
   'ticket.status': { domain: true, answer: async (i) => ({ reply: await answerTickets(i.deps, i.turn) }) },
+  // Bureau roles: the week's tickets and SLA, faults now (unit staff are refused politely).
+  'desk.summary': {
+    domain: true,
+    answer: async (i) => ({
+      reply: await answerDeskSummary(i.deps.services, i.turn.actor, i.turn.text, i.turn.entities, i.turn.receivedAt),
+    }),
+  },
+  'incident.status': { domain: true, answer: async (i) => ({ reply: await answerIncidents(i.deps.services, i.turn.actor) }) },
   'handoff.human': escalation('handoff'),
   'fault.report': escalation('fault'),
 };

@@ -5,6 +5,7 @@ import { NONE, type Classification } from '../nlp/classifier';
 import { extractEntities, type Entities } from '../nlp/entities';
 import { normalizeText } from '../nlp/normalize';
 import { isFollowUp, makeContextStore, mergeEntities } from './context';
+import { answerBureauOverdue, asksBureauOverdue } from './bureau-answers';
 import { answerDeskText } from './desk-commands';
 import { parseCommand, runCommand } from './engineer-commands';
 import { notRegistered } from './escalation';
@@ -55,6 +56,9 @@ export function makePipeline(deps: DialogDeps) {
       const desk = await answerDeskText(services, msg.caller ?? sender.actor, msg.text, sender.actor);
       return desk === null ? null : plain(desk, 'engineer.command', 1);
     },
+    // 「哪些单位逾期未核销」: bureau-wide, so answered (or refused to unit staff) before any unit-scoped intent.
+    async ({ msg, sender }) =>
+      asksBureauOverdue(msg.text) ? plain(await answerBureauOverdue(services, sender.actor), 'writeoff.overdue', 1) : null,
     async ({ msg, sender }) => {
       const survey = await answerSurvey(services.returnVisits, sender, msg.text);
       return survey ? plain(survey, 'visit.rating', 1) : null;

@@ -11,6 +11,9 @@ import type { LineDocumentWorkflow } from '../../domain/documents/line-documents
 import type { Actor } from '../../domain/identity/actor';
 import type { UserService, WecomSender } from '../../domain/identity/user.service';
 import type { StockService } from '../../domain/ledger/stock.service';
+import type { AlertService } from '../../domain/monitoring/alert.service';
+import type { ReportsService } from '../../domain/reports/reports.service';
+import type { SummaryService } from '../../domain/summaries/summary.service';
 import type { Logger } from '../../logger';
 import type { Entities } from '../nlp/entities';
 import type { NlpHolder } from './nlp-holder';
@@ -34,8 +37,12 @@ export interface BotServices {
   destructions: Pick<LineDocumentWorkflow, 'list' | 'get'>;
   tickets: Pick<
     TicketService,
-    'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'get' | 'recentForReporter' | 'queue'
+    'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'get' | 'list' | 'recentForReporter' | 'queue'
   >;
+  /** Bureau roles' questions: the week's figures, faults now, overdue write-offs bureau-wide. */
+  summaries: Pick<SummaryService, 'figures'>;
+  alerts: Pick<AlertService, 'list'>;
+  reports: Pick<ReportsService, 'warnings'>;
   /** The phone-call log (「来电 …」 from the engineer). */
   consultations: Pick<ConsultationService, 'create'>;
   /** Absent in set-ups without the desk records. */
