@@ -10,6 +10,7 @@ import { makeExchangeLog } from './desk/exchange-log.service';
 import { makeApplicationService } from './documents/application.service';
 import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssueReadiness } from './documents/issue-readiness';
+import { makeCardService } from './cards/card.service';
 import { makeIssuanceService } from './documents/issuance.service';
 import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
 import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-documents/specs';
@@ -81,6 +82,7 @@ export function makeDomainServices(deps: {
     alerts: makeAlertService({ ...onStore, desk: makeDeskPort(slaClocks) }),
     probeTargets: makeProbeTargetService(onStore),
     exchangeLog: makeExchangeLog(deps),
+    cards: makeCardService(deps),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;
