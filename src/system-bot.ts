@@ -13,7 +13,8 @@ import { loadOrTrain, makeModelCache } from './bot/nlp/model-cache';
 import { makePromBotMetrics } from './boot-metrics';
 import type { Config } from './config';
 import { makeKbChangeService, type KbChangeService } from './domain/kb/kb-change.service';
-import type { MessageSender } from './domain/outbox/outbox.types';
+import type { Clock } from './domain/clock';
+import type { CardSentHook, MessageSender } from './domain/outbox/outbox.types';
 import type { KbAdminPort } from './domain/ports/bot';
 import type { CallbackCodec } from './domain/ports/channel';
 import type { Logger } from './logger';
@@ -76,7 +77,15 @@ export const wecomAppConfigured = (config: Config): boolean =>
   Boolean(config.WECOM_CORP_ID && config.WECOM_SECRET && config.WECOM_AGENT_ID);
 
 /** The outbound WeCom sender, throttled across processes through Redis; null when WeCom is off. */
-export function buildSender(deps: { config: Config; logger: Logger; redis: RedisFactory; wecomApiBase: string }): MessageSender | null {
+export function buildSender(deps: {
+  config: Config;
+  logger: Logger;
+  redis: RedisFactory;
+  wecomApiBase: string;
+  /** Keeps the code each sent button card answers (card records). */
+  onCardSent?: CardSentHook;
+  clock?: Clock;
+}): MessageSender | null {
   const { config, logger, redis, wecomApiBase } = deps;
   const client = wecomAppConfigured(config)
     ? makeWecomClient({
@@ -98,7 +107,9 @@ export function buildSender(deps: { config: Config; logger: Logger; redis: Redis
     memberPerHour: config.WECOM_MEMBER_PER_HOUR,
     robotPerMin: config.WECOM_ROBOT_PER_MIN,
   });
-  return throttleSender(makeWecomSender({ client, robots, logger }), {
+  const clock = deps.clock;
+  const now = clock ? () => clock.now() : undefined;
+  return throttleSender(makeWecomSender({ client, robots, logger, onCardSent: deps.onCardSent, now }), {
     member: makeRedisRateLimiter({ redis: limiter, prefix, windows: limits.member }),
     robot: makeRedisRateLimiter({ redis: limiter, prefix, windows: limits.robot }),
   });

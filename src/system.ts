@@ -98,7 +98,7 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const wecomApiBase = overrides.wecomApiBase ?? config.WECOM_API_BASE;
-  const sender = buildSender({ config, logger, redis, wecomApiBase });
+  const sender = buildSender({ config, logger, redis, wecomApiBase, onCardSent: services.cards.keepSendCode, clock });
   const tokens = makeTokenService(secret, config.TOKEN_TTL_S, clock);
 
   let bot: Promise<BotParts> | undefined;

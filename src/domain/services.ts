@@ -11,6 +11,7 @@ import { makeApplicationService } from './documents/application.service';
 import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssueReadiness } from './documents/issue-readiness';
 import { makeApplicationChecks } from './documents/application-checks';
+import { makeCardService } from './cards/card.service';
 import { makeIssuanceService } from './documents/issuance.service';
 import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
 import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-documents/specs';
@@ -83,6 +84,7 @@ export function makeDomainServices(deps: {
     alerts: makeAlertService({ ...onStore, desk: makeDeskPort(slaClocks) }),
     probeTargets: makeProbeTargetService(onStore),
     exchangeLog: makeExchangeLog(deps),
+    cards: makeCardService(deps),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

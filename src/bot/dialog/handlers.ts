@@ -1,3 +1,4 @@
+import type { ChatCard } from '../../domain/cards/card-view';
 import type { Actor } from '../../domain/identity/actor';
 import type { Classification } from '../nlp/classifier';
 import type { KnowledgeBase } from '../nlp/kb-loader';
@@ -15,6 +16,8 @@ export interface Answer {
   reply: string;
   escalated?: boolean;
   ticketId?: number | null;
+  /** A card with buttons (a confirmation); in WeCom it was queued as a template card. */
+  card?: ChatCard | null;
 }
 
 export interface HandlerInput {

@@ -23,7 +23,14 @@ const EMOJI = /\p{Extended_Pictographic}/u;
 
 type Outcome = Omit<DialogResult, 'entities'> & { entities?: Entities; remember?: boolean };
 
-const plain = (reply: string, intent = NONE, score = 0): Outcome => ({ reply, intent, score, escalated: false, ticketId: null });
+const plain = (reply: string, intent = NONE, score = 0): Outcome => ({
+  reply,
+  intent,
+  score,
+  escalated: false,
+  ticketId: null,
+  card: null,
+});
 
 /** A message as it arrives, before classification. */
 interface Arrival {
@@ -117,7 +124,7 @@ export function makePipeline(deps: DialogDeps) {
     }
     const u = await understand(a);
     const { c, turn, model } = u;
-    const base = { intent: c.intent, score: c.score, entities: turn.entities, escalated: false, ticketId: null };
+    const base = { intent: c.intent, score: c.score, entities: turn.entities, escalated: false, ticketId: null, card: null };
     for (const guard of guards) {
       const reply = guard(u);
       if (reply !== null) return { ...base, reply };
@@ -132,6 +139,7 @@ export function makePipeline(deps: DialogDeps) {
       reply: answer.reply,
       escalated: answer.escalated ?? false,
       ticketId: answer.ticketId ?? null,
+      card: answer.card ?? null,
       remember: chosen.domain,
     };
   }
@@ -186,6 +194,7 @@ export function makePipeline(deps: DialogDeps) {
         escalated: out.escalated,
         ticketId: out.ticketId,
         entities: out.entities ?? {},
+        card: out.card,
       };
       await record(msg, result, sender, kb.version, started);
       deps.metrics?.answered({

@@ -1,3 +1,4 @@
+import type { CardService } from '../../domain/cards/card.service';
 import type { Directory } from '../../domain/catalog/directory';
 import type { Clock } from '../../domain/clock';
 import type { ExchangeLog } from '../../domain/desk/exchange-log.service';
@@ -48,6 +49,8 @@ export interface BotServices {
   /** Absent in set-ups without the desk records. */
   returnVisits?: SurveyPort;
   exchangeLog: Pick<ExchangeLog, 'record'>;
+  /** Button cards: drafts, reviews and the codes that update every copy. */
+  cards: Pick<CardService, 'byTaskId' | 'keepEventCode' | 'close' | 'open'>;
 }
 
 /** A unit as a domain answer names it. */
