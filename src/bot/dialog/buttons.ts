@@ -48,10 +48,15 @@ export function cardButton(handler: CardButtonHandler): ButtonHandler {
   };
 }
 
-/** The engineer's ticket card (认领 / 已解决): the command it names. */
+/** The engineer's ticket card (认领 / 出发 / 到达 / 已解决): the command it names. */
 const ticketButton: ButtonHandler = async (p) => {
   const cmd = parseCardKey(p.press.key);
   if (!cmd) return text('无法识别的按钮。');
+  // The presser's ResponseCode is kept first, so the change this press makes updates their copy too.
+  const card = p.press.responseCode && p.sender.wecomUserId ? await p.deps.services.cards.ofTicket(cmd.ticketId) : null;
+  if (card && card.recipients.includes(p.sender.wecomUserId!)) {
+    await p.deps.services.cards.keepEventCode(card.taskId, p.sender.wecomUserId!, p.press.responseCode!);
+  }
   const actor = p.press.caller ?? p.sender.actor;
   return text(await runCommand(p.deps.services.tickets, actor, cmd, p.sender.actor));
 };
@@ -61,7 +66,13 @@ const ticketButton: ButtonHandler = async (p) => {
  * template_card_event and POST /bot/buttons both come here, so a press acts the same either way.
  */
 export function makeButtonDispatcher(deps: DialogDeps, table: Readonly<Record<string, ButtonHandler>>) {
-  const handlers: Record<string, ButtonHandler> = { claim: ticketButton, resolve: ticketButton, ...table };
+  const handlers: Record<string, ButtonHandler> = {
+    claim: ticketButton,
+    depart: ticketButton,
+    arrive: ticketButton,
+    resolve: ticketButton,
+    ...table,
+  };
   return {
     async press(press: ButtonPress): Promise<ButtonResult> {
       const m = /^([a-z_]{1,32}):([0-9a-zA-Z_\-@]{1,128})$/.exec(press.key);

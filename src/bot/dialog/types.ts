@@ -50,7 +50,7 @@ export interface BotServices {
   returnVisits?: SurveyPort;
   exchangeLog: Pick<ExchangeLog, 'record'>;
   /** Button cards: drafts, reviews and the codes that update every copy. */
-  cards: Pick<CardService, 'byTaskId' | 'keepEventCode' | 'close' | 'open'>;
+  cards: Pick<CardService, 'byTaskId' | 'ofTicket' | 'keepEventCode' | 'close' | 'open'>;
 }
 
 /** A unit as a domain answer names it. */

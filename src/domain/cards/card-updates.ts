@@ -15,7 +15,14 @@ const usable = (c: HeldCode, now: Date) => !c.used && now.getTime() - Date.parse
  * buttons, and a press on it is answered with the outcome instead of acting (the card is settled).
  * Each update expires with its code, so a relay that was down for 72 h drops it instead of failing.
  */
-export async function queueCardUpdates(tx: Tx, card: BotCard, replaceName: string, now: Date): Promise<string[]> {
+export async function queueCardUpdates(
+  tx: Tx,
+  card: BotCard,
+  replaceName: string,
+  now: Date,
+  /** A whole new template card instead of replacing the buttons (a ticket card that keeps acting). */
+  wholeCard?: Record<string, unknown>,
+): Promise<string[]> {
   const codes = card.codes.map((c) => ({ ...c }));
   const left = new Set(card.recipients);
   const updates: Array<{ code: HeldCode; users: string[] }> = [];
@@ -31,7 +38,9 @@ export async function queueCardUpdates(tx: Tx, card: BotCard, replaceName: strin
   for (const { code, users } of updates) {
     await tx.outbox.enqueue(
       `card-${card.taskId}-${code.code.slice(-24)}`,
-      { channel: 'app', toUsers: users, kind: 'card_update', responseCode: code.code, replaceName: replaceName.slice(0, 64) },
+      wholeCard
+        ? { channel: 'app', toUsers: users, kind: 'card_update', responseCode: code.code, card: wholeCard }
+        : { channel: 'app', toUsers: users, kind: 'card_update', responseCode: code.code, replaceName: replaceName.slice(0, 64) },
       now,
       { at: new Date(Date.parse(code.at) + RESPONSE_CODE_TTL_MS), reason: 'ResponseCode 72 小时有效期已过' },
     );

@@ -88,6 +88,9 @@ export function makeCardService(deps: { store: DomainStore; clock: Clock }) {
   return {
     byTaskId: (taskId: string): Promise<BotCard | null> => store.read.cards.byTaskId(taskId),
 
+    /** A ticket's one card (the engineers' copies), if it was sent. */
+    ofTicket: (ticketId: number): Promise<BotCard | null> => store.read.cards.latestFor('ticket', ticketId),
+
     /** Stores a card and queues its copy in one transaction. */
     open: (o: OpenCard) => store.transaction((tx) => openCardIn(tx, o, clock.now())),
 

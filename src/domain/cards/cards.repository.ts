@@ -15,6 +15,10 @@ export function makeCardRepository({ em }: RepoContext) {
     openFor: (action: string, documentId: number): Promise<BotCard | null> =>
       repo().findOne({ where: { action, documentId, state: 'open' }, order: { id: 'DESC' } }),
 
+    /** The newest card of a kind about a document, in any state (a ticket's one card). */
+    latestFor: (action: string, documentId: number): Promise<BotCard | null> =>
+      repo().findOne({ where: { action, documentId }, order: { id: 'DESC' } }),
+
     /** Keeps a ResponseCode (from a send or a member's press) for a later update of those members' copies. */
     async keepCode(taskId: string, code: HeldCode): Promise<void> {
       const card = await repo().findOneBy({ taskId });

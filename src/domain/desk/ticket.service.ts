@@ -57,7 +57,9 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
           // The user's answer ends the wait: the clocks run again.
           const resumed = ticket.state === 'waiting_user';
           if (resumed) touched.push(...(await clocks.resume(tx, ticket.id, now)));
-          await tx.tickets.update(ticket.id, { lastActivityAt: now, ...(resumed ? { state: 'in_progress' as const } : {}) });
+          const patch = { lastActivityAt: now, ...(resumed ? { state: 'in_progress' as const } : {}) };
+          await tx.tickets.update(ticket.id, patch);
+          ticket = { ...ticket, ...patch };
           await tx.tickets.addEvent(ticket.id, 'question', null, input.question, { guesses: input.guesses, ...via }, now);
           if (resumed) await tx.tickets.addEvent(ticket.id, 'state', null, null, { from: 'waiting_user', to: 'in_progress' }, now);
         } else {
