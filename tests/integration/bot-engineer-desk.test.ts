@@ -31,7 +31,7 @@ describe('the engineer works from the bot: queue, 出发/到达/等待, 来电',
     await botFor(t);
     const s = t.services;
     await s.catalog.createUnit(systemActor, { code: 'H2', name: '市第二人民医院', onboardingStatus: 'online' });
-    await s.catalog.createUnit(systemActor, { code: 'Z1', name: '市第二中学', onboardingStatus: 'online' });
+    await s.catalog.createUnit(systemActor, { code: 'Z1', name: '市第二中学', aliases: ['二中'], onboardingStatus: 'online' } as never);
     await s.catalog.createUnit(systemActor, { code: 'Z7', name: '市第七中学', onboardingStatus: 'online' });
     await s.users.create(systemActor, {
       username: 'zhang',
@@ -154,11 +154,16 @@ describe('the engineer works from the bot: queue, 出发/到达/等待, 来电',
     expect(await t.ds.getRepository(Ticket).count()).toBe(tickets + 1);
     expect(await ticket(linked.linkedTicketId!)).toMatchObject({ source: 'phone', reporterName: '李会计', unitId: h2.id, state: 'new' });
 
-    const consultations = await t.ds.getRepository(Consultation).count();
     const many = await as(engToken, '来电 中学 王老师 问领票流程');
     expect(many.reply).toContain('对应多个单位');
-    expect(many.reply).toContain('市第二中学（Z1）');
-    expect(many.reply).toContain('市第七中学（Z7）');
+    expect(many.reply).toContain('市第二中学（二中），编码 Z1');
+    expect(many.reply).toContain('市第七中学，编码 Z7');
+    // A short name kept as data (二中) names one unit.
+    expect((await as(engToken, '来电 二中 王老师 问领票流程')).reply).toContain('已登记来电记录');
+    expect((await t.ds.getRepository(Consultation).findOneOrFail({ where: {}, order: { id: 'DESC' } })).unitId).toBe(
+      (await t.services.directory.units()).find((u) => u.code === 'Z1')!.id,
+    );
+    const consultations = await t.ds.getRepository(Consultation).count();
     expect((await as(engToken, '来电 火星站 王老师 问领票流程')).reply).toContain('没有找到单位“火星站”');
     expect((await ask('zhangsan', '来电 H2 张老师 问领票')).reply).toContain('来电登记仅供驻场工程师使用');
     expect(await t.ds.getRepository(Consultation).count()).toBe(consultations);

@@ -2,10 +2,10 @@ import { CLOCK_KIND_NAMES, PRIORITY_NAMES, type ClockKind } from '../../domain/d
 import type { QueueDeadline, QueueItem } from '../../domain/desk/ticket-queue';
 import { DomainError } from '../../domain/errors';
 import type { Actor } from '../../domain/identity/actor';
+import { matchUnits } from '../../domain/catalog/unit-names';
 import { can } from '../../domain/policy';
 import { shanghaiTime } from './format';
 import type { BotServices } from './types';
-import { lookupUnit } from './unit-lookup';
 
 /** The engineer's queue, however it is asked for (「我的工单」「待处理」「待处理的工单有哪些」…). */
 const QUEUE_ASKS = [
@@ -64,12 +64,17 @@ async function logCall(services: DeskServices, actor: Actor, m: RegExpExecArray)
   let unitCode: string | undefined;
   let unitName = '未关联单位';
   if (!NO_UNIT.has(unitSaid)) {
-    const found = lookupUnit(await services.directory.units(), unitSaid);
+    // The directory's lookup: code, full name, short name (二中) or part of one; inactive units are not offered.
+    const found = matchUnits(
+      (await services.directory.units()).filter((u) => u.active),
+      unitSaid,
+      8,
+    );
     if (found.kind === 'none') {
       return `没有找到单位“${unitSaid}”，请核对名称、用单位编码重发；来电人不属于任何单位时单位写“无”。`;
     }
     if (found.kind === 'many') {
-      const list = found.candidates.slice(0, 8).map((u) => `· ${u.name}（${u.code}）`);
+      const list = found.units.map((u) => `· ${u.name}${u.aliases.length > 0 ? `（${u.aliases.join('、')}）` : ''}，编码 ${u.code}`);
       return [`“${unitSaid}”对应多个单位，请用全称或编码重发：`, ...list].join('\n');
     }
     unitCode = found.unit.code;
