@@ -94,6 +94,8 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
           touched,
         );
         await tx.audit.record(actor, now, { action: 'ticket.create', entityType: 'ticket', entityId: t.id, after: input });
+        // Every engineer gets the ticket's card, as for an escalation: whoever is free can take it.
+        await noticeEngineers(tx, t, await unitName(tx, unitId), input.summary, now, 'new');
         return t;
       });
     },
