@@ -52,7 +52,10 @@ export function makeDomainServices(deps: {
   const destructionFlow = makeLineDocumentWorkflow(destructionSpec, deps);
   const sla = makeSlaService(onStore);
   const slaClocks = makeSlaClockService({ ...onStore, timer: slaTimer(sla.policy) });
-  const tickets = makeTicketService({ ...onStore, clocks: slaClocks });
+  // The card links to the ticket's phone page (web.md: /m/tickets/:id) when the public URL is known.
+  const publicBase = deps.publicUrl?.replace(/\/+$/, '');
+  const ticketLink = publicBase ? (id: number) => `${publicBase}/m/tickets/${id}` : undefined;
+  const tickets = makeTicketService({ ...onStore, clocks: slaClocks, link: ticketLink });
   const users = makeUserService({ ...deps, limiter: deps.loginLimiter });
   return {
     users,
@@ -81,7 +84,7 @@ export function makeDomainServices(deps: {
     ...makeDeskRecordServices({ ...onStore, tickets }),
     deskReports: makeDeskRecordsReports(onStore),
     summaries: makeSummaryService({ ...onStore, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
-    alerts: makeAlertService({ ...onStore, desk: makeDeskPort(slaClocks) }),
+    alerts: makeAlertService({ ...onStore, desk: makeDeskPort(slaClocks, ticketLink) }),
     probeTargets: makeProbeTargetService(onStore),
     exchangeLog: makeExchangeLog(deps),
     cards: makeCardService(deps),

@@ -57,6 +57,7 @@ describe('through the encrypted WeCom callback: the engineer runs 来电 → 我
     expect(field(card, '电话')).toBe('李会计 0759-3220001');
     expect(field(card, '响应时限')).toBe('03-02 11:00');
     expect(keys(card)).toEqual(['认领', '出发', '已解决']);
+    expect(card.card_action?.url).toMatch(new RegExp(`^https?://[^/]+/m/tickets/${ticket.id}$`));
     expect(card.sub_title_text).toContain(UNANSWERABLE.slice(0, 20));
 
     t.clock.advance(5 * 60_000);

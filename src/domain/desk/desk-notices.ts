@@ -1,6 +1,6 @@
 import type { Repositories } from '../db/repositories';
 import type { Expiry } from '../outbox/outbox.types';
-import { openTicketCard, TICKET_CARD, type CardTx } from './ticket-card';
+import { openTicketCard, TICKET_CARD, type CardTx, type TicketLink } from './ticket-card';
 import type { Ticket } from './ticket.entity';
 
 /** What the notices need of a transaction (the ticket card reads the ticket's unit, clocks and timeline). */
@@ -27,10 +27,11 @@ export async function noticeEngineers(
   question: string,
   now: Date,
   event: string,
+  link?: TicketLink,
 ): Promise<void> {
   const existing = await tx.cards.latestFor(TICKET_CARD, t.id);
   if (!existing) {
-    await openTicketCard(tx, t, now, event);
+    await openTicketCard(tx, t, now, event, link);
     return;
   }
   const a = t.assigneeId ? await tx.identity.byId(t.assigneeId) : null;

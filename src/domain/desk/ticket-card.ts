@@ -11,6 +11,9 @@ import type { Ticket } from './ticket.entity';
 /** What the ticket card reads and writes inside the ticket's transaction. */
 export type CardTx = Pick<Repositories, 'identity' | 'outbox' | 'cards' | 'catalog' | 'tickets' | 'slaClocks'>;
 
+/** The ticket's page on the phone (`${PUBLIC_URL}/m/tickets/:id`), opened from the card; absent: no link. */
+export type TicketLink = (ticketId: number) => string;
+
 /** The card record of tickets (BotCard.action); documentId is the ticket's id. */
 export const TICKET_CARD = 'ticket';
 /** sub_title_text is cut at 300 characters by toTemplateCard: the conversation keeps its newest lines within it. */
@@ -116,7 +119,7 @@ async function engineers(tx: Pick<Repositories, 'identity'>): Promise<string[]> 
  * The ticket's one card: sent to every engineer the first time the desk is told about the ticket
  * (task_id and dedupe key `ticket-<id>-<event>`), recorded so later changes update it in place.
  */
-export async function openTicketCard(tx: CardTx, t: Ticket, now: Date, event: string, url?: string): Promise<BotCard | null> {
+export async function openTicketCard(tx: CardTx, t: Ticket, now: Date, event: string, link?: TicketLink): Promise<BotCard | null> {
   const to = await engineers(tx);
   if (to.length === 0) return null;
   const taskId = `ticket-${t.id}-${event}`.replace(/[^0-9a-zA-Z_\-@]/g, '').slice(0, 128);
@@ -139,7 +142,7 @@ export async function openTicketCard(tx: CardTx, t: Ticket, now: Date, event: st
   const view = await ticketCardView(tx, t);
   await tx.outbox.enqueue(
     `ticket-${t.id}-${event}`,
-    { channel: 'app', toUsers: to, kind: 'template_card', card: toTemplateCard({ ...view, taskId, url }) },
+    { channel: 'app', toUsers: to, kind: 'template_card', card: toTemplateCard({ ...view, taskId, url: link?.(t.id) }) },
     now,
   );
   return card;
@@ -150,10 +153,15 @@ export async function openTicketCard(tx: CardTx, t: Ticket, now: Date, event: st
  * send's covers all copies, a press covers the presser's). Returns the engineers whose copy could
  * not be updated, so the caller can tell them in a short text instead of sending a second card.
  */
-export async function refreshTicketCard(tx: CardTx, t: Ticket, now: Date, url?: string): Promise<{ card: BotCard | null; left: string[] }> {
+export async function refreshTicketCard(
+  tx: CardTx,
+  t: Ticket,
+  now: Date,
+  link?: TicketLink,
+): Promise<{ card: BotCard | null; left: string[] }> {
   const card = await tx.cards.latestFor(TICKET_CARD, t.id);
   if (!card) return { card: null, left: [] };
   const view = await ticketCardView(tx, t);
-  const left = await queueCardUpdates(tx, card, view.title, now, toTemplateCard({ ...view, taskId: card.taskId, url }));
+  const left = await queueCardUpdates(tx, card, view.title, now, toTemplateCard({ ...view, taskId: card.taskId, url: link?.(t.id) }));
   return { card, left };
 }

@@ -4,7 +4,7 @@ import type { Actor } from '../identity/actor';
 import { requirePermission, type Permission } from '../policy';
 import type { SlaClock } from './sla-clock.entity';
 import type { SlaClockService } from './sla-clock.service';
-import { refreshTicketCard } from './ticket-card';
+import { refreshTicketCard, type TicketLink } from './ticket-card';
 import { assertAllowed, type TicketAction } from './ticket-state';
 import { assertCanSee, loadTicket } from './ticket-store';
 import type { Ticket } from './ticket.entity';
@@ -53,12 +53,19 @@ const CHANGE_NOTES: Partial<Record<TicketAction, (t: Ticket, who: string) => str
  * After a state change: the ticket card is updated in place for every copy we hold a code for; the other
  * engineers (not the one who acted) get one short text about a state change instead of a new card.
  */
-async function tellCardHolders(tx: Repositories, t: Ticket, action: TicketAction, actor: Actor, now: Date): Promise<void> {
+async function tellCardHolders(
+  tx: Repositories,
+  t: Ticket,
+  action: TicketAction,
+  actor: Actor,
+  now: Date,
+  link?: TicketLink,
+): Promise<void> {
   const note = CHANGE_NOTES[action];
   // Each ResponseCode updates a copy once: they are kept for state changes (the card then also
   // shows the conversation so far); replies and follow-ups reach people as texts meanwhile.
   if (!note && action !== 'reopen') return;
-  const { card, left } = await refreshTicketCard(tx, t, now);
+  const { card, left } = await refreshTicketCard(tx, t, now, link);
   if (!card || !note || left.length === 0) return;
   const me = actor.userId ? (await tx.identity.byId(actor.userId))?.wecomUserId : null;
   const to = left.filter((u) => u !== me);
@@ -71,7 +78,7 @@ async function tellCardHolders(tx: Repositories, t: Ticket, action: TicketAction
 }
 
 /** Builds the shared part of the ticket commands. */
-export function makeTicketKit(clock: Clock, clocks: SlaClockService): TicketKit {
+export function makeTicketKit(clock: Clock, clocks: SlaClockService, link?: TicketLink): TicketKit {
   return {
     clock,
     clocks,
@@ -93,7 +100,7 @@ export function makeTicketKit(clock: Clock, clocks: SlaClockService): TicketKit 
         const patch = { ...(await work(c)), lastActivityAt: now };
         await tx.tickets.update(id, patch);
         const after = { ...t, ...patch };
-        await tellCardHolders(tx, after, action, actor, now);
+        await tellCardHolders(tx, after, action, actor, now, link);
         return after;
       });
     },

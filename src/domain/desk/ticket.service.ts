@@ -8,6 +8,7 @@ import type { SlaClock } from './sla-clock.entity';
 import type { SlaClockService } from './sla-clock.service';
 import { makeTicketClockCommands } from './ticket-clock-commands';
 import { makeTicketCommands } from './ticket-commands';
+import type { TicketLink } from './ticket-card';
 import { makeTicketKit } from './ticket-kit';
 import { openTicketIn, type OpenTicketInput } from './ticket-open';
 import { makeTicketQueries } from './ticket-queries';
@@ -27,9 +28,9 @@ export type EscalationInput = Omit<OpenTicketInput, 'source' | 'meta'> & {
 };
 
 /** Tickets: escalations from the bot, desk entries, the life cycle with its SLA clocks, the timeline. */
-export function makeTicketService(deps: { store: DomainStore; clock: Clock; clocks: SlaClockService }) {
-  const { store, clock, clocks } = deps;
-  const kit = makeTicketKit(clock, clocks);
+export function makeTicketService(deps: { store: DomainStore; clock: Clock; clocks: SlaClockService; link?: TicketLink }) {
+  const { store, clock, clocks, link } = deps;
+  const kit = makeTicketKit(clock, clocks, link);
 
   const openTicket = (tx: Repositories, input: OpenTicketInput, now: Date, touched: SlaClock[]) =>
     openTicketIn(tx, clocks, input, now, touched);
@@ -66,7 +67,7 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
           ticket = await openTicket(tx, { ...input, meta: via }, now, touched);
         }
         const evKey = appended ? `q${now.getTime()}` : 'new';
-        await noticeEngineers(tx, ticket, await unitName(tx, ticket.unitId), input.question, now, evKey);
+        await noticeEngineers(tx, ticket, await unitName(tx, ticket.unitId), input.question, now, evKey, link);
         return { ticket, appended };
       });
     },
@@ -95,7 +96,7 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
         );
         await tx.audit.record(actor, now, { action: 'ticket.create', entityType: 'ticket', entityId: t.id, after: input });
         // Every engineer gets the ticket's card, as for an escalation: whoever is free can take it.
-        await noticeEngineers(tx, t, await unitName(tx, unitId), input.summary, now, 'new');
+        await noticeEngineers(tx, t, await unitName(tx, unitId), input.summary, now, 'new', link);
         return t;
       });
     },
