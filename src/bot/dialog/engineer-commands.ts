@@ -16,8 +16,8 @@ export interface EngineerCommand {
 const VERBS: Array<[RegExp, CommandAction]> = [
   [/^(?:已解决|解决|已处理|处理完毕|关闭)(?:[\s:：,，]+([\s\S]+))?$/u, 'resolve'],
   // 出发 is the dispatch decision the on-site clock runs from (service-desk.md: arrive within 8 hours of it).
-  [/^(?:现场|上门|去现场|出发|已出发|派员)(?:[\s:：,，]+([\s\S]+))?$/u, 'dispatch'],
-  [/^(?:到达|已到达|到场|已到场|到现场了)(?:[\s:：,，]+([\s\S]+))?$/u, 'arrive'],
+  [/^(?:现场|上门|去现场|到现场|出发|已出发|派员)了?(?:[\s:：,，]+([\s\S]+))?$/u, 'dispatch'],
+  [/^(?:到达|已到达|到场|已到场)了?(?:[\s:：,，]+([\s\S]+))?$/u, 'arrive'],
   [/^(?:等待|等待用户|待补充|等用户)(?:[\s:：,，]+([\s\S]+))?$/u, 'wait'],
   [/^(?:认领|接单|领取)$/u, 'claim'],
 ];
