@@ -12,6 +12,7 @@ type Card = {
   sub_title_text?: string;
   horizontal_content_list?: Array<{ keyname: string; value?: string }>;
   button_list: Array<{ key: string; text: string }>;
+  card_action?: { url?: string };
 };
 const field = (c: Card, name: string) => c.horizontal_content_list?.find((p) => p.keyname === name)?.value;
 const keys = (c: Card) => c.button_list.map((b) => b.text);

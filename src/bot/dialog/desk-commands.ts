@@ -14,6 +14,8 @@ const QUEUE_ASKS = [
   /^(?:还有)?哪些工单(?:还)?(?:没处理|未处理|待处理|没解决|没完成)$/u,
   /^工单(?:列表|队列)$/u,
 ];
+/** Tickets a phone shows in one message (2 lines each, well within WeCom's 2048 bytes). */
+const QUEUE_SHOWN = 10;
 const PUNCT = /[\s？?。.！!~～,，]+/gu;
 
 /** 「来电 <单位或简称> <来电人> <内容>」, optionally ending in 「转工单」 (also opens a ticket). */
@@ -43,13 +45,14 @@ export function queueText(items: QueueItem[], me: number): string {
   if (items.length === 0) return '目前没有待处理的工单（您名下和未分派的都已处理完）。';
   const mine = items.filter((i) => i.ticket.assigneeId === me).length;
   const lines = [`待处理工单 ${items.length} 个（我的 ${mine}，未分派 ${items.length - mine}），按最近时限排序：`];
-  for (const { ticket: t, unitName, deadlines } of items) {
+  for (const { ticket: t, unitName, deadlines } of items.slice(0, QUEUE_SHOWN)) {
     const who = t.assigneeId === me ? '我' : '未分派';
     const state = t.state === 'waiting_user' ? '·等待用户' : '';
     lines.push(`#${t.id} ${PRIORITY_NAMES[t.priority]}·${unitName ?? '未关联单位'}·${who}${state}：${clip(t.summary, 24)}`);
     const by = (k: ClockKind) => deadlines.find((d) => d.kind === k);
     lines.push(`  ${(['response', 'onsite', 'resolution'] as const).map((k) => deadlineText(k, by(k), t)).join('｜')}`);
   }
+  if (items.length > QUEUE_SHOWN) lines.push(`……另有 ${items.length - QUEUE_SHOWN} 个时限较远的工单，请在工作台“工单”中查看。`);
   lines.push('指令：#工单号 认领/回复…/出发/到达/等待/解决');
   return lines.join('\n');
 }
