@@ -10,6 +10,7 @@ import { makeExchangeLog } from './desk/exchange-log.service';
 import { makeApplicationService } from './documents/application.service';
 import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssueReadiness } from './documents/issue-readiness';
+import { makeCardActions } from './cards/card-actions';
 import { makeCardService } from './cards/card.service';
 import { makeIssuanceService } from './documents/issuance.service';
 import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
@@ -53,6 +54,11 @@ export function makeDomainServices(deps: {
   const slaClocks = makeSlaClockService({ ...onStore, timer: slaTimer(sla.policy) });
   const tickets = makeTicketService({ ...onStore, clocks: slaClocks });
   const users = makeUserService({ ...deps, limiter: deps.loginLimiter });
+  const applications = makeApplicationService(deps);
+  const issuance = makeIssuanceService(deps);
+  const writeoffs = makeLineDocumentWorkflow(writeoffSpec, deps);
+  const returns = makeLineDocumentWorkflow(returnSpec, deps);
+  const stockVoids = makeLineDocumentWorkflow(stockVoidSpec, deps);
   return {
     users,
     userAdmin: makeUserAdminService({ ...deps, users }),
@@ -66,14 +72,14 @@ export function makeDomainServices(deps: {
     slaReports: makeDeskReports({ ...onStore, sla }),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
-    applications: makeApplicationService(deps),
-    issuance: makeIssuanceService(deps),
+    applications,
+    issuance,
     printPlans: makePrintPlanService(deps),
     documentLookup: makeDocumentLookup(deps),
     issueReadiness: makeIssueReadiness(deps),
-    writeoffs: makeLineDocumentWorkflow(writeoffSpec, deps),
-    returns: makeLineDocumentWorkflow(returnSpec, deps),
-    stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
+    writeoffs,
+    returns,
+    stockVoids,
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
     reports: makeReportsService(onStore),
     ...makeDeskRecordServices({ ...onStore, tickets }),
@@ -83,6 +89,12 @@ export function makeDomainServices(deps: {
     probeTargets: makeProbeTargetService(onStore),
     exchangeLog: makeExchangeLog(deps),
     cards: makeCardService(deps),
+    cardActions: makeCardActions({
+      ...onStore,
+      applications,
+      issuance,
+      lineFlows: { writeoff: writeoffs, return: returns, stock_void: stockVoids, destruction: destructionFlow },
+    }),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

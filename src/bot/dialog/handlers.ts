@@ -2,6 +2,7 @@ import type { ChatCard } from '../../domain/cards/card-view';
 import type { Actor } from '../../domain/identity/actor';
 import type { Classification } from '../nlp/classifier';
 import type { KnowledgeBase } from '../nlp/kb-loader';
+import { applicationSubmit, applicationWithdraw, writeoffSubmit } from './chat-ops';
 import { answerDocuments, intentForDocumentNo, type StatusIntent } from './document-answers';
 import { escalate, type EscalationKind } from './escalation';
 import { kbAnswer, say, withRegion } from './kb-answers';
@@ -75,6 +76,9 @@ export const HANDLERS: Readonly<Record<string, IntentHandler>> = {
   'destruction.status': documents('destruction.status'),
   // The asker's own tickets, whatever their unit.
   'ticket.status': { domain: true, answer: async (i) => ({ reply: await answerTickets(i.deps, i.turn) }) },
+  'application.submit': applicationSubmit,
+  'application.withdraw': applicationWithdraw,
+  'writeoff.submit': writeoffSubmit,
   'handoff.human': escalation('handoff'),
   'fault.report': escalation('fault'),
 };
