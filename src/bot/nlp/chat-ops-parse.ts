@@ -36,7 +36,8 @@ export function chineseNumber(s: string): number {
   return total + section;
 }
 
-const QUANTITY = /(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(万|千|百)?\s*(份|张|本|套|联)?/gu;
+// Digits glued to Latin letters (A4, B5, ukey2) are names, not quantities.
+const QUANTITY = /(?<![a-z\d.])(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(万|千|百)?\s*(份|张|本|套|联)?(?![a-z])/giu;
 const MULT: Record<string, number> = { 万: 10000, 千: 1000, 百: 100 };
 
 /**
@@ -54,7 +55,7 @@ export function parseQuantity(text: string): number | null {
     if (!Number.isSafeInteger(n) || n <= 0) continue;
     if (unit) return n;
     // A lone Chinese numeral (一下, 一批) is a word, not a quantity.
-    if (bare === null && (/^\d/.test(num) || mult || /[十百千万]/u.test(num))) bare = n;
+    if (bare === null && (/^\d{2}/.test(num) || mult || /[十百千万]/u.test(num))) bare = n;
   }
   return bare;
 }
