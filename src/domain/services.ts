@@ -12,6 +12,7 @@ import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssueReadiness } from './documents/issue-readiness';
 import { makeCardActions } from './cards/card-actions';
 import { makeCardService } from './cards/card.service';
+import { makeApplicationChecks } from './documents/application-checks';
 import { makeIssuanceService } from './documents/issuance.service';
 import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
 import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-documents/specs';
@@ -77,6 +78,7 @@ export function makeDomainServices(deps: {
     printPlans: makePrintPlanService(deps),
     documentLookup: makeDocumentLookup(deps),
     issueReadiness: makeIssueReadiness(deps),
+    applicationChecks: makeApplicationChecks(deps),
     writeoffs,
     returns,
     stockVoids,

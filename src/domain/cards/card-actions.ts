@@ -11,8 +11,8 @@ import type { CreateApplicationInput } from '../ledger/ledger.schemas';
 import type { DocType } from '../ledger/ledger.types';
 import type { BotCard } from './card.entity';
 import { settleCardIn } from './card.service';
-import { REVIEWED, runText, warehouseFor, type ReviewedType } from './review-cards';
-import { blockersFor } from '../documents/application.service';
+import { REVIEWED, runText, type ReviewedType } from './review-cards';
+import { readApplicationCheck } from '../documents/application-checks';
 
 /** What a pressed button did: the sentence for the presser and the card's new state. */
 export interface CardOutcome {
@@ -186,15 +186,16 @@ export function makeCardActions(deps: {
     if (actor.unitId === null) throw new ValidationError('INVALID_INPUT', '您的账号未关联单位，不能申领。');
     const unit = (await r.catalog.unitById(actor.unitId))!;
     const bt = await r.catalog.billTypeByCode(billTypeCode);
-    const [blockers, stock] = await Promise.all([blockersFor(r, unit, bt, quantity, clock.now()), warehouseFor(r, bt.id, 0)]);
+    // The same reading as the API's POST /applications/check.
+    const c = await readApplicationCheck(r, unit, bt, quantity, null, clock.now());
     return {
       unitCode: unit.code,
       unitName: unit.name,
       billTypeCode: bt.code,
       billTypeName: bt.name,
       quantity,
-      blockers: blockers.map((b) => b.message),
-      warehouseShort: stock.available < quantity,
+      blockers: c.blockers.map((b) => b.message),
+      warehouseShort: !c.warehouse.sufficient,
     };
   }
 

@@ -1,9 +1,8 @@
 import type { Repositories } from '../db/repositories';
 import type { BillDocument } from '../documents/bill-document.entity';
 import { DOC_NAMES } from '../documents/lifecycle';
-import { blockersFor } from '../documents/application.service';
+import { readApplicationCheck } from '../documents/application-checks';
 import type { Actor } from '../identity/actor';
-import { BUREAU_STOCK } from '../ledger/ledger.types';
 import { openCardIn, settleCardIn } from './card.service';
 import type { ChatCard } from './card-view';
 
@@ -22,15 +21,6 @@ export const runText = (l: { batchCode: string; startNo: number; endNo: number }
   return withBatch ? `${l.batchCode} ${run}` : run;
 };
 
-/** What the warehouse can promise for an application: held, promised to other approved ones, available. */
-export async function warehouseFor(tx: Tx, billTypeId: number, exceptId: number) {
-  const [held, promised] = await Promise.all([
-    tx.ledger.countAt(billTypeId, BUREAU_STOCK),
-    tx.documents.approvedBacklog(billTypeId, exceptId),
-  ]);
-  return { held, promised, available: Math.max(0, held - promised) };
-}
-
 /**
  * The checks an operator sees on an application's card (the API's rules, read now): 分次限量,
  * 核旧领新 (pending and overdue write-offs) and the warehouse.
@@ -38,22 +28,21 @@ export async function warehouseFor(tx: Tx, billTypeId: number, exceptId: number)
 export async function applicationCheckLines(tx: Tx, doc: BillDocument, now: Date): Promise<{ lines: string[]; stockAllows: boolean }> {
   const unit = (await tx.catalog.unitById(doc.unitId!))!;
   const bt = await tx.catalog.billTypeById(doc.billTypeId);
-  const [blockers, cap, stock] = await Promise.all([
-    blockersFor(tx, unit, bt, doc.quantity, now),
-    tx.catalog.capOf(unit.id, bt.id),
-    warehouseFor(tx, bt.id, doc.id),
-  ]);
-  const capBlock = blockers.find((b) => b.reason === 'CAP_EXCEEDED');
-  const oldBlock = blockers.find((b) => b.reason !== 'CAP_EXCEEDED');
-  const stockAllows = stock.available >= doc.quantity;
+  // The same reading as the API's GET /applications/:id/checks, inside this transaction.
+  const c = await readApplicationCheck(tx, unit, bt, doc.quantity, doc.id, now);
+  const capBlock = c.blockers.some((b) => b.reason === 'CAP_EXCEEDED');
+  const oldBlock = c.blockers.some((b) => b.reason !== 'CAP_EXCEEDED');
+  const w = c.warehouse;
+  const pending = c.pendingWriteoffs.map((p) => p.docNo).join('、');
   return {
-    stockAllows,
+    stockAllows: w.sufficient,
     lines: [
-      `分次限量：${cap ? `${capBlock ? '超出' : '符合'}（上限 ${cap.maxQuantity} 份）` : '未设上限'}`,
+      `分次限量：${c.cap === null ? '未设上限' : `${capBlock ? '超出' : '符合'}（上限 ${c.cap} 份）`}`,
       `核旧领新：${oldBlock ? '不符合' : '符合'}`,
-      `财政库存：${stockAllows ? '足够' : '不足'}（可批 ${stock.available} 份）`,
-      ...blockers.map((b) => b.message),
-      ...(stock.promised > 0 ? [`财政库存 ${stock.held} 份，其中 ${stock.promised} 份已批给其他待发放的申领单。`] : []),
+      `财政库存：${w.sufficient ? '足够' : '不足'}（可批 ${w.available} 份）`,
+      `待审核销：${pending || '无'}`,
+      ...c.blockers.map((b) => b.message),
+      ...(w.promised > 0 ? [`财政库存 ${w.inStock} 份，其中 ${w.promised} 份已批给其他待发放的申领单。`] : []),
     ],
   };
 }
