@@ -4,8 +4,8 @@ import { InstantColumn, JsonColumn } from '../db/columns';
 /** open: its buttons act; acted: someone acted (once, for everyone); closed: cancelled or expired unused. */
 export type CardState = 'open' | 'acted' | 'closed';
 
-/** What a card asks: a unit's confirmation of a chat draft, or the bureau's review of a document. */
-export type CardKind = 'draft' | 'review';
+/** What a card asks: a unit's confirmation of a chat draft, the bureau's review of a document, an engineer's ticket. */
+export type CardKind = 'draft' | 'review' | 'ticket';
 
 /** A ResponseCode WeCom gave us for updating copies of the card: once, within 72 h, for `users` only. */
 export interface HeldCode {
@@ -36,7 +36,7 @@ export class BotCard {
   @Column({ type: 'varchar', length: 40 })
   action: string;
 
-  /** The document reviewed (reviews) or created (drafts, once confirmed). */
+  /** The document reviewed (reviews) or created (drafts, once confirmed); the ticket (ticket cards). */
   @Column({ type: 'integer', nullable: true })
   documentId: number | null;
 
