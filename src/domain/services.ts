@@ -93,6 +93,7 @@ export function makeDomainServices(deps: {
     cards: makeCardService(deps),
     cardActions: makeCardActions({
       ...onStore,
+      publicUrl: deps.publicUrl,
       applications,
       issuance,
       lineFlows: { writeoff: writeoffs, return: returns, stock_void: stockVoids, destruction: destructionFlow },

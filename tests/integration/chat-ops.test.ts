@@ -123,6 +123,7 @@ describe('chat-ops: drafts, confirmation cards and review cards', () => {
     const notice = await t.ds.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `unit-application-${app.id}-issued` });
     expect(notice.message).toMatchObject({ toUsers: ['h2zhang', 'h2li'], kind: 'text' });
     expect(JSON.stringify(notice.message)).toContain(`${batch} 0000001-0002000`);
+    expect(JSON.stringify(notice.message)).toContain(`/m/applications/${app.id}`);
     const stock = await t.call('GET', '/api/v1/stock?unitCode=H2', { token: staff });
     expect(stock.body.total).toBe(2000);
   });
@@ -189,6 +190,17 @@ describe('chat-ops: drafts, confirmation cards and review cards', () => {
     const review = await reviewCard(wo.id);
     expect((review.payload.view as Card).lines).toEqual(expect.arrayContaining(['已开：0000001-0000300']));
     expect((await press(op1, `approve:${review.taskId}`)).reply).toContain('已审核通过核销单');
+  });
+
+  it('when an application is approved on the workbench, then its review card stops acting and says so', async () => {
+    const r = await say(staff, '申领医疗票50份');
+    await press(staff, key(r.card, '确认提交'));
+    const app = (await docs('application')).at(-1)!;
+    expect((await t.call('POST', `/api/v1/applications/${app.id}/approve`, { token: op2, body: {} })).status).toBe(200);
+    const review = await reviewCard(app.id);
+    expect(review).toMatchObject({ state: 'closed', outcome: '已在工作台审核通过' });
+    expect((await press(op1, `approve_issue:${review.taskId}`)).reply).toContain('已在工作台审核通过');
+    expect((await t.ds.getRepository(BillDocument).findOneByOrFail({ id: app.id })).status).toBe('approved');
   });
 
   it('when bureau staff try to apply by chat, then they are pointed to the workbench', async () => {

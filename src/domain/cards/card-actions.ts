@@ -45,8 +45,11 @@ export function makeCardActions(deps: {
   applications: ApplicationService;
   issuance: IssuanceService;
   lineFlows: Record<Exclude<ReviewedType, 'application'>, LineDocumentWorkflow>;
+  /** PUBLIC_URL: notices about an application link to its page on the workbench. */
+  publicUrl?: string;
 }) {
   const { clock, applications, issuance, lineFlows } = deps;
+  const pageOf = (id: number) => (deps.publicUrl ? `\n详情：${deps.publicUrl.replace(/\/+$/, '')}/m/applications/${id}` : '');
 
   const settle = (tx: Repositories, card: BotCard, actor: Actor, outcome: string, documentId?: number) =>
     settleCardIn(tx, card, { to: 'acted', actor, outcome, now: clock.now(), documentId }).then((ok) => {
@@ -124,7 +127,7 @@ export function makeCardActions(deps: {
           tx,
           (await tx.documents.findById('application', id))?.unitId ?? null,
           `application-${id}-approved`,
-          `您单位的申领单 ${view.docNo}（「${view.billTypeName}」${view.quantity} 份）已审核通过，发放后会再通知您领取号段。`,
+          `您单位的申领单 ${view.docNo}（「${view.billTypeName}」${view.quantity} 份）已审核通过，发放后会再通知您领取号段。${pageOf(id)}`,
           now,
         );
     });
@@ -137,7 +140,7 @@ export function makeCardActions(deps: {
           tx,
           (await tx.documents.findById('application', id))?.unitId ?? null,
           `application-${id}-issued`,
-          `您单位的申领单 ${v.docNo} 已审核通过并发放「${v.billTypeName}」${v.quantity} 份（发放单 ${r.issuanceNo}）。\n号段（票据代码 号码）：${ranges}${batches > 1 ? `（共 ${batches} 个批次）` : ''}\n请到财政局领取纸质票据并核对号段。`,
+          `您单位的申领单 ${v.docNo} 已审核通过并发放「${v.billTypeName}」${v.quantity} 份（发放单 ${r.issuanceNo}）。\n号段（票据代码 号码）：${ranges}${batches > 1 ? `（共 ${batches} 个批次）` : ''}\n请到财政局领取纸质票据并核对号段。${pageOf(id)}`,
           now,
         );
       });
@@ -168,7 +171,7 @@ export function makeCardActions(deps: {
         tx,
         doc.unitId,
         `${docType}-${doc.id}-returned-${now.getTime()}`,
-        `您单位的${DOC_NAMES[docType]} ${docNo} 被财政局退回。\n退回意见：${opinion}\n请修改后重新上报。`,
+        `您单位的${DOC_NAMES[docType]} ${docNo} 被财政局退回。\n退回意见：${opinion}\n请修改后重新上报。${docType === 'application' ? pageOf(doc.id) : ''}`,
         now,
       );
     };

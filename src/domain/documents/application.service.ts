@@ -93,6 +93,8 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
       });
       const view = (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
       await also?.(tx, view);
+      // Reviewed elsewhere (the workbench): the operators' cards stop acting and say so.
+      await closeReviewCards(tx, doc, actor, to === 'approved' ? '已在工作台审核通过' : '已在工作台退回', at);
       return view;
     });
   }

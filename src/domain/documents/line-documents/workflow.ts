@@ -183,6 +183,8 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
       });
       const result = outcome(doc, lines);
       await also?.(tx, result);
+      // Reviewed elsewhere (the workbench): the operators' cards stop acting and say so.
+      await closeReviewCards(tx, doc, actor, to === 'approved' ? '已在工作台审核通过' : '已在工作台退回', at);
       return result;
     });
   }
