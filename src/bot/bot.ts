@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { Classifier } from './nlp/classifier';
 import type { KnowledgeBase } from './nlp/kb-loader';
 import { makeButtonDispatcher, type ButtonHandler } from './dialog/buttons';
+import { chatOpsButtons } from './dialog/chat-ops';
 import { say } from './dialog/kb-answers';
 import { makeNlpHolder } from './dialog/nlp-holder';
 import { makePipeline } from './dialog/pipeline';
@@ -32,7 +33,7 @@ export function makeBot(deps: BotDeps) {
   const nlp = makeNlpHolder({ kb: deps.kb, classifier: deps.classifier });
   const dialogDeps = { clock: deps.clock, logger, services: deps.services, nlp, threshold: deps.threshold, metrics: deps.metrics };
   const pipeline = makePipeline(dialogDeps);
-  const buttons = makeButtonDispatcher(dialogDeps, deps.buttons ?? {});
+  const buttons = makeButtonDispatcher(dialogDeps, { ...chatOpsButtons(), ...deps.buttons });
 
   async function pressButton(p: ButtonPress): Promise<ButtonResult> {
     try {

@@ -10,8 +10,9 @@ import { makeExchangeLog } from './desk/exchange-log.service';
 import { makeApplicationService } from './documents/application.service';
 import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssueReadiness } from './documents/issue-readiness';
-import { makeApplicationChecks } from './documents/application-checks';
+import { makeCardActions } from './cards/card-actions';
 import { makeCardService } from './cards/card.service';
+import { makeApplicationChecks } from './documents/application-checks';
 import { makeIssuanceService } from './documents/issuance.service';
 import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
 import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-documents/specs';
@@ -57,6 +58,11 @@ export function makeDomainServices(deps: {
   const ticketLink = publicBase ? (id: number) => `${publicBase}/m/tickets/${id}` : undefined;
   const tickets = makeTicketService({ ...onStore, clocks: slaClocks, link: ticketLink });
   const users = makeUserService({ ...deps, limiter: deps.loginLimiter });
+  const applications = makeApplicationService(deps);
+  const issuance = makeIssuanceService(deps);
+  const writeoffs = makeLineDocumentWorkflow(writeoffSpec, deps);
+  const returns = makeLineDocumentWorkflow(returnSpec, deps);
+  const stockVoids = makeLineDocumentWorkflow(stockVoidSpec, deps);
   return {
     users,
     userAdmin: makeUserAdminService({ ...deps, users }),
@@ -70,15 +76,15 @@ export function makeDomainServices(deps: {
     slaReports: makeDeskReports({ ...onStore, sla }),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
-    applications: makeApplicationService(deps),
-    issuance: makeIssuanceService(deps),
+    applications,
+    issuance,
     printPlans: makePrintPlanService(deps),
     documentLookup: makeDocumentLookup(deps),
     issueReadiness: makeIssueReadiness(deps),
     applicationChecks: makeApplicationChecks(deps),
-    writeoffs: makeLineDocumentWorkflow(writeoffSpec, deps),
-    returns: makeLineDocumentWorkflow(returnSpec, deps),
-    stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
+    writeoffs,
+    returns,
+    stockVoids,
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
     reports: makeReportsService(onStore),
     ...makeDeskRecordServices({ ...onStore, tickets }),
@@ -88,6 +94,13 @@ export function makeDomainServices(deps: {
     probeTargets: makeProbeTargetService(onStore),
     exchangeLog: makeExchangeLog(deps),
     cards: makeCardService(deps),
+    cardActions: makeCardActions({
+      ...onStore,
+      publicUrl: deps.publicUrl,
+      applications,
+      issuance,
+      lineFlows: { writeoff: writeoffs, return: returns, stock_void: stockVoids, destruction: destructionFlow },
+    }),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

@@ -39,6 +39,18 @@ describe('button cards: records, ResponseCodes and in-place updates', () => {
     expect(one.responseCode).not.toBe(two.responseCode);
   });
 
+  it('when two codes arrive at the same moment (a press and the relay), then both are kept', async () => {
+    const { card: opened } = await openReview(['op-one', 'op-two']);
+    const at = w.t.clock.now().toISOString();
+    await Promise.all([
+      w.t.system.store.read.cards.keepCode(opened.taskId, { code: 'code-a', users: ['op-one'], at, used: false }),
+      w.t.system.store.read.cards.keepCode(opened.taskId, { code: 'code-b', users: ['op-two'], at, used: false }),
+      w.t.system.store.read.cards.keepCode(opened.taskId, { code: 'code-a', users: ['op-one'], at, used: false }),
+    ]);
+    expect((await card(opened.taskId)).codes.map((c) => c.code).sort()).toEqual(['code-a', 'code-b']);
+    await w.drain();
+  });
+
   it('when a card settles, then every copy is updated once through the outbox and a later press only says what happened', async () => {
     const { card: opened } = await openReview(['op-one', 'op-two']);
     await w.drain();

@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/identity/actor';
 import type { Classification } from '../nlp/classifier';
 import type { KnowledgeBase } from '../nlp/kb-loader';
 import { answerDeskSummary, answerIncidents } from './bureau-answers';
+import { applicationSubmit, applicationWithdraw, writeoffSubmit } from './chat-ops';
 import { answerDocuments, intentForDocumentNo, type StatusIntent } from './document-answers';
 import { escalate, type EscalationKind } from './escalation';
 import { kbAnswer, say, withRegion } from './kb-answers';
@@ -84,6 +85,9 @@ export const HANDLERS: Readonly<Record<string, IntentHandler>> = {
     }),
   },
   'incident.status': { domain: true, answer: async (i) => ({ reply: await answerIncidents(i.deps.services, i.turn.actor) }) },
+  'application.submit': applicationSubmit,
+  'application.withdraw': applicationWithdraw,
+  'writeoff.submit': writeoffSubmit,
   'handoff.human': escalation('handoff'),
   'fault.report': escalation('fault'),
 };

@@ -7,6 +7,7 @@ import { normalizeText } from '../nlp/normalize';
 import { isFollowUp, makeContextStore, mergeEntities } from './context';
 import { answerBureauOverdue, asksBureauOverdue } from './bureau-answers';
 import { answerDeskText } from './desk-commands';
+import { runReviewCommand } from './chat-ops';
 import { parseCommand, runCommand } from './engineer-commands';
 import { notRegistered } from './escalation';
 import { capReply } from './format';
@@ -57,6 +58,11 @@ export function makePipeline(deps: DialogDeps) {
       if (!command) return null;
       // A command acts on a ticket in someone's name: always the caller's, never the member an admin speaks as.
       return plain(await runCommand(services.tickets, msg.caller ?? sender.actor, command, sender.actor), 'engineer.command', 1);
+    },
+    async ({ msg, sender }) => {
+      // An operator's return with its opinion (「退回」 on a review card asks for it in this form).
+      const review = await runReviewCommand(services, msg.caller ?? sender.actor, msg.text);
+      return review === null ? null : plain(review, 'review.command', 1);
     },
     async ({ msg, sender }) => {
       // The engineer's queue and phone-call log act as the caller (an admin speaking as a member acts as the admin).

@@ -1,3 +1,4 @@
+import type { CardActions } from '../../domain/cards/card-actions';
 import type { CardService } from '../../domain/cards/card.service';
 import type { Directory } from '../../domain/catalog/directory';
 import type { Clock } from '../../domain/clock';
@@ -51,6 +52,8 @@ export interface BotServices {
   exchangeLog: Pick<ExchangeLog, 'record'>;
   /** Button cards: drafts, reviews and the codes that update every copy. */
   cards: Pick<CardService, 'byTaskId' | 'ofTicket' | 'keepEventCode' | 'close' | 'open'>;
+  /** What card buttons and chat drafts do, through the API's services. */
+  cardActions: Pick<CardActions, 'confirm' | 'approve' | 'reject' | 'previewApplication' | 'withdrawable' | 'previewWriteoff'>;
 }
 
 /** A unit as a domain answer names it. */

@@ -36,7 +36,7 @@ export class BotCard {
   @Column({ type: 'varchar', length: 40 })
   action: string;
 
-  /** The document reviewed (reviews) or created (drafts, once confirmed). */
+  /** The document reviewed (reviews) or created (drafts, once confirmed); the ticket (ticket cards). */
   @Column({ type: 'integer', nullable: true })
   documentId: number | null;
 

@@ -42,7 +42,8 @@ export async function openCardIn(
     ownerUserId: o.ownerUserId ?? null,
     recipients: o.recipients,
     codes: [],
-    payload: o.payload ?? {},
+    // The view is kept so that a press through the API can show the card as it now stands.
+    payload: { ...(o.payload ?? {}), view },
     state: 'open',
     outcome: null,
     actedBy: null,

@@ -21,9 +21,16 @@ export function makeCardRepository({ em }: RepoContext) {
 
     /** Keeps a ResponseCode (from a send or a member's press) for a later update of those members' copies. */
     async keepCode(taskId: string, code: HeldCode): Promise<void> {
-      const card = await repo().findOneBy({ taskId });
-      if (!card || card.codes.some((c) => c.code === code.code)) return;
-      await repo().update({ id: card.id }, { codes: [...card.codes, code] as never, recipients: union(card.recipients, code.users) });
+      // Compare-and-set on the stored list: a press and the relay keeping the send's code at the same moment both land.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const card = await repo().findOneBy({ taskId });
+        if (!card || card.codes.some((c) => c.code === code.code)) return;
+        const r = await repo().update(
+          { id: card.id, codes: card.codes as never },
+          { codes: [...card.codes, code] as never, recipients: union(card.recipients, code.users) },
+        );
+        if ((r.affected ?? 0) === 1) return;
+      }
     },
 
     /**
