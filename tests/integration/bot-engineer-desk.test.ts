@@ -117,6 +117,30 @@ describe('the engineer works from the bot: queue, 出发/到达/等待, 来电',
     expect(queue.reply).toMatch(new RegExp(`#${id} [^\\n]*等待用户[^\\n]*\\n  响应 已响应｜到场 已到场｜解决 [0-9: -]+（暂停）`));
   });
 
+  it('when the engineer presses 出发 and 到达 through POST /bot/buttons, then the ticket moves and the card as it now stands comes back', async () => {
+    const q = await ask('zhangsan', '转人工');
+    const id = q.ticketId!;
+    const press = async (key: string) => {
+      const r = await t.call('POST', '/api/v1/bot/buttons', { token: engToken, body: { key } });
+      expect(r.status, r.text).toBe(200);
+      return r.body as { reply: string; card: { title: string; lines: string[]; buttons: Array<{ key: string; text: string }> } | null };
+    };
+    const go = await press(`depart:${id}`);
+    expect(go.reply).toContain(`已记录工单 #${id} 派员出发`);
+    expect(go.card?.title).toContain(`工单 #${id}`);
+    expect(go.card?.lines).toContain('响应时限：已响应');
+    expect(go.card?.buttons.map((b) => b.text)).toEqual(['到达', '已解决']);
+    const there = await press(`arrive:${id}`);
+    expect(there.card?.lines).toContain('到场时限：已到场');
+    expect((await ticket(id)).arrivedAt).not.toBeNull();
+    // A unit user pressing an engineer's button changes nothing and sees no card.
+    const staff = await t.userToken('unit_staff', { unitCode: 'H2' });
+    const r = await t.call('POST', '/api/v1/bot/buttons', { token: staff, body: { key: `resolve:${id}` } });
+    expect(r.body.reply).toContain('仅供驻场工程师使用');
+    expect(r.body.card).toBeNull();
+    expect((await ticket(id)).state).toBe('in_progress');
+  });
+
   it('when a command has a bad id, a wrong state or comes from a non-engineer, then a Chinese refusal comes back and nothing changes', async () => {
     expect((await as(engToken, '#999999 到达')).reply).toContain('工单 #999999 不存在');
     const q = await ask('zhangsan', '转人工');

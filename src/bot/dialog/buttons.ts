@@ -3,7 +3,7 @@ import type { ChatCard } from '../../domain/cards/card-view';
 import { DomainError } from '../../domain/errors';
 import type { WecomSender } from '../../domain/identity/user.service';
 import type { ButtonPress, ButtonResult } from '../../domain/ports/bot';
-import { parseCardKey, runCommand } from './engineer-commands';
+import { isDeskRole, parseCardKey, runCommand } from './engineer-commands';
 import type { DialogDeps } from './types';
 
 /** One press, after the presser is known. */
@@ -58,7 +58,10 @@ const ticketButton: ButtonHandler = async (p) => {
     await p.deps.services.cards.keepEventCode(card.taskId, p.sender.wecomUserId!, p.press.responseCode!);
   }
   const actor = p.press.caller ?? p.sender.actor;
-  return text(await runCommand(p.deps.services.tickets, actor, cmd, p.sender.actor));
+  const reply = await runCommand(p.deps.services.tickets, actor, cmd, p.sender.actor);
+  // The card as it now stands (the workbench and POST /bot/buttons show it); none for those who may not handle tickets.
+  const view = isDeskRole(p.sender.actor) ? await p.deps.services.tickets.cardView(actor, cmd.ticketId).catch(() => null) : null;
+  return text(reply, view);
 };
 
 /**

@@ -39,7 +39,7 @@ export interface BotServices {
   destructions: Pick<LineDocumentWorkflow, 'list' | 'get'>;
   tickets: Pick<
     TicketService,
-    'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'get' | 'list' | 'recentForReporter' | 'queue'
+    'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'get' | 'list' | 'recentForReporter' | 'queue' | 'cardView'
   >;
   /** Bureau roles' questions: the week's figures, faults now, overdue write-offs bureau-wide. */
   summaries: Pick<SummaryService, 'figures'>;

@@ -8,7 +8,9 @@ import type { SlaClock } from './sla-clock.entity';
 import type { SlaClockService } from './sla-clock.service';
 import { makeTicketClockCommands } from './ticket-clock-commands';
 import { makeTicketCommands } from './ticket-commands';
-import type { TicketLink } from './ticket-card';
+import type { ChatCard } from '../cards/card-view';
+import { NotFoundError } from '../errors';
+import { ticketCardView, type TicketLink } from './ticket-card';
 import { makeTicketKit } from './ticket-kit';
 import { openTicketIn, type OpenTicketInput } from './ticket-open';
 import { makeTicketQueries } from './ticket-queries';
@@ -99,6 +101,14 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
         await noticeEngineers(tx, t, await unitName(tx, unitId), input.summary, now, 'new', link);
         return t;
       });
+    },
+
+    /** The ticket card as it stands now (the answer to a button press through the API or the workbench). */
+    async cardView(actor: Actor, id: number): Promise<ChatCard> {
+      requirePermission(actor, 'ticket.handle');
+      const t = await store.read.tickets.byId(id);
+      if (!t) throw new NotFoundError('TICKET_NOT_FOUND', `工单 #${id} 不存在`);
+      return ticketCardView(store.read, t);
     },
 
     ...makeTicketCommands(kit),
