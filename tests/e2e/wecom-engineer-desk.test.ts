@@ -19,7 +19,7 @@ const keys = (c: Card) => c.button_list.map((b) => b.text);
 
 describe('through the encrypted WeCom callback: the engineer runs 来电 → 我的工单 → 出发 → 到达 → 解决, a leader asks 本周工单情况', () => {
   let w: WecomApp;
-  const UNANSWERABLE = '我们单位去年的非税收入收缴数据能帮我调出来对账吗';
+  const UNANSWERABLE = '开具票据时提示号段已被占用';
 
   beforeAll(async () => {
     w = await startWecomApp(); // Monday 2026-03-02 10:00 in Shanghai

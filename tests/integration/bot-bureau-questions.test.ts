@@ -52,7 +52,7 @@ describe('bureau roles ask by chat: 本周工单情况, 上周周报, 现在有�
     engineer = await t.userToken('engineer', { username: 'wang', wecomUserId: 'eng-wang' });
     // Last week: one ticket, resolved late. This week: two escalations, one resolved in time.
     t.clock.set('2026-02-24T02:00:00Z');
-    const old = await ask('zhangsan', '我们单位去年的非税收入收缴数据能帮我调出来对账吗');
+    const old = await ask('zhangsan', '开具票据时提示号段已被占用');
     t.clock.set('2026-02-24T05:00:00Z');
     await t.call('POST', `/api/v1/tickets/${old.ticketId}/resolve`, { token: engineer, body: {} });
     t.clock.set('2026-03-02T03:00:00Z');

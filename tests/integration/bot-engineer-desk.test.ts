@@ -53,7 +53,7 @@ describe('the engineer works from the bot: queue, 出发/到达/等待, 来电',
   afterAll(async () => t?.close());
 
   it('when the engineer asks 「我的工单」 with two open tickets, then both are listed with their deadlines, nearest first', async () => {
-    const a = await ask('zhangsan', '我们单位去年的非税收入收缴数据能帮我调出来对账吗');
+    const a = await ask('zhangsan', '开具票据时提示号段已被占用');
     expect(a.escalated).toBe(true);
     t.clock.advance(10 * 60_000);
     const b = await ask('zhangsan', '系统打不开了，一直报错');

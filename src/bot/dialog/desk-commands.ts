@@ -1,5 +1,5 @@
 import { CLOCK_KIND_NAMES, PRIORITY_NAMES, type ClockKind } from '../../domain/desk/desk.types';
-import type { QueueDeadline, QueueItem } from '../../domain/desk/ticket-queue';
+import type { QueueItem } from '../../domain/desk/ticket-queue';
 import { DomainError } from '../../domain/errors';
 import type { Actor } from '../../domain/identity/actor';
 import { matchUnits } from '../../domain/catalog/unit-names';
@@ -28,36 +28,43 @@ const NO_UNIT = new Set(['无', '无单位', '未知', '个人']);
 const shortTime = (d: Date) => shanghaiTime(d).slice(5);
 const clip = (s: string, n: number) => (Array.from(s).length > n ? `${Array.from(s).slice(0, n).join('')}…` : s);
 
-/** How a ticket's deadline reads on a phone: 「响应 12-05 11:30」, 「到场 12-05 17:00（已超时）」, 「解决 暂停」. */
-function deadlineText(kind: ClockKind, d: QueueDeadline | undefined, t: QueueItem['ticket']): string {
+/** How a ticket's deadline reads on a phone: 「响应 12-05 11:30」, 「到场 12-05 17:00（已超时）」, 「解决 … （暂停）」. */
+function deadlineText(kind: ClockKind, item: QueueItem): string {
   const name = CLOCK_KIND_NAMES[kind];
-  if (!d) {
+  // The queue carries the clocks that still count; a stopped one is done.
+  const c = item.clocks.find((x) => x.kind === kind);
+  if (!c) {
     if (kind === 'response') return `${name} 已响应`;
-    if (kind === 'onsite') return t.arrivedAt ? `${name} 已到场` : `${name} 未派员`;
+    if (kind === 'onsite') return item.arrivedAt ? `${name} 已到场` : `${name} 未派员`;
     return `${name} —`;
   }
-  const flag = d.breached ? '（已超时）' : d.paused ? '（暂停）' : '';
-  return `${name} ${shortTime(d.dueAt)}${flag}`;
+  const flag = c.state === 'breached' ? '（已超时）' : c.state === 'paused' ? '（暂停）' : '';
+  return `${name} ${shortTime(c.dueAt)}${flag}`;
 }
 
-/** The queue as a short text: two lines per ticket, nearest deadline first. */
-export function queueText(items: QueueItem[], me: number): string {
-  if (items.length === 0) return '目前没有待处理的工单（您名下和未分派的都已处理完）。';
-  const mine = items.filter((i) => i.ticket.assigneeId === me).length;
+/** The nearest deadline still running (paused clocks wait for the user: they sort last). */
+const nearestDue = (i: QueueItem): number =>
+  Math.min(...i.clocks.filter((c) => c.state !== 'paused').map((c) => c.dueAt.getTime()), Number.MAX_SAFE_INTEGER);
+
+/** The queue as a short text: two lines per ticket, nearest deadline first (mine or unassigned alike). */
+export function queueText(queue: QueueItem[]): string {
+  if (queue.length === 0) return '目前没有待处理的工单（您名下和未分派的都已处理完）。';
+  const items = [...queue].sort((a, b) => nearestDue(a) - nearestDue(b) || a.id - b.id);
+  const mine = items.filter((i) => i.mine).length;
   const lines = [`待处理工单 ${items.length} 个（我的 ${mine}，未分派 ${items.length - mine}），按最近时限排序：`];
-  for (const { ticket: t, unitName, deadlines } of items.slice(0, QUEUE_SHOWN)) {
-    const who = t.assigneeId === me ? '我' : '未分派';
-    const state = t.state === 'waiting_user' ? '·等待用户' : '';
-    lines.push(`#${t.id} ${PRIORITY_NAMES[t.priority]}·${unitName ?? '未关联单位'}·${who}${state}：${clip(t.summary, 24)}`);
-    const by = (k: ClockKind) => deadlines.find((d) => d.kind === k);
-    lines.push(`  ${(['response', 'onsite', 'resolution'] as const).map((k) => deadlineText(k, by(k), t)).join('｜')}`);
+  for (const i of items.slice(0, QUEUE_SHOWN)) {
+    const state = i.state === 'waiting_user' ? '·等待用户' : '';
+    lines.push(
+      `#${i.id} ${PRIORITY_NAMES[i.priority]}·${i.unitName ?? '未关联单位'}·${i.mine ? '我' : '未分派'}${state}：${clip(i.firstLine, 24)}`,
+    );
+    lines.push(`  ${(['response', 'onsite', 'resolution'] as const).map((k) => deadlineText(k, i)).join('｜')}`);
   }
   if (items.length > QUEUE_SHOWN) lines.push(`……另有 ${items.length - QUEUE_SHOWN} 个时限较远的工单，请在工作台“工单”中查看。`);
   lines.push('指令：#工单号 认领/回复…/出发/到达/等待/解决');
   return lines.join('\n');
 }
 
-type DeskServices = Pick<BotServices, 'tickets' | 'directory' | 'consultations'>;
+type DeskServices = Pick<BotServices, 'tickets' | 'ticketQueue' | 'directory' | 'consultations'>;
 
 async function logCall(services: DeskServices, actor: Actor, m: RegExpExecArray): Promise<string> {
   const [, unitSaid, caller, rest] = m;
@@ -110,7 +117,8 @@ export async function answerDeskText(services: DeskServices, actor: Actor, text:
   if (asksQueue) {
     // Unit staff asking 「我的工单」 mean their own tickets: the NLP's ticket.status answers them.
     if (!can(sender, 'ticket.handle') || !can(actor, 'ticket.handle')) return null;
-    return queueText(await services.tickets.queue(actor), actor.userId);
+    // The workbench's queue (移动工作台): the same tickets and clocks, all of them (it is small) on one page.
+    return queueText((await services.ticketQueue.list(actor, { page: 1, pageSize: 100 })).items);
   }
   if (!can(sender, 'desk.record.write') || !can(actor, 'desk.record.write'))
     return '抱歉，来电登记仅供驻场工程师使用。如需咨询，请直接描述您的问题。';

@@ -6,6 +6,7 @@ import type { ExchangeLog } from '../../domain/desk/exchange-log.service';
 import type { ConsultationService } from '../../domain/desk/records/consultation.service';
 import type { ReturnVisitService } from '../../domain/desk/records/return-visit.service';
 import type { TicketService } from '../../domain/desk/ticket.service';
+import type { TicketQueue } from '../../domain/desk/ticket-queue';
 import type { ApplicationService } from '../../domain/documents/application.service';
 import type { DocumentLookup } from '../../domain/documents/document-lookup';
 import type { IssueReadinessService } from '../../domain/documents/issue-readiness';
@@ -20,7 +21,7 @@ import type { Logger } from '../../logger';
 import type { Entities } from '../nlp/entities';
 import type { NlpHolder } from './nlp-holder';
 
-export type { DialogResult, InboundEvent, InboundText } from '../../domain/ports/bot';
+export type { DialogOutcome, DialogResult, InboundEvent, InboundText } from '../../domain/ports/bot';
 
 /** Return-visit surveys (回访): the open one of a user, and their answer to it. */
 export type SurveyPort = Pick<ReturnVisitService, 'pendingFor' | 'recordAnswer'>;
@@ -39,12 +40,14 @@ export interface BotServices {
   destructions: Pick<LineDocumentWorkflow, 'list' | 'get'>;
   tickets: Pick<
     TicketService,
-    'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'get' | 'list' | 'recentForReporter' | 'queue' | 'cardView'
+    'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'get' | 'list' | 'recentForReporter' | 'cardView'
   >;
   /** Bureau roles' questions: the week's figures, faults now, overdue write-offs bureau-wide. */
   summaries: Pick<SummaryService, 'figures'>;
   alerts: Pick<AlertService, 'list'>;
   reports: Pick<ReportsService, 'warnings'>;
+  /** The engineer's queue (「我的工单」), as the mobile workbench lists it. */
+  ticketQueue: Pick<TicketQueue, 'list'>;
   /** The phone-call log (「来电 …」 from the engineer). */
   consultations: Pick<ConsultationService, 'create'>;
   /** Absent in set-ups without the desk records. */

@@ -19,12 +19,12 @@ export function makeSlaClockRepository({ em, dialect }: RepoContext) {
       dialect.forUpdate(em, em.createQueryBuilder(SlaClock, 'c').where('c.id = :id', { id })).getOne(),
     /** A ticket's clocks, oldest first. */
     ofTicket: (ticketId: number): Promise<SlaClock[]> => em.find(SlaClock, { where: { ticketId }, order: { id: 'ASC' } }),
+    /** The clocks of several tickets (the queue), oldest first. */
+    ofTickets: (ticketIds: number[]): Promise<SlaClock[]> =>
+      ticketIds.length === 0 ? Promise.resolve([]) : em.find(SlaClock, { where: { ticketId: In(ticketIds) }, order: { id: 'ASC' } }),
     /** A ticket's clocks of these kinds that are not stopped. */
     openOf: (ticketId: number, kinds: ClockKind[]): Promise<SlaClock[]> =>
       em.find(SlaClock, { where: { ticketId, kind: In(kinds), stoppedAt: IsNull() } }),
-    /** The not-stopped clocks of several tickets (the engineer's queue). */
-    openOfTickets: (ticketIds: number[]): Promise<SlaClock[]> =>
-      ticketIds.length === 0 ? Promise.resolve([]) : em.find(SlaClock, { where: { ticketId: In(ticketIds), stoppedAt: IsNull() } }),
     /** A ticket's clocks in one state. */
     inState: (ticketId: number, state: ClockState): Promise<SlaClock[]> => em.find(SlaClock, { where: { ticketId, state } }),
     /** A ticket's newest clock of a kind (only a not-stopped one with `open`). */

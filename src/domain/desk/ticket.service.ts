@@ -14,7 +14,6 @@ import { ticketCardView, type TicketLink } from './ticket-card';
 import { makeTicketKit } from './ticket-kit';
 import { openTicketIn, type OpenTicketInput } from './ticket-open';
 import { makeTicketQueries } from './ticket-queries';
-import { makeTicketQueue } from './ticket-queue';
 import { unitName } from './ticket-store';
 import type { Ticket } from './ticket.entity';
 
@@ -27,6 +26,8 @@ export type EscalationInput = Omit<OpenTicketInput, 'source' | 'meta'> & {
   source: 'bot' | 'fault';
   /** The signed-in user who asked in the reporter's name (an admin testing through the API): kept on the timeline. */
   calledBy?: Actor | null;
+  /** False when the question is not about the open ticket: a new ticket is opened (default true). */
+  mayAppend?: boolean;
 };
 
 /** Tickets: escalations from the bot, desk entries, the life cycle with its SLA clocks, the timeline. */
@@ -40,14 +41,15 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
   return {
     /**
      * Opens a ticket for a question the bot could not answer, or appends to the same user's open
-     * ticket of the last 30 minutes; engineers are notified through the outbox in the same transaction.
+     * ticket of the last 30 minutes (when the bot says the question belongs to it); engineers get a card
+     * for a new ticket through the outbox in the same transaction.
      */
-    escalate({ calledBy, ...input }: EscalationInput): Promise<{ ticket: Ticket; appended: boolean }> {
+    escalate({ calledBy, mayAppend = true, ...input }: EscalationInput): Promise<{ ticket: Ticket; appended: boolean }> {
       const via = calledBy ? { calledBy: { userId: calledBy.userId, username: calledBy.username } } : {};
       return clocks.withClocks(async (tx, touched) => {
         const now = clock.now();
         let ticket: Ticket | null = null;
-        if (input.reporterUserId && input.source === 'bot') {
+        if (input.reporterUserId && input.source === 'bot' && mayAppend) {
           ticket = await tx.tickets.latestOfReporter({
             userId: input.reporterUserId,
             source: 'bot',
@@ -114,7 +116,6 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
     ...makeTicketCommands(kit),
     ...makeTicketClockCommands(kit),
     ...makeTicketQueries(store),
-    ...makeTicketQueue(store),
   };
 }
 export type TicketService = ReturnType<typeof makeTicketService>;

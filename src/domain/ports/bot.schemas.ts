@@ -21,6 +21,7 @@ export const dialogResultSchema = z.object({
   ticketId: z.number().int().nullable(),
   entities: z.record(z.string(), z.unknown()),
   card: chatCardSchema.nullable(),
+  outcome: z.enum(['answered', 'declined', 'escalated', 'command', 'unregistered', 'failed']),
 });
 
 /** A button pressed as the signed-in user (POST /bot/buttons), exactly as a template_card_event would. */
