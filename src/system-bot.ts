@@ -13,7 +13,8 @@ import { loadOrTrain, makeModelCache } from './bot/nlp/model-cache';
 import { makePromBotMetrics } from './boot-metrics';
 import type { Config } from './config';
 import { makeKbChangeService, type KbChangeService } from './domain/kb/kb-change.service';
-import type { MessageSender } from './domain/outbox/outbox.types';
+import type { Clock } from './domain/clock';
+import type { CardSentHook, MessageSender } from './domain/outbox/outbox.types';
 import type { KbAdminPort } from './domain/ports/bot';
 import type { CallbackCodec } from './domain/ports/channel';
 import type { Logger } from './logger';
@@ -96,6 +97,9 @@ export function buildSender(deps: {
   redis: RedisFactory;
   wecomApiBase: string;
   client: WecomClient | null;
+  /** Keeps the code each sent button card answers (card records). */
+  onCardSent?: CardSentHook;
+  clock?: Clock;
 }): MessageSender | null {
   const { config, logger, redis, wecomApiBase } = deps;
   const client = deps.client ?? undefined;
@@ -110,7 +114,9 @@ export function buildSender(deps: {
     memberPerHour: config.WECOM_MEMBER_PER_HOUR,
     robotPerMin: config.WECOM_ROBOT_PER_MIN,
   });
-  return throttleSender(makeWecomSender({ client, robots, logger }), {
+  const clock = deps.clock;
+  const now = clock ? () => clock.now() : undefined;
+  return throttleSender(makeWecomSender({ client, robots, logger, onCardSent: deps.onCardSent, now }), {
     member: makeRedisRateLimiter({ redis: limiter, prefix, windows: limits.member }),
     robot: makeRedisRateLimiter({ redis: limiter, prefix, windows: limits.robot }),
   });

@@ -102,7 +102,7 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
   collectDefaultMetrics({ register: metrics });
   const wecomApiBase = overrides.wecomApiBase ?? config.WECOM_API_BASE;
   const wecomClient = buildWecomClient({ config, logger, wecomApiBase });
-  const sender = buildSender({ config, logger, redis, wecomApiBase, client: wecomClient });
+  const sender = buildSender({ config, logger, redis, wecomApiBase, client: wecomClient, onCardSent: services.cards.keepSendCode, clock });
   const tokens = makeTokenService(secret, config.TOKEN_TTL_S, clock);
 
   let bot: Promise<BotParts> | undefined;

@@ -1,10 +1,10 @@
 import type { Clock } from '../domain/clock';
-import type { BotPort } from '../domain/ports/bot';
+import type { BotPort, ButtonPress, ButtonResult } from '../domain/ports/bot';
 import type { Logger } from '../logger';
 import type { Classifier } from './nlp/classifier';
 import type { KnowledgeBase } from './nlp/kb-loader';
-import { parseCardKey, runCommand } from './dialog/engineer-commands';
-import { notRegistered } from './dialog/escalation';
+import { makeButtonDispatcher, type ButtonHandler } from './dialog/buttons';
+import { chatOpsButtons } from './dialog/chat-ops';
 import { say } from './dialog/kb-answers';
 import { makeNlpHolder } from './dialog/nlp-holder';
 import { makePipeline } from './dialog/pipeline';
@@ -23,36 +23,47 @@ export interface BotDeps {
   threshold: number;
   /** Counts answers by channel, intent and escalation (absent = not counted). */
   metrics?: BotMetrics;
+  /** Card buttons beyond the ticket card's, by the key's action (`confirm`, `approve` …). */
+  buttons?: Readonly<Record<string, ButtonHandler>>;
 }
 
 /** Wires the conversation: identity, NLP, domain answers, escalation and the exchange log. */
 export function makeBot(deps: BotDeps) {
   const logger = deps.logger.child({ component: 'bot' });
   const nlp = makeNlpHolder({ kb: deps.kb, classifier: deps.classifier });
-  const pipeline = makePipeline({
-    clock: deps.clock,
-    logger,
-    services: deps.services,
-    nlp,
-    threshold: deps.threshold,
-    metrics: deps.metrics,
-  });
+  const dialogDeps = { clock: deps.clock, logger, services: deps.services, nlp, threshold: deps.threshold, metrics: deps.metrics };
+  const pipeline = makePipeline(dialogDeps);
+  const buttons = makeButtonDispatcher(dialogDeps, { ...chatOpsButtons(), ...deps.buttons });
+
+  async function pressButton(p: ButtonPress): Promise<ButtonResult> {
+    try {
+      return await buttons.press(p);
+    } catch (err) {
+      logger.error({ err, channel: p.channel }, 'bot button press failed');
+      return { reply: say(nlp.current().kb, 'fallback'), card: null };
+    }
+  }
 
   /** Event → answer; events not listed need none. */
   const events: Record<string, (e: InboundEvent, kb: KnowledgeBase) => Promise<string | null>> = {
     enter_agent: async (_e, kb) => say(kb, 'welcome'),
-    // A card button (认领 / 已解决) is the engineer command it names.
-    async template_card_event(e, kb) {
-      const cmd = parseCardKey(e.eventKey);
-      if (!cmd) return null;
-      const actor = await deps.services.users.actorForWecom(e.senderId);
-      if (!actor) return notRegistered(kb);
-      return runCommand(deps.services.tickets, actor, cmd);
+    // A card button: the same dispatcher as POST /bot/buttons, with the presser's ResponseCode.
+    async template_card_event(e) {
+      if (!e.eventKey) return null;
+      const r = await pressButton({
+        channel: e.channel,
+        senderId: e.senderId,
+        key: e.eventKey,
+        responseCode: e.responseCode,
+        receivedAt: e.receivedAt,
+      });
+      return r.reply;
     },
   };
 
   const port: BotPort = {
     handleMessage: (msg: InboundText): Promise<DialogResult> => pipeline.handleMessage(msg),
+    pressButton,
     async handleEvent(e: InboundEvent): Promise<string | null> {
       const { kb } = nlp.current();
       const handler = Object.hasOwn(events, e.event) ? events[e.event] : undefined;

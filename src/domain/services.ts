@@ -10,6 +10,8 @@ import { makeExchangeLog } from './desk/exchange-log.service';
 import { makeApplicationService } from './documents/application.service';
 import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssueReadiness } from './documents/issue-readiness';
+import { makeCardActions } from './cards/card-actions';
+import { makeCardService } from './cards/card.service';
 import { makeApplicationChecks } from './documents/application-checks';
 import { makeIssuanceService } from './documents/issuance.service';
 import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
@@ -54,8 +56,16 @@ export function makeDomainServices(deps: {
   const destructionFlow = makeLineDocumentWorkflow(destructionSpec, deps);
   const sla = makeSlaService(onStore);
   const slaClocks = makeSlaClockService({ ...onStore, timer: slaTimer(sla.policy) });
-  const tickets = makeTicketService({ ...onStore, clocks: slaClocks });
+  // The card links to the ticket's phone page (web.md: /m/tickets/:id) when the public URL is known.
+  const publicBase = deps.publicUrl?.replace(/\/+$/, '');
+  const ticketLink = publicBase ? (id: number) => `${publicBase}/m/tickets/${id}` : undefined;
+  const tickets = makeTicketService({ ...onStore, clocks: slaClocks, link: ticketLink });
   const users = makeUserService({ ...deps, limiter: deps.loginLimiter });
+  const applications = makeApplicationService(deps);
+  const issuance = makeIssuanceService(deps);
+  const writeoffs = makeLineDocumentWorkflow(writeoffSpec, deps);
+  const returns = makeLineDocumentWorkflow(returnSpec, deps);
+  const stockVoids = makeLineDocumentWorkflow(stockVoidSpec, deps);
   const reports = makeReportsService(onStore);
   return {
     users,
@@ -70,15 +80,15 @@ export function makeDomainServices(deps: {
     slaReports: makeDeskReports({ ...onStore, sla }),
     receipts: makeReceiptService(deps),
     stock: makeStockService(deps),
-    applications: makeApplicationService(deps),
-    issuance: makeIssuanceService(deps),
+    applications,
+    issuance,
     printPlans: makePrintPlanService(deps),
     documentLookup: makeDocumentLookup(deps),
     issueReadiness: makeIssueReadiness(deps),
     applicationChecks: makeApplicationChecks(deps),
-    writeoffs: makeLineDocumentWorkflow(writeoffSpec, deps),
-    returns: makeLineDocumentWorkflow(returnSpec, deps),
-    stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
+    writeoffs,
+    returns,
+    stockVoids,
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
     reports,
     // The mobile workbench's reads (web.md): the engineer's queue and day, the leaders' overview.
@@ -88,9 +98,17 @@ export function makeDomainServices(deps: {
     ...makeDeskRecordServices({ ...onStore, tickets }),
     deskReports: makeDeskRecordsReports(onStore),
     summaries: makeSummaryService({ ...onStore, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),
-    alerts: makeAlertService({ ...onStore, desk: makeDeskPort(slaClocks) }),
+    alerts: makeAlertService({ ...onStore, desk: makeDeskPort(slaClocks, ticketLink) }),
     probeTargets: makeProbeTargetService(onStore),
     exchangeLog: makeExchangeLog(deps),
+    cards: makeCardService(deps),
+    cardActions: makeCardActions({
+      ...onStore,
+      publicUrl: deps.publicUrl,
+      applications,
+      issuance,
+      lineFlows: { writeoff: writeoffs, return: returns, stock_void: stockVoids, destruction: destructionFlow },
+    }),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

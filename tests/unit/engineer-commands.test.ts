@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/bot/dialog/engineer-commands';
+import { parseCardKey, parseCommand } from '../../src/bot/dialog/engineer-commands';
 
 describe('engineer commands', () => {
   it('when an engineer replies with Chinese punctuation, then the text is relayed unchanged', () => {
@@ -19,5 +19,24 @@ describe('engineer commands', () => {
     expect(parseCommand('#12')).toBeNull();
     expect(parseCommand('12 解决')).toBeNull();
     expect(parseCommand('#abc 回复')).toBeNull();
+  });
+
+  it('when the engineer sends 出发, 到达 or 等待, then they are the on-site and waiting commands; a sentence that only starts so is a reply', () => {
+    expect(parseCommand('#3 出发')).toEqual({ ticketId: 3, action: 'dispatch', text: undefined });
+    expect(parseCommand('#3 出发了')).toEqual({ ticketId: 3, action: 'dispatch', text: undefined });
+    expect(parseCommand('#3 到现场')).toEqual({ ticketId: 3, action: 'dispatch', text: undefined });
+    expect(parseCommand('#3 到达')).toEqual({ ticketId: 3, action: 'arrive', text: undefined });
+    expect(parseCommand('#3 已到场，正在排查')).toEqual({ ticketId: 3, action: 'arrive', text: '正在排查' });
+    expect(parseCommand('#3 等待 请发报错截图')).toEqual({ ticketId: 3, action: 'wait', text: '请发报错截图' });
+    expect(parseCommand('#3 等待一下，我查查')).toEqual({ ticketId: 3, action: 'reply', text: '等待一下，我查查' });
+    expect(parseCommand('#3 到达时间另行通知您')).toEqual({ ticketId: 3, action: 'reply', text: '到达时间另行通知您' });
+  });
+
+  it('when a ticket card button is pressed, then its key names the command', () => {
+    expect(parseCardKey('depart:9')).toEqual({ ticketId: 9, action: 'dispatch' });
+    expect(parseCardKey('arrive:9')).toEqual({ ticketId: 9, action: 'arrive' });
+    expect(parseCardKey('claim:9')).toEqual({ ticketId: 9, action: 'claim' });
+    expect(parseCardKey('resolve:9')).toEqual({ ticketId: 9, action: 'resolve' });
+    expect(parseCardKey('wait:9')).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 import type { z } from 'zod';
 import { describeIssues, messageSendSchema, robotSendSchema } from '../../src/bot/channels/wecom/payloads';
 import type { RateLimiter } from '../../src/bot/channels/wecom/throttle';
+import { registerSentCard, type CardState, type ReceivedCardUpdate } from './fake-server-cards';
 
 export interface ReceivedAppMessage {
   msgtype: string;
@@ -36,6 +37,8 @@ export interface FakeReceived {
   rejected: RejectedRequest[];
   /** Per-member rate-limit drops: WeCom answers ok and silently does not deliver. */
   dropped: DroppedMessage[];
+  /** Accepted update_template_card calls. */
+  cardUpdates: ReceivedCardUpdate[];
   tokenRequests: number;
 }
 
@@ -52,6 +55,8 @@ export interface FakeState {
   robotLimiter: RateLimiter;
   events: EventEmitter;
   now: () => number;
+  /** ResponseCodes handed out and each member's copy of each card. */
+  cards: CardState;
 }
 
 export interface Answer {
@@ -114,11 +119,14 @@ export async function handleMessageSend(state: FakeState, q: URLSearchParams, bo
     if ((await state.memberLimiter.tryTake(user, at)).ok) delivered.push(user);
     else state.received.dropped.push({ touser: user, msgtype: msg.msgtype, at });
   }
+  // A button card answers a response_code for updating the copies just delivered (72 h, once).
+  const extra: Record<string, unknown> = {};
   if (delivered.length > 0) {
+    if (msg.msgtype === 'template_card') extra.response_code = registerSentCard(state, msg.template_card, delivered);
     state.received.messages.push({ msgtype: msg.msgtype, touser, delivered, body: body as Record<string, unknown>, at });
     state.events.emit('message');
   }
-  return ok({ invaliduser: invalid.join('|'), msgid: randomBytes(12).toString('base64url') });
+  return ok({ invaliduser: invalid.join('|'), msgid: randomBytes(12).toString('base64url'), ...extra });
 }
 
 export async function handleWebhookSend(state: FakeState, q: URLSearchParams, body: unknown): Promise<Answer> {

@@ -4,11 +4,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
 import { makeCallbackBuilder } from './fake-server-callback';
+import { codeForPress, copyOf, handleUpdateTemplateCard, makeCardState } from './fake-server-cards';
 import { makeOAuth } from './fake-server-oauth';
 import { handleGettoken, handleMessageSend, handleWebhookSend, type Answer, type FakeState } from './fake-server-routes';
 import { makeMemoryRateLimiter, WECOM_RATE_LIMITS, type WecomRateLimits } from '../../src/bot/channels/wecom/throttle';
 
 export type { BuiltCallback, CallbackInput } from './fake-server-callback';
+export type { CardCopy, ReceivedCardUpdate } from './fake-server-cards';
 export type { FakeReceived, ReceivedAppMessage, ReceivedRobotMessage } from './fake-server-routes';
 
 export type FailureKind = 'expired-token' | 'busy' | 'rate-limit' | 'http-500' | 'slow';
@@ -81,11 +83,12 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     members: options.members ? new Set(options.members) : undefined,
     tokenTtlS: options.tokenTtlS ?? 7200,
     tokens: new Map(),
-    received: { messages: [], robot: [], rejected: [], dropped: [], tokenRequests: 0 },
+    received: { messages: [], robot: [], rejected: [], dropped: [], cardUpdates: [], tokenRequests: 0 },
     memberLimiter: makeMemoryRateLimiter(limits.member),
     robotLimiter: makeMemoryRateLimiter(limits.robot),
     events: new EventEmitter(),
     now,
+    cards: makeCardState(),
   };
   const oauth = makeOAuth(state);
   let failures: Failure[] = [];
@@ -130,6 +133,8 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     if (req.method === 'GET' && url.pathname === '/connect/oauth2/authorize') return oauth.authorize(url.searchParams);
     if (req.method === 'GET' && url.pathname === '/cgi-bin/auth/getuserinfo') return oauth.getUserInfo(url.searchParams);
     if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') return handleMessageSend(state, url.searchParams, body);
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/message/update_template_card')
+      return handleUpdateTemplateCard(state, url.searchParams, body);
     if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') return handleWebhookSend(state, url.searchParams, body);
     return { status: 404, json: { errcode: 404, errmsg: 'not found' } };
   }
@@ -150,7 +155,7 @@ export async function startFakeWecom(options: FakeWecomOptions) {
   const crypto = makeWecomCrypto({ token, encodingAESKey, receiveId: options.corpId });
   const builder = makeCallbackBuilder(crypto, options.corpId, agentId, () => Math.floor(now() / 1000));
 
-  function waitFor(event: 'message' | 'robot', count: () => number, n: number, timeoutMs: number): Promise<void> {
+  function waitFor(event: 'message' | 'robot' | 'card-update', count: () => number, n: number, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
         if (count() < n) return;
@@ -187,7 +192,7 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     /** Clears records (in place, so held references stay live), queued failures and rate-limit windows; tokens stay valid. */
     reset() {
       const r = state.received;
-      for (const list of [r.messages, r.robot, r.rejected, r.dropped]) list.length = 0;
+      for (const list of [r.messages, r.robot, r.rejected, r.dropped, r.cardUpdates]) list.length = 0;
       r.tokenRequests = 0;
       failures = [];
       state.memberLimiter = makeMemoryRateLimiter(limits.member);
@@ -196,7 +201,32 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     /** Resolves once n app messages have been delivered; rejects after timeoutMs. */
     waitForMessages: (n: number, timeoutMs = 2000) => waitFor('message', () => state.received.messages.length, n, timeoutMs),
     waitForRobotMessages: (n: number, timeoutMs = 2000) => waitFor('robot', () => state.received.robot.length, n, timeoutMs),
+    waitForCardUpdates: (n: number, timeoutMs = 2000) => waitFor('card-update', () => state.received.cardUpdates.length, n, timeoutMs),
     buildCallback: builder.buildCallback,
+    /**
+     * The encrypted template_card_event callback of `user` pressing the button `key` on card
+     * `taskId`, carrying that member's ResponseCode for the card (as WeCom would).
+     */
+    pressButton(input: { user: string; taskId: string; key: string; createTime?: number }) {
+      const copy = copyOf(state, input.taskId, input.user);
+      if (!copy) throw new Error(`fake WeCom: card ${input.taskId} was never delivered to ${input.user}`);
+      const buttons = (copy.card.button_list as Array<{ key: string }> | undefined) ?? [];
+      if (copy.replacedBy !== null || !buttons.some((b) => b.key === input.key))
+        throw new Error(`fake WeCom: ${input.user}'s copy of ${input.taskId} shows no button ${input.key}`);
+      return builder.buildCallback({
+        fromUser: input.user,
+        createTime: input.createTime,
+        event: {
+          event: 'template_card_event',
+          eventKey: input.key,
+          taskId: input.taskId,
+          cardType: 'button_interaction',
+          responseCode: codeForPress(state, input.taskId, input.user),
+        },
+      });
+    },
+    /** What `user` sees of card `taskId` now (after any updates). */
+    cardCopy: (taskId: string, user: string) => copyOf(state, taskId, user),
     buildUrlVerification: builder.buildUrlVerification,
     async stop() {
       for (const t of timers) clearTimeout(t);

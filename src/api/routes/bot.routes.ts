@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/clock';
 import type { UserService } from '../../domain/identity/user.service';
 import type { BotPort } from '../../domain/ports/bot';
-import { botMessageSchema, dialogResultSchema } from '../../domain/ports/bot.schemas';
+import { botMessageSchema, buttonPressSchema, buttonResultSchema, dialogResultSchema } from '../../domain/ports/bot.schemas';
 import type { ApiPlugin } from '../deps';
 import { defineRoute } from '../http/route';
 
@@ -11,7 +11,7 @@ import { defineRoute } from '../http/route';
  * is 403 before the bot sees the message, so nothing is answered, logged or escalated.
  */
 export function makeBotRoutes(deps: {
-  bot: Pick<BotPort, 'handleMessage'>;
+  bot: Pick<BotPort, 'handleMessage' | 'pressButton'>;
   users: Pick<UserService, 'botSpeaker'>;
   clock: Clock;
 }): ApiPlugin {
@@ -31,6 +31,22 @@ export function makeBotRoutes(deps: {
             ...(await deps.users.botSpeaker(actor, body.senderId)),
             text: body.text,
             messageId: body.messageId ?? null,
+            receivedAt: deps.clock.now(),
+          }),
+      });
+      defineRoute(api, registry, {
+        method: 'post',
+        path: '/bot/buttons',
+        tag: 'bot',
+        summary: '以本人身份按下卡片按钮（与企业微信卡片回调同一处理：确认提交、取消、通过、退回……）',
+        permission: 'bot.chat',
+        body: buttonPressSchema,
+        response: buttonResultSchema,
+        handler: async ({ body, actor }) =>
+          deps.bot.pressButton({
+            channel: 'api',
+            ...(await deps.users.botSpeaker(actor)),
+            key: body.key,
             receivedAt: deps.clock.now(),
           }),
       });

@@ -72,7 +72,15 @@ export function makeWecomCallbackRoutes(deps: WecomCallbackDeps): ApiPlugin {
           .handleMessage({ channel: codec.channel, senderId: msg.senderId, text: msg.text, messageId: msg.messageId, receivedAt })
           .then((r) => r.reply);
       case 'event':
-        return bot.handleEvent({ channel: codec.channel, senderId: msg.senderId, event: msg.event, eventKey: msg.eventKey, receivedAt });
+        return bot.handleEvent({
+          channel: codec.channel,
+          senderId: msg.senderId,
+          event: msg.event,
+          eventKey: msg.eventKey,
+          taskId: msg.taskId,
+          responseCode: msg.responseCode,
+          receivedAt,
+        });
       case 'unsupported':
         return Promise.resolve(bot.textOnly());
     }

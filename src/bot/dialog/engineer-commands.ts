@@ -1,20 +1,24 @@
 import { DomainError } from '../../domain/errors';
 import type { Actor } from '../../domain/identity/actor';
 import { can } from '../../domain/policy';
+import { shanghaiTime } from './format';
 import type { BotServices } from './types';
 
-export type CommandAction = 'reply' | 'resolve' | 'dispatch' | 'claim';
+export type CommandAction = 'reply' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'claim';
 
 export interface EngineerCommand {
   ticketId: number;
   action: CommandAction;
-  /** Reply text, or the optional note of resolve/dispatch. */
+  /** Reply text, the optional note of resolve/dispatch/arrive, or what the engineer waits for. */
   text?: string;
 }
 
 const VERBS: Array<[RegExp, CommandAction]> = [
   [/^(?:已解决|解决|已处理|处理完毕|关闭)(?:[\s:：,，]+([\s\S]+))?$/u, 'resolve'],
-  [/^(?:现场|上门|去现场|到现场)(?:[\s:：,，]+([\s\S]+))?$/u, 'dispatch'],
+  // 出发 is the dispatch decision the on-site clock runs from (service-desk.md: arrive within 8 hours of it).
+  [/^(?:现场|上门|去现场|到现场|出发|已出发|派员)了?(?:[\s:：,，]+([\s\S]+))?$/u, 'dispatch'],
+  [/^(?:到达|已到达|到场|已到场)了?(?:[\s:：,，]+([\s\S]+))?$/u, 'arrive'],
+  [/^(?:等待|等待用户|待补充|等用户)(?:[\s:：,，]+([\s\S]+))?$/u, 'wait'],
   [/^(?:认领|接单|领取)$/u, 'claim'],
 ];
 
@@ -37,11 +41,17 @@ export function parseCommand(text: string): EngineerCommand | null {
   return { ticketId, action: 'reply', text: rest };
 }
 
-/** A template-card button key (`claim:12`, `resolve:12`) as a command. */
+/** The ticket card's buttons (bot.md: 认领, 出发, 到达, 已解决) by key prefix. */
+const CARD_ACTIONS: Record<string, CommandAction> = { claim: 'claim', depart: 'dispatch', arrive: 'arrive', resolve: 'resolve' };
+
+/** A template-card button key (`claim:12`, `depart:12`, `arrive:12`, `resolve:12`) as a command. */
 export function parseCardKey(key: string | undefined): EngineerCommand | null {
-  const m = /^(claim|resolve):(\d{1,9})$/.exec(key ?? '');
-  return m ? { ticketId: Number(m[2]), action: m[1] as CommandAction } : null;
+  const m = /^(claim|depart|arrive|resolve):(\d{1,9})$/.exec(key ?? '');
+  return m ? { ticketId: Number(m[2]), action: CARD_ACTIONS[m[1]] } : null;
 }
+
+/** What the engineer waits for when `#id 等待` names nothing: the reporter reads it. */
+const DEFAULT_WAIT_REASON = '请补充问题的详细情况（报错提示截图、操作步骤或单据号），工程师收到后继续处理。';
 
 /** Who may drive tickets from WeCom: the desk roles the ticket service accepts. */
 export const isDeskRole = (actor: Actor): boolean => can(actor, 'ticket.handle');
@@ -59,8 +69,16 @@ const ACTIONS: Record<CommandAction, (tickets: Tickets, actor: Actor, id: number
     return `工单 #${id} 已标记为已解决，已通知提问人。`;
   },
   async dispatch(tickets, actor, id, text) {
-    await tickets.dispatch(actor, id, text);
-    return `已记录工单 #${id} 现场处理，到场时限已开始计算，已通知提问人。`;
+    const t = await tickets.dispatch(actor, id, text);
+    return `已记录工单 #${id} 派员出发，请在 ${shanghaiTime(t.onsiteDueAt)} 前到场；到达后发“#${id} 到达”。`;
+  },
+  async arrive(tickets, actor, id, text) {
+    const t = await tickets.arrive(actor, id, text);
+    return `已登记工单 #${id} 于 ${shanghaiTime(t.arrivedAt)} 到场。处理完发“#${id} 解决”。`;
+  },
+  async wait(tickets, actor, id, text) {
+    await tickets.wait(actor, id, text ?? DEFAULT_WAIT_REASON);
+    return `工单 #${id} 已转为等待用户补充，时限暂停计算，已请提问人补充信息；对方回复后自动恢复处理。`;
   },
   async claim(tickets, actor, id) {
     await tickets.claim(actor, id);
@@ -75,7 +93,7 @@ const ACTIONS: Record<CommandAction, (tickets: Tickets, actor: Actor, id: number
  */
 export async function runCommand(tickets: Tickets, actor: Actor, cmd: EngineerCommand, sender: Actor = actor): Promise<string> {
   if (!isDeskRole(sender) || !isDeskRole(actor)) {
-    return '抱歉，工单指令（#工单号 回复/解决/现场/认领）仅供驻场工程师使用。如需补充您的问题，请直接发送文字，我会转给工程师。';
+    return '抱歉，工单指令（#工单号 回复/认领/出发/到达/等待/解决）仅供驻场工程师使用。如需补充您的问题，请直接发送文字，我会转给工程师。';
   }
   try {
     return await ACTIONS[cmd.action](tickets, actor, cmd.ticketId, cmd.text);

@@ -1,6 +1,9 @@
+import type { ChatCard } from '../../domain/cards/card-view';
 import type { Actor } from '../../domain/identity/actor';
 import type { Classification } from '../nlp/classifier';
 import type { KnowledgeBase } from '../nlp/kb-loader';
+import { answerDeskSummary, answerIncidents } from './bureau-answers';
+import { applicationSubmit, applicationWithdraw, writeoffSubmit } from './chat-ops';
 import { answerDocuments, intentForDocumentNo, type StatusIntent } from './document-answers';
 import { mayAppend } from './append-rule';
 import { escalate, type EscalationKind } from './escalation';
@@ -16,6 +19,8 @@ export interface Answer {
   reply: string;
   escalated?: boolean;
   ticketId?: number | null;
+  /** A card with buttons (a confirmation); in WeCom it was queued as a template card. */
+  card?: ChatCard | null;
 }
 
 export interface HandlerInput {
@@ -76,6 +81,17 @@ export const HANDLERS: Readonly<Record<string, IntentHandler>> = {
   'destruction.status': documents('destruction.status'),
   // The asker's own tickets, whatever their unit.
   'ticket.status': { domain: true, answer: async (i) => ({ reply: await answerTickets(i.deps, i.turn) }) },
+  // Bureau roles: the week's tickets and SLA, faults now (unit staff are refused politely).
+  'desk.summary': {
+    domain: true,
+    answer: async (i) => ({
+      reply: await answerDeskSummary(i.deps.services, i.turn.actor, i.turn.text, i.turn.entities, i.turn.receivedAt),
+    }),
+  },
+  'incident.status': { domain: true, answer: async (i) => ({ reply: await answerIncidents(i.deps.services, i.turn.actor) }) },
+  'application.submit': applicationSubmit,
+  'application.withdraw': applicationWithdraw,
+  'writeoff.submit': writeoffSubmit,
   'handoff.human': escalation('handoff'),
   'fault.report': escalation('fault'),
 };

@@ -5,6 +5,9 @@ import { NONE, prepareText, type Classification } from '../nlp/classifier';
 import { extractEntities, type Entities } from '../nlp/entities';
 import { normalizeText } from '../nlp/normalize';
 import { makeContextStore, resolveFollowUp } from './context';
+import { answerBureauOverdue, asksBureauOverdue } from './bureau-answers';
+import { answerDeskText } from './desk-commands';
+import { runReviewCommand } from './chat-ops';
 import { isDeskRole, parseCommand, runCommand } from './engineer-commands';
 import { notRegistered } from './escalation';
 import { capReply } from './format';
@@ -31,6 +34,7 @@ const plain = (reply: string, intent = NONE, score = 0, outcome: DialogOutcome =
   score,
   escalated: false,
   ticketId: null,
+  card: null,
   outcome,
 });
 
@@ -64,6 +68,19 @@ export function makePipeline(deps: DialogDeps) {
       // A command acts on a ticket in someone's name: always the caller's, never the member an admin speaks as.
       return plain(await runCommand(services.tickets, msg.caller ?? sender.actor, command, sender.actor), 'engineer.command', 1, 'command');
     },
+    async ({ msg, sender }) => {
+      // An operator's return with its opinion (「退回」 on a review card asks for it in this form).
+      const review = await runReviewCommand(services, msg.caller ?? sender.actor, msg.text);
+      return review === null ? null : plain(review, 'review.command', 1, 'command');
+    },
+    async ({ msg, sender }) => {
+      // The engineer's queue and phone-call log act as the caller (an admin speaking as a member acts as the admin).
+      const desk = await answerDeskText(services, msg.caller ?? sender.actor, msg.text, sender.actor);
+      return desk === null ? null : plain(desk, 'engineer.command', 1, 'command');
+    },
+    // 「哪些单位逾期未核销」: bureau-wide, so answered (or refused to unit staff) before any unit-scoped intent.
+    async ({ msg, sender }) =>
+      asksBureauOverdue(msg.text) ? plain(await answerBureauOverdue(services, sender.actor), 'writeoff.overdue', 1) : null,
     async ({ msg, sender }) => {
       const survey = await answerSurvey(services.returnVisits, sender, msg.text);
       return survey ? plain(survey, 'visit.rating', 1) : null;
@@ -141,7 +158,7 @@ export function makePipeline(deps: DialogDeps) {
     }
     const u = await understand(a);
     const { c, turn, model } = u;
-    const base = { intent: c.intent, score: c.score, entities: turn.entities, escalated: false, ticketId: null };
+    const base = { intent: c.intent, score: c.score, entities: turn.entities, escalated: false, ticketId: null, card: null };
     for (const guard of guards) {
       const reply = guard(u);
       // Out of scope (another unit's data, a must-not request): the intent is None whatever the subject.
@@ -160,6 +177,7 @@ export function makePipeline(deps: DialogDeps) {
       reply: answer.reply,
       escalated,
       ticketId: answer.ticketId ?? null,
+      card: answer.card ?? null,
       outcome: escalated ? 'escalated' : 'answered',
       // Answers a follow-up can lean on: live data and the how-to of a subject ("要带啥材料").
       remember: !escalated && (chosen.domain || chosen === FAQ || chosen === FIX),
@@ -229,6 +247,7 @@ export function makePipeline(deps: DialogDeps) {
         escalated: out.escalated,
         ticketId: out.ticketId,
         entities: out.entities ?? {},
+        card: out.card,
         outcome: out.outcome,
       };
       await record(msg, result, sender, kb.version, started);

@@ -1,8 +1,12 @@
+import type { CardActions } from '../../domain/cards/card-actions';
+import type { CardService } from '../../domain/cards/card.service';
 import type { Directory } from '../../domain/catalog/directory';
 import type { Clock } from '../../domain/clock';
 import type { ExchangeLog } from '../../domain/desk/exchange-log.service';
+import type { ConsultationService } from '../../domain/desk/records/consultation.service';
 import type { ReturnVisitService } from '../../domain/desk/records/return-visit.service';
 import type { TicketService } from '../../domain/desk/ticket.service';
+import type { TicketQueue } from '../../domain/desk/ticket-queue';
 import type { ApplicationService } from '../../domain/documents/application.service';
 import type { DocumentLookup } from '../../domain/documents/document-lookup';
 import type { IssueReadinessService } from '../../domain/documents/issue-readiness';
@@ -10,6 +14,9 @@ import type { LineDocumentWorkflow } from '../../domain/documents/line-documents
 import type { Actor } from '../../domain/identity/actor';
 import type { UserService, WecomSender } from '../../domain/identity/user.service';
 import type { StockService } from '../../domain/ledger/stock.service';
+import type { AlertService } from '../../domain/monitoring/alert.service';
+import type { ReportsService } from '../../domain/reports/reports.service';
+import type { SummaryService } from '../../domain/summaries/summary.service';
 import type { Logger } from '../../logger';
 import type { Entities } from '../nlp/entities';
 import type { NlpHolder } from './nlp-holder';
@@ -31,10 +38,25 @@ export interface BotServices {
   applications: Pick<ApplicationService, 'list' | 'get'>;
   writeoffs: Pick<LineDocumentWorkflow, 'list' | 'get'>;
   destructions: Pick<LineDocumentWorkflow, 'list' | 'get'>;
-  tickets: Pick<TicketService, 'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'get' | 'recentForReporter'>;
+  tickets: Pick<
+    TicketService,
+    'escalate' | 'reply' | 'claim' | 'resolve' | 'dispatch' | 'arrive' | 'wait' | 'get' | 'list' | 'recentForReporter' | 'cardView'
+  >;
+  /** Bureau roles' questions: the week's figures, faults now, overdue write-offs bureau-wide. */
+  summaries: Pick<SummaryService, 'figures'>;
+  alerts: Pick<AlertService, 'list'>;
+  reports: Pick<ReportsService, 'warnings'>;
+  /** The engineer's queue (「我的工单」), as the mobile workbench lists it. */
+  ticketQueue: Pick<TicketQueue, 'list'>;
+  /** The phone-call log (「来电 …」 from the engineer). */
+  consultations: Pick<ConsultationService, 'create'>;
   /** Absent in set-ups without the desk records. */
   returnVisits?: SurveyPort;
   exchangeLog: Pick<ExchangeLog, 'record'>;
+  /** Button cards: drafts, reviews and the codes that update every copy. */
+  cards: Pick<CardService, 'byTaskId' | 'ofTicket' | 'keepEventCode' | 'close' | 'open'>;
+  /** What card buttons and chat drafts do, through the API's services. */
+  cardActions: Pick<CardActions, 'confirm' | 'approve' | 'reject' | 'previewApplication' | 'withdrawable' | 'previewWriteoff'>;
 }
 
 /** A unit as a domain answer names it. */

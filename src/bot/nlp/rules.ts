@@ -1,3 +1,5 @@
+import { chatOpsRule } from './chat-ops-rules';
+
 /** A rule decision that overrides the statistical model. */
 export interface RuleHit {
   intent: string;
@@ -85,6 +87,8 @@ const DOMAIN_LATIN = /\b(?:ukey|u ?key|key|ca|pin|excel|ie|chrome|edge|pdf|usb|o
 /** Must-not requests and obvious cases, decided on the normalised text before the model runs. */
 export function applyRules(normalized: string): RuleHit | undefined {
   if (normalized.replace(/[\s#]/gu, '') === '') return { intent: 'None', rule: 'empty' };
+  const act = chatOpsRule(normalized);
+  if (act) return { intent: act, rule: `chat-ops.${act}` };
   for (const [rule, re, unlessHowTo] of MUST_NOT) {
     if (re.test(normalized) && !(unlessHowTo && HOW_TO.test(normalized))) return { intent: 'None', rule };
   }

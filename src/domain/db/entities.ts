@@ -1,5 +1,6 @@
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { ApplicationCap } from '../catalog/application-cap.entity';
+import { BotCard } from '../cards/card.entity';
 import { BillType } from '../catalog/bill-type.entity';
 import { Unit } from '../catalog/unit.entity';
 import { BillDocument } from '../documents/bill-document.entity';
@@ -50,6 +51,7 @@ export const allEntities = [
   PrintOrder,
   AuditEntry,
   OutboxMessage,
+  BotCard,
   Ticket,
   TicketEvent,
   SlaClock,

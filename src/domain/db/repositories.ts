@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { makeAuditRepository } from '../audit/audit.repository';
+import { makeCardRepository } from '../cards/cards.repository';
 import { makeCatalogRepository } from '../catalog/catalog.repository';
 import { makeInboundMessageRepository } from '../desk/inbound-messages.repository';
 import { makeAnnouncementRepository } from '../desk/records/announcements.repository';
@@ -35,6 +36,7 @@ export function makeRepositories(ctx: RepoContext) {
     audit: () => makeAuditRepository(ctx),
     settings: () => makeSettingsRepository(ctx),
     outbox: () => makeOutboxRepository(ctx),
+    cards: () => makeCardRepository(ctx),
     tickets: () => makeTicketRepository(ctx),
     slaClocks: () => makeSlaClockRepository(ctx),
     slaCalendar: () => makeSlaCalendarRepository(ctx),

@@ -1,10 +1,10 @@
 import type { Repositories } from '../db/repositories';
 import type { Expiry } from '../outbox/outbox.types';
-import { PRIORITY_NAMES } from './desk.types';
+import { openTicketCard, TICKET_CARD, type CardTx, type TicketLink } from './ticket-card';
 import type { Ticket } from './ticket.entity';
 
-/** What the notices need of a transaction. */
-type NoticeTx = Pick<Repositories, 'identity' | 'outbox'>;
+/** What the notices need of a transaction (the ticket card reads the ticket's unit, clocks and timeline). */
+type NoticeTx = CardTx;
 
 const fmt = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '—');
 
@@ -14,7 +14,12 @@ export async function engineerRecipients(tx: Pick<Repositories, 'identity'>): Pr
   return rows.map((r) => r.wecomUserId).filter((x): x is string => !!x);
 }
 
-/** Queues the engineers' template card for a new or updated ticket (same transaction). */
+/**
+ * Tells the engineers about a ticket (same transaction). The first notice sends the ticket's one
+ * card; later ones (a follow-up from the unit, an alert firing again) reach the assignee (or the
+ * engineers) as a short text on the same ticket, never as a second card. The card itself is updated
+ * at the next state change, with the conversation so far (ResponseCodes work once each).
+ */
 export async function noticeEngineers(
   tx: NoticeTx,
   t: Ticket,
@@ -22,33 +27,18 @@ export async function noticeEngineers(
   question: string,
   now: Date,
   event: string,
+  link?: TicketLink,
 ): Promise<void> {
-  const to = await engineerRecipients(tx);
+  const existing = await tx.cards.latestFor(TICKET_CARD, t.id);
+  if (!existing) {
+    await openTicketCard(tx, t, now, event, link);
+    return;
+  }
+  const a = t.assigneeId ? await tx.identity.byId(t.assigneeId) : null;
+  const to = a?.active && a.wecomUserId ? [a.wecomUserId] : await engineerRecipients(tx);
   if (to.length === 0) return;
-  await tx.outbox.enqueue(
-    `ticket-${t.id}-${event}`,
-    {
-      channel: 'app',
-      toUsers: to,
-      kind: 'template_card',
-      card: {
-        card_type: 'button_interaction',
-        main_title: { title: `工单 #${t.id}（${PRIORITY_NAMES[t.priority]}）`, desc: unitName ?? '未关联单位' },
-        sub_title_text: question.slice(0, 120),
-        horizontal_content_list: [
-          { keyname: '来源', value: t.source },
-          { keyname: '提问人', value: t.reporterName ?? '—' },
-          { keyname: '响应时限', value: fmt(t.responseDueAt) },
-        ],
-        task_id: `ticket-${t.id}-${event}`.slice(0, 128),
-        button_list: [
-          { text: '认领', style: 1, key: `claim:${t.id}` },
-          { text: '已解决', style: 2, key: `resolve:${t.id}` },
-        ],
-      },
-    },
-    now,
-  );
+  const text = `工单 #${t.id}（${unitName ?? '未关联单位'}）补充：${question.slice(0, 300)}`;
+  await tx.outbox.enqueue(`ticket-${t.id}-${event}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, now);
 }
 
 /** Queues a text to the ticket's reporter in WeCom, if the ticket came from WeCom (no expiry: it waits until it can go). */

@@ -2,20 +2,20 @@ import { scheduleTicketVisit } from './records/return-visit.schedule';
 import { ForbiddenError, ValidationError } from '../errors';
 import { proposeFromReply } from '../kb/proposals';
 import type { Actor } from '../identity/actor';
-import { noticeEngineers, noticeReporter } from './desk-notices';
+import { engineerRecipients, noticeReporter } from './desk-notices';
 import type { Ticket } from './ticket.entity';
 import type { Change, TicketKit } from './ticket-kit';
-import { unitName } from './ticket-store';
 import { can, isUnitScoped } from '../policy';
 
-/** Tells the assignee (or, unassigned, every engineer) that something happened on the ticket. */
+/**
+ * Tells the assignee (or, unassigned, every engineer) in a short text that something happened on
+ * the ticket; the ticket card itself is updated by the change (ticket-kit), not sent again.
+ */
 async function tellDesk(c: Change, key: string, text: string): Promise<void> {
   const a = c.t.assigneeId ? await c.tx.identity.byId(c.t.assigneeId) : null;
-  if (a?.active && a.wecomUserId) {
-    await c.tx.outbox.enqueue(`ticket-${c.t.id}-${key}`, { channel: 'app', toUsers: [a.wecomUserId], kind: 'text', content: text }, c.now);
-  } else {
-    await noticeEngineers(c.tx, c.t, await unitName(c.tx, c.t.unitId), text, c.now, key);
-  }
+  const to = a?.active && a.wecomUserId ? [a.wecomUserId] : await engineerRecipients(c.tx);
+  if (to.length === 0) return;
+  await c.tx.outbox.enqueue(`ticket-${c.t.id}-${key}`, { channel: 'app', toUsers: to, kind: 'text', content: text }, c.now);
 }
 
 /** Replies, assignment, information from the unit, resolution, reopening and closing. */

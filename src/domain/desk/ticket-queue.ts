@@ -31,6 +31,9 @@ export interface QueueItem {
   /** The first line of the question (a row shows no more). */
   firstLine: string;
   createdAt: Date;
+  /** On-site visit: dispatched and arrived (the bot's queue says 未派员 / 已到场). */
+  dispatchedAt: Date | null;
+  arrivedAt: Date | null;
   mine: boolean;
   clocks: QueueClock[];
   /** The clock due soonest, or null when none counts. */
@@ -84,6 +87,8 @@ export function makeTicketQueue(deps: { store: DomainStore; clock: Clock }) {
           unitName: unit?.name ?? null,
           firstLine: firstLine(t.summary),
           createdAt: t.createdAt,
+          dispatchedAt: t.dispatchedAt,
+          arrivedAt: t.arrivedAt,
           mine: t.assigneeId === actor.userId,
           clocks: cs,
           nearest: active[0] ?? cs[0] ?? null,

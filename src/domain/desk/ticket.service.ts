@@ -8,6 +8,9 @@ import type { SlaClock } from './sla-clock.entity';
 import type { SlaClockService } from './sla-clock.service';
 import { makeTicketClockCommands } from './ticket-clock-commands';
 import { makeTicketCommands } from './ticket-commands';
+import type { ChatCard } from '../cards/card-view';
+import { NotFoundError } from '../errors';
+import { ticketCardView, type TicketLink } from './ticket-card';
 import { makeTicketKit } from './ticket-kit';
 import { openTicketIn, type OpenTicketInput } from './ticket-open';
 import { makeTicketQueries } from './ticket-queries';
@@ -28,9 +31,9 @@ export type EscalationInput = Omit<OpenTicketInput, 'source' | 'meta'> & {
 };
 
 /** Tickets: escalations from the bot, desk entries, the life cycle with its SLA clocks, the timeline. */
-export function makeTicketService(deps: { store: DomainStore; clock: Clock; clocks: SlaClockService }) {
-  const { store, clock, clocks } = deps;
-  const kit = makeTicketKit(clock, clocks);
+export function makeTicketService(deps: { store: DomainStore; clock: Clock; clocks: SlaClockService; link?: TicketLink }) {
+  const { store, clock, clocks, link } = deps;
+  const kit = makeTicketKit(clock, clocks, link);
 
   const openTicket = (tx: Repositories, input: OpenTicketInput, now: Date, touched: SlaClock[]) =>
     openTicketIn(tx, clocks, input, now, touched);
@@ -59,14 +62,16 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
           // The user's answer ends the wait: the clocks run again.
           const resumed = ticket.state === 'waiting_user';
           if (resumed) touched.push(...(await clocks.resume(tx, ticket.id, now)));
-          await tx.tickets.update(ticket.id, { lastActivityAt: now, ...(resumed ? { state: 'in_progress' as const } : {}) });
+          const patch = { lastActivityAt: now, ...(resumed ? { state: 'in_progress' as const } : {}) };
+          await tx.tickets.update(ticket.id, patch);
+          ticket = { ...ticket, ...patch };
           await tx.tickets.addEvent(ticket.id, 'question', null, input.question, { guesses: input.guesses, ...via }, now);
           if (resumed) await tx.tickets.addEvent(ticket.id, 'state', null, null, { from: 'waiting_user', to: 'in_progress' }, now);
         } else {
           ticket = await openTicket(tx, { ...input, meta: via }, now, touched);
         }
-        // One card per ticket: an appended question is on the ticket's timeline, not a new card.
-        if (!appended) await noticeEngineers(tx, ticket, await unitName(tx, ticket.unitId), input.question, now, 'new');
+        const evKey = appended ? `q${now.getTime()}` : 'new';
+        await noticeEngineers(tx, ticket, await unitName(tx, ticket.unitId), input.question, now, evKey, link);
         return { ticket, appended };
       });
     },
@@ -94,8 +99,18 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
           touched,
         );
         await tx.audit.record(actor, now, { action: 'ticket.create', entityType: 'ticket', entityId: t.id, after: input });
+        // Every engineer gets the ticket's card, as for an escalation: whoever is free can take it.
+        await noticeEngineers(tx, t, await unitName(tx, unitId), input.summary, now, 'new', link);
         return t;
       });
+    },
+
+    /** The ticket card as it stands now (the answer to a button press through the API or the workbench). */
+    async cardView(actor: Actor, id: number): Promise<ChatCard> {
+      requirePermission(actor, 'ticket.handle');
+      const t = await store.read.tickets.byId(id);
+      if (!t) throw new NotFoundError('TICKET_NOT_FOUND', `工单 #${id} 不存在`);
+      return ticketCardView(store.read, t);
     },
 
     ...makeTicketCommands(kit),

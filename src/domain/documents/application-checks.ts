@@ -43,33 +43,46 @@ export type ApplicationCheckInput = z.infer<typeof applicationCheckInputSchema>;
 type Reads = Pick<Repositories, 'catalog' | 'documents' | 'ledger' | 'settings'>;
 
 /**
+ * One reading of the checks, inside any transaction (the operators' card is written in the
+ * submission's own transaction, where the new application is not yet visible to others).
+ */
+export async function readApplicationCheck(
+  tx: Reads,
+  unit: Unit,
+  bt: BillType,
+  quantity: number,
+  excludeDocId: number | null,
+  now: Date,
+): Promise<ApplicationCheck> {
+  const [blockers, cap, pending, inStock, promised] = await Promise.all([
+    blockersFor(tx, unit, bt, quantity, now),
+    tx.catalog.capOf(unit.id, bt.id),
+    tx.documents.allOf({ docType: 'writeoff', unitId: unit.id, billTypeId: bt.id, statuses: ['submitted', 'returned'] }),
+    tx.ledger.countAt(bt.id, BUREAU_STOCK),
+    tx.documents.approvedBacklog(bt.id, excludeDocId ?? 0),
+  ]);
+  const available = Math.max(0, inStock - promised);
+  return {
+    unit: { code: unit.code, name: unit.name },
+    billType: { code: bt.code, name: bt.name },
+    quantity,
+    cap: cap?.maxQuantity ?? null,
+    blockers: blockers.map((b) => ({ reason: b.reason, message: b.message, details: b.details })),
+    pendingWriteoffs: pending.map((d) => ({ docNo: d.docNo, status: d.status })),
+    warehouse: { inStock, promised, available, sufficient: available >= quantity },
+    canSubmit: blockers.length === 0,
+  };
+}
+
+/**
  * The same checks the application service runs (cap, 核旧领新) plus the warehouse's availability, as
  * data: the web form shows them before submitting, the bot before its confirmation card, and the
  * operators' cards and inbox before approving. One reading, so the three always agree.
  */
 export function makeApplicationChecks(deps: { store: DomainStore; clock: Clock }) {
   const r = deps.store.read;
-
-  async function checkFor(tx: Reads, unit: Unit, bt: BillType, quantity: number, excludeDocId: number | null): Promise<ApplicationCheck> {
-    const [blockers, cap, pending, inStock, promised] = await Promise.all([
-      blockersFor(tx, unit, bt, quantity, deps.clock.now()),
-      tx.catalog.capOf(unit.id, bt.id),
-      tx.documents.allOf({ docType: 'writeoff', unitId: unit.id, billTypeId: bt.id, statuses: ['submitted', 'returned'] }),
-      tx.ledger.countAt(bt.id, BUREAU_STOCK),
-      tx.documents.approvedBacklog(bt.id, excludeDocId ?? 0),
-    ]);
-    const available = Math.max(0, inStock - promised);
-    return {
-      unit: { code: unit.code, name: unit.name },
-      billType: { code: bt.code, name: bt.name },
-      quantity,
-      cap: cap?.maxQuantity ?? null,
-      blockers: blockers.map((b) => ({ reason: b.reason, message: b.message, details: b.details })),
-      pendingWriteoffs: pending.map((d) => ({ docNo: d.docNo, status: d.status })),
-      warehouse: { inStock, promised, available, sufficient: available >= quantity },
-      canSubmit: blockers.length === 0,
-    };
-  }
+  const checkFor = (tx: Reads, unit: Unit, bt: BillType, quantity: number, excludeDocId: number | null) =>
+    readApplicationCheck(tx, unit, bt, quantity, excludeDocId, deps.clock.now());
 
   return {
     /** Checks an application before it exists. Unit staff may check only for their own unit (403 OTHER_UNIT). */

@@ -21,9 +21,16 @@ import { applicationBlockers, graceMonthsOf, oldStockLimit, WRITEOFF_GRACE_MONTH
 import type { BillDocument } from './bill-document.entity';
 import type { DocumentView } from './document.views';
 import { noticeToUnit } from './application-notices';
+import { closeReviewCards, noticeReviewers } from '../cards/review-cards';
 import { createDocument, loadDocument, lockDocument, makersOf, STATUS_NAMES, transition } from './lifecycle';
 
 type Tx = Pick<Repositories, 'catalog' | 'documents' | 'ledger' | 'settings'>;
+
+/**
+ * Work done in the transaction of a change, after it (a card settled, notices queued): if it
+ * throws, the change is undone with it. The bot's confirmations and approvals pass one.
+ */
+export type Also<T> = (tx: Repositories, result: T) => Promise<void>;
 
 /** Reads what the application rules look at and returns the rules that refuse it (none = may apply). */
 export async function blockersFor(tx: Tx, unit: Unit, bt: BillType, quantity: number, now: Date): Promise<Blocker[]> {
@@ -48,7 +55,7 @@ export async function blockersFor(tx: Tx, unit: Unit, bt: BillType, quantity: nu
 }
 
 /** 申领: applications by units, checked against 分次限量 and 核旧领新, reviewed by the bureau. */
-export function makeApplicationService(deps: { store: DomainStore; clock: Clock; duties: Duties }) {
+export function makeApplicationService(deps: { store: DomainStore; clock: Clock; duties: Duties; publicUrl?: string }) {
   const { store, clock, duties } = deps;
 
   async function checkRules(tx: Tx, unit: Unit, bt: BillType, quantity: number): Promise<void> {
@@ -63,7 +70,13 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
     return doc;
   }
 
-  async function review(actor: Actor, id: number, to: 'approved' | 'returned', opinion: string | null): Promise<DocumentView> {
+  async function review(
+    actor: Actor,
+    id: number,
+    to: 'approved' | 'returned',
+    opinion: string | null,
+    also?: Also<DocumentView>,
+  ): Promise<DocumentView> {
     requirePermission(actor, 'application.approve');
     return store.transaction(async (tx) => {
       // Lock order bill_type → document, so two approvals cannot both promise the same stock.
@@ -79,7 +92,11 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
         entityId: id,
         after: { status: to, opinion },
       });
-      return (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
+      const view = (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
+      await also?.(tx, view);
+      // Reviewed elsewhere (the workbench): the operators' cards stop acting and say so.
+      await closeReviewCards(tx, doc, actor, to === 'approved' ? '已在工作台审核通过' : '已在工作台退回', at);
+      return view;
     });
   }
 
@@ -120,7 +137,7 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
 
   return {
     /** Files an application (status submitted) after checking the cap and 核旧领新. */
-    async create(actor: Actor, input: CreateApplicationInput): Promise<DocumentView> {
+    async create(actor: Actor, input: CreateApplicationInput, also?: Also<DocumentView>): Promise<DocumentView> {
       requirePermission(actor, 'application.create');
       return store.transaction(async (tx) => {
         const unit = await tx.catalog.unitByCode(input.unitCode);
@@ -142,7 +159,10 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
           'submitted',
         );
         await tx.audit.record(actor, at, { action: 'application.create', entityType: 'bill_document', entityId: doc.id, after: input });
-        return (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
+        await noticeReviewers(tx, doc, at, deps.publicUrl);
+        const view = (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
+        await also?.(tx, view);
+        return view;
       });
     },
 
@@ -162,19 +182,24 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
           entityId: id,
           after: { quantity, reason: doc.reason },
         });
+        await noticeReviewers(tx, doc, at, deps.publicUrl);
         return (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
       });
     },
 
     /** 撤销上报: takes a submitted application back to draft before review. */
-    async withdraw(actor: Actor, id: number): Promise<DocumentView> {
+    async withdraw(actor: Actor, id: number, also?: Also<DocumentView>): Promise<DocumentView> {
       requirePermission(actor, 'application.create');
       return store.transaction(async (tx) => {
         const doc = await loadFor(tx, actor, id);
         const at = clock.now();
         await transition(tx.documents, doc, 'draft', { actorId: actor.userId, at });
         await tx.audit.record(actor, at, { action: 'application.withdraw', entityType: 'bill_document', entityId: id });
-        return (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
+        // The bureau's review cards of a withdrawn application must not act any more.
+        await closeReviewCards(tx, doc, actor, '申领单已由单位撤回', at);
+        const view = (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
+        await also?.(tx, view);
+        return view;
       });
     },
 
@@ -245,8 +270,9 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
       });
     },
 
-    approve: (actor: Actor, id: number, input: ApproveInput) => review(actor, id, 'approved', input.opinion ?? null),
-    reject: (actor: Actor, id: number, input: RejectInput) => review(actor, id, 'returned', input.opinion),
+    approve: (actor: Actor, id: number, input: ApproveInput, also?: Also<DocumentView>) =>
+      review(actor, id, 'approved', input.opinion ?? null, also),
+    reject: (actor: Actor, id: number, input: RejectInput, also?: Also<DocumentView>) => review(actor, id, 'returned', input.opinion, also),
 
     /** Lists applications, newest first; unit staff see only their own unit. */
     async list(actor: Actor, q: ListApplicationsQuery): Promise<Page<DocumentView>> {

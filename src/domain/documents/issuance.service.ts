@@ -1,3 +1,4 @@
+import type { Also } from './application.service';
 import type { Clock } from '../clock';
 import type { DomainStore } from '../db/repositories';
 import { ConflictError } from '../errors';
@@ -40,7 +41,7 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
      * unit with journal rows, an issuance document with its lines, the application → issued.
      * Not enough stock → 409 and nothing moves.
      */
-    async issue(actor: Actor, applicationId: number): Promise<IssueResult> {
+    async issue(actor: Actor, applicationId: number, also?: Also<IssueResult>): Promise<IssueResult> {
       requirePermission(actor, 'application.issue');
       return store.transaction(async (tx) => {
         // Lock order bill_type → document, as every ledger-changing transaction does.
@@ -96,7 +97,9 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
           entityId: app.id,
           after: { issuanceId: issuance.id, ranges },
         });
-        return { status: 'issued', issuanceId: issuance.id, issuanceNo: issuance.docNo, ranges };
+        const result: IssueResult = { status: 'issued', issuanceId: issuance.id, issuanceNo: issuance.docNo, ranges };
+        await also?.(tx, result);
+        return result;
       });
     },
   };

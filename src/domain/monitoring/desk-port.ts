@@ -1,6 +1,7 @@
 import type { Repositories } from '../db/repositories';
 import { engineerRecipients, noticeEngineers } from '../desk/desk-notices';
 import type { SlaClockService } from '../desk/sla-clock.service';
+import type { TicketLink } from '../desk/ticket-card';
 import { openTicketIn, type OpenTicketInput } from '../desk/ticket-open';
 import type { Ticket } from '../desk/ticket.entity';
 
@@ -22,14 +23,14 @@ export interface DeskPort {
 }
 
 /** Monitoring's and inspections' transactions run through the SLA clock service, which schedules the clocks they start. */
-export function makeDeskPort(clocks: SlaClockService): DeskPort {
+export function makeDeskPort(clocks: SlaClockService, link?: TicketLink): DeskPort {
   return {
     transaction: (work) =>
       clocks.withClocks((tx, touched) =>
         work(tx, {
           openTicket: (input, now) => openTicketIn(tx, clocks, input, now, touched),
           alertEvent: (ticketId, body, meta, at) => tx.tickets.addEvent(ticketId, 'alert', null, body, meta, at),
-          noticeEngineers: (t, text, now, event) => noticeEngineers(tx, t, null, text, now, event),
+          noticeEngineers: (t, text, now, event) => noticeEngineers(tx, t, null, text, now, event, link),
           engineerRecipients: () => engineerRecipients(tx),
         }),
       ),

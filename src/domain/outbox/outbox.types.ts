@@ -14,6 +14,13 @@ const body = z.discriminatedUnion('kind', [
     btntxt: z.string().max(4).optional(),
   }),
   z.object({ kind: z.literal('template_card'), card: z.record(z.string(), z.unknown()) }),
+  // Members' copies of a button card, updated in place with a ResponseCode (wecom.md: once, within 72 h).
+  z.object({
+    kind: z.literal('card_update'),
+    responseCode: z.string().min(1).max(512),
+    replaceName: z.string().min(1).max(64).optional(),
+    card: z.record(z.string(), z.unknown()).optional(),
+  }),
 ]);
 
 /** What the outbox can carry: a WeCom app message to members or a group-robot push. */
@@ -33,6 +40,12 @@ export interface Expiry {
 export interface MessageSender {
   send(message: OutboundMessage): Promise<void>;
 }
+
+/**
+ * Told when a button card went out with the code that updates the copies just delivered
+ * (the card records keep it, so every recipient's copy can be updated once someone acts).
+ */
+export type CardSentHook = (sent: { taskId: string; responseCode: string; toUsers: string[]; at: Date }) => Promise<void>;
 
 /** Thrown by a sender when the failure is permanent (bad recipient, bad payload): do not retry. */
 export class PermanentSendError extends Error {}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chatCardSchema } from '../cards/card-view';
 
 /** A message to the bot as the signed-in user; only an admin may name another WeCom member (for tests). */
 export const botMessageSchema = z
@@ -19,5 +20,11 @@ export const dialogResultSchema = z.object({
   escalated: z.boolean(),
   ticketId: z.number().int().nullable(),
   entities: z.record(z.string(), z.unknown()),
+  card: chatCardSchema.nullable(),
   outcome: z.enum(['answered', 'declined', 'escalated', 'command', 'unregistered', 'failed']),
 });
+
+/** A button pressed as the signed-in user (POST /bot/buttons), exactly as a template_card_event would. */
+export const buttonPressSchema = z.object({ key: z.string().trim().min(1).max(200) }).strict();
+
+export const buttonResultSchema = z.object({ reply: z.string(), card: chatCardSchema.nullable() });

@@ -1,3 +1,4 @@
+import type { ChatCard } from '../cards/card-view';
 import type { Page } from '../common/pagination';
 import type { Actor } from '../identity/actor';
 import type { KbChange } from '../kb/kb-change.entity';
@@ -28,7 +29,30 @@ export interface InboundEvent {
   senderId: string;
   event: string;
   eventKey?: string;
+  /** template_card_event: the card's task_id and the code that updates the presser's copy. */
+  taskId?: string;
+  responseCode?: string;
   receivedAt: Date;
+}
+
+/** A card button pressed: from a template_card_event, or POST /bot/buttons as the signed-in user. */
+export interface ButtonPress {
+  channel: string;
+  /** The presser's WeCom member id (or `user:<id>` through the API). */
+  senderId: string;
+  /** The presser's account when the channel knows it (the API). */
+  userId?: number;
+  /** An admin pressing as another member (tests); commands act as the caller. */
+  caller?: Actor;
+  key: string;
+  responseCode?: string;
+  receivedAt: Date;
+}
+
+/** What a press answers: a sentence, and the card as it now stands when it changed. */
+export interface ButtonResult {
+  reply: string;
+  card: ChatCard | null;
 }
 
 /** What the bot understood in one message (bill type by name or alias, time words, numbers). */
@@ -54,6 +78,8 @@ export interface DialogResult {
   escalated: boolean;
   ticketId: number | null;
   entities: DialogEntities;
+  /** A card with buttons to press (a confirmation), null otherwise (bot.md). */
+  card: ChatCard | null;
   outcome: DialogOutcome;
 }
 
@@ -63,6 +89,8 @@ export interface BotPort {
   handleMessage(msg: InboundText): Promise<DialogResult>;
   /** Answers an event; null when the event needs no answer. Never throws. */
   handleEvent(e: InboundEvent): Promise<string | null>;
+  /** Presses a card button; never throws. */
+  pressButton(p: ButtonPress): Promise<ButtonResult>;
   /** The polite answer to images, voice, files …. */
   textOnly(): string;
   /** The answer when a channel fails before the bot could answer. */

@@ -18,7 +18,7 @@ export class CallbackRefused extends Error {
 /** One verified, decrypted callback; `dedupeKey` is the same for every retry of it. */
 export type CallbackInbound =
   | { kind: 'text'; senderId: string; text: string; messageId: string; dedupeKey: string }
-  | { kind: 'event'; senderId: string; event: string; eventKey?: string; dedupeKey: string }
+  | { kind: 'event'; senderId: string; event: string; eventKey?: string; taskId?: string; responseCode?: string; dedupeKey: string }
   | { kind: 'unsupported'; senderId: string; dedupeKey: string };
 
 /**

@@ -126,6 +126,19 @@ export function makeSummaryService(deps: { store: DomainStore; clock: Clock; pub
       return detail(saved);
     },
 
+    /**
+     * The figures of a period as a run would compute them, without storing or pushing anything: the
+     * bot's 「本周工单情况」 reads the week so far from the same code as the weekly summary.
+     */
+    async figures(
+      actor: Actor,
+      req: { kind: SummaryKind; periodEnd?: string },
+    ): Promise<{ period: SummaryPeriod; figures: SummaryFigures }> {
+      requirePermission(actor, 'summary.read');
+      const period = summaryPeriod(req.kind, clock.now(), req.periodEnd);
+      return { period, figures: await computeSummaryFigures(read.summaries, period, clock.now()) };
+    },
+
     /** Stored summaries, newest period first. */
     async list(actor: Actor, q: ListSummariesQuery): Promise<Page<SummaryView>> {
       requirePermission(actor, 'summary.read');

@@ -49,7 +49,8 @@ function dedupeKey(msg: WecomInboundMessage): string {
 function toInbound(msg: WecomInboundMessage): CallbackInbound {
   const base = { senderId: msg.fromUserName, dedupeKey: dedupeKey(msg) };
   if (msg.msgType === 'text') return { ...base, kind: 'text', text: msg.content, messageId: msg.msgId };
-  if (msg.msgType === 'event') return { ...base, kind: 'event', event: msg.event, eventKey: msg.eventKey };
+  if (msg.msgType === 'event')
+    return { ...base, kind: 'event', event: msg.event, eventKey: msg.eventKey, taskId: msg.taskId, responseCode: msg.responseCode };
   return { ...base, kind: 'unsupported' };
 }
 

@@ -1,7 +1,15 @@
 import { systemClock, type Clock } from '../../../domain/clock';
 import type { Logger } from '../../../logger';
 import { makeApiCaller, WecomApiError, type FetchImpl, type Sleep, type WecomReply } from './api';
-import { describeIssues, messageSendSchema, toUsersSchema, type TemplateCard, type TextCard } from './payloads';
+import {
+  describeIssues,
+  messageSendSchema,
+  toUsersSchema,
+  updateTemplateCardSchema,
+  type TemplateCard,
+  type TextCard,
+  type UpdateTemplateCardBody,
+} from './payloads';
 import { splitUtf8, WECOM_TEXT_MAX_BYTES } from './split';
 import { makeTokenCache } from './token-cache';
 
@@ -30,6 +38,16 @@ export interface WecomClientOptions {
 export interface SendResult {
   /** Recipients WeCom did not deliver to (unknown, outside the app's visible range). */
   invalidUsers: string[];
+  /** Button cards only: the code that updates the copies just delivered (once, within 72 h). */
+  responseCode?: string;
+}
+
+/** An update of members' copies of a button card: the buttons replaced by a text, or a whole new card. */
+export interface CardUpdate {
+  userIds: string[];
+  responseCode: string;
+  replaceName?: string;
+  card?: TemplateCard;
 }
 
 type MsgType = 'text' | 'markdown' | 'textcard' | 'template_card';
@@ -90,7 +108,8 @@ export function makeWecomClient(options: WecomClientOptions) {
     if (reply.errcode !== 0) throw new WecomApiError(reply.errcode, reply.errmsg);
     const invalid = typeof reply.invaliduser === 'string' ? reply.invaliduser : '';
     if (invalid) logger.warn({ invalidUsers: invalid.split('|').length }, 'wecom did not deliver to some users');
-    return { invalidUsers: invalid ? invalid.split('|') : [] };
+    const responseCode = typeof reply.response_code === 'string' && reply.response_code !== '' ? reply.response_code : undefined;
+    return { invalidUsers: invalid ? invalid.split('|') : [], ...(responseCode ? { responseCode } : {}) };
   }
 
   function checkUsers(toUsers: string[]): void {
@@ -139,6 +158,19 @@ export function makeWecomClient(options: WecomClientOptions) {
     async sendTemplateCard(toUsers: string[], card: TemplateCard): Promise<SendResult> {
       checkUsers(toUsers);
       return sendOne(toUsers, 'template_card', card);
+    },
+    /** Updates members' copies of a button card with a ResponseCode (from an event or the send). */
+    async updateTemplateCard(u: CardUpdate): Promise<void> {
+      const body: UpdateTemplateCardBody = {
+        userids: u.userIds,
+        agentid,
+        response_code: u.responseCode,
+        ...(u.card ? { template_card: u.card } : { button: { replace_name: u.replaceName ?? '已处理' } }),
+      };
+      const checked = updateTemplateCardSchema.safeParse(body);
+      if (!checked.success) throw new WecomApiError(40058, `invalid card update: ${describeIssues(checked.error)}`, false);
+      const reply = await callWithToken('/cgi-bin/message/update_template_card', body);
+      if (reply.errcode !== 0) throw new WecomApiError(reply.errcode, reply.errmsg);
     },
   };
 }

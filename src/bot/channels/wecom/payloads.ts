@@ -107,3 +107,26 @@ export type RobotSendBody = z.input<typeof robotSendSchema>;
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
+
+/**
+ * Body of POST /cgi-bin/message/update_template_card as this app sends it: the members whose copy
+ * changes, the ResponseCode (once, within 72 h) and either the buttons replaced by a text or a
+ * whole new card.
+ */
+export const updateTemplateCardSchema = z
+  .object({
+    userids: toUsersSchema,
+    agentid: z.number().int(),
+    response_code: z.string().min(1).max(512),
+    button: z
+      .object({ replace_name: z.string().min(1).max(64) })
+      .strict()
+      .optional(),
+    template_card: templateCardSchema.optional(),
+  })
+  .refine((b) => (b.button === undefined) !== (b.template_card === undefined), {
+    message: 'give either button.replace_name or template_card',
+    path: ['button'],
+  });
+
+export type UpdateTemplateCardBody = z.input<typeof updateTemplateCardSchema>;

@@ -1,7 +1,7 @@
-import { PermanentSendError, type MessageSender, type OutboundMessage } from '../../../domain/outbox/outbox.types';
+import { PermanentSendError, type CardSentHook, type MessageSender, type OutboundMessage } from '../../../domain/outbox/outbox.types';
 import type { Logger } from '../../../logger';
 import { WecomApiError } from './api';
-import type { WecomClient } from './client';
+import type { SendResult, WecomClient } from './client';
 import type { TemplateCard } from './payloads';
 import type { WecomRobot } from './robot';
 
@@ -11,6 +11,9 @@ export interface WecomSenderDeps {
   /** Group robots by the name outbox messages use (e.g. { ops: robot for WECOM_ROBOT_KEY }). */
   robots?: Record<string, WecomRobot>;
   logger: Logger;
+  /** Keeps the code a sent button card answers (card records); absent = not kept. */
+  onCardSent?: CardSentHook;
+  now?: () => Date;
 }
 
 /**
@@ -25,12 +28,34 @@ export function makeWecomSender(deps: WecomSenderDeps): MessageSender {
     if (m.channel === 'app') {
       const client = deps.client;
       if (!client) throw new PermanentSendError('WeCom app is not configured (WECOM_CORP_ID, WECOM_SECRET, WECOM_AGENT_ID)');
-      let result: { invalidUsers: string[] };
+      let result: SendResult;
       if (m.kind === 'text') result = await client.sendText(m.toUsers, m.content);
       else if (m.kind === 'markdown') result = await client.sendMarkdown(m.toUsers, m.content);
       else if (m.kind === 'textcard')
         result = await client.sendTextCard(m.toUsers, { title: m.title, description: m.description, url: m.url, btntxt: m.btntxt });
-      else result = await client.sendTemplateCard(m.toUsers, m.card as unknown as TemplateCard);
+      else if (m.kind === 'card_update') {
+        await client.updateTemplateCard({
+          userIds: m.toUsers,
+          responseCode: m.responseCode,
+          replaceName: m.replaceName,
+          card: m.card as unknown as TemplateCard | undefined,
+        });
+        return;
+      } else {
+        result = await client.sendTemplateCard(m.toUsers, m.card as unknown as TemplateCard);
+        if (result.responseCode && deps.onCardSent) {
+          const taskId = String(m.card.task_id);
+          // The card is out: losing the code only means others' copies are not updated later (they are refused on press).
+          await deps
+            .onCardSent({
+              taskId,
+              responseCode: result.responseCode,
+              toUsers: m.toUsers.filter((u) => !result.invalidUsers.includes(u)),
+              at: deps.now?.() ?? new Date(),
+            })
+            .catch((err: unknown) => logger.error({ err, taskId }, 'card response code could not be kept'));
+        }
+      }
       if (result.invalidUsers.length > 0)
         logger.warn({ invalid: result.invalidUsers.length, of: m.toUsers.length }, 'some recipients are not reachable in WeCom');
       return;

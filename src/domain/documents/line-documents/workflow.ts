@@ -10,6 +10,8 @@ import { intersect, type Span } from '../../ledger/ranges';
 import { assertNotMaker, assertUnitAccess, isUnitScoped, requirePermission, type Duties } from '../../policy';
 import type { BillDocument } from '../bill-document.entity';
 import type { DocumentView } from '../document.views';
+import type { Also } from '../application.service';
+import { closeReviewCards, noticeReviewers } from '../../cards/review-cards';
 import { createDocument, DOC_NAMES, lockDocument, makersOf, transition } from '../lifecycle';
 import type { ApproveInput, ListLineDocumentsQuery, RejectInput } from '../line-documents.schemas';
 import { assertLinesAt, assertNotReserved, checkBatches, checkLineShapes, countLines, spanOf, type DocLine } from './lines';
@@ -34,7 +36,7 @@ type Approval = ApproveInput & { result?: BillDocument['result'] };
 /** Runs one line document (spec.ts) through the shared life cycle, every step in one transaction. */
 export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
   spec: LineDocSpec<C, R>,
-  deps: { store: DomainStore; clock: Clock; duties: Duties },
+  deps: { store: DomainStore; clock: Clock; duties: Duties; publicUrl?: string },
 ) {
   const { store, clock, duties } = deps;
   const outcome = (doc: BillDocument, lines: DocLine[]): LineDocOutcome => ({
@@ -142,7 +144,13 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     }
   }
 
-  async function review(actor: Actor, id: number, to: 'approved' | 'returned', input: Approval | RejectInput): Promise<LineDocOutcome> {
+  async function review(
+    actor: Actor,
+    id: number,
+    to: 'approved' | 'returned',
+    input: Approval | RejectInput,
+    also?: Also<LineDocOutcome>,
+  ): Promise<LineDocOutcome> {
     requirePermission(actor, spec.permissions.review);
     return store.transaction(async (tx) => {
       const doc = await lockDocument(tx, spec.docType, id);
@@ -174,7 +182,11 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
         entityId: doc.id,
         after: input,
       });
-      return outcome(doc, lines);
+      const result = outcome(doc, lines);
+      await also?.(tx, result);
+      // Reviewed elsewhere (the workbench): the operators' cards stop acting and say so.
+      await closeReviewCards(tx, doc, actor, to === 'approved' ? '已在工作台审核通过' : '已在工作台退回', at);
+      return result;
     });
   }
 
@@ -189,7 +201,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     spec,
 
     /** Submits a document: every number must be where the spec says and on no other open document. */
-    async create(actor: Actor, input: C): Promise<LineDocOutcome> {
+    async create(actor: Actor, input: C, also?: Also<LineDocOutcome>): Promise<LineDocOutcome> {
       requirePermission(actor, spec.permissions.request);
       return store.transaction(async (tx) => {
         const { bt, unitId } = await lockHolder(tx, actor, input);
@@ -211,12 +223,17 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
           entityId: doc.id,
           after: { docNo: doc.docNo, ...input },
         });
-        return outcome(doc, lines);
+        await noticeReviewers(tx, doc, at, deps.publicUrl);
+        const result = outcome(doc, lines);
+        await also?.(tx, result);
+        return result;
       });
     },
 
-    approve: (actor: Actor, id: number, input: Approval): Promise<LineDocOutcome> => review(actor, id, 'approved', input),
-    reject: (actor: Actor, id: number, input: RejectInput): Promise<LineDocOutcome> => review(actor, id, 'returned', input),
+    approve: (actor: Actor, id: number, input: Approval, also?: Also<LineDocOutcome>): Promise<LineDocOutcome> =>
+      review(actor, id, 'approved', input, also),
+    reject: (actor: Actor, id: number, input: RejectInput, also?: Also<LineDocOutcome>): Promise<LineDocOutcome> =>
+      review(actor, id, 'returned', input, also),
 
     /** 撤销上报: the requester takes a submitted document back before review; parked numbers return. */
     async withdraw(actor: Actor, id: number): Promise<LineDocOutcome> {
@@ -227,6 +244,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
         await transition(tx.documents, doc, 'draft', { actorId: actor.userId, at, opinion: '撤销上报' });
         const lines = await unpark(tx, doc, spec.park?.undo.withdraw ?? '', actor, at);
         await tx.audit.record(actor, at, { action: `${spec.audit}.withdraw`, entityType: 'bill_document', entityId: doc.id });
+        await closeReviewCards(tx, doc, actor, `${DOC_NAMES[spec.docType]}已由单位撤回`, at);
         return outcome(doc, lines);
       });
     },
@@ -244,6 +262,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
         const quantity = await applySubmission(tx, doc, lines, actor, at);
         await tx.documents.update(doc.id, { ...fields, quantity });
         await tx.audit.record(actor, at, { action: `${spec.audit}.resubmit`, entityType: 'bill_document', entityId: doc.id, after: input });
+        await noticeReviewers(tx, doc, at, deps.publicUrl);
         return outcome(doc, lines);
       });
     },

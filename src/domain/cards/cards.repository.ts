@@ -1,0 +1,65 @@
+import type { RepoContext } from '../db/store';
+import { BotCard, type CardState, type HeldCode } from './card.entity';
+
+/** Button cards and the ResponseCodes WeCom gave for them. */
+export function makeCardRepository({ em }: RepoContext) {
+  const repo = () => em.getRepository(BotCard);
+  return {
+    async insert(values: Omit<BotCard, 'id'>): Promise<BotCard> {
+      return repo().save(repo().create(values));
+    },
+
+    byTaskId: (taskId: string): Promise<BotCard | null> => repo().findOneBy({ taskId }),
+
+    /** The open card of a kind about a document (a review card waiting for an operator). */
+    openFor: (action: string, documentId: number): Promise<BotCard | null> =>
+      repo().findOne({ where: { action, documentId, state: 'open' }, order: { id: 'DESC' } }),
+
+    /** The newest card of a kind about a document, in any state (a ticket's one card). */
+    latestFor: (action: string, documentId: number): Promise<BotCard | null> =>
+      repo().findOne({ where: { action, documentId }, order: { id: 'DESC' } }),
+
+    /** Keeps a ResponseCode (from a send or a member's press) for a later update of those members' copies. */
+    async keepCode(taskId: string, code: HeldCode): Promise<void> {
+      // Compare-and-set on the stored list: a press and the relay keeping the send's code at the same moment both land.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const card = await repo().findOneBy({ taskId });
+        if (!card || card.codes.some((c) => c.code === code.code)) return;
+        const r = await repo().update(
+          { id: card.id, codes: card.codes as never },
+          { codes: [...card.codes, code] as never, recipients: union(card.recipients, code.users) },
+        );
+        if ((r.affected ?? 0) === 1) return;
+      }
+    },
+
+    /**
+     * open → acted or closed, once: of two presses (two operators, a double tap) exactly one gets
+     * true. Call inside the transaction of the change the press makes, so both land or neither.
+     */
+    async settle(
+      id: number,
+      to: Exclude<CardState, 'open'>,
+      s: { actedBy: number | null; outcome: string; at: Date; documentId?: number },
+    ) {
+      const r = await repo().update(
+        { id, state: 'open' },
+        {
+          state: to,
+          actedBy: s.actedBy,
+          outcome: s.outcome.slice(0, 500),
+          actedAt: s.at,
+          ...(s.documentId ? { documentId: s.documentId } : {}),
+        },
+      );
+      return (r.affected ?? 0) === 1;
+    },
+
+    async saveCodes(id: number, codes: HeldCode[]): Promise<void> {
+      await repo().update({ id }, { codes: codes });
+    },
+  };
+}
+export type CardRepository = ReturnType<typeof makeCardRepository>;
+
+const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
