@@ -8,6 +8,7 @@ import { slaTimer } from './desk/sla-timing';
 import { makeTicketService } from './desk/ticket.service';
 import { makeExchangeLog } from './desk/exchange-log.service';
 import { makeApplicationService } from './documents/application.service';
+import { makeApprovalsInbox } from './documents/approvals-inbox';
 import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssueReadiness } from './documents/issue-readiness';
 import { makeIssuanceService } from './documents/issuance.service';
@@ -52,6 +53,9 @@ export function makeDomainServices(deps: {
   const slaClocks = makeSlaClockService({ ...onStore, timer: slaTimer(sla.policy) });
   const tickets = makeTicketService({ ...onStore, clocks: slaClocks });
   const users = makeUserService({ ...deps, limiter: deps.loginLimiter });
+  const writeoffs = makeLineDocumentWorkflow(writeoffSpec, deps);
+  const returns = makeLineDocumentWorkflow(returnSpec, deps);
+  const stockVoids = makeLineDocumentWorkflow(stockVoidSpec, deps);
   return {
     users,
     userAdmin: makeUserAdminService({ ...deps, users }),
@@ -70,9 +74,13 @@ export function makeDomainServices(deps: {
     printPlans: makePrintPlanService(deps),
     documentLookup: makeDocumentLookup(deps),
     issueReadiness: makeIssueReadiness(deps),
-    writeoffs: makeLineDocumentWorkflow(writeoffSpec, deps),
-    returns: makeLineDocumentWorkflow(returnSpec, deps),
-    stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
+    writeoffs,
+    returns,
+    stockVoids,
+    approvals: makeApprovalsInbox({
+      ...deps,
+      flows: { writeoff: writeoffs, return: returns, stock_void: stockVoids, destruction: destructionFlow },
+    }),
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
     reports: makeReportsService(onStore),
     ...makeDeskRecordServices({ ...onStore, tickets }),

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import type { AppDeps } from '../deps';
 import { registerAlertRoutes } from './alerts.routes';
 import { registerApplicationRoutes } from './applications.routes';
+import { registerApprovalRoutes } from './approvals.routes';
 import { registerCatalogRoutes } from './catalog.routes';
 import { registerDeskReportRoutes } from './desk-reports.routes';
 import { registerLedgerRoutes } from './ledger.routes';
@@ -26,6 +27,7 @@ export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, d
   registerCatalogRoutes(api, registry, deps);
   registerLedgerRoutes(api, registry, deps);
   registerApplicationRoutes(api, registry, deps);
+  registerApprovalRoutes(api, registry, deps);
   registerPrintPlanRoutes(api, registry, deps);
   registerLineDocumentRoutes(api, registry, deps);
   registerReportRoutes(api, registry, deps);

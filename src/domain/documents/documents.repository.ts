@@ -92,6 +92,17 @@ export function makeDocumentRepository({ em, dialect }: RepoContext) {
       return Number(row?.n ?? 0);
     },
 
+    /** Submitted documents of these types awaiting the bureau's review, oldest submission first (the approvals inbox). */
+    awaitingReview(
+      types: DocType[],
+      unitId: number | undefined,
+      window: { skip: number; take: number },
+    ): Promise<[BillDocument[], number]> {
+      const qb = em.createQueryBuilder(BillDocument, 'd').where("d.docType IN (:...types) AND d.status = 'submitted'", { types });
+      if (unitId !== undefined) qb.andWhere('d.unitId = :u', { u: unitId });
+      return qb.orderBy('d.submittedAt', 'ASC').addOrderBy('d.id', 'ASC').skip(window.skip).take(window.take).getManyAndCount();
+    },
+
     /** One page of documents, newest first. */
     page: (f: DocumentFilter, window: { skip: number; take: number }): Promise<[BillDocument[], number]> =>
       filtered(f).orderBy('d.id', 'DESC').skip(window.skip).take(window.take).getManyAndCount(),

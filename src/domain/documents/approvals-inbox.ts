@@ -1,0 +1,171 @@
+import type { Clock } from '../clock';
+import { pageWindow, type Page } from '../common/pagination';
+import type { DomainStore, Repositories } from '../db/repositories';
+import { DomainError, ForbiddenError } from '../errors';
+import type { Actor } from '../identity/actor';
+import { BUREAU_STOCK } from '../ledger/ledger.types';
+import { can, type Duties } from '../policy';
+import { blockersFor } from './application.service';
+import type { BillDocument } from './bill-document.entity';
+import type { DocumentView } from './document.views';
+import { DOC_NAMES } from './lifecycle';
+import { assertLinesAt, countLines, type DocLine } from './line-documents/lines';
+import { placeOf, type LineDocType } from './line-documents/spec';
+import type { LineDocumentWorkflow } from './line-documents/workflow';
+import type { ApprovalCheck, ApprovalItem, ApprovalKind, ApprovalsQuery } from './approvals-inbox.schemas';
+
+/** The line documents the inbox reviews, by kind, with their workflows (specs name the review permission). */
+export type ReviewFlows = Record<LineDocType, LineDocumentWorkflow>;
+
+const APPLICATION_LABELS = { cap: '分次限量', writeoff: '核旧领新', stock: '财政库存', duties: '不相容岗位' } as const;
+
+/**
+ * 待办审批: every submitted document the bureau reviews (申领单, 核销单, 申退单, 库存作废单, 销毁单) in one
+ * list, oldest submission first, each with the rule checks its approval will run — so the operator sees
+ * before clicking why an approval would be refused. The approve and reject endpoints stay the only
+ * authority; these checks are read without locks and may be overtaken by a concurrent action.
+ */
+export function makeApprovalsInbox(deps: { store: DomainStore; clock: Clock; duties: Duties; flows: ReviewFlows }) {
+  const { store, clock, duties, flows } = deps;
+  const reviewPermission = (kind: ApprovalKind) =>
+    kind === 'application' ? ('application.approve' as const) : flows[kind].spec.permissions.review;
+
+  /** The separation-of-duties check: the maker (creator or last submitter) may not review. */
+  function dutiesCheck(actor: Actor, createdBy: number, submittedBy: number | null): ApprovalCheck {
+    const mine = duties.separate && (actor.userId === createdBy || actor.userId === submittedBy);
+    return mine
+      ? { key: 'duties', label: APPLICATION_LABELS.duties, ok: false, message: '由您录入或提交，须由另一位工作人员审核' }
+      : { key: 'duties', label: APPLICATION_LABELS.duties, ok: true, message: '可由您审核' };
+  }
+
+  async function applicationChecks(r: Repositories, doc: BillDocument): Promise<{ checks: ApprovalCheck[]; issuable: boolean }> {
+    const [unit, bt] = await Promise.all([r.catalog.unitById(doc.unitId!), r.catalog.billTypeById(doc.billTypeId)]);
+    const [blockers, cap, held, promised] = await Promise.all([
+      blockersFor(r, unit!, bt, doc.quantity, clock.now()),
+      r.catalog.capOf(doc.unitId!, doc.billTypeId),
+      r.ledger.countAt(doc.billTypeId, BUREAU_STOCK),
+      r.documents.approvedBacklog(doc.billTypeId, doc.id),
+    ]);
+    const checks: ApprovalCheck[] = [];
+    const capBlock = blockers.find((b) => b.reason === 'CAP_EXCEEDED');
+    checks.push(
+      capBlock
+        ? { key: 'cap', label: APPLICATION_LABELS.cap, ok: false, message: capBlock.message }
+        : {
+            key: 'cap',
+            label: APPLICATION_LABELS.cap,
+            ok: true,
+            message: cap ? `每次最多 ${cap.maxQuantity} 份，本次 ${doc.quantity} 份` : '未设单次上限',
+          },
+    );
+    const writeoffBlock = blockers.find((b) => b.reason === 'PENDING_WRITEOFFS' || b.reason === 'WRITEOFF_OVERDUE');
+    checks.push(
+      writeoffBlock
+        ? { key: 'writeoff', label: APPLICATION_LABELS.writeoff, ok: false, message: writeoffBlock.message }
+        : { key: 'writeoff', label: APPLICATION_LABELS.writeoff, ok: true, message: '无待审核销，无逾期未核销的旧票' },
+    );
+    for (const b of blockers.filter((x) => x.reason === 'INACTIVE'))
+      checks.push({ key: 'active', label: '启用状态', ok: false, message: b.message });
+    const available = Math.max(0, held - promised);
+    const enough = available >= doc.quantity;
+    checks.push({
+      key: 'stock',
+      label: APPLICATION_LABELS.stock,
+      ok: enough,
+      message:
+        `财政库存 ${held} 份` +
+        (promised > 0 ? `，已批待发 ${promised} 份` : '') +
+        `，可批 ${available} 份，本次 ${doc.quantity} 份` +
+        (enough ? '' : '：库存不足，请退回单位减少数量或待入库后再审核'),
+    });
+    return { checks, issuable: enough };
+  }
+
+  /** The checks a line document's approval runs again (numbers still in place, retention over), as rows. */
+  async function lineChecks(r: Repositories, doc: BillDocument, kind: LineDocType, lines: DocLine[]): Promise<ApprovalCheck[]> {
+    const spec = flows[kind].spec;
+    const checks: ApprovalCheck[] = [];
+    if (kind === 'writeoff') {
+      checks.push(
+        doc.cutoffDate
+          ? { key: 'cutoff', label: '截止日期', ok: true, message: `核销截止日期 ${doc.cutoffDate}` }
+          : { key: 'cutoff', label: '截止日期', ok: false, message: '未填写截止日期：审核通过后不能作为核旧领新的依据' },
+      );
+      return checks;
+    }
+    const bt = await r.catalog.billTypeById(doc.billTypeId);
+    try {
+      await assertLinesAt(
+        r.ledger,
+        bt.id,
+        lines,
+        spec.submitFrom.map((s) => placeOf(doc.unitId, s)),
+        spec.notThere(doc.unitId),
+      );
+      checks.push({ key: 'ranges', label: '号段', ok: true, message: `${countLines(lines).total} 份号码均在原处` });
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      checks.push({ key: 'ranges', label: '号段', ok: false, message: e.message });
+    }
+    if (spec.check) {
+      try {
+        await spec.check({ tx: r, bt, unitId: doc.unitId, lines, fields: doc, at: clock.now(), phase: 'approve' });
+        checks.push({ key: 'retention', label: '保存期限', ok: true, message: '存根已过保存期限或为库存作废的空白票据' });
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        checks.push({ key: 'retention', label: '保存期限', ok: false, message: e.message });
+      }
+    }
+    return checks;
+  }
+
+  return {
+    async list(actor: Actor, q: ApprovalsQuery): Promise<Page<ApprovalItem>> {
+      const kinds = (q.kind ? [q.kind] : (['application', 'writeoff', 'return', 'stock_void', 'destruction'] as const)).filter((k) =>
+        can(actor, reviewPermission(k)),
+      );
+      if (kinds.length === 0) throw new ForbiddenError('PERMISSION_DENIED', '无权执行此操作');
+      const r = store.read;
+      const unitId = q.unitCode ? (await r.catalog.unitByCode(q.unitCode)).id : undefined;
+      const [docs, total] = await r.documents.awaitingReview([...kinds], unitId, pageWindow(q));
+      const views = await r.documents.views(docs, { transitions: true });
+      const unitIds = [...new Set(docs.map((d) => d.unitId).filter((x): x is number => x !== null))];
+      const units = new Map((unitIds.length ? await r.catalog.unitsByIds(unitIds) : []).map((u) => [u.id, u]));
+      const lines = await r.documents.linesOfMany(docs.filter((d) => d.docType !== 'application').map((d) => d.id));
+      const items: ApprovalItem[] = [];
+      for (const [i, doc] of docs.entries()) {
+        const view: DocumentView = views[i];
+        const submitted = [...(view.transitions ?? [])].reverse().find((t) => t.toStatus === 'submitted');
+        const kind = doc.docType as ApprovalKind;
+        const docLines = lines.filter((l) => l.documentId === doc.id) as unknown as DocLine[];
+        const { checks, issuable } =
+          kind === 'application' ? await applicationChecks(r, doc) : { checks: await lineChecks(r, doc, kind, docLines), issuable: false };
+        checks.push(dutiesCheck(actor, doc.createdBy, submitted?.actorId ?? null));
+        const { transitions: _t, ...rest } = view;
+        items.push({
+          ...rest,
+          kind,
+          kindName: DOC_NAMES[kind],
+          unitName: doc.unitId === null ? '财政局' : (units.get(doc.unitId)?.name ?? ''),
+          submittedByName: submitted?.actorName ?? null,
+          counts: kind === 'application' ? { total: doc.quantity } : countLines(docLines),
+          lines:
+            kind === 'application'
+              ? []
+              : docLines.map((l) => ({
+                  kind: l.kind,
+                  batchCode: l.batchCode,
+                  startNo: l.startNo,
+                  endNo: l.endNo,
+                  count: l.endNo - l.startNo + 1,
+                })),
+          checks,
+          canApprove: checks.every((c) => c.ok),
+          canIssueNow: kind === 'application' && issuable && can(actor, 'application.issue') && checks.every((c) => c.ok),
+        });
+      }
+      return { items, total, page: q.page, pageSize: q.pageSize };
+    },
+  };
+}
+export type ApprovalsInbox = ReturnType<typeof makeApprovalsInbox>;
