@@ -17,6 +17,7 @@ import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-docume
 import { makeLineDocumentWorkflow } from './documents/line-documents/workflow';
 import { makePrintPlanService } from './documents/print-plan.service';
 import { makeDirectory } from './catalog/directory';
+import { makeUnitCaps } from './catalog/unit-caps';
 import type { DomainStore } from './db/repositories';
 import { makeAuditService } from './audit/audit.service';
 import type { Duties } from './policy';
@@ -62,6 +63,7 @@ export function makeDomainServices(deps: {
     audit: makeAuditService(deps),
     directory,
     catalog: makeCatalogService({ ...deps, directory }),
+    unitCaps: makeUnitCaps(deps),
     sla,
     slaClocks,
     tickets,

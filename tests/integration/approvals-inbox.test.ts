@@ -102,3 +102,24 @@ describe('approvals inbox', () => {
     expect((await inbox(await t.userToken('engineer'))).status).toBe(403);
   });
 });
+
+describe('unit caps listing', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t?.close());
+
+  it('when caps are set for a unit, then GET /units/:code/caps lists them; another unit’s staff is refused', async () => {
+    const unit = (await seedUnit(t.services)).code;
+    const other = (await seedUnit(t.services)).code;
+    const bt = (await seedBillType(t.services, { name: '医疗收费票据' })).code;
+    await setCap(t.services, unit, bt, 1200);
+    const op = await t.userToken('operator');
+    const r = await t.call('GET', `/api/v1/units/${unit}/caps`, { token: op });
+    expect(r.body).toEqual({ unitCode: unit, items: [{ billTypeCode: bt, billTypeName: '医疗收费票据', maxQuantity: 1200 }] });
+    const staff = await t.userToken('unit_staff', { unitCode: other });
+    expect((await t.call('GET', `/api/v1/units/${unit}/caps`, { token: staff })).body.error.reason).toBe('OTHER_UNIT');
+    expect((await t.call('GET', `/api/v1/units/${other}/caps`, { token: staff })).body.items).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps';
 import { registerAlertRoutes } from './alerts.routes';
 import { registerApplicationRoutes } from './applications.routes';
 import { registerApprovalRoutes } from './approvals.routes';
+import { registerUnitCapRoutes } from './unit-caps.routes';
 import { registerCatalogRoutes } from './catalog.routes';
 import { registerDeskReportRoutes } from './desk-reports.routes';
 import { registerLedgerRoutes } from './ledger.routes';
@@ -25,6 +26,7 @@ import { registerVisitRoutes } from './visits.routes';
 export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, deps: AppDeps): void {
   registerUserRoutes(api, registry, deps);
   registerCatalogRoutes(api, registry, deps);
+  registerUnitCapRoutes(api, registry, deps);
   registerLedgerRoutes(api, registry, deps);
   registerApplicationRoutes(api, registry, deps);
   registerApprovalRoutes(api, registry, deps);
