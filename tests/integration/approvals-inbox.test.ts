@@ -41,6 +41,7 @@ describe('approvals inbox', () => {
       ['duties', true],
     ]);
     expect(item.checks.find((c: { key: string }) => c.key === 'stock').message).toContain('可批 500 份');
+    expect(r.body.byKind).toEqual({ application: 1, writeoff: 0, return: 0, stock_void: 0, destruction: 0 });
   });
 
   it('when earlier approvals promise most of the stock, then a later application shows 库存不足 and cannot be issued now', async () => {

@@ -42,4 +42,6 @@ export const approvalsPageSchema = z.object({
   total: z.number().int(),
   page: z.number().int(),
   pageSize: z.number().int(),
+  /** Documents awaiting review per kind (whatever the kind filter), for the inbox's tabs. */
+  byKind: z.record(z.enum(APPROVAL_KINDS), z.number().int()),
 });

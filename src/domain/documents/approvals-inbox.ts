@@ -12,7 +12,7 @@ import { DOC_NAMES } from './lifecycle';
 import { assertLinesAt, countLines, type DocLine } from './line-documents/lines';
 import { placeOf, type LineDocType } from './line-documents/spec';
 import type { LineDocumentWorkflow } from './line-documents/workflow';
-import type { ApprovalCheck, ApprovalItem, ApprovalKind, ApprovalsQuery } from './approvals-inbox.schemas';
+import { APPROVAL_KINDS, type ApprovalCheck, type ApprovalItem, type ApprovalKind, type ApprovalsQuery } from './approvals-inbox.schemas';
 
 /** The line documents the inbox reviews, by kind, with their workflows (specs name the review permission). */
 export type ReviewFlows = Record<LineDocType, LineDocumentWorkflow>;
@@ -120,14 +120,17 @@ export function makeApprovalsInbox(deps: { store: DomainStore; clock: Clock; dut
   }
 
   return {
-    async list(actor: Actor, q: ApprovalsQuery): Promise<Page<ApprovalItem>> {
-      const kinds = (q.kind ? [q.kind] : (['application', 'writeoff', 'return', 'stock_void', 'destruction'] as const)).filter((k) =>
-        can(actor, reviewPermission(k)),
-      );
+    async list(actor: Actor, q: ApprovalsQuery): Promise<Page<ApprovalItem> & { byKind: Record<ApprovalKind, number> }> {
+      const allowed = APPROVAL_KINDS.filter((k) => can(actor, reviewPermission(k)));
+      const kinds = allowed.filter((k) => !q.kind || k === q.kind);
       if (kinds.length === 0) throw new ForbiddenError('PERMISSION_DENIED', '无权执行此操作');
       const r = store.read;
       const unitId = q.unitCode ? (await r.catalog.unitByCode(q.unitCode)).id : undefined;
-      const [docs, total] = await r.documents.awaitingReview([...kinds], unitId, pageWindow(q));
+      const [[docs, total], counts] = await Promise.all([
+        r.documents.awaitingReview(kinds, unitId, pageWindow(q)),
+        r.documents.awaitingReviewCounts(allowed, unitId),
+      ]);
+      const byKind = Object.fromEntries(APPROVAL_KINDS.map((k) => [k, counts[k] ?? 0])) as Record<ApprovalKind, number>;
       const views = await r.documents.views(docs, { transitions: true });
       const unitIds = [...new Set(docs.map((d) => d.unitId).filter((x): x is number => x !== null))];
       const units = new Map((unitIds.length ? await r.catalog.unitsByIds(unitIds) : []).map((u) => [u.id, u]));
@@ -164,7 +167,7 @@ export function makeApprovalsInbox(deps: { store: DomainStore; clock: Clock; dut
           canIssueNow: kind === 'application' && issuable && can(actor, 'application.issue') && checks.every((c) => c.ok),
         });
       }
-      return { items, total, page: q.page, pageSize: q.pageSize };
+      return { items, total, page: q.page, pageSize: q.pageSize, byKind };
     },
   };
 }
