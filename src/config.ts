@@ -74,6 +74,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKERS: z.enum(['inline', 'off']).default('inline'),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+  // The workbench's Vite build (npm run build), served under /m/ and /console/.
+  WEB_DIR: z.string().min(1).default('dist/web'),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(kb|mb)$/i)

@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import type Koa from 'koa';
 import { buildApp } from './api/app';
+import { makeWebSessions } from './api/auth/web-session';
 import { makeDashboard } from './api/dashboard';
 import type { ApiPlugin } from './api/deps';
 import { makeAlertIntakeRoutes } from './api/routes/alerts.routes';
@@ -30,6 +32,8 @@ export function buildHttpApp(system: System, bot: BotParts, secret: string): Koa
     logger,
     clock,
     tokens,
+    webSessions: makeWebSessions(secret, clock),
+    web: { dir: resolve(config.WEB_DIR) },
     metrics,
     services,
     bodyLimit: config.BODY_LIMIT,

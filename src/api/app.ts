@@ -11,6 +11,7 @@ import { requestObservability } from './observability';
 import { buildOpenApiDocument, makeRegistry } from './openapi';
 import { registerResourceRoutes } from './routes';
 import { securityHeaders } from './security-headers';
+import { makeWebStatic } from './web/web-static';
 
 /** Builds the Koa app from its dependencies; it never listens (main.ts or a test does). */
 export function buildApp(deps: AppDeps): Koa {
@@ -27,7 +28,7 @@ export function buildApp(deps: AppDeps): Koa {
   registerDocsRoutes(open);
 
   const api = new Router({ prefix: '/api/v1' });
-  api.use(authenticate(deps.tokens, deps.services.users));
+  api.use(authenticate(deps.tokens, deps.services.users, deps.webSessions));
   registerAuthRoutes(open, api, registry, deps);
   registerResourceRoutes(api, registry, deps);
   for (const p of deps.plugins ?? []) p.register({ api, open, registry });
@@ -49,6 +50,12 @@ export function buildApp(deps: AppDeps): Koa {
       encoding: 'utf-8',
     }),
   );
+  if (deps.web) {
+    const web = makeWebStatic(deps.web.dir);
+    if (!web.available)
+      deps.logger.warn({ dir: deps.web.dir }, 'workbench build not found: /m/ and /console/ are not served (npm run build)');
+    app.use(web.middleware);
+  }
   app.use(open.routes());
   app.use(open.allowedMethods());
   app.use(api.routes());
