@@ -17,6 +17,9 @@ import { APPROVAL_KINDS, type ApprovalCheck, type ApprovalItem, type ApprovalKin
 /** The line documents the inbox reviews, by kind, with their workflows (specs name the review permission). */
 export type ReviewFlows = Record<LineDocType, LineDocumentWorkflow>;
 
+/** Counts as the desk reads them: 12,000. */
+const n = (x: number): string => x.toLocaleString('en-US');
+
 const APPLICATION_LABELS = { cap: '分次限量', writeoff: '核旧领新', stock: '财政库存', duties: '不相容岗位' } as const;
 
 /**
@@ -55,7 +58,7 @@ export function makeApprovalsInbox(deps: { store: DomainStore; clock: Clock; dut
             key: 'cap',
             label: APPLICATION_LABELS.cap,
             ok: true,
-            message: cap ? `每次最多 ${cap.maxQuantity} 份，本次 ${doc.quantity} 份` : '未设单次上限',
+            message: cap ? `每次最多 ${n(cap.maxQuantity)} 份，本次 ${n(doc.quantity)} 份` : '未设单次上限',
           },
     );
     const writeoffBlock = blockers.find((b) => b.reason === 'PENDING_WRITEOFFS' || b.reason === 'WRITEOFF_OVERDUE');
@@ -73,9 +76,9 @@ export function makeApprovalsInbox(deps: { store: DomainStore; clock: Clock; dut
       label: APPLICATION_LABELS.stock,
       ok: enough,
       message:
-        `财政库存 ${held} 份` +
-        (promised > 0 ? `，已批待发 ${promised} 份` : '') +
-        `，可批 ${available} 份，本次 ${doc.quantity} 份` +
+        `财政库存 ${n(held)} 份` +
+        (promised > 0 ? `，已批待发 ${n(promised)} 份` : '') +
+        `，可批 ${n(available)} 份，本次 ${n(doc.quantity)} 份` +
         (enough ? '' : '：库存不足，请退回单位减少数量或待入库后再审核'),
     });
     return { checks, issuable: enough };
@@ -102,7 +105,7 @@ export function makeApprovalsInbox(deps: { store: DomainStore; clock: Clock; dut
         spec.submitFrom.map((s) => placeOf(doc.unitId, s)),
         spec.notThere(doc.unitId),
       );
-      checks.push({ key: 'ranges', label: '号段', ok: true, message: `${countLines(lines).total} 份号码均在原处` });
+      checks.push({ key: 'ranges', label: '号段', ok: true, message: `${n(countLines(lines).total)} 份号码均在原处` });
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       checks.push({ key: 'ranges', label: '号段', ok: false, message: e.message });
