@@ -12,6 +12,7 @@ import { buildOpenApiDocument, makeRegistry } from './openapi';
 import { registerResourceRoutes } from './routes';
 import { securityHeaders } from './security-headers';
 import { makeWebStatic } from './web/web-static';
+import { wecomOAuthDisabled } from './web/wecom-oauth';
 
 /** Builds the Koa app from its dependencies; it never listens (main.ts or a test does). */
 export function buildApp(deps: AppDeps): Koa {
@@ -51,6 +52,7 @@ export function buildApp(deps: AppDeps): Koa {
     }),
   );
   if (deps.web) {
+    app.use(deps.web.wecomOAuth?.middleware ?? wecomOAuthDisabled);
     const web = makeWebStatic(deps.web.dir);
     if (!web.available)
       deps.logger.warn({ dir: deps.web.dir }, 'workbench build not found: /m/ and /console/ are not served (npm run build)');

@@ -6,6 +6,7 @@ import type { DomainServices } from '../domain/services';
 import type { Logger } from '../logger';
 import type { TokenService } from './auth/token';
 import type { WebSessions } from './auth/web-session';
+import type { WecomOAuth } from './web/wecom-oauth';
 
 export type CheckStatus = 'ok' | 'degraded' | 'down';
 export interface HealthReport {
@@ -44,4 +45,6 @@ export interface AppDeps {
 export interface WebOptions {
   /** The directory of the Vite build (index.html of each entry, assets/). */
   dir: string;
+  /** WeCom web authorisation for /m/; null when WeCom is not configured (the pages then take a password only). */
+  wecomOAuth?: WecomOAuth | null;
 }

@@ -1,30 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { User } from '../../src/domain/identity/user.entity';
 import { ADMIN, startTestApp, type TestApp } from '../helpers/test-app';
-
-/** A stand-in for the Vite build: both entries' index.html and one hashed asset. */
-function fakeWebBuild(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fbd-web-'));
-  for (const entry of ['m', 'console']) {
-    mkdirSync(join(dir, entry));
-    writeFileSync(
-      join(dir, entry, 'index.html'),
-      `<!doctype html><title>${entry}</title><script type="module" src="/assets/${entry}-AbC123.js"></script>`,
-    );
-  }
-  mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'assets', 'm-AbC123.js'), 'console.log(1)');
-  writeFileSync(join(dir, 'assets', 'console-AbC123.js'), 'console.log(2)');
-  return dir;
-}
-
-/** The cookies a response set, as name → value (an expired one maps to ''). */
-function setCookies(headers: Headers): Map<string, string> {
-  return new Map(headers.getSetCookie().map((c) => [c.split('=')[0], c.slice(c.indexOf('=') + 1).split(';')[0]] as const));
-}
+import { fakeWebBuild, setCookies, WXWORK_UA } from '../helpers/web-build';
 
 describe('workbench sessions and static pages', () => {
   let t: TestApp;
@@ -145,7 +123,7 @@ describe('workbench sessions and static pages', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(r.headers.get('content-type')).toContain('javascript');
-    expect(await r.text()).toBe('console.log(1)');
+    expect(await r.text()).toBe("console.log('m')");
   });
 
   it('when a page under /m/ or /console/ is asked for, then that entry’s index.html, never cached, with a policy allowing its own scripts', async () => {
@@ -184,5 +162,13 @@ describe('workbench sessions and static pages', () => {
     expect((await fetch(`${t.baseUrl}/docs`)).status).toBe(200);
     expect((await t.call('GET', '/api/v1/me', { token: t.adminToken })).status).toBe(200);
     expect((await t.call('GET', '/api/v1/nothing-here', { token: t.adminToken })).status).toBe(404);
+  });
+
+  it('when WeCom is not configured, then WeCom’s browser gets the page (password login) and the authorise path explains itself', async () => {
+    const page = await fetch(`${t.baseUrl}/m/tickets`, { headers: { 'user-agent': WXWORK_UA }, redirect: 'manual' });
+    expect(page.status).toBe(200);
+    const start = await fetch(`${t.baseUrl}/m/auth/wecom?next=/m/`, { headers: { 'user-agent': WXWORK_UA }, redirect: 'manual' });
+    expect(start.status).toBe(404);
+    expect(await start.text()).toContain('未启用企业微信登录');
   });
 });
