@@ -51,8 +51,11 @@ export const router = createRouter({ history: createWebHistory('/console/'), rou
 
 router.beforeEach(async (to) => {
   if (!session.loaded) await loadMe();
+  // `home` redirects before any guard runs, i.e. possibly before GET /me answered: decide again now.
+  const fromHome = to.redirectedFrom?.name === 'home';
   if (to.meta.public) return session.me && to.name === 'login' ? { name: 'home' } : true;
-  if (!session.me) return { name: 'login', query: { redirect: `/console${to.fullPath}` } };
+  if (!session.me) return { name: 'login', query: { redirect: fromHome ? '/console/' : `/console${to.fullPath}` } };
+  if (fromHome && to.name !== homeFor(session.me.permissions)) return { name: homeFor(session.me.permissions) };
   if (to.meta.permission && !session.me.permissions.includes(to.meta.permission)) return { name: 'no-access' };
   return true;
 });
