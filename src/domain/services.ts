@@ -11,6 +11,7 @@ import { makeApplicationService } from './documents/application.service';
 import { makeApprovalsInbox } from './documents/approvals-inbox';
 import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssueReadiness } from './documents/issue-readiness';
+import { makeApplicationChecks } from './documents/application-checks';
 import { makeIssuanceService } from './documents/issuance.service';
 import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
 import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-documents/specs';
@@ -57,6 +58,7 @@ export function makeDomainServices(deps: {
   const writeoffs = makeLineDocumentWorkflow(writeoffSpec, deps);
   const returns = makeLineDocumentWorkflow(returnSpec, deps);
   const stockVoids = makeLineDocumentWorkflow(stockVoidSpec, deps);
+  const applicationChecks = makeApplicationChecks(deps);
   return {
     users,
     userAdmin: makeUserAdminService({ ...deps, users }),
@@ -76,11 +78,13 @@ export function makeDomainServices(deps: {
     printPlans: makePrintPlanService(deps),
     documentLookup: makeDocumentLookup(deps),
     issueReadiness: makeIssueReadiness(deps),
+    applicationChecks,
     writeoffs,
     returns,
     stockVoids,
     approvals: makeApprovalsInbox({
       ...deps,
+      applicationChecks,
       flows: { writeoff: writeoffs, return: returns, stock_void: stockVoids, destruction: destructionFlow },
     }),
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },

@@ -3,9 +3,8 @@ import { pageWindow, type Page } from '../common/pagination';
 import type { DomainStore, Repositories } from '../db/repositories';
 import { DomainError, ForbiddenError } from '../errors';
 import type { Actor } from '../identity/actor';
-import { BUREAU_STOCK } from '../ledger/ledger.types';
 import { can, type Duties } from '../policy';
-import { blockersFor } from './application.service';
+import type { ApplicationChecks } from './application-checks';
 import type { BillDocument } from './bill-document.entity';
 import type { DocumentView } from './document.views';
 import { DOC_NAMES } from './lifecycle';
@@ -20,7 +19,7 @@ export type ReviewFlows = Record<LineDocType, LineDocumentWorkflow>;
 /** Counts as the desk reads them: 12,000. */
 const n = (x: number): string => x.toLocaleString('en-US');
 
-const APPLICATION_LABELS = { cap: '分次限量', writeoff: '核旧领新', stock: '财政库存', duties: '不相容岗位' } as const;
+const LABELS = { cap: '分次限量', writeoff: '核旧领新', stock: '财政库存', duties: '不相容岗位' } as const;
 
 /**
  * 待办审批: every submitted document the bureau reviews (申领单, 核销单, 申退单, 库存作废单, 销毁单) in one
@@ -28,7 +27,13 @@ const APPLICATION_LABELS = { cap: '分次限量', writeoff: '核旧领新', stoc
  * before clicking why an approval would be refused. The approve and reject endpoints stay the only
  * authority; these checks are read without locks and may be overtaken by a concurrent action.
  */
-export function makeApprovalsInbox(deps: { store: DomainStore; clock: Clock; duties: Duties; flows: ReviewFlows }) {
+export function makeApprovalsInbox(deps: {
+  store: DomainStore;
+  clock: Clock;
+  duties: Duties;
+  flows: ReviewFlows;
+  applicationChecks: ApplicationChecks;
+}) {
   const { store, clock, duties, flows } = deps;
   const reviewPermission = (kind: ApprovalKind) =>
     kind === 'application' ? ('application.approve' as const) : flows[kind].spec.permissions.review;
@@ -37,51 +42,45 @@ export function makeApprovalsInbox(deps: { store: DomainStore; clock: Clock; dut
   function dutiesCheck(actor: Actor, createdBy: number, submittedBy: number | null): ApprovalCheck {
     const mine = duties.separate && (actor.userId === createdBy || actor.userId === submittedBy);
     return mine
-      ? { key: 'duties', label: APPLICATION_LABELS.duties, ok: false, message: '由您录入或提交，须由另一位工作人员审核' }
-      : { key: 'duties', label: APPLICATION_LABELS.duties, ok: true, message: '可由您审核' };
+      ? { key: 'duties', label: LABELS.duties, ok: false, message: '由您录入或提交，须由另一位工作人员审核' }
+      : { key: 'duties', label: LABELS.duties, ok: true, message: '可由您审核' };
   }
 
-  async function applicationChecks(r: Repositories, doc: BillDocument): Promise<{ checks: ApprovalCheck[]; issuable: boolean }> {
-    const [unit, bt] = await Promise.all([r.catalog.unitById(doc.unitId!), r.catalog.billTypeById(doc.billTypeId)]);
-    const [blockers, cap, held, promised] = await Promise.all([
-      blockersFor(r, unit!, bt, doc.quantity, clock.now()),
-      r.catalog.capOf(doc.unitId!, doc.billTypeId),
-      r.ledger.countAt(doc.billTypeId, BUREAU_STOCK),
-      r.documents.approvedBacklog(doc.billTypeId, doc.id),
-    ]);
+  /** An application's checks read through the one application-check function (the web form and the bot read the same). */
+  async function applicationChecks(actor: Actor, doc: BillDocument): Promise<{ checks: ApprovalCheck[]; issuable: boolean }> {
+    const c = await deps.applicationChecks.ofApplication(actor, doc.id);
     const checks: ApprovalCheck[] = [];
-    const capBlock = blockers.find((b) => b.reason === 'CAP_EXCEEDED');
+    const capBlock = c.blockers.find((b) => b.reason === 'CAP_EXCEEDED');
     checks.push(
       capBlock
-        ? { key: 'cap', label: APPLICATION_LABELS.cap, ok: false, message: capBlock.message }
+        ? { key: 'cap', label: LABELS.cap, ok: false, message: capBlock.message }
         : {
             key: 'cap',
-            label: APPLICATION_LABELS.cap,
+            label: LABELS.cap,
             ok: true,
-            message: cap ? `每次最多 ${n(cap.maxQuantity)} 份，本次 ${n(doc.quantity)} 份` : '未设单次上限',
+            message: c.cap === null ? '未设单次上限' : `每次最多 ${n(c.cap)} 份，本次 ${n(c.quantity)} 份`,
           },
     );
-    const writeoffBlock = blockers.find((b) => b.reason === 'PENDING_WRITEOFFS' || b.reason === 'WRITEOFF_OVERDUE');
+    const writeoffBlock = c.blockers.find((b) => b.reason === 'PENDING_WRITEOFFS' || b.reason === 'WRITEOFF_OVERDUE');
     checks.push(
       writeoffBlock
-        ? { key: 'writeoff', label: APPLICATION_LABELS.writeoff, ok: false, message: writeoffBlock.message }
-        : { key: 'writeoff', label: APPLICATION_LABELS.writeoff, ok: true, message: '无待审核销，无逾期未核销的旧票' },
+        ? { key: 'writeoff', label: LABELS.writeoff, ok: false, message: writeoffBlock.message }
+        : { key: 'writeoff', label: LABELS.writeoff, ok: true, message: '无待审核销，无逾期未核销的旧票' },
     );
-    for (const b of blockers.filter((x) => x.reason === 'INACTIVE'))
+    for (const b of c.blockers.filter((x) => x.reason === 'INACTIVE'))
       checks.push({ key: 'active', label: '启用状态', ok: false, message: b.message });
-    const available = Math.max(0, held - promised);
-    const enough = available >= doc.quantity;
+    const { inStock, promised, available, sufficient } = c.warehouse;
     checks.push({
       key: 'stock',
-      label: APPLICATION_LABELS.stock,
-      ok: enough,
+      label: LABELS.stock,
+      ok: sufficient,
       message:
-        `财政库存 ${n(held)} 份` +
+        `财政库存 ${n(inStock)} 份` +
         (promised > 0 ? `，已批待发 ${n(promised)} 份` : '') +
-        `，可批 ${n(available)} 份，本次 ${n(doc.quantity)} 份` +
-        (enough ? '' : '：库存不足，请退回单位减少数量或待入库后再审核'),
+        `，可批 ${n(available)} 份，本次 ${n(c.quantity)} 份` +
+        (sufficient ? '' : '：库存不足，请退回单位减少数量或待入库后再审核'),
     });
-    return { checks, issuable: enough };
+    return { checks, issuable: sufficient };
   }
 
   /** The checks a line document's approval runs again (numbers still in place, retention over), as rows. */
@@ -145,7 +144,9 @@ export function makeApprovalsInbox(deps: { store: DomainStore; clock: Clock; dut
         const kind = doc.docType as ApprovalKind;
         const docLines = lines.filter((l) => l.documentId === doc.id) as unknown as DocLine[];
         const { checks, issuable } =
-          kind === 'application' ? await applicationChecks(r, doc) : { checks: await lineChecks(r, doc, kind, docLines), issuable: false };
+          kind === 'application'
+            ? await applicationChecks(actor, doc)
+            : { checks: await lineChecks(r, doc, kind, docLines), issuable: false };
         checks.push(dutiesCheck(actor, doc.createdBy, submitted?.actorId ?? null));
         const { transitions: _t, ...rest } = view;
         items.push({
