@@ -1120,6 +1120,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 申领单当前的规则检查结果（审核前查看：分次限量、核旧领新、财政库存） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            billType: {
+                                code: string;
+                                name: string;
+                            };
+                            blockers: {
+                                details: unknown[];
+                                message: string;
+                                reason: string;
+                            }[];
+                            canSubmit: boolean;
+                            cap: number | null;
+                            pendingWriteoffs: {
+                                docNo: string;
+                                status: string;
+                            }[];
+                            quantity: number;
+                            unit: {
+                                code: string;
+                                name: string;
+                            };
+                            warehouse: {
+                                available: number;
+                                inStock: number;
+                                promised: number;
+                                sufficient: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}/issue": {
         parameters: {
             query?: never;
@@ -1670,6 +1780,122 @@ export interface paths {
                                 toStatus: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
                             }[];
                             unitCode: string | null;
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申领前检查：分次限量、核旧领新（待审核的核销单）和财政库存可批数量；不提交、不改变任何数据 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        billTypeCode: string;
+                        quantity: number;
+                        unitCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            billType: {
+                                code: string;
+                                name: string;
+                            };
+                            blockers: {
+                                details: unknown[];
+                                message: string;
+                                reason: string;
+                            }[];
+                            canSubmit: boolean;
+                            cap: number | null;
+                            pendingWriteoffs: {
+                                docNo: string;
+                                status: string;
+                            }[];
+                            quantity: number;
+                            unit: {
+                                code: string;
+                                name: string;
+                            };
+                            warehouse: {
+                                available: number;
+                                inStock: number;
+                                promised: number;
+                                sufficient: boolean;
+                            };
                         };
                     };
                 };
