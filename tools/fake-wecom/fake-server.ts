@@ -175,6 +175,11 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     failNext(kind: FailureKind, count = 1, opts: { delayMs?: number; on?: 'send' | 'gettoken' } = {}) {
       for (let i = 0; i < count; i++) failures.push({ kind, on: opts.on ?? 'send', delayMs: opts.delayMs ?? 2000 });
     },
+    /** Makes `userid` a member of the corp (an empty member list made at start is filled this way). */
+    addMember(userid: string) {
+      state.members ??= new Set();
+      state.members.add(userid);
+    },
     /** Marks every issued token expired, as if 7200 s had passed. */
     expireTokens() {
       for (const t of state.tokens.keys()) state.tokens.set(t, 0);

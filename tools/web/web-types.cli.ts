@@ -9,14 +9,13 @@ import { apiTypesFile, apiTypesSource } from './api-types';
 
 async function main(): Promise<void> {
   const root = join(__dirname, '../../..');
+  // Only fixed settings (not the caller's environment): the document, and so the file, must not depend on who runs it.
   const config = loadConfig({
-    ...process.env,
     DATABASE_URL: 'sqlite::memory:',
+    NLP_MODEL_DIR: join(root, 'node_modules/.cache/fbd-nlp-models'),
+    KB_DIR: join(root, 'knowledge-base'),
     LOG_LEVEL: 'silent',
     AUTH_SECRET: 'openapi-types-only-openapi-types-only-0',
-    ADMIN_USERNAME: '',
-    ADMIN_PASSWORD: '',
-    DEMO: '',
   });
   const system = await buildSystem(config, makeLogger('silent'));
   try {

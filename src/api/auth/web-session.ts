@@ -69,7 +69,8 @@ export type WebSessions = ReturnType<typeof makeWebSessions>;
 
 /** Sets a fresh session (login, WeCom authorisation): a new token and a new CSRF token every time. */
 export function setSessionCookies(ctx: Context, s: IssuedWebSession): void {
-  const common = { path: '/', sameSite: 'lax' as const, secure: ctx.secure, expires: s.expiresAt, overwrite: true };
+  // maxAge, not the token's expiry date: the browser's clock need not agree with ours (the token's own expiry decides).
+  const common = { path: '/', sameSite: 'lax' as const, secure: ctx.secure, maxAge: WEB_SESSION_TTL_S * 1000, overwrite: true };
   ctx.cookies.set(SESSION_COOKIE, s.token, { ...common, httpOnly: true });
   // Readable by the pages (they echo it), worthless without the HttpOnly session it belongs to.
   ctx.cookies.set(CSRF_COOKIE, s.csrf, { ...common, httpOnly: false });

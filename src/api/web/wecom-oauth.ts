@@ -78,7 +78,7 @@ export function makeWecomOAuth(deps: WecomOAuthDeps) {
       sameSite: 'lax', // WeCom's redirect back is a top-level GET: a Lax cookie comes with it
       secure: ctx.secure,
       path: START_PATH,
-      expires: new Date(expires),
+      maxAge: STATE_TTL_MS, // the browser's clock need not agree with ours; `exp` inside decides
       overwrite: true,
     });
     // The redirect URI is this very origin, so the state cookie comes back; WeCom accepts it only on the app's trusted domain.

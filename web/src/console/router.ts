@@ -34,7 +34,8 @@ export const routes: RouteRecordRaw[] = [
     path: '/',
     component: Layout,
     children: [
-      { path: '', name: 'home', redirect: () => ({ name: homeFor(session.me?.permissions) }) },
+      // Sent on by the guard to the first permitted page once the session is known.
+      { path: '', name: 'home', component: { render: () => null } },
       ...MENU.map((m) => ({ path: m.path, name: m.name, component: PAGES[m.name], meta: { permission: m.permission, title: m.title } })),
       { path: 'no-access', name: 'no-access', component: () => import('./NoAccessPage.vue'), meta: { title: '无权访问' } },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./NotFoundPage.vue'), meta: { title: '页面不存在' } },
@@ -51,11 +52,9 @@ export const router = createRouter({ history: createWebHistory('/console/'), rou
 
 router.beforeEach(async (to) => {
   if (!session.loaded) await loadMe();
-  // `home` redirects before any guard runs, i.e. possibly before GET /me answered: decide again now.
-  const fromHome = to.redirectedFrom?.name === 'home';
   if (to.meta.public) return session.me && to.name === 'login' ? { name: 'home' } : true;
-  if (!session.me) return { name: 'login', query: { redirect: fromHome ? '/console/' : `/console${to.fullPath}` } };
-  if (fromHome && to.name !== homeFor(session.me.permissions)) return { name: homeFor(session.me.permissions) };
+  if (!session.me) return { name: 'login', query: { redirect: `/console${to.fullPath}` } };
+  if (to.name === 'home') return { name: homeFor(session.me.permissions), replace: true };
   if (to.meta.permission && !session.me.permissions.includes(to.meta.permission)) return { name: 'no-access' };
   return true;
 });

@@ -24,7 +24,8 @@ const LEADER: Role[] = ['leader', 'admin'];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginPage, meta: { public: true, title: '登录' } },
-  { path: '/', name: 'home', redirect: () => ({ name: homeFor(session.me?.user.role) }) },
+  // Sent on by the guard to the role's first screen once the session is known.
+  { path: '/', name: 'home', component: { render: () => null } },
   // Engineer (and the desk): 工单 · 来电 · 巡检/培训 · 我的. Unit staff see their own tickets under 工单.
   { path: '/tickets', name: 'tickets', component: () => import('./pages/TicketsPage.vue'), meta: { title: '工单', tabbar: true } },
   { path: '/tickets/:id(\\d+)', name: 'ticket', component: () => import('./pages/TicketDetailPage.vue'), meta: { title: '工单详情' } },
@@ -165,6 +166,7 @@ router.beforeEach(async (to) => {
     }
     return { name: 'login', query: { redirect: `/m${to.fullPath}` } };
   }
+  if (to.name === 'home') return { name: homeFor(session.me.user.role), replace: true };
   if (to.meta.roles && !to.meta.roles.includes(session.me.user.role)) return { name: homeFor(session.me.user.role) };
   return true;
 });

@@ -95,8 +95,9 @@ function queryString(query: Record<string, unknown> | undefined): string {
   return s ? `?${s}` : '';
 }
 
+// Replaced by each entry's main.ts before the first call.
 let setup: HttpSetup = {
-  notify: { error: (m) => console.error(m) },
+  notify: { error: () => undefined },
   onUnauthenticated: () => undefined,
 };
 
@@ -132,11 +133,11 @@ async function send<P extends keyof Paths, M extends Method>(
   }
   if (res.status === 204) return null as Ok<Op<P, M>>;
   const text = await res.text();
-  let data: unknown = null;
+  let data: unknown;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
-    data = null;
+    data = null; // a proxy's HTML error page: the status speaks instead
   }
   if (res.ok) return data as Ok<Op<P, M>>;
   const e = (data as { error?: { code?: string; message?: string; reason?: string; details?: unknown[] } } | null)?.error;
