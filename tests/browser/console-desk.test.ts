@@ -165,6 +165,40 @@ describe('console desk in Chromium', () => {
     await page.context().close();
   });
 
+  it('when a unit reports a write-off, then the operator writes it off from the inbox with a result and the numbers leave the unit’s stock', async () => {
+    const got = await apply(staff, 50);
+    await app.call('POST', `/api/v1/applications/${got.id}/approve`, { token: op2, body: {} });
+    const first = (await app.call('POST', `/api/v1/applications/${got.id}/issue`, { token: op2 })).body.ranges[0].startNo as number;
+    const wo = await app.call('POST', '/api/v1/writeoffs', {
+      token: staff,
+      body: {
+        unitCode: UNIT,
+        billTypeCode: BT,
+        cutoffDate: new Date().toISOString().slice(0, 10),
+        amount: 12800.5,
+        used: [{ batchCode: BATCH, startNo: first, endNo: first + 39 }],
+        voided: [{ batchCode: BATCH, startNo: first + 40, endNo: first + 41 }],
+      },
+    });
+    expect(wo.status, wo.text).toBe(201);
+    const page = await deskPage('chenjing');
+    await page.locator('.el-radio-button', { hasText: '核销' }).click();
+    const row = inboxRow(page, wo.body.docNo);
+    await row.waitFor();
+    expect(await row.innerText()).toContain('已开 40 · 作废 2 · 灭失 0');
+    await row.getByRole('button', { name: '通过', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: /审核通过 ·/ });
+    await dialog.getByText('良好', { exact: true }).click();
+    await screenshot(page, 'console-writeoff-approve');
+    await dialog.getByRole('button', { name: '确认通过' }).click();
+    await row.waitFor({ state: 'detached' });
+    const seen = (await app.call('GET', `/api/v1/writeoffs/${wo.body.id}`, { token: staff })).body;
+    expect(seen).toMatchObject({ status: 'approved', result: '良好' });
+    const held = (await unitStock()).items[0].ranges as Array<{ startNo: number; endNo: number }>;
+    expect(held.some((r) => r.startNo <= first + 41 && r.endNo >= first)).toBe(false);
+    await page.context().close();
+  });
+
   it('when a receipt is typed wrong and then overlaps a received range, then the form and the server refuse it and the ledger is unchanged', async () => {
     const page = await deskPage('chenjing');
     await page.getByRole('menuitem', { name: '入库' }).click();
