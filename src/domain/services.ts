@@ -34,6 +34,9 @@ import { makeReportsService } from './reports/reports.service';
 import { makeSummaryService, type SummaryLinks } from './summaries/summary.service';
 import { makeDeskReports } from './reports/sla.report';
 import { makeDeskRecordsReports } from './reports/desk-records.report';
+import { makeTicketQueue } from './desk/ticket-queue';
+import { makeTodayWork } from './desk/records/today-work';
+import { makeLeaderDashboard } from './summaries/leader-dashboard';
 
 /** Composes the domain services over one Store and Clock (the composition root, tests through it, CLI tools). */
 export function makeDomainServices(deps: {
@@ -59,6 +62,7 @@ export function makeDomainServices(deps: {
   const returns = makeLineDocumentWorkflow(returnSpec, deps);
   const stockVoids = makeLineDocumentWorkflow(stockVoidSpec, deps);
   const applicationChecks = makeApplicationChecks(deps);
+  const reports = makeReportsService(onStore);
   return {
     users,
     userAdmin: makeUserAdminService({ ...deps, users }),
@@ -88,7 +92,11 @@ export function makeDomainServices(deps: {
       flows: { writeoff: writeoffs, return: returns, stock_void: stockVoids, destruction: destructionFlow },
     }),
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
-    reports: makeReportsService(onStore),
+    reports,
+    // The mobile workbench's reads (web.md): the engineer's queue and day, the leaders' overview.
+    ticketQueue: makeTicketQueue(onStore),
+    todayWork: makeTodayWork(onStore),
+    leaderDashboard: makeLeaderDashboard({ ...onStore, reports }),
     ...makeDeskRecordServices({ ...onStore, tickets }),
     deskReports: makeDeskRecordsReports(onStore),
     summaries: makeSummaryService({ ...onStore, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),

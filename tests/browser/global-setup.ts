@@ -25,6 +25,9 @@ export default function setup(): void {
     {
       cwd: ROOT,
       stdio: 'inherit',
+      // vitest runs with NODE_ENV=test, which gives a development build: Vant's fields then share one
+      // id, so their labels name several inputs. The pages under test are the production build.
+      env: { ...process.env, NODE_ENV: 'production' },
     },
   );
   if (r.status !== 0) throw new Error('the workbench build (vite build) failed');

@@ -118,6 +118,14 @@ describe('workbench sessions and static pages', () => {
     expect(cleared.get('fbd_csrf')).toBe('');
   });
 
+  it('when signing out sends a body, then 400 and the cookies stay', async () => {
+    const { cookie } = await cookieLogin();
+    const r = await t.call('DELETE', '/api/v1/auth/session', { headers: { cookie }, body: { all: true } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.reason).toBe('INVALID_INPUT');
+    expect(r.headers.getSetCookie()).toEqual([]);
+  });
+
   it('when a hashed asset is asked for, then it is cached for a year as immutable', async () => {
     const r = await fetch(`${t.baseUrl}/assets/m-AbC123.js`);
     expect(r.status).toBe(200);

@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Context } from 'koa';
-import { UnauthenticatedError } from '../../domain/errors';
+import { UnauthenticatedError, ValidationError } from '../../domain/errors';
 import { changePasswordSchema, loginSchema } from '../../domain/identity/identity.schemas';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
@@ -95,10 +95,14 @@ export function registerAuthRoutes(open: Router, api: Router, registry: OpenAPIR
       path: '/api/v1/auth/session',
       summary: '退出网页登录：清除会话 Cookie',
       tags: ['auth'],
-      responses: { 204: { description: '已退出' } },
+      responses: { 204: { description: '已退出' }, ...errorResponses(registry, { 400: 'VALIDATION (a request body was sent)' }) },
     });
     // No CSRF check: SameSite=Lax keeps other sites' DELETEs from carrying the cookie, and signing out is harmless.
     open.delete('/api/v1/auth/session', (ctx) => {
+      // It takes nothing: a body (the body parser leaves DELETE alone) is a client's mistake, not ignored.
+      if (ctx.get('transfer-encoding') !== '' || (ctx.request.length ?? 0) > 0) {
+        throw new ValidationError('INVALID_INPUT', '退出登录不需要请求内容');
+      }
       clearSessionCookies(ctx);
       ctx.status = 204;
     });

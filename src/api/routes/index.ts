@@ -21,6 +21,7 @@ import { registerDeskRecordsReportRoutes } from './desk-records-reports.routes';
 import { registerInspectionRoutes } from './inspections.routes';
 import { registerTrainingRoutes } from './trainings.routes';
 import { registerVisitRoutes } from './visits.routes';
+import { registerWorkbenchRoutes } from './workbench.routes';
 
 /** Every /api/v1 resource of the admin API. */
 export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, deps: AppDeps): void {
@@ -44,4 +45,5 @@ export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, d
   registerTrainingRoutes(api, registry, deps);
   registerAnnouncementRoutes(api, registry, deps);
   registerDeskRecordsReportRoutes(api, registry, deps);
+  registerWorkbenchRoutes(api, registry, deps);
 }

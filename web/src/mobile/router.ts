@@ -36,6 +36,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: '来电记录', tabbar: true, roles: ENGINEER },
   },
   {
+    path: '/calls/new',
+    name: 'call-new',
+    component: () => import('./pages/CallNewPage.vue'),
+    meta: { title: '登记来电', roles: ENGINEER },
+  },
+  {
     path: '/field',
     name: 'field',
     component: () => import('./pages/FieldPage.vue'),

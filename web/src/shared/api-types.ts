@@ -550,6 +550,8 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     status?: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                    submittedFrom?: string;
+                    submittedTo?: string;
                     unitCode?: string;
                 };
                 header?: never;
@@ -2468,6 +2470,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description VALIDATION (a request body was sent) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -2684,6 +2695,8 @@ export interface paths {
                             };
                             escalated: boolean;
                             intent: string;
+                            /** @enum {string} */
+                            outcome: "answered" | "declined" | "escalated" | "command" | "unregistered" | "failed";
                             reply: string;
                             score: number;
                             ticketId: number | null;
@@ -3177,6 +3190,8 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     status?: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                    submittedFrom?: string;
+                    submittedTo?: string;
                     unitCode?: string;
                 };
                 header?: never;
@@ -7475,6 +7490,8 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     status?: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                    submittedFrom?: string;
+                    submittedTo?: string;
                     unitCode?: string;
                 };
                 header?: never;
@@ -8563,6 +8580,8 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     status?: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                    submittedFrom?: string;
+                    submittedTo?: string;
                     unitCode?: string;
                 };
                 header?: never;
@@ -9327,6 +9346,92 @@ export interface paths {
                             [key: string]: unknown;
                         };
                         "image/png": string;
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/summaries/{id}/page-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 服务报告页面的签名链接（本人专用，与推送消息中的链接相同） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            path: string;
+                            url: string;
+                        };
                     };
                 };
                 /** @description VALIDATION */
@@ -13393,6 +13498,450 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workbench/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 服务器当前时间（手机页面的倒计时以此校准，与服务器判定超时的时间一致） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            serverNow: string;
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workbench/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 领导概览：本周至今与上周对比（与服务周报同一算法）、当前故障、逾期未核销 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string;
+                            comparison: {
+                                change: string;
+                                current: number | null;
+                                key: string;
+                                label: string;
+                                previous: number | null;
+                                /** @enum {string} */
+                                type: "count" | "rate" | "minutes";
+                            }[];
+                            faults: {
+                                countThisWeek: number;
+                                downtimeMinutesThisWeek: number;
+                                firingNow: number;
+                            };
+                            overdueWriteoffs: {
+                                count: number;
+                                rows: {
+                                    billTypeCode: string;
+                                    billTypeName: string;
+                                    heldOldCount: number;
+                                    lastApprovedCutoff: string | null;
+                                    oldestIssuedAt: string;
+                                    pendingWriteoffs: number;
+                                    unitCode: string;
+                                    unitName: string;
+                                }[];
+                                units: number;
+                            };
+                            previousWeek: {
+                                end: string;
+                                start: string;
+                            };
+                            units: {
+                                online: number;
+                                total: number;
+                                trial: number;
+                            };
+                            week: {
+                                end: string;
+                                start: string;
+                            };
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workbench/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 工程师待办队列：我的在前，其次未认领；每单附仍在计时的 SLA 时钟与最近期限（默认每页 20） */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                category: string;
+                                clocks: {
+                                    dueAt: string;
+                                    /** @enum {string} */
+                                    kind: "response" | "onsite" | "resolution";
+                                    pausedSince: string | null;
+                                    startedAt: string;
+                                    /** @enum {string} */
+                                    state: "running" | "paused" | "breached";
+                                    warnAt: string;
+                                }[];
+                                createdAt: string;
+                                firstLine: string;
+                                id: number;
+                                mine: boolean;
+                                nearest: {
+                                    dueAt: string;
+                                    /** @enum {string} */
+                                    kind: "response" | "onsite" | "resolution";
+                                    pausedSince: string | null;
+                                    startedAt: string;
+                                    /** @enum {string} */
+                                    state: "running" | "paused" | "breached";
+                                    warnAt: string;
+                                } | null;
+                                priority: string;
+                                source: string;
+                                state: string;
+                                unitCode: string | null;
+                                unitName: string | null;
+                            }[];
+                            mine: number;
+                            page: number;
+                            pageSize: number;
+                            serverNow: string;
+                            total: number;
+                            unassigned: number;
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workbench/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 今日巡检与培训：各巡检计划本期是否已做、今天的巡检记录、今天的培训 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            date: string;
+                            inspections: {
+                                due: boolean;
+                                frequency: string;
+                                items: number;
+                                lastRun: {
+                                    id: number;
+                                    performedAt: string;
+                                    performedByName: string;
+                                    status: string;
+                                } | null;
+                                name: string;
+                                scheduleId: number;
+                            }[];
+                            runsToday: {
+                                id: number;
+                                kind: string;
+                                performedAt: string;
+                                performedByName: string;
+                                scheduleId: number | null;
+                                status: string;
+                            }[];
+                            trainings: ({
+                                attendees: number;
+                                date: string;
+                                id: number;
+                                topic: string;
+                                trainer: string;
+                                unitCodes: string[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/writeoffs": {
         parameters: {
             query?: never;
@@ -13409,6 +13958,8 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                     status?: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                    submittedFrom?: string;
+                    submittedTo?: string;
                     unitCode?: string;
                 };
                 header?: never;
