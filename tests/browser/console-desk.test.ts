@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor, type Role } from '../../src/domain/identity/actor';
 import { ledgerSnapshot } from '../helpers/ledger-fixtures';
-import { desktopContext, launchBrowser, screenshot } from './helpers/browser';
+import { desktopContext, launchBrowser, mobileContext, screenshot } from './helpers/browser';
 import { loginAsAdmin, loginByForm } from './helpers/login';
 import { PASSWORD, startWebApp, type WebApp } from './helpers/web-app';
 
@@ -102,8 +102,45 @@ describe('console desk in Chromium', () => {
     await page.context().close();
   });
 
+  it('when the unit applies on the phone and the operator approves and issues in the console, then the unit’s stock page shows the new range', async () => {
+    const phone = await (await mobileContext(browser)).newPage();
+    phone.setDefaultTimeout(10_000);
+    await loginByForm(phone, app.baseUrl, 'm', 'wangfang');
+    await phone.goto(`${app.baseUrl}/m/applications/new`);
+    await phone.locator(`[data-bill-type="${BT}"]`).click();
+    await phone.getByLabel('申领数量').fill('120');
+    await phone.getByLabel('事由').fill('住院部收费用票');
+    const submit = phone.getByRole('button', { name: '提交申领' });
+    await expect.poll(() => submit.isEnabled()).toBe(true);
+    await submit.click();
+    await phone.waitForURL(/\/m\/applications\/\d+$/);
+    const id = Number(phone.url().split('/').pop());
+    const { docNo } = await applicationOf(id);
+
+    const desk = await deskPage('chenjing');
+    const row = inboxRow(desk, docNo);
+    await row.getByRole('button', { name: '通过并发放' }).click();
+    await desk
+      .getByRole('dialog', { name: /审核通过并发放/ })
+      .getByRole('button', { name: '确认通过并发放' })
+      .click();
+    const issued = desk.getByRole('dialog', { name: '已发放' });
+    await issued.waitFor();
+    expect((await applicationOf(id)).status).toBe('issued');
+    // Adjacent ranges of the unit are shown merged: the new range's last number is on the card.
+    const lastNo = /\d{10}–(\d{10})/.exec(await issued.innerText())![1];
+
+    await phone.goto(`${app.baseUrl}/m/stock`);
+    const card = phone.locator(`[data-bill-type="${BT}"]`);
+    await expect.poll(() => card.textContent()).toContain(lastNo);
+    await screenshot(phone, 'console-flow-unit-stock-390x844');
+    await desk.context().close();
+    await phone.context().close();
+  });
+
   it('when an operator approves in the inbox and issues on 发放, then the application moves from 待发放 to the unit’s stock', async () => {
     const doc = await apply(staff, 100);
+    const held = (await unitStock()).items[0].count as number;
     const page = await deskPage('chenjing');
     const row = inboxRow(page, doc.docNo);
     await row.getByRole('button', { name: '通过', exact: true }).click();
@@ -122,9 +159,9 @@ describe('console desk in Chromium', () => {
     await page.getByRole('dialog', { name: '确认发放' }).getByRole('button', { name: '确认发放' }).click();
     const issued = page.getByRole('dialog', { name: '已发放' });
     await issued.waitFor();
-    expect(await issued.innerText()).toContain('0000000201–0000000300');
+    expect(await issued.innerText()).toMatch(/\d{10}–\d{10}/);
     expect((await applicationOf(doc.id)).status).toBe('issued');
-    expect((await unitStock()).items[0].count).toBe(300);
+    expect((await unitStock()).items[0].count).toBe(held + 100);
     await page.context().close();
   });
 
