@@ -24,6 +24,8 @@ export default function setup(): void {
     [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'],
     {
       cwd: ROOT,
+      // vitest sets NODE_ENV=test, which libraries read at build time (Vant then gives every field the same id).
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: 'inherit',
       // vitest runs with NODE_ENV=test, which gives a development build: Vant's fields then share one
       // id, so their labels name several inputs. The pages under test are the production build.
