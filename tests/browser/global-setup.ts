@@ -27,9 +27,6 @@ export default function setup(): void {
       // vitest sets NODE_ENV=test, which libraries read at build time (Vant then gives every field the same id).
       env: { ...process.env, NODE_ENV: 'production' },
       stdio: 'inherit',
-      // vitest runs with NODE_ENV=test, which gives a development build: Vant's fields then share one
-      // id, so their labels name several inputs. The pages under test are the production build.
-      env: { ...process.env, NODE_ENV: 'production' },
     },
   );
   if (r.status !== 0) throw new Error('the workbench build (vite build) failed');
