@@ -8,6 +8,7 @@ import { slaTimer } from './desk/sla-timing';
 import { makeTicketService } from './desk/ticket.service';
 import { makeExchangeLog } from './desk/exchange-log.service';
 import { makeApplicationService } from './documents/application.service';
+import { makeApprovalsInbox } from './documents/approvals-inbox';
 import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssueReadiness } from './documents/issue-readiness';
 import { makeCardActions } from './cards/card-actions';
@@ -19,6 +20,7 @@ import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-docume
 import { makeLineDocumentWorkflow } from './documents/line-documents/workflow';
 import { makePrintPlanService } from './documents/print-plan.service';
 import { makeDirectory } from './catalog/directory';
+import { makeUnitCaps } from './catalog/unit-caps';
 import type { DomainStore } from './db/repositories';
 import { makeAuditService } from './audit/audit.service';
 import type { Duties } from './policy';
@@ -66,6 +68,7 @@ export function makeDomainServices(deps: {
   const writeoffs = makeLineDocumentWorkflow(writeoffSpec, deps);
   const returns = makeLineDocumentWorkflow(returnSpec, deps);
   const stockVoids = makeLineDocumentWorkflow(stockVoidSpec, deps);
+  const applicationChecks = makeApplicationChecks(deps);
   const reports = makeReportsService(onStore);
   return {
     users,
@@ -73,6 +76,7 @@ export function makeDomainServices(deps: {
     audit: makeAuditService(deps),
     directory,
     catalog: makeCatalogService({ ...deps, directory }),
+    unitCaps: makeUnitCaps(deps),
     sla,
     slaClocks,
     tickets,
@@ -85,10 +89,15 @@ export function makeDomainServices(deps: {
     printPlans: makePrintPlanService(deps),
     documentLookup: makeDocumentLookup(deps),
     issueReadiness: makeIssueReadiness(deps),
-    applicationChecks: makeApplicationChecks(deps),
+    applicationChecks,
     writeoffs,
     returns,
     stockVoids,
+    approvals: makeApprovalsInbox({
+      ...deps,
+      applicationChecks,
+      flows: { writeoff: writeoffs, return: returns, stock_void: stockVoids, destruction: destructionFlow },
+    }),
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
     reports,
     // The mobile workbench's reads (web.md): the engineer's queue and day, the leaders' overview.

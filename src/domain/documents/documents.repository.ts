@@ -100,6 +100,29 @@ export function makeDocumentRepository({ em, dialect }: RepoContext) {
       return Number(row?.n ?? 0);
     },
 
+    /** Submitted documents of these types awaiting the bureau's review, oldest submission first (the approvals inbox). */
+    awaitingReview(
+      types: DocType[],
+      unitId: number | undefined,
+      window: { skip: number; take: number },
+    ): Promise<[BillDocument[], number]> {
+      const qb = em.createQueryBuilder(BillDocument, 'd').where("d.docType IN (:...types) AND d.status = 'submitted'", { types });
+      if (unitId !== undefined) qb.andWhere('d.unitId = :u', { u: unitId });
+      return qb.orderBy('d.submittedAt', 'ASC').addOrderBy('d.id', 'ASC').skip(window.skip).take(window.take).getManyAndCount();
+    },
+
+    /** How many documents of each type await review (the inbox's tab counts). */
+    async awaitingReviewCounts(types: DocType[], unitId: number | undefined): Promise<Partial<Record<DocType, number>>> {
+      const qb = em
+        .createQueryBuilder(BillDocument, 'd')
+        .select('d.docType', 'docType')
+        .addSelect('COUNT(*)', 'n')
+        .where("d.docType IN (:...types) AND d.status = 'submitted'", { types });
+      if (unitId !== undefined) qb.andWhere('d.unitId = :u', { u: unitId });
+      const rows = await qb.groupBy('d.docType').getRawMany<{ docType: DocType; n: string | number }>();
+      return Object.fromEntries(rows.map((r) => [r.docType, Number(r.n)]));
+    },
+
     /** One page of documents, newest first. */
     page: (f: DocumentFilter, window: { skip: number; take: number }): Promise<[BillDocument[], number]> =>
       filtered(f).orderBy('d.id', 'DESC').skip(window.skip).take(window.take).getManyAndCount(),

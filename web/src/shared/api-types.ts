@@ -1954,6 +1954,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待办审批：待审核的申领、核销、申退、库存作废、销毁单（先提交的在前），附各项规则检查结果 */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "application" | "writeoff" | "return" | "stock_void" | "destruction";
+                    page?: number;
+                    pageSize?: number;
+                    unitCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            byKind: {
+                                application?: number;
+                                destruction?: number;
+                                return?: number;
+                                stock_void?: number;
+                                writeoff?: number;
+                            };
+                            items: {
+                                amount: number | null;
+                                applicationId: number | null;
+                                billTypeCode: string;
+                                billTypeName: string;
+                                canApprove: boolean;
+                                canIssueNow: boolean;
+                                checks: {
+                                    key: string;
+                                    label: string;
+                                    message: string;
+                                    ok: boolean;
+                                }[];
+                                completedAt: string | null;
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                createdAt: string;
+                                cutoffDate: string | null;
+                                docNo: string;
+                                /** @enum {string} */
+                                docType: "print_plan" | "application" | "issuance" | "writeoff" | "return" | "stock_void" | "destruction";
+                                id: number;
+                                /** @enum {string} */
+                                kind: "application" | "writeoff" | "return" | "stock_void" | "destruction";
+                                kindName: string;
+                                lines: {
+                                    batchCode: string;
+                                    count: number;
+                                    endNo: number;
+                                    /** @enum {string} */
+                                    kind: "used" | "voided" | "lost" | "return" | "stock_void" | "destroy" | "issue";
+                                    startNo: number;
+                                }[];
+                                opinion: string | null;
+                                quantity: number;
+                                reason: string | null;
+                                result: string | null;
+                                reviewedAt: string | null;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "approved" | "returned" | "issued" | "completed" | "cancelled";
+                                statusName: string;
+                                submittedAt: string | null;
+                                submittedByName: string | null;
+                                unitCode: string | null;
+                                unitName: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -11794,7 +11938,81 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 单位各票种的单次申领上限（分次限量；未列出的票种不限量） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                billTypeCode: string;
+                                billTypeName: string;
+                                maxQuantity: number;
+                            }[];
+                            unitCode: string;
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         /** 设置单位某票种的单次申领上限（分次限量；null 取消） */
         put: {
             parameters: {
