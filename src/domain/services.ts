@@ -31,6 +31,8 @@ import { makeReportsService } from './reports/reports.service';
 import { makeSummaryService, type SummaryLinks } from './summaries/summary.service';
 import { makeDeskReports } from './reports/sla.report';
 import { makeDeskRecordsReports } from './reports/desk-records.report';
+import { makeUnitFacts } from './documents/unit-facts';
+import { makeRegionSettings } from './settings/region-settings';
 
 /** Composes the domain services over one Store and Clock (the composition root, tests through it, CLI tools). */
 export function makeDomainServices(deps: {
@@ -81,6 +83,8 @@ export function makeDomainServices(deps: {
     alerts: makeAlertService({ ...onStore, desk: makeDeskPort(slaClocks) }),
     probeTargets: makeProbeTargetService(onStore),
     exchangeLog: makeExchangeLog(deps),
+    unitFacts: makeUnitFacts(deps),
+    region: makeRegionSettings(onStore),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

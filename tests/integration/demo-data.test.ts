@@ -88,7 +88,7 @@ describe('demo data', () => {
     expect(await docs('destruction', 'completed')).toBe(2);
     const returned = await services.writeoffs.list(systemActor, { page: 1, pageSize: 50, status: 'returned' });
     expect(returned.total).toBe(1);
-    expect(returned.items[0].opinion).toBe('开票金额与缴库金额不一致，请核对后重新上报');
+    expect(returned.items[0].opinion).toBe('开票金额与缴库金额不一致，请查明后重新上报');
     expect(await count(`SELECT COUNT(*) AS "n" FROM "stock_range" WHERE "state" = 'DESTROYED' AND "holder" = 'unit'`)).toBeGreaterThan(0);
     expect(await count(`SELECT COUNT(*) AS "n" FROM "stock_range" WHERE "state" = 'LOST' OR "state" = 'WRITTEN_OFF'`)).toBeGreaterThan(0);
     expect(await count('SELECT COUNT(*) AS "n" FROM "application_cap"')).toBeGreaterThan(3);

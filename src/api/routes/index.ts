@@ -19,6 +19,8 @@ import { registerDeskRecordsReportRoutes } from './desk-records-reports.routes';
 import { registerInspectionRoutes } from './inspections.routes';
 import { registerTrainingRoutes } from './trainings.routes';
 import { registerVisitRoutes } from './visits.routes';
+import { registerRegionSettingRoutes } from './region-settings.routes';
+import { registerUnitFactRoutes } from './unit-facts.routes';
 
 /** Every /api/v1 resource of the admin API. */
 export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, deps: AppDeps): void {
@@ -40,4 +42,6 @@ export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, d
   registerTrainingRoutes(api, registry, deps);
   registerAnnouncementRoutes(api, registry, deps);
   registerDeskRecordsReportRoutes(api, registry, deps);
+  registerUnitFactRoutes(api, registry, deps);
+  registerRegionSettingRoutes(api, registry, deps);
 }

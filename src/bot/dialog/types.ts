@@ -10,6 +10,9 @@ import type { LineDocumentWorkflow } from '../../domain/documents/line-documents
 import type { Actor } from '../../domain/identity/actor';
 import type { UserService, WecomSender } from '../../domain/identity/user.service';
 import type { StockService } from '../../domain/ledger/stock.service';
+import type { UnitFacts } from '../../domain/documents/unit-facts';
+import type { ReportsService } from '../../domain/reports/reports.service';
+import type { RegionSettings } from '../../domain/settings/region-settings';
 import type { Logger } from '../../logger';
 import type { Entities } from '../nlp/entities';
 import type { NlpHolder } from './nlp-holder';
@@ -35,6 +38,12 @@ export interface BotServices {
   /** Absent in set-ups without the desk records. */
   returnVisits?: SurveyPort;
   exchangeLog: Pick<ExchangeLog, 'record'>;
+  /** The unit's last issuance, caps and where a number stands (the API serves the same figures). */
+  unitFacts: Pick<UnitFacts, 'lastIssuance' | 'caps' | 'number'>;
+  /** Overdue write-offs (核旧领新) as the warnings report computes them. */
+  reports: Pick<ReportsService, 'warnings'>;
+  /** Region values set through the admin API; absent in set-ups without settings (answers then use neutral wording). */
+  region?: Pick<RegionSettings, 'values'>;
 }
 
 /** A unit as a domain answer names it. */
