@@ -9,6 +9,8 @@ import type { Logger } from '../../src/logger';
 import { buildSystem } from '../../src/system';
 import { makeTimeline, type SettableClock } from './demo-ops';
 import { writeServiceDesk } from './demo-desk';
+import { writeDemoRegion } from './demo-region';
+import { systemActor } from '../../src/domain/identity/actor';
 import { seededRandom } from './demo-random';
 import { loadReference } from './demo-reference';
 import { writeRecentWeeks, writeSixYearsAgo, writeVersionChange, writeYear } from './demo-history';
@@ -56,6 +58,7 @@ export async function loadDemoData(deps: {
     const d = new Date(now.getTime() - monthsAgo * 30 * 86_400_000 + 8 * 3_600_000);
     return d.toISOString().slice(0, 10);
   });
+  await writeDemoRegion(services, systemActor);
   const ctx = { services, tl, rnd, actors };
   const stubs = await writeSixYearsAgo(ctx);
   await writeVersionChange(ctx);

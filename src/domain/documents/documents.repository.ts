@@ -140,8 +140,18 @@ export function makeDocumentRepository({ em, dialect }: RepoContext) {
         .where('d.docType = :t AND d.unitId = :u AND d.status = :s', { t: f.docType, u: f.unitId, s: f.status })
         .andWhere('l.startNo <= :no AND l.endNo >= :no', { no: f.no });
       if (f.billTypeId !== undefined) qb.andWhere('d.billTypeId = :bt', { bt: f.billTypeId });
-      const rows = await qb.getRawMany<{ batchCode: string; startNo: string | number; endNo: string | number; billTypeId: string | number }>();
-      return rows.map((r) => ({ batchCode: r.batchCode, startNo: Number(r.startNo), endNo: Number(r.endNo), billTypeId: Number(r.billTypeId) }));
+      const rows = await qb.getRawMany<{
+        batchCode: string;
+        startNo: string | number;
+        endNo: string | number;
+        billTypeId: string | number;
+      }>();
+      return rows.map((r) => ({
+        batchCode: r.batchCode,
+        startNo: Number(r.startNo),
+        endNo: Number(r.endNo),
+        billTypeId: Number(r.billTypeId),
+      }));
     },
     async linesOf(documentId: number): Promise<StoredLine[]> {
       const rows = await em.find(DocumentLine, { where: { documentId }, order: { id: 'ASC' } });

@@ -7,7 +7,7 @@ import type { Actor } from '../identity/actor';
 import { requirePermission } from '../policy';
 
 /** How a region value is checked before it is stored. */
-type RegionKind = 'text' | 'phone' | 'url' | 'count';
+type RegionKind = 'text' | 'phone' | 'url';
 
 interface RegionKey {
   key: string;
@@ -38,12 +38,12 @@ export const REGION_KEYS: readonly RegionKey[] = [
   { key: 'system.url', label: '票据系统登录网址', kind: 'url' },
   { key: 'download.path', label: '控件与驱动下载位置', kind: 'text' },
   { key: 'browser.recommended', label: '推荐浏览器', kind: 'text' },
-  { key: 'login.lockTimes', label: '连续输错密码锁定次数', kind: 'count' },
+  { key: 'login.lockTimes', label: '连续输错密码锁定次数（如“5 次”）', kind: 'text', neutral: '多次' },
   { key: 'password.rule', label: '密码规则', kind: 'text' },
   { key: 'ca.provider', label: 'CA 数字证书服务机构', kind: 'text' },
   { key: 'ca.phone', label: 'CA 服务电话', kind: 'phone' },
   { key: 'writeoff.cycle', label: '核销上报周期', kind: 'text' },
-  { key: 'lost.reportDays', label: '票据遗失报告时限（天）', kind: 'count' },
+  { key: 'lost.reportDays', label: '票据遗失报告时限（如“3 日内”）', kind: 'text', neutral: '及时' },
   { key: 'lost.newspaper', label: '遗失声明刊登媒体', kind: 'text' },
   { key: 'fee.policy', label: '票据工本费政策', kind: 'text' },
   { key: 'training.schedule', label: '培训安排（日期与方式）', kind: 'text' },
@@ -69,10 +69,6 @@ const valueSchemas: Record<RegionKind, z.ZodType<string>> = {
     .trim()
     .max(300)
     .regex(/^https?:\/\/[^\s]+$/i, '网址须以 http:// 或 https:// 开头'),
-  count: z
-    .string()
-    .trim()
-    .regex(/^[1-9]\d{0,2}$/, '须为 1 至 999 的整数'),
 };
 
 /** PUT /settings/region/:key — a value, or null to unset it. */
@@ -111,8 +107,9 @@ export function effectiveRegion(base: Record<string, string | number>, stored: R
   for (const [k, v] of Object.entries(stored)) out[k] = v;
   const office = String(out['bureau.billOffice'] ?? BY_KEY.get('bureau.billOffice')!.neutral);
   const phone = out['bureau.phone'];
-  const ask = phone !== undefined ? `暂未公布，请致电${office}（${phone}）咨询` : '暂未公布，请回复“转人工”咨询';
-  for (const def of REGION_KEYS) if (out[def.key] === undefined) out[def.key] = def.neutral ?? ask;
+  const ask = phone !== undefined ? `请致电${office}（${phone}）询问` : '请回复“转人工”询问';
+  for (const def of REGION_KEYS)
+    if (out[def.key] === undefined) out[def.key] = def.neutral ?? `${def.label.replace(/（.*$/, '')}暂未公布，${ask}`;
   return out;
 }
 
