@@ -10,6 +10,7 @@ import { makeExchangeLog } from './desk/exchange-log.service';
 import { makeApplicationService } from './documents/application.service';
 import { makeDocumentLookup } from './documents/document-lookup';
 import { makeIssueReadiness } from './documents/issue-readiness';
+import { makeApplicationChecks } from './documents/application-checks';
 import { makeIssuanceService } from './documents/issuance.service';
 import { destructionSpec, makeDestructionExtras } from './documents/line-documents/destruction';
 import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-documents/specs';
@@ -72,6 +73,7 @@ export function makeDomainServices(deps: {
     printPlans: makePrintPlanService(deps),
     documentLookup: makeDocumentLookup(deps),
     issueReadiness: makeIssueReadiness(deps),
+    applicationChecks: makeApplicationChecks(deps),
     writeoffs: makeLineDocumentWorkflow(writeoffSpec, deps),
     returns: makeLineDocumentWorkflow(returnSpec, deps),
     stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),

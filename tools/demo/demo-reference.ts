@@ -2,7 +2,7 @@ import { type Actor, systemActor } from '../../src/domain/identity/actor';
 import type { DomainServices } from '../../src/domain/services';
 import { DEMO_BILL_TYPES } from './demo-bill-types';
 import { demoCreditCode, demoPhone, type DemoRandom } from './demo-random';
-import { CITY_REGION, DEMO_UNITS, DISTRICT_REGION } from './demo-units';
+import { CITY_REGION, DEMO_UNIT_ALIASES, DEMO_UNITS, DISTRICT_REGION } from './demo-units';
 
 /** The password of every demo user (README, demo section). */
 export const DEMO_PASSWORD = 'Piaoju2026';
@@ -55,6 +55,7 @@ export async function loadReference(
     await services.catalog.createUnit(systemActor, {
       code: u.code,
       name: u.name,
+      aliases: DEMO_UNIT_ALIASES[u.name] ?? [],
       creditCode: demoCreditCode(rnd, u.kind, u.district ? DISTRICT_REGION : CITY_REGION),
       supervisor: u.supervisor,
       contactName,

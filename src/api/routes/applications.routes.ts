@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import { z } from 'zod';
+import { applicationCheckInputSchema, applicationCheckSchema } from '../../domain/documents/application-checks';
 import { documentViewSchema } from '../../domain/documents/document.views';
 import {
   approveSchema,
@@ -17,7 +18,25 @@ import { defineRoute, idParams } from '../http/route';
 
 /** 申领 and 发放. */
 export function registerApplicationRoutes(api: Router, registry: OpenAPIRegistry, { services }: AppDeps): void {
-  const { applications, issuance } = services;
+  const { applications, issuance, applicationChecks } = services;
+  defineRoute(api, registry, {
+    method: 'post',
+    path: '/applications/check',
+    tag: 'ledger',
+    summary: '申领前检查：分次限量、核旧领新（待审核的核销单）和财政库存可批数量；不提交、不改变任何数据',
+    body: applicationCheckInputSchema,
+    response: applicationCheckSchema,
+    handler: ({ actor, body }) => applicationChecks.preview(actor, body),
+  });
+  defineRoute(api, registry, {
+    method: 'get',
+    path: '/applications/:id/checks',
+    tag: 'ledger',
+    summary: '申领单当前的规则检查结果（审核前查看：分次限量、核旧领新、财政库存）',
+    params: idParams,
+    response: applicationCheckSchema,
+    handler: ({ actor, params }) => applicationChecks.ofApplication(actor, params.id),
+  });
   defineRoute(api, registry, {
     method: 'post',
     path: '/applications',

@@ -14,7 +14,7 @@ import { say } from './kb-answers';
 import type { NlpModel } from './nlp-holder';
 import { answerSurvey } from './survey-answer';
 import type { DialogDeps, DialogResult, InboundText, Turn } from './types';
-import { unitNamedIn } from './unit-names';
+import { namesOf, unitNamedIn } from '../../domain/catalog/unit-names';
 
 /** One WeCom text message: every reply fits a passive reply or a single app message. */
 const MAX_REPLY_BYTES = 2048;
@@ -86,11 +86,12 @@ export function makePipeline(deps: DialogDeps) {
   /** Classifies the text and extracts entities; a short follow-up reuses the previous domain intent. */
   async function understand(a: Arrival): Promise<Understood> {
     const { msg, model, sender } = a;
-    const namedUnit = unitNamedIn(await services.directory.units(), msg.text);
+    const named = unitNamedIn(await services.directory.units(), msg.text);
+    const namedUnit = named && { id: named.id, code: named.code, name: named.name };
     // Bureau staff may ask about any unit by name; the corpus teaches that naming another unit is
     // off-limits (for unit staff), so the bureau's question is classified without the name.
-    const bureauAsksUnit = namedUnit !== null && !isUnitScoped(sender.actor);
-    let c = await model.classifier.classify(bureauAsksUnit ? msg.text.replace(namedUnit.name, '') : msg.text);
+    const bureauAsksUnit = named !== null && !isUnitScoped(sender.actor);
+    let c = await model.classifier.classify(bureauAsksUnit ? withoutNames(msg.text, namesOf(named)) : msg.text);
     const billTypes = (await services.directory.billTypes()).filter((b) => b.active);
     let entities = extractEntities(msg.text, { billTypes, now: msg.receivedAt });
     const previous = contexts.get(msg.senderId);
@@ -211,3 +212,8 @@ export function makePipeline(deps: DialogDeps) {
   };
 }
 export type Pipeline = ReturnType<typeof makePipeline>;
+
+/** The text with a unit's names taken out, longest first (市第二中学 goes before 二中). */
+function withoutNames(text: string, names: readonly string[]): string {
+  return [...names].sort((a, b) => b.length - a.length).reduce((t, n) => t.split(n).join(''), text.normalize('NFKC'));
+}

@@ -60,7 +60,7 @@ export function makeCatalogRepository({ em }: RepoContext) {
       const qb = em.createQueryBuilder(Unit, 'u').orderBy('u.code', 'ASC');
       if (f.onlyId !== undefined) qb.andWhere('u.id = :id', { id: f.onlyId });
       if (f.onboardingStatus) qb.andWhere('u.onboardingStatus = :s', { s: f.onboardingStatus });
-      if (f.text) qb.andWhere('(u.name LIKE :q OR u.code LIKE :q)', { q: `%${f.text}%` });
+      if (f.text) qb.andWhere('(u.name LIKE :q OR u.code LIKE :q OR u.aliases LIKE :q)', { q: `%${f.text}%` });
       return qb.skip(window.skip).take(window.take).getManyAndCount();
     },
 

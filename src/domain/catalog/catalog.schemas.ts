@@ -27,6 +27,11 @@ export const createUnitSchema = z
   .object({
     code: unitCodeSchema,
     name: z.string().trim().min(2, '请填写单位名称').max(128),
+    aliases: z
+      .array(z.string().trim().min(2, '简称至少 2 个字').max(32, '简称最多 32 个字'))
+      .max(10, '简称最多 10 个')
+      .refine((a) => new Set(a).size === a.length, '简称不能重复')
+      .optional(),
     creditCode: z
       .string()
       .trim()

@@ -9,6 +9,7 @@ import type { BillType } from './bill-type.entity';
 import type { CreateBillTypeInput, CreateUnitInput, listUnitsSchema, SetCapInput, UpdateUnitInput } from './catalog.schemas';
 import type { Directory } from './directory';
 import type { Unit } from './unit.entity';
+import { nameTakenBy } from './unit-names';
 import type { z } from 'zod';
 
 /** Reference data: bill types, units and per-unit application caps. Every change refreshes the directory. */
@@ -18,6 +19,12 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
     deps.directory?.invalidate();
     return result;
   };
+
+  /** A unit's name and short names must not be another unit's: the bot and 来电 resolve units by them. */
+  async function assertNamesFree(tx: DomainStore['read'], names: string[], selfId: number | null): Promise<void> {
+    const taken = nameTakenBy(await tx.catalog.allUnits(), names, selfId);
+    if (taken) throw new ConflictError('DUPLICATE', `名称或简称「${taken.name}」已被 ${taken.unit.name}（${taken.unit.code}）使用`);
+  }
 
   return {
     async createBillType(actor: Actor, input: CreateBillTypeInput): Promise<BillType> {
@@ -44,9 +51,11 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
       requirePermission(actor, 'catalog.edit');
       const unit = await store.transaction(async (tx) => {
         if (await tx.catalog.findUnitByCode(input.code)) throw new ConflictError('DUPLICATE', `单位编码 ${input.code} 已存在`);
+        await assertNamesFree(tx, [input.name, ...(input.aliases ?? [])], null);
         const row = await tx.catalog.insertUnit({
           code: input.code,
           name: input.name,
+          aliases: input.aliases ?? [],
           creditCode: input.creditCode ?? null,
           supervisor: input.supervisor ?? null,
           contactName: input.contactName ?? null,
@@ -68,6 +77,8 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
       const unit = await store.transaction(async (tx) => {
         const row = await tx.catalog.unitByCode(code);
         const before = { ...row };
+        if (input.name !== undefined || input.aliases !== undefined)
+          await assertNamesFree(tx, [input.name ?? row.name, ...(input.aliases ?? row.aliases)], row.id);
         Object.assign(row, input);
         await tx.catalog.saveUnit(row);
         await tx.audit.record(actor, clock.now(), { action: 'unit.update', entityType: 'unit', entityId: row.id, before, after: input });

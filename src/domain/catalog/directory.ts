@@ -5,6 +5,8 @@ export interface UnitRef {
   id: number;
   code: string;
   name: string;
+  /** Short names and other names (二中, 中医院). */
+  aliases: string[];
   contactName: string | null;
   contactPhone: string | null;
   active: boolean;
@@ -41,6 +43,7 @@ export function makeDirectory(deps: { store: DomainStore }): Directory {
         id: u.id,
         code: u.code,
         name: u.name,
+        aliases: u.aliases ?? [],
         contactName: u.contactName,
         contactPhone: u.contactPhone,
         active: u.active,

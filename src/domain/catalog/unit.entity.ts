@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { InstantColumn } from '../db/columns';
+import { InstantColumn, JsonColumn } from '../db/columns';
 
 export const ONBOARDING_STATUSES = ['not_online', 'trial', 'online'] as const;
 export type OnboardingStatus = (typeof ONBOARDING_STATUSES)[number];
@@ -17,6 +17,13 @@ export class Unit {
   @Index()
   @Column({ type: 'varchar', length: 128 })
   name: string;
+
+  /**
+   * Short names and other names people use for the unit (二中, 中医院, 一医). The bot reads them to
+   * tell whose data a question asks for, and bureau staff name units by them (来电, search).
+   */
+  @JsonColumn()
+  aliases: string[];
 
   /** 统一社会信用代码 (18 characters). */
   @Column({ type: 'varchar', length: 18, nullable: true })

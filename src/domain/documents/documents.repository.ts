@@ -67,6 +67,10 @@ export function makeDocumentRepository({ em, dialect }: RepoContext) {
     firstOf(f: DocumentFilter): Promise<BillDocument | null> {
       return filtered(f).orderBy('d.id', 'ASC').getOne();
     },
+    /** Every document matching a filter, oldest first (bounded: e.g. a unit's pending write-offs of one type). */
+    allOf(f: DocumentFilter, limit = 50): Promise<BillDocument[]> {
+      return filtered(f).orderBy('d.id', 'ASC').take(limit).getMany();
+    },
     /** The approved write-off of a unit and bill type with the latest cut-off date. */
     latestCutoffWriteoff: (unitId: number, billTypeId: number): Promise<BillDocument | null> =>
       em

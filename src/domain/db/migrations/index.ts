@@ -3,6 +3,7 @@ import { Initial1795773367853 } from './1795773367853-Initial';
 import { IdentityControls1796432474073 } from './1796432474073-IdentityControls';
 import { BotExchangeCaller1796436030371 } from './1796436030371-BotExchangeCaller';
 import { OutboxExpiry1796436084581 } from './1796436084581-OutboxExpiry';
+import { UnitAliases1796441023556 } from './1796441023556-UnitAliases';
 
 /** Schema migrations, oldest first (new ones: `npm run db:generate-migration -- <Name>`). */
 export const allMigrations: Array<new () => MigrationInterface> = [
@@ -10,4 +11,5 @@ export const allMigrations: Array<new () => MigrationInterface> = [
   IdentityControls1796432474073,
   BotExchangeCaller1796436030371,
   OutboxExpiry1796436084581,
+  UnitAliases1796441023556,
 ];
