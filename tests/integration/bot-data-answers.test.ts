@@ -180,4 +180,29 @@ describe('the bot answers from the unit’s own data, with the API’s figures',
       `医疗收费票据（YL01）：${row.heldOldCount} 份，最早 ${row.oldestIssuedAt.slice(0, 10)} 发放；最近一次核销截止 ${row.lastApprovedCutoff}`,
     );
   });
+
+  it('when 核旧领新 blocks, then 「我们现在能申领医疗票吗」 gives the application check’s blockers and the pending write-off', async () => {
+    const wo = await t.services.writeoffs.create(systemActor, {
+      unitCode: 'H2',
+      billTypeCode: 'YL01',
+      cutoffDate: '2026-10-01',
+      amount: 10,
+      used: [{ batchCode: batch, startNo: 43, endNo: 60 }],
+      voided: [],
+      lost: [],
+    });
+    const r = await ask('我们现在能申领医疗票吗');
+    expect(r.intent).toBe('apply.check');
+    expect(r.escalated).toBe(false);
+    const check = await t.call('POST', '/api/v1/applications/check', {
+      token: await t.login(staff, 'Passw0rd123'),
+      body: { unitCode: 'H2', billTypeCode: 'YL01', quantity: 1 },
+    });
+    expect(check.status, check.text).toBe(200);
+    expect(check.body.canSubmit).toBe(false);
+    expect(r.reply).toContain('医疗收费票据：暂不能申领（每次最多 2000 份）');
+    for (const b of check.body.blockers) expect(r.reply).toContain(b.message);
+    expect(check.body.pendingWriteoffs).toEqual([{ docNo: wo.docNo, status: 'submitted' }]);
+    expect(r.reply).toContain(`待办结的核销单：${wo.docNo}（待审核）`);
+  });
 });

@@ -101,3 +101,54 @@ export async function answerCaps(deps: DialogDeps, turn: Turn, unit: UnitRef): P
   lines.push(`其他票种没有设置上限。${general}`);
   return lines.join('\n');
 }
+
+/** Bill types checked when none is named (one WeCom message). */
+const MAX_CHECKED_TYPES = 4;
+const STATUS_WORDS: Record<string, string> = { submitted: '待审核', returned: '被退回待修改' };
+
+/** A quantity typed with its measure word: 「申领2000份」. */
+export function quantityIn(text: string): number | null {
+  const m = /(\d{1,7})\s*(?:份|张|本)/.exec(text.replace(/[A-Za-z]{2}-\d{4}-\d+/g, ' '));
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * apply.check: what blocks the unit's next application of a bill type — the application service's
+ * own rules (cap, 核旧领新 with the pending write-offs) through the shared application check. Without a
+ * named type: the types the unit holds or has a cap for.
+ */
+export async function answerApplyCheck(deps: DialogDeps, turn: Turn, unit: UnitRef): Promise<string> {
+  const quantity = quantityIn(turn.text);
+  let types = typeOf(turn) ? [typeOf(turn)!] : [];
+  if (types.length === 0) {
+    const [stock, caps] = await Promise.all([
+      deps.services.stock.stock(turn.actor, { unitCode: unit.code }),
+      deps.services.unitFacts.caps(turn.actor, unit.code),
+    ]);
+    const seen = new Map<string, { code: string; name: string }>();
+    for (const i of stock.items) seen.set(i.billTypeCode, { code: i.billTypeCode, name: i.billTypeName });
+    for (const c of caps.items) seen.set(c.billTypeCode, { code: c.billTypeCode, name: c.billTypeName });
+    types = [...seen.values()].slice(0, MAX_CHECKED_TYPES);
+  }
+  if (types.length === 0) return '请告诉我要申领的票种和数量，例如“现在能申领医疗票2000份吗”，我来看看有没有规则拦截。';
+  const lines = [`${unit.name}现在申领${quantity ? ` ${quantity} 份` : ''}的检查结果：`];
+  for (const type of types) {
+    const c = await deps.services.applicationChecks.preview(turn.actor, {
+      unitCode: unit.code,
+      billTypeCode: type.code,
+      quantity: quantity ?? 1,
+    });
+    const cap = c.cap === null ? '未设单次上限' : `每次最多 ${c.cap} 份`;
+    if (c.blockers.length === 0) lines.push(`· ${c.billType.name}：可以申领（${cap}）`);
+    else {
+      lines.push(`· ${c.billType.name}：暂不能申领（${cap}）`);
+      for (const b of c.blockers) lines.push(`  - ${b.message}`);
+    }
+    if (c.pendingWriteoffs.length > 0)
+      lines.push(`  待办结的核销单：${c.pendingWriteoffs.map((w) => `${w.docNo}（${STATUS_WORDS[w.status] ?? w.status}）`).join('、')}`);
+    if (quantity && c.blockers.length === 0 && !c.warehouse.sufficient)
+      lines.push(`  提示：财政库存目前可发放 ${c.warehouse.available} 份，不足 ${quantity} 份，审核通过后需等待入库再发放`);
+  }
+  lines.push('核旧领新：该票种有待审核或被退回的核销单，或持有发放超过 {{writeoff.overdueMonths}} 个月未核销的票据时，须先完成核销。');
+  return lines.join('\n');
+}

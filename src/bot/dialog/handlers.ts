@@ -8,7 +8,7 @@ import { scopeOf, type Scope } from './scope';
 import { answerStock } from './stock-answer';
 import { answerTickets } from './ticket-answer';
 import type { DialogDeps, Turn, UnitRef } from './types';
-import { answerCaps, answerLastIssuance, answerNumber, answerOverdue } from './data-answers';
+import { answerApplyCheck, answerCaps, answerLastIssuance, answerNumber, answerOverdue } from './data-answers';
 
 /** A handler's answer; escalations carry their ticket. */
 export interface Answer {
@@ -83,6 +83,7 @@ export const HANDLERS: Readonly<Record<string, IntentHandler>> = {
   'number.lookup': unitData(answerNumber),
   'writeoff.overdue': unitData(answerOverdue),
   'apply.cap': unitData(answerCaps),
+  'apply.check': unitData(answerApplyCheck),
   'handoff.human': escalation('handoff'),
   'fault.report': escalation('fault'),
 };

@@ -11,6 +11,7 @@ import type { Actor } from '../../domain/identity/actor';
 import type { UserService, WecomSender } from '../../domain/identity/user.service';
 import type { StockService } from '../../domain/ledger/stock.service';
 import type { UnitFacts } from '../../domain/documents/unit-facts';
+import type { ApplicationChecks } from '../../domain/documents/application-checks';
 import type { ReportsService } from '../../domain/reports/reports.service';
 import type { RegionSettings } from '../../domain/settings/region-settings';
 import type { Logger } from '../../logger';
@@ -40,6 +41,8 @@ export interface BotServices {
   exchangeLog: Pick<ExchangeLog, 'record'>;
   /** The unit's last issuance, caps and where a number stands (the API serves the same figures). */
   unitFacts: Pick<UnitFacts, 'lastIssuance' | 'caps' | 'number'>;
+  /** The application rules (cap, 核旧领新, warehouse) as data: what blocks the unit's next application. */
+  applicationChecks: Pick<ApplicationChecks, 'preview'>;
   /** Overdue write-offs (核旧领新) as the warnings report computes them. */
   reports: Pick<ReportsService, 'warnings'>;
   /** Region values set through the admin API; absent in set-ups without settings (answers then use neutral wording). */
