@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import type { DomainStore } from '../db/repositories';
@@ -55,6 +56,7 @@ const BY_KEY = new Map(REGION_KEYS.map((k) => [k.key, k]));
 export const REGION_KEY_NAMES: readonly string[] = REGION_KEYS.map((k) => k.key);
 
 const PREFIX = 'region.';
+const CACHE_MS = 10_000;
 /** Words that mark a made-up value: such a value must never reach a user, so it is never stored. */
 const PLACEHOLDER_WORDS = /示例|请核对|请按本地|请填写|TODO|lorem|example\.(com|gov|cn)|\{\{|\}\}/i;
 
@@ -117,13 +119,24 @@ export function effectiveRegion(base: Record<string, string | number>, stored: R
 export function makeRegionSettings(deps: { store: DomainStore; clock: Clock }) {
   const { store, clock } = deps;
 
+  // Answers read the values on every message: kept in memory for a short while (one statement per
+  // CACHE_MS at most), dropped at once when this process changes one; other processes see a change within CACHE_MS.
+  let cache: { at: number; values: Record<string, string> } | null = null;
+
   async function stored(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
-    for (const def of REGION_KEYS) {
-      const v = await store.read.settings.get(PREFIX + def.key);
-      if (v !== null) out[def.key] = v;
+    for (const row of await store.read.settings.byPrefix(PREFIX)) {
+      const key = row.key.slice(PREFIX.length);
+      if (BY_KEY.has(key)) out[key] = row.value;
     }
     return out;
+  }
+  async function cached(): Promise<Record<string, string>> {
+    if (cache && performance.now() - cache.at < CACHE_MS) return cache.values;
+    const grace = graceMonthsOf(await store.read.settings.get(WRITEOFF_GRACE_MONTHS_KEY));
+    const values = { ...(await stored()), 'writeoff.overdueMonths': String(grace) };
+    cache = { at: performance.now(), values };
+    return values;
   }
   const known = (key: string) => {
     if (!BY_KEY.has(key)) throw new NotFoundError('SETTING_NOT_FOUND', `没有名为 ${key} 的地区设置`);
@@ -135,10 +148,7 @@ export function makeRegionSettings(deps: { store: DomainStore; clock: Clock }) {
      * Stored values by key (unset keys absent), plus the 核旧领新 months the ledger actually applies:
      * the bot renders answers with them, so an answer never states another rule than the check.
      */
-    async values(): Promise<Record<string, string>> {
-      const grace = graceMonthsOf(await store.read.settings.get(WRITEOFF_GRACE_MONTHS_KEY));
-      return { ...(await stored()), 'writeoff.overdueMonths': String(grace) };
-    },
+    values: cached,
 
     /** Keys without a value, with their labels (the daily inspection lists them). */
     async unset(): Promise<RegionSettingView[]> {
@@ -163,19 +173,24 @@ export function makeRegionSettings(deps: { store: DomainStore; clock: Clock }) {
       requirePermission(actor, 'region.edit');
       const def = known(key);
       const value = input.value === null || input.value.trim() === '' ? null : parseRegionValue(key, input.value);
-      return store.transaction(async (tx) => {
-        const before = await tx.settings.get(PREFIX + key);
-        if (value === null) await tx.settings.remove(PREFIX + key);
-        else await tx.settings.set(PREFIX + key, value);
-        await tx.audit.record(actor, clock.now(), {
-          action: 'settings.region',
-          entityType: 'setting',
-          entityId: PREFIX + key,
-          before: { value: before },
-          after: { value },
+      cache = null;
+      return store
+        .transaction(async (tx) => {
+          const before = await tx.settings.get(PREFIX + key);
+          if (value === null) await tx.settings.remove(PREFIX + key);
+          else await tx.settings.set(PREFIX + key, value);
+          await tx.audit.record(actor, clock.now(), {
+            action: 'settings.region',
+            entityType: 'setting',
+            entityId: PREFIX + key,
+            before: { value: before },
+            after: { value },
+          });
+          return { key, label: def.label, value };
+        })
+        .finally(() => {
+          cache = null;
         });
-        return { key, label: def.label, value };
-      });
     },
   };
 }
