@@ -6,7 +6,16 @@ import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/route';
 
 const codeParams = z.object({ code: z.string().min(1).max(32) });
-const numberParams = codeParams.extend({ no: z.coerce.number().int().min(1).max(MAX_BILL_NO) });
+const BILL_NO_MESSAGE = '票号应为 1 至 10 位数字';
+// Digits only (no sign, spaces or hex), as printed on the bill; leading zeros allowed (0000077400).
+const numberParams = codeParams.extend({
+  no: z
+    .string({ message: BILL_NO_MESSAGE })
+    .regex(/^\d{1,10}$/, BILL_NO_MESSAGE)
+    .transform(Number)
+    .pipe(z.number().int().min(1, BILL_NO_MESSAGE).max(MAX_BILL_NO, BILL_NO_MESSAGE))
+    .meta({ type: 'integer', minimum: 1, maximum: MAX_BILL_NO }),
+});
 const billTypeQuery = z.object({ billTypeCode: z.string().min(1).max(32).optional() }).strict();
 
 const run = z.object({ batchCode: z.string(), startNo: z.number().int(), endNo: z.number().int(), count: z.number().int() });
