@@ -58,7 +58,7 @@ export const REGION_KEY_NAMES: readonly string[] = REGION_KEYS.map((k) => k.key)
 const PREFIX = 'region.';
 const CACHE_MS = 10_000;
 /** Words that mark a made-up value: such a value must never reach a user, so it is never stored. */
-const PLACEHOLDER_WORDS = /示例|请核对|请按本地|请填写|TODO|lorem|example\.(com|gov|cn)|\{\{|\}\}/i;
+const PLACEHOLDER_WORDS = /示例|请核对|请按本地|请填写|TODO|lorem|example\.(com|gov|cn)|\b0000-\d|\{\{|\}\}/i;
 
 const valueSchemas: Record<RegionKind, z.ZodType<string>> = {
   text: z.string().trim().min(1).max(200),
