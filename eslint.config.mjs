@@ -3,6 +3,8 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
+import vueParser from 'vue-eslint-parser';
 
 const pattern = (group, message) => ({ group, message });
 const LAYERS = {
@@ -20,7 +22,21 @@ const LAYERS = {
 const restrict = (...groups) => ['error', { patterns: groups }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'bench/out/**', 'web/**', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      'bench/out/**',
+      'artifacts/**',
+      '**/*.mjs',
+      // Generated: the API's types (npm run web:types) and the on-demand import declarations (the Vite build).
+      'web/src/shared/api-types.ts',
+      'web/**/*.d.ts',
+      'web/vite.config.mts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -73,6 +89,23 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
       'no-console': 'off',
+    },
+  },
+  // The workbench (web/): Vue single-file components and browser TypeScript, checked by syntax (vue-tsc type-checks them).
+  ...pluginVue.configs['flat/recommended'].map((c) => ({ ...c, files: ['web/**/*.{ts,vue}'] })),
+  {
+    files: ['web/**/*.{ts,vue}'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parser: vueParser,
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module', projectService: false, project: null },
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', console: 'readonly', fetch: 'readonly' },
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      // Pages log nothing to the console: errors reach the person as a toast.
+      'no-console': 'error',
+      'vue/multi-word-component-names': 'off',
     },
   },
   prettier,

@@ -64,6 +64,8 @@ const envSchema = z.object({
   WECOM_TOKEN: optionalText.pipe(z.string().max(32, 'must be at most 32 characters').optional()),
   WECOM_AES_KEY: optionalText.pipe(z.string().length(43, 'must be 43 characters').optional()),
   WECOM_API_BASE: z.string().url().default('https://qyapi.weixin.qq.com'),
+  // Web authorisation (网页授权) of the /m/ pages inside WeCom: the authorise page's host.
+  WECOM_OAUTH_BASE: z.string().url().default('https://open.weixin.qq.com'),
   WECOM_ROBOT_KEY: optionalText,
   WECOM_REPLAY_WINDOW_S: z.coerce.number().int().min(0).default(600),
   // Chosen by measurement (docs/nlp-evaluation.md): best in-scope accuracy with ≥ 85 % of off-topic text escalated.
@@ -74,6 +76,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKERS: z.enum(['inline', 'off']).default('inline'),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+  // The workbench's Vite build (npm run build), served under /m/ and /console/.
+  WEB_DIR: z.string().min(1).default('dist/web'),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(kb|mb)$/i)

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { makeBot, type Bot } from './bot/bot';
 import { makeWecomCallbackCodec } from './bot/channels/wecom/callback-codec';
-import { makeWecomClient } from './bot/channels/wecom/client';
+import { makeWecomClient, type WecomClient } from './bot/channels/wecom/client';
 import { makeWecomRobot, type WecomRobot } from './bot/channels/wecom/robot';
 import { makeWecomSender } from './bot/channels/wecom/sender';
 import { makeRedisRateLimiter, wecomRateLimits } from './bot/channels/wecom/throttle';
@@ -75,10 +75,10 @@ export async function buildBot(system: System): Promise<BotParts> {
 export const wecomAppConfigured = (config: Config): boolean =>
   Boolean(config.WECOM_CORP_ID && config.WECOM_SECRET && config.WECOM_AGENT_ID);
 
-/** The outbound WeCom sender, throttled across processes through Redis; null when WeCom is off. */
-export function buildSender(deps: { config: Config; logger: Logger; redis: RedisFactory; wecomApiBase: string }): MessageSender | null {
-  const { config, logger, redis, wecomApiBase } = deps;
-  const client = wecomAppConfigured(config)
+/** The WeCom app client (one access-token cache for sending and web authorisation); null when WeCom is off. */
+export function buildWecomClient(deps: { config: Config; logger: Logger; wecomApiBase: string }): WecomClient | null {
+  const { config, logger, wecomApiBase } = deps;
+  return wecomAppConfigured(config)
     ? makeWecomClient({
         apiBase: wecomApiBase,
         corpId: config.WECOM_CORP_ID!,
@@ -86,7 +86,19 @@ export function buildSender(deps: { config: Config; logger: Logger; redis: Redis
         agentId: config.WECOM_AGENT_ID!,
         logger,
       })
-    : undefined;
+    : null;
+}
+
+/** The outbound WeCom sender, throttled across processes through Redis; null when WeCom is off. */
+export function buildSender(deps: {
+  config: Config;
+  logger: Logger;
+  redis: RedisFactory;
+  wecomApiBase: string;
+  client: WecomClient | null;
+}): MessageSender | null {
+  const { config, logger, redis, wecomApiBase } = deps;
+  const client = deps.client ?? undefined;
   const robots: Record<string, WecomRobot> = {};
   if (config.WECOM_ROBOT_KEY) robots.ops = makeWecomRobot({ apiBase: wecomApiBase, key: config.WECOM_ROBOT_KEY, logger });
   if (!client && !config.WECOM_ROBOT_KEY) return null;

@@ -1,5 +1,8 @@
+import { resolve } from 'node:path';
 import type Koa from 'koa';
 import { buildApp } from './api/app';
+import { makeWebSessions } from './api/auth/web-session';
+import { makeWecomOAuth } from './api/web/wecom-oauth';
 import { makeDashboard } from './api/dashboard';
 import type { ApiPlugin } from './api/deps';
 import { makeAlertIntakeRoutes } from './api/routes/alerts.routes';
@@ -13,7 +16,21 @@ import type { BotParts } from './system-bot';
 
 /** The Koa app: the API, the bot's routes, alert intake, summary pages and, with jobs, the queue dashboard. */
 export function buildHttpApp(system: System, bot: BotParts, secret: string): Koa {
-  const { config, services, clock, logger, metrics, tokens, jobs, store } = system;
+  const { config, services, clock, logger, metrics, tokens, jobs, store, wecomClient } = system;
+  const webSessions = makeWebSessions(secret, clock);
+  const wecomOAuth = wecomClient
+    ? makeWecomOAuth({
+        oauthBase: config.WECOM_OAUTH_BASE,
+        corpId: config.WECOM_CORP_ID!,
+        agentId: config.WECOM_AGENT_ID!,
+        resolveCode: (code) => wecomClient.userForOAuthCode(code),
+        sessions: webSessions,
+        users: services.users,
+        clock,
+        logger,
+        secret,
+      })
+    : null;
   const plugins: ApiPlugin[] = [
     makeBotRoutes({ bot: bot.bot, users: services.users, clock }),
     makeKbRoutes({ kb: bot.kbAdmin }),
@@ -30,6 +47,8 @@ export function buildHttpApp(system: System, bot: BotParts, secret: string): Koa
     logger,
     clock,
     tokens,
+    webSessions,
+    web: { dir: resolve(config.WEB_DIR), wecomOAuth },
     metrics,
     services,
     bodyLimit: config.BODY_LIMIT,

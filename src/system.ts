@@ -25,7 +25,8 @@ import type { Logger } from './logger';
 import { makeRedisFactory, type RedisFactory } from './redis';
 import { buildHttpApp } from './system-http';
 import { buildJobsSetup } from './system-jobs';
-import { buildBot, buildSender, wecomAppConfigured, type BotParts } from './system-bot';
+import type { WecomClient } from './bot/channels/wecom/client';
+import { buildBot, buildSender, buildWecomClient, wecomAppConfigured, type BotParts } from './system-bot';
 
 /**
  * What may differ from production when a system is built: the clock, an already open database
@@ -54,6 +55,8 @@ export interface System {
   redis: RedisFactory;
   /** The outbound WeCom sender; null when the channel is not configured. */
   sender: MessageSender | null;
+  /** The WeCom app client (web authorisation shares its access-token cache); null when WeCom is not configured. */
+  wecomClient: WecomClient | null;
   /** Started job queues (outbox relay, SLA timers, schedules, workers when asked); null until startJobs. */
   jobs: JobsRuntime | null;
   startJobs(opts: { runWorkers: boolean; relay?: RelayOptions }): JobsRuntime;
@@ -98,7 +101,8 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const wecomApiBase = overrides.wecomApiBase ?? config.WECOM_API_BASE;
-  const sender = buildSender({ config, logger, redis, wecomApiBase });
+  const wecomClient = buildWecomClient({ config, logger, wecomApiBase });
+  const sender = buildSender({ config, logger, redis, wecomApiBase, client: wecomClient });
   const tokens = makeTokenService(secret, config.TOKEN_TTL_S, clock);
 
   let bot: Promise<BotParts> | undefined;
@@ -116,6 +120,7 @@ export async function buildSystem(config: Config, logger: Logger, overrides: Sys
     summaryLinks,
     redis,
     sender,
+    wecomClient,
     jobs: null,
     startJobs(opts) {
       if (system.jobs) return system.jobs;

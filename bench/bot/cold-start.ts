@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 
@@ -7,6 +9,26 @@ export interface ColdStart {
   ms: number;
   modelFromCache: boolean;
   trainMs: number | null;
+  /** CPU time (user + system) the process had used when it listened: less sensitive to machine load than ms. */
+  cpuMs: number | null;
+  /** Resident memory when it listened (MB). */
+  rssMb: number | null;
+  /** Per package the app's code required: load time and resident-memory growth (bench/bot/require-costs.ts). */
+  packages: Array<{ name: string; ms: number; rssMb: number }>;
+}
+
+/** utime + stime of a process in ms and its VmRSS in MB, from /proc (null where there is no /proc). */
+function procFigures(pid: number): { cpuMs: number | null; rssMb: number | null } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (counted from 1) are utime and stime in clock ticks (100 per second on Linux).
+    const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { cpuMs, rssMb: rss ? Number(rss[1]) / 1024 : null };
+  } catch {
+    return { cpuMs: null, rssMb: null };
+  }
 }
 
 /**
@@ -15,10 +37,11 @@ export interface ColdStart {
  */
 export function coldStart(root: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ColdStart> {
   return new Promise((resolve, reject) => {
+    const costsFile = join(tmpdir(), `require-costs-${process.pid}-${Date.now()}.json`);
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
+    const child = spawn(process.execPath, ['-r', join(root, 'dist/bench/bot/require-costs.js'), join(root, 'dist/src/main.js')], {
       cwd: root,
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', REQUIRE_COSTS_OUT: costsFile, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -29,13 +52,23 @@ export function coldStart(root: string, env: Record<string, string>, timeoutMs =
       if (result || !/"msg":"listening on/.test(out)) return;
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       const trained = /"ms":(\d+)[^\n]*"msg":"NLP model trained and cached"/.exec(out);
-      result = { ms, modelFromCache: out.includes('NLP model loaded from cache'), trainMs: trained ? Number(trained[1]) : null };
+      result = {
+        ms,
+        modelFromCache: out.includes('NLP model loaded from cache'),
+        trainMs: trained ? Number(trained[1]) : null,
+        ...procFigures(child.pid!),
+        packages: [],
+      };
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
     });
     child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.on('exit', (code) => {
       clearTimeout(kill);
+      if (result && existsSync(costsFile)) {
+        result.packages = (JSON.parse(readFileSync(costsFile, 'utf8')) as { packages: ColdStart['packages'] }).packages;
+        rmSync(costsFile, { force: true });
+      }
       if (result) resolve(result);
       else reject(new Error(`main.js exited (${code}) before listening:\n${out.slice(-2000)}`));
     });

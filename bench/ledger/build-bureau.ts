@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { fixedClock } from '../../src/domain/clock';
 import type { IssueResult } from '../../src/domain/ledger/ledger.schemas';
+import { dialectOf } from '../../src/domain/db/dialect';
 import { systemActor } from '../../src/domain/identity/actor';
 import type { DomainServices } from '../../src/domain/services';
 import { runBatched } from './batched';
@@ -126,4 +127,45 @@ export async function buildBureau(
   seconds.writeoff = secondsSince(t);
   log(`  write-offs: ${calls.writeoff} calls in ${seconds.writeoff.toFixed(1)} s`);
   return { unitCodes, billTypeCodes, calls, seconds };
+}
+
+/** A unit given `perType` numbers of every bill type, through the services. */
+export interface Holding {
+  code: string;
+  name: string;
+  perType: number;
+}
+
+/**
+ * Creates each unit and issues it `perType` numbers of every bill type (application → approval →
+ * issuance) from a fresh receipt per bill type; returns each unit's id, bills and stock_range rows.
+ */
+export async function issueHoldings(
+  services: DomainServices,
+  ds: DataSource,
+  clock: Clock,
+  billTypeCodes: string[],
+  holdings: Holding[],
+): Promise<Array<{ code: string; unitId: number; bills: number; ranges: number }>> {
+  clock.set(`${YEAR}-06-01T01:00:00Z`);
+  const need = holdings.reduce((n, h) => n + h.perType, 0);
+  for (const [ti, code] of billTypeCodes.entries()) {
+    await services.receipts.receive(systemActor, { billTypeCode: code, batchCode: `${10 + ti}9999${YEAR % 100}`, startNo: 1, endNo: need });
+  }
+  const out: Array<{ code: string; unitId: number; bills: number; ranges: number }> = [];
+  for (const h of holdings) {
+    const unit = await services.catalog.createUnit(systemActor, { code: h.code, name: h.name, onboardingStatus: 'online' });
+    await runBatched(services, ds, clock, billTypeCodes, 20, async (s, billTypeCode) => {
+      const app = await s.applications.create(systemActor, { unitCode: h.code, billTypeCode, quantity: h.perType });
+      await s.applications.approve(systemActor, app.id, {});
+      await s.issuance.issue(systemActor, app.id);
+    });
+    const sql = dialectOf(ds).sql();
+    const [row] = await ds.query<Array<{ n: string | number; r: string | number }>>(
+      `SELECT SUM("endNo" - "startNo" + 1) AS "n", COUNT(*) AS "r" FROM "stock_range" WHERE "holder" = 'unit' AND "state" = 'IN_STOCK' AND "unitId" = ${sql.p(unit.id)}`,
+      sql.params,
+    );
+    out.push({ code: h.code, unitId: unit.id, bills: Number(row.n), ranges: Number(row.r) });
+  }
+  return out;
 }

@@ -30,27 +30,32 @@ export async function once<T>(fn: () => Promise<T>): Promise<{ ms: number; value
 }
 
 /**
- * The model we avoid: one row per bill. `units` × `perUnit` bills, spread over `billTypes` types
- * with one batch each, all IN_STOCK, indexed the way its stock query needs.
+ * The model we avoid: one row per bill, all IN_STOCK, indexed the way its stock query needs.
+ * Unit 1 holds `big` bills (a hospital's e-bill stock), units 2…`units` hold `small` each; each
+ * unit's bills are spread over `billTypes` types with one batch each.
  */
-export async function buildNaiveTable(ds: DataSource, units: number, perUnit: number, billTypes: number): Promise<number> {
+export async function buildNaiveTable(ds: DataSource, units: number, small: number, big: number, billTypes: number): Promise<number> {
   // The naive model's own DDL differs per engine (it is not the product's schema).
   const pg = dialectOf(ds).kind === 'postgres';
   await ds.query('DROP TABLE IF EXISTS naive_bill');
   await ds.query(`CREATE TABLE naive_bill (id ${pg ? 'bigserial' : 'integer'} PRIMARY KEY, unit_id integer NOT NULL, bill_type_id integer NOT NULL,
                   batch_code varchar(8) NOT NULL, no bigint NOT NULL, state varchar(16) NOT NULL)`);
-  const total = units * perUnit;
-  const per = Math.ceil(perUnit / billTypes);
-  // Bill i belongs to unit i / perUnit; inside a unit, consecutive numbers per bill type.
-  const body = `SELECT (i / ${perUnit}) + 1, ((i % ${perUnit}) / ${per}) + 1, CAST(10000000 + ((i % ${perUnit}) / ${per}) AS varchar(8)), i + 1, 'IN_STOCK'`;
-  if (pg) {
-    await ds.query(
-      `INSERT INTO naive_bill (unit_id, bill_type_id, batch_code, no, state) ${body.replace(/\bi\b/g, 'g')} FROM generate_series(0, ${total - 1}) AS g`,
-    );
-  } else {
-    await ds.query(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${total - 1})
-                    INSERT INTO naive_bill (unit_id, bill_type_id, batch_code, no, state) ${body} FROM seq`);
-  }
+  // Bill i of a unit block: consecutive numbers per bill type; numbers are unique across the table.
+  const fill = async (firstUnit: number, count: number, perUnit: number, firstNo: number) => {
+    const per = Math.ceil(perUnit / billTypes);
+    const body = `SELECT (i / ${perUnit}) + ${firstUnit}, ((i % ${perUnit}) / ${per}) + 1, CAST(10000000 + ((i % ${perUnit}) / ${per}) AS varchar(8)), i + ${firstNo}, 'IN_STOCK'`;
+    const total = count * perUnit;
+    if (pg) {
+      await ds.query(
+        `INSERT INTO naive_bill (unit_id, bill_type_id, batch_code, no, state) ${body.replace(/\bi\b/g, 'g')} FROM generate_series(0, ${total - 1}) AS g`,
+      );
+    } else {
+      await ds.query(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${total - 1})
+                      INSERT INTO naive_bill (unit_id, bill_type_id, batch_code, no, state) ${body} FROM seq`);
+    }
+  };
+  await fill(1, 1, big, 1);
+  await fill(2, units - 1, small, big + 1);
   await ds.query('CREATE INDEX naive_bill_stock ON naive_bill (unit_id, state, bill_type_id, batch_code, no)');
   await ds.query(pg ? 'ANALYZE naive_bill' : 'ANALYZE');
   return Number((await ds.query<Array<{ n: string | number }>>('SELECT COUNT(*) AS n FROM naive_bill'))[0].n);
@@ -65,4 +70,24 @@ export function naiveStock(ds: DataSource, unitId: number): Promise<unknown[]> {
       WHERE unit_id = ${p} AND state = 'IN_STOCK' GROUP BY bill_type_id, batch_code ORDER BY bill_type_id, batch_code`,
     sql.params,
   );
+}
+
+/**
+ * Counts the statements sent through a DataSource (every query runner it creates): round trips
+ * per call do not depend on how loaded the machine is, wall time does.
+ */
+export function countStatements(ds: DataSource): { readonly n: number } {
+  const counter = { n: 0 };
+  const driver = ds.driver as unknown as { createQueryRunner: (mode: unknown) => { query: (...a: unknown[]) => Promise<unknown> } };
+  const create = driver.createQueryRunner.bind(driver);
+  driver.createQueryRunner = (mode) => {
+    const qr = create(mode);
+    const query = qr.query.bind(qr);
+    qr.query = (...a: unknown[]) => {
+      counter.n++;
+      return query(...a);
+    };
+    return qr;
+  };
+  return counter;
 }

@@ -5,6 +5,8 @@ import type { Clock } from '../domain/clock';
 import type { DomainServices } from '../domain/services';
 import type { Logger } from '../logger';
 import type { TokenService } from './auth/token';
+import type { WebSessions } from './auth/web-session';
+import type { WecomOAuth } from './web/wecom-oauth';
 
 export type CheckStatus = 'ok' | 'degraded' | 'down';
 export interface HealthReport {
@@ -24,6 +26,10 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   tokens: TokenService;
+  /** The workbench's cookie sessions; without it only bearer tokens are accepted. */
+  webSessions?: WebSessions;
+  /** The built workbench (dist/web) served under /m/ and /console/; without it those paths are not served. */
+  web?: WebOptions;
   metrics: Registry;
   services: DomainServices;
   bodyLimit?: string;
@@ -34,4 +40,11 @@ export interface AppDeps {
   /** Extra health checks (redis, queues); the database check is built in. */
   healthChecks?: Record<string, () => Promise<{ status: CheckStatus; detail?: string }>>;
   plugins?: ApiPlugin[];
+}
+
+export interface WebOptions {
+  /** The directory of the Vite build (index.html of each entry, assets/). */
+  dir: string;
+  /** WeCom web authorisation for /m/; null when WeCom is not configured (the pages then take a password only). */
+  wecomOAuth?: WecomOAuth | null;
 }

@@ -24,6 +24,7 @@ export const REASONS = {
   PASSWORD_CHANGE_REQUIRED: 'The password was reset by an admin: change it before doing anything else',
   LINK_EXPIRED: 'A signed link has expired or was not issued to this person',
   CROSS_SITE: 'A cross-site request was refused',
+  CSRF_TOKEN_MISMATCH: "A state-changing request on a cookie session did not carry the session's CSRF token (X-CSRF-Token)",
   // 404
   NOT_FOUND: 'No such path',
   UNIT_NOT_FOUND: 'No unit with this code',

@@ -34,6 +34,9 @@ import { makeDeskReports } from './reports/sla.report';
 import { makeDeskRecordsReports } from './reports/desk-records.report';
 import { makeUnitFacts } from './documents/unit-facts';
 import { makeRegionSettings } from './settings/region-settings';
+import { makeTicketQueue } from './desk/ticket-queue';
+import { makeTodayWork } from './desk/records/today-work';
+import { makeLeaderDashboard } from './summaries/leader-dashboard';
 
 /** Composes the domain services over one Store and Clock (the composition root, tests through it, CLI tools). */
 export function makeDomainServices(deps: {
@@ -55,6 +58,7 @@ export function makeDomainServices(deps: {
   const slaClocks = makeSlaClockService({ ...onStore, timer: slaTimer(sla.policy) });
   const tickets = makeTicketService({ ...onStore, clocks: slaClocks });
   const users = makeUserService({ ...deps, limiter: deps.loginLimiter });
+  const reports = makeReportsService(onStore);
   return {
     users,
     userAdmin: makeUserAdminService({ ...deps, users }),
@@ -78,7 +82,11 @@ export function makeDomainServices(deps: {
     returns: makeLineDocumentWorkflow(returnSpec, deps),
     stockVoids: makeLineDocumentWorkflow(stockVoidSpec, deps),
     destructions: { ...destructionFlow, ...makeDestructionExtras(destructionFlow, deps) },
-    reports: makeReportsService(onStore),
+    reports,
+    // The mobile workbench's reads (web.md): the engineer's queue and day, the leaders' overview.
+    ticketQueue: makeTicketQueue(onStore),
+    todayWork: makeTodayWork(onStore),
+    leaderDashboard: makeLeaderDashboard({ ...onStore, reports }),
     ...makeDeskRecordServices({ ...onStore, tickets }),
     deskReports: makeDeskRecordsReports(onStore),
     summaries: makeSummaryService({ ...onStore, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', links: deps.summaryLinks }),

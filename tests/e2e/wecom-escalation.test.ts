@@ -21,7 +21,8 @@ import { botFor, type BotFixture } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const corp = { corpId: 'wwe2ecorp', corpSecret: 'e2e-secret-value', agentId: '1000002' };
-const UNANSWERABLE = '我们单位去年的非税收入收缴数据能帮我调出来对账吗';
+// In scope (the bill system) but beyond the knowledge base: escalated. (非税收缴 data is another system's and is declined.)
+const UNANSWERABLE = '开具票据时提示号段已被占用';
 
 describe('WeCom callback → escalation → engineer reply → user', () => {
   let t: TestApp;
@@ -187,7 +188,7 @@ describe('WeCom callback → escalation → engineer reply → user', () => {
 
   it('when a text message carries &#0; and other characters XML forbids, then they are stripped before the bot and the user gets a normal answer', async () => {
     const before = await counts();
-    const contentXml = '我们单位去年的非税收入&#0;收缴数据能帮我调出来&#x1;对账吗&#xFFFE;';
+    const contentXml = '开具票据时提示&#0;号段已被&#x1;占用&#xFFFE;';
     const answer = await passiveText(await post(fake.buildCallback({ fromUser: 'zhangsan', contentXml })));
     expect(answer).not.toContain('系统暂时忙');
     const ticket = await t.ds.getRepository(Ticket).findOneOrFail({ where: { reporterWecomId: 'zhangsan' }, order: { id: 'DESC' } });

@@ -9,7 +9,8 @@ import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures
 import { seedHospital } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
-const UNANSWERABLE = '我们单位去年的非税收入收缴数据能帮我调出来对账吗';
+// In scope (the bill system) but beyond the knowledge base: escalated. (非税收缴 data is another system's and is declined.)
+const UNANSWERABLE = '开具票据时提示号段已被占用';
 const PASSWORD = 'Passw0rd123';
 
 // POST /api/v1/bot/messages speaks as the signed-in user (issue 9, item 3): only an admin may name

@@ -168,7 +168,7 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
   });
 
   it('when the question cannot be answered, then a ticket is opened, the engineer gets a card through the outbox and the answer gives number and due time', async () => {
-    const r = await ask('zhaoliu', '我们单位去年的非税收入收缴数据能帮我调出来对账吗');
+    const r = await ask('zhaoliu', '开具票据时提示号段已被占用');
     expect(r.escalated).toBe(true);
     const ticket = await t.ds.getRepository(Ticket).findOneByOrFail({ id: r.ticketId! });
     expect(ticket).toMatchObject({ source: 'bot', priority: 'normal', reporterWecomId: 'zhaoliu', reporterName: 'zhao老师', state: 'new' });
@@ -184,7 +184,7 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
   });
 
   it('when the engineer sends "#id 回复" through the bot, then the reply is queued to the reporter; a unit user’s command is refused', async () => {
-    const q = await ask('qianqi', '我们单位去年的非税收入收缴数据能帮我调出来对账吗');
+    const q = await ask('qianqi', '开具票据时提示号段已被占用');
     const refused = await ask('qianqi', `#${q.ticketId} 解决`);
     expect(refused.reply).toContain('仅供驻场工程师使用');
     expect((await t.ds.getRepository(Ticket).findOneByOrFail({ id: q.ticketId! })).state).toBe('new');

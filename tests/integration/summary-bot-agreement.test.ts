@@ -23,6 +23,11 @@ describe('the weekly summary counts the bot from its exchange log', () => {
       [b, '转人工'],
       [b, '有没有逾期没核销的票'],
     ];
+    // An engineer's command goes through the bot too, but is not a question: the summary leaves it out.
+    const engineer = await t.userToken('engineer', { wecomUserId: 'zhanggong' });
+    const cmd = await t.call('POST', '/api/v1/bot/messages', { token: engineer, body: { text: '#99999 回复 已处理' } });
+    expect(cmd.status, cmd.text).toBe(200);
+    expect(cmd.body.intent).toBe('engineer.command');
     for (const [token, text] of texts) {
       t.clock.advance(40 * 60_000);
       const r = await t.call('POST', '/api/v1/bot/messages', { token, body: { text } });

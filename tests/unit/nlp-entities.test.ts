@@ -48,6 +48,15 @@ describe('extractEntities: periods (Asia/Shanghai)', () => {
     ['3月份的核销结果', '2026-03-01', '2026-03-31'],
     ['12月份的核销', '2025-12-01', '2025-12-31'],
     ['2025年第四季度', '2025-10-01', '2025-12-31'],
+    // Quarters without a year: this year's, or last year's while that quarter has not begun.
+    ['一季度的核销', '2026-01-01', '2026-03-31'],
+    ['第二季度申领了几次', '2025-04-01', '2025-06-30'],
+    ['4季度', '2025-10-01', '2025-12-31'],
+    // A day: ISO, Chinese, and a month-day that is still ahead (last year's).
+    ['2026-11-03 提交的申领', '2026-11-03', '2026-11-03'],
+    ['2026年1月5日的核销', '2026-01-05', '2026-01-05'],
+    ['3月3日交的申领', '2026-03-03', '2026-03-03'],
+    ['11月3号的工单', '2025-11-03', '2025-11-03'],
   ])('when the text says %s, then the period is %s … %s', (text, from, to) => {
     expect(extract(text).period).toMatchObject({ from, to });
   });
@@ -81,5 +90,32 @@ describe('extractEntities: numbers', () => {
 
   it('when a phone number is given, then it is not taken for a document number', () => {
     expect(extract('手机号 13800138000 麻烦回电').documentNo).toBeUndefined();
+  });
+});
+
+describe('extractEntities: 电子的, 上一次 and aliases with 的', () => {
+  it.each([
+    ['那电子票呢', true],
+    ['电子的呢', true],
+    ['电子的还有多少', true],
+    ['电子化之后怎么核销', false],
+    ['医疗票还剩多少', false],
+  ])('when the text is %s, then electronic is %s', (text, electronic) => {
+    expect(Boolean(extract(text).electronic)).toBe(electronic);
+  });
+
+  it('when an electronic bill type is named, then the bill type wins and electronic is not set', () => {
+    const billTypesE: BillTypeRef[] = [...billTypes, { code: 'MED-E', name: '医疗收费电子票据', aliases: ['电子医疗票'] }];
+    const e = extractEntities('电子医疗票还剩多少', { billTypes: billTypesE, now });
+    expect(e).toMatchObject({ billType: { code: 'MED-E' } });
+    expect(e.electronic).toBeUndefined();
+  });
+
+  it.each(['那上一次的结果呢', '上次的呢', '最近一次申领是什么时候'])('when the text is %s, then latest is set', (text) => {
+    expect(extract(text).latest).toBe(true);
+  });
+
+  it('when the text says 门诊的票, then the alias 门诊票 is recognised', () => {
+    expect(extract('那门诊的票呢').billType?.code).toBe('MED');
   });
 });

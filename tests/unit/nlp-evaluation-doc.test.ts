@@ -26,7 +26,7 @@ describe(DOC, () => {
   });
 
   it('when the document is read, then it has every block nlp:eval and nlp:speed write, each filled', () => {
-    expect(listBlocks(doc, 'nlp-eval')).toEqual(['run', 'sweep', 'choice', 'per-intent']);
+    expect(listBlocks(doc, 'nlp-eval')).toEqual(['run', 'dialog', 'sweep', 'choice', 'per-intent']);
     expect(listBlocks(doc, 'nlp-speed')).toEqual(['results']);
     for (const name of listBlocks(doc, 'nlp-eval')) expect(readBlock(doc, 'nlp-eval', name), name).not.toBe('');
   });

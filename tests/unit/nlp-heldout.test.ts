@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FOLLOWUPS_FILE, loadFollowUps, loadOutOfScope, OUT_OF_SCOPE_FILE } from '../../bench/lib/dialog-sets';
 import { HELDOUT_FILE, loadHeldOut } from '../../bench/lib/heldout';
 import { NONE } from '../../src/bot/nlp/classifier';
 import { loadKnowledgeBase } from '../../src/bot/nlp/kb-loader';
@@ -28,5 +29,24 @@ describe(`held-out NLP questions (${HELDOUT_FILE})`, () => {
 
   it('when the held-out set is read, then it has at least 100 out-of-scope questions (bot.md)', () => {
     expect(heldout.filter((h) => h.intent === NONE).length).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe(`follow-up pairs and out-of-scope sets (${FOLLOWUPS_FILE}, ${OUT_OF_SCOPE_FILE})`, () => {
+  const owner = new Map<string, string>();
+  for (const i of kb.intents) for (const u of i.utterances) owner.set(normalizeText(u), i.intent);
+  const pairs = loadFollowUps().pairs;
+  const oos = loadOutOfScope().items;
+
+  it('when they are compared with the corpus after normalisation, then no text occurs in the corpus', () => {
+    const texts = [...pairs.flatMap((p) => [p.first, p.then]), ...oos.map((o) => o.text)];
+    expect(texts.filter((t) => owner.has(normalizeText(t)))).toEqual([]);
+  });
+
+  it('when they are read, then there are at least 40 pairs and 150 out-of-scope rows, and every intent is known', () => {
+    expect(pairs.length).toBeGreaterThanOrEqual(40);
+    expect(oos.length).toBeGreaterThanOrEqual(150);
+    const known = new Set(kb.intents.filter((i) => i.kind !== 'negative').map((i) => i.intent));
+    expect(pairs.flatMap((p) => [p.firstIntent, p.intent]).filter((i) => !known.has(i))).toEqual([]);
   });
 });

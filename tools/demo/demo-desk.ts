@@ -160,6 +160,7 @@ async function openTicket(
       score: 0.31,
       answer: `这个问题我暂时无法准确回答，已转给票据系统驻场工程师处理，工单号 #${ticket.id}，回复会直接发到这里。`,
       escalated: true,
+      outcome: 'escalated',
       ticketId: ticket.id,
       entities: {},
       kbVersion: null,

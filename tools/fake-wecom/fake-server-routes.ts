@@ -57,6 +57,10 @@ export interface FakeState {
 export interface Answer {
   status: number;
   json: Record<string, unknown>;
+  /** A redirect (the authorise page) instead of JSON. */
+  redirect?: string;
+  /** An HTML page (the member picker) instead of JSON. */
+  html?: string;
 }
 
 const ok = (extra: Record<string, unknown> = {}): Answer => ({ status: 200, json: { errcode: 0, errmsg: 'ok', ...extra } });

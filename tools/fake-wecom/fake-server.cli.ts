@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       `fake WeCom listening on ${fake.url}`,
       'Use these settings for the app:',
       `WECOM_API_BASE=${fake.url}`,
+      `WECOM_OAUTH_BASE=${fake.url}`,
       `WECOM_CORP_ID=${c.corpId}`,
       `WECOM_SECRET=${c.corpSecret}`,
       `WECOM_AGENT_ID=${c.agentId}`,

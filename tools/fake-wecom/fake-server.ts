@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { makeWecomCrypto } from '../../src/bot/channels/wecom/crypto';
 import { makeCallbackBuilder } from './fake-server-callback';
+import { makeOAuth } from './fake-server-oauth';
 import { handleGettoken, handleMessageSend, handleWebhookSend, type Answer, type FakeState } from './fake-server-routes';
 import { makeMemoryRateLimiter, WECOM_RATE_LIMITS, type WecomRateLimits } from '../../src/bot/channels/wecom/throttle';
 
@@ -65,7 +66,7 @@ function failureAnswer(kind: FailureKind): Answer | undefined {
   return undefined;
 }
 
-/** Starts the loopback fake of WeCom's gettoken, message/send and webhook/send, plus callback builders. */
+/** Starts the loopback fake of WeCom's gettoken, message/send, webhook/send and web authorisation, plus callback builders. */
 export async function startFakeWecom(options: FakeWecomOptions) {
   const now = options.now ?? Date.now;
   const token = options.token ?? randomBytes(12).toString('hex');
@@ -86,6 +87,7 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     events: new EventEmitter(),
     now,
   };
+  const oauth = makeOAuth(state);
   let failures: Failure[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const delay = (ms: number) =>
@@ -125,6 +127,8 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     if (req.method === 'GET' && url.pathname === '/_fake/callback-config')
       return { status: 200, json: { corpId: options.corpId, agentId, token, encodingAESKey } };
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return handleGettoken(state, url.searchParams);
+    if (req.method === 'GET' && url.pathname === '/connect/oauth2/authorize') return oauth.authorize(url.searchParams);
+    if (req.method === 'GET' && url.pathname === '/cgi-bin/auth/getuserinfo') return oauth.getUserInfo(url.searchParams);
     if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') return handleMessageSend(state, url.searchParams, body);
     if (req.method === 'POST' && url.pathname === '/cgi-bin/webhook/send') return handleWebhookSend(state, url.searchParams, body);
     return { status: 404, json: { errcode: 404, errmsg: 'not found' } };
@@ -132,8 +136,10 @@ export async function startFakeWecom(options: FakeWecomOptions) {
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     route(req)
-      .then(({ status, json }) => {
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(json));
+      .then(({ status, json, redirect, html }) => {
+        if (redirect) res.writeHead(status, { location: redirect }).end();
+        else if (html !== undefined) res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+        else res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(json));
       })
       .catch(() => {
         if (!res.headersSent) res.writeHead(400).end();
@@ -168,6 +174,11 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     /** Makes the next `count` send calls (or gettoken calls, with on: 'gettoken') fail as `kind`. */
     failNext(kind: FailureKind, count = 1, opts: { delayMs?: number; on?: 'send' | 'gettoken' } = {}) {
       for (let i = 0; i < count; i++) failures.push({ kind, on: opts.on ?? 'send', delayMs: opts.delayMs ?? 2000 });
+    },
+    /** Makes `userid` a member of the corp (an empty member list made at start is filled this way). */
+    addMember(userid: string) {
+      state.members ??= new Set();
+      state.members.add(userid);
     },
     /** Marks every issued token expired, as if 7200 s had passed. */
     expireTokens() {

@@ -1,4 +1,8 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+// exceljs costs ~100 ms and ~8 MB to load: only a process that renders a workbook loads it.
+let excel: Promise<typeof ExcelJS> | undefined;
+const loadExcel = (): Promise<typeof ExcelJS> => (excel ??= import('exceljs').then((m) => m.default));
 import type { Cell, Column, Table } from './table';
 
 const NUM_FMT: Record<Column['type'], string | undefined> = {
@@ -74,7 +78,7 @@ function addSheet(wb: ExcelJS.Workbook, t: Table, name: string): void {
 
 /** Renders tables as one workbook, one sheet per table (sheet named after the table, in Chinese). */
 export async function renderXlsx(tables: readonly Table[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'fiscal-bill-desk';
   wb.created = new Date();
   const taken = new Set<string>();

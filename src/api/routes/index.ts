@@ -21,6 +21,7 @@ import { registerTrainingRoutes } from './trainings.routes';
 import { registerVisitRoutes } from './visits.routes';
 import { registerRegionSettingRoutes } from './region-settings.routes';
 import { registerUnitFactRoutes } from './unit-facts.routes';
+import { registerWorkbenchRoutes } from './workbench.routes';
 
 /** Every /api/v1 resource of the admin API. */
 export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, deps: AppDeps): void {
@@ -44,4 +45,5 @@ export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, d
   registerDeskRecordsReportRoutes(api, registry, deps);
   registerUnitFactRoutes(api, registry, deps);
   registerRegionSettingRoutes(api, registry, deps);
+  registerWorkbenchRoutes(api, registry, deps);
 }

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { renderAsync } from '@resvg/resvg-js';
 import type { DayRow } from '../../domain/summaries/desk-figures';
 
 export const CHART_WIDTH = 800;
@@ -108,6 +107,8 @@ export async function renderSummaryChart(days: readonly DayRow[], period: string
   const font = cjkFont();
   const family = font ? `${font[1]}, DejaVu Sans, sans-serif` : 'DejaVu Sans, sans-serif';
   const svg = summaryChartSvg(days, { period, chinese: font !== null, family });
+  // The native renderer loads on the first chart: most processes never draw one.
+  const { renderAsync } = await import('@resvg/resvg-js');
   const img = await renderAsync(svg, {
     font: { loadSystemFonts: true, fontFiles: font ? [font[0]] : [], defaultFontFamily: font ? font[1] : 'DejaVu Sans' },
     fitTo: { mode: 'original' },

@@ -3,7 +3,7 @@ import type { DocumentView } from '../../domain/documents/document.views';
 import type { IssueReadiness } from '../../domain/documents/issue-readiness';
 import { nullIfRefused } from './refusals';
 import type { DocStatus, DocType } from '../../domain/ledger/ledger.types';
-import { runText, shanghaiDay } from './format';
+import { periodText, runText, shanghaiDay } from './format';
 import type { Scope } from './scope';
 import type { DialogDeps, Turn } from './types';
 
@@ -113,25 +113,32 @@ export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope
     docs = [doc];
     header = `${kind.label} ${doc.docNo} 的办理情况：`;
   } else {
-    const billTypeCode = turn.entities.billType?.code;
+    const { billType, period, latest } = turn.entities;
     const q = {
       page: 1,
-      pageSize: 3,
-      billTypeCode,
+      // 上一次: the newest only.
+      pageSize: latest ? 1 : 3,
+      billTypeCode: billType?.code,
+      // 上周/一季度/11月3日: submitted within that range (Beijing calendar days).
+      ...(period ? { submittedFrom: period.from, submittedTo: period.to } : {}),
       ...(scope.kind === 'unit' ? { unitCode: scope.unit.code } : { status: 'submitted' as const }),
     };
     const page = await service.list(turn.actor, q);
+    const when = period ? `${periodText(period)}提交的` : '';
+    const what = `${billType ? `「${billType.name}」` : ''}${kind.label}`;
     if (page.items.length === 0) {
-      if (scope.kind !== 'unit') return `目前没有待审核的${kind.label}。如需查询某个单位，请写明单位全称。`;
-      return `${scope.unit.name}目前没有${turn.entities.billType ? `「${turn.entities.billType.name}」的` : ''}${kind.label}记录。可在{{system.name}}中办理，办理流程可以直接问我。`;
+      if (scope.kind !== 'unit') return `目前没有${when}待审核的${what}。如需查询某个单位，请写明单位全称。`;
+      return `${scope.unit.name}${period ? `没有${when}${what}` : `目前没有${what}记录`}。可在{{system.name}}中办理，办理流程可以直接问我。`;
     }
     // The newest carries the reviewer's name and full opinion history; older ones their latest opinion.
     const [first, ...rest] = page.items;
     docs = [await service.get(turn.actor, first.id), ...rest];
     header =
       scope.kind === 'unit'
-        ? `${scope.unit.name}最近的${kind.label}（共 ${page.total} 份，显示最近 ${docs.length} 份）：`
-        : `待审核的${kind.label}共 ${page.total} 份，最近 ${docs.length} 份：`;
+        ? latest
+          ? `${scope.unit.name}最近一次${when ? `（${when.slice(0, -3)}）` : ''}的${what}：`
+          : `${scope.unit.name}${when || '最近的'}${what}（共 ${page.total} 份，显示最近 ${docs.length} 份）：`
+        : `${when}待审核的${what}共 ${page.total} 份，最近 ${docs.length} 份：`;
   }
   const applications = intent === 'application.status';
   const issued = applications

@@ -21,7 +21,15 @@ export interface Escalated {
 export async function escalate(
   deps: DialogDeps,
   kb: KnowledgeBase,
-  input: { sender: WecomSender; caller: Actor | null; text: string; classification: Classification; kind: EscalationKind },
+  input: {
+    sender: WecomSender;
+    caller: Actor | null;
+    text: string;
+    classification: Classification;
+    kind: EscalationKind;
+    /** False: open a new ticket even if the user has an open one (the question is about something else). */
+    mayAppend?: boolean;
+  },
 ): Promise<Escalated> {
   const { sender, classification: c, kind } = input;
   const { actor } = sender;
@@ -36,6 +44,7 @@ export async function escalate(
     reporterWecomId: sender.wecomUserId,
     reporterName: sender.name,
     calledBy: input.caller,
+    mayAppend: input.mayAppend ?? true,
     question: input.text.trim() || '（空消息）',
     guesses,
     source: kind === 'fault' ? 'fault' : 'bot',

@@ -33,3 +33,9 @@ export function capReply(text: string, maxBytes: number, more = '……（内容
   }
   return [...out, more].join('\n');
 }
+
+/** A time entity as an answer names it: 上周（2026-11-23 至 2026-11-29）, 2026-11-03. */
+export function periodText(p: { from: string; to: string; label: string }): string {
+  if (p.from === p.to) return p.from === p.label ? p.label : `${p.label}（${p.from}）`;
+  return `${p.label}（${p.from} 至 ${p.to}）`;
+}

@@ -2,7 +2,9 @@ import type { Actor } from '../../domain/identity/actor';
 import type { Classification } from '../nlp/classifier';
 import type { KnowledgeBase } from '../nlp/kb-loader';
 import { answerDocuments, intentForDocumentNo, type StatusIntent } from './document-answers';
+import { mayAppend } from './append-rule';
 import { escalate, type EscalationKind } from './escalation';
+import { answerFix } from './fix-answer';
 import { kbAnswer, say, withRegion } from './kb-answers';
 import { scopeOf, type Scope } from './scope';
 import { answerStock } from './stock-answer';
@@ -66,6 +68,8 @@ const escalation = (kind: EscalationKind): IntentHandler => ({
       text: i.turn.text,
       classification: i.classification,
       kind,
+      // A question goes onto the open ticket only when it is about it (or the user says so).
+      mayAppend: kind !== 'question' || (await mayAppend(i.deps, i.turn.sender, i.turn.text, i.classification)),
     });
     return { reply: e.reply, escalated: true, ticketId: e.ticketId };
   },
@@ -91,6 +95,16 @@ export const HANDLERS: Readonly<Record<string, IntentHandler>> = {
 /** FAQ: the knowledge base's answer. */
 export const FAQ: IntentHandler = {
   answer: async (i) => ({ reply: kbAnswer(i.kb, i.classification.intent) ?? say(i.kb, 'fallback') }),
+};
+
+/** "那我要怎么改" after a status answer: what to do about that (returned) document, then the how-to. */
+export const FIX: IntentHandler = {
+  async answer(i) {
+    const scope = scopeOf(i.turn);
+    const how = kbAnswer(i.kb, i.classification.intent) ?? say(i.kb, 'fallback');
+    if (scope.kind !== 'unit') return { reply: how };
+    return { reply: withRegion(i.kb, await answerFix(i.deps, i.turn, scope.unit, i.classification.intent, how)) };
+  },
 };
 
 /** An in-scope question the bot cannot answer confidently: to the engineer. */

@@ -16,6 +16,13 @@ const DEFAULTS = {
     '抱歉，我不能替您提交、修改、撤回或审批业务数据。请登录{{system.name}}自行办理，审核由{{bureau.billOffice}}负责。如需人工协助，请回复“转人工”。',
   noUnit: '您的账号尚未关联单位，暂时无法查询单位业务数据。请联系{{bureau.billOffice}}，电话 {{bureau.phone}}。',
   fallback: '抱歉，系统暂时忙，请稍后再试。紧急情况请拨打 {{support.phone}}。',
+  // What the bot does and how to reach a person, after anything out of its scope (issue 10: no ticket).
+  declined:
+    '抱歉，这个问题不在我的服务范围内。我可以查询本单位的票据库存、申领/核销/销毁进度和工单进展，解答财政票据业务和{{system.name}}的操作问题。需要人工帮助请回复“转人工”，或致电{{bureau.billOffice}} {{bureau.phone}}。',
+  declinedOtherSystem:
+    '抱歉，这不是{{system.name}}的问题，我无法处理其他系统（如报销、预算、国库支付、非税收缴、政府采购、税务、社保医保等）的业务，请联系该系统的主管部门或服务热线。财政票据方面的问题可以直接问我；需要人工帮助请回复“转人工”，或致电{{bureau.billOffice}} {{bureau.phone}}。',
+  notBills:
+    '抱歉，我只能查询财政票据的库存，其他物品（办公用品、药品、物资等）的库存请咨询本单位的管理部门。需要查票据库存可以问“我们还剩多少票”“医疗票还剩多少”。',
   bureauUnclear: '没有理解您的问题。可以问：“库存还剩多少”（财政库存）、“市一医院还剩多少票”（指定单位）、“待审核的申领单”、“工单 #12”。',
 } as const;
 export type DefaultText = keyof typeof DEFAULTS;
@@ -32,6 +39,16 @@ export function kbAnswer(kb: KnowledgeBase, intent: string, extra: Record<string
   const found = kb.intents.find((i) => i.intent === intent && i.kind !== 'negative');
   const template = found?.answers[0];
   return template === undefined ? undefined : renderAnswer(template, { ...kb.region, ...extra }).trim();
+}
+
+/**
+ * The polite decline for out-of-scope text (the classifier's reason picks the wording). One function, so
+ * that the contact it names follows the region settings wherever they come from.
+ */
+export function decline(kb: KnowledgeBase, reason?: string): string {
+  if (reason === 'out-of-scope.not-bills') return say(kb, 'notBills');
+  if (reason && /^out-of-scope\.(?:tax|invoice|social|budget|other-system)$/u.test(reason)) return say(kb, 'declinedOtherSystem');
+  return say(kb, 'declined');
 }
 
 /** Renders arbitrary text with region values (domain handlers' hints mention the system name …). */

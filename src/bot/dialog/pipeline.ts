@@ -1,28 +1,39 @@
 import { performance } from 'node:perf_hooks';
 import type { WecomSender } from '../../domain/identity/user.service';
 import { isUnitScoped } from '../../domain/policy';
-import { NONE, type Classification } from '../nlp/classifier';
+import { NONE, prepareText, type Classification } from '../nlp/classifier';
 import { extractEntities, type Entities } from '../nlp/entities';
 import { normalizeText } from '../nlp/normalize';
 import { effectiveRegion } from '../../domain/settings/region-settings';
-import { isFollowUp, makeContextStore, mergeEntities } from './context';
-import { parseCommand, runCommand } from './engineer-commands';
+import { makeContextStore, resolveFollowUp } from './context';
+import { isDeskRole, parseCommand, runCommand } from './engineer-commands';
 import { notRegistered } from './escalation';
 import { capReply } from './format';
-import { DOMAIN_INTENTS, FAQ, HANDLERS, UNSURE, type IntentHandler } from './handlers';
-import { say } from './kb-answers';
+import { appendTarget, explicitAppend } from './append-rule';
+import { DOMAIN_INTENTS, FAQ, FIX, HANDLERS, UNSURE, type IntentHandler } from './handlers';
+import { decline, say } from './kb-answers';
 import type { NlpModel } from './nlp-holder';
 import { answerSurvey } from './survey-answer';
-import type { DialogDeps, DialogResult, InboundText, Turn } from './types';
+import type { DialogDeps, DialogOutcome, DialogResult, InboundText, Turn } from './types';
 import { namesOf, unitNamedIn } from '../../domain/catalog/unit-names';
+import { otherOrganisationIn } from './other-organisation';
 
 /** One WeCom text message: every reply fits a passive reply or a single app message. */
 const MAX_REPLY_BYTES = 2048;
 const EMOJI = /\p{Extended_Pictographic}/u;
+// Words of the bill system and its business: text with them is about us, whatever the model's None says.
+const OUR_WORDS = /票|开具|号段|核销|申领|领购|销毁|作废|冲红|红冲|存根|ukey|u盾|证书|签章|套打|工单|库存|结存|财政/u;
 
 type Outcome = Omit<DialogResult, 'entities'> & { entities?: Entities; remember?: boolean };
 
-const plain = (reply: string, intent = NONE, score = 0): Outcome => ({ reply, intent, score, escalated: false, ticketId: null });
+const plain = (reply: string, intent = NONE, score = 0, outcome: DialogOutcome = 'answered'): Outcome => ({
+  reply,
+  intent,
+  score,
+  escalated: false,
+  ticketId: null,
+  outcome,
+});
 
 /** A message as it arrives, before classification. */
 interface Arrival {
@@ -35,6 +46,8 @@ interface Arrival {
 interface Understood extends Arrival {
   turn: Turn;
   c: Classification;
+  /** The asker's own unit's names (its short names are not "another unit"). */
+  own: { name: string | null; aliases: readonly string[] };
 }
 
 /** The channel-independent conversation: identity → commands → NLP → answer or escalation → log. */
@@ -60,8 +73,10 @@ export function makePipeline(deps: DialogDeps) {
     async ({ msg, sender }) => {
       const command = parseCommand(msg.text);
       if (!command) return null;
+      // "#45 有人回复吗" from unit staff asks about their ticket; only a desk verb (#45 解决) is a command refused to them.
+      if (command.action === 'reply' && !isDeskRole(sender.actor)) return null;
       // A command acts on a ticket in someone's name: always the caller's, never the member an admin speaks as.
-      return plain(await runCommand(services.tickets, msg.caller ?? sender.actor, command, sender.actor), 'engineer.command', 1);
+      return plain(await runCommand(services.tickets, msg.caller ?? sender.actor, command, sender.actor), 'engineer.command', 1, 'command');
     },
     async ({ msg, sender }) => {
       const survey = await answerSurvey(services.returnVisits, sender, msg.text);
@@ -69,15 +84,32 @@ export function makePipeline(deps: DialogDeps) {
     },
     async ({ msg, model }) =>
       normalizeText(msg.text).replace(/#/g, '').trim() ? null : plain(say(model.kb, EMOJI.test(msg.text) ? 'emojiOnly' : 'empty')),
+    // "补充一下…", "刚才那个问题…" while the user's ticket is open: it goes onto that ticket, whatever it says.
+    async ({ msg, model, sender }) => {
+      if (!explicitAppend(msg.text)) return null;
+      const open = await appendTarget(deps, sender, msg.text);
+      if (!open) return null;
+      const c: Classification = { intent: NONE, score: 0, alternatives: [], source: 'rule', reason: 'append.explicit' };
+      const turn: Turn = { sender, actor: sender.actor, text: msg.text, entities: {}, namedUnit: null, receivedAt: msg.receivedAt };
+      const answer = await UNSURE.answer({ deps, kb: model.kb, turn, caller: msg.caller ?? null, classification: c });
+      return { ...plain(answer.reply, NONE, 0, 'escalated'), escalated: true, ticketId: answer.ticketId ?? null };
+    },
   ];
 
   /** Refusals that win over any intent, in order: another unit's data, must-not requests, unreadable text. */
   const guards: Array<(u: Understood) => string | null> = [
-    ({ model, sender, turn, c }) => {
+    (u) => {
+      const { model, sender, turn, c } = u;
       const { actor, namedUnit } = turn;
-      const asksData = DOMAIN_INTENTS.has(c.intent) || c.intent === NONE;
-      const otherUnit = (namedUnit !== null && namedUnit.id !== actor.unitId && asksData) || c.reason === 'must-not.other-unit';
-      return isUnitScoped(actor) && otherUnit ? say(model.kb, 'otherUnit', { 'unit.name': sender.unitName ?? '本单位' }) : null;
+      if (!isUnitScoped(actor)) return null;
+      // Data, or something the bot is unsure of: naming another unit then is a question about its data.
+      const asksData = DOMAIN_INTENTS.has(c.intent) || c.intent === NONE || c.score < deps.threshold;
+      const named = namedUnit !== null && namedUnit.id !== actor.unitId;
+      // A unit the directory does not know by that name (二中, 会计学会) is someone else's too.
+      const other = named || (asksData && otherOrganisationIn(prepareText(turn.text), u.own) !== null);
+      return (other && asksData) || c.reason === 'must-not.other-unit'
+        ? say(model.kb, 'otherUnit', { 'unit.name': sender.unitName ?? '本单位' })
+        : null;
     },
     ({ model, c }) => (c.source === 'rule' && c.reason?.startsWith('must-not.') ? say(model.kb, 'cannotAct') : null),
     ({ model, c }) => (c.source === 'rule' && (c.reason === 'no-chinese' || c.reason === 'digits-only') ? say(model.kb, 'rephrase') : null),
@@ -86,7 +118,10 @@ export function makePipeline(deps: DialogDeps) {
   /** Classifies the text and extracts entities; a short follow-up reuses the previous domain intent. */
   async function understand(a: Arrival): Promise<Understood> {
     const { msg, model, sender } = a;
-    const named = unitNamedIn(await services.directory.units(), msg.text);
+    const units = await services.directory.units();
+    const named = unitNamedIn(units, msg.text);
+    const mine = units.find((x) => x.id === sender.actor.unitId);
+    const own = { name: sender.unitName, aliases: mine?.aliases ?? [] };
     const namedUnit = named && { id: named.id, code: named.code, name: named.name };
     // Bureau staff may ask about any unit by name; the corpus teaches that naming another unit is
     // off-limits (for unit staff), so the bureau's question is classified without the name.
@@ -94,19 +129,18 @@ export function makePipeline(deps: DialogDeps) {
     let c = await model.classifier.classify(bureauAsksUnit ? withoutNames(msg.text, namesOf(named)) : msg.text);
     const billTypes = (await services.directory.billTypes()).filter((b) => b.active);
     let entities = extractEntities(msg.text, { billTypes, now: msg.receivedAt });
-    const previous = contexts.get(msg.senderId);
-    const switchedSubject = DOMAIN_INTENTS.has(c.intent) && c.score >= deps.threshold;
-    if (previous && !switchedSubject && isFollowUp(msg.text, entities)) {
-      const carried = entities.billType ? { ...previous.entities, documentNo: undefined } : previous.entities;
-      entities = mergeEntities(carried, entities);
-      c = { ...c, intent: previous.intent, score: Math.max(deps.threshold, 0.9), source: 'rule', reason: 'follow-up' };
+    const followUp = resolveFollowUp(msg.text, entities, contexts.get(msg.senderId));
+    if (followUp) {
+      entities = followUp.entities;
+      c = { ...c, intent: followUp.intent, score: Math.max(deps.threshold, 0.9), source: 'rule', reason: followUp.rule };
     }
     const turn: Turn = { sender, actor: sender.actor, text: msg.text, entities, namedUnit, receivedAt: msg.receivedAt };
-    return { ...a, turn, c };
+    return { ...a, turn, c, own };
   }
 
   /** The handler for a classified message: the table's, or escalation when the bot is not confident. */
   function handlerFor({ model, c }: Understood): IntentHandler | null {
+    if (c.reason === 'follow-up.fix') return FIX;
     const handler = HANDLERS[c.intent];
     if (handler?.anyScore) return handler;
     const confident = c.intent !== NONE && c.score >= deps.threshold && model.kb.intents.some((i) => i.intent === c.intent);
@@ -124,20 +158,38 @@ export function makePipeline(deps: DialogDeps) {
     const base = { intent: c.intent, score: c.score, entities: turn.entities, escalated: false, ticketId: null };
     for (const guard of guards) {
       const reply = guard(u);
-      if (reply !== null) return { ...base, reply };
+      // Out of scope (another unit's data, a must-not request): the intent is None whatever the subject.
+      if (reply !== null) return { ...base, intent: NONE, reply, outcome: 'declined' };
     }
     const handler = handlerFor(u);
     // Bureau staff get a hint instead of a ticket: they are the people a ticket would go to.
-    if (!handler && !isUnitScoped(turn.actor)) return { ...base, reply: say(model.kb, 'bureauUnclear') };
+    if (!handler && !isUnitScoped(turn.actor)) return { ...base, reply: say(model.kb, 'bureauUnclear'), outcome: 'declined' };
+    // Out of scope (chit-chat, other systems, not bills …): a decline that names what the bot does; no ticket.
+    if (!handler && outOfScope(c, turn.text)) return { ...base, reply: decline(model.kb, c.reason), outcome: 'declined' };
     const chosen = handler ?? UNSURE;
     const answer = await chosen.answer({ deps, kb: model.kb, turn, caller: a.msg.caller ?? null, classification: c });
+    const escalated = answer.escalated ?? false;
     return {
       ...base,
       reply: answer.reply,
-      escalated: answer.escalated ?? false,
+      escalated,
       ticketId: answer.ticketId ?? null,
-      remember: chosen.domain,
+      outcome: escalated ? 'escalated' : 'answered',
+      // Answers a follow-up can lean on: live data and the how-to of a subject ("要带啥材料").
+      remember: !escalated && (chosen.domain || chosen === FAQ || chosen === FIX),
     };
+  }
+
+  /**
+   * None that the bot is sure of: a rule, the not-bills gate, or the similarity gate's or the model's
+   * confident negative class on text without the bill system's own words. "开具界面里的二维码扫不出来" is about our system even when the
+   * model says None: that is an in-scope question the bot cannot answer, and goes to the engineer.
+   */
+  function outOfScope(c: Classification, text: string): boolean {
+    if (c.intent !== NONE) return false;
+    if (c.source === 'rule' || c.reason === 'out-of-scope.not-bills') return true;
+    // The similarity gate and the model alike: None on text with our own words is an unsure in-scope question.
+    return (c.source === 'gate' || c.score >= deps.threshold) && !OUR_WORDS.test(normalizeText(text));
   }
 
   async function record(msg: InboundText, result: DialogResult, sender: WecomSender | null, kbVersion: string, started: number) {
@@ -154,6 +206,7 @@ export function makePipeline(deps: DialogDeps) {
         score: result.score,
         answer: result.reply,
         escalated: result.escalated,
+        outcome: result.outcome,
         ticketId: result.ticketId,
         entities: result.entities as Record<string, unknown>,
         kbVersion,
@@ -178,10 +231,10 @@ export function makePipeline(deps: DialogDeps) {
       let out: Outcome;
       try {
         sender = await (msg.userId !== undefined ? services.users.senderForUser(msg.userId) : services.users.senderForWecom(msg.senderId));
-        out = sender ? await respond({ msg, model, sender }) : plain(notRegistered(kb));
+        out = sender ? await respond({ msg, model, sender }) : plain(notRegistered(kb), NONE, 0, 'unregistered');
       } catch (err) {
         deps.logger.error({ err, channel: msg.channel }, 'bot pipeline failed; sending the fallback answer');
-        out = plain(say(kb, 'fallback'));
+        out = plain(say(kb, 'fallback'), NONE, 0, 'failed');
       }
       if (out.remember && sender) contexts.set(msg.senderId, out.intent, out.entities ?? {});
       const result: DialogResult = {
@@ -191,6 +244,7 @@ export function makePipeline(deps: DialogDeps) {
         escalated: out.escalated,
         ticketId: out.ticketId,
         entities: out.entities ?? {},
+        outcome: out.outcome,
       };
       await record(msg, result, sender, kb.version, started);
       deps.metrics?.answered({

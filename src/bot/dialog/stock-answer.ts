@@ -32,16 +32,29 @@ function describe(view: StockView, holderName: string, billTypeName: string | un
 export async function answerStock(deps: DialogDeps, turn: Turn, scope: Scope): Promise<string> {
   const billType = turn.entities.billType;
   const billTypeCode = billType?.code;
+  // 电子票/电子的: the electronic bill types only.
+  const electronic = !billType && turn.entities.electronic ? await electronicCodes(deps) : null;
+  const only = (view: StockView): StockView => {
+    if (!electronic) return view;
+    const items = view.items.filter((i) => electronic.has(i.billTypeCode));
+    return { ...view, items, total: items.reduce((n, i) => n + i.count, 0) };
+  };
+  const subject = billType?.name ?? (electronic ? '电子票据' : undefined);
   if (scope.kind === 'unit') {
-    const view = await deps.services.stock.stock(turn.actor, { unitCode: scope.unit.code, billTypeCode });
+    const view = only(await deps.services.stock.stock(turn.actor, { unitCode: scope.unit.code, billTypeCode }));
     const mine = isUnitScoped(turn.actor);
-    const text = describe(view, mine ? `本单位（${scope.unit.name}）` : scope.unit.name, billType?.name, turn.receivedAt);
+    const text = describe(view, mine ? `本单位（${scope.unit.name}）` : scope.unit.name, subject, turn.receivedAt);
     const hint =
       view.total === 0
         ? '如需领用，请在{{system.name}}「票据申领」中提交申领，{{bureau.billOffice}}审核通过后发放。'
         : '说明：已开具但尚未核销上报的号码仍计入结存；用完前请及时核销并申领新票（核旧领新）。';
     return `${text}\n${hint}`;
   }
-  const view = await deps.services.stock.stock(turn.actor, { holder: 'bureau', billTypeCode });
-  return `${describe(view, '财政库房', billType?.name, turn.receivedAt)}\n如需查询某个单位，请在问题中写明单位全称，例如“市一医院还剩多少票”。`;
+  const view = only(await deps.services.stock.stock(turn.actor, { holder: 'bureau', billTypeCode }));
+  return `${describe(view, '财政库房', subject, turn.receivedAt)}\n如需查询某个单位，请在问题中写明单位全称，例如“市一医院还剩多少票”。`;
+}
+
+/** Codes of the electronic bill types of the catalog. */
+async function electronicCodes(deps: DialogDeps): Promise<Set<string>> {
+  return new Set((await deps.services.directory.billTypes()).filter((b) => b.electronic).map((b) => b.code));
 }

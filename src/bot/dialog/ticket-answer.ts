@@ -2,7 +2,8 @@ import { TICKET_STATE_NAMES } from '../../domain/desk/desk.types';
 import type { Ticket } from '../../domain/desk/ticket.entity';
 import type { TicketEvent } from '../../domain/desk/ticket-event.entity';
 import { nullIfRefused } from './refusals';
-import { shanghaiTime } from './format';
+import { shanghaiDayStartIso } from '../../domain/common/dates';
+import { periodText, shanghaiTime } from './format';
 import type { DialogDeps, Turn } from './types';
 
 const clip = (s: string, n: number) => (Array.from(s).length > n ? `${Array.from(s).slice(0, n).join('')}…` : s);
@@ -32,8 +33,12 @@ export async function answerTickets(deps: DialogDeps, turn: Turn): Promise<strin
       t.state === 'resolved' ? '  如问题仍未解决，直接回复说明即可。' : '  如需补充情况，直接在这里回复即可。',
     ].join('\n');
   }
-  const recent = await tickets.recentForReporter(turn.actor.userId, 3);
-  if (recent.length === 0) return '您目前没有工单记录。需要工程师帮助时回复“转人工”即可。';
+  const { period, latest } = turn.entities;
+  const range = period ? { since: new Date(shanghaiDayStartIso(period.from)), before: new Date(shanghaiDayStartIso(period.to, 1)) } : {};
+  const recent = await tickets.recentForReporter(turn.actor.userId, latest ? 1 : 3, range);
+  if (recent.length === 0)
+    return period ? `您${periodText(period)}没有提交过工单。` : '您目前没有工单记录。需要工程师帮助时回复“转人工”即可。';
   const detailed = await Promise.all(recent.map((t) => tickets.get(turn.actor, t.id).catch(() => t)));
-  return ['您最近的工单：', ...detailed.flatMap(ticketLines), '查看某一个工单可以发“工单 #编号”。'].join('\n');
+  const head = latest ? '您最近一次的工单：' : period ? `您${periodText(period)}提交的工单：` : '您最近的工单：';
+  return [head, ...detailed.flatMap(ticketLines), '查看某一个工单可以发“工单 #编号”。'].join('\n');
 }

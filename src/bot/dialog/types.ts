@@ -18,7 +18,7 @@ import type { Logger } from '../../logger';
 import type { Entities } from '../nlp/entities';
 import type { NlpHolder } from './nlp-holder';
 
-export type { DialogResult, InboundEvent, InboundText } from '../../domain/ports/bot';
+export type { DialogOutcome, DialogResult, InboundEvent, InboundText } from '../../domain/ports/bot';
 
 /** Return-visit surveys (回访): the open one of a user, and their answer to it. */
 export type SurveyPort = Pick<ReturnVisitService, 'pendingFor' | 'recordAnswer'>;

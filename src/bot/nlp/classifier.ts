@@ -2,6 +2,7 @@ import type { KbIntent } from './kb.schemas';
 import { makeNlpEngine, type EngineSettings, type IntentScore, type NlpEngine } from './nlp-engine';
 import { normalizeText, stripPreamble } from './normalize';
 import { applyRules } from './rules';
+import { notAboutBills } from './topic-gate';
 import { refineStatusVsHowTo } from './second-stage';
 import { makeSimilarityIndex, type SimilarityIndex } from './similarity';
 
@@ -76,6 +77,11 @@ export function trainingUtterances(intents: KbIntent[]): Record<string, string[]
   return byIntent;
 }
 
+/** Below this, the negative class's win is a hesitation the status wording may overrule. */
+const UNSURE_NONE = 0.75;
+/** The confidence given to a status question decided by its wording over a hesitant None. */
+const STATUS_WORDING_SCORE = 0.75;
+
 /** Creates an untrained classifier. */
 export function makeClassifier(options: ClassifierOptions = {}): Classifier {
   const similarityFloor = options.similarityFloor ?? 0.15;
@@ -134,7 +140,24 @@ export function makeClassifier(options: ClassifierOptions = {}): Classifier {
       if (rule) return { intent: rule.intent, score: 1, alternatives, source: 'rule', reason: rule.rule };
 
       const top = scores[0] ?? { intent: NONE, score: 1 };
-      if (top.intent === NONE) return { ...top, alternatives, source: 'model' };
+      if (top.intent === NONE) {
+        // "今年的核销情况": the network hesitates on a terse status question; a subject word with status
+        // wording ("核销" + "情况") names the domain intent plainly enough to answer it.
+        const runnerUp = scores.find((x) => x.intent !== NONE);
+        const status = runnerUp && top.score < UNSURE_NONE ? refineStatusVsHowTo(prepared, runnerUp.intent) : undefined;
+        if (status && status.intent === status.group[0] && status.rule.endsWith('.status') && !notAboutBills(prepared)) {
+          return {
+            intent: status.intent,
+            score: STATUS_WORDING_SCORE,
+            alternatives,
+            source: 'second-stage',
+            reason: `${status.rule} over None`,
+          };
+        }
+        // "办公室的矿泉水还剩几箱": stock of something that is not a bill, however hesitant the network.
+        if (notAboutBills(prepared)) return { intent: NONE, score: 1, alternatives, source: 'gate', reason: 'out-of-scope.not-bills' };
+        return { ...top, alternatives, source: 'model' };
+      }
       const refined = refineStatusVsHowTo(prepared, top.intent);
       const intent = refined?.intent ?? top.intent;
       // The network splits its confidence between "核销 status" and "核销 how-to"; once the wording
@@ -156,6 +179,10 @@ export function makeClassifier(options: ClassifierOptions = {}): Classifier {
       }
       if (none.score >= own.score + noneMargin) {
         return { intent: NONE, score: round(none.score), alternatives, source: 'gate', reason: `near None: ${none.utterance}` };
+      }
+      // Topic gate: stock answers are about bills; 「仓库的A4纸还剩多少」 is not.
+      if (intent === 'stock.query' && notAboutBills(prepared)) {
+        return { intent: NONE, score: 1, alternatives, source: 'gate', reason: 'out-of-scope.not-bills' };
       }
       if (refined) return { intent, score, alternatives, source: refined.changed ? 'second-stage' : 'model', reason: refined.rule };
       return { intent, score, alternatives, source: 'model' };

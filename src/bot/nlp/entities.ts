@@ -56,8 +56,21 @@ const RELATIVE: [RegExp, Unit, number, string][] = [
 /** Time words → a closed date range in Asia/Shanghai; explicit dates win over relative words. */
 export function extractPeriod(text: string, now: Date): Entities['period'] {
   const today = DateTime.fromJSDate(now, { zone: ZONE });
-  let m =
-    /(\d{4})\s*年\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月/u.exec(text) ?? /(?<![\w-])(\d{4})[-/.](\d{1,2})(?![\d-])/u.exec(text);
+  // A day: 2026-11-03, 2026年11月3日, 11月3日/号 (staff ask about the past: a later day is last year's).
+  let m = /(?<![\w-])(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?![\d-])\s*[日号]?/u.exec(text);
+  if (m) {
+    const d = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { zone: ZONE });
+    if (d.isValid) return span(d, 'day', d.toISODate());
+  }
+  m = /(?<![\d年.-])(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*(\d{1,2})\s*[日号]/u.exec(text);
+  if (m) {
+    const month = toNumber(m[1]);
+    const day = Number(m[2]);
+    let d = DateTime.fromObject({ year: today.year, month, day }, { zone: ZONE });
+    if (d.isValid && d.startOf('day') > today) d = d.minus({ years: 1 });
+    if (d.isValid) return span(d, 'day', d.toISODate());
+  }
+  m = /(\d{4})\s*年\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月/u.exec(text) ?? /(?<![\w-])(\d{4})[-/.](\d{1,2})(?![\d-])/u.exec(text);
   if (m) {
     const month = toNumber(m[2]);
     if (month >= 1 && month <= 12)
@@ -67,6 +80,14 @@ export function extractPeriod(text: string, now: Date): Entities['period'] {
   if (m) {
     const q = toNumber(m[2]);
     return span(DateTime.fromObject({ year: Number(m[1]), month: q * 3 - 2 }, { zone: ZONE }), 'quarter', `${m[1]}年第${q}季度`);
+  }
+  // 一季度 / 第三季度 without a year: this year's, or last year's while that quarter has not begun.
+  m = /(?<!\d\s*年(?:度)?\s*)(?:第)?([1-4一二三四])\s*季度/u.exec(text);
+  if (m && !/[上本这当]个?季/u.test(text)) {
+    const q = toNumber(m[1]);
+    let start = DateTime.fromObject({ year: today.year, month: q * 3 - 2 }, { zone: ZONE });
+    if (start > today) start = start.minus({ years: 1 });
+    return span(start, 'quarter', `${start.year}年第${q}季度`);
   }
   m = /(\d{4})\s*年/u.exec(text);
   if (m) return span(DateTime.fromObject({ year: Number(m[1]) }, { zone: ZONE }), 'year', `${m[1]}年`);
@@ -91,7 +112,11 @@ export function extractPeriod(text: string, now: Date): Entities['period'] {
 
 /** Longest bill-type name or alias in the text; ties go to the earlier mention. */
 export function extractBillType(text: string, billTypes: BillTypeRef[]): Entities['billType'] {
-  const hay = text.normalize('NFKC').toLowerCase();
+  // "住院的票" names 住院票 as well.
+  const hay = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/的(?=票)/gu, '');
   let best: { code: string; name: string; len: number; at: number } | undefined;
   for (const bt of billTypes) {
     for (const word of [bt.name, ...bt.aliases]) {
@@ -105,6 +130,11 @@ export function extractBillType(text: string, billTypes: BillTypeRef[]): Entitie
   }
   return best && { code: best.code, name: best.name };
 }
+
+// 电子票/电子的/电子票据: the electronic bill types (电子化/电子版 are other matters).
+const ELECTRONIC = /电子(?:票|的|版的票|发票(?=.*财政))/u;
+// 上一次/上次/最近一次/最新的: only the newest one.
+const LATEST = /上一次|上次|最近一次|最近那次|最后一次|最新(?:的|一次|那)?/u;
 
 const TICKET = /#\s*(\d{1,9})\b|工单\s*(?:号|编号)?\s*[:：#]?\s*(\d{1,9})/u;
 // A document number follows 单/单号/编号/号 ("申领单 A-2026-0012", "核销单号：HX-2026-031");
@@ -125,5 +155,7 @@ export function extractEntities(text: string, ctx: { billTypes: BillTypeRef[]; n
   // The document number is not a date: drop it before reading time words ("A-2026-0012").
   const period = extractPeriod(doc ? clean.replace(doc[1], ' ') : clean, ctx.now);
   if (period) out.period = period;
+  if (!billType && ELECTRONIC.test(clean)) out.electronic = true;
+  if (LATEST.test(clean)) out.latest = true;
   return out;
 }

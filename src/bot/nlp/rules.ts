@@ -14,6 +14,12 @@ const HOW_TO = /怎么|如何|怎样|咋|哪里|在哪|能否自己|可以自己
 const MUST_NOT: [string, RegExp, boolean][] = [
   ['must-not.agent-change', new RegExp(`${STRONG_AGENT}(?:我|我们|咱们|俺)?.{0,14}${CHANGE}`, 'u'), false],
   ['must-not.give-more', /给(?:我|我们)?多(?:批|发|给|领)/u, false],
+  // "把库存加500份", "库存给我改成1000": the ledger changes only by documents, never by a word to the bot.
+  [
+    'must-not.adjust',
+    /(?:把|将|给).{0,8}(?:库存|结存|余量|额度|限量|上限).{0,4}(?:加|减|增加|减少|扣|补|调)(?:到|成|上|掉)?\s*\d|(?:库存|结存|额度|限量|上限)(?:给我|帮我)?(?:加|减|增加|减少|调高|调低|提高|提到|调到|改到|补到)\s*\d?/u,
+    true,
+  ],
   ['must-not.give-change', new RegExp(`给(?:我|我们|咱们)(?:把)?.{0,12}${CHANGE}`, 'u'), true],
   ['must-not.ba-change', new RegExp(`(?:把|将).{1,14}${CHANGE}`, 'u'), true],
   // Data of another unit: the ledger answers only for the asker's own unit.
@@ -34,14 +40,27 @@ const MUST_NOT: [string, RegExp, boolean][] = [
 // social insurance, budget/treasury/procurement systems, weather. None of these words occurs in an
 // in-scope question; 发票 alone means a tax invoice unless 财政/票据 is also said.
 const NEIGHBOURS: [string, RegExp][] = [
-  ['out-of-scope.tax', /增值税|个税|个人所得税|所得税|印花税|房产税|税控|金税|电子税务局|税务局|纳税|税率|抵扣|专票|普票|数电|全电/u],
+  [
+    'out-of-scope.tax',
+    /税务\s?(?:ukey|u盾|uk|数字证书|申报|登记)|增值税|个税|个人所得税|所得税|印花税|房产税|税控|金税|电子税务局|税务局|纳税|税率|抵扣|专票|普票|数电|全电/u,
+  ],
   ['out-of-scope.invoice', /^(?!.*(?:财政|票据)).*发票/u],
   ['out-of-scope.social', /社保|医保卡|医保报销|医保个人账户|异地就医|养老保险|失业金|工伤|公积金/u],
   [
     'out-of-scope.budget',
     /预算一体化|一体化系统|预算指标|预算编制|预算调剂|部门预算|国库|集中支付|零余额|授权支付|直接支付|政府采购|政采|采购合同|采购意向|招标/u,
   ],
-  ['out-of-scope.chat', /天气|下雨|下雪|台风|气温|股市|股票|彩票/u],
+  // Other finance systems (not the bill system this desk serves): 网上报销, 非税收缴, 资产, 工资 ….
+  [
+    'out-of-scope.other-system',
+    /报销系统|网上报销|报账系统|网上报账|非税收缴|收缴系统|非税收入收缴|缴款系统|资产(?:管理)?系统|资产云|工资系统|工资发放|人事系统|公务卡|财务软件|会计核算系统|核算系统|用友|金蝶|OA系统|办公系统|医保局|医保系统|医保平台|医保结算系统|社保卡/iu,
+  ],
+  // Travel and event tickets are 票 too, but not fiscal bills.
+  ['out-of-scope.chat', /火车票|高铁票|动车票|机票|飞机票|航班|行程单|改签|电影票|演唱会/u],
+  [
+    'out-of-scope.chat',
+    /饮水机|空调|电梯|天气|下雨|下雪|台风|气温|股市|股票|彩票|会议室|食堂|午饭|午餐|晚饭|外卖|停车|快递|放假安排|请假|打卡|考勤|年终奖|工资条|团建|体检/u,
+  ],
 ];
 
 // Texts that are nothing but a greeting / thanks / hand-off request: no model needed.

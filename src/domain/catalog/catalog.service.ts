@@ -1,16 +1,23 @@
 import type { Clock } from '../clock';
 import type { Page, PageQuery } from '../common/pagination';
 import { pageWindow } from '../common/pagination';
-import type { DomainStore } from '../db/repositories';
+import { randomUUID } from 'node:crypto';
+import type { DomainStore, Repositories } from '../db/repositories';
 import { ConflictError } from '../errors';
 import type { Actor } from '../identity/actor';
 import { assertUnitAccess, isUnitScoped, requirePermission } from '../policy';
 import type { BillType } from './bill-type.entity';
 import type { CreateBillTypeInput, CreateUnitInput, listUnitsSchema, SetCapInput, UpdateUnitInput } from './catalog.schemas';
-import type { Directory } from './directory';
+import { DIRECTORY_VERSION_KEY, type Directory } from './directory';
 import type { Unit } from './unit.entity';
 import { nameTakenBy } from './unit-names';
 import type { z } from 'zod';
+
+/**
+ * Written in the transaction of every catalog change: other processes compare it (at most once a
+ * second) with the one their directory was loaded under, so a change made anywhere reaches them.
+ */
+const bumpDirectoryVersion = (tx: Repositories): Promise<void> => tx.settings.set(DIRECTORY_VERSION_KEY, randomUUID());
 
 /** Reference data: bill types, units and per-unit application caps. Every change refreshes the directory. */
 export function makeCatalogService(deps: { store: DomainStore; clock: Clock; directory?: Pick<Directory, 'invalidate'> }) {
@@ -33,6 +40,7 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
         if (await tx.catalog.findBillTypeByCode(input.code)) throw new ConflictError('DUPLICATE', `票据种类编码 ${input.code} 已存在`);
         if (await tx.catalog.findBillTypeByName(input.name)) throw new ConflictError('DUPLICATE', `票据名称「${input.name}」已存在`);
         const row = await tx.catalog.insertBillType({ ...input, active: true, createdAt: clock.now() });
+        await bumpDirectoryVersion(tx);
         await tx.audit.record(actor, clock.now(), { action: 'bill-type.create', entityType: 'bill_type', entityId: row.id, after: input });
         return row;
       });
@@ -66,6 +74,7 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
           active: true,
           createdAt: clock.now(),
         });
+        await bumpDirectoryVersion(tx);
         await tx.audit.record(actor, clock.now(), { action: 'unit.create', entityType: 'unit', entityId: row.id, after: input });
         return row;
       });
@@ -81,6 +90,7 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
           await assertNamesFree(tx, [input.name ?? row.name, ...(input.aliases ?? row.aliases)], row.id);
         Object.assign(row, input);
         await tx.catalog.saveUnit(row);
+        await bumpDirectoryVersion(tx);
         await tx.audit.record(actor, clock.now(), { action: 'unit.update', entityType: 'unit', entityId: row.id, before, after: input });
         return row;
       });

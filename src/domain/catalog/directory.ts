@@ -1,4 +1,12 @@
+import type { Clock } from '../clock';
 import type { DomainStore } from '../db/repositories';
+
+/** The settings key the catalog rewrites in every change's transaction (catalog.service.ts). */
+export const DIRECTORY_VERSION_KEY = 'catalog.directory-version';
+/** How stale another process's change may be here: the version row is read at most this often. */
+export const DIRECTORY_CHECK_MS = 1000;
+/** A full reload however the version looks: bounds what a lost version write could leave stale. */
+const DIRECTORY_RELOAD_MS = 5 * 60_000;
 
 /** A unit as the bot and the workbench name it. */
 export interface UnitRef {
@@ -19,6 +27,8 @@ export interface BillTypeRef {
   name: string;
   aliases: string[];
   active: boolean;
+  /** An electronic bill type (电子票据): what 电子票/电子的 refers to. */
+  electronic: boolean;
 }
 
 /** The unit and bill-type directory every bot turn reads: served from memory, reloaded after a change. */
@@ -31,13 +41,35 @@ export interface Directory {
 }
 
 /**
- * The directory over the catalog repository with an in-process cache. A change made through the
- * catalog service invalidates it at once; the next read loads both lists in one go.
+ * The directory over the catalog repository with an in-process cache. A change made through this
+ * process's catalog service invalidates it at once; one made by another process (the worker, a
+ * second app process) rewrites the version row, which a read compares at most once a second
+ * (DIRECTORY_CHECK_MS) — so a turn sees it within a second at the cost of one statement a second,
+ * not one a turn. Either way the next read loads both lists in one go.
  */
-export function makeDirectory(deps: { store: DomainStore }): Directory {
+export function makeDirectory(deps: { store: DomainStore; clock: Clock }): Directory {
   let loading: Promise<{ units: UnitRef[]; byId: Map<number, UnitRef>; billTypes: BillTypeRef[] }> | null = null;
-  const load = () =>
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  let loadedAt = Number.NEGATIVE_INFINITY;
+  let version: string | null | undefined;
+  let checking: Promise<void> | null = null;
+  const check = async (now: number): Promise<void> => {
+    const seen = await deps.store.read.settings.get(DIRECTORY_VERSION_KEY);
+    if (seen !== version || now - loadedAt >= DIRECTORY_RELOAD_MS) loading = null;
+    version = seen;
+  };
+  const load = async () => {
+    const now = deps.clock.now().getTime();
+    if (now - checkedAt >= DIRECTORY_CHECK_MS) {
+      checkedAt = now;
+      checking ??= check(now).finally(() => (checking = null));
+    }
+    if (checking) await checking;
+    return loadLists(now);
+  };
+  const loadLists = (now: number) =>
     (loading ??= (async () => {
+      loadedAt = now;
       const [units, bts] = await Promise.all([deps.store.read.catalog.allUnits(), deps.store.read.catalog.allBillTypes()]);
       const unitRefs = units.map((u) => ({
         id: u.id,
@@ -51,7 +83,14 @@ export function makeDirectory(deps: { store: DomainStore }): Directory {
       return {
         units: unitRefs,
         byId: new Map(unitRefs.map((u) => [u.id, u])),
-        billTypes: bts.map((b) => ({ id: b.id, code: b.code, name: b.name, aliases: b.aliases ?? [], active: b.active })),
+        billTypes: bts.map((b) => ({
+          id: b.id,
+          code: b.code,
+          name: b.name,
+          aliases: b.aliases ?? [],
+          active: b.active,
+          electronic: b.electronic,
+        })),
       };
     })().catch((err: unknown) => {
       loading = null;
@@ -63,6 +102,8 @@ export function makeDirectory(deps: { store: DomainStore }): Directory {
     billTypes: async () => (await load()).billTypes,
     invalidate: () => {
       loading = null;
+      // The version this process just wrote must not count as another process's change.
+      checkedAt = Number.NEGATIVE_INFINITY;
     },
   };
 }

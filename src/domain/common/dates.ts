@@ -17,3 +17,11 @@ export const isoDateSchema = z
 /** The instant a Shanghai calendar day (plus `plusDays`) begins, as the ISO string instants are stored as. */
 export const shanghaiDayStartIso = (date: string, plusDays = 0): string =>
   new Date(Date.parse(`${date}T00:00:00+08:00`) + plusDays * 86_400_000).toISOString();
+
+/** A list query's submittedFrom/submittedTo (Beijing calendar days, inclusive) as a half-open instant range. */
+export function dayRange(q: { submittedFrom?: string; submittedTo?: string }): { since?: Date; before?: Date } {
+  return {
+    ...(q.submittedFrom ? { since: new Date(shanghaiDayStartIso(q.submittedFrom)) } : {}),
+    ...(q.submittedTo ? { before: new Date(shanghaiDayStartIso(q.submittedTo, 1)) } : {}),
+  };
+}

@@ -19,6 +19,8 @@ export interface ExchangeEntry {
   score: number;
   answer: string;
   escalated: boolean;
+  /** What became of the message: answered, declined (out of scope), escalated … */
+  outcome: string;
   ticketId: number | null;
   entities: Record<string, unknown>;
   kbVersion: string | null;
@@ -48,6 +50,7 @@ export function makeExchangeLog(deps: { store: DomainStore; clock: Clock }) {
           score: e.score,
           answer: e.answer,
           escalated: e.escalated,
+          outcome: e.outcome.slice(0, 16),
           ticketId: e.ticketId,
           entities: e.entities,
           kbVersion: e.kbVersion ? e.kbVersion.slice(0, 16) : null,

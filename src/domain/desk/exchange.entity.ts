@@ -44,6 +44,10 @@ export class BotExchange {
   @Column({ type: 'boolean' })
   escalated: boolean;
 
+  /** answered | declined (out of scope, no ticket) | escalated | command | unregistered | failed. */
+  @Column({ type: 'varchar', length: 16, default: 'answered' })
+  outcome: string;
+
   @Column({ type: 'integer', nullable: true })
   ticketId: number | null;
 

@@ -24,7 +24,14 @@ export function makeExchangeRepository({ em }: RepoContext) {
   return {
     /** Appends one exchange (a single INSERT). */
     async insert(row: NewExchange): Promise<void> {
-      await em.insert(BotExchange, row as never);
+      // One statement: nothing is read back (a column with a default would otherwise be re-selected).
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(BotExchange)
+        .values(row as never)
+        .updateEntity(false)
+        .execute();
     },
 
     /**

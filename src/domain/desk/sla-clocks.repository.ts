@@ -19,6 +19,9 @@ export function makeSlaClockRepository({ em, dialect }: RepoContext) {
       dialect.forUpdate(em, em.createQueryBuilder(SlaClock, 'c').where('c.id = :id', { id })).getOne(),
     /** A ticket's clocks, oldest first. */
     ofTicket: (ticketId: number): Promise<SlaClock[]> => em.find(SlaClock, { where: { ticketId }, order: { id: 'ASC' } }),
+    /** The clocks of several tickets (the queue), oldest first. */
+    ofTickets: (ticketIds: number[]): Promise<SlaClock[]> =>
+      ticketIds.length === 0 ? Promise.resolve([]) : em.find(SlaClock, { where: { ticketId: In(ticketIds) }, order: { id: 'ASC' } }),
     /** A ticket's clocks of these kinds that are not stopped. */
     openOf: (ticketId: number, kinds: ClockKind[]): Promise<SlaClock[]> =>
       em.find(SlaClock, { where: { ticketId, kind: In(kinds), stoppedAt: IsNull() } }),

@@ -85,8 +85,8 @@ export function makeTicketQueries(store: DomainStore) {
     },
 
     /** The asker's own recent tickets (bot intent ticket.status). */
-    recentForReporter(userId: number, limit = 5): Promise<Ticket[]> {
-      return db.tickets.recentOfReporter(userId, limit);
+    recentForReporter(userId: number, limit = 5, range: { since?: Date; before?: Date } = {}): Promise<Ticket[]> {
+      return db.tickets.recentOfReporter(userId, limit, range);
     },
   };
 }

@@ -23,6 +23,8 @@ export type EscalationInput = Omit<OpenTicketInput, 'source' | 'meta'> & {
   source: 'bot' | 'fault';
   /** The signed-in user who asked in the reporter's name (an admin testing through the API): kept on the timeline. */
   calledBy?: Actor | null;
+  /** False when the question is not about the open ticket: a new ticket is opened (default true). */
+  mayAppend?: boolean;
 };
 
 /** Tickets: escalations from the bot, desk entries, the life cycle with its SLA clocks, the timeline. */
@@ -36,14 +38,15 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
   return {
     /**
      * Opens a ticket for a question the bot could not answer, or appends to the same user's open
-     * ticket of the last 30 minutes; engineers are notified through the outbox in the same transaction.
+     * ticket of the last 30 minutes (when the bot says the question belongs to it); engineers get a card
+     * for a new ticket through the outbox in the same transaction.
      */
-    escalate({ calledBy, ...input }: EscalationInput): Promise<{ ticket: Ticket; appended: boolean }> {
+    escalate({ calledBy, mayAppend = true, ...input }: EscalationInput): Promise<{ ticket: Ticket; appended: boolean }> {
       const via = calledBy ? { calledBy: { userId: calledBy.userId, username: calledBy.username } } : {};
       return clocks.withClocks(async (tx, touched) => {
         const now = clock.now();
         let ticket: Ticket | null = null;
-        if (input.reporterUserId && input.source === 'bot') {
+        if (input.reporterUserId && input.source === 'bot' && mayAppend) {
           ticket = await tx.tickets.latestOfReporter({
             userId: input.reporterUserId,
             source: 'bot',
@@ -62,8 +65,8 @@ export function makeTicketService(deps: { store: DomainStore; clock: Clock; cloc
         } else {
           ticket = await openTicket(tx, { ...input, meta: via }, now, touched);
         }
-        const evKey = appended ? `q${now.getTime()}` : 'new';
-        await noticeEngineers(tx, ticket, await unitName(tx, ticket.unitId), input.question, now, evKey);
+        // One card per ticket: an appended question is on the ticket's timeline, not a new card.
+        if (!appended) await noticeEngineers(tx, ticket, await unitName(tx, ticket.unitId), input.question, now, 'new');
         return { ticket, appended };
       });
     },

@@ -35,8 +35,13 @@ export function makeTicketRepository({ em, dialect }: RepoContext) {
         .orderBy('t.id', 'DESC')
         .getOne(),
     /** A reporter's newest tickets. */
-    recentOfReporter: (userId: number, limit: number): Promise<Ticket[]> =>
-      em.find(Ticket, { where: { reporterUserId: userId }, order: { id: 'DESC' }, take: limit }),
+    /** A reporter's newest tickets, optionally only those opened within [since, before). */
+    recentOfReporter(userId: number, limit: number, range: { since?: Date; before?: Date } = {}): Promise<Ticket[]> {
+      const qb = em.createQueryBuilder(Ticket, 't').where('t.reporterUserId = :u', { u: userId });
+      if (range.since) qb.andWhere('t.createdAt >= :since', { since: range.since.toISOString() });
+      if (range.before) qb.andWhere('t.createdAt < :before', { before: range.before.toISOString() });
+      return qb.orderBy('t.id', 'DESC').take(limit).getMany();
+    },
     /** Newest first. */
     page(f: TicketFilter, window: { skip: number; take: number }): Promise<[Ticket[], number]> {
       const qb = em.createQueryBuilder(Ticket, 't').orderBy('t.id', 'DESC');
@@ -46,6 +51,15 @@ export function makeTicketRepository({ em, dialect }: RepoContext) {
       if (f.unitId !== undefined) qb.andWhere('t.unitId = :uid', { uid: f.unitId });
       return qb.skip(window.skip).take(window.take).getManyAndCount();
     },
+
+    /** Open tickets assigned to `userId` or to nobody (the engineer's queue), oldest first. */
+    openForQueue: (userId: number, states: readonly TicketState[]): Promise<Ticket[]> =>
+      em
+        .createQueryBuilder(Ticket, 't')
+        .where('t.state IN (:...states)', { states })
+        .andWhere('(t.assigneeId = :me OR t.assigneeId IS NULL)', { me: userId })
+        .orderBy('t.id', 'ASC')
+        .getMany(),
 
     /** Appends one entry to a ticket's timeline (inside the transaction that made the change). */
     async addEvent(

@@ -2,6 +2,7 @@ import type { BillType } from '../catalog/bill-type.entity';
 import type { Unit } from '../catalog/unit.entity';
 import type { Clock } from '../clock';
 import { pageWindow, type Page } from '../common/pagination';
+import { dayRange } from '../common/dates';
 import type { DomainStore, Repositories } from '../db/repositories';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { Actor } from '../identity/actor';
@@ -259,7 +260,10 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
         unitId = actor.unitId;
       }
       const billTypeId = q.billTypeCode ? (await r.catalog.billTypeByCode(q.billTypeCode)).id : undefined;
-      const [docs, total] = await r.documents.page({ docType: 'application', unitId, billTypeId, status: q.status }, pageWindow(q));
+      const [docs, total] = await r.documents.page(
+        { docType: 'application', unitId, billTypeId, status: q.status, ...dayRange(q) },
+        pageWindow(q),
+      );
       return { items: await r.documents.views(docs), total, page: q.page, pageSize: q.pageSize };
     },
 

@@ -26,6 +26,10 @@ export interface DocumentFilter {
   statuses?: DocStatus[];
   billTypeId?: number;
   planYear?: number;
+  /** Submitted (or, never submitted, created) at or after this instant. */
+  since?: Date;
+  /** … and before this instant (exclusive). */
+  before?: Date;
 }
 
 /** A line of another open document that shares numbers with a new one. */
@@ -258,6 +262,9 @@ export function makeDocumentRepository({ em, dialect }: RepoContext) {
     if (f.statuses) qb.andWhere('d.status IN (:...ss)', { ss: f.statuses });
     if (f.billTypeId !== undefined) qb.andWhere('d.billTypeId = :bt', { bt: f.billTypeId });
     if (f.planYear !== undefined) qb.andWhere('d.planYear = :y', { y: f.planYear });
+    // Instants are ISO strings of one width: they compare as text on both engines.
+    if (f.since) qb.andWhere('COALESCE(d.submittedAt, d.createdAt) >= :since', { since: f.since.toISOString() });
+    if (f.before) qb.andWhere('COALESCE(d.submittedAt, d.createdAt) < :before', { before: f.before.toISOString() });
     return qb;
   }
 }

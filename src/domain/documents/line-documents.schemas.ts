@@ -127,5 +127,9 @@ export const listLineDocumentsSchema = pageQuerySchema.extend({
   status: z.enum(DOC_STATUSES, { message: '状态不正确' }).optional(),
   billTypeCode: billTypeCodeSchema.optional(),
   holder: z.enum(HOLDERS).optional(),
+  /** Submitted on or after this Beijing calendar day. */
+  submittedFrom: isoDateSchema.optional(),
+  /** Submitted on or before this Beijing calendar day. */
+  submittedTo: isoDateSchema.optional(),
 });
 export type ListLineDocumentsQuery = z.infer<typeof listLineDocumentsSchema>;

@@ -168,6 +168,12 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
       return { actor: await toActor(u), mustChangePassword: u.mustChangePassword };
     },
 
+    /** Web authorisation inside WeCom: the active account behind a member id, for a cookie session; null when there is none. */
+    async webLoginForWecom(wecomUserId: string): Promise<{ userId: number; tokenVersion: number } | null> {
+      const u = await r.identity.byWecomId(wecomUserId);
+      return u && u.active ? { userId: u.id, tokenVersion: u.tokenVersion } : null;
+    },
+
     /** The actor for a user id (the queue dashboard's cookie); inactive or deleted users are rejected. */
     async actorFor(userId: number): Promise<Actor> {
       const u = await r.identity.byId(userId);

@@ -5,7 +5,9 @@ import { checkLedgerInvariants } from './invariants.queries';
 import { JournalEntry } from './journal-entry.entity';
 import type { DocType, Place } from './ledger.types';
 import { countOf, formatSpan, split, subtract, type Span } from './ranges';
+import { isAt, rangeSql } from './range.queries';
 import { StockRange } from './stock-range.entity';
+import { toDbInstant } from '../db/columns';
 
 /** What a movement is recorded as in the journal. */
 export interface Movement {
@@ -41,57 +43,69 @@ const placeWhere = (alias: string, p: Place) =>
  * journal. Storage grows with operations, never with the number of bills (domain.md).
  */
 export function makeLedgerRepository({ em, dialect }: RepoContext) {
+  const ranges = rangeSql(em, dialect);
+
   /** Ranges of one batch at a place that overlap a span, lowest first. */
   const findAt = (run: Run, place: Place): Promise<StockRange[]> =>
-    em
-      .createQueryBuilder(StockRange, 'r')
-      .where('r.billTypeId = :bt AND r.batchCode = :bc', { bt: run.billTypeId, bc: run.batchCode })
-      .andWhere(placeWhere('r', place), { ...place })
-      .andWhere('r.startNo <= :end AND r.endNo >= :start', { start: run.span.start, end: run.span.end })
-      .orderBy('r.startNo', 'ASC')
-      .getMany();
+    ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, place, null);
 
-  /** Adds a run at a place, merging with adjacent runs of the same place so row counts stay small. */
-  async function placeRun(run: Run, to: Place, at: Date): Promise<void> {
-    const neighbours = await em
-      .createQueryBuilder(StockRange, 'r')
-      .where('r.billTypeId = :bt AND r.batchCode = :bc', { bt: run.billTypeId, bc: run.batchCode })
-      .andWhere(placeWhere('r', to), { ...to })
-      .andWhere('(r.endNo = :before OR r.startNo = :after)', { before: run.span.start - 1, after: run.span.end + 1 })
-      .getMany();
+  /** Writes a run at a place merged with its adjacent runs there (already read), so row counts stay small. */
+  async function mergeIn(
+    run: Run,
+    to: Place,
+    neighbours: readonly StockRange[],
+    at: Date,
+    extra: Array<Omit<StockRange, 'id'>> = [],
+  ): Promise<void> {
     let { start, end } = run.span;
     for (const n of neighbours) {
       start = Math.min(start, n.startNo);
       end = Math.max(end, n.endNo);
     }
-    if (neighbours.length > 0)
-      await em.delete(
-        StockRange,
-        neighbours.map((n) => n.id),
-      );
-    await em.insert(StockRange, { ...to, billTypeId: run.billTypeId, batchCode: run.batchCode, startNo: start, endNo: end, updatedAt: at });
+    if (neighbours.length === 0) {
+      await ranges.insert([
+        ...extra,
+        { ...to, billTypeId: run.billTypeId, batchCode: run.batchCode, startNo: start, endNo: end, updatedAt: at },
+      ]);
+      return;
+    }
+    // The first neighbour grows to cover the run (and the second neighbour, which goes).
+    await ranges.setSpan(neighbours[0].id, { start, end }, at);
+    await ranges.delete(neighbours.slice(1).map((n) => n.id));
+    await ranges.insert(extra);
+  }
+
+  /** Adds a run at a place, merging with adjacent runs of the same place. */
+  async function placeRun(run: Run, to: Place, at: Date): Promise<void> {
+    await mergeIn(run, to, await ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, null, to), at);
   }
 
   /** Appends one journal row (from = null for receipts into the warehouse). */
   async function journal(run: Run, from: Place | null, to: Place, mv: Movement): Promise<void> {
-    await em.insert(JournalEntry, {
-      operation: mv.operation,
-      docType: mv.docType,
-      docId: mv.docId,
-      billTypeId: run.billTypeId,
-      batchCode: run.batchCode,
-      startNo: run.span.start,
-      endNo: run.span.end,
-      count: countOf(run.span),
-      fromHolder: from?.holder ?? null,
-      fromUnitId: from?.unitId ?? null,
-      fromState: from?.state ?? null,
-      toHolder: to.holder,
-      toUnitId: to.unitId,
-      toState: to.state,
-      actorId: mv.actorId,
-      at: mv.at,
-    });
+    const sql = dialect.sql();
+    const values = [
+      mv.operation,
+      mv.docType,
+      mv.docId,
+      run.billTypeId,
+      run.batchCode,
+      run.span.start,
+      run.span.end,
+      countOf(run.span),
+      from?.holder ?? null,
+      from?.unitId ?? null,
+      from?.state ?? null,
+      to.holder,
+      to.unitId,
+      to.state,
+      mv.actorId,
+      toDbInstant(mv.at),
+    ].map((v) => sql.p(v));
+    await em.query(
+      `INSERT INTO "journal_entry" ("operation", "docType", "docId", "billTypeId", "batchCode", "startNo", "endNo", "count", "fromHolder",
+         "fromUnitId", "fromState", "toHolder", "toUnitId", "toState", "actorId", "at") VALUES (${values.join(', ')})`,
+      sql.params,
+    );
   }
 
   return {
@@ -116,7 +130,10 @@ export function makeLedgerRepository({ em, dialect }: RepoContext) {
      * transaction makes it atomic; a number not at `from` aborts with a ConflictError naming it.
      */
     async moveRun(run: Run, from: Place, to: Place, mv: Movement): Promise<void> {
-      const rows = await findAt(run, from);
+      // One read for both ends: the rows leaving `from` and the rows at `to` the run merges with.
+      const same = isAt(to, from);
+      const read = await ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, from, same ? null : to);
+      const rows = read.filter((r) => isAt(r, from));
       const missing = subtract(
         [run.span],
         rows.map((r) => ({ start: r.startNo, end: r.endNo })),
@@ -128,13 +145,15 @@ export function makeLedgerRepository({ em, dialect }: RepoContext) {
           missing.map((s) => ({ batchCode: run.batchCode, startNo: s.start, endNo: s.end })),
         );
       }
+      const gone: number[] = [];
+      const rightPieces: Array<Omit<StockRange, 'id'>> = [];
       for (const r of rows) {
         const { left, right } = split({ start: r.startNo, end: r.endNo }, run.span);
-        if (left) await em.update(StockRange, r.id, { endNo: left.end, updatedAt: mv.at });
-        else if (!right) await em.delete(StockRange, r.id);
+        if (left) await ranges.setSpan(r.id, left, mv.at);
+        else if (!right) gone.push(r.id);
         if (right) {
           if (left)
-            await em.insert(StockRange, {
+            rightPieces.push({
               ...from,
               billTypeId: r.billTypeId,
               batchCode: r.batchCode,
@@ -142,10 +161,22 @@ export function makeLedgerRepository({ em, dialect }: RepoContext) {
               endNo: right.end,
               updatedAt: mv.at,
             });
-          else await em.update(StockRange, r.id, { startNo: right.start, updatedAt: mv.at });
+          else await ranges.setSpan(r.id, right, mv.at);
         }
       }
-      await placeRun(run, to, mv.at);
+      await ranges.delete(gone);
+      if (same) {
+        await ranges.insert(rightPieces);
+        await placeRun(run, to, mv.at);
+      } else {
+        await mergeIn(
+          run,
+          to,
+          read.filter((r) => !isAt(r, from)),
+          mv.at,
+          rightPieces,
+        );
+      }
       await journal(run, from, to, mv);
     },
 

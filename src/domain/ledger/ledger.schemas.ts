@@ -88,6 +88,10 @@ export const listApplicationsSchema = pageQuerySchema.extend({
   unitCode: unitCodeSchema.optional(),
   billTypeCode: billTypeCodeSchema.optional(),
   status: z.enum(DOC_STATUSES).optional(),
+  /** Submitted on or after this Beijing calendar day. */
+  submittedFrom: isoDateSchema.optional(),
+  /** Submitted on or before this Beijing calendar day. */
+  submittedTo: isoDateSchema.optional(),
 });
 export type ListApplicationsQuery = z.infer<typeof listApplicationsSchema>;
 

@@ -19,4 +19,5 @@ export const dialogResultSchema = z.object({
   escalated: z.boolean(),
   ticketId: z.number().int().nullable(),
   entities: z.record(z.string(), z.unknown()),
+  outcome: z.enum(['answered', 'declined', 'escalated', 'command', 'unregistered', 'failed']),
 });

@@ -37,7 +37,14 @@ export interface DialogEntities {
   period?: { from: string; to: string; label: string };
   documentNo?: string;
   ticketNo?: string;
+  /** 电子票/电子的: the unit's electronic bill types. */
+  electronic?: boolean;
+  /** 上一次/最近一次: only the newest document or ticket. */
+  latest?: boolean;
 }
+
+/** What became of a message: the exchange log tells a decline from an escalation (issue 10). */
+export type DialogOutcome = 'answered' | 'declined' | 'escalated' | 'command' | 'unregistered' | 'failed';
 
 /** What the bot answers; the API returns it as is (bot.md). */
 export interface DialogResult {
@@ -47,6 +54,7 @@ export interface DialogResult {
   escalated: boolean;
   ticketId: number | null;
   entities: DialogEntities;
+  outcome: DialogOutcome;
 }
 
 /** The conversation as channels see it (the API's simulator endpoint, the WeCom callback). */

@@ -141,6 +141,19 @@ export function makeSummaryService(deps: { store: DomainStore; clock: Clock; pub
       return detail(s);
     },
 
+    /**
+     * The signed page of a stored summary for the caller (the workbench's 周报 list opens it): the
+     * same page and link a pushed message carries. `path` is the link without the public origin.
+     */
+    async pageLink(actor: Actor, id: number): Promise<{ url: string; path: string }> {
+      requirePermission(actor, 'summary.read');
+      const s = await read.summaries.byId(id);
+      if (!s) throw new NotFoundError('RECORD_NOT_FOUND', `服务报告 ${id} 不存在`);
+      if (!deps.links) throw new NotFoundError('RECORD_NOT_FOUND', '服务报告页面未启用');
+      const url = deps.links.linkFor(id, actor.userId);
+      return { url, path: url.startsWith(base) ? url.slice(base.length) : url };
+    },
+
     /** A summary opened from a recipient's signed link: they must still be an active user with a reading role. */
     async getForRecipient(userId: number, id: number): Promise<SummaryDetail> {
       const u = await read.identity.byId(userId);

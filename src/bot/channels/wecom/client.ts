@@ -66,10 +66,11 @@ export function makeWecomClient(options: WecomClientOptions) {
     options.tokenSafetyMarginS,
   );
 
-  async function postWithToken(path: string, body: unknown): Promise<WecomReply> {
+  /** A call with the cached access token (body undefined = GET); a rejected token is refreshed once. */
+  async function callWithToken(path: string, body: unknown, query: Record<string, string> = {}): Promise<WecomReply> {
     for (let refreshed = false; ; refreshed = true) {
       const token = await tokens.get();
-      const reply = await api.call(path, { access_token: token }, body);
+      const reply = await api.call(path, { access_token: token, ...query }, body);
       if (!TOKEN_ERRCODES.has(reply.errcode) || refreshed) return reply;
       logger.warn({ errcode: reply.errcode }, 'wecom rejected the access token, refreshing once');
       tokens.invalidate(token);
@@ -85,7 +86,7 @@ export function makeWecomClient(options: WecomClientOptions) {
     const checked = messageSendSchema.safeParse(body);
     // Same errcode WeCom would answer, so the caller handles local and remote rejection alike.
     if (!checked.success) throw new WecomApiError(40058, `invalid ${msgtype} message: ${describeIssues(checked.error)}`, false);
-    const reply = await postWithToken('/cgi-bin/message/send', body);
+    const reply = await callWithToken('/cgi-bin/message/send', body);
     if (reply.errcode !== 0) throw new WecomApiError(reply.errcode, reply.errmsg);
     const invalid = typeof reply.invaliduser === 'string' ? reply.invaliduser : '';
     if (invalid) logger.warn({ invalidUsers: invalid.split('|').length }, 'wecom did not deliver to some users');
@@ -114,6 +115,17 @@ export function makeWecomClient(options: WecomClientOptions) {
   }
 
   return {
+    /**
+     * Web authorisation (网页授权): the member behind an OAuth code — `{userid}` for a member of the
+     * corp, `{openid}` for anyone else. An invalid, used or expired code throws (errcode 40029).
+     */
+    async userForOAuthCode(code: string): Promise<{ userid: string } | { openid: string }> {
+      const reply = await callWithToken('/cgi-bin/auth/getuserinfo', undefined, { code });
+      if (reply.errcode !== 0) throw new WecomApiError(reply.errcode, reply.errmsg, false);
+      if (typeof reply.userid === 'string' && reply.userid !== '') return { userid: reply.userid };
+      if (typeof reply.openid === 'string' && reply.openid !== '') return { openid: reply.openid };
+      throw new WecomApiError(-3, 'getuserinfo answered neither userid nor openid', false);
+    },
     /** Sends text to members, split into ≤ 2048-byte parts with "(k/n)" markers when long. */
     sendText: (toUsers: string[], content: string) => sendLong(toUsers, 'text', content),
     /** Sends markdown (app-message flavour) to members, split like text. */

@@ -4,6 +4,7 @@ import { IdentityControls1796432474073 } from './1796432474073-IdentityControls'
 import { BotExchangeCaller1796436030371 } from './1796436030371-BotExchangeCaller';
 import { OutboxExpiry1796436084581 } from './1796436084581-OutboxExpiry';
 import { UnitAliases1796441023556 } from './1796441023556-UnitAliases';
+import { BotExchangeOutcome1796441178762 } from './1796441178762-BotExchangeOutcome';
 
 /** Schema migrations, oldest first (new ones: `npm run db:generate-migration -- <Name>`). */
 export const allMigrations: Array<new () => MigrationInterface> = [
@@ -12,4 +13,5 @@ export const allMigrations: Array<new () => MigrationInterface> = [
   BotExchangeCaller1796436030371,
   OutboxExpiry1796436084581,
   UnitAliases1796441023556,
+  BotExchangeOutcome1796441178762,
 ];

@@ -1,6 +1,7 @@
 import type { BillType } from '../../catalog/bill-type.entity';
 import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
+import { dayRange } from '../../common/dates';
 import type { DomainStore, Repositories } from '../../db/repositories';
 import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Actor } from '../../identity/actor';
@@ -260,7 +261,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
       }
       const billTypeId = q.billTypeCode ? (await r.catalog.billTypeByCode(q.billTypeCode)).id : undefined;
       const [docs, total] = await r.documents.page(
-        { docType: spec.docType, unitId, holder: q.holder, status: q.status, billTypeId },
+        { docType: spec.docType, unitId, holder: q.holder, status: q.status, billTypeId, ...dayRange(q) },
         pageWindow(q),
       );
       return { items: await r.documents.views(docs), total, page: q.page, pageSize: q.pageSize };

@@ -1,0 +1,86 @@
+/**
+ * One concurrent writer of `bench:ledger --concurrency`, in a process of its own (forked by
+ * concurrency.ts) with its own connection: opens the database, says "ready", and on "go" runs
+ * cycles of application → approval → issuance → write-off report → approval (5 service calls, each
+ * its own transaction as the API runs it) for its units until the time is up; reports latencies.
+ */
+import 'reflect-metadata';
+import { fixedClock } from '../../src/domain/clock';
+import { openDatabase } from '../../src/domain/db/data-source';
+import { makeDomainStore } from '../../src/domain/db/repositories';
+import { systemActor } from '../../src/domain/identity/actor';
+import { makeDomainServices } from '../../src/domain/services';
+
+/** What the parent sends. */
+export interface WriterTask {
+  url: string;
+  schema?: string;
+  billTypeCode: string;
+  unitCodes: string[];
+  seconds: number;
+  perIssue: number;
+}
+
+/** What the writer reports. */
+export interface WriterReport {
+  latencies: number[];
+  cycles: number;
+  errors: number;
+  firstError: string | null;
+}
+
+async function main(): Promise<void> {
+  const task = JSON.parse(process.argv[2]) as WriterTask;
+  const ds = await openDatabase(task.url, { schema: task.schema, poolSize: 1 });
+  const clock = fixedClock('2025-07-01T01:00:00Z');
+  const services = makeDomainServices({
+    store: makeDomainStore(ds),
+    clock,
+    loginLimiter: { attempt: () => Promise.reject(new Error('writers do not log in')) },
+    duties: { separate: true },
+  });
+  await new Promise<void>((resolve) => {
+    process.once('message', () => resolve());
+    process.send!('ready');
+  });
+  const report: WriterReport = { latencies: [], cycles: 0, errors: 0, firstError: null };
+  const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+    const t = process.hrtime.bigint();
+    const v = await call();
+    report.latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+    return v;
+  };
+  const deadline = Date.now() + task.seconds * 1000;
+  const { billTypeCode, perIssue } = task;
+  for (const unitCode of task.unitCodes) {
+    if (Date.now() >= deadline) break;
+    report.cycles++;
+    try {
+      const app = await timed(() => services.applications.create(systemActor, { unitCode, billTypeCode, quantity: perIssue }));
+      await timed(() => services.applications.approve(systemActor, app.id, {}));
+      const r = (await timed(() => services.issuance.issue(systemActor, app.id))).ranges[0];
+      const wo = await timed(() =>
+        services.writeoffs.create(systemActor, {
+          unitCode,
+          billTypeCode,
+          cutoffDate: '2025-06-30',
+          amount: 100,
+          used: [{ batchCode: r.batchCode, startNo: r.startNo, endNo: r.startNo + Math.floor(r.count * 0.7) - 1 }],
+          voided: [],
+          lost: [],
+        }),
+      );
+      await timed(() => services.writeoffs.approve(systemActor, wo.id, { result: '合格' }));
+    } catch (err) {
+      report.errors++;
+      report.firstError ??= (err as Error).message;
+    }
+  }
+  await ds.destroy();
+  process.send!(report, () => process.exit(0));
+}
+
+main().catch((err: Error) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import type { EntityManager } from 'typeorm';
+import { toDbInstant } from '../db/columns';
+import type { Dialect } from '../db/dialect';
+import type { Place } from './ledger.types';
+import type { Span } from './ranges';
+import { StockRange } from './stock-range.entity';
+
+// The ledger's hot statements as plain parameterised SQL: every issuance and write-off runs them
+// several times, and TypeORM's query builder cost more CPU than PostgreSQL did to execute them
+// (bench:ledger profile, 2026-12). Identifiers are quoted; the connection's search_path picks the schema.
+
+type RawRange = Record<keyof StockRange, unknown>;
+
+const COLUMNS = `"id", "billTypeId", "batchCode", "startNo", "endNo", "holder", "unitId", "state", "updatedAt"`;
+
+/** A stock_range row as the entity reads it (bigint and instant columns converted). */
+function toRange(r: RawRange): StockRange {
+  return Object.assign(new StockRange(), {
+    id: Number(r.id),
+    billTypeId: Number(r.billTypeId),
+    batchCode: String(r.batchCode),
+    startNo: Number(r.startNo),
+    endNo: Number(r.endNo),
+    holder: r.holder as StockRange['holder'],
+    unitId: r.unitId === null ? null : Number(r.unitId),
+    state: r.state as StockRange['state'],
+    updatedAt: new Date(String(r.updatedAt)),
+  });
+}
+
+/** True when a row sits at the place. */
+export const isAt = (r: Pick<StockRange, 'holder' | 'unitId' | 'state'>, p: Place): boolean =>
+  r.holder === p.holder && r.state === p.state && (r.unitId ?? null) === (p.unitId ?? null);
+
+/** The statements of one EntityManager (a transaction's or the pool's). */
+export function rangeSql(em: EntityManager, dialect: Dialect) {
+  const placeSql = (sql: ReturnType<Dialect['sql']>, p: Place) =>
+    `"holder" = ${sql.p(p.holder)} AND "state" = ${sql.p(p.state)} AND ` +
+    (p.unitId === null ? `"unitId" IS NULL` : `"unitId" = ${sql.p(p.unitId)}`);
+
+  return {
+    /**
+     * In one round trip: the rows of a batch at `from` overlapping `span`, and the rows at `to`
+     * adjacent to it (the neighbours a move merges with). Lowest number first.
+     */
+    async overlapAndNeighbours(
+      billTypeId: number,
+      batchCode: string,
+      span: Span,
+      from: Place | null,
+      to: Place | null,
+    ): Promise<StockRange[]> {
+      const sql = dialect.sql();
+      const head = `SELECT ${COLUMNS} FROM "stock_range" WHERE "billTypeId" = ${sql.p(billTypeId)} AND "batchCode" = ${sql.p(batchCode)}`;
+      const where: string[] = [];
+      if (from) where.push(`(${placeSql(sql, from)} AND "startNo" <= ${sql.p(span.end)} AND "endNo" >= ${sql.p(span.start)})`);
+      if (to) where.push(`(${placeSql(sql, to)} AND ("endNo" = ${sql.p(span.start - 1)} OR "startNo" = ${sql.p(span.end + 1)}))`);
+      const rows: RawRange[] = await em.query(`${head} AND (${where.join(' OR ')}) ORDER BY "startNo"`, sql.params);
+      return rows.map(toRange);
+    },
+
+    async insert(rows: Array<Omit<StockRange, 'id'>>): Promise<void> {
+      if (rows.length === 0) return;
+      const sql = dialect.sql();
+      const values = rows
+        .map(
+          (r) =>
+            `(${sql.p(r.billTypeId)}, ${sql.p(r.batchCode)}, ${sql.p(r.startNo)}, ${sql.p(r.endNo)}, ${sql.p(r.holder)}, ${sql.p(r.unitId)}, ${sql.p(r.state)}, ${sql.p(toDbInstant(r.updatedAt))})`,
+        )
+        .join(', ');
+      await em.query(
+        `INSERT INTO "stock_range" ("billTypeId", "batchCode", "startNo", "endNo", "holder", "unitId", "state", "updatedAt") VALUES ${values}`,
+        sql.params,
+      );
+    },
+
+    async setSpan(id: number, span: Span, at: Date): Promise<void> {
+      const sql = dialect.sql();
+      await em.query(
+        `UPDATE "stock_range" SET "startNo" = ${sql.p(span.start)}, "endNo" = ${sql.p(span.end)}, "updatedAt" = ${sql.p(toDbInstant(at))} WHERE "id" = ${sql.p(id)}`,
+        sql.params,
+      );
+    },
+
+    async delete(ids: number[]): Promise<void> {
+      if (ids.length === 0) return;
+      const sql = dialect.sql();
+      await em.query(`DELETE FROM "stock_range" WHERE "id" IN (${ids.map((id) => sql.p(id)).join(', ')})`, sql.params);
+    },
+  };
+}
