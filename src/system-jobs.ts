@@ -40,6 +40,7 @@ export function buildJobsSetup(system: System): Omit<JobsRuntimeDeps, 'redis' | 
           inspections: services.inspections,
           reports: services.reports,
           sla: services.sla,
+          region: services.region,
           files: nodeInspectionFiles,
           failedJobs,
           options: { backupDir: config.BACKUP_DIR, backupMaxAgeH: config.BACKUP_MAX_AGE_H, dbMaxMb: config.INSPECTION_DB_MAX_MB },

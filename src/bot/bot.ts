@@ -65,7 +65,7 @@ export function makeBot(deps: BotDeps) {
     handleMessage: (msg: InboundText): Promise<DialogResult> => pipeline.handleMessage(msg),
     pressButton,
     async handleEvent(e: InboundEvent): Promise<string | null> {
-      const { kb } = nlp.current();
+      const { kb } = await pipeline.current();
       const handler = Object.hasOwn(events, e.event) ? events[e.event] : undefined;
       try {
         return handler ? await handler(e, kb) : null;
@@ -74,8 +74,8 @@ export function makeBot(deps: BotDeps) {
         return say(kb, 'fallback');
       }
     },
-    textOnly: (): string => say(nlp.current().kb, 'textOnly'),
-    fallback: (): string => say(nlp.current().kb, 'fallback'),
+    textOnly: (): string => say(pipeline.currentCached().kb, 'textOnly'),
+    fallback: (): string => say(pipeline.currentCached().kb, 'fallback'),
   };
 
   return {

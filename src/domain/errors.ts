@@ -34,6 +34,7 @@ export const REASONS = {
   TICKET_NOT_FOUND: 'No help-desk ticket with this id',
   RECORD_NOT_FOUND: 'No such desk record (consultation, visit, inspection, training, announcement, summary)',
   KB_ITEM_NOT_FOUND: 'No such knowledge-base intent or change',
+  SETTING_NOT_FOUND: 'No region setting with this key',
   FEATURE_DISABLED: 'The feature is switched off by configuration',
   // 409
   STOCK_INSUFFICIENT: 'The warehouse holds fewer bills of this type than asked for; details give the number available',

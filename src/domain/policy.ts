@@ -57,6 +57,8 @@ export const PERMISSIONS = {
   'desk.record.read': STAFF,
   'desk.settings.read': STAFF,
   'desk.settings.edit': ['admin'],
+  'region.read': STAFF, // region values answers use (bureau name, address, phone, URLs …)
+  'region.edit': ['admin'],
   'training.request': ALL,
   'training.request.manage': DESK,
   'sla.calendar.edit': ['admin'],

@@ -20,7 +20,6 @@ import { returnSpec, stockVoidSpec, writeoffSpec } from './documents/line-docume
 import { makeLineDocumentWorkflow } from './documents/line-documents/workflow';
 import { makePrintPlanService } from './documents/print-plan.service';
 import { makeDirectory } from './catalog/directory';
-import { makeUnitCaps } from './catalog/unit-caps';
 import type { DomainStore } from './db/repositories';
 import { makeAuditService } from './audit/audit.service';
 import type { Duties } from './policy';
@@ -36,6 +35,8 @@ import { makeReportsService } from './reports/reports.service';
 import { makeSummaryService, type SummaryLinks } from './summaries/summary.service';
 import { makeDeskReports } from './reports/sla.report';
 import { makeDeskRecordsReports } from './reports/desk-records.report';
+import { makeUnitFacts } from './documents/unit-facts';
+import { makeRegionSettings } from './settings/region-settings';
 import { makeTicketQueue } from './desk/ticket-queue';
 import { makeTodayWork } from './desk/records/today-work';
 import { makeLeaderDashboard } from './summaries/leader-dashboard';
@@ -76,7 +77,6 @@ export function makeDomainServices(deps: {
     audit: makeAuditService(deps),
     directory,
     catalog: makeCatalogService({ ...deps, directory }),
-    unitCaps: makeUnitCaps(deps),
     sla,
     slaClocks,
     tickets,
@@ -118,6 +118,8 @@ export function makeDomainServices(deps: {
       issuance,
       lineFlows: { writeoff: writeoffs, return: returns, stock_void: stockVoids, destruction: destructionFlow },
     }),
+    unitFacts: makeUnitFacts(deps),
+    region: makeRegionSettings(onStore),
   };
 }
 export type DomainServices = ReturnType<typeof makeDomainServices>;

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REGION_KEY_NAMES } from '../../src/domain/settings/region-settings';
+import { DEMO_REGION } from '../../tools/demo/demo-region';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InspectionFinding, InspectionRun } from '../../src/domain/desk/records/inspection.entity';
 import { Ticket } from '../../src/domain/desk/ticket.entity';
@@ -23,8 +25,9 @@ describe('automatic inspection (定期巡检)', () => {
     if (failed instanceof Error) throw failed;
     return failed;
   };
-  const make = (o: Partial<AutoInspectionOptions> = {}) =>
+  const make = (o: Partial<AutoInspectionOptions> = {}, withRegion = false) =>
     makeAutoInspection({
+      ...(withRegion ? { region: t.services.region } : {}),
       store: t.system.store,
       clock: t.clock,
       desk: makeDeskPort(t.services.slaClocks),
@@ -154,6 +157,23 @@ describe('automatic inspection (定期巡检)', () => {
     expect(checkCalendar([2026], 2026, 12, 11)).toMatchObject({ status: 'fail', finding: { title: '节假日日历缺少 2027 年' } });
     expect(checkCalendar([2026, 2027], 2026, 12, 11).status).toBe('ok');
     expect(checkCalendar([2025], 2026, 3, 11)).toMatchObject({ status: 'fail', finding: { title: '节假日日历缺少 2026 年' } });
+  });
+
+  it('when region values are unset, then the daily inspection lists them as a warning; once all are set, it is ok', async () => {
+    writeFileSync(join(backupDir, 'desk-20260302.dump'), 'x');
+    utimesSync(join(backupDir, 'desk-20260302.dump'), t.clock.now(), t.clock.now());
+    failed = [];
+    await t.services.region.put(systemActor, 'bureau.phone', { value: '0759-3220875' });
+    const run = await make({}, true).run(systemActor, 'auto');
+    const region = item(run, 'region.unset')!;
+    expect(region.status).toBe('warn');
+    expect(region.note).toContain(`${REGION_KEY_NAMES.length - 1} 项未设置`);
+    expect(region.note).toContain('办公地址（bureau.address）');
+    expect(region.note).not.toContain('bureau.phone');
+    expect(run.findings).toEqual([]);
+
+    for (const [key, value] of Object.entries(DEMO_REGION)) await t.services.region.put(systemActor, key, { value });
+    expect(item(await make({}, true).run(systemActor, 'auto'), 'region.unset')).toMatchObject({ status: 'ok' });
   });
 });
 

@@ -141,9 +141,11 @@ describe('bot dialog through POST /api/v1/bot/messages', () => {
   });
 
   it('when the sender is not registered, then a polite answer names whom to contact and shows no data', async () => {
+    // The contact is a region setting (README「上线前本地化」).
+    await t.services.region.put(systemActor, 'bureau.phone', { value: '0759-3220875' });
     const r = await ask('stranger-01', '我们还剩多少票');
     expect(r.reply).toContain('尚未');
-    expect(r.reply).toContain('0000-12345678');
+    expect(r.reply).toContain('0759-3220875');
     expect(r.reply).not.toMatch(/\d{10}|份/);
     expect(r).toMatchObject({ escalated: false, ticketId: null });
   });

@@ -30,6 +30,7 @@ describe('the bot tells a unit why its approved application is not issued', () =
     appId = await approvedApplication(s, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 500 });
     docNo = (await s.applications.get(systemActor, appId)).docNo;
     staff = await t.userToken('unit_staff', { unitCode: 'H2', username: 'zhang', wecomUserId: 'zhangsan' });
+    await s.region.put(systemActor, 'bureau.billOffice', { value: '市财政局票据管理科' });
   });
   afterAll(() => t?.close());
 

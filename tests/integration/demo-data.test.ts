@@ -25,9 +25,11 @@ describe('demo data', () => {
   beforeAll(async () => {
     db = await openTestDb();
     clock = fixedClock(NOW);
-    services = (await systemOver(db.ds, clock)).services;
+    const system = await systemOver(db.ds, clock);
+    services = system.services;
     expect(await isDatabaseEmpty(db.ds)).toBe(true);
-    summary = await loadDemoData({ ds: db.ds, services, clock });
+    // As `npm run demo` loads it: unit staff's questions go through the real bot.
+    summary = await loadDemoData({ ds: db.ds, services, clock, bot: (await system.bot()).bot });
   }, 240_000);
   afterAll(() => db.close());
 
@@ -88,7 +90,7 @@ describe('demo data', () => {
     expect(await docs('destruction', 'completed')).toBe(2);
     const returned = await services.writeoffs.list(systemActor, { page: 1, pageSize: 50, status: 'returned' });
     expect(returned.total).toBe(1);
-    expect(returned.items[0].opinion).toBe('开票金额与缴库金额不一致，请核对后重新上报');
+    expect(returned.items[0].opinion).toBe('开票金额与缴库金额不一致，请查明后重新上报');
     expect(await count(`SELECT COUNT(*) AS "n" FROM "stock_range" WHERE "state" = 'DESTROYED' AND "holder" = 'unit'`)).toBeGreaterThan(0);
     expect(await count(`SELECT COUNT(*) AS "n" FROM "stock_range" WHERE "state" = 'LOST' OR "state" = 'WRITTEN_OFF'`)).toBeGreaterThan(0);
     expect(await count('SELECT COUNT(*) AS "n" FROM "application_cap"')).toBeGreaterThan(3);
@@ -123,6 +125,22 @@ describe('demo data', () => {
     expect(f.bills.issued).toBe(8500);
     expect(f.bills.writeoffs).toBe(3);
     expect(s.figures.previous.tickets.opened).toBeGreaterThan(0);
+    // The bot's questions come from the exchange log the escalations are in: they agree, and containment shows.
+    const botTickets = f.tickets.bySource.find((x) => x.key === 'bot')!.count;
+    expect(f.bot.escalated).toBeGreaterThanOrEqual(botTickets);
+    expect(f.bot.questions).toBeGreaterThan(f.bot.escalated);
+    expect(f.bot.containmentRate).toBeGreaterThan(0.5);
+    expect(s.markdown).not.toMatch(/提问 0|数据暂缺/);
+  });
+
+  it('when the demo is loaded, then the region carries the bureau’s public contact and nothing is left unset', async () => {
+    const region = await services.region.values();
+    expect(region).toMatchObject({
+      'bureau.name': '湛江市财政局',
+      'bureau.address': '湛江市赤坎区康顺路48号财政局二楼213室',
+      'bureau.phone': '0759-3220875',
+    });
+    expect(await services.region.unset()).toEqual([]);
   });
 
   it('when the desk history is read, then about 25 tickets, two on-site visits with arrival, some SLA breaches and 15 consultations are there', async () => {

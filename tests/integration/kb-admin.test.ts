@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { effectiveRegion } from '../../src/domain/settings/region-settings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeKbCorpus } from '../../src/bot/nlp/kb-corpus';
 import { loadKnowledgeBase } from '../../src/bot/nlp/kb-loader';
@@ -90,9 +91,9 @@ describe('knowledge base as reviewed data: overlay edits, review, export and the
     expect(after).toMatchObject({ intent: 'faq.ukey', escalated: false });
     const detail = await t.call('GET', '/api/v1/kb/intents/faq.ukey', { token: opToken });
     expect(detail.body.utterances).toEqual(expect.arrayContaining(utterances));
-    expect(after.reply).toBe(
-      detail.body.answers[0].replace(/\{\{[^}]+\}\}/g, (k: string) => String(fx.bot.nlp.current().kb.region[k.slice(2, -2).trim()])).trim(),
-    );
+    // Answers are rendered in the region settings (unset ones: neutral wording or the contact).
+    const region = effectiveRegion(fx.bot.nlp.current().kb.region, await t.services.region.values());
+    expect(after.reply).toBe(detail.body.answers[0].replace(/\{\{[^}]+\}\}/g, (k: string) => String(region[k.slice(2, -2).trim()])).trim());
     const audit = await t.ds.getRepository(AuditEntry).findOneByOrFail({ action: 'kb.change', entityId: String(r.body.change.id) });
     expect(audit.actorName).toBe('zhou');
   }, 120_000);

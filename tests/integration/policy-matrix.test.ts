@@ -42,6 +42,7 @@ describe('permission policy × roles against the API', () => {
       'ticket.handle',
       'catalog.edit',
       'user.manage',
+      'region.edit',
     ] as const) {
       expect(named).toContain(p);
     }

@@ -8,7 +8,9 @@ import type { Config } from '../../src/config';
 import type { Logger } from '../../src/logger';
 import { buildSystem } from '../../src/system';
 import { makeTimeline, type SettableClock } from './demo-ops';
-import { writeServiceDesk } from './demo-desk';
+import { writeServiceDesk, type DemoBot } from './demo-desk';
+import { writeDemoRegion } from './demo-region';
+import { systemActor } from '../../src/domain/identity/actor';
 import { seededRandom } from './demo-random';
 import { loadReference } from './demo-reference';
 import { writeRecentWeeks, writeSixYearsAgo, writeVersionChange, writeYear } from './demo-history';
@@ -41,6 +43,8 @@ export async function loadDemoData(deps: {
   services: DomainServices;
   clock: SettableClock;
   seed?: number;
+  /** The bot, when the loader runs in a full system: unit staff's everyday questions go through it (the summary's containment). */
+  bot?: DemoBot;
 }): Promise<DemoSummary> {
   const { ds } = deps;
   if (!(await isDatabaseEmpty(ds)))
@@ -56,12 +60,13 @@ export async function loadDemoData(deps: {
     const d = new Date(now.getTime() - monthsAgo * 30 * 86_400_000 + 8 * 3_600_000);
     return d.toISOString().slice(0, 10);
   });
+  await writeDemoRegion(services, systemActor);
   const ctx = { services, tl, rnd, actors };
   const stubs = await writeSixYearsAgo(ctx);
   await writeVersionChange(ctx);
   await writeYear(ctx);
   await writeRecentWeeks(ctx, stubs);
-  await writeServiceDesk(ctx, clock, now);
+  await writeServiceDesk(ctx, clock, now, deps.bot);
   clock.set(now);
 
   const count = async (table: string) =>
@@ -82,7 +87,7 @@ export async function loadDemoInto(ds: DataSource, config: Config, logger: Logge
   const clock = fixedClock(systemClock.now());
   const system = await buildSystem({ ...config, DEMO: false }, logger, { clock, database: ds });
   try {
-    return await loadDemoData({ ds, services: system.services, clock });
+    return await loadDemoData({ ds, services: system.services, clock, bot: (await system.bot()).bot });
   } finally {
     await system.close();
   }

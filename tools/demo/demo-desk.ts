@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Actor } from '../../src/domain/identity/actor';
+import type { BotPort } from '../../src/domain/ports/bot';
 import { totalCount } from '../../src/domain/ledger/ranges';
 import { composeWriteoff, demoAmount, heldRuns, lowestRuns, type DemoContext, type SettableClock } from './demo-ops';
 import { DEMO_UNITS } from './demo-units';
@@ -44,6 +45,25 @@ const CONSULTATIONS: Array<[channel: 'phone' | 'fax' | 'network' | 'walk_in', ca
   ['phone', '票据申领', '分次限量的额度可以调整吗？'],
 ];
 
+/** What unit staff ask the bot day to day (answered through the real pipeline, or escalated by it). */
+const BOT_QUESTIONS = [
+  '我们还剩多少票',
+  '医疗票还剩多少',
+  '核销审到哪了',
+  '我们的申领审到哪了',
+  '票据管理科电话多少',
+  '财政局地址在哪',
+  '最近一次领票是哪天，号码是多少',
+  '有没有逾期没核销的票',
+  '一次最多能领多少医疗票',
+  '怎么申领票据',
+  '核销需要准备什么材料',
+  'UKey 证书过期了怎么办',
+  '电子票据怎么查验真伪',
+  '打印票据格式错位怎么办',
+  '忘记登录密码怎么办',
+] as const;
+
 /** Staff members of online units: who asks the desk. */
 const ASKERS = DEMO_UNITS.filter((u) => u.status === 'online' && u.staff).map((u) => ({
   code: u.code,
@@ -57,7 +77,7 @@ const ASKERS = DEMO_UNITS.filter((u) => u.status === 'online' && u.staff).map((u
  * visits, one 40-minute outage, and last week's write-offs and issuances. The clock jumps between
  * independent items (tickets of different days), never into the future of `now`.
  */
-export async function writeServiceDesk(ctx: DemoContext, clock: SettableClock, now: Date): Promise<void> {
+export async function writeServiceDesk(ctx: DemoContext, clock: SettableClock, now: Date, bot?: DemoBot): Promise<void> {
   const { services, rnd } = ctx;
   const engineer = (await services.users.actorForWecom('zhanggong'))!;
   const today = DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' }).startOf('day');
@@ -101,6 +121,8 @@ export async function writeServiceDesk(ctx: DemoContext, clock: SettableClock, n
   await consultations(ctx, engineer, weekdays, set);
   await outage(ctx, engineer, lastMonday.plus({ days: 2 }).set({ hour: 14, minute: 10 }), set);
   await ledgerLastWeek(ctx, lastMonday, set);
+  // Last, so the history above draws the same random numbers with or without a bot.
+  if (bot) await botQuestions(ctx, bot, weekdays, set);
 }
 
 async function openTicket(
@@ -124,6 +146,27 @@ async function openTicket(
       priority: onsite ? 'high' : 'normal',
       category: 'question',
     });
+    // The exchange that escalated it, in the same log the bot writes: the summary counts questions,
+    // escalations and tickets from one source, so they agree.
+    await services.exchangeLog.record({
+      channel: 'wecom',
+      senderId: who.username,
+      messageId: null,
+      userId: a.userId,
+      callerUserId: null,
+      unitId: a.unitId,
+      text: question,
+      intent: 'None',
+      score: 0.31,
+      answer: `这个问题我暂时无法准确回答，已转给票据系统驻场工程师处理，工单号 #${ticket.id}，回复会直接发到这里。`,
+      escalated: true,
+      outcome: 'escalated',
+      ticketId: ticket.id,
+      entities: {},
+      kbVersion: null,
+      latencyMs: 12,
+      at: ticket.createdAt,
+    });
     return ticket.id;
   }
   const t = await services.tickets.create(actors.operator, {
@@ -135,6 +178,27 @@ async function openTicket(
     summary: question,
   });
   return t.id;
+}
+
+/** The bot's conversation port (the demo asks through the real pipeline, which logs each exchange). */
+export type DemoBot = Pick<BotPort, 'handleMessage'>;
+
+/** Unit staff ask the bot a few everyday questions each working day; the pipeline answers or escalates and logs each one. */
+async function botQuestions(ctx: DemoContext, bot: DemoBot, weekdays: DateTime[], set: (t: DateTime) => void): Promise<void> {
+  for (const day of weekdays) {
+    for (let k = ctx.rnd.int(3, 6); k > 0; k--) {
+      const who = ctx.rnd.pick(ASKERS);
+      const t = day.set({ hour: ctx.rnd.int(8, 17), minute: ctx.rnd.int(0, 59) });
+      set(t);
+      await bot.handleMessage({
+        channel: 'wecom',
+        senderId: who.username,
+        text: ctx.rnd.pick(BOT_QUESTIONS),
+        messageId: null,
+        receivedAt: t.toJSDate(),
+      });
+    }
+  }
 }
 
 /** Return visits by phone the next working morning: satisfied units, so their tickets close. */

@@ -144,7 +144,7 @@ export async function writeRecentWeeks(ctx: DemoContext, stubs: BatchRun[]): Pro
   tl.day(0, -10);
   const wrong = await reportWriteoff(ctx, '104002', 'FS01', { share: 0.85, amountOff: -1250 });
   tl.tick(90);
-  await services.writeoffs.reject(actors.reviewer, wrong!.id, { opinion: '开票金额与缴库金额不一致，请核对后重新上报' });
+  await services.writeoffs.reject(actors.reviewer, wrong!.id, { opinion: '开票金额与缴库金额不一致，请查明后重新上报' });
   tl.day(0, -7);
   await reportWriteoff(ctx, '105002', 'YL01', { share: 0.85 });
 

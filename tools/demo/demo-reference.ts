@@ -13,11 +13,11 @@ export const DEMO_PASSWORD = 'Piaoju2026';
  * on-site engineer and a bureau leader.
  */
 export const DEMO_BUREAU_USERS = [
-  { username: 'chenjing', name: '陈静', role: 'operator', phone: '0538-8261234' },
-  { username: 'liuke', name: '刘建华', role: 'operator', phone: '0538-8261230' },
-  { username: 'zhaojian', name: '赵建', role: 'operator', phone: '0538-8261288' },
+  { username: 'chenjing', name: '陈静', role: 'operator', phone: '0759-8261234' },
+  { username: 'liuke', name: '刘建华', role: 'operator', phone: '0759-8261230' },
+  { username: 'zhaojian', name: '赵建', role: 'operator', phone: '0759-8261288' },
   { username: 'zhanggong', name: '张建国', role: 'engineer', phone: '13853801234' },
-  { username: 'lijuzhang', name: '李明', role: 'leader', phone: '0538-8260001' },
+  { username: 'lijuzhang', name: '李明', role: 'leader', phone: '0759-8260001' },
 ] as const;
 
 /** The actors the history is written by. */

@@ -4,7 +4,6 @@ import type { AppDeps } from '../deps';
 import { registerAlertRoutes } from './alerts.routes';
 import { registerApplicationRoutes } from './applications.routes';
 import { registerApprovalRoutes } from './approvals.routes';
-import { registerUnitCapRoutes } from './unit-caps.routes';
 import { registerCatalogRoutes } from './catalog.routes';
 import { registerDeskReportRoutes } from './desk-reports.routes';
 import { registerLedgerRoutes } from './ledger.routes';
@@ -21,13 +20,14 @@ import { registerDeskRecordsReportRoutes } from './desk-records-reports.routes';
 import { registerInspectionRoutes } from './inspections.routes';
 import { registerTrainingRoutes } from './trainings.routes';
 import { registerVisitRoutes } from './visits.routes';
+import { registerRegionSettingRoutes } from './region-settings.routes';
+import { registerUnitFactRoutes } from './unit-facts.routes';
 import { registerWorkbenchRoutes } from './workbench.routes';
 
 /** Every /api/v1 resource of the admin API. */
 export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, deps: AppDeps): void {
   registerUserRoutes(api, registry, deps);
   registerCatalogRoutes(api, registry, deps);
-  registerUnitCapRoutes(api, registry, deps);
   registerLedgerRoutes(api, registry, deps);
   registerApplicationRoutes(api, registry, deps);
   registerApprovalRoutes(api, registry, deps);
@@ -45,5 +45,7 @@ export function registerResourceRoutes(api: Router, registry: OpenAPIRegistry, d
   registerTrainingRoutes(api, registry, deps);
   registerAnnouncementRoutes(api, registry, deps);
   registerDeskRecordsReportRoutes(api, registry, deps);
+  registerUnitFactRoutes(api, registry, deps);
+  registerRegionSettingRoutes(api, registry, deps);
   registerWorkbenchRoutes(api, registry, deps);
 }

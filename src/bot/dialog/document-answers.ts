@@ -109,7 +109,7 @@ export async function answerDocuments(deps: DialogDeps, turn: Turn, scope: Scope
     const visible = found && (scope.kind !== 'unit' || found.unitId === scope.unit.id);
     const doc = visible ? await service.get(turn.actor, found.id).catch(nullIfRefused) : null;
     if (!doc)
-      return `没有找到${scope.kind === 'unit' ? '本单位' : ''}编号为 ${docNo} 的${kind.label}，请核对单号（例如 ${kind.docType === 'application' ? 'SL' : kind.docType === 'writeoff' ? 'HX' : 'XH'}-2026-000001）。`;
+      return `没有找到${scope.kind === 'unit' ? '本单位' : ''}编号为 ${docNo} 的${kind.label}，请确认单号（例如 ${kind.docType === 'application' ? 'SL' : kind.docType === 'writeoff' ? 'HX' : 'XH'}-2026-000001）。`;
     docs = [doc];
     header = `${kind.label} ${doc.docNo} 的办理情况：`;
   } else {

@@ -12,7 +12,8 @@ import { kbAnswer, say, withRegion } from './kb-answers';
 import { scopeOf, type Scope } from './scope';
 import { answerStock } from './stock-answer';
 import { answerTickets } from './ticket-answer';
-import type { DialogDeps, Turn } from './types';
+import type { DialogDeps, Turn, UnitRef } from './types';
+import { answerApplyCheck, answerCaps, answerLastIssuance, answerNumber, answerOverdue } from './data-answers';
 
 /** A handler's answer; escalations carry their ticket. */
 export interface Answer {
@@ -56,6 +57,12 @@ function forScope(answer: (i: HandlerInput, scope: Exclude<Scope, { kind: 'no-un
 const documents = (intent: StatusIntent): IntentHandler =>
   forScope((i, scope) => answerDocuments(i.deps, i.turn, scope, intentForDocumentNo(i.turn.entities.documentNo, intent)));
 
+/** A data answer about one unit: the asker's own, or for bureau staff the unit named in the text. */
+const unitData = (answer: (deps: DialogDeps, turn: Turn, unit: UnitRef) => Promise<string>): IntentHandler =>
+  forScope(async (i, scope) =>
+    scope.kind === 'unit' ? answer(i.deps, i.turn, scope.unit) : '请在问题中写明单位全称，例如“市一医院最近一次领票是哪天”。',
+  );
+
 /** Opens (or appends to) a ticket for the engineers. */
 const escalation = (kind: EscalationKind): IntentHandler => ({
   anyScore: kind !== 'question',
@@ -92,6 +99,11 @@ export const HANDLERS: Readonly<Record<string, IntentHandler>> = {
   'application.submit': applicationSubmit,
   'application.withdraw': applicationWithdraw,
   'writeoff.submit': writeoffSubmit,
+  'issuance.last': unitData(answerLastIssuance),
+  'number.lookup': unitData(answerNumber),
+  'writeoff.overdue': unitData(answerOverdue),
+  'apply.cap': unitData(answerCaps),
+  'apply.check': unitData(answerApplyCheck),
   'handoff.human': escalation('handoff'),
   'fault.report': escalation('fault'),
 };

@@ -26,6 +26,8 @@ const DEFAULTS = {
   bureauUnclear: '没有理解您的问题。可以问：“库存还剩多少”（财政库存）、“市一医院还剩多少票”（指定单位）、“待审核的申领单”、“工单 #12”。',
 } as const;
 export type DefaultText = keyof typeof DEFAULTS;
+/** Every built-in text (a test renders each with an empty and a full region). */
+export const DEFAULT_TEXTS = Object.keys(DEFAULTS) as DefaultText[];
 
 /** Renders a built-in text with the region values (and any extra values such as unit.name). */
 export function say(kb: KnowledgeBase, key: DefaultText, extra: Record<string, string | number> = {}): string {

@@ -4,6 +4,7 @@ import { isUnitScoped } from '../../domain/policy';
 import { NONE, prepareText, type Classification } from '../nlp/classifier';
 import { extractEntities, type Entities } from '../nlp/entities';
 import { normalizeText } from '../nlp/normalize';
+import { effectiveRegion } from '../../domain/settings/region-settings';
 import { makeContextStore, resolveFollowUp } from './context';
 import { answerBureauOverdue, asksBureauOverdue } from './bureau-answers';
 import { answerDeskText } from './desk-commands';
@@ -57,6 +58,19 @@ interface Understood extends Arrival {
 export function makePipeline(deps: DialogDeps) {
   const contexts = makeContextStore(deps.clock);
   const { services } = deps;
+  // Region values last read from the settings; every message reads them afresh (an admin's change applies at once).
+  let region: Record<string, string> = {};
+
+  async function refreshRegion(): Promise<void> {
+    try {
+      region = (await services.region?.values()) ?? {};
+    } catch (err) {
+      deps.logger.error({ err }, 'region settings could not be read; answers use the last known values');
+    }
+  }
+
+  /** The model with answers rendered in the region's values (unset ones: neutral wording or the contact). */
+  const localised = (m: NlpModel): NlpModel => ({ ...m, kb: { ...m.kb, region: effectiveRegion(m.kb.region, region) } });
 
   /** Texts that are not questions, tried in order before classification. */
   const beforeClassifying: Array<(a: Arrival) => Promise<Outcome | null>> = [
@@ -228,7 +242,8 @@ export function makePipeline(deps: DialogDeps) {
     async handleMessage(msg: InboundText): Promise<DialogResult> {
       const started = performance.now();
       // One (kb, classifier) pair for the whole turn, even if a retrain swaps the model meanwhile.
-      const model = deps.nlp.current();
+      await refreshRegion();
+      const model = localised(deps.nlp.current());
       const { kb } = model;
       let sender: WecomSender | null = null;
       let out: Outcome;
@@ -260,6 +275,13 @@ export function makePipeline(deps: DialogDeps) {
       return result;
     },
     contexts,
+    /** The live model in the region's current values (events and fixed texts outside a message). */
+    async current(): Promise<NlpModel> {
+      await refreshRegion();
+      return localised(deps.nlp.current());
+    },
+    /** As current(), without reading the settings again (synchronous fallbacks). */
+    currentCached: (): NlpModel => localised(deps.nlp.current()),
   };
 }
 export type Pipeline = ReturnType<typeof makePipeline>;

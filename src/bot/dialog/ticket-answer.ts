@@ -27,7 +27,7 @@ export async function answerTickets(deps: DialogDeps, turn: Turn): Promise<strin
   if (no !== undefined) {
     const t = await tickets.get(turn.actor, no).catch(nullIfRefused);
     // Unit staff may see their own and their unit's tickets; others read as not found.
-    if (!t) return `没有找到您可以查看的工单 #${no}，请核对工单号。`;
+    if (!t) return `没有找到您可以查看的工单 #${no}，请确认工单号。`;
     return [
       ...ticketLines(t),
       t.state === 'resolved' ? '  如问题仍未解决，直接回复说明即可。' : '  如需补充情况，直接在这里回复即可。',

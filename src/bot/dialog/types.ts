@@ -17,6 +17,9 @@ import type { StockService } from '../../domain/ledger/stock.service';
 import type { AlertService } from '../../domain/monitoring/alert.service';
 import type { ReportsService } from '../../domain/reports/reports.service';
 import type { SummaryService } from '../../domain/summaries/summary.service';
+import type { UnitFacts } from '../../domain/documents/unit-facts';
+import type { ApplicationChecks } from '../../domain/documents/application-checks';
+import type { RegionSettings } from '../../domain/settings/region-settings';
 import type { Logger } from '../../logger';
 import type { Entities } from '../nlp/entities';
 import type { NlpHolder } from './nlp-holder';
@@ -45,6 +48,7 @@ export interface BotServices {
   /** Bureau roles' questions: the week's figures, faults now, overdue write-offs bureau-wide. */
   summaries: Pick<SummaryService, 'figures'>;
   alerts: Pick<AlertService, 'list'>;
+  /** Overdue write-offs (核旧领新) as the warnings report computes them, for the unit and bureau-wide. */
   reports: Pick<ReportsService, 'warnings'>;
   /** The engineer's queue (「我的工单」), as the mobile workbench lists it. */
   ticketQueue: Pick<TicketQueue, 'list'>;
@@ -57,6 +61,12 @@ export interface BotServices {
   cards: Pick<CardService, 'byTaskId' | 'ofTicket' | 'keepEventCode' | 'close' | 'open'>;
   /** What card buttons and chat drafts do, through the API's services. */
   cardActions: Pick<CardActions, 'confirm' | 'approve' | 'reject' | 'previewApplication' | 'withdrawable' | 'previewWriteoff'>;
+  /** The unit's last issuance, caps and where a number stands (the API serves the same figures). */
+  unitFacts: Pick<UnitFacts, 'lastIssuance' | 'caps' | 'number'>;
+  /** The application rules (cap, 核旧领新, warehouse) as data: what blocks the unit's next application. */
+  applicationChecks: Pick<ApplicationChecks, 'preview'>;
+  /** Region values set through the admin API; absent in set-ups without settings (answers then use neutral wording). */
+  region?: Pick<RegionSettings, 'values'>;
 }
 
 /** A unit as a domain answer names it. */

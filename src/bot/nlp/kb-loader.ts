@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { ValidationError } from '../../domain/errors';
+import { REGION_KEY_NAMES } from '../../domain/settings/region-settings';
 import { kbAreaFileSchema, kbRegionFileSchema, type KbIntent } from './kb.schemas';
 import { normalizeText } from './normalize';
 
@@ -123,8 +124,9 @@ export function validateKnowledgeBase(files: KbSourceFile[]): KnowledgeBase {
       else utteranceOwner.set(key, intent.intent);
     }
     intent.answers.forEach((answer, i) => {
+      // Region settings (stored through the admin API) are known even while unset.
       const missing = placeholdersOf(answer).filter(
-        (k) => !k.startsWith(RUNTIME_PREFIX) && !Object.prototype.hasOwnProperty.call(region, k),
+        (k) => !k.startsWith(RUNTIME_PREFIX) && !Object.prototype.hasOwnProperty.call(region, k) && !REGION_KEY_NAMES.includes(k),
       );
       if (missing.length > 0) {
         problems.push({ ...at, reason: `answer ${i + 1} uses placeholder(s) missing from region: ${missing.join(', ')}` });

@@ -159,6 +159,31 @@ export function makeDocumentRepository({ em, dialect }: RepoContext) {
       await em.insert(DocumentLine, { documentId, ...l, count: count(l) });
     },
     /** The stored lines of a document, in the order they were written. */
+    /** Lines of one unit's documents of a type and status that contain a number, with their bill type. */
+    async unitLinesCovering(f: { docType: DocType; unitId: number; status: DocStatus; no: number; billTypeId?: number }) {
+      const qb = em
+        .createQueryBuilder(DocumentLine, 'l')
+        .innerJoin(BillDocument, 'd', 'd.id = l.documentId')
+        .select('l.batchCode', 'batchCode')
+        .addSelect('l.startNo', 'startNo')
+        .addSelect('l.endNo', 'endNo')
+        .addSelect('d.billTypeId', 'billTypeId')
+        .where('d.docType = :t AND d.unitId = :u AND d.status = :s', { t: f.docType, u: f.unitId, s: f.status })
+        .andWhere('l.startNo <= :no AND l.endNo >= :no', { no: f.no });
+      if (f.billTypeId !== undefined) qb.andWhere('d.billTypeId = :bt', { bt: f.billTypeId });
+      const rows = await qb.getRawMany<{
+        batchCode: string;
+        startNo: string | number;
+        endNo: string | number;
+        billTypeId: string | number;
+      }>();
+      return rows.map((r) => ({
+        batchCode: r.batchCode,
+        startNo: Number(r.startNo),
+        endNo: Number(r.endNo),
+        billTypeId: Number(r.billTypeId),
+      }));
+    },
     async linesOf(documentId: number): Promise<StoredLine[]> {
       const rows = await em.find(DocumentLine, { where: { documentId }, order: { id: 'ASC' } });
       return rows.map((r) => ({ kind: r.kind, batchCode: r.batchCode, startNo: r.startNo, endNo: r.endNo }));

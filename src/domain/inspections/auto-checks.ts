@@ -165,3 +165,17 @@ export function checkSeparation(recorded: string | null): CheckOutcome {
   }
   return { ...base, status: 'ok', note: '已开启：录入与审核、销毁的两次确认由不同人员完成' };
 }
+
+/** Region values answers name (bureau phone, address, URLs …) that nobody has set: users are sent to the contact instead. */
+export function checkRegion(unset: Array<{ key: string; label: string }>): CheckOutcome {
+  const base = { item: 'region.unset', label: '地区设置' };
+  if (unset.length === 0) return { ...base, status: 'ok', note: '答案引用的本地取值均已设置' };
+  return {
+    ...base,
+    status: 'warn',
+    note: `${unset.length} 项未设置（答案改为提示联系票据管理科或转人工）：${list(
+      unset.map((u) => `${u.label}（${u.key}）`),
+      30,
+    )}`,
+  };
+}

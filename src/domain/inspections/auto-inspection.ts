@@ -9,6 +9,7 @@ import type { ReportsService } from '../reports/reports.service';
 import {
   checkBackup,
   checkCalendar,
+  checkRegion,
   checkDbSize,
   checkLedger,
   checkQueues,
@@ -20,6 +21,7 @@ import {
 } from './auto-checks';
 import { requirePermission } from '../policy';
 import { SEPARATION_OF_DUTIES_KEY } from '../settings/controls';
+import type { RegionSettings } from '../settings/region-settings';
 
 export type { FailedJobsPort, InspectionFiles } from './auto-checks';
 
@@ -44,6 +46,8 @@ export interface AutoInspectionDeps {
   inspections: Pick<InspectionService, 'recordRun'>;
   reports: Pick<ReportsService, 'warnings'>;
   sla: { calendarYearsLoaded(): Promise<number[]> };
+  /** Region settings the answers use; unset ones are listed (absent = not checked). */
+  region?: Pick<RegionSettings, 'unset'>;
   /** Backup mtimes, read by the job layer. */
   files: InspectionFiles;
   /** Lent by the job layer; absent in a process without queues. */
@@ -77,6 +81,7 @@ export function makeAutoInspection(deps: AutoInspectionDeps) {
       await checkQueues(deps.failedJobs, new Date(now.getTime() - 24 * 3_600_000)),
       // The value every process records at start (settings/controls.ts), not only this process's config.
       checkSeparation(await store.read.settings.get(SEPARATION_OF_DUTIES_KEY)),
+      ...(deps.region ? [checkRegion(await deps.region.unset())] : []),
     ];
   }
 

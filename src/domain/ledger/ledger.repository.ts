@@ -267,6 +267,13 @@ export function makeLedgerRepository({ em, dialect }: RepoContext) {
 
     /** domain.md's invariants checked over the whole ledger with set-based SQL. */
     checkInvariants: () => checkLedgerInvariants(em),
+
+    /** Every run (any holder and state, any batch) that contains the number, optionally of one bill type. */
+    rangesCovering(no: number, billTypeId?: number): Promise<StockRange[]> {
+      const qb = em.createQueryBuilder(StockRange, 'r').where('r.startNo <= :no AND r.endNo >= :no', { no });
+      if (billTypeId !== undefined) qb.andWhere('r.billTypeId = :bt', { bt: billTypeId });
+      return qb.orderBy('r.billTypeId', 'ASC').addOrderBy('r.batchCode', 'ASC').getMany();
+    },
   };
 }
 export type LedgerRepository = ReturnType<typeof makeLedgerRepository>;

@@ -18,6 +18,13 @@ export function makeSettingsRepository({ em, dialect }: RepoContext) {
     async set(key: string, value: string): Promise<void> {
       await em.upsert(Setting, { key, value }, ['key']);
     },
+    /** Every setting whose key starts with `prefix`, in one statement. */
+    async byPrefix(prefix: string): Promise<Setting[]> {
+      return em
+        .createQueryBuilder(Setting, 's')
+        .where('s.key LIKE :p', { p: `${prefix}%` })
+        .getMany();
+    },
     async remove(key: string): Promise<void> {
       await em.delete(Setting, { key });
     },

@@ -17,7 +17,9 @@ const notAnswered = () => new Brackets((w) => w.where('e.escalated = :t', { t: t
 
 /** The reads behind the service summaries' figures (one period each; the arithmetic lives in *-figures.ts). */
 export function summaryFigureQueries({ em }: RepoContext) {
-  const exchanges = (p: SummaryPeriod) => em.createQueryBuilder(BotExchange, 'e').where('e.at >= :a AND e.at < :b', range(p));
+  // Questions only: an engineer's command (#12 回复 …) goes through the bot but asks it nothing.
+  const exchanges = (p: SummaryPeriod) =>
+    em.createQueryBuilder(BotExchange, 'e').where('e.at >= :a AND e.at < :b', range(p)).andWhere("e.outcome <> 'command'");
   const activeUnits = (p: SummaryPeriod) =>
     em.createQueryBuilder(Unit, 'u').where('u.active = :t AND u.createdAt < :b', { t: true, b: toDbInstant(p.endAt) });
 

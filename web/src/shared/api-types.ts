@@ -2656,6 +2656,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bot/buttons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 以本人身份按下卡片按钮（与企业微信卡片回调同一处理：确认提交、取消、通过、退回……） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        key: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            card: {
+                                buttons: {
+                                    key: string;
+                                    text: string;
+                                }[];
+                                lines: string[];
+                                title: string;
+                            } | null;
+                            reply: string;
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/bot/messages": {
         parameters: {
             query?: never;
@@ -2690,6 +2787,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            card: {
+                                buttons: {
+                                    key: string;
+                                    text: string;
+                                }[];
+                                lines: string[];
+                                title: string;
+                            } | null;
                             entities: {
                                 [key: string]: unknown;
                             };
@@ -5597,7 +5702,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             mustChangePassword: boolean;
-                            permissions: ("catalog.edit" | "user.read" | "user.manage" | "audit.read" | "receipt.create" | "receipt.read" | "print.plan.edit" | "print.plan.read" | "stock.read.bureau" | "stock.read.unit" | "warehouse.manage" | "application.create" | "application.read" | "application.approve" | "application.issue" | "application.amend" | "writeoff.report" | "writeoff.approve" | "return.request" | "return.approve" | "stock-void.request" | "stock-void.approve" | "destruction.request" | "destruction.approve" | "destruction.confirm.bureau" | "destruction.confirm.unit" | "document.read" | "report.read.unit" | "report.read.bureau" | "report.sla.read" | "report.desk.read" | "ticket.read" | "ticket.handle" | "ticket.add-info" | "desk.record.write" | "desk.record.read" | "desk.settings.read" | "desk.settings.edit" | "training.request" | "training.request.manage" | "sla.calendar.edit" | "incident.read" | "monitoring.manage" | "inspection.run" | "summary.run" | "summary.read" | "bot.chat" | "bot.simulate" | "kb.read" | "kb.edit" | "kb.review" | "kb.train" | "queues.dashboard")[];
+                            permissions: ("catalog.edit" | "user.read" | "user.manage" | "audit.read" | "receipt.create" | "receipt.read" | "print.plan.edit" | "print.plan.read" | "stock.read.bureau" | "stock.read.unit" | "warehouse.manage" | "application.create" | "application.read" | "application.approve" | "application.issue" | "application.amend" | "writeoff.report" | "writeoff.approve" | "return.request" | "return.approve" | "stock-void.request" | "stock-void.approve" | "destruction.request" | "destruction.approve" | "destruction.confirm.bureau" | "destruction.confirm.unit" | "document.read" | "report.read.unit" | "report.read.bureau" | "report.sla.read" | "report.desk.read" | "ticket.read" | "ticket.handle" | "ticket.add-info" | "desk.record.write" | "desk.record.read" | "desk.settings.read" | "desk.settings.edit" | "region.read" | "region.edit" | "training.request" | "training.request.manage" | "sla.calendar.edit" | "incident.read" | "monitoring.manage" | "inspection.run" | "summary.run" | "summary.read" | "bot.chat" | "bot.simulate" | "kb.read" | "kb.edit" | "kb.review" | "kb.train" | "queues.dashboard")[];
                             unit: {
                                 code: string;
                                 name: string;
@@ -8012,6 +8117,257 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/region": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 地区设置列表（答案中的财政局名称、地址、电话、办公时间、系统网址、培训安排等；未设置为 null） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                key: string;
+                                label: string;
+                                value: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/region/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一项地区设置 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            label: string;
+                            value: string | null;
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** 修改一项地区设置（value 为 null 时清除；不接受示例或占位文字；仅管理员） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        value: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            label: string;
+                            value: string | null;
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -12097,6 +12453,204 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/units/{code}/last-issuance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 单位最近一次发放（日期、票种、号段；可按票种） */
+        get: {
+            parameters: {
+                query?: {
+                    billTypeCode?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            issuance: {
+                                applicationDocNo: string | null;
+                                billTypeCode: string;
+                                billTypeName: string;
+                                docNo: string;
+                                issuedAt: string;
+                                ranges: {
+                                    batchCode: string;
+                                    count: number;
+                                    endNo: number;
+                                    startNo: number;
+                                }[];
+                                total: number;
+                            } | null;
+                            unitCode: string;
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{code}/numbers/{no}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某号码是否属于本单位及其状态（不属于时不说明归属） */
+        get: {
+            parameters: {
+                query?: {
+                    billTypeCode?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                    no: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            billTypeCode: string | null;
+                            elsewhere: boolean;
+                            matches: {
+                                batchCode: string;
+                                billTypeCode: string;
+                                billTypeName: string;
+                                state: string;
+                            }[];
+                            number: number;
+                            unitCode: string;
+                        };
+                    };
+                };
+                /** @description VALIDATION */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -14753,6 +15307,7 @@ export interface components {
                  *     | `TICKET_NOT_FOUND` | No help-desk ticket with this id |
                  *     | `RECORD_NOT_FOUND` | No such desk record (consultation, visit, inspection, training, announcement, summary) |
                  *     | `KB_ITEM_NOT_FOUND` | No such knowledge-base intent or change |
+                 *     | `SETTING_NOT_FOUND` | No region setting with this key |
                  *     | `FEATURE_DISABLED` | The feature is switched off by configuration |
                  *     | `STOCK_INSUFFICIENT` | The warehouse holds fewer bills of this type than asked for; details give the number available |
                  *     | `RANGE_NOT_HELD` | Some numbers are not where the action needs them (for example not in the unit’s stock); details list them |
@@ -14773,7 +15328,7 @@ export interface components {
                  *     | `RATE_LIMITED` | Too many attempts; try again later |
                  * @enum {string}
                  */
-                reason?: "INVALID_INPUT" | "INVALID_RANGE" | "LINES_OVERLAP" | "BODY_NOT_JSON" | "BODY_TOO_LARGE" | "METHOD_NOT_ALLOWED" | "NOT_SIGNED_IN" | "TOKEN_INVALID" | "LOGIN_FAILED" | "ACCOUNT_INACTIVE" | "PERMISSION_DENIED" | "OTHER_UNIT" | "NO_UNIT" | "SAME_PERSON" | "PASSWORD_CHANGE_REQUIRED" | "LINK_EXPIRED" | "CROSS_SITE" | "CSRF_TOKEN_MISMATCH" | "NOT_FOUND" | "UNIT_NOT_FOUND" | "BILL_TYPE_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "USER_NOT_FOUND" | "TICKET_NOT_FOUND" | "RECORD_NOT_FOUND" | "KB_ITEM_NOT_FOUND" | "FEATURE_DISABLED" | "STOCK_INSUFFICIENT" | "RANGE_NOT_HELD" | "RANGE_RESERVED" | "RANGE_ALREADY_RECEIVED" | "BATCH_OTHER_TYPE" | "STATE_NOT_ALLOWED" | "CAP_EXCEEDED" | "PENDING_WRITEOFFS" | "WRITEOFF_OVERDUE" | "RETENTION_NOT_OVER" | "PLAN_EXCEEDED" | "INACTIVE" | "DUPLICATE" | "LAST_ADMIN" | "NO_RECIPIENTS" | "DATABASE_NOT_EMPTY" | "RATE_LIMITED";
+                reason?: "INVALID_INPUT" | "INVALID_RANGE" | "LINES_OVERLAP" | "BODY_NOT_JSON" | "BODY_TOO_LARGE" | "METHOD_NOT_ALLOWED" | "NOT_SIGNED_IN" | "TOKEN_INVALID" | "LOGIN_FAILED" | "ACCOUNT_INACTIVE" | "PERMISSION_DENIED" | "OTHER_UNIT" | "NO_UNIT" | "SAME_PERSON" | "PASSWORD_CHANGE_REQUIRED" | "LINK_EXPIRED" | "CROSS_SITE" | "CSRF_TOKEN_MISMATCH" | "NOT_FOUND" | "UNIT_NOT_FOUND" | "BILL_TYPE_NOT_FOUND" | "DOCUMENT_NOT_FOUND" | "USER_NOT_FOUND" | "TICKET_NOT_FOUND" | "RECORD_NOT_FOUND" | "KB_ITEM_NOT_FOUND" | "SETTING_NOT_FOUND" | "FEATURE_DISABLED" | "STOCK_INSUFFICIENT" | "RANGE_NOT_HELD" | "RANGE_RESERVED" | "RANGE_ALREADY_RECEIVED" | "BATCH_OTHER_TYPE" | "STATE_NOT_ALLOWED" | "CAP_EXCEEDED" | "PENDING_WRITEOFFS" | "WRITEOFF_OVERDUE" | "RETENTION_NOT_OVER" | "PLAN_EXCEEDED" | "INACTIVE" | "DUPLICATE" | "LAST_ADMIN" | "NO_RECIPIENTS" | "DATABASE_NOT_EMPTY" | "RATE_LIMITED";
             };
         };
     };
