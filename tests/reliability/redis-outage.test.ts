@@ -12,7 +12,7 @@ import { testDbUrl } from '../helpers/test-db';
 
 // Builds on tests/integration/outbox-redis-outage.test.ts (jobs runtime alone): here the whole
 // service of `npm start` answers HTTP while its Redis is gone.
-const UNANSWERABLE = '我们单位去年的非税收入收缴数据能帮我调出来对账吗';
+const UNANSWERABLE = '开具票据时提示号段已被占用';
 
 describe('the service while Redis is down', () => {
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;

@@ -45,7 +45,7 @@ describe('generated blocks in documents (bench/lib/write-results)', () => {
 
   it('when bench/README.md is read, then it has the result blocks bench:ledger and bench:bot rewrite', () => {
     const readme = readFileSync(join(__dirname, '../../bench/README.md'), 'utf8');
-    expect(listBlocks(readme, 'bench-ledger')).toEqual(['results']);
+    expect(listBlocks(readme, 'bench-ledger')).toEqual(['results', 'concurrency']);
     expect(listBlocks(readme, 'bench-bot')).toEqual(['results']);
   });
 });

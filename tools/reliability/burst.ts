@@ -26,7 +26,7 @@ import {
   until,
 } from './harness';
 
-const UNANSWERABLE = '我们单位去年的非税收入收缴数据能帮我调出来对账吗';
+const UNANSWERABLE = '开具票据时提示号段已被占用';
 // High enough that the burst is never held by our own throttle; the fake server enforces the same.
 const LIMITS = { memberPerMin: 1_000_000, memberPerHour: 10_000_000, robotPerMin: 1_000_000 };
 

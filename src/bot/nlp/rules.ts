@@ -79,6 +79,12 @@ const OBVIOUS: [string, RegExp][] = [
   ['thanks', /^(?:好的|好嘞|好滴|收到|了解|了解了|明白|明白了|清楚了|懂了|知道了|解决了|可以了|ok|okay)(?: ?(?:啦|了|哈|哦|谢谢))?$/u],
   ['handoff.human', /^(?:转人工|人工|人工客服|人工服务|找人工|转人工客服|转人工服务)$/u],
   ['ticket.status', /^(?:#|工单 ?)\d+$/u],
+  // An application's number (its zeros squeezed by normalising) asked after with progress or why-not wording (「SL-2026-000614为什么还没发」) is
+  // its status, whatever else the sentence says: the model spreads such texts over several intents.
+  [
+    'application.status',
+    /sl[\s-]?\d{4}[\s-]?\d{1,6}.{0,12}(?:为什么|为啥|怎么还|还没|到哪|进度|什么时候|啥时候)|(?:为什么|为啥|怎么还|还没|进度).{0,12}sl[\s-]?\d{4}[\s-]?\d{1,6}/iu,
+  ],
 ];
 
 // Latin words that belong to this domain; other Latin-only text is English chat or gibberish.
