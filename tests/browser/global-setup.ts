@@ -25,6 +25,9 @@ export default function setup(): void {
     {
       cwd: ROOT,
       stdio: 'inherit',
+      // Vitest sets NODE_ENV=test, which would make a development bundle (where Vant gives every field
+      // the same id, so labels match several inputs): the tests must drive what users get.
+      env: { ...process.env, NODE_ENV: 'production' },
     },
   );
   if (r.status !== 0) throw new Error('the workbench build (vite build) failed');
