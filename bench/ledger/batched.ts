@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../src/domain/clock';
 import { dialectOf } from '../../src/domain/db/dialect';
 import { makeRepositories, type DomainStore } from '../../src/domain/db/repositories';
+import { TxMemo } from '../../src/domain/db/tx-memo';
 import type { LoginLimiter } from '../../src/domain/identity/login-guard';
 import { makeDomainServices, type DomainServices } from '../../src/domain/services';
 
@@ -11,8 +12,16 @@ import { makeDomainServices, type DomainServices } from '../../src/domain/servic
  * nothing is skipped. A failing call aborts the whole batch.
  */
 function storeIn(ds: DataSource, em: EntityManager): DomainStore {
-  const repos = makeRepositories({ em, dialect: dialectOf(ds) });
-  return { read: repos, transaction: (work) => work(repos), standalone: (work) => work(repos), ping: async () => undefined };
+  const dialect = dialectOf(ds);
+  const repos = makeRepositories({ em, dialect });
+  // Each call gets the repositories (and the memo) a transaction of its own would get: nothing a
+  // call read is handed to the next one.
+  return {
+    read: repos,
+    transaction: (work) => work(makeRepositories({ em, dialect, memo: new TxMemo() })),
+    standalone: (work) => work(repos),
+    ping: async () => undefined,
+  };
 }
 
 // The build makes no logins: a limiter that would refuse one keeps that visible.

@@ -15,6 +15,10 @@ export function makeCardRepository({ em }: RepoContext) {
     openFor: (action: string, documentId: number): Promise<BotCard | null> =>
       repo().findOne({ where: { action, documentId, state: 'open' }, order: { id: 'DESC' } }),
 
+    /** Every open card of a kind about a document, newest first (closed together when the document moves on). */
+    allOpenFor: (action: string, documentId: number): Promise<BotCard[]> =>
+      repo().find({ where: { action, documentId, state: 'open' }, order: { id: 'DESC' } }),
+
     /** The newest card of a kind about a document, in any state (a ticket's one card). */
     latestFor: (action: string, documentId: number): Promise<BotCard | null> =>
       repo().findOne({ where: { action, documentId }, order: { id: 'DESC' } }),

@@ -1,12 +1,14 @@
 import type { Repositories } from '../db/repositories';
 import type { BillDocument } from '../documents/bill-document.entity';
 import { DOC_NAMES } from '../documents/lifecycle';
-import { readApplicationCheck } from '../documents/application-checks';
+import { readApplicationCheck, type ApplicationCheck } from '../documents/application-checks';
 import type { Actor } from '../identity/actor';
 import { openCardIn, settleCardIn } from './card.service';
 import type { ChatCard } from './card-view';
 
 type Tx = Repositories;
+/** A document line as a card shows it. */
+type CardLine = { kind: string; batchCode: string; startNo: number; endNo: number };
 
 /** Document types the bureau reviews from a card: the card's action is the document type. */
 export const REVIEWED = ['application', 'writeoff', 'return', 'stock_void', 'destruction'] as const;
@@ -25,11 +27,17 @@ export const runText = (l: { batchCode: string; startNo: number; endNo: number }
  * The checks an operator sees on an application's card (the API's rules, read now): 分次限量,
  * 核旧领新 (pending and overdue write-offs) and the warehouse.
  */
-export async function applicationCheckLines(tx: Tx, doc: BillDocument, now: Date): Promise<{ lines: string[]; stockAllows: boolean }> {
+export async function applicationCheckLines(
+  tx: Tx,
+  doc: BillDocument,
+  now: Date,
+  reading?: ApplicationCheck,
+): Promise<{ lines: string[]; stockAllows: boolean }> {
   const unit = (await tx.catalog.unitById(doc.unitId!))!;
   const bt = await tx.catalog.billTypeById(doc.billTypeId);
-  // The same reading as the API's GET /applications/:id/checks, inside this transaction.
-  const c = await readApplicationCheck(tx, unit, bt, doc.quantity, doc.id, now);
+  // The same reading as the API's GET /applications/:id/checks, inside this transaction (the
+  // submission's own when it passes one: it was just taken for the rules).
+  const c = reading ?? (await readApplicationCheck(tx, unit, bt, doc.quantity, doc.id, now));
   const capBlock = c.blockers.some((b) => b.reason === 'CAP_EXCEEDED');
   const oldBlock = c.blockers.some((b) => b.reason !== 'CAP_EXCEEDED');
   const w = c.warehouse;
@@ -47,8 +55,8 @@ export async function applicationCheckLines(tx: Tx, doc: BillDocument, now: Date
   };
 }
 
-async function lineDocLines(tx: Tx, doc: BillDocument): Promise<string[]> {
-  const lines = await tx.documents.linesOf(doc.id);
+async function lineDocLines(tx: Tx, doc: BillDocument, known?: readonly CardLine[]): Promise<string[]> {
+  const lines = known ?? (await tx.documents.linesOf(doc.id));
   const batches = new Set(lines.map((l) => l.batchCode)).size;
   const byKind = new Map<string, string[]>();
   for (const l of lines) byKind.set(l.kind, [...(byKind.get(l.kind) ?? []), runText(l, batches > 1)]);
@@ -80,21 +88,28 @@ async function reviewers(tx: Tx): Promise<string[]> {
  * application the warehouse can serve now). The card is stored even when nobody has WeCom: the
  * workbench presses the same buttons through POST /bot/buttons.
  */
-export async function noticeReviewers(tx: Tx, doc: BillDocument, now: Date, publicUrl?: string): Promise<void> {
+export async function noticeReviewers(
+  tx: Tx,
+  doc: BillDocument,
+  now: Date,
+  publicUrl?: string,
+  known: { check?: ApplicationCheck; isNew?: boolean; lines?: readonly CardLine[] } = {},
+): Promise<void> {
   if (!(REVIEWED as readonly string[]).includes(doc.docType) || doc.unitId === null) return;
-  // A resubmission replaces the earlier card: it must not act on the new version.
-  await closeReviewCards(tx, doc, null, '已重新上报，请在新卡片上审核', now);
+  // A resubmission replaces the earlier card: it must not act on the new version (a document
+  // created in this transaction has none).
+  if (!known.isNew) await closeReviewCards(tx, doc, null, '已重新上报，请在新卡片上审核', now);
   const unit = (await tx.catalog.unitById(doc.unitId))!;
   const bt = await tx.catalog.billTypeById(doc.billTypeId);
   const head = [`单位：${unit.name}`, `票种：${bt.name}`, `数量：${doc.quantity} 份`];
   let checks: string[];
   let issueButton = false;
   if (doc.docType === 'application') {
-    const a = await applicationCheckLines(tx, doc, now);
+    const a = await applicationCheckLines(tx, doc, now, known.check);
     checks = a.lines;
     issueButton = a.stockAllows;
   } else {
-    checks = await lineDocLines(tx, doc);
+    checks = await lineDocLines(tx, doc, known.lines);
   }
   const view: ChatCard = {
     title: `待审核：${DOC_NAMES[doc.docType]} ${doc.docNo}`,
@@ -122,9 +137,5 @@ export async function noticeReviewers(tx: Tx, doc: BillDocument, now: Date, publ
 
 /** Closes the open review cards of a document (withdrawn, resubmitted): their buttons stop acting, every copy says why. */
 export async function closeReviewCards(tx: Tx, doc: BillDocument, actor: Actor | null, outcome: string, now: Date): Promise<void> {
-  for (;;) {
-    const card = await tx.cards.openFor(doc.docType, doc.id);
-    if (!card) return;
-    await settleCardIn(tx, card, { to: 'closed', actor, outcome, now });
-  }
+  for (const card of await tx.cards.allOpenFor(doc.docType, doc.id)) await settleCardIn(tx, card, { to: 'closed', actor, outcome, now });
 }

@@ -1,10 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, type Dialect, type TxOptions } from './dialect';
+import { TxMemo } from './tx-memo';
 
 /** What a repository module is built from: one EntityManager (a transaction's or the pool's) and the dialect. */
 export interface RepoContext {
   em: EntityManager;
   dialect: Dialect;
+  /** Reference rows already read in this transaction; absent outside one (see TxMemo). */
+  memo?: TxMemo;
 }
 
 /**
@@ -30,7 +33,7 @@ export function makeStore<R>(ds: DataSource, build: (ctx: RepoContext) => R): St
   const read = build({ em: ds.manager, dialect });
   return {
     read,
-    transaction: (work, opts) => dialect.transaction(ds, (em) => work(build({ em, dialect })), opts),
+    transaction: (work, opts) => dialect.transaction(ds, (em) => work(build({ em, dialect, memo: new TxMemo() })), opts),
     standalone: (work) => dialect.alone(ds, () => work(read)),
     async ping() {
       await ds.query('SELECT 1');

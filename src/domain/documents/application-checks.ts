@@ -8,7 +8,7 @@ import type { Actor } from '../identity/actor';
 import { createApplicationSchema } from '../ledger/ledger.schemas';
 import { BUREAU_STOCK } from '../ledger/ledger.types';
 import { assertUnitAccess, requirePermission } from '../policy';
-import { blockersFor } from './application.service';
+import { applicationBlockers, type Blocker, graceMonthsOf, oldStockLimit, WRITEOFF_GRACE_MONTHS_KEY } from './application.rules';
 
 /** The figures and rule results shown before an application is submitted or approved. */
 export const applicationCheckSchema = z
@@ -34,7 +34,8 @@ export const applicationCheckSchema = z
     canSubmit: z.boolean(),
   })
   .strict();
-export type ApplicationCheck = z.infer<typeof applicationCheckSchema>;
+/** The reading, with each blocker's reason typed as the domain's (the schema sends it as a string). */
+export type ApplicationCheck = Omit<z.infer<typeof applicationCheckSchema>, 'blockers'> & { blockers: Blocker[] };
 
 /** What to check: the body of a new application, without its reason. */
 export const applicationCheckInputSchema = createApplicationSchema.omit({ reason: true });
@@ -44,7 +45,9 @@ type Reads = Pick<Repositories, 'catalog' | 'documents' | 'ledger' | 'settings'>
 
 /**
  * One reading of the checks, inside any transaction (the operators' card is written in the
- * submission's own transaction, where the new application is not yet visible to others).
+ * submission's own transaction, where the new application is not yet visible to others). The
+ * application service refuses on the same reading's blockers, so a submission reads the rules'
+ * facts once for both: 8 statements, where checking and then carding read 14.
  */
 export async function readApplicationCheck(
   tx: Reads,
@@ -54,20 +57,34 @@ export async function readApplicationCheck(
   excludeDocId: number | null,
   now: Date,
 ): Promise<ApplicationCheck> {
-  const [blockers, cap, pending, inStock, promised] = await Promise.all([
-    blockersFor(tx, unit, bt, quantity, now),
+  const graceMonths = graceMonthsOf(await tx.settings.get(WRITEOFF_GRACE_MONTHS_KEY));
+  const [cap, pending, oldest, latest, inStock, promised] = await Promise.all([
     tx.catalog.capOf(unit.id, bt.id),
     tx.documents.allOf({ docType: 'writeoff', unitId: unit.id, billTypeId: bt.id, statuses: ['submitted', 'returned'] }),
+    tx.ledger.oldestHeldIssue(unit.id, bt.id, oldStockLimit(now, graceMonths)),
+    tx.documents.latestCutoffWriteoff(unit.id, bt.id),
     tx.ledger.countAt(bt.id, BUREAU_STOCK),
     tx.documents.approvedBacklog(bt.id, excludeDocId ?? 0),
   ]);
+  const blockers = applicationBlockers({
+    unit,
+    billType: bt,
+    quantity,
+    cap: cap?.maxQuantity ?? null,
+    // The oldest pending write-off is the one 核旧领新 names.
+    pendingWriteoff: pending[0] ? { docNo: pending[0].docNo, status: pending[0].status } : null,
+    oldestHeldIssueBeforeLimit: oldest,
+    latestCutoffDate: latest?.cutoffDate ?? null,
+    graceMonths,
+    now,
+  });
   const available = Math.max(0, inStock - promised);
   return {
     unit: { code: unit.code, name: unit.name },
     billType: { code: bt.code, name: bt.name },
     quantity,
     cap: cap?.maxQuantity ?? null,
-    blockers: blockers.map((b) => ({ reason: b.reason, message: b.message, details: b.details })),
+    blockers,
     pendingWriteoffs: pending.map((d) => ({ docNo: d.docNo, status: d.status })),
     warehouse: { inStock, promised, available, sufficient: available >= quantity },
     canSubmit: blockers.length === 0,

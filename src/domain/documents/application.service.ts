@@ -17,7 +17,7 @@ import type {
 } from '../ledger/ledger.schemas';
 import { BUREAU_STOCK } from '../ledger/ledger.types';
 import { assertNotMaker, assertUnitAccess, isUnitScoped, requirePermission, type Duties } from '../policy';
-import { applicationBlockers, graceMonthsOf, oldStockLimit, WRITEOFF_GRACE_MONTHS_KEY, type Blocker } from './application.rules';
+import { readApplicationCheck, type ApplicationCheck } from './application-checks';
 import type { BillDocument } from './bill-document.entity';
 import type { DocumentView } from './document.views';
 import { noticeToUnit } from './application-notices';
@@ -32,35 +32,16 @@ type Tx = Pick<Repositories, 'catalog' | 'documents' | 'ledger' | 'settings'>;
  */
 export type Also<T> = (tx: Repositories, result: T) => Promise<void>;
 
-/** Reads what the application rules look at and returns the rules that refuse it (none = may apply). */
-export async function blockersFor(tx: Tx, unit: Unit, bt: BillType, quantity: number, now: Date): Promise<Blocker[]> {
-  const graceMonths = graceMonthsOf(await tx.settings.get(WRITEOFF_GRACE_MONTHS_KEY));
-  const [cap, pending, oldest, latest] = await Promise.all([
-    tx.catalog.capOf(unit.id, bt.id),
-    tx.documents.firstOf({ docType: 'writeoff', unitId: unit.id, billTypeId: bt.id, statuses: ['submitted', 'returned'] }),
-    tx.ledger.oldestHeldIssue(unit.id, bt.id, oldStockLimit(now, graceMonths)),
-    tx.documents.latestCutoffWriteoff(unit.id, bt.id),
-  ]);
-  return applicationBlockers({
-    unit,
-    billType: bt,
-    quantity,
-    cap: cap?.maxQuantity ?? null,
-    pendingWriteoff: pending ? { docNo: pending.docNo, status: pending.status } : null,
-    oldestHeldIssueBeforeLimit: oldest,
-    latestCutoffDate: latest?.cutoffDate ?? null,
-    graceMonths,
-    now,
-  });
-}
-
 /** 申领: applications by units, checked against 分次限量 and 核旧领新, reviewed by the bureau. */
 export function makeApplicationService(deps: { store: DomainStore; clock: Clock; duties: Duties; publicUrl?: string }) {
   const { store, clock, duties } = deps;
 
-  async function checkRules(tx: Tx, unit: Unit, bt: BillType, quantity: number): Promise<void> {
-    const [first] = await blockersFor(tx, unit, bt, quantity, clock.now());
+  /** Refuses (409, the first rule's reason and Chinese message) unless the rules allow it; returns the reading for the card. */
+  async function checkRules(tx: Tx, unit: Unit, bt: BillType, quantity: number, docId: number | null): Promise<ApplicationCheck> {
+    const check = await readApplicationCheck(tx, unit, bt, quantity, docId, clock.now());
+    const [first] = check.blockers;
     if (first) throw new ConflictError(first.reason, first.message, first.details);
+    return check;
   }
 
   /** Loads an application the actor may act on (unit staff: own unit only). */
@@ -143,7 +124,7 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
         const unit = await tx.catalog.unitByCode(input.unitCode);
         assertUnitAccess(actor, unit.id);
         const bt = await tx.catalog.billTypeByCode(input.billTypeCode);
-        await checkRules(tx, unit, bt, input.quantity);
+        const check = await checkRules(tx, unit, bt, input.quantity, null);
         const at = clock.now();
         const doc = await createDocument(
           tx.documents,
@@ -159,7 +140,7 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
           'submitted',
         );
         await tx.audit.record(actor, at, { action: 'application.create', entityType: 'bill_document', entityId: doc.id, after: input });
-        await noticeReviewers(tx, doc, at, deps.publicUrl);
+        await noticeReviewers(tx, doc, at, deps.publicUrl, { check, isNew: true });
         const view = (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
         await also?.(tx, view);
         return view;
@@ -173,7 +154,7 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
         const doc = await loadFor(tx, actor, id);
         const [unit, bt] = await Promise.all([tx.catalog.unitById(doc.unitId!), tx.catalog.billTypeById(doc.billTypeId)]);
         const quantity = input.quantity ?? doc.quantity;
-        if (doc.status === 'draft' || doc.status === 'returned') await checkRules(tx, unit!, bt, quantity);
+        const check = doc.status === 'draft' || doc.status === 'returned' ? await checkRules(tx, unit!, bt, quantity, doc.id) : undefined;
         const at = clock.now();
         await transition(tx.documents, doc, 'submitted', { actorId: actor.userId, at }, { quantity, reason: input.reason ?? doc.reason });
         await tx.audit.record(actor, at, {
@@ -182,7 +163,7 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
           entityId: id,
           after: { quantity, reason: doc.reason },
         });
-        await noticeReviewers(tx, doc, at, deps.publicUrl);
+        await noticeReviewers(tx, doc, at, deps.publicUrl, { check });
         return (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
       });
     },

@@ -44,7 +44,7 @@ export interface ReservedLine {
 const count = (l: { startNo: number; endNo: number }) => l.endNo - l.startNo + 1;
 
 /** Ledger documents (申领单 … 销毁单, 印制计划) with their lines, transitions and print orders. */
-export function makeDocumentRepository({ em, dialect }: RepoContext) {
+export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
   return {
     /** Inserts a document under a temporary number and returns it with its id. */
     async insert(values: Omit<BillDocument, 'id'>): Promise<BillDocument> {
@@ -141,9 +141,9 @@ export function makeDocumentRepository({ em, dialect }: RepoContext) {
         order: { id: 'ASC' },
       }),
 
-    /** Replaces the lines of a document; returns their total count. */
-    async replaceLines(documentId: number, lines: readonly StoredLine[]): Promise<number> {
-      await em.delete(DocumentLine, { documentId });
+    /** Replaces the lines of a document (a document created in this transaction has none to delete); returns their total count. */
+    async replaceLines(documentId: number, lines: readonly StoredLine[], opts: { isNew?: boolean } = {}): Promise<number> {
+      if (!opts.isNew) await em.delete(DocumentLine, { documentId });
       const rows = lines.map((l) => ({
         documentId,
         kind: l.kind,
@@ -227,14 +227,27 @@ export function makeDocumentRepository({ em, dialect }: RepoContext) {
     async views(docs: readonly BillDocument[], opts: ViewOptions = {}): Promise<DocumentView[]> {
       if (docs.length === 0) return [];
       const ids = docs.map((d) => d.id);
+      // Units and bill types this transaction already read come from its memo.
       const unitIds = [...new Set(docs.map((d) => d.unitId).filter((x): x is number => x !== null))];
       const btIds = [...new Set(docs.map((d) => d.billTypeId))];
-      const [units, bts] = await Promise.all([
-        unitIds.length
-          ? em.createQueryBuilder(Unit, 'u').select(['u.id', 'u.code']).where('u.id IN (:...ids)', { ids: unitIds }).getMany()
+      const knownUnits = unitIds.flatMap((id) => memo?.unit(id) ?? []);
+      const knownBts = btIds.flatMap((id) => memo?.billType(id) ?? []);
+      const unitsToRead = unitIds.filter((id) => !knownUnits.some((u) => u.id === id));
+      const btsToRead = btIds.filter((id) => !knownBts.some((b) => b.id === id));
+      const [units, bts]: [Array<Pick<Unit, 'id' | 'code'>>, Array<Pick<BillType, 'id' | 'code' | 'name'>>] = await Promise.all([
+        unitsToRead.length
+          ? em.createQueryBuilder(Unit, 'u').select(['u.id', 'u.code']).where('u.id IN (:...ids)', { ids: unitsToRead }).getMany()
           : [],
-        em.createQueryBuilder(BillType, 'b').select(['b.id', 'b.code', 'b.name']).where('b.id IN (:...ids)', { ids: btIds }).getMany(),
+        btsToRead.length
+          ? em
+              .createQueryBuilder(BillType, 'b')
+              .select(['b.id', 'b.code', 'b.name'])
+              .where('b.id IN (:...ids)', { ids: btsToRead })
+              .getMany()
+          : [],
       ]);
+      units.push(...knownUnits);
+      bts.push(...knownBts);
       const lines = opts.lines
         ? await em.createQueryBuilder(DocumentLine, 'l').where('l.documentId IN (:...ids)', { ids }).orderBy('l.id', 'ASC').getMany()
         : [];

@@ -139,9 +139,8 @@ export async function lockDocument(
   docType: DocType,
   id: number,
 ): Promise<BillDocument> {
-  const head = await tx.documents.findById(docType, id);
-  if (!head) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[docType]} ${id} 不存在`);
-  await tx.ledger.lockBillType(head.billTypeId);
+  // A document's bill type never changes, so locking it through the document is safe.
+  if (!(await tx.ledger.lockBillTypeOf(docType, id))) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[docType]} ${id} 不存在`);
   return loadDocument(tx.documents, docType, id);
 }
 

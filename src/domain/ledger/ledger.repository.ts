@@ -1,5 +1,7 @@
 import type { RepoContext } from '../db/store';
 import { ConflictError } from '../errors';
+import { BillType } from '../catalog/bill-type.entity';
+import { BillDocument } from '../documents/bill-document.entity';
 import { Batch } from './batch.entity';
 import { checkLedgerInvariants } from './invariants.queries';
 import { JournalEntry } from './journal-entry.entity';
@@ -42,7 +44,7 @@ const placeWhere = (alias: string, p: Place) =>
  * The number-range ledger: stock ranges (one holder and state each), batches and the append-only
  * journal. Storage grows with operations, never with the number of bills (domain.md).
  */
-export function makeLedgerRepository({ em, dialect }: RepoContext) {
+export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
   const ranges = rangeSql(em, dialect);
 
   /** Ranges of one batch at a place that overlap a span, lowest first. */
@@ -110,11 +112,32 @@ export function makeLedgerRepository({ em, dialect }: RepoContext) {
 
   return {
     findAt,
+    /** The rows at any of the places overlapping any of the runs of one bill type, in one statement. */
+    findAtAny: (billTypeId: number, runs: ReadonlyArray<{ batchCode: string; span: Span }>, places: readonly Place[]) =>
+      ranges.overlapping(billTypeId, runs, places),
     placeRun,
     journal,
 
-    /** Locks a bill type's row: every ledger-changing transaction takes it first (the lock order). */
-    lockBillType: (billTypeId: number): Promise<void> => dialect.lockRow(em, 'bill_type', billTypeId),
+    /**
+     * Locks a bill type's row: every ledger-changing transaction takes it first (the lock order).
+     * In a transaction the locked row is read whole and kept in the memo, so the call's later reads
+     * of its bill type cost no statement.
+     */
+    async lockBillType(billTypeId: number): Promise<void> {
+      if (!memo) return dialect.lockRow(em, 'bill_type', billTypeId);
+      memo.keepBillType(await dialect.forUpdate(em, em.createQueryBuilder(BillType, 'b').where('b.id = :id', { id: billTypeId })).getOne());
+    },
+
+    /**
+     * Locks the bill type of a document (the lock order: bill type, then document) in one statement
+     * and returns it; null when there is no such document.
+     */
+    async lockBillTypeOf(docType: DocType, documentId: number): Promise<BillType | null> {
+      const doc = em.createQueryBuilder(BillDocument, 'd').select('d.billTypeId').where('d.id = :documentId AND d.docType = :docType');
+      const qb = em.createQueryBuilder(BillType, 'b').where(`b.id = (${doc.getQuery()})`).setParameters({ documentId, docType });
+      const bt = await dialect.forUpdate(em, qb).getOne();
+      return memo ? memo.keepBillType(bt) : bt;
+    },
 
     /** Numbers of a run that are NOT at the place (empty when the place holds all of them). */
     async missingAt(run: Run, place: Place): Promise<Span[]> {

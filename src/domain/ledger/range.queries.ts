@@ -59,6 +59,27 @@ export function rangeSql(em: EntityManager, dialect: Dialect) {
       return rows.map(toRange);
     },
 
+    /** In one round trip: the rows at any of `places` overlapping any of the runs (a document's lines checked together). */
+    async overlapping(
+      billTypeId: number,
+      runs: ReadonlyArray<{ batchCode: string; span: Span }>,
+      places: readonly Place[],
+    ): Promise<StockRange[]> {
+      if (runs.length === 0 || places.length === 0) return [];
+      const sql = dialect.sql();
+      // Placeholders are numbered in the order they are made (SQLite's are positional): text order.
+      const billType = sql.p(billTypeId);
+      const runSql = runs
+        .map((r) => `("batchCode" = ${sql.p(r.batchCode)} AND "startNo" <= ${sql.p(r.span.end)} AND "endNo" >= ${sql.p(r.span.start)})`)
+        .join(' OR ');
+      const placesSql = places.map((p) => `(${placeSql(sql, p)})`).join(' OR ');
+      const rows: RawRange[] = await em.query(
+        `SELECT ${COLUMNS} FROM "stock_range" WHERE "billTypeId" = ${billType} AND (${runSql}) AND (${placesSql}) ORDER BY "startNo"`,
+        sql.params,
+      );
+      return rows.map(toRange);
+    },
+
     async insert(rows: Array<Omit<StockRange, 'id'>>): Promise<void> {
       if (rows.length === 0) return;
       const sql = dialect.sql();

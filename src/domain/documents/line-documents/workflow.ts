@@ -57,8 +57,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
 
   /** Locks the bill type (the ledger's lock order) and resolves whose numbers these are. */
   async function lockHolder(tx: Repositories, actor: Actor, input: C): Promise<{ bt: BillType; unitId: number | null }> {
-    const bt = await tx.catalog.billTypeByCode(input.billTypeCode);
-    await tx.ledger.lockBillType(bt.id);
+    const bt = await tx.catalog.billTypeByCodeForUpdate(input.billTypeCode);
     if (spec.holder === 'either' && input.holder === 'bureau') {
       requirePermission(actor, 'warehouse.manage');
       return { bt, unitId: null };
@@ -93,8 +92,15 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
   }
 
   /** Stores the lines and, for parking documents, moves their numbers into the parked state. */
-  async function applySubmission(tx: Repositories, doc: BillDocument, lines: DocLine[], actor: Actor, at: Date): Promise<number> {
-    const quantity = await tx.documents.replaceLines(doc.id, lines);
+  async function applySubmission(
+    tx: Repositories,
+    doc: BillDocument,
+    lines: DocLine[],
+    actor: Actor,
+    at: Date,
+    opts: { isNew?: boolean } = {},
+  ): Promise<number> {
+    const quantity = await tx.documents.replaceLines(doc.id, lines, opts);
     if (spec.park) {
       for (const l of lines) {
         const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
@@ -209,21 +215,22 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
         const fields = spec.fields(input);
         const at = clock.now();
         await checkSubmission(tx, bt, unitId, lines, fields, at);
+        // The quantity is the lines' count, known before the row is written.
+        const quantity = lines.reduce((n, l) => n + l.endNo - l.startNo + 1, 0);
         const doc = await createDocument(
           tx.documents,
-          { docType: spec.docType, unitId, billTypeId: bt.id, ...fields, createdBy: actor.userId, createdAt: at },
+          { docType: spec.docType, unitId, billTypeId: bt.id, ...fields, quantity, createdBy: actor.userId, createdAt: at },
           'submitted',
           spec.firstOpinion?.(input) ?? null,
         );
-        doc.quantity = await applySubmission(tx, doc, lines, actor, at);
-        await tx.documents.update(doc.id, { quantity: doc.quantity });
+        await applySubmission(tx, doc, lines, actor, at, { isNew: true });
         await tx.audit.record(actor, at, {
           action: `${spec.audit}.submit`,
           entityType: 'bill_document',
           entityId: doc.id,
           after: { docNo: doc.docNo, ...input },
         });
-        await noticeReviewers(tx, doc, at, deps.publicUrl);
+        await noticeReviewers(tx, doc, at, deps.publicUrl, { isNew: true, lines });
         const result = outcome(doc, lines);
         await also?.(tx, result);
         return result;
