@@ -11,9 +11,17 @@ const MIN_NAME_CHARS = 3;
 
 const norm = (s: string): string => s.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
 
+/** A name as names are compared and stored (unit_name.key): NFKC, no whitespace, lower case. */
+export const nameKey = norm;
+
 /** Every name a unit answers to (full name first), normalised. */
-export function namesOf(u: NamedUnit): string[] {
+export function namesOf(u: Pick<NamedUnit, 'name' | 'aliases'>): string[] {
   return [u.name, ...u.aliases].map(norm).filter((n) => n.length > 0);
+}
+
+/** The rows of unit_name a unit holds: its names normalised, each once (二中 and 二 中 are one key). */
+export function unitNameKeys(u: Pick<NamedUnit, 'name' | 'aliases'>): string[] {
+  return [...new Set(namesOf(u))];
 }
 
 /**
