@@ -66,19 +66,3 @@ export function matchUnits<U extends NamedUnit>(units: readonly U[], query: stri
   if (partial.length > 1) return { kind: 'many', units: partial.slice(0, limit) };
   return { kind: 'none' };
 }
-
-/** The first other unit (not `selfId`) already called by one of `names`, for the duplicate check. */
-export function nameTakenBy<U extends NamedUnit>(
-  units: readonly U[],
-  names: readonly string[],
-  selfId: number | null,
-): { unit: U; name: string } | null {
-  const wanted = names.map(norm);
-  for (const u of units) {
-    if (u.id === selfId) continue;
-    const theirs = namesOf(u);
-    const clash = wanted.find((n) => theirs.includes(n));
-    if (clash !== undefined) return { unit: u, name: names[wanted.indexOf(clash)] };
-  }
-  return null;
-}
