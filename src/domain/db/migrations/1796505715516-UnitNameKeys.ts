@@ -16,11 +16,8 @@ const UP: Record<DbKind, string[]> = {
 };
 
 const DOWN: Record<DbKind, string[]> = {
-  postgres: [
-    'DROP INDEX "public"."IDX_6e2f65b262f912c7789979319b"',
-    'DROP INDEX "public"."IDX_be2a42a0b701fabf38b6375eb9"',
-    'DROP TABLE "unit_name"',
-  ],
+  // Unqualified (the generator wrote "public".…): the search path finds them in any schema, as the tests use.
+  postgres: ['DROP INDEX "IDX_6e2f65b262f912c7789979319b"', 'DROP INDEX "IDX_be2a42a0b701fabf38b6375eb9"', 'DROP TABLE "unit_name"'],
   sqlite: ['DROP INDEX "IDX_6e2f65b262f912c7789979319b"', 'DROP INDEX "IDX_be2a42a0b701fabf38b6375eb9"', 'DROP TABLE "unit_name"'],
 };
 
