@@ -43,7 +43,7 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
   }
 
   /**
-   * Runs a transaction that stores unit names. When the unique index refuses one, another process
+   * Runs a transaction that stores unit names. When the unique index refuses one, another transaction
    * stored it after this one checked: running it again lets the check see that unit and name it
    * (or succeed, if the other transaction rolled back). A second refusal stays a 409 DUPLICATE.
    */
