@@ -154,7 +154,7 @@ describe('the UnitNameKeys migration', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('when an older database is migrated, then its units’ names are stored, and a name two units share stays with the older one', async () => {
+  it('when an older database is migrated, then its units’ names are stored, a name two units share stays with the older one and one too long is left out', async () => {
     // The schema as it was before unit_name, with units written as the old service allowed.
     const older = allMigrations.slice(0, allMigrations.indexOf(UnitNameKeys1796505715516));
     const old = new DataSource({ ...makeDataSource(url, opts).options, migrations: older });
@@ -164,6 +164,8 @@ describe('the UnitNameKeys migration', () => {
       ['U1', '市第一人民医院', ['一医', '市一院']],
       ['U2', '市第一 人民医院', ['一院']],
       ['U3', '市中医院', ['ＺＹＹ', '一医', 'zyy']],
+      // NFKC spells ﷽ out in 18 letters: this name's key is too long to store.
+      ['U4', '\uFDFA'.repeat(40), ['长名单位']],
     ] as const;
     for (const [code, name, aliases] of units)
       await old
@@ -177,6 +179,7 @@ describe('the UnitNameKeys migration', () => {
       U1: ['一医', '市一院', '市第一人民医院'],
       U2: ['一院'],
       U3: ['zyy', '市中医院'],
+      U4: ['长名单位'],
     });
     // The rule holds from now on: the newer unit cannot be given the older one's name again.
     const s = (await systemOver(ds, clock)).services;

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { MAX_NAME_KEY_CHARS } from './unit-names';
 
 /**
  * One normalised name a unit answers to (its full name or a short name, see `unitNameKeys`). The
@@ -14,11 +15,8 @@ export class UnitNameKey {
   @Column({ type: 'integer' })
   unitId: number;
 
-  /**
-   * NFKC can lengthen a 128-character name (a few compatibility characters expand to several);
-   * 512 leaves room for that and stays under PostgreSQL's limit on a B-tree index entry.
-   */
+  /** At most MAX_NAME_KEY_CHARS: room for NFKC's expansions, under PostgreSQL's limit on a B-tree index entry. */
   @Index({ unique: true })
-  @Column({ type: 'varchar', length: 512 })
+  @Column({ type: 'varchar', length: MAX_NAME_KEY_CHARS })
   key: string;
 }

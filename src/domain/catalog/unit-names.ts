@@ -14,6 +14,12 @@ const norm = (s: string): string => s.normalize('NFKC').replace(/\s+/g, '').toLo
 /** A name as names are compared and stored (unit_name.key): NFKC, no whitespace, lower case. */
 export const nameKey = norm;
 
+/**
+ * The longest key unit_name stores. NFKC lengthens a few compatibility characters (one ligature
+ * becomes 18 letters), so the schemas refuse a name whose key would not fit rather than fail in SQL.
+ */
+export const MAX_NAME_KEY_CHARS = 512;
+
 /** Every name a unit answers to (full name first), normalised. */
 export function namesOf(u: Pick<NamedUnit, 'name' | 'aliases'>): string[] {
   return [u.name, ...u.aliases].map(norm).filter((n) => n.length > 0);

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { unitNameKeys } from '../../catalog/unit-names';
+import { MAX_NAME_KEY_CHARS, unitNameKeys } from '../../catalog/unit-names';
 import { dialectOf, type DbKind } from '../dialect';
 
 const UP: Record<DbKind, string[]> = {
@@ -29,7 +29,8 @@ const BACKFILL_CHUNK = 200;
  * already holds is skipped: a database from before the rule was enforced everywhere may have two
  * units sharing a name, and refusing to migrate it would keep the service from starting. The older
  * unit keeps the name; the newer one can keep it too until its names are next edited, when the
- * service asks for another.
+ * service asks for another. A key too long for the column (a name the schemas now refuse) is
+ * skipped for the same reason.
  */
 async function backfillUnitNames(qr: QueryRunner): Promise<void> {
   const units = (await qr.query('SELECT "id", "name", "aliases" FROM "unit" ORDER BY "id"')) as Array<{
@@ -41,7 +42,7 @@ async function backfillUnitNames(qr: QueryRunner): Promise<void> {
   const rows: Array<[number, string]> = [];
   for (const u of units) {
     for (const key of unitNameKeys({ name: u.name, aliases: JSON.parse(u.aliases) as string[] })) {
-      if (held.has(key)) continue;
+      if (held.has(key) || key.length > MAX_NAME_KEY_CHARS) continue;
       held.add(key);
       rows.push([Number(u.id), key]);
     }
