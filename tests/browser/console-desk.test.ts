@@ -1,10 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor, type Role } from '../../src/domain/identity/actor';
 import { ledgerSnapshot } from '../helpers/ledger-fixtures';
 import { desktopContext, launchBrowser, mobileContext, screenshot } from './helpers/browser';
 import { loginAsAdmin, loginByForm } from './helpers/login';
 import { PASSWORD, startWebApp, type WebApp } from './helpers/web-app';
+
+// The browser's own function, called inside evaluate(); the tests' tsconfig has no DOM library.
+declare function getComputedStyle(e: unknown): { opacity: string };
 
 // The bureau's desk in Chromium: 待办审批 → 通过并发放 / 退回 with an opinion, a separation-of-duties
 // refusal shown as the server words it, 发放 of an approved application, a refused 入库 form that
@@ -38,6 +41,15 @@ describe('console desk in Chromium', () => {
     return page;
   }
   const inboxRow = (page: Page, docNo: string) => page.locator('.el-table__row', { hasText: docNo });
+  /**
+   * A row's cell under the 类型 header as the operator sees it: its text, and the tag's opacity (a tag
+   * caught in its zoom-in is blank in a screenshot although its text is in the DOM).
+   */
+  async function kindCell(page: Page, row: Locator): Promise<{ text: string; opacity: string }> {
+    const headers = (await page.locator('.el-table__header-wrapper th').allInnerTexts()).map((t) => t.trim());
+    const cell = row.locator(':scope > td').nth(headers.indexOf('类型'));
+    return { text: (await cell.innerText()).trim(), opacity: await cell.locator('.el-tag').evaluate((e) => getComputedStyle(e).opacity) };
+  }
 
   beforeAll(async () => {
     // Business time is now: the session cookie expires 8 h after the server's clock, and the browser keeps real time.
@@ -74,6 +86,8 @@ describe('console desk in Chromium', () => {
     const row = inboxRow(page, doc.docNo);
     await row.waitFor();
     expect(await row.innerText()).toContain('市第一人民医院');
+    // The document type in Chinese, drawn as soon as the row is (the screenshot below shows it).
+    expect(await kindCell(page, row)).toEqual({ text: '申领单', opacity: '1' });
     // The rule checks as the server read them: cap, 核旧领新, warehouse stock, separation of duties.
     expect(await row.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.className]))).toEqual([
       ['cap', 'check ok'],
@@ -223,6 +237,7 @@ describe('console desk in Chromium', () => {
     const row = inboxRow(page, wo.body.docNo);
     await row.waitFor();
     expect(await row.innerText()).toContain('已开 40 · 作废 2 · 灭失 0');
+    expect(await kindCell(page, row)).toEqual({ text: '核销单', opacity: '1' });
     await row.getByRole('button', { name: '通过', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: /审核通过 ·/ });
     await dialog.getByText('良好', { exact: true }).click();

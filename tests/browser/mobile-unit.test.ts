@@ -164,7 +164,12 @@ describe('mobile workbench: unit staff', () => {
     await page.goto(`${t.baseUrl}/m/applications/new`);
     await page.locator('[data-bill-type="FS01"]').click();
     await page.getByLabel('申领数量').fill('100');
-    await expect.poll(() => page.locator('[data-test="blockers"]').textContent()).toContain('核旧领新');
+    const blockers = page.locator('[data-test="blockers"]');
+    await expect.poll(() => blockers.textContent()).toContain('核旧领新');
+    // The message starts at the box's padding (no indent left for a list marker that is not drawn).
+    expect(
+      await blockers.evaluate((ul) => Math.round(ul.querySelector('li')!.getBoundingClientRect().left - ul.getBoundingClientRect().left)),
+    ).toBe(12);
     expect(await page.getByRole('button', { name: '提交申领' }).isDisabled()).toBe(true);
     await shot(page, 'unit-application-blocked');
   });
