@@ -38,6 +38,10 @@ async function answers(ds: DataSource) {
     users: await s.users.list(systemActor, { page: 1, pageSize: 50 }),
     // Ids must survive the copy (documents, lines and journal rows refer to them); these tables have gaps.
     caps: await ds.query('SELECT "id", "unitId", "billTypeId", "maxQuantity" FROM "application_cap" ORDER BY "id"'),
+    // The unique names of units (unit_name) travel with them, under the same unit ids.
+    unitNames: (await ds.query('SELECT "id", "unitId", "key" FROM "unit_name" ORDER BY "id"')).map((r: Record<string, unknown>) =>
+      [r.id, r.unitId, r.key].map(cellText).join(':'),
+    ),
     ranges: (await ds.query('SELECT "id", "batchCode", "startNo", "state" FROM "stock_range" ORDER BY "id"')).map(
       (r: Record<string, unknown>) => [r.id, r.batchCode, r.startNo, r.state].map(cellText).join(':'),
     ),
@@ -157,6 +161,9 @@ describe('migrate-data', () => {
         const s = (await systemOver(pg, clock)).services;
         const unit = await seedUnit(s);
         expect(unit.id).toBeGreaterThan(maxima.unit);
+        // The copied names are still taken on the target.
+        const copied = await s.catalog.getUnit(systemActor, unitCode);
+        await expect(seedUnit(s, { name: copied.name })).rejects.toMatchObject({ reason: 'DUPLICATE' });
         const bt = (await s.catalog.listBillTypes())[0];
         await receive(s, { billTypeCode: bt.code, batchCode: '99000001', startNo: 1, endNo: 100 });
         const issued = await issueToUnit(s, { unitCode: unit.code, billTypeCode: bt.code, quantity: 10 });

@@ -15,6 +15,12 @@ describe('unit short names (aliases)', () => {
     t = await startTestApp();
     await seedHospital(t.services);
     await t.services.catalog.createUnit(systemActor, { code: 'S2', name: '市第二中学', aliases: ['二中'], onboardingStatus: 'online' });
+    await t.services.catalog.createUnit(systemActor, {
+      code: 'K1',
+      name: '市ICU培训中心',
+      aliases: ['ICU中心'],
+      onboardingStatus: 'online',
+    });
     await receive(t.services, { billTypeCode: 'YL01', batchCode: freshBatchCode(), startNo: 1, endNo: 1000 });
     await issueToUnit(t.services, { unitCode: 'H2', billTypeCode: 'YL01', quantity: 300 });
     staff = await t.userToken('unit_staff', { unitCode: 'H2', username: 'h2clerk', wecomUserId: 'h2clerk' });
@@ -34,11 +40,30 @@ describe('unit short names (aliases)', () => {
     expect(found.body.items.map((u: { code: string }) => u.code)).toEqual(['S2']);
   });
 
+  // Names are compared as the bot reads them (NFKC, no spaces, any case); the refusal quotes the name as typed.
   it.each([
-    ['another unit’s short name', { aliases: ['二中'] }, 409, 'DUPLICATE', '市第二中学'],
+    ['another unit’s short name', { aliases: ['二中'] }, 409, 'DUPLICATE', '名称或简称「二中」已被 市第二中学（S2）使用'],
     ['another unit’s full name', { aliases: ['市第二人民医院'] }, 409, 'DUPLICATE', '市第二人民医院'],
+    ['another unit’s full name as its own', { name: '市第二中学' }, 409, 'DUPLICATE', '名称或简称「市第二中学」已被 市第二中学（S2）使用'],
+    ['another unit’s short name with spaces in it', { aliases: ['中医', '二 中'] }, 409, 'DUPLICATE', '「二 中」已被 市第二中学（S2）使用'],
+    [
+      'another unit’s short name in full-width letters',
+      { aliases: ['ＩＣＵ中心'] },
+      409,
+      'DUPLICATE',
+      '「ＩＣＵ中心」已被 市ICU培训中心（K1）使用',
+    ],
+    [
+      'another unit’s full name in lower case',
+      { name: '市icu培训中心' },
+      409,
+      'DUPLICATE',
+      '「市icu培训中心」已被 市ICU培训中心（K1）使用',
+    ],
     ['a one-character short name', { aliases: ['中'] }, 400, 'INVALID_INPUT', '简称至少 2 个字'],
     ['the same short name twice', { aliases: ['中医', '中医'] }, 400, 'INVALID_INPUT', '简称不能重复'],
+    // NFKC spells ﷽ out in 18 letters: forty of them make a name too long to store as a key.
+    ['a name too long once normalised', { name: '\uFDFA'.repeat(40) }, 400, 'INVALID_INPUT', '单位名称含过多兼容字符'],
   ])('when a unit is given %s, then it is refused and its short names stay as they were', async (_what, body, status, reason, message) => {
     const before = await aliasesOf('Z1');
     const r = await t.call('PATCH', '/api/v1/units/Z1', { token: t.adminToken, body });
@@ -46,6 +71,18 @@ describe('unit short names (aliases)', () => {
     expect(r.body.error.reason).toBe(reason);
     expect(r.text).toContain(message);
     expect(await aliasesOf('Z1')).toEqual(before);
+    expect((await t.ds.getRepository(Unit).findOneByOrFail({ code: 'Z1' })).name).toBe('市中医院');
+  });
+
+  it('when a unit is created with a name another unit answers to, then it is refused and not created', async () => {
+    const r = await t.call('POST', '/api/v1/units', {
+      token: t.adminToken,
+      body: { code: 'Z9', name: '新建单位', aliases: ['icu 中心'], onboardingStatus: 'online' },
+    });
+    expect(r.status, r.text).toBe(409);
+    expect(r.body.error.reason).toBe('DUPLICATE');
+    expect(r.body.error.message).toBe('名称或简称「icu 中心」已被 市ICU培训中心（K1）使用');
+    expect(await t.ds.getRepository(Unit).findOneBy({ code: 'Z9' })).toBeNull();
   });
 
   it('short names can be changed', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchUnits, nameTakenBy, unitNamedIn } from '../../src/domain/catalog/unit-names';
+import { matchUnits, nameKey, unitNameKeys, unitNamedIn } from '../../src/domain/catalog/unit-names';
 
 const UNITS = [
   { id: 1, code: '104002', name: '市第二中学', aliases: ['二中'] },
@@ -46,10 +46,13 @@ describe('matching what a person typed', () => {
   });
 });
 
-describe('names already taken', () => {
-  it('names the unit that already answers to a name or alias, ignoring the unit itself', () => {
-    expect(nameTakenBy(UNITS, ['新单位', '二中'], null)).toEqual({ unit: UNITS[0], name: '二中' });
-    expect(nameTakenBy(UNITS, ['市第二中学', '二中'], 1)).toBeNull();
-    expect(nameTakenBy(UNITS, ['中医院'], 1)?.unit.code).toBe('105002');
+describe('the keys unit names are stored under (unit_name)', () => {
+  it('are the full name and short names normalised, each once, full name first', () => {
+    expect(unitNameKeys({ name: '市第二中学', aliases: ['二中', '二 中', 'ＥＺ', 'ez'] })).toEqual(['市第二中学', '二中', 'ez']);
+  });
+
+  it('compare full-width, spaced and upper-case spellings as the same name', () => {
+    expect(nameKey(' 市 二中 ')).toBe(nameKey('市二中'));
+    expect(nameKey('ＡＢＣ中心')).toBe(nameKey('abc中心'));
   });
 });

@@ -1,8 +1,9 @@
 import { In, MoreThanOrEqual } from 'typeorm';
 import type { RepoContext } from '../db/store';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { ApplicationCap } from './application-cap.entity';
 import { BillType } from './bill-type.entity';
+import { UnitNameKey } from './unit-name-key.entity';
 import { Unit } from './unit.entity';
 
 /** Filters of the unit list. */
@@ -11,6 +12,16 @@ export interface UnitFilter {
   onboardingStatus?: Unit['onboardingStatus'];
   /** Part of the name or code. */
   text?: string;
+}
+
+/**
+ * The unique index on unit_name.key refused a name: another transaction stored it after this one
+ * checked. A 409 like the check's own refusal, for when the caller cannot name the other unit.
+ */
+export class UnitNameTaken extends ConflictError {
+  constructor() {
+    super('DUPLICATE', '名称或简称已被其他单位使用，请刷新后重试');
+  }
 }
 
 /** Reference data: bill types, units and per-unit application caps (分次限量). */
@@ -74,6 +85,39 @@ export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
     },
     async saveUnit(unit: Unit): Promise<Unit> {
       return changed(await em.save(unit));
+    },
+
+    /**
+     * The unit other than `selfId` that holds one of `keys` (unit_name), with the key: of several,
+     * the one earliest in `keys`. One query on the unique index, however many units there are.
+     */
+    async unitHoldingNameKey(keys: readonly string[], selfId: number | null): Promise<{ unit: Unit; key: string } | null> {
+      if (keys.length === 0) return null;
+      const qb = em
+        .createQueryBuilder(Unit, 'u')
+        .innerJoin(UnitNameKey, 'k', 'k.unitId = u.id')
+        .addSelect('k.key', 'clash')
+        .where('k.key IN (:...keys)', { keys: [...new Set(keys)] });
+      if (selfId !== null) qb.andWhere('k.unitId <> :selfId', { selfId });
+      const { entities, raw } = await qb.getRawAndEntities<{ u_id: number | string; clash: string }>();
+      if (raw.length === 0) return null;
+      const first = raw.reduce((a, b) => (keys.indexOf(b.clash) < keys.indexOf(a.clash) ? b : a));
+      const unit = entities.find((u) => u.id === Number(first.u_id));
+      return unit ? { unit, key: first.clash } : null;
+    },
+    /** Stores `keys` as the unit's names in place of the ones it had; UnitNameTaken if another unit holds one. */
+    async replaceUnitNameKeys(unitId: number, keys: readonly string[]): Promise<void> {
+      await em.delete(UnitNameKey, { unitId });
+      if (keys.length === 0) return;
+      try {
+        await em.insert(
+          UnitNameKey,
+          keys.map((key) => ({ unitId, key })),
+        );
+      } catch (err) {
+        if (dialect.isUniqueViolation(err)) throw new UnitNameTaken();
+        throw err;
+      }
     },
 
     pageUnits(f: UnitFilter, window: { skip: number; take: number }): Promise<[Unit[], number]> {

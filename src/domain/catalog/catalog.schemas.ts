@@ -4,6 +4,7 @@ import { pageQuerySchema } from '../common/pagination';
 import { unitCodeSchema } from '../identity/identity.schemas';
 import { BILL_CATEGORIES } from './bill-type.entity';
 import { ONBOARDING_STATUSES } from './unit.entity';
+import { MAX_NAME_KEY_CHARS, nameKey } from './unit-names';
 
 export const billTypeCodeSchema = z
   .string()
@@ -23,12 +24,17 @@ export const createBillTypeSchema = z
   .strict();
 export type CreateBillTypeInput = z.infer<typeof createBillTypeSchema>;
 
+/** Whether a unit name's key fits unit_name (see MAX_NAME_KEY_CHARS). */
+const keyFits = (name: string): boolean => nameKey(name).length <= MAX_NAME_KEY_CHARS;
+
 export const createUnitSchema = z
   .object({
     code: unitCodeSchema,
-    name: z.string().trim().min(2, '请填写单位名称').max(128),
+    name: z.string().trim().min(2, '请填写单位名称').max(128).refine(keyFits, '单位名称含过多兼容字符，请改用常规汉字或字母'),
     aliases: z
-      .array(z.string().trim().min(2, '简称至少 2 个字').max(32, '简称最多 32 个字'))
+      .array(
+        z.string().trim().min(2, '简称至少 2 个字').max(32, '简称最多 32 个字').refine(keyFits, '简称含过多兼容字符，请改用常规汉字或字母'),
+      )
       .max(10, '简称最多 10 个')
       .refine((a) => new Set(a).size === a.length, '简称不能重复')
       .optional(),

@@ -9,8 +9,9 @@ import { assertUnitAccess, isUnitScoped, requirePermission } from '../policy';
 import type { BillType } from './bill-type.entity';
 import type { CreateBillTypeInput, CreateUnitInput, listUnitsSchema, SetCapInput, UpdateUnitInput } from './catalog.schemas';
 import { DIRECTORY_VERSION_KEY, type Directory } from './directory';
+import { UnitNameTaken } from './catalog.repository';
 import type { Unit } from './unit.entity';
-import { nameTakenBy } from './unit-names';
+import { nameKey, unitNameKeys } from './unit-names';
 import type { z } from 'zod';
 
 /**
@@ -27,10 +28,32 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
     return result;
   };
 
-  /** A unit's name and short names must not be another unit's: the bot and 来电 resolve units by them. */
-  async function assertNamesFree(tx: DomainStore['read'], names: string[], selfId: number | null): Promise<void> {
-    const taken = nameTakenBy(await tx.catalog.allUnits(), names, selfId);
-    if (taken) throw new ConflictError('DUPLICATE', `名称或简称「${taken.name}」已被 ${taken.unit.name}（${taken.unit.code}）使用`);
+  /**
+   * A unit's name and short names must not be another unit's: the bot and 来电 resolve units by
+   * them. One look-up in unit_name, by the names as compared (NFKC, no spaces, any case); the
+   * refusal quotes the name as it was typed.
+   */
+  async function assertNamesFree(tx: Repositories, names: string[], selfId: number | null): Promise<void> {
+    const keys = names.map(nameKey);
+    const taken = await tx.catalog.unitHoldingNameKey(keys, selfId);
+    if (taken) {
+      const name = names[keys.indexOf(taken.key)];
+      throw new ConflictError('DUPLICATE', `名称或简称「${name}」已被 ${taken.unit.name}（${taken.unit.code}）使用`);
+    }
+  }
+
+  /**
+   * Runs a transaction that stores unit names. When the unique index refuses one, another transaction
+   * stored it after this one checked: running it again lets the check see that unit and name it
+   * (or succeed, if the other transaction rolled back). A second refusal stays a 409 DUPLICATE.
+   */
+  async function storingNames<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof UnitNameTaken) return work();
+      throw err;
+    }
   }
 
   return {
@@ -57,43 +80,50 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
 
     async createUnit(actor: Actor, input: CreateUnitInput): Promise<Unit> {
       requirePermission(actor, 'catalog.edit');
-      const unit = await store.transaction(async (tx) => {
-        if (await tx.catalog.findUnitByCode(input.code)) throw new ConflictError('DUPLICATE', `单位编码 ${input.code} 已存在`);
-        await assertNamesFree(tx, [input.name, ...(input.aliases ?? [])], null);
-        const row = await tx.catalog.insertUnit({
-          code: input.code,
-          name: input.name,
-          aliases: input.aliases ?? [],
-          creditCode: input.creditCode ?? null,
-          supervisor: input.supervisor ?? null,
-          contactName: input.contactName ?? null,
-          contactPhone: input.contactPhone ?? null,
-          purchaseCertNo: input.purchaseCertNo ?? null,
-          onboardingStatus: input.onboardingStatus,
-          onboardedOn: input.onboardedOn ?? null,
-          active: true,
-          createdAt: clock.now(),
-        });
-        await bumpDirectoryVersion(tx);
-        await tx.audit.record(actor, clock.now(), { action: 'unit.create', entityType: 'unit', entityId: row.id, after: input });
-        return row;
-      });
+      const unit = await storingNames(() =>
+        store.transaction(async (tx) => {
+          if (await tx.catalog.findUnitByCode(input.code)) throw new ConflictError('DUPLICATE', `单位编码 ${input.code} 已存在`);
+          await assertNamesFree(tx, [input.name, ...(input.aliases ?? [])], null);
+          const row = await tx.catalog.insertUnit({
+            code: input.code,
+            name: input.name,
+            aliases: input.aliases ?? [],
+            creditCode: input.creditCode ?? null,
+            supervisor: input.supervisor ?? null,
+            contactName: input.contactName ?? null,
+            contactPhone: input.contactPhone ?? null,
+            purchaseCertNo: input.purchaseCertNo ?? null,
+            onboardingStatus: input.onboardingStatus,
+            onboardedOn: input.onboardedOn ?? null,
+            active: true,
+            createdAt: clock.now(),
+          });
+          await tx.catalog.replaceUnitNameKeys(row.id, unitNameKeys(row));
+          await bumpDirectoryVersion(tx);
+          await tx.audit.record(actor, clock.now(), { action: 'unit.create', entityType: 'unit', entityId: row.id, after: input });
+          return row;
+        }),
+      );
       return changed(unit);
     },
 
     async updateUnit(actor: Actor, code: string, input: UpdateUnitInput): Promise<Unit> {
       requirePermission(actor, 'catalog.edit');
-      const unit = await store.transaction(async (tx) => {
-        const row = await tx.catalog.unitByCode(code);
-        const before = { ...row };
-        if (input.name !== undefined || input.aliases !== undefined)
-          await assertNamesFree(tx, [input.name ?? row.name, ...(input.aliases ?? row.aliases)], row.id);
-        Object.assign(row, input);
-        await tx.catalog.saveUnit(row);
-        await bumpDirectoryVersion(tx);
-        await tx.audit.record(actor, clock.now(), { action: 'unit.update', entityType: 'unit', entityId: row.id, before, after: input });
-        return row;
-      });
+      const unit = await storingNames(() =>
+        store.transaction(async (tx) => {
+          const row = await tx.catalog.unitByCode(code);
+          const before = { ...row };
+          const renamed = input.name !== undefined || input.aliases !== undefined;
+          if (renamed) await assertNamesFree(tx, [input.name ?? row.name, ...(input.aliases ?? row.aliases)], row.id);
+          Object.assign(row, input);
+          await tx.catalog.saveUnit(row);
+          // The old names go with the new ones stored: another unit may take them from now on.
+          if (renamed) await tx.catalog.replaceUnitNameKeys(row.id, unitNameKeys(row));
+          await bumpDirectoryVersion(tx);
+          await tx.audit.record(actor, clock.now(), { action: 'unit.update', entityType: 'unit', entityId: row.id, before, after: input });
+          return row;
+        }),
+      );
       return changed(unit);
     },
 

@@ -11,9 +11,23 @@ const MIN_NAME_CHARS = 3;
 
 const norm = (s: string): string => s.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
 
+/** A name as names are compared and stored (unit_name.key): NFKC, no whitespace, lower case. */
+export const nameKey = norm;
+
+/**
+ * The longest key unit_name stores. NFKC lengthens a few compatibility characters (one ligature
+ * becomes 18 letters), so the schemas refuse a name whose key would not fit rather than fail in SQL.
+ */
+export const MAX_NAME_KEY_CHARS = 512;
+
 /** Every name a unit answers to (full name first), normalised. */
-export function namesOf(u: NamedUnit): string[] {
+export function namesOf(u: Pick<NamedUnit, 'name' | 'aliases'>): string[] {
   return [u.name, ...u.aliases].map(norm).filter((n) => n.length > 0);
+}
+
+/** The rows of unit_name a unit holds: its names normalised, each once (二中 and 二 中 are one key). */
+export function unitNameKeys(u: Pick<NamedUnit, 'name' | 'aliases'>): string[] {
+  return [...new Set(namesOf(u))];
 }
 
 /**
@@ -57,20 +71,4 @@ export function matchUnits<U extends NamedUnit>(units: readonly U[], query: stri
   if (partial.length === 1) return { kind: 'one', unit: partial[0] };
   if (partial.length > 1) return { kind: 'many', units: partial.slice(0, limit) };
   return { kind: 'none' };
-}
-
-/** The first other unit (not `selfId`) already called by one of `names`, for the duplicate check. */
-export function nameTakenBy<U extends NamedUnit>(
-  units: readonly U[],
-  names: readonly string[],
-  selfId: number | null,
-): { unit: U; name: string } | null {
-  const wanted = names.map(norm);
-  for (const u of units) {
-    if (u.id === selfId) continue;
-    const theirs = namesOf(u);
-    const clash = wanted.find((n) => theirs.includes(n));
-    if (clash !== undefined) return { unit: u, name: names[wanted.indexOf(clash)] };
-  }
-  return null;
 }

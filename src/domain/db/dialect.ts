@@ -63,6 +63,8 @@ export interface Dialect {
    * e.g. a column and a named parameter. Unlike LIKE it has no wildcards and is case-sensitive on both engines.
    */
   position(haystack: string, needle: string): string;
+  /** Whether a failed statement broke a unique index (or primary key). */
+  isUniqueViolation(err: unknown): boolean;
 }
 
 // better-sqlite3 gives TypeORM a single connection, so two overlapping transactions would collide
@@ -78,6 +80,12 @@ async function affected(em: EntityManager, sql: string, params: unknown[]): Prom
   } finally {
     if (!em.queryRunner) await qr.release();
   }
+}
+
+/** The driver's error code: TypeORM's QueryFailedError keeps the driver's error as `driverError`. */
+function driverCode(err: unknown): unknown {
+  const e = err as { driverError?: { code?: unknown }; code?: unknown } | null;
+  return e?.driverError?.code ?? e?.code;
 }
 
 /** Runs `run` after every transaction queued before it on this SQLite DataSource. */
@@ -108,6 +116,7 @@ const sqlite: Dialect = {
   execute: (em, sql, params) => affected(em, sql, params),
   databaseBytes: async () => null,
   position: (haystack, needle) => `instr(${haystack}, ${needle})`,
+  isUniqueViolation: (err) => driverCode(err) === 'SQLITE_CONSTRAINT_UNIQUE' || driverCode(err) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
 };
 
 const postgres: Dialect = {
@@ -138,6 +147,8 @@ const postgres: Dialect = {
     return Number(row.n);
   },
   position: (haystack, needle) => `strpos(${haystack}, ${needle})`,
+  // 23505 unique_violation (SQLSTATE).
+  isUniqueViolation: (err) => driverCode(err) === '23505',
 };
 
 /** The dialect of a connected DataSource. */

@@ -3,6 +3,7 @@ import { ApplicationCap } from '../catalog/application-cap.entity';
 import { BotCard } from '../cards/card.entity';
 import { BillType } from '../catalog/bill-type.entity';
 import { Unit } from '../catalog/unit.entity';
+import { UnitNameKey } from '../catalog/unit-name-key.entity';
 import { BillDocument } from '../documents/bill-document.entity';
 import { CalendarDay } from '../desk/sla/calendar-day.entity';
 import { DocumentLine } from '../documents/document-line.entity';
@@ -37,6 +38,7 @@ import { ServiceSummary } from '../summaries/summary.entity';
 export const allEntities = [
   Setting,
   Unit,
+  UnitNameKey,
   BillType,
   ApplicationCap,
   User,

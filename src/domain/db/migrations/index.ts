@@ -6,6 +6,7 @@ import { OutboxExpiry1796436084581 } from './1796436084581-OutboxExpiry';
 import { UnitAliases1796441023556 } from './1796441023556-UnitAliases';
 import { BotCards1796441089892 } from './1796441089892-BotCards';
 import { BotExchangeOutcome1796441178762 } from './1796441178762-BotExchangeOutcome';
+import { UnitNameKeys1796505715516 } from './1796505715516-UnitNameKeys';
 
 /** Schema migrations, oldest first (new ones: `npm run db:generate-migration -- <Name>`). */
 export const allMigrations: Array<new () => MigrationInterface> = [
@@ -16,4 +17,5 @@ export const allMigrations: Array<new () => MigrationInterface> = [
   UnitAliases1796441023556,
   BotCards1796441089892,
   BotExchangeOutcome1796441178762,
+  UnitNameKeys1796505715516,
 ];
