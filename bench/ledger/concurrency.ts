@@ -93,7 +93,14 @@ export async function runWriters(
     const types = prepared.billTypeCodes;
     const billTypeCode = opts.mode === 'same' ? types[types.length - 1] : types[i % types.length];
     if (opts.mode === 'spread') cursor = 0;
-    return { ...target, billTypeCode, unitCodes: unitsFor(billTypeCode), seconds: opts.seconds, perIssue: opts.perIssue };
+    return {
+      ...target,
+      billTypeCode,
+      unitCodes: unitsFor(billTypeCode),
+      seconds: opts.seconds,
+      perIssue: opts.perIssue,
+      warmup: WARMUP_CYCLES,
+    };
   });
   const children = tasks.map((task) =>
     fork(join(__dirname, 'writer-client.js'), [JSON.stringify(task)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
@@ -132,6 +139,11 @@ export async function runWriters(
 }
 
 const TARGET_SCALING_AT_4 = 1.8;
+/**
+ * Cycles each writer runs before the timed run starts, unmeasured: a fresh process compiles its
+ * code and TypeORM's query paths on its first calls, which a long-running app process did long ago.
+ */
+export const WARMUP_CYCLES = 8;
 const TARGET_P99_AT_8_MS = 50;
 
 /**
@@ -148,9 +160,10 @@ export async function concurrencyRows(
   log: (s: string) => void,
 ): Promise<Array<[string, string, string]>> {
   const perIssue = 100;
-  // Each writer gets up to 30 fresh pairs a second (150 calls/s, more than one writer managed here); the
-  // one-bill-type runs need that many units per writer, plus what the earlier runs used.
-  const maxCycles = 30 * seconds;
+  // Each writer gets up to 60 fresh pairs a second (300 calls/s, more than one writer managed here)
+  // plus its warm-up pairs; the one-bill-type runs need that many units per writer, plus what the
+  // earlier runs used.
+  const maxCycles = 60 * seconds + WARMUP_CYCLES;
   const units = maxCycles * (Math.max(...levels) + 2);
   log(`concurrent writers: ${units} units × 20 bill types, ${seconds} s per run, clients ${levels.join(', ')}`);
   const prepared = await prepareWriters(services, ds, clock, { billTypes: 20, units, perIssue });

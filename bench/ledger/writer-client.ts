@@ -1,6 +1,7 @@
 /**
  * One concurrent writer of `bench:ledger --concurrency`, in a process of its own (forked by
- * concurrency.ts) with its own connection: opens the database, says "ready", and on "go" runs
+ * concurrency.ts) with its own connection: opens the database, runs its warm-up cycles, says
+ * "ready", and on "go" runs
  * cycles of application → approval → issuance → write-off report → approval (5 service calls, each
  * its own transaction as the API runs it) for its units until the time is up; reports latencies.
  */
@@ -19,11 +20,14 @@ export interface WriterTask {
   unitCodes: string[];
   seconds: number;
   perIssue: number;
+  /** Cycles run before "ready", unmeasured (the first units of `unitCodes`). */
+  warmup: number;
 }
 
 /** What the writer reports. */
 export interface WriterReport {
   latencies: number[];
+  /** Units used, warm-up included. */
   cycles: number;
   errors: number;
   firstError: string | null;
@@ -39,21 +43,16 @@ async function main(): Promise<void> {
     loginLimiter: { attempt: () => Promise.reject(new Error('writers do not log in')) },
     duties: { separate: true },
   });
-  await new Promise<void>((resolve) => {
-    process.once('message', () => resolve());
-    process.send!('ready');
-  });
   const report: WriterReport = { latencies: [], cycles: 0, errors: 0, firstError: null };
+  let measuring = false;
   const timed = async <T>(call: () => Promise<T>): Promise<T> => {
     const t = process.hrtime.bigint();
     const v = await call();
-    report.latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (measuring) report.latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
     return v;
   };
-  const deadline = Date.now() + task.seconds * 1000;
   const { billTypeCode, perIssue } = task;
-  for (const unitCode of task.unitCodes) {
-    if (Date.now() >= deadline) break;
+  const cycle = async (unitCode: string): Promise<void> => {
     report.cycles++;
     try {
       const app = await timed(() => services.applications.create(systemActor, { unitCode, billTypeCode, quantity: perIssue }));
@@ -75,6 +74,18 @@ async function main(): Promise<void> {
       report.errors++;
       report.firstError ??= (err as Error).message;
     }
+  };
+  // Warm-up before "ready": the writers all start timing warm, as long-running app processes are.
+  for (const unitCode of task.unitCodes.slice(0, task.warmup)) await cycle(unitCode);
+  await new Promise<void>((resolve) => {
+    process.once('message', () => resolve());
+    process.send!('ready');
+  });
+  measuring = true;
+  const deadline = Date.now() + task.seconds * 1000;
+  for (const unitCode of task.unitCodes.slice(task.warmup)) {
+    if (Date.now() >= deadline) break;
+    await cycle(unitCode);
   }
   await ds.destroy();
   process.send!(report, () => process.exit(0));

@@ -1,3 +1,4 @@
+import { rawWrites } from '../db/raw-writes';
 import type { RepoContext } from '../db/store';
 import type { Actor } from '../identity/actor';
 import { AuditEntry } from './audit-entry.entity';
@@ -36,7 +37,8 @@ function scrub(v: unknown): unknown {
 }
 
 /** The audit trail: appended inside the transaction of the change it records. */
-export function makeAuditRepository({ em }: RepoContext) {
+export function makeAuditRepository({ em, dialect }: RepoContext) {
+  const raw = rawWrites(em, dialect);
   return {
     /** One page of the trail, newest first. */
     page(f: AuditFilter, window: { skip: number; take: number }): Promise<[AuditEntry[], number]> {
@@ -51,16 +53,17 @@ export function makeAuditRepository({ em }: RepoContext) {
     },
 
     async record(actor: Actor, at: Date, rec: AuditRecord): Promise<void> {
-      await em.insert(AuditEntry, {
+      // Every ledger change writes one: a plain insert, with the JSON columns serialised as JsonColumn does.
+      await raw.insert('audit_entry', {
         actorId: actor.userId,
         actorName: actor.username,
         action: rec.action,
         entityType: rec.entityType,
         entityId: String(rec.entityId),
-        before: scrub(rec.before),
-        after: scrub(rec.after),
+        before: JSON.stringify(scrub(rec.before)),
+        after: JSON.stringify(scrub(rec.after)),
         at,
-      } as never);
+      });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { BillType } from '../catalog/bill-type.entity';
 import { Unit } from '../catalog/unit.entity';
+import { rawWrites } from '../db/raw-writes';
 import type { RepoContext } from '../db/store';
-import { User } from '../identity/user.entity';
 import type { DocStatus, DocType, LineKind } from '../ledger/ledger.types';
 import { BillDocument } from './bill-document.entity';
 import { DocumentLine } from './document-line.entity';
@@ -45,13 +45,39 @@ const count = (l: { startNo: number; endNo: number }) => l.endNo - l.startNo + 1
 
 /** Ledger documents (申领单 … 销毁单, 印制计划) with their lines, transitions and print orders. */
 export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
+  const raw = rawWrites(em, dialect);
+
+  /** Transitions of documents, oldest first, each with its actor's display name (null: no such user). */
+  async function transitionsWithNames(documentIds: number[]): Promise<Array<DocumentTransition & { actorName: string | null }>> {
+    const sql = dialect.sql();
+    const rows: Array<Record<string, unknown>> = await em.query(
+      `SELECT t."id", t."documentId", t."fromStatus", t."toStatus", t."actorId", t."opinion", t."at", u."name" AS "actorName"
+         FROM "document_transition" t LEFT JOIN "app_user" u ON u."id" = t."actorId"
+        WHERE t."documentId" IN (${documentIds.map((id) => sql.p(id)).join(', ')}) ORDER BY t."id"`,
+      sql.params,
+    );
+    return rows.map((r) =>
+      Object.assign(new DocumentTransition(), {
+        id: Number(r.id),
+        documentId: Number(r.documentId),
+        fromStatus: (r.fromStatus ?? null) as DocumentTransition['fromStatus'],
+        toStatus: r.toStatus as DocumentTransition['toStatus'],
+        actorId: Number(r.actorId),
+        opinion: (r.opinion ?? null) as string | null,
+        at: new Date(String(r.at)),
+        actorName: (r.actorName ?? null) as string | null,
+      }),
+    );
+  }
+
   return {
     /** Inserts a document under a temporary number and returns it with its id. */
     async insert(values: Omit<BillDocument, 'id'>): Promise<BillDocument> {
-      return em.save(em.create(BillDocument, values));
+      const id = await raw.insert('bill_document', values);
+      return Object.assign(new BillDocument(), values, { id });
     },
     async update(id: number, patch: Partial<Omit<BillDocument, 'id'>>): Promise<void> {
-      await em.update(BillDocument, id, patch);
+      await raw.update('bill_document', id, patch);
     },
     findById: (docType: DocType, id: number): Promise<BillDocument | null> => em.findOneBy(BillDocument, { id, docType }),
     findByNo: (docType: DocType, docNo: string): Promise<BillDocument | null> => em.findOneBy(BillDocument, { docType, docNo }),
@@ -128,7 +154,7 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
       filtered(f).orderBy('d.id', 'DESC').skip(window.skip).take(window.take).getManyAndCount(),
 
     async insertTransition(t: Omit<DocumentTransition, 'id'>): Promise<void> {
-      await em.insert(DocumentTransition, t);
+      await raw.insert('document_transition', t);
     },
     /** Who last submitted a document (null when it was never submitted after creation). */
     async lastSubmitter(documentId: number): Promise<number | null> {
@@ -248,20 +274,18 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
       ]);
       units.push(...knownUnits);
       bts.push(...knownBts);
-      const lines = opts.lines
-        ? await em.createQueryBuilder(DocumentLine, 'l').where('l.documentId IN (:...ids)', { ids }).orderBy('l.id', 'ASC').getMany()
-        : [];
-      const trs = opts.transitions
-        ? await em.createQueryBuilder(DocumentTransition, 't').where('t.documentId IN (:...ids)', { ids }).orderBy('t.id', 'ASC').getMany()
-        : [];
-      const actorIds = [...new Set(trs.map((t) => t.actorId))];
-      const actors = actorIds.length
-        ? await em.createQueryBuilder(User, 'u').select(['u.id', 'u.name']).where('u.id IN (:...ids)', { ids: actorIds }).getMany()
-        : [];
+      // Only line documents and issuances have lines (workflow.ts, issuance.service.ts): an
+      // application's view needs no read for them.
+      const lines =
+        opts.lines && docs.some((d) => d.docType !== 'application')
+          ? await em.createQueryBuilder(DocumentLine, 'l').where('l.documentId IN (:...ids)', { ids }).orderBy('l.id', 'ASC').getMany()
+          : [];
+      // The history with each actor's name, in one statement.
+      const trs = opts.transitions ? await transitionsWithNames(ids) : [];
       const refs = {
         unitCode: new Map(units.map((u) => [u.id, u.code])),
         billType: new Map(bts.map((b) => [b.id, b])),
-        actorName: new Map(actors.map((a) => [a.id, a.name])),
+        actorName: new Map(trs.flatMap((t) => (t.actorName === null ? [] : [[t.actorId, t.actorName] as const]))),
       };
       return docs.map((d) =>
         toDocumentView(
