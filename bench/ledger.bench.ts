@@ -20,6 +20,7 @@ import { runBatched } from './ledger/batched';
 import { concurrencyRows } from './ledger/concurrency';
 import { buildBureau, issueHoldings } from './ledger/build-bureau';
 import { printedBlock, resultsDocument } from './lib/write-results';
+import { timeHttpGets } from './ledger/http-worker';
 import { buildNaiveTable, countStatements, latency, naiveStock, once } from './ledger/measure';
 
 const LEDGER_BENCH_CLI = defineCli({
@@ -130,15 +131,19 @@ async function main(): Promise<void> {
       });
       const token = (await system.tokens.sign(staff.id, 0)).token;
       const base = `http://127.0.0.1:${await system.listen(0, '127.0.0.1')}`;
-      const http = await latency(async () => {
-        const res = await fetch(`${base}/api/v1/stock?unitCode=${unitCode}`, { headers: { authorization: `Bearer ${token}` } });
-        if (res.status !== 200) throw new Error(`stock over HTTP: ${res.status}`);
-        await res.json();
-      }, 1000);
+      const beforeHttp = statements.n;
+      // The client runs in a worker thread, as bench:bot's load generator does: the server keeps its event loop.
+      const http = await timeHttpGets({
+        url: `${base}/api/v1/stock?unitCode=${unitCode}`,
+        headers: { authorization: `Bearer ${token}` },
+        warmup: 100,
+        requests: 1000,
+      });
+      const perRequest = (statements.n - beforeHttp) / 1100; // 100 warm-up requests + 1,000 timed
       await system.close();
       push([
         'stock query, HTTP GET /api/v1/stock',
-        'unit staff token, JSON parsed',
+        `unit staff token, JSON parsed, ${perRequest.toFixed(1)} statements/request`,
         `p50 ${ms(http.p50)}  p99 ${ms(http.p99)}  ${http.p99 <= TARGET_STOCK_HTTP_P99_MS ? 'PASS' : 'FAIL'} (p99 ≤ ${TARGET_STOCK_HTTP_P99_MS} ms)`,
       ]);
 

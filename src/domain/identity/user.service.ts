@@ -161,11 +161,13 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
 
     /** The session behind a token: the user must be active and the token's version current. */
     async sessionFor(userId: number, tokenVersion: number): Promise<Session> {
-      const u = await r.identity.byId(userId);
+      const found = await r.identity.byIdWithUnitCode(userId);
+      const u = found?.user;
       if (!u || !u.active) throw new UnauthenticatedError('ACCOUNT_INACTIVE', '账号不存在或已停用，请重新登录');
       if (u.tokenVersion !== tokenVersion)
         throw new UnauthenticatedError('TOKEN_INVALID', '登录已失效（密码、角色或账号状态已变更），请重新登录');
-      return { actor: await toActor(u), mustChangePassword: u.mustChangePassword };
+      const actor: Actor = { userId: u.id, username: u.username, role: u.role, unitId: u.unitId, unitCode: found.unitCode };
+      return { actor, mustChangePassword: u.mustChangePassword };
     },
 
     /** Web authorisation inside WeCom: the active account behind a member id, for a cookie session; null when there is none. */
