@@ -53,15 +53,15 @@ export function makeAuditRepository({ em, dialect }: RepoContext) {
     },
 
     async record(actor: Actor, at: Date, rec: AuditRecord): Promise<void> {
-      // Every ledger change writes one: a plain insert, with the JSON columns serialised as JsonColumn does.
-      await raw.insert('audit_entry', {
+      // Every ledger change writes one: a plain insert (see rawWrites).
+      await raw.insert(AuditEntry, {
         actorId: actor.userId,
         actorName: actor.username,
         action: rec.action,
         entityType: rec.entityType,
         entityId: String(rec.entityId),
-        before: JSON.stringify(scrub(rec.before)),
-        after: JSON.stringify(scrub(rec.after)),
+        before: scrub(rec.before),
+        after: scrub(rec.after),
         at,
       });
     },

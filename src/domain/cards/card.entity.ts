@@ -20,6 +20,9 @@ export interface HeldCode {
  * ResponseCodes WeCom handed us, so that once one person acts every copy is updated in place.
  */
 @Entity('bot_card')
+// Every review, withdrawal and resubmission looks up the open cards of its document: without this
+// the lookup scanned every card ever sent (34 ms at 72,000 cards in the 5,000-unit bench build).
+@Index(['documentId', 'action'])
 export class BotCard {
   @PrimaryGeneratedColumn()
   id: number;

@@ -1,15 +1,21 @@
+import { rawReads } from '../db/raw-reads';
+import { rawWrites } from '../db/raw-writes';
 import type { RepoContext } from '../db/store';
 import { BotCard, type CardState, type HeldCode } from './card.entity';
 
 /** Button cards and the ResponseCodes WeCom gave for them. */
-export function makeCardRepository({ em }: RepoContext) {
+export function makeCardRepository({ em, dialect }: RepoContext) {
   const repo = () => em.getRepository(BotCard);
+  const writes = rawWrites(em, dialect);
+  const reads = rawReads(em, dialect);
   return {
     async insert(values: Omit<BotCard, 'id'>): Promise<BotCard> {
-      return repo().save(repo().create(values));
+      // Every submission stores one (the operators' review card): a plain insert (see rawWrites).
+      const id = await writes.insert(BotCard, values);
+      return Object.assign(repo().create(values), { id });
     },
 
-    byTaskId: (taskId: string): Promise<BotCard | null> => repo().findOneBy({ taskId }),
+    byTaskId: (taskId: string): Promise<BotCard | null> => reads.first(BotCard, (sql) => `WHERE "taskId" = ${sql.p(taskId)}`),
 
     /** The open card of a kind about a document (a review card waiting for an operator). */
     openFor: (action: string, documentId: number): Promise<BotCard | null> =>
@@ -17,7 +23,10 @@ export function makeCardRepository({ em }: RepoContext) {
 
     /** Every open card of a kind about a document, newest first (closed together when the document moves on). */
     allOpenFor: (action: string, documentId: number): Promise<BotCard[]> =>
-      repo().find({ where: { action, documentId, state: 'open' }, order: { id: 'DESC' } }),
+      reads.rows(
+        BotCard,
+        (sql) => `WHERE "action" = ${sql.p(action)} AND "documentId" = ${sql.p(documentId)} AND "state" = 'open' ORDER BY "id" DESC`,
+      ),
 
     /** The newest card of a kind about a document, in any state (a ticket's one card). */
     latestFor: (action: string, documentId: number): Promise<BotCard | null> =>

@@ -1,4 +1,5 @@
 import { In, MoreThanOrEqual } from 'typeorm';
+import { rawReads } from '../db/raw-reads';
 import type { RepoContext } from '../db/store';
 import { ConflictError, NotFoundError } from '../errors';
 import { ApplicationCap } from './application-cap.entity';
@@ -26,11 +27,15 @@ export class UnitNameTaken extends ConflictError {
 
 /** Reference data: bill types, units and per-unit application caps (分次限量). */
 export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
+  const raw = rawReads(em, dialect);
+  const unitWhere = (col: 'code' | 'id', v: string | number) => raw.first(Unit, (sql) => `WHERE "${col}" = ${sql.p(v)}`);
+  const billTypeWhere = (col: 'code' | 'id', v: string | number, lock = false) =>
+    raw.first(BillType, (sql) => `WHERE "${col}" = ${sql.p(v)}`, { lock });
   // Inside a transaction a unit or bill type read once is answered from the memo afterwards.
   const findUnitByCode = async (code: string): Promise<Unit | null> =>
-    memo?.unitByCode(code) ?? (memo ? memo.keepUnit(await em.findOneBy(Unit, { code })) : em.findOneBy(Unit, { code }));
+    memo?.unitByCode(code) ?? (memo ? memo.keepUnit(await unitWhere('code', code)) : unitWhere('code', code));
   const findBillTypeByCode = async (code: string): Promise<BillType | null> =>
-    memo?.billTypeByCode(code) ?? (memo ? memo.keepBillType(await em.findOneBy(BillType, { code })) : em.findOneBy(BillType, { code }));
+    memo?.billTypeByCode(code) ?? (memo ? memo.keepBillType(await billTypeWhere('code', code)) : billTypeWhere('code', code));
   const changed = <T>(result: T): T => {
     memo?.clear();
     return result;
@@ -44,7 +49,7 @@ export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
     },
     findUnitByCode,
     unitById: async (id: number): Promise<Unit | null> =>
-      memo?.unit(id) ?? (memo ? memo.keepUnit(await em.findOneBy(Unit, { id })) : em.findOneBy(Unit, { id })),
+      memo?.unit(id) ?? (memo ? memo.keepUnit(await unitWhere('id', id)) : unitWhere('id', id)),
     unitsByIds: (ids: number[]): Promise<Unit[]> =>
       ids.length === 0 ? Promise.resolve([]) : em.createQueryBuilder(Unit, 'u').where('u.id IN (:...ids)', { ids }).getMany(),
     unitsByCodes: (codes: string[]): Promise<Unit[]> =>
@@ -66,13 +71,17 @@ export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
      * statement for the read and the lock; 404 BILL_TYPE_NOT_FOUND in Chinese.
      */
     async billTypeByCodeForUpdate(code: string): Promise<BillType> {
-      const b = await dialect.forUpdate(em, em.createQueryBuilder(BillType, 'b').where('b.code = :code', { code })).getOne();
+      const b = await billTypeWhere('code', code, true);
       if (!b) throw new NotFoundError('BILL_TYPE_NOT_FOUND', `票据种类 ${code} 不存在`);
       return memo ? memo.keepBillType(b) : b;
     },
     findBillTypeByName: (name: string): Promise<BillType | null> => em.findOneBy(BillType, { name }),
-    billTypeById: async (id: number): Promise<BillType> =>
-      memo?.billType(id) ?? (memo ? memo.keepBillType(await em.findOneByOrFail(BillType, { id })) : em.findOneByOrFail(BillType, { id })),
+    async billTypeById(id: number): Promise<BillType> {
+      const b = memo?.billType(id) ?? (await billTypeWhere('id', id));
+      // Ids come from stored rows (a document's bill type): a missing one is a broken reference.
+      if (!b) throw new Error(`bill_type ${id} not found`);
+      return memo ? memo.keepBillType(b) : b;
+    },
     allBillTypes: (): Promise<BillType[]> => em.find(BillType, { order: { code: 'ASC' } }),
     pageBillTypes: (window: { skip: number; take: number }): Promise<[BillType[], number]> =>
       em.findAndCount(BillType, { order: { code: 'ASC' }, ...window }),
@@ -128,7 +137,8 @@ export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
       return qb.skip(window.skip).take(window.take).getManyAndCount();
     },
 
-    capOf: (unitId: number, billTypeId: number): Promise<ApplicationCap | null> => em.findOneBy(ApplicationCap, { unitId, billTypeId }),
+    capOf: (unitId: number, billTypeId: number): Promise<ApplicationCap | null> =>
+      raw.first(ApplicationCap, (sql) => `WHERE "unitId" = ${sql.p(unitId)} AND "billTypeId" = ${sql.p(billTypeId)}`),
     capsOfUnit: (unitId: number): Promise<ApplicationCap[]> => em.find(ApplicationCap, { where: { unitId } }),
     async setCap(unitId: number, billTypeId: number, maxQuantity: number | null): Promise<void> {
       const existing = await em.findOneBy(ApplicationCap, { unitId, billTypeId });

@@ -48,6 +48,8 @@ export interface Dialect {
   lockRow(em: EntityManager, table: string, id: number): Promise<void>;
   /** Makes a SELECT through `em` lock the rows it reads, when `em` is inside a transaction. */
   forUpdate<T extends ObjectLiteral>(em: EntityManager, qb: SelectQueryBuilder<T>): SelectQueryBuilder<T>;
+  /** The same for a raw SELECT: the clause to append (empty where rows are not locked). */
+  lockClause(em: EntityManager): string;
   /** Serialises every transaction that takes the same key (until it ends). */
   advisoryLock(em: EntityManager, key: number): Promise<void>;
   /** INSERT … that does nothing when a unique key already exists (first writer wins). */
@@ -108,6 +110,7 @@ const sqlite: Dialect = {
   alone: (ds, work) => queued(ds, () => work(ds.manager)),
   lockRow: async () => undefined,
   forUpdate: (_em, qb) => qb,
+  lockClause: () => '',
   advisoryLock: async () => undefined,
   async insertIgnore(em, target, values) {
     await em.createQueryBuilder().insert().into(target).values(values).orIgnore().execute();
@@ -130,6 +133,7 @@ const postgres: Dialect = {
   },
   // FOR UPDATE outside a transaction is an error on PostgreSQL; a lone read needs no lock.
   forUpdate: (em, qb) => (em.queryRunner?.isTransactionActive ? qb.setLock('pessimistic_write') : qb),
+  lockClause: (em) => (em.queryRunner?.isTransactionActive ? ' FOR UPDATE' : ''),
   async advisoryLock(em, key) {
     await em.query('SELECT pg_advisory_xact_lock($1)', [key]);
   },

@@ -1,46 +1,45 @@
-import type { EntityManager } from 'typeorm';
-import { toDbInstant } from './columns';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { Dialect } from './dialect';
-
-/** Column names come from code (entity property names), never from input: checked all the same. */
-const COLUMN = /^[A-Za-z][A-Za-z0-9]*$/;
-
-function columnsOf(row: Record<string, unknown>): string[] {
-  const cols = Object.keys(row).filter((k) => row[k] !== undefined);
-  for (const c of cols) if (!COLUMN.test(c)) throw new Error(`not a column name: ${c}`);
-  return cols;
-}
-
-/** A value as a raw parameter: an instant as InstantColumn stores it (ISO-8601 UTC text). */
-const param = (v: unknown): unknown => (v instanceof Date ? toDbInstant(v) : v);
 
 /**
  * Plain INSERT and UPDATE for the ledger's hottest writes (documents, their transitions, the audit
- * trail): on this machine TypeORM's save costs ~300 µs of CPU per row, its insert ~75–150 µs and its
- * update ~180 µs, against ~30–50 µs for the same statement sent as text (bench:ledger profile,
- * 2026-12-05). Only for plain columns (text, integers, decimals, instants); a JSON column is passed
- * already serialised, exactly as JsonColumn would store it. `undefined` leaves a column out.
+ * trail, review cards): on this machine TypeORM's save costs ~300 µs of CPU per row, its insert
+ * ~75–150 µs and its update ~180 µs, against ~30–50 µs for the same statement sent as text
+ * (bench:ledger profile, 2026-12-05). Each value is converted exactly as TypeORM would convert it
+ * (the driver's `preparePersistentValue`, which applies the column's transformer: instants as ISO
+ * text, JSON columns serialised, booleans as the engine stores them). `undefined` leaves a column out.
  */
 export function rawWrites(em: EntityManager, dialect: Dialect) {
+  const driver = em.connection.driver;
+  /** The entity's columns named in `row`, with their values as the database stores them. */
+  const cells = <T extends ObjectLiteral>(entity: EntityTarget<T>, row: Partial<T>) => {
+    const meta = em.connection.getMetadata(entity);
+    const out: Array<[string, unknown]> = [];
+    for (const c of meta.columns) {
+      const v = (row as Record<string, unknown>)[c.propertyName];
+      if (v !== undefined && !c.isGenerated) out.push([c.databaseName, driver.preparePersistentValue(v, c)]);
+    }
+    return { table: meta.tableName, cells: out };
+  };
   return {
     /** Inserts one row and returns its generated id. */
-    async insert(table: string, row: Record<string, unknown>): Promise<number> {
-      const cols = columnsOf(row);
+    async insert<T extends ObjectLiteral>(entity: EntityTarget<T>, row: Partial<T>): Promise<number> {
+      const { table, cells: cols } = cells(entity, row);
       const sql = dialect.sql();
-      const values = cols.map((c) => sql.p(param(row[c])));
+      const values = cols.map(([, v]) => sql.p(v));
       const rows: Array<{ id: number | string }> = await em.query(
-        `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${values.join(', ')}) RETURNING "id"`,
+        `INSERT INTO "${table}" (${cols.map(([c]) => `"${c}"`).join(', ')}) VALUES (${values.join(', ')}) RETURNING "id"`,
         sql.params,
       );
       return Number(rows[0].id);
     },
 
     /** Sets columns of one row by id. */
-    async update(table: string, id: number, patch: Record<string, unknown>): Promise<void> {
-      const cols = columnsOf(patch);
+    async update<T extends ObjectLiteral>(entity: EntityTarget<T>, id: number, patch: Partial<T>): Promise<void> {
+      const { table, cells: cols } = cells(entity, patch);
       if (cols.length === 0) return;
       const sql = dialect.sql();
-      const sets = cols.map((c) => `"${c}" = ${sql.p(param(patch[c]))}`);
+      const sets = cols.map(([c, v]) => `"${c}" = ${sql.p(v)}`);
       await em.query(`UPDATE "${table}" SET ${sets.join(', ')} WHERE "id" = ${sql.p(id)}`, sql.params);
     },
   };

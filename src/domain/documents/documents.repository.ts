@@ -1,5 +1,7 @@
 import { BillType } from '../catalog/bill-type.entity';
 import { Unit } from '../catalog/unit.entity';
+import type { Sql } from '../db/dialect';
+import { rawReads } from '../db/raw-reads';
 import { rawWrites } from '../db/raw-writes';
 import type { RepoContext } from '../db/store';
 import type { DocStatus, DocType, LineKind } from '../ledger/ledger.types';
@@ -46,6 +48,7 @@ const count = (l: { startNo: number; endNo: number }) => l.endNo - l.startNo + 1
 /** Ledger documents (申领单 … 销毁单, 印制计划) with their lines, transitions and print orders. */
 export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
   const raw = rawWrites(em, dialect);
+  const reads = rawReads(em, dialect);
 
   /** Transitions of documents, oldest first, each with its actor's display name (null: no such user). */
   async function transitionsWithNames(documentIds: number[]): Promise<Array<DocumentTransition & { actorName: string | null }>> {
@@ -73,17 +76,18 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
   return {
     /** Inserts a document under a temporary number and returns it with its id. */
     async insert(values: Omit<BillDocument, 'id'>): Promise<BillDocument> {
-      const id = await raw.insert('bill_document', values);
+      const id = await raw.insert(BillDocument, values);
       return Object.assign(new BillDocument(), values, { id });
     },
     async update(id: number, patch: Partial<Omit<BillDocument, 'id'>>): Promise<void> {
-      await raw.update('bill_document', id, patch);
+      await raw.update(BillDocument, id, patch);
     },
-    findById: (docType: DocType, id: number): Promise<BillDocument | null> => em.findOneBy(BillDocument, { id, docType }),
+    findById: (docType: DocType, id: number): Promise<BillDocument | null> =>
+      reads.first(BillDocument, (sql) => `WHERE "id" = ${sql.p(id)} AND "docType" = ${sql.p(docType)}`),
     findByNo: (docType: DocType, docNo: string): Promise<BillDocument | null> => em.findOneBy(BillDocument, { docType, docNo }),
     /** A document read with a row lock (inside a transaction, on engines that lock rows). */
     findForUpdate: (docType: DocType, id: number): Promise<BillDocument | null> =>
-      dialect.forUpdate(em, em.createQueryBuilder(BillDocument, 'd').where('d.id = :id AND d.docType = :t', { id, t: docType })).getOne(),
+      reads.first(BillDocument, (sql) => `WHERE "id" = ${sql.p(id)} AND "docType" = ${sql.p(docType)}`, { lock: true }),
     issuanceOf: (applicationId: number): Promise<BillDocument | null> => em.findOneBy(BillDocument, { docType: 'issuance', applicationId }),
     issuancesOf: (applicationIds: number[]): Promise<BillDocument[]> =>
       applicationIds.length === 0
@@ -95,35 +99,30 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
 
     /** The oldest document matching a filter (e.g. a pending write-off that blocks 核旧领新). */
     firstOf(f: DocumentFilter): Promise<BillDocument | null> {
-      return filtered(f).orderBy('d.id', 'ASC').getOne();
+      return reads.first(BillDocument, (sql) => `${filterSql(sql, f)} ORDER BY "id" LIMIT 1`);
     },
     /** Every document matching a filter, oldest first (bounded: e.g. a unit's pending write-offs of one type). */
     allOf(f: DocumentFilter, limit = 50): Promise<BillDocument[]> {
-      return filtered(f).orderBy('d.id', 'ASC').take(limit).getMany();
+      return reads.rows(BillDocument, (sql) => `${filterSql(sql, f)} ORDER BY "id" LIMIT ${Math.trunc(limit)}`);
     },
     /** The approved write-off of a unit and bill type with the latest cut-off date. */
     latestCutoffWriteoff: (unitId: number, billTypeId: number): Promise<BillDocument | null> =>
-      em
-        .createQueryBuilder(BillDocument, 'd')
-        .where("d.docType = 'writeoff' AND d.unitId = :u AND d.billTypeId = :bt AND d.status IN ('approved', 'completed')", {
-          u: unitId,
-          bt: billTypeId,
-        })
-        .andWhere('d.cutoffDate IS NOT NULL')
-        .orderBy('d.cutoffDate', 'DESC')
-        .getOne(),
+      reads.first(
+        BillDocument,
+        (sql) =>
+          `WHERE "docType" = 'writeoff' AND "unitId" = ${sql.p(unitId)} AND "billTypeId" = ${sql.p(billTypeId)}
+             AND "status" IN ('approved', 'completed') AND "cutoffDate" IS NOT NULL ORDER BY "cutoffDate" DESC LIMIT 1`,
+      ),
 
     /** Numbers promised by approved, not yet issued applications of a bill type (except one). */
     async approvedBacklog(billTypeId: number, exceptId: number): Promise<number> {
-      const row = await em
-        .createQueryBuilder(BillDocument, 'd')
-        .select('COALESCE(SUM(d.quantity), 0)', 'n')
-        .where("d.docType = 'application' AND d.status = 'approved' AND d.billTypeId = :bt AND d.id <> :id", {
-          bt: billTypeId,
-          id: exceptId,
-        })
-        .getRawOne<{ n: string | number }>();
-      return Number(row?.n ?? 0);
+      const sql = dialect.sql();
+      const rows: Array<{ n: string | number }> = await em.query(
+        `SELECT COALESCE(SUM("quantity"), 0) AS "n" FROM "bill_document"
+          WHERE "docType" = 'application' AND "status" = 'approved' AND "billTypeId" = ${sql.p(billTypeId)} AND "id" <> ${sql.p(exceptId)}`,
+        sql.params,
+      );
+      return Number(rows[0]?.n ?? 0);
     },
 
     /** Submitted documents of these types awaiting the bureau's review, oldest submission first (the approvals inbox). */
@@ -154,12 +153,16 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
       filtered(f).orderBy('d.id', 'DESC').skip(window.skip).take(window.take).getManyAndCount(),
 
     async insertTransition(t: Omit<DocumentTransition, 'id'>): Promise<void> {
-      await raw.insert('document_transition', t);
+      await raw.insert(DocumentTransition, t);
     },
     /** Who last submitted a document (null when it was never submitted after creation). */
     async lastSubmitter(documentId: number): Promise<number | null> {
-      const t = await em.findOne(DocumentTransition, { where: { documentId, toStatus: 'submitted' }, order: { id: 'DESC' } });
-      return t?.actorId ?? null;
+      const sql = dialect.sql();
+      const rows: Array<{ actorId: number | string }> = await em.query(
+        `SELECT "actorId" FROM "document_transition" WHERE "documentId" = ${sql.p(documentId)} AND "toStatus" = 'submitted' ORDER BY "id" DESC LIMIT 1`,
+        sql.params,
+      );
+      return rows[0] ? Number(rows[0].actorId) : null;
     },
     transitionsOf: (documentId: number, between?: { from: DocStatus; to: DocStatus }): Promise<DocumentTransition[]> =>
       em.find(DocumentTransition, {
@@ -211,7 +214,7 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
       }));
     },
     async linesOf(documentId: number): Promise<StoredLine[]> {
-      const rows = await em.find(DocumentLine, { where: { documentId }, order: { id: 'ASC' } });
+      const rows = await reads.rows(DocumentLine, (sql) => `WHERE "documentId" = ${sql.p(documentId)} ORDER BY "id"`);
       return rows.map((r) => ({ kind: r.kind, batchCode: r.batchCode, startNo: r.startNo, endNo: r.endNo }));
     },
     linesOfMany: (documentIds: number[]): Promise<DocumentLine[]> =>
@@ -312,6 +315,21 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
       await em.update(PrintOrder, id, patch);
     },
   };
+
+  /** The WHERE clause of `filtered`, as text for a plain statement (the hot reads: rules and cards). */
+  function filterSql(sql: Sql, f: DocumentFilter): string {
+    const w = [`"docType" = ${sql.p(f.docType)}`];
+    if (f.unitId !== undefined) w.push(`"unitId" = ${sql.p(f.unitId)}`);
+    if (f.holder === 'bureau') w.push(`"unitId" IS NULL`);
+    if (f.holder === 'unit') w.push(`"unitId" IS NOT NULL`);
+    if (f.status) w.push(`"status" = ${sql.p(f.status)}`);
+    if (f.statuses) w.push(`"status" IN (${f.statuses.map((x) => sql.p(x)).join(', ')})`);
+    if (f.billTypeId !== undefined) w.push(`"billTypeId" = ${sql.p(f.billTypeId)}`);
+    if (f.planYear !== undefined) w.push(`"planYear" = ${sql.p(f.planYear)}`);
+    if (f.since) w.push(`COALESCE("submittedAt", "createdAt") >= ${sql.p(f.since.toISOString())}`);
+    if (f.before) w.push(`COALESCE("submittedAt", "createdAt") < ${sql.p(f.before.toISOString())}`);
+    return `WHERE ${w.join(' AND ')}`;
+  }
 
   function filtered(f: DocumentFilter) {
     const qb = em.createQueryBuilder(BillDocument, 'd').where('d.docType = :t', { t: f.docType });

@@ -1,5 +1,5 @@
-import { In, IsNull, Not } from 'typeorm';
 import { Unit } from '../catalog/unit.entity';
+import { rawReads } from '../db/raw-reads';
 import type { RepoContext } from '../db/store';
 import { ReturnVisit } from '../desk/records/return-visit.entity';
 import type { Role } from './actor';
@@ -31,6 +31,7 @@ const BOOTSTRAP_LOCK_KEY = 7_301_011;
 
 /** Users (accounts of people, with their optional WeCom id). */
 export function makeIdentityRepository({ em, dialect }: RepoContext) {
+  const reads = rawReads(em, dialect);
   /** One statement for an active sender, their unit and their open-survey flag. */
   async function senderWhere(where: string, params: Record<string, unknown>): Promise<WecomSenderRow | null> {
     const row: Record<string, unknown> | undefined = await em
@@ -95,14 +96,12 @@ export function makeIdentityRepository({ em, dialect }: RepoContext) {
     /** Active users of a role, oldest first: who receives a push (only `withWecomId`), optionally of some units. */
     activeWithRole(role: Role, f: { unitIds?: number[]; withWecomId?: boolean } = {}): Promise<User[]> {
       if (f.unitIds?.length === 0) return Promise.resolve([]);
-      return em.find(User, {
-        where: {
-          role,
-          active: true,
-          ...(f.unitIds ? { unitId: In(f.unitIds) } : {}),
-          ...(f.withWecomId ? { wecomUserId: Not(IsNull()) } : {}),
-        },
-        order: { id: 'ASC' },
+      // Every submission asks it (who reviews from WeCom): a plain statement (see rawReads).
+      return reads.rows(User, (sql) => {
+        const where = [`"role" = ${sql.p(role)}`, `"active" = TRUE`];
+        if (f.unitIds) where.push(`"unitId" IN (${f.unitIds.map((id) => sql.p(id)).join(', ')})`);
+        if (f.withWecomId) where.push(`"wecomUserId" IS NOT NULL`);
+        return `WHERE ${where.join(' AND ')} ORDER BY "id"`;
       });
     },
     async insert(values: Omit<User, 'id'>): Promise<User> {

@@ -1,7 +1,7 @@
+import { rawReads } from '../db/raw-reads';
 import type { RepoContext } from '../db/store';
 import { ConflictError } from '../errors';
 import { BillType } from '../catalog/bill-type.entity';
-import { BillDocument } from '../documents/bill-document.entity';
 import { Batch } from './batch.entity';
 import { checkLedgerInvariants } from './invariants.queries';
 import { JournalEntry } from './journal-entry.entity';
@@ -46,6 +46,7 @@ const placeWhere = (alias: string, p: Place) =>
  */
 export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
   const ranges = rangeSql(em, dialect);
+  const raw = rawReads(em, dialect);
 
   /** Ranges of one batch at a place that overlap a span, lowest first. */
   const findAt = (run: Run, place: Place): Promise<StockRange[]> =>
@@ -125,7 +126,7 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
      */
     async lockBillType(billTypeId: number): Promise<void> {
       if (!memo) return dialect.lockRow(em, 'bill_type', billTypeId);
-      memo.keepBillType(await dialect.forUpdate(em, em.createQueryBuilder(BillType, 'b').where('b.id = :id', { id: billTypeId })).getOne());
+      memo.keepBillType(await raw.first(BillType, (sql) => `WHERE "id" = ${sql.p(billTypeId)}`, { lock: true }));
     },
 
     /**
@@ -133,9 +134,12 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
      * and returns it; null when there is no such document.
      */
     async lockBillTypeOf(docType: DocType, documentId: number): Promise<BillType | null> {
-      const doc = em.createQueryBuilder(BillDocument, 'd').select('d.billTypeId').where('d.id = :documentId AND d.docType = :docType');
-      const qb = em.createQueryBuilder(BillType, 'b').where(`b.id = (${doc.getQuery()})`).setParameters({ documentId, docType });
-      const bt = await dialect.forUpdate(em, qb).getOne();
+      const bt = await raw.first(
+        BillType,
+        (sql) =>
+          `WHERE "id" = (SELECT "billTypeId" FROM "bill_document" WHERE "id" = ${sql.p(documentId)} AND "docType" = ${sql.p(docType)})`,
+        { lock: true },
+      );
       return memo ? memo.keepBillType(bt) : bt;
     },
 
@@ -214,15 +218,7 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
         .getMany(),
 
     /** How many numbers of a bill type a place holds (all batches): one SUM over its runs. */
-    async countAt(billTypeId: number, place: Place): Promise<number> {
-      const row = await em
-        .createQueryBuilder(StockRange, 'r')
-        .select('COALESCE(SUM(r.endNo - r.startNo + 1), 0)', 'n')
-        .where('r.billTypeId = :bt', { bt: billTypeId })
-        .andWhere(placeWhere('r', place), { ...place })
-        .getRawOne<{ n: string | number }>();
-      return Number(row?.n ?? 0);
-    },
+    countAt: (billTypeId: number, place: Place): Promise<number> => ranges.sumAt(billTypeId, place),
 
     /**
      * IN_STOCK runs of the bureau (unitCode undefined) or of one unit, optionally of one bill type,

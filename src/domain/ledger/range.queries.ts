@@ -80,6 +80,17 @@ export function rangeSql(em: EntityManager, dialect: Dialect) {
       return rows.map(toRange);
     },
 
+    /** How many numbers of a bill type a place holds (all batches): one SUM over its runs. */
+    async sumAt(billTypeId: number, place: Place): Promise<number> {
+      const sql = dialect.sql();
+      const bt = sql.p(billTypeId);
+      const rows: Array<{ n: string | number }> = await em.query(
+        `SELECT COALESCE(SUM("endNo" - "startNo" + 1), 0) AS "n" FROM "stock_range" WHERE "billTypeId" = ${bt} AND ${placeSql(sql, place)}`,
+        sql.params,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+
     async insert(rows: Array<Omit<StockRange, 'id'>>): Promise<void> {
       if (rows.length === 0) return;
       const sql = dialect.sql();

@@ -1,11 +1,13 @@
+import { rawReads } from '../db/raw-reads';
 import type { RepoContext } from '../db/store';
 import { Setting } from './setting.entity';
 
 /** Key/value settings kept in the database (generated secrets, region rules). */
 export function makeSettingsRepository({ em, dialect }: RepoContext) {
+  const raw = rawReads(em, dialect);
   return {
     async get(key: string): Promise<string | null> {
-      return (await em.findOneBy(Setting, { key }))?.value ?? null;
+      return (await raw.first(Setting, (sql) => `WHERE "key" = ${sql.p(key)}`))?.value ?? null;
     },
     /** Reads a setting, creating it with `make()` the first time (first writer wins across processes). */
     async getOrCreate(key: string, make: () => string): Promise<string> {

@@ -7,6 +7,7 @@ import { UnitAliases1796441023556 } from './1796441023556-UnitAliases';
 import { BotCards1796441089892 } from './1796441089892-BotCards';
 import { BotExchangeOutcome1796441178762 } from './1796441178762-BotExchangeOutcome';
 import { UnitNameKeys1796505715516 } from './1796505715516-UnitNameKeys';
+import { BotCardDocumentIndex1796509292715 } from './1796509292715-BotCardDocumentIndex';
 
 /** Schema migrations, oldest first (new ones: `npm run db:generate-migration -- <Name>`). */
 export const allMigrations: Array<new () => MigrationInterface> = [
@@ -18,4 +19,5 @@ export const allMigrations: Array<new () => MigrationInterface> = [
   BotCards1796441089892,
   BotExchangeOutcome1796441178762,
   UnitNameKeys1796505715516,
+  BotCardDocumentIndex1796509292715,
 ];
