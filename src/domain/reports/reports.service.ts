@@ -41,7 +41,7 @@ export function makeReportsService(deps: { store: DomainStore; clock: Clock }) {
     }
     const unit = unitCode === undefined ? undefined : await tx.catalog.unitByCode(unitCode);
     const billType = q.billTypeCode === undefined ? undefined : await tx.catalog.billTypeByCode(q.billTypeCode);
-    return { unit, billType, unitId: unit?.id, billTypeId: billType?.id, names: await loadNames(tx.catalog) };
+    return { unit, billType, unitId: unit?.id, billTypeId: billType?.id, names: await loadNames(tx.catalog, { unit }) };
   }
 
   const bureauOnly = (actor: Actor) => {
