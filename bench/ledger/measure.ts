@@ -73,12 +73,11 @@ export function naiveStock(ds: DataSource, unitId: number): Promise<unknown[]> {
 }
 
 /**
- * Counts the statements sent through a DataSource (every query runner it creates): round trips
- * per call do not depend on how loaded the machine is, wall time does.
+ * Calls `seen` with the text of every statement sent through `ds` from now on (BEGIN/COMMIT
+ * included), however the service sends it: TypeORM's query builder, find options or raw SQL.
  */
-export function countStatements(ds: DataSource): { readonly n: number } {
-  const counter = { n: 0 };
-  type Runner = { query: (...a: unknown[]) => Promise<unknown> };
+export function onStatement(ds: DataSource, seen: (sql: string) => void): void {
+  type Runner = { query: (sql: string, ...a: unknown[]) => Promise<unknown> };
   const driver = ds.driver as unknown as { createQueryRunner: (mode: unknown) => Runner };
   const create = driver.createQueryRunner.bind(driver);
   // better-sqlite3 hands out its one runner again and again: wrap each runner once.
@@ -88,11 +87,20 @@ export function countStatements(ds: DataSource): { readonly n: number } {
     if (wrapped.has(qr)) return qr;
     wrapped.add(qr);
     const query = qr.query.bind(qr);
-    qr.query = (...a: unknown[]) => {
-      counter.n++;
-      return query(...a);
+    qr.query = (sql: string, ...a: unknown[]) => {
+      seen(sql);
+      return query(sql, ...a);
     };
     return qr;
   };
+}
+
+/**
+ * Counts the statements sent through a DataSource (every query runner it creates): round trips
+ * per call do not depend on how loaded the machine is, wall time does.
+ */
+export function countStatements(ds: DataSource): { readonly n: number } {
+  const counter = { n: 0 };
+  onStatement(ds, () => counter.n++);
   return counter;
 }

@@ -14,6 +14,7 @@ import { systemActor } from '../../src/domain/identity/actor';
 import { makeLogger } from '../../src/logger';
 import { buildSystem } from '../../src/system';
 import { runBatched } from './batched';
+import { onStatement } from './measure';
 
 const TRACE_CLI = defineCli({
   name: 'bench:ledger:trace',
@@ -29,8 +30,6 @@ const TRACE_CLI = defineCli({
   },
 });
 
-type Runner = { query: (sql: string, ...a: unknown[]) => Promise<unknown> };
-
 async function main(): Promise<void> {
   const url = cliArgs(TRACE_CLI).values.db ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = dbKindOf(url) === 'postgres' ? `bench_trace_${randomBytes(4).toString('hex')}` : undefined;
@@ -44,20 +43,7 @@ async function main(): Promise<void> {
   const system = await buildSystem(loadConfig({ LOG_LEVEL: 'silent' }), makeLogger('silent'), { clock, database: ds });
   const s = system.services;
   const seen: string[] = [];
-  const driver = ds.driver as unknown as { createQueryRunner: (mode: unknown) => Runner };
-  const create = driver.createQueryRunner.bind(driver);
-  const wrapped = new WeakSet<Runner>();
-  driver.createQueryRunner = (mode) => {
-    const qr = create(mode);
-    if (wrapped.has(qr)) return qr;
-    wrapped.add(qr);
-    const query = qr.query.bind(qr);
-    qr.query = (sql: string, ...a: unknown[]) => {
-      seen.push(sql.replace(/\s+/g, ' ').slice(0, 220));
-      return query(sql, ...a);
-    };
-    return qr;
-  };
+  onStatement(ds, (sql) => seen.push(sql.replace(/\s+/g, ' ').slice(0, 220)));
   try {
     await s.catalog.createBillType(systemActor, {
       code: 'BT01',
