@@ -25,6 +25,9 @@ export class UnitNameTaken extends ConflictError {
   }
 }
 
+/** 404 BILL_TYPE_NOT_FOUND in Chinese, for a code no bill type has. */
+const billTypeMissing = (code: string) => new NotFoundError('BILL_TYPE_NOT_FOUND', `票据种类 ${code} 不存在`);
+
 /** Reference data: bill types, units and per-unit application caps (分次限量). */
 export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
   const raw = rawReads(em, dialect);
@@ -62,7 +65,7 @@ export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
     /** A bill type by code, or 404 BILL_TYPE_NOT_FOUND in Chinese. */
     async billTypeByCode(code: string): Promise<BillType> {
       const b = await findBillTypeByCode(code);
-      if (!b) throw new NotFoundError('BILL_TYPE_NOT_FOUND', `票据种类 ${code} 不存在`);
+      if (!b) throw billTypeMissing(code);
       return b;
     },
     findBillTypeByCode,
@@ -72,7 +75,7 @@ export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
      */
     async billTypeByCodeForUpdate(code: string): Promise<BillType> {
       const b = await billTypeWhere('code', code, true);
-      if (!b) throw new NotFoundError('BILL_TYPE_NOT_FOUND', `票据种类 ${code} 不存在`);
+      if (!b) throw billTypeMissing(code);
       return memo ? memo.keepBillType(b) : b;
     },
     findBillTypeByName: (name: string): Promise<BillType | null> => em.findOneBy(BillType, { name }),
