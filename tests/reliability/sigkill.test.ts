@@ -103,12 +103,22 @@ describe('a worker process killed mid-job', () => {
     await killAll();
     fake.reset();
     const c = worker();
-    await notify();
-    await until(() => fake.received.messages.length === 1, 60_000, `worker C ready\n${c.output()}`);
+    const first = await notify();
+    // Ready means the first job is done, not just that WeCom saw its message: until the worker marks
+    // it complete, that job still counts as active and would be mistaken for the second below.
+    await until(
+      async () => (await row(first.id)).status === 'sent' && (await notifications.getActiveCount()) === 0,
+      60_000,
+      `worker C ready\n${c.output()}`,
+    );
     // WeCom takes 3 s to answer this one.
     fake.failNext('slow', 1, { delayMs: 3000 });
     const { id, text } = await notify();
-    await until(async () => (await notifications.getActiveCount()) === 1, 30_000, 'worker C to take the job');
+    await until(
+      async () => (await notifications.getActive()).some((j) => (j.data as { outboxId?: number }).outboxId === id),
+      30_000,
+      'worker C to take the job',
+    );
     c.proc.kill('SIGTERM');
     expect(await c.exited).toBe(0);
     expect((await row(id)).status).toBe('sent');
