@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { allEntities } from './entities';
 import { allMigrations } from './migrations';
 import { dbKindOf } from './dialect';
+import { PreparingClient } from './pg-prepared';
 
 export interface DbOptions {
   logging?: boolean;
@@ -38,7 +39,8 @@ export function makeDataSource(url: string, opts: DbOptions = {}): DataSource {
       ...common,
     };
   } else {
-    const extra: Record<string, unknown> = { max: opts.poolSize ?? 10 };
+    // PreparingClient: repeated statements are parsed and planned once per connection (pg-prepared.ts).
+    const extra: Record<string, unknown> = { max: opts.poolSize ?? 10, Client: PreparingClient };
     if (opts.schema) extra.options = `-c search_path=${opts.schema}`;
     options = { type: 'postgres', url, schema: opts.schema, extra, ...common };
   }

@@ -23,6 +23,12 @@ export class Sql {
   }
 }
 
+/** One raw write statement and its values, its placeholders made by its own `Sql` builder. */
+export interface Write {
+  text: string;
+  params: unknown[];
+}
+
 /** Isolation a transaction needs beyond the default (READ COMMITTED on PostgreSQL). */
 export interface TxOptions {
   /** Several statements must see one snapshot (reports): REPEATABLE READ on PostgreSQL. */
@@ -56,6 +62,13 @@ export interface Dialect {
   insertIgnore<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, values: Partial<T> | Array<Partial<T>>): Promise<void>;
   /** After rows were inserted with explicit ids: moves the id sequence past them. */
   resetSequence(em: EntityManager, table: string, idColumn: string): Promise<void>;
+  /**
+   * Runs writes in order that neither read nor change one another's rows (a range move's pieces and
+   * its journal row; a document's new status and its transition). On PostgreSQL they go as one
+   * statement, each but the last a data-modifying WITH: one round trip instead of several, and
+   * PostgreSQL runs every WITH part to completion on one snapshot, which is why they must be independent.
+   */
+  writeAll(em: EntityManager, writes: ReadonlyArray<Write | null>): Promise<void>;
   /** Runs a raw INSERT/UPDATE/DELETE and returns how many rows it changed. */
   execute(em: EntityManager, sql: string, params: unknown[]): Promise<number>;
   /** Bytes the database takes on disk, where the engine can tell (the SQLite file is measured by the caller). */
@@ -116,6 +129,9 @@ const sqlite: Dialect = {
     await em.createQueryBuilder().insert().into(target).values(values).orIgnore().execute();
   },
   resetSequence: async () => undefined,
+  async writeAll(em, writes) {
+    for (const w of writes) if (w) await em.query(w.text, w.params);
+  },
   execute: (em, sql, params) => affected(em, sql, params),
   databaseBytes: async () => null,
   position: (haystack, needle) => `instr(${haystack}, ${needle})`,
@@ -144,6 +160,22 @@ const postgres: Dialect = {
     await em.query(
       `SELECT setval(pg_get_serial_sequence('"${table}"', '${idColumn}'), COALESCE(MAX("${idColumn}"), 1), MAX("${idColumn}") IS NOT NULL) FROM "${table}"`,
     );
+  },
+  async writeAll(em, writes) {
+    const ws = writes.filter((w): w is Write => w !== null);
+    if (ws.length <= 1) {
+      if (ws[0]) await em.query(ws[0].text, ws[0].params);
+      return;
+    }
+    // Each write's $n are its own: shift them past the parameters of the writes before it.
+    const params: unknown[] = [];
+    const texts = ws.map((w) => {
+      const offset = params.length;
+      params.push(...w.params);
+      return offset === 0 ? w.text : w.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    });
+    const last = texts.pop() as string;
+    await em.query(`WITH ${texts.map((t, i) => `w${i} AS (${t})`).join(', ')} ${last}`, params);
   },
   execute: (em, sql, params) => affected(em, sql, params),
   async databaseBytes(ds) {

@@ -1,5 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { Dialect } from './dialect';
+import type { Dialect, Write } from './dialect';
 
 /**
  * Plain INSERT and UPDATE for the ledger's hottest writes (documents, their transitions, the audit
@@ -21,26 +21,39 @@ export function rawWrites(em: EntityManager, dialect: Dialect) {
     }
     return { table: meta.tableName, cells: out };
   };
+  /** INSERT of one row, without reading anything back. */
+  const insertSql = <T extends ObjectLiteral>(entity: EntityTarget<T>, row: Partial<T>, returning = ''): Write => {
+    const { table, cells: cols } = cells(entity, row);
+    const sql = dialect.sql();
+    const values = cols.map(([, v]) => sql.p(v));
+    return {
+      text: `INSERT INTO "${table}" (${cols.map(([c]) => `"${c}"`).join(', ')}) VALUES (${values.join(', ')})${returning}`,
+      params: sql.params,
+    };
+  };
+  /** UPDATE of one row's columns by id; null when the patch sets nothing. */
+  const updateSql = <T extends ObjectLiteral>(entity: EntityTarget<T>, id: number, patch: Partial<T>): Write | null => {
+    const { table, cells: cols } = cells(entity, patch);
+    if (cols.length === 0) return null;
+    const sql = dialect.sql();
+    const sets = cols.map(([c, v]) => `"${c}" = ${sql.p(v)}`);
+    return { text: `UPDATE "${table}" SET ${sets.join(', ')} WHERE "id" = ${sql.p(id)}`, params: sql.params };
+  };
   return {
+    insertSql,
+    updateSql,
+
     /** Inserts one row and returns its generated id. */
     async insert<T extends ObjectLiteral>(entity: EntityTarget<T>, row: Partial<T>): Promise<number> {
-      const { table, cells: cols } = cells(entity, row);
-      const sql = dialect.sql();
-      const values = cols.map(([, v]) => sql.p(v));
-      const rows: Array<{ id: number | string }> = await em.query(
-        `INSERT INTO "${table}" (${cols.map(([c]) => `"${c}"`).join(', ')}) VALUES (${values.join(', ')}) RETURNING "id"`,
-        sql.params,
-      );
+      const w = insertSql(entity, row, ' RETURNING "id"');
+      const rows: Array<{ id: number | string }> = await em.query(w.text, w.params);
       return Number(rows[0].id);
     },
 
     /** Sets columns of one row by id. */
     async update<T extends ObjectLiteral>(entity: EntityTarget<T>, id: number, patch: Partial<T>): Promise<void> {
-      const { table, cells: cols } = cells(entity, patch);
-      if (cols.length === 0) return;
-      const sql = dialect.sql();
-      const sets = cols.map(([c, v]) => `"${c}" = ${sql.p(v)}`);
-      await em.query(`UPDATE "${table}" SET ${sets.join(', ')} WHERE "id" = ${sql.p(id)}`, sql.params);
+      const w = updateSql(entity, id, patch);
+      if (w) await em.query(w.text, w.params);
     },
   };
 }

@@ -6,7 +6,6 @@ import type { DomainStore, Repositories } from '../db/repositories';
 import { NotFoundError } from '../errors';
 import type { Actor } from '../identity/actor';
 import { createApplicationSchema } from '../ledger/ledger.schemas';
-import { BUREAU_STOCK } from '../ledger/ledger.types';
 import { assertUnitAccess, requirePermission } from '../policy';
 import { applicationBlockers, type Blocker, graceMonthsOf, oldStockLimit, WRITEOFF_GRACE_MONTHS_KEY } from './application.rules';
 
@@ -58,13 +57,12 @@ export async function readApplicationCheck(
   now: Date,
 ): Promise<ApplicationCheck> {
   const graceMonths = graceMonthsOf(await tx.settings.get(WRITEOFF_GRACE_MONTHS_KEY));
-  const [cap, pending, oldest, latest, inStock, promised] = await Promise.all([
+  const [cap, pending, oldest, latest, { held: inStock, promised }] = await Promise.all([
     tx.catalog.capOf(unit.id, bt.id),
     tx.documents.allOf({ docType: 'writeoff', unitId: unit.id, billTypeId: bt.id, statuses: ['submitted', 'returned'] }),
     tx.ledger.oldestHeldIssue(unit.id, bt.id, oldStockLimit(now, graceMonths)),
     tx.documents.latestCutoffWriteoff(unit.id, bt.id),
-    tx.ledger.countAt(bt.id, BUREAU_STOCK),
-    tx.documents.approvedBacklog(bt.id, excludeDocId ?? 0),
+    tx.ledger.warehouseOutlook(bt.id, excludeDocId ?? 0),
   ]);
   const blockers = applicationBlockers({
     unit,

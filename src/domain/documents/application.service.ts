@@ -15,7 +15,6 @@ import type {
   RejectInput,
   ResubmitInput,
 } from '../ledger/ledger.schemas';
-import { BUREAU_STOCK } from '../ledger/ledger.types';
 import { assertNotMaker, assertUnitAccess, isUnitScoped, requirePermission, type Duties } from '../policy';
 import { readApplicationCheck, type ApplicationCheck } from './application-checks';
 import type { BillDocument } from './bill-document.entity';
@@ -87,9 +86,8 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
    * figures, so the operator can return it for a smaller quantity or wait for a receipt.
    */
   async function assertCanPromise(tx: Repositories, doc: BillDocument): Promise<void> {
-    const [held, promised, bt] = await Promise.all([
-      tx.ledger.countAt(doc.billTypeId, BUREAU_STOCK),
-      tx.documents.approvedBacklog(doc.billTypeId, doc.id),
+    const [{ held, promised }, bt] = await Promise.all([
+      tx.ledger.warehouseOutlook(doc.billTypeId, doc.id),
       tx.catalog.billTypeById(doc.billTypeId),
     ]);
     const available = Math.max(0, held - promised);
@@ -222,15 +220,18 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
         const before = doc.quantity;
         const opinion = `核减数量 ${before} → ${input.quantity} 份：${input.opinion}`;
         // The status stays approved; the transition row keeps the change in the document's history.
-        await tx.documents.update(doc.id, { quantity: input.quantity, opinion });
-        await tx.documents.insertTransition({
-          documentId: doc.id,
-          fromStatus: 'approved',
-          toStatus: 'approved',
-          actorId: actor.userId,
-          opinion,
-          at,
-        });
+        await tx.documents.updateWithTransition(
+          doc.id,
+          { quantity: input.quantity, opinion },
+          {
+            documentId: doc.id,
+            fromStatus: 'approved',
+            toStatus: 'approved',
+            actorId: actor.userId,
+            opinion,
+            at,
+          },
+        );
         Object.assign(doc, { quantity: input.quantity, opinion });
         await tx.audit.record(actor, at, {
           action: 'application.reduce',

@@ -114,17 +114,6 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
              AND "status" IN ('approved', 'completed') AND "cutoffDate" IS NOT NULL ORDER BY "cutoffDate" DESC LIMIT 1`,
       ),
 
-    /** Numbers promised by approved, not yet issued applications of a bill type (except one). */
-    async approvedBacklog(billTypeId: number, exceptId: number): Promise<number> {
-      const sql = dialect.sql();
-      const rows: Array<{ n: string | number }> = await em.query(
-        `SELECT COALESCE(SUM("quantity"), 0) AS "n" FROM "bill_document"
-          WHERE "docType" = 'application' AND "status" = 'approved' AND "billTypeId" = ${sql.p(billTypeId)} AND "id" <> ${sql.p(exceptId)}`,
-        sql.params,
-      );
-      return Number(rows[0]?.n ?? 0);
-    },
-
     /** Submitted documents of these types awaiting the bureau's review, oldest submission first (the approvals inbox). */
     awaitingReview(
       types: DocType[],
@@ -153,7 +142,11 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
       filtered(f).orderBy('d.id', 'DESC').skip(window.skip).take(window.take).getManyAndCount(),
 
     async insertTransition(t: Omit<DocumentTransition, 'id'>): Promise<void> {
-      await raw.insert(DocumentTransition, t);
+      await dialect.writeAll(em, [raw.insertSql(DocumentTransition, t)]);
+    },
+    /** Sets a document's fields and records its transition, in one round trip where the engine allows. */
+    async updateWithTransition(id: number, patch: Partial<Omit<BillDocument, 'id'>>, t: Omit<DocumentTransition, 'id'>): Promise<void> {
+      await dialect.writeAll(em, [raw.updateSql(BillDocument, id, patch), raw.insertSql(DocumentTransition, t)]);
     },
     /** Who last submitted a document (null when it was never submitted after creation). */
     async lastSubmitter(documentId: number): Promise<number | null> {

@@ -114,15 +114,18 @@ export async function createDocument(
     docNo: tmp,
   });
   row.docNo = docNoOf(doc.docType, doc.createdAt, row.id);
-  await docs.update(row.id, { docNo: row.docNo });
-  await docs.insertTransition({
-    documentId: row.id,
-    fromStatus: null,
-    toStatus: status,
-    actorId: doc.createdBy,
-    opinion,
-    at: doc.createdAt,
-  });
+  await docs.updateWithTransition(
+    row.id,
+    { docNo: row.docNo },
+    {
+      documentId: row.id,
+      fromStatus: null,
+      toStatus: status,
+      actorId: doc.createdBy,
+      opinion,
+      at: doc.createdAt,
+    },
+  );
   return row;
 }
 
@@ -159,8 +162,7 @@ export async function transition(
 ): Promise<BillDocument> {
   assertTransition(doc, to);
   const patch = { ...transitionPatch(to, by), ...extra };
-  await docs.update(doc.id, patch);
-  await docs.insertTransition({
+  await docs.updateWithTransition(doc.id, patch, {
     documentId: doc.id,
     fromStatus: doc.status,
     toStatus: to,

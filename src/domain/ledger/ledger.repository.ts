@@ -1,11 +1,12 @@
 import { rawReads } from '../db/raw-reads';
+import type { Write } from '../db/dialect';
 import type { RepoContext } from '../db/store';
 import { ConflictError } from '../errors';
 import { BillType } from '../catalog/bill-type.entity';
 import { Batch } from './batch.entity';
 import { checkLedgerInvariants } from './invariants.queries';
 import { JournalEntry } from './journal-entry.entity';
-import type { DocType, Place } from './ledger.types';
+import { BUREAU_STOCK, type DocType, type Place } from './ledger.types';
 import { countOf, formatSpan, split, subtract, type Span } from './ranges';
 import { isAt, rangeSql } from './range.queries';
 import { StockRange } from './stock-range.entity';
@@ -52,39 +53,40 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
   const findAt = (run: Run, place: Place): Promise<StockRange[]> =>
     ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, place, null);
 
-  /** Writes a run at a place merged with its adjacent runs there (already read), so row counts stay small. */
-  async function mergeIn(
+  /**
+   * The writes that put a run at a place merged with its adjacent runs there (already read), so row
+   * counts stay small; `extra` rows are inserted with it.
+   */
+  function mergeIn(
     run: Run,
     to: Place,
     neighbours: readonly StockRange[],
     at: Date,
     extra: Array<Omit<StockRange, 'id'>> = [],
-  ): Promise<void> {
+  ): Array<Write | null> {
     let { start, end } = run.span;
     for (const n of neighbours) {
       start = Math.min(start, n.startNo);
       end = Math.max(end, n.endNo);
     }
     if (neighbours.length === 0) {
-      await ranges.insert([
-        ...extra,
-        { ...to, billTypeId: run.billTypeId, batchCode: run.batchCode, startNo: start, endNo: end, updatedAt: at },
-      ]);
-      return;
+      return [
+        ranges.insert([
+          ...extra,
+          { ...to, billTypeId: run.billTypeId, batchCode: run.batchCode, startNo: start, endNo: end, updatedAt: at },
+        ]),
+      ];
     }
     // The first neighbour grows to cover the run (and the second neighbour, which goes).
-    await ranges.setSpan(neighbours[0].id, { start, end }, at);
-    await ranges.delete(neighbours.slice(1).map((n) => n.id));
-    await ranges.insert(extra);
+    return [
+      ranges.setSpan(neighbours[0].id, { start, end }, at),
+      ranges.delete(neighbours.slice(1).map((n) => n.id)),
+      ranges.insert(extra),
+    ];
   }
 
-  /** Adds a run at a place, merging with adjacent runs of the same place. */
-  async function placeRun(run: Run, to: Place, at: Date): Promise<void> {
-    await mergeIn(run, to, await ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, null, to), at);
-  }
-
-  /** Appends one journal row (from = null for receipts into the warehouse). */
-  async function journal(run: Run, from: Place | null, to: Place, mv: Movement): Promise<void> {
+  /** The journal row of a movement (from = null for receipts into the warehouse). */
+  function journalRow(run: Run, from: Place | null, to: Place, mv: Movement): Write {
     const sql = dialect.sql();
     const values = [
       mv.operation,
@@ -104,11 +106,11 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
       mv.actorId,
       toDbInstant(mv.at),
     ].map((v) => sql.p(v));
-    await em.query(
-      `INSERT INTO "journal_entry" ("operation", "docType", "docId", "billTypeId", "batchCode", "startNo", "endNo", "count", "fromHolder",
+    return {
+      text: `INSERT INTO "journal_entry" ("operation", "docType", "docId", "billTypeId", "batchCode", "startNo", "endNo", "count", "fromHolder",
          "fromUnitId", "fromState", "toHolder", "toUnitId", "toState", "actorId", "at") VALUES (${values.join(', ')})`,
-      sql.params,
-    );
+      params: sql.params,
+    };
   }
 
   return {
@@ -116,8 +118,11 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
     /** The rows at any of the places overlapping any of the runs of one bill type, in one statement. */
     findAtAny: (billTypeId: number, runs: ReadonlyArray<{ batchCode: string; span: Span }>, places: readonly Place[]) =>
       ranges.overlapping(billTypeId, runs, places),
-    placeRun,
-    journal,
+    /** Adds a run at a place, merged with adjacent runs of the same place, and journals its arrival from `from`. */
+    async placeRun(run: Run, from: Place | null, to: Place, mv: Movement): Promise<void> {
+      const neighbours = await ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, null, to);
+      await dialect.writeAll(em, [...mergeIn(run, to, neighbours, mv.at), journalRow(run, from, to, mv)]);
+    },
 
     /**
      * Locks a bill type's row: every ledger-changing transaction takes it first (the lock order).
@@ -172,11 +177,14 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
           missing.map((s) => ({ batchCode: run.batchCode, startNo: s.start, endNo: s.end })),
         );
       }
+      // Every write of the move (the leaving rows cut, the arriving run merged, the journal row)
+      // touches its own row and reads nothing another one writes: one writeAll.
+      const writes: Array<Write | null> = [];
       const gone: number[] = [];
       const rightPieces: Array<Omit<StockRange, 'id'>> = [];
       for (const r of rows) {
         const { left, right } = split({ start: r.startNo, end: r.endNo }, run.span);
-        if (left) await ranges.setSpan(r.id, left, mv.at);
+        if (left) writes.push(ranges.setSpan(r.id, left, mv.at));
         else if (!right) gone.push(r.id);
         if (right) {
           if (left)
@@ -188,23 +196,19 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
               endNo: right.end,
               updatedAt: mv.at,
             });
-          else await ranges.setSpan(r.id, right, mv.at);
+          else writes.push(ranges.setSpan(r.id, right, mv.at));
         }
       }
-      await ranges.delete(gone);
+      writes.push(ranges.delete(gone));
       if (same) {
-        await ranges.insert(rightPieces);
-        await placeRun(run, to, mv.at);
-      } else {
-        await mergeIn(
-          run,
-          to,
-          read.filter((r) => !isAt(r, from)),
-          mv.at,
-          rightPieces,
-        );
+        // A run moved within one place merges with what its own removal left: write that first, then re-read.
+        await dialect.writeAll(em, [...writes, ranges.insert(rightPieces)]);
+        const neighbours = await ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, null, to);
+        await dialect.writeAll(em, [...mergeIn(run, to, neighbours, mv.at), journalRow(run, from, to, mv)]);
+        return;
       }
-      await journal(run, from, to, mv);
+      const neighbours = read.filter((r) => !isAt(r, from));
+      await dialect.writeAll(em, [...writes, ...mergeIn(run, to, neighbours, mv.at, rightPieces), journalRow(run, from, to, mv)]);
     },
 
     /** The runs at a place for a bill type (all batches), lowest batch and number first. */
@@ -219,6 +223,23 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
 
     /** How many numbers of a bill type a place holds (all batches): one SUM over its runs. */
     countAt: (billTypeId: number, place: Place): Promise<number> => ranges.sumAt(billTypeId, place),
+
+    /**
+     * In one statement: the numbers of a bill type in the warehouse, and those already promised to
+     * approved, not yet issued applications (except one): what an approval may still promise.
+     */
+    async warehouseOutlook(billTypeId: number, exceptDocId: number): Promise<{ held: number; promised: number }> {
+      const sql = dialect.sql();
+      const rows: Array<{ held: string | number; promised: string | number }> = await em.query(
+        `SELECT (SELECT COALESCE(SUM("endNo" - "startNo" + 1), 0) FROM "stock_range"
+                  WHERE "billTypeId" = ${sql.p(billTypeId)} AND "holder" = ${sql.p(BUREAU_STOCK.holder)} AND "state" = ${sql.p(BUREAU_STOCK.state)}
+                    AND "unitId" IS NULL) AS "held",
+                (SELECT COALESCE(SUM("quantity"), 0) FROM "bill_document"
+                  WHERE "docType" = 'application' AND "status" = 'approved' AND "billTypeId" = ${sql.p(billTypeId)} AND "id" <> ${sql.p(exceptDocId)}) AS "promised"`,
+        sql.params,
+      );
+      return { held: Number(rows[0]?.held ?? 0), promised: Number(rows[0]?.promised ?? 0) };
+    },
 
     /**
      * IN_STOCK runs of the bureau (unitCode undefined) or of one unit, optionally of one bill type,

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { toDbInstant } from '../db/columns';
-import type { Dialect } from '../db/dialect';
+import type { Dialect, Write } from '../db/dialect';
 import type { Place } from './ledger.types';
 import type { Span } from './ranges';
 import { StockRange } from './stock-range.entity';
@@ -91,8 +91,9 @@ export function rangeSql(em: EntityManager, dialect: Dialect) {
       return Number(rows[0]?.n ?? 0);
     },
 
-    async insert(rows: Array<Omit<StockRange, 'id'>>): Promise<void> {
-      if (rows.length === 0) return;
+    /** INSERT of new rows (null for none); run it with the others of a move through `dialect.writeAll`. */
+    insert(rows: Array<Omit<StockRange, 'id'>>): Write | null {
+      if (rows.length === 0) return null;
       const sql = dialect.sql();
       const values = rows
         .map(
@@ -100,24 +101,26 @@ export function rangeSql(em: EntityManager, dialect: Dialect) {
             `(${sql.p(r.billTypeId)}, ${sql.p(r.batchCode)}, ${sql.p(r.startNo)}, ${sql.p(r.endNo)}, ${sql.p(r.holder)}, ${sql.p(r.unitId)}, ${sql.p(r.state)}, ${sql.p(toDbInstant(r.updatedAt))})`,
         )
         .join(', ');
-      await em.query(
-        `INSERT INTO "stock_range" ("billTypeId", "batchCode", "startNo", "endNo", "holder", "unitId", "state", "updatedAt") VALUES ${values}`,
-        sql.params,
-      );
+      return {
+        text: `INSERT INTO "stock_range" ("billTypeId", "batchCode", "startNo", "endNo", "holder", "unitId", "state", "updatedAt") VALUES ${values}`,
+        params: sql.params,
+      };
     },
 
-    async setSpan(id: number, span: Span, at: Date): Promise<void> {
+    /** UPDATE of one row's span. */
+    setSpan(id: number, span: Span, at: Date): Write {
       const sql = dialect.sql();
-      await em.query(
-        `UPDATE "stock_range" SET "startNo" = ${sql.p(span.start)}, "endNo" = ${sql.p(span.end)}, "updatedAt" = ${sql.p(toDbInstant(at))} WHERE "id" = ${sql.p(id)}`,
-        sql.params,
-      );
+      return {
+        text: `UPDATE "stock_range" SET "startNo" = ${sql.p(span.start)}, "endNo" = ${sql.p(span.end)}, "updatedAt" = ${sql.p(toDbInstant(at))} WHERE "id" = ${sql.p(id)}`,
+        params: sql.params,
+      };
     },
 
-    async delete(ids: number[]): Promise<void> {
-      if (ids.length === 0) return;
+    /** DELETE of rows by id (null for none). */
+    delete(ids: number[]): Write | null {
+      if (ids.length === 0) return null;
       const sql = dialect.sql();
-      await em.query(`DELETE FROM "stock_range" WHERE "id" IN (${ids.map((id) => sql.p(id)).join(', ')})`, sql.params);
+      return { text: `DELETE FROM "stock_range" WHERE "id" IN (${ids.map((id) => sql.p(id)).join(', ')})`, params: sql.params };
     },
   };
 }

@@ -89,8 +89,7 @@ export function makeReceiptService(deps: { store: DomainStore; clock: Clock }) {
           receivedAt: at,
         });
         const run = { billTypeId: bt.id, batchCode: input.batchCode, span };
-        await tx.ledger.placeRun(run, BUREAU_STOCK, at);
-        await tx.ledger.journal(run, null, BUREAU_STOCK, {
+        await tx.ledger.placeRun(run, null, BUREAU_STOCK, {
           operation: 'receive',
           docType: 'receipt',
           docId: receipt.id,
