@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../../src/domain/clock';
 import { dialectOf } from '../../src/domain/db/dialect';
 import { makeRepositories, type DomainStore } from '../../src/domain/db/repositories';
-import { TxMemo } from '../../src/domain/db/tx-memo';
+import { inTransaction } from '../../src/domain/db/store';
 import type { LoginLimiter } from '../../src/domain/identity/login-guard';
 import { makeDomainServices, type DomainServices } from '../../src/domain/services';
 
@@ -14,11 +14,11 @@ import { makeDomainServices, type DomainServices } from '../../src/domain/servic
 function storeIn(ds: DataSource, em: EntityManager): DomainStore {
   const dialect = dialectOf(ds);
   const repos = makeRepositories({ em, dialect });
-  // Each call gets the repositories (and the memo) a transaction of its own would get: nothing a
-  // call read is handed to the next one.
+  // Each call gets the repositories (memo and write-behind) a transaction of its own would get:
+  // nothing a call read is handed to the next one, and what it held is sent before the next call.
   return {
     read: repos,
-    transaction: (work) => work(makeRepositories({ em, dialect, memo: new TxMemo() })),
+    transaction: (work) => inTransaction(em, dialect, makeRepositories, work),
     standalone: (work) => work(repos),
     ping: async () => undefined,
   };

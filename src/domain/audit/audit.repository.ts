@@ -37,8 +37,9 @@ function scrub(v: unknown): unknown {
 }
 
 /** The audit trail: appended inside the transaction of the change it records. */
-export function makeAuditRepository({ em, dialect }: RepoContext) {
-  const raw = rawWrites(em, dialect);
+export function makeAuditRepository(ctx: RepoContext) {
+  const { em } = ctx;
+  const raw = rawWrites(ctx);
   return {
     /** One page of the trail, newest first. */
     page(f: AuditFilter, window: { skip: number; take: number }): Promise<[AuditEntry[], number]> {
@@ -53,8 +54,9 @@ export function makeAuditRepository({ em, dialect }: RepoContext) {
     },
 
     async record(actor: Actor, at: Date, rec: AuditRecord): Promise<void> {
-      // Every ledger change writes one: a plain insert (see rawWrites).
-      await raw.insert(AuditEntry, {
+      // Every ledger change writes one, and nothing in the transaction reads it back: it travels
+      // with the transaction's next write (rawWrites.append).
+      await raw.append(AuditEntry, {
         actorId: actor.userId,
         actorName: actor.username,
         action: rec.action,

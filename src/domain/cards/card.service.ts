@@ -71,15 +71,14 @@ export async function settleCardIn(
   card: BotCard,
   s: { to: 'acted' | 'closed'; actor: Actor | null; outcome: string; now: Date; documentId?: number },
 ): Promise<boolean> {
-  const ok = await tx.cards.settle(card.id, s.to, {
+  const settled = await tx.cards.settle(card.id, s.to, {
     actedBy: s.actor?.userId ?? null,
     outcome: s.outcome,
     at: s.now,
     documentId: s.documentId,
   });
-  if (!ok) return false;
-  const fresh = (await tx.cards.byTaskId(card.taskId)) ?? card;
-  await queueCardUpdates(tx, fresh, s.outcome, s.now);
+  if (!settled) return false;
+  await queueCardUpdates(tx, settled, s.outcome, s.now);
   return true;
 }
 

@@ -4,9 +4,10 @@ import type { RepoContext } from '../db/store';
 import { BotCard, type CardState, type HeldCode } from './card.entity';
 
 /** Button cards and the ResponseCodes WeCom gave for them. */
-export function makeCardRepository({ em, dialect }: RepoContext) {
+export function makeCardRepository(ctx: RepoContext) {
+  const { em, dialect } = ctx;
   const repo = () => em.getRepository(BotCard);
-  const writes = rawWrites(em, dialect);
+  const writes = rawWrites(ctx);
   const reads = rawReads(em, dialect);
   return {
     async insert(values: Omit<BotCard, 'id'>): Promise<BotCard> {
@@ -48,15 +49,16 @@ export function makeCardRepository({ em, dialect }: RepoContext) {
 
     /**
      * open → acted or closed, once: of two presses (two operators, a double tap) exactly one gets
-     * true. Call inside the transaction of the change the press makes, so both land or neither.
+     * the settled card back, the other null. Call inside the transaction of the change the press
+     * makes, so both land or neither.
      */
     async settle(
       id: number,
       to: Exclude<CardState, 'open'>,
       s: { actedBy: number | null; outcome: string; at: Date; documentId?: number },
-    ) {
-      const r = await repo().update(
-        { id, state: 'open' },
+    ): Promise<BotCard | null> {
+      const [card] = await writes.updateReturning(
+        BotCard,
         {
           state: to,
           actedBy: s.actedBy,
@@ -64,8 +66,9 @@ export function makeCardRepository({ em, dialect }: RepoContext) {
           actedAt: s.at,
           ...(s.documentId ? { documentId: s.documentId } : {}),
         },
+        (sql) => `WHERE "id" = ${sql.p(id)} AND "state" = 'open'`,
       );
-      return (r.affected ?? 0) === 1;
+      return card ?? null;
     },
 
     async saveCodes(id: number, codes: HeldCode[]): Promise<void> {

@@ -69,6 +69,12 @@ export interface Dialect {
    * PostgreSQL runs every WITH part to completion on one snapshot, which is why they must be independent.
    */
   writeAll(em: EntityManager, writes: ReadonlyArray<Write | null>): Promise<void>;
+  /**
+   * The statement to send for `main` with independent `parts` ahead of it: on PostgreSQL one
+   * statement (the parts as data-modifying WITH parts, `main`'s RETURNING still its result); on
+   * SQLite the parts are run first and `main` comes back as it was.
+   */
+  carry(em: EntityManager, parts: readonly Write[], main: Write): Promise<Write>;
   /** Runs a raw INSERT/UPDATE/DELETE and returns how many rows it changed. */
   execute(em: EntityManager, sql: string, params: unknown[]): Promise<number>;
   /** Bytes the database takes on disk, where the engine can tell (the SQLite file is measured by the caller). */
@@ -87,15 +93,27 @@ export interface Dialect {
 // PostgreSQL each transaction gets its own pooled connection and row locks do the ordering.
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 
-/** Rows a write statement changed: TypeORM's structured result reports them for both drivers. */
-async function affected(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
+/**
+ * A statement's structured result, the same shape on both drivers: the rows it returned (a SELECT's,
+ * or an UPDATE … RETURNING's, which plain `em.query` hands back differently per driver) and the
+ * rows it changed.
+ */
+export async function structured(
+  em: EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<{ records: Array<Record<string, unknown>>; affected: number }> {
   const qr = em.queryRunner ?? em.connection.createQueryRunner();
   try {
-    return (await qr.query(sql, params, true)).affected ?? 0;
+    const r = await qr.query(sql, params, true);
+    return { records: (r.records ?? []) as Array<Record<string, unknown>>, affected: r.affected ?? 0 };
   } finally {
     if (!em.queryRunner) await qr.release();
   }
 }
+
+/** Rows a write statement changed. */
+const affected = async (em: EntityManager, sql: string, params: unknown[]): Promise<number> => (await structured(em, sql, params)).affected;
 
 /** The driver's error code: TypeORM's QueryFailedError keeps the driver's error as `driverError`. */
 function driverCode(err: unknown): unknown {
@@ -132,6 +150,10 @@ const sqlite: Dialect = {
   async writeAll(em, writes) {
     for (const w of writes) if (w) await em.query(w.text, w.params);
   },
+  async carry(em, parts, main) {
+    for (const w of parts) await em.query(w.text, w.params);
+    return main;
+  },
   execute: (em, sql, params) => affected(em, sql, params),
   databaseBytes: async () => null,
   position: (haystack, needle) => `instr(${haystack}, ${needle})`,
@@ -163,19 +185,21 @@ const postgres: Dialect = {
   },
   async writeAll(em, writes) {
     const ws = writes.filter((w): w is Write => w !== null);
-    if (ws.length <= 1) {
-      if (ws[0]) await em.query(ws[0].text, ws[0].params);
-      return;
-    }
+    const main = ws.pop();
+    if (!main) return;
+    const w = await postgres.carry(em, ws, main);
+    await em.query(w.text, w.params);
+  },
+  async carry(_em, parts, main) {
+    if (parts.length === 0) return main;
     // Each write's $n are its own: shift them past the parameters of the writes before it.
     const params: unknown[] = [];
-    const texts = ws.map((w) => {
+    const [text, ...withs] = [main, ...parts].map((w, i) => {
       const offset = params.length;
       params.push(...w.params);
-      return offset === 0 ? w.text : w.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+      return i === 0 ? w.text : w.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
     });
-    const last = texts.pop() as string;
-    await em.query(`WITH ${texts.map((t, i) => `w${i} AS (${t})`).join(', ')} ${last}`, params);
+    return { text: `WITH ${withs.map((t, i) => `w${i} AS (${t})`).join(', ')} ${text}`, params };
   },
   execute: (em, sql, params) => affected(em, sql, params),
   async databaseBytes(ds) {

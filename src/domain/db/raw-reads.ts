@@ -3,6 +3,26 @@ import type { Dialect, Sql } from './dialect';
 
 const selectLists = new WeakMap<EntityMetadata, string>();
 
+/** The entity's columns as a SELECT (or RETURNING) list, quoted. */
+export function columnList(meta: EntityMetadata): string {
+  let list = selectLists.get(meta);
+  if (!list) {
+    list = meta.columns.map((c) => `"${c.databaseName}"`).join(', ');
+    selectLists.set(meta, list);
+  }
+  return list;
+}
+
+/** Entities from raw rows, each column converted as TypeORM's own reads convert it. */
+export function hydrate<T extends ObjectLiteral>(em: EntityManager, meta: EntityMetadata, raw: Array<Record<string, unknown>>): T[] {
+  const driver = em.connection.driver;
+  return raw.map((r) => {
+    const e = meta.create() as T;
+    for (const c of meta.columns) c.setEntityValue(e, driver.prepareHydratedValue(r[c.databaseName], c));
+    return e;
+  });
+}
+
 /**
  * Plain SELECTs of whole entities for the reads every ledger call makes (a unit or bill type by
  * code, the document it acts on, a setting): TypeORM's query builder and find options cost 70–130 µs
@@ -19,23 +39,13 @@ export function rawReads(em: EntityManager, dialect: Dialect) {
      */
     async rows<T extends ObjectLiteral>(entity: EntityTarget<T>, tail: (sql: Sql) => string, opts: { lock?: boolean } = {}): Promise<T[]> {
       const meta = em.connection.getMetadata(entity);
-      let list = selectLists.get(meta);
-      if (!list) {
-        list = meta.columns.map((c) => `"${c.databaseName}"`).join(', ');
-        selectLists.set(meta, list);
-      }
       const sql = dialect.sql();
       const where = tail(sql);
       const raw: Array<Record<string, unknown>> = await em.query(
-        `SELECT ${list} FROM "${meta.tableName}" ${where}${opts.lock ? dialect.lockClause(em) : ''}`,
+        `SELECT ${columnList(meta)} FROM "${meta.tableName}" ${where}${opts.lock ? dialect.lockClause(em) : ''}`,
         sql.params,
       );
-      const driver = em.connection.driver;
-      return raw.map((r) => {
-        const e = meta.create() as T;
-        for (const c of meta.columns) c.setEntityValue(e, driver.prepareHydratedValue(r[c.databaseName], c));
-        return e;
-      });
+      return hydrate<T>(em, meta, raw);
     },
 
     /** The first such row, or null. */

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, type Dialect, type TxOptions } from './dialect';
 import { TxMemo } from './tx-memo';
+import { WriteBehind } from './write-behind';
 
 /** What a repository module is built from: one EntityManager (a transaction's or the pool's) and the dialect. */
 export interface RepoContext {
@@ -8,6 +9,24 @@ export interface RepoContext {
   dialect: Dialect;
   /** Reference rows already read in this transaction; absent outside one (see TxMemo). */
   memo?: TxMemo;
+  /** Appended rows nothing in this transaction reads back, sent with its next write; absent outside one. */
+  later?: WriteBehind;
+}
+
+/**
+ * Runs `work` on the repositories of one open transaction (`em`), with a fresh memo and
+ * write-behind, and sends what the write-behind still holds before the transaction commits.
+ */
+export async function inTransaction<R, T>(
+  em: EntityManager,
+  dialect: Dialect,
+  build: (ctx: RepoContext) => R,
+  work: (tx: R) => Promise<T>,
+): Promise<T> {
+  const later = new WriteBehind();
+  const result = await work(build({ em, dialect, memo: new TxMemo(), later }));
+  await dialect.writeAll(em, later.take());
+  return result;
 }
 
 /**
@@ -33,7 +52,7 @@ export function makeStore<R>(ds: DataSource, build: (ctx: RepoContext) => R): St
   const read = build({ em: ds.manager, dialect });
   return {
     read,
-    transaction: (work, opts) => dialect.transaction(ds, (em) => work(build({ em, dialect, memo: new TxMemo() })), opts),
+    transaction: (work, opts) => dialect.transaction(ds, (em) => inTransaction(em, dialect, build, work), opts),
     standalone: (work) => dialect.alone(ds, () => work(read)),
     async ping() {
       await ds.query('SELECT 1');

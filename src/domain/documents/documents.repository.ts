@@ -1,6 +1,6 @@
 import { BillType } from '../catalog/bill-type.entity';
 import { Unit } from '../catalog/unit.entity';
-import type { Sql } from '../db/dialect';
+import type { Sql, Write } from '../db/dialect';
 import { rawReads } from '../db/raw-reads';
 import { rawWrites } from '../db/raw-writes';
 import type { RepoContext } from '../db/store';
@@ -46,8 +46,9 @@ export interface ReservedLine {
 const count = (l: { startNo: number; endNo: number }) => l.endNo - l.startNo + 1;
 
 /** Ledger documents (申领单 … 销毁单, 印制计划) with their lines, transitions and print orders. */
-export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
-  const raw = rawWrites(em, dialect);
+export function makeDocumentRepository(ctx: RepoContext) {
+  const { em, dialect, memo } = ctx;
+  const raw = rawWrites(ctx);
   const reads = rawReads(em, dialect);
 
   /** Transitions of documents, oldest first, each with its actor's display name (null: no such user). */
@@ -142,11 +143,11 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
       filtered(f).orderBy('d.id', 'DESC').skip(window.skip).take(window.take).getManyAndCount(),
 
     async insertTransition(t: Omit<DocumentTransition, 'id'>): Promise<void> {
-      await dialect.writeAll(em, [raw.insertSql(DocumentTransition, t)]);
+      await raw.writeAll([raw.insertSql(DocumentTransition, t)]);
     },
     /** Sets a document's fields and records its transition, in one round trip where the engine allows. */
     async updateWithTransition(id: number, patch: Partial<Omit<BillDocument, 'id'>>, t: Omit<DocumentTransition, 'id'>): Promise<void> {
-      await dialect.writeAll(em, [raw.updateSql(BillDocument, id, patch), raw.insertSql(DocumentTransition, t)]);
+      await raw.writeAll([raw.updateSql(BillDocument, id, patch), raw.insertSql(DocumentTransition, t)]);
     },
     /** Who last submitted a document (null when it was never submitted after creation). */
     async lastSubmitter(documentId: number): Promise<number | null> {
@@ -166,6 +167,15 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
     /** Replaces the lines of a document (a document created in this transaction has none to delete); returns their total count. */
     async replaceLines(documentId: number, lines: readonly StoredLine[], opts: { isNew?: boolean } = {}): Promise<number> {
       if (!opts.isNew) await em.delete(DocumentLine, { documentId });
+      const { writes, quantity } = this.linesSql(documentId, lines);
+      await raw.writeAll(writes);
+      return quantity;
+    },
+    /**
+     * The INSERTs of a document's lines (200 rows a statement) and their total count, for a caller
+     * that sends them with its next writes (a range move's: `moveRun(…, along)`).
+     */
+    linesSql(documentId: number, lines: readonly StoredLine[]): { writes: Write[]; quantity: number } {
       const rows = lines.map((l) => ({
         documentId,
         kind: l.kind,
@@ -174,13 +184,10 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
         endNo: l.endNo,
         count: count(l),
       }));
-      for (let i = 0; i < rows.length; i += 200) await em.insert(DocumentLine, rows.slice(i, i + 200));
-      return rows.reduce((n, r) => n + r.count, 0);
+      const writes: Write[] = [];
+      for (let i = 0; i < rows.length; i += 200) writes.push(raw.insertManySql(DocumentLine, rows.slice(i, i + 200)) as Write);
+      return { writes, quantity: rows.reduce((n, r) => n + r.count, 0) };
     },
-    async addLine(documentId: number, l: StoredLine): Promise<void> {
-      await em.insert(DocumentLine, { documentId, ...l, count: count(l) });
-    },
-    /** The stored lines of a document, in the order they were written. */
     /** Lines of one unit's documents of a type and status that contain a number, with their bill type. */
     async unitLinesCovering(f: { docType: DocType; unitId: number; status: DocStatus; no: number; billTypeId?: number }) {
       const qb = em
@@ -206,6 +213,7 @@ export function makeDocumentRepository({ em, dialect, memo }: RepoContext) {
         billTypeId: Number(r.billTypeId),
       }));
     },
+    /** The stored lines of a document, in the order they were written. */
     async linesOf(documentId: number): Promise<StoredLine[]> {
       const rows = await reads.rows(DocumentLine, (sql) => `WHERE "documentId" = ${sql.p(documentId)} ORDER BY "id"`);
       return rows.map((r) => ({ kind: r.kind, batchCode: r.batchCode, startNo: r.startNo, endNo: r.endNo }));

@@ -80,23 +80,24 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
         const to: Place = { holder: 'unit', unitId: app.unitId, state: 'IN_STOCK' };
         const ranges: SpanView[] = [];
         for (const { batchCode, span } of pickLowest(available, app.quantity)) {
-          await tx.ledger.moveRun({ billTypeId: app.billTypeId, batchCode, span }, BUREAU_STOCK, to, {
-            operation: 'issue',
-            docType: 'issuance',
-            docId: issuance.id,
-            actorId: actor.userId,
-            at,
-          });
-          await tx.documents.addLine(issuance.id, { kind: 'issue', batchCode, startNo: span.start, endNo: span.end });
+          const line = tx.documents.linesSql(issuance.id, [{ kind: 'issue', batchCode, startNo: span.start, endNo: span.end }]);
+          await tx.ledger.moveRun(
+            { billTypeId: app.billTypeId, batchCode, span },
+            BUREAU_STOCK,
+            to,
+            { operation: 'issue', docType: 'issuance', docId: issuance.id, actorId: actor.userId, at },
+            line.writes,
+          );
           ranges.push({ batchCode, startNo: span.start, endNo: span.end, count: countOf(span) });
         }
-        await transition(tx.documents, app, 'issued', { actorId: actor.userId, at });
+        // Recorded before the transition so that its row travels with the transition's statement.
         await tx.audit.record(actor, at, {
           action: 'application.issue',
           entityType: 'bill_document',
           entityId: app.id,
           after: { issuanceId: issuance.id, ranges },
         });
+        await transition(tx.documents, app, 'issued', { actorId: actor.userId, at });
         const result: IssueResult = { status: 'issued', issuanceId: issuance.id, issuanceNo: issuance.docNo, ranges };
         await also?.(tx, result);
         return result;

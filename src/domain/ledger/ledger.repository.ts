@@ -1,4 +1,5 @@
 import { rawReads } from '../db/raw-reads';
+import { rawWrites } from '../db/raw-writes';
 import type { Write } from '../db/dialect';
 import type { RepoContext } from '../db/store';
 import { ConflictError } from '../errors';
@@ -45,9 +46,11 @@ const placeWhere = (alias: string, p: Place) =>
  * The number-range ledger: stock ranges (one holder and state each), batches and the append-only
  * journal. Storage grows with operations, never with the number of bills (domain.md).
  */
-export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
+export function makeLedgerRepository(ctx: RepoContext) {
+  const { em, dialect, memo } = ctx;
   const ranges = rangeSql(em, dialect);
   const raw = rawReads(em, dialect);
+  const writes = rawWrites(ctx);
 
   /** Ranges of one batch at a place that overlap a span, lowest first. */
   const findAt = (run: Run, place: Place): Promise<StockRange[]> =>
@@ -121,7 +124,7 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
     /** Adds a run at a place, merged with adjacent runs of the same place, and journals its arrival from `from`. */
     async placeRun(run: Run, from: Place | null, to: Place, mv: Movement): Promise<void> {
       const neighbours = await ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, null, to);
-      await dialect.writeAll(em, [...mergeIn(run, to, neighbours, mv.at), journalRow(run, from, to, mv)]);
+      await writes.writeAll([...mergeIn(run, to, neighbours, mv.at), journalRow(run, from, to, mv)]);
     },
 
     /**
@@ -160,8 +163,9 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
     /**
      * Moves every number of a run from one place to another and journals it. The caller's
      * transaction makes it atomic; a number not at `from` aborts with a ConflictError naming it.
+     * `along`: the caller's own independent writes (its document's lines), sent with the move's.
      */
-    async moveRun(run: Run, from: Place, to: Place, mv: Movement): Promise<void> {
+    async moveRun(run: Run, from: Place, to: Place, mv: Movement, along: readonly Write[] = []): Promise<void> {
       // One read for both ends: the rows leaving `from` and the rows at `to` the run merges with.
       const same = isAt(to, from);
       const read = await ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, from, same ? null : to);
@@ -179,12 +183,12 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
       }
       // Every write of the move (the leaving rows cut, the arriving run merged, the journal row)
       // touches its own row and reads nothing another one writes: one writeAll.
-      const writes: Array<Write | null> = [];
+      const cuts: Array<Write | null> = [];
       const gone: number[] = [];
       const rightPieces: Array<Omit<StockRange, 'id'>> = [];
       for (const r of rows) {
         const { left, right } = split({ start: r.startNo, end: r.endNo }, run.span);
-        if (left) writes.push(ranges.setSpan(r.id, left, mv.at));
+        if (left) cuts.push(ranges.setSpan(r.id, left, mv.at));
         else if (!right) gone.push(r.id);
         if (right) {
           if (left)
@@ -196,19 +200,19 @@ export function makeLedgerRepository({ em, dialect, memo }: RepoContext) {
               endNo: right.end,
               updatedAt: mv.at,
             });
-          else writes.push(ranges.setSpan(r.id, right, mv.at));
+          else cuts.push(ranges.setSpan(r.id, right, mv.at));
         }
       }
-      writes.push(ranges.delete(gone));
+      cuts.push(ranges.delete(gone));
       if (same) {
         // A run moved within one place merges with what its own removal left: write that first, then re-read.
-        await dialect.writeAll(em, [...writes, ranges.insert(rightPieces)]);
+        await writes.writeAll([...along, ...cuts, ranges.insert(rightPieces)]);
         const neighbours = await ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, null, to);
-        await dialect.writeAll(em, [...mergeIn(run, to, neighbours, mv.at), journalRow(run, from, to, mv)]);
+        await writes.writeAll([...mergeIn(run, to, neighbours, mv.at), journalRow(run, from, to, mv)]);
         return;
       }
       const neighbours = read.filter((r) => !isAt(r, from));
-      await dialect.writeAll(em, [...writes, ...mergeIn(run, to, neighbours, mv.at, rightPieces), journalRow(run, from, to, mv)]);
+      await writes.writeAll([...along, ...cuts, ...mergeIn(run, to, neighbours, mv.at, rightPieces), journalRow(run, from, to, mv)]);
     },
 
     /** The runs at a place for a bill type (all batches), lowest batch and number first. */

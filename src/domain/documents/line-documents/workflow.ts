@@ -3,6 +3,7 @@ import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
 import { dayRange } from '../../common/dates';
 import type { DomainStore, Repositories } from '../../db/repositories';
+import type { Write } from '../../db/dialect';
 import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Actor } from '../../identity/actor';
 import type { DocStatus, DocType, Place } from '../../ledger/ledger.types';
@@ -100,19 +101,31 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     at: Date,
     opts: { isNew?: boolean } = {},
   ): Promise<number> {
-    const quantity = await tx.documents.replaceLines(doc.id, lines, opts);
-    if (spec.park) {
-      for (const l of lines) {
-        const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
-        await tx.ledger.moveRun(
-          run,
-          placeOf(doc.unitId, spec.submitFrom[0]),
-          placeOf(doc.unitId, spec.park.state(l)),
-          mv(spec.park.operation, doc, actor, at),
-        );
-      }
+    if (!spec.park || !opts.isNew || lines.length === 0) {
+      const quantity = await tx.documents.replaceLines(doc.id, lines, opts);
+      if (spec.park) await park(tx, doc, lines, actor, at);
+      return quantity;
     }
+    // A new document's lines go with its first move's statement.
+    const { writes, quantity } = tx.documents.linesSql(doc.id, lines);
+    await park(tx, doc, lines, actor, at, writes);
     return quantity;
+  }
+
+  /** Moves a document's numbers into their parked state (the first move carries `along`). */
+  async function park(tx: Repositories, doc: BillDocument, lines: DocLine[], actor: Actor, at: Date, along: Write[] = []): Promise<void> {
+    const parking = spec.park;
+    if (!parking) return;
+    for (const [i, l] of lines.entries()) {
+      const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
+      await tx.ledger.moveRun(
+        run,
+        placeOf(doc.unitId, spec.submitFrom[0]),
+        placeOf(doc.unitId, parking.state(l)),
+        mv(parking.operation, doc, actor, at),
+        i === 0 ? along : [],
+      );
+    }
   }
 
   /** Puts parked numbers back where they were submitted from (退回, 撤销上报). */
