@@ -87,7 +87,7 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
    */
   async function assertCanPromise(tx: Repositories, doc: BillDocument): Promise<void> {
     const [{ held, promised }, bt] = await Promise.all([
-      tx.ledger.warehouseOutlook(doc.billTypeId, doc.id),
+      tx.documents.warehouseOutlook(doc.billTypeId, doc.id),
       tx.catalog.billTypeById(doc.billTypeId),
     ]);
     const available = Math.max(0, held - promised);

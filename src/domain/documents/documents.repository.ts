@@ -7,6 +7,7 @@ import type { RepoContext } from '../db/store';
 import type { DocStatus, DocType, LineKind } from '../ledger/ledger.types';
 import { BillDocument } from './bill-document.entity';
 import { DocumentLine } from './document-line.entity';
+import { applicationFactsQueries } from './application-facts.queries';
 import { DocumentTransition } from './document-transition.entity';
 import { toDocumentView, type DocumentView, type ViewOptions } from './document.views';
 import { PrintOrder } from './print-order.entity';
@@ -106,14 +107,7 @@ export function makeDocumentRepository(ctx: RepoContext) {
     allOf(f: DocumentFilter, limit = 50): Promise<BillDocument[]> {
       return reads.rows(BillDocument, (sql) => `${filterSql(sql, f)} ORDER BY "id" LIMIT ${Math.trunc(limit)}`);
     },
-    /** The approved write-off of a unit and bill type with the latest cut-off date. */
-    latestCutoffWriteoff: (unitId: number, billTypeId: number): Promise<BillDocument | null> =>
-      reads.first(
-        BillDocument,
-        (sql) =>
-          `WHERE "docType" = 'writeoff' AND "unitId" = ${sql.p(unitId)} AND "billTypeId" = ${sql.p(billTypeId)}
-             AND "status" IN ('approved', 'completed') AND "cutoffDate" IS NOT NULL ORDER BY "cutoffDate" DESC LIMIT 1`,
-      ),
+    ...applicationFactsQueries(em, dialect),
 
     /** Submitted documents of these types awaiting the bureau's review, oldest submission first (the approvals inbox). */
     awaitingReview(

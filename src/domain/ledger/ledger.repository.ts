@@ -7,7 +7,7 @@ import { BillType } from '../catalog/bill-type.entity';
 import { Batch } from './batch.entity';
 import { checkLedgerInvariants } from './invariants.queries';
 import { JournalEntry } from './journal-entry.entity';
-import { BUREAU_STOCK, type DocType, type Place } from './ledger.types';
+import type { DocType, Place } from './ledger.types';
 import { countOf, formatSpan, split, subtract, type Span } from './ranges';
 import { isAt, rangeSql } from './range.queries';
 import { StockRange } from './stock-range.entity';
@@ -229,23 +229,6 @@ export function makeLedgerRepository(ctx: RepoContext) {
     countAt: (billTypeId: number, place: Place): Promise<number> => ranges.sumAt(billTypeId, place),
 
     /**
-     * In one statement: the numbers of a bill type in the warehouse, and those already promised to
-     * approved, not yet issued applications (except one): what an approval may still promise.
-     */
-    async warehouseOutlook(billTypeId: number, exceptDocId: number): Promise<{ held: number; promised: number }> {
-      const sql = dialect.sql();
-      const rows: Array<{ held: string | number; promised: string | number }> = await em.query(
-        `SELECT (SELECT COALESCE(SUM("endNo" - "startNo" + 1), 0) FROM "stock_range"
-                  WHERE "billTypeId" = ${sql.p(billTypeId)} AND "holder" = ${sql.p(BUREAU_STOCK.holder)} AND "state" = ${sql.p(BUREAU_STOCK.state)}
-                    AND "unitId" IS NULL) AS "held",
-                (SELECT COALESCE(SUM("quantity"), 0) FROM "bill_document"
-                  WHERE "docType" = 'application' AND "status" = 'approved' AND "billTypeId" = ${sql.p(billTypeId)} AND "id" <> ${sql.p(exceptDocId)}) AS "promised"`,
-        sql.params,
-      );
-      return { held: Number(rows[0]?.held ?? 0), promised: Number(rows[0]?.promised ?? 0) };
-    },
-
-    /**
      * IN_STOCK runs of the bureau (unitCode undefined) or of one unit, optionally of one bill type,
      * ordered by bill type, batch and number: one indexed query whose cost grows with the holder's
      * ranges, never with its bills.
@@ -279,23 +262,6 @@ export function makeLedgerRepository(ctx: RepoContext) {
 
     batchesByCodes: (codes: string[]): Promise<Batch[]> =>
       codes.length === 0 ? Promise.resolve([]) : em.createQueryBuilder(Batch, 'b').where('b.batchCode IN (:...codes)', { codes }).getMany(),
-
-    /**
-     * 核旧领新: when the unit first received, among the numbers of this bill type it still holds,
-     * any issued before `before` (journal ⋈ current ranges), or null.
-     */
-    async oldestHeldIssue(unitId: number, billTypeId: number, before: Date): Promise<Date | null> {
-      const sql = dialect.sql();
-      const rows: Array<{ at: string }> = await em.query(
-        `SELECT j."at" AS "at" FROM "journal_entry" j
-           JOIN "stock_range" r ON r."batchCode" = j."batchCode" AND r."holder" = 'unit' AND r."unitId" = j."toUnitId"
-                               AND r."state" = 'IN_STOCK' AND r."startNo" <= j."endNo" AND r."endNo" >= j."startNo"
-          WHERE j."operation" = 'issue' AND j."toUnitId" = ${sql.p(unitId)} AND j."billTypeId" = ${sql.p(billTypeId)} AND j."at" < ${sql.p(before.toISOString())}
-          ORDER BY j."at" ASC LIMIT 1`,
-        sql.params,
-      );
-      return rows.length ? new Date(rows[0].at) : null;
-    },
 
     /** Journal rows of write-off approvals that touched a run (when were these stubs written off). */
     writeoffApprovals: (run: Run): Promise<JournalEntry[]> =>
