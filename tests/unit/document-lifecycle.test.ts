@@ -40,7 +40,7 @@ describe('document life cycle', () => {
       opinion: '同意',
     });
     expect(transitionPatch('returned', { actorId: 7, at })).toEqual({ status: 'returned', reviewedAt: at, reviewedBy: 7 });
-    expect(transitionPatch('submitted', { actorId: 7, at })).toEqual({ status: 'submitted', submittedAt: at });
+    expect(transitionPatch('submitted', { actorId: 7, at })).toEqual({ status: 'submitted', submittedAt: at, submittedBy: 7 });
     expect(transitionPatch('issued', { actorId: 7, at })).toEqual({ status: 'issued', completedAt: at });
   });
 

@@ -62,7 +62,7 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
       // Lock order bill_type → document, so two approvals cannot both promise the same stock.
       const doc = await lockDocument(tx, 'application', id);
       // Entered by an operator for the unit (代录) counts as made by that operator.
-      assertNotMaker(duties, actor, await makersOf(tx.documents, doc), `申领单 ${doc.docNo} `);
+      assertNotMaker(duties, actor, makersOf(doc), `申领单 ${doc.docNo} `);
       if (to === 'approved' && doc.status === 'submitted') await assertCanPromise(tx, doc);
       const at = clock.now();
       await transition(tx.documents, doc, to, { actorId: actor.userId, at, opinion });

@@ -71,6 +71,10 @@ export class BillDocument {
   @InstantColumn({ nullable: true })
   submittedAt: Date | null;
 
+  /** Who last submitted it (separation of duties: they may not review it); null while never submitted. */
+  @Column({ type: 'integer', nullable: true })
+  submittedBy: number | null;
+
   @InstantColumn({ nullable: true })
   reviewedAt: Date | null;
 

@@ -139,18 +139,17 @@ export function makeDocumentRepository(ctx: RepoContext) {
     async insertTransition(t: Omit<DocumentTransition, 'id'>): Promise<void> {
       await raw.writeAll([raw.insertSql(DocumentTransition, t)]);
     },
+    /** The writes that set a document's fields and record its transition (see `updateWithTransition`). */
+    transitionSql(id: number, patch: Partial<Omit<BillDocument, 'id'>>, t: Omit<DocumentTransition, 'id'>): Array<Write | null> {
+      return [raw.updateSql(BillDocument, id, patch), raw.insertSql(DocumentTransition, t)];
+    },
     /** Sets a document's fields and records its transition, in one round trip where the engine allows. */
     async updateWithTransition(id: number, patch: Partial<Omit<BillDocument, 'id'>>, t: Omit<DocumentTransition, 'id'>): Promise<void> {
-      await raw.writeAll([raw.updateSql(BillDocument, id, patch), raw.insertSql(DocumentTransition, t)]);
+      await raw.writeAll(this.transitionSql(id, patch, t));
     },
-    /** Who last submitted a document (null when it was never submitted after creation). */
-    async lastSubmitter(documentId: number): Promise<number | null> {
-      const sql = dialect.sql();
-      const rows: Array<{ actorId: number | string }> = await em.query(
-        `SELECT "actorId" FROM "document_transition" WHERE "documentId" = ${sql.p(documentId)} AND "toStatus" = 'submitted' ORDER BY "id" DESC LIMIT 1`,
-        sql.params,
-      );
-      return rows[0] ? Number(rows[0].actorId) : null;
+    /** Sends writes made here for later (`transitionSql`, `linesSql`) that nothing else carried. */
+    async send(writes: ReadonlyArray<Write | null>): Promise<void> {
+      await raw.writeAll(writes);
     },
     transitionsOf: (documentId: number, between?: { from: DocStatus; to: DocStatus }): Promise<DocumentTransition[]> =>
       em.find(DocumentTransition, {

@@ -7,7 +7,7 @@ import type { IssueResult, SpanView } from '../ledger/ledger.schemas';
 import { BUREAU_STOCK, type Place } from '../ledger/ledger.types';
 import { countOf, takeLowest, totalCount, type Span } from '../ledger/ranges';
 import type { StockRange } from '../ledger/stock-range.entity';
-import { createDocument, lockDocument, STATUS_NAMES, transition } from './lifecycle';
+import { createDocument, lockDocument, STATUS_NAMES, transitionWrites } from './lifecycle';
 import { requirePermission } from '../policy';
 
 /**
@@ -78,26 +78,33 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
           'completed',
         );
         const to: Place = { holder: 'unit', unitId: app.unitId, state: 'IN_STOCK' };
-        const ranges: SpanView[] = [];
-        for (const { batchCode, span } of pickLowest(available, app.quantity)) {
-          const line = tx.documents.linesSql(issuance.id, [{ kind: 'issue', batchCode, startNo: span.start, endNo: span.end }]);
-          await tx.ledger.moveRun(
-            { billTypeId: app.billTypeId, batchCode, span },
-            BUREAU_STOCK,
-            to,
-            { operation: 'issue', docType: 'issuance', docId: issuance.id, actorId: actor.userId, at },
-            line.writes,
-          );
-          ranges.push({ batchCode, startNo: span.start, endNo: span.end, count: countOf(span) });
-        }
-        // Recorded before the transition so that its row travels with the transition's statement.
+        const picked = pickLowest(available, app.quantity);
+        const ranges: SpanView[] = picked.map(({ batchCode, span }) => ({
+          batchCode,
+          startNo: span.start,
+          endNo: span.end,
+          count: countOf(span),
+        }));
         await tx.audit.record(actor, at, {
           action: 'application.issue',
           entityType: 'bill_document',
           entityId: app.id,
           after: { issuanceId: issuance.id, ranges },
         });
-        await transition(tx.documents, app, 'issued', { actorId: actor.userId, at });
+        // The application's move to issued is independent of the range moves: it goes with the first.
+        let along = transitionWrites(tx.documents, app, 'issued', { actorId: actor.userId, at });
+        for (const { batchCode, span } of picked) {
+          const line = tx.documents.linesSql(issuance.id, [{ kind: 'issue', batchCode, startNo: span.start, endNo: span.end }]);
+          await tx.ledger.moveRun(
+            { billTypeId: app.billTypeId, batchCode, span },
+            BUREAU_STOCK,
+            to,
+            { operation: 'issue', docType: 'issuance', docId: issuance.id, actorId: actor.userId, at },
+            [...along, ...line.writes],
+          );
+          along = [];
+        }
+        await tx.documents.send(along);
         const result: IssueResult = { status: 'issued', issuanceId: issuance.id, issuanceNo: issuance.docNo, ranges };
         await also?.(tx, result);
         return result;

@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import type { LedgerRepository } from '../ledger/ledger.repository';
 import type { DocStatus, DocType } from '../ledger/ledger.types';
 import type { BillDocument } from './bill-document.entity';
+import type { Write } from '../db/dialect';
 import type { DocumentRepository } from './documents.repository';
 import type { Makers } from '../policy';
 
@@ -67,7 +68,10 @@ export function assertTransition(doc: Pick<BillDocument, 'docType' | 'docNo' | '
 /** The fields a transition sets besides the status (who reviewed, when, with what opinion). */
 export function transitionPatch(to: DocStatus, by: { actorId: number; at: Date; opinion?: string | null }): Partial<BillDocument> {
   const patch: Partial<BillDocument> = { status: to };
-  if (to === 'submitted') patch.submittedAt = by.at;
+  if (to === 'submitted') {
+    patch.submittedAt = by.at;
+    patch.submittedBy = by.actorId;
+  }
   if (to === 'approved' || to === 'returned') {
     patch.reviewedAt = by.at;
     patch.reviewedBy = by.actorId;
@@ -106,6 +110,7 @@ export async function createDocument(
     planYear: null,
     applicationId: null,
     submittedAt: status === 'submitted' ? doc.createdAt : null,
+    submittedBy: status === 'submitted' ? doc.createdBy : null,
     reviewedAt: null,
     reviewedBy: null,
     completedAt: null,
@@ -148,8 +153,33 @@ export async function lockDocument(
 }
 
 /** The creator and the last submitter of a document, for separation of duties. */
-export async function makersOf(docs: DocumentRepository, doc: BillDocument): Promise<Makers> {
-  return { createdBy: doc.createdBy, submittedBy: await docs.lastSubmitter(doc.id) };
+export function makersOf(doc: BillDocument): Makers {
+  return { createdBy: doc.createdBy, submittedBy: doc.submittedBy };
+}
+
+/**
+ * A document's move to a new status as writes not yet sent (illegal moves → 409 at once): the
+ * document object is updated now, the writes go with the caller's next ones (e.g. `moveRun(…, along)`).
+ */
+export function transitionWrites(
+  docs: DocumentRepository,
+  doc: BillDocument,
+  to: DocStatus,
+  by: { actorId: number; at: Date; opinion?: string | null },
+  extra: Partial<BillDocument> = {},
+): Array<Write | null> {
+  assertTransition(doc, to);
+  const patch = { ...transitionPatch(to, by), ...extra };
+  const writes = docs.transitionSql(doc.id, patch, {
+    documentId: doc.id,
+    fromStatus: doc.status,
+    toStatus: to,
+    actorId: by.actorId,
+    opinion: by.opinion ?? null,
+    at: by.at,
+  });
+  Object.assign(doc, patch);
+  return writes;
 }
 
 /** Moves a document to a new status, recording who, when and the opinion; illegal moves → 409. */
@@ -160,17 +190,7 @@ export async function transition(
   by: { actorId: number; at: Date; opinion?: string | null },
   extra: Partial<BillDocument> = {},
 ): Promise<BillDocument> {
-  assertTransition(doc, to);
-  const patch = { ...transitionPatch(to, by), ...extra };
-  await docs.updateWithTransition(doc.id, patch, {
-    documentId: doc.id,
-    fromStatus: doc.status,
-    toStatus: to,
-    actorId: by.actorId,
-    opinion: by.opinion ?? null,
-    at: by.at,
-  });
-  Object.assign(doc, patch);
+  await docs.send(transitionWrites(docs, doc, to, by, extra));
   return doc;
 }
 

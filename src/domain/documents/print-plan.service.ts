@@ -97,8 +97,7 @@ export function makePrintPlanService(deps: { store: DomainStore; clock: Clock; d
     requirePermission(actor, 'print.plan.edit');
     return store.transaction(async (tx) => {
       const plan = await loadDocument(tx.documents, 'print_plan', id);
-      if (to === 'approved' || to === 'returned')
-        assertNotMaker(duties, actor, await makersOf(tx.documents, plan), `印制计划 ${plan.docNo} `);
+      if (to === 'approved' || to === 'returned') assertNotMaker(duties, actor, makersOf(plan), `印制计划 ${plan.docNo} `);
       const at = clock.now();
       await transition(tx.documents, plan, to, { actorId: actor.userId, at, opinion });
       await tx.audit.record(actor, at, {

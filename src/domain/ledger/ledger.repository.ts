@@ -165,7 +165,7 @@ export function makeLedgerRepository(ctx: RepoContext) {
      * transaction makes it atomic; a number not at `from` aborts with a ConflictError naming it.
      * `along`: the caller's own independent writes (its document's lines), sent with the move's.
      */
-    async moveRun(run: Run, from: Place, to: Place, mv: Movement, along: readonly Write[] = []): Promise<void> {
+    async moveRun(run: Run, from: Place, to: Place, mv: Movement, along: ReadonlyArray<Write | null> = []): Promise<void> {
       // One read for both ends: the rows leaving `from` and the rows at `to` the run merges with.
       const same = isAt(to, from);
       const read = await ranges.overlapAndNeighbours(run.billTypeId, run.batchCode, run.span, from, same ? null : to);

@@ -8,6 +8,7 @@ import { BotCards1796441089892 } from './1796441089892-BotCards';
 import { BotExchangeOutcome1796441178762 } from './1796441178762-BotExchangeOutcome';
 import { UnitNameKeys1796505715516 } from './1796505715516-UnitNameKeys';
 import { BotCardDocumentIndex1796509292715 } from './1796509292715-BotCardDocumentIndex';
+import { DocumentSubmittedBy1796519572502 } from './1796519572502-DocumentSubmittedBy';
 
 /** Schema migrations, oldest first (new ones: `npm run db:generate-migration -- <Name>`). */
 export const allMigrations: Array<new () => MigrationInterface> = [
@@ -20,4 +21,5 @@ export const allMigrations: Array<new () => MigrationInterface> = [
   BotExchangeOutcome1796441178762,
   UnitNameKeys1796505715516,
   BotCardDocumentIndex1796509292715,
+  DocumentSubmittedBy1796519572502,
 ];

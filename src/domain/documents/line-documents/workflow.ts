@@ -4,6 +4,7 @@ import { pageWindow, type Page } from '../../common/pagination';
 import { dayRange } from '../../common/dates';
 import type { DomainStore, Repositories } from '../../db/repositories';
 import type { Write } from '../../db/dialect';
+import type { Run } from '../../ledger/ledger.repository';
 import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Actor } from '../../identity/actor';
 import type { DocStatus, DocType, Place } from '../../ledger/ledger.types';
@@ -13,7 +14,7 @@ import type { BillDocument } from '../bill-document.entity';
 import type { DocumentView } from '../document.views';
 import type { Also } from '../application.service';
 import { closeReviewCards, noticeReviewers } from '../../cards/review-cards';
-import { createDocument, DOC_NAMES, lockDocument, makersOf, transition } from '../lifecycle';
+import { createDocument, DOC_NAMES, lockDocument, makersOf, transition, transitionWrites } from '../lifecycle';
 import type { ApproveInput, ListLineDocumentsQuery, RejectInput } from '../line-documents.schemas';
 import { assertLinesAt, assertNotReserved, checkBatches, checkLineShapes, countLines, spanOf, type DocLine } from './lines';
 import { placeOf, type LineDocCreate, type LineDocSpec } from './spec';
@@ -145,22 +146,36 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
   }
 
   /** Moves every number of an approved document to its final place, piece by piece when it may sit in several states. */
-  async function applyApproval(tx: Repositories, doc: BillDocument, lines: DocLine[], actor: Actor, at: Date): Promise<void> {
+  /** `along`: the caller's independent writes, sent with the first move (or alone when nothing moves). */
+  async function applyApproval(
+    tx: Repositories,
+    doc: BillDocument,
+    lines: DocLine[],
+    actor: Actor,
+    at: Date,
+    along: Array<Write | null> = [],
+  ): Promise<void> {
     const movement = mv(spec.approve.operation, doc, actor, at);
+    let pending = along;
+    const move = async (run: Run, from: Place, to: Place) => {
+      await tx.ledger.moveRun(run, from, to, movement, pending);
+      pending = [];
+    };
     for (const l of lines) {
       const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
       const to = spec.approve.to(l, doc.unitId);
       const from: Place[] = spec.park ? [placeOf(doc.unitId, spec.park.state(l))] : spec.submitFrom.map((s) => placeOf(doc.unitId, s));
       if (from.length === 1) {
-        await tx.ledger.moveRun(run, from[0], to, movement);
+        await move(run, from[0], to);
         continue;
       }
       for (const place of from) {
         for (const r of await tx.ledger.findAt(run, place)) {
-          await tx.ledger.moveRun({ ...run, span: intersect(run.span, { start: r.startNo, end: r.endNo }) as Span }, place, to, movement);
+          await move({ ...run, span: intersect(run.span, { start: r.startNo, end: r.endNo }) as Span }, place, to);
         }
       }
     }
+    await tx.documents.send(pending);
   }
 
   async function review(
@@ -173,14 +188,18 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     requirePermission(actor, spec.permissions.review);
     return store.transaction(async (tx) => {
       const doc = await lockDocument(tx, spec.docType, id);
-      assertNotMaker(duties, actor, await makersOf(tx.documents, doc), `${DOC_NAMES[spec.docType]} ${doc.docNo} `);
+      assertNotMaker(duties, actor, makersOf(doc), `${DOC_NAMES[spec.docType]} ${doc.docNo} `);
       const at = clock.now();
       const extra = to === 'approved' && 'result' in input && input.result ? { result: input.result } : {};
-      await transition(tx.documents, doc, to, { actorId: actor.userId, at, opinion: input.opinion ?? null }, extra);
+      const by = { actorId: actor.userId, at, opinion: input.opinion ?? null };
       let lines: DocLine[];
       if (to === 'approved') {
         lines = await tx.documents.linesOf(doc.id);
+        // Parked numbers move without further checks: the approval's writes go with the first move.
+        let along = transitionWrites(tx.documents, doc, to, by, extra);
         if (!spec.park) {
+          await tx.documents.send(along);
+          along = [];
           const bt = await tx.catalog.billTypeById(doc.billTypeId);
           await assertLinesAt(
             tx.ledger,
@@ -191,8 +210,9 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
           );
           await spec.check?.({ tx, bt, unitId: doc.unitId, lines, fields: doc, at, phase: 'approve' });
         }
-        await applyApproval(tx, doc, lines, actor, at);
+        await applyApproval(tx, doc, lines, actor, at, along);
       } else {
+        await transition(tx.documents, doc, to, by, extra);
         lines = await unpark(tx, doc, spec.park?.undo.reject ?? '', actor, at);
       }
       await tx.audit.record(actor, at, {

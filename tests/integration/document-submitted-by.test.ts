@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDataSource, openDatabase } from '../../src/domain/db/data-source';
+import { dialectOf } from '../../src/domain/db/dialect';
+import { allMigrations } from '../../src/domain/db/migrations';
+import { DocumentSubmittedBy1796519572502 } from '../../src/domain/db/migrations/1796519572502-DocumentSubmittedBy';
+import { BillDocument } from '../../src/domain/documents/bill-document.entity';
+import { onPostgres, testDbUrl } from '../helpers/test-db';
+
+describe('the DocumentSubmittedBy migration', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fbd-submitted-by-'));
+  const schema = `t_sb_${Date.now().toString(36)}`;
+  const url = onPostgres ? testDbUrl : `sqlite:${join(dir, 'old.sqlite')}`;
+  const opts = onPostgres ? { schema } : {};
+  let ds: DataSource | undefined;
+
+  beforeAll(async () => {
+    if (onPostgres) {
+      const admin = new DataSource({ type: 'postgres', url: testDbUrl });
+      await admin.initialize();
+      await admin.query(`CREATE SCHEMA "${schema}"`);
+      await admin.destroy();
+    }
+  });
+  afterAll(async () => {
+    if (onPostgres && ds) await ds.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await ds?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when an older database is migrated, then each document records who last submitted it, and one never submitted records no one', async () => {
+    // The schema before the column, with documents and their histories as the old service wrote them.
+    const older = allMigrations.slice(0, allMigrations.indexOf(DocumentSubmittedBy1796519572502));
+    const old = new DataSource({ ...makeDataSource(url, opts).options, migrations: older });
+    await old.initialize();
+    await old.runMigrations({ transaction: 'each' });
+    const dialect = dialectOf(old);
+    const at = '2026-03-02T02:00:00.000Z';
+    const doc = async (docNo: string, status: string, createdBy: number): Promise<number> => {
+      const sql = dialect.sql();
+      await old.query(
+        `INSERT INTO "bill_document" ("docType", "docNo", "billTypeId", "status", "quantity", "createdBy", "createdAt")
+         VALUES (${sql.p('application')}, ${sql.p(docNo)}, ${sql.p(1)}, ${sql.p(status)}, ${sql.p(10)}, ${sql.p(createdBy)}, ${sql.p(at)})`,
+        sql.params,
+      );
+      const sel = dialect.sql();
+      const [row] = await old.query<Array<{ id: number | string }>>(
+        `SELECT "id" FROM "bill_document" WHERE "docNo" = ${sel.p(docNo)}`,
+        sel.params,
+      );
+      return Number(row.id);
+    };
+    const step = async (documentId: number, fromStatus: string | null, toStatus: string, actorId: number) => {
+      const sql = dialect.sql();
+      await old.query(
+        `INSERT INTO "document_transition" ("documentId", "fromStatus", "toStatus", "actorId", "at")
+         VALUES (${sql.p(documentId)}, ${sql.p(fromStatus)}, ${sql.p(toStatus)}, ${sql.p(actorId)}, ${sql.p(at)})`,
+        sql.params,
+      );
+    };
+    // Submitted by its maker (7), returned, then submitted again by a colleague (9).
+    const resubmitted = await doc('SL-2026-000001', 'submitted', 7);
+    await step(resubmitted, null, 'submitted', 7);
+    await step(resubmitted, 'submitted', 'returned', 2);
+    await step(resubmitted, 'returned', 'submitted', 9);
+    const once = await doc('SL-2026-000002', 'approved', 8);
+    await step(once, null, 'submitted', 8);
+    await step(once, 'submitted', 'approved', 2);
+    const draft = await doc('JH-2026-000003', 'draft', 5);
+    await step(draft, null, 'draft', 5);
+    await old.destroy();
+
+    ds = await openDatabase(url, opts);
+    expect(await ds.showMigrations()).toBe(false);
+    const rows = await ds.getRepository(BillDocument).find({ order: { id: 'ASC' } });
+    expect(rows.map((d) => [d.docNo, d.submittedBy])).toEqual([
+      ['SL-2026-000001', 9],
+      ['SL-2026-000002', 8],
+      ['JH-2026-000003', null],
+    ]);
+  });
+});
