@@ -39,9 +39,11 @@ export function makeDataSource(url: string, opts: DbOptions = {}): DataSource {
       ...common,
     };
   } else {
-    // PreparingClient: repeated statements are parsed and planned once per connection (pg-prepared.ts).
-    const extra: Record<string, unknown> = { max: opts.poolSize ?? 10, Client: PreparingClient };
-    if (opts.schema) extra.options = `-c search_path=${opts.schema}`;
+    // PreparingClient: repeated statements are parsed once per connection (pg-prepared.ts), and
+    // planned for every execution with its own values (plan_cache_mode there says why).
+    const settings = ['-c plan_cache_mode=force_custom_plan'];
+    if (opts.schema) settings.push(`-c search_path=${opts.schema}`);
+    const extra: Record<string, unknown> = { max: opts.poolSize ?? 10, Client: PreparingClient, options: settings.join(' ') };
     options = { type: 'postgres', url, schema: opts.schema, extra, ...common };
   }
   return new DataSource(options);

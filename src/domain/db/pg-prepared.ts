@@ -32,13 +32,18 @@ type QueryFn = (config: unknown, values?: unknown, callback?: unknown) => unknow
 
 /**
  * A pg client that sends the statements the service repeats as named prepared statements: each
- * connection parses and plans such a statement once, then only binds and executes it. Unnamed,
- * PostgreSQL parses and plans every statement again; on this machine that was ~25 % of a short
- * statement's round trip (148 → 110 µs, 2,000-statement loops) and most of the PostgreSQL backend's
- * CPU during a ledger build. pg keeps the per-connection record of what is prepared (a failed
- * parse is not recorded), and PostgreSQL re-plans a prepared statement after DDL touches its tables.
- * Only text-plus-values calls are named: TypeORM's and the repositories' statements arrive that
- * way; statements without parameters (BEGIN, COMMIT, SET) keep the simple protocol.
+ * connection parses such a statement once, then binds and executes it. Unnamed, PostgreSQL parses
+ * every statement again (~25 % of a short statement's round trip on this machine, 2,000-statement
+ * loops). pg keeps the per-connection record of what is prepared (a failed parse is not recorded).
+ *
+ * The connections run with plan_cache_mode = force_custom_plan (data-source.ts): every execution is
+ * still planned with its own values and the table sizes of the moment. Left to itself, PostgreSQL
+ * switches a prepared statement to a generic plan after five executions and keeps it until the
+ * table is analysed; on a fresh database that plan was made while the tables were empty, and with
+ * autovacuum off (as on this machine) it was never replaced: the 5,000-unit build's document and
+ * bill-type locks became sequential scans, 2.8 ms each at 114,000 documents. Only text-plus-values
+ * calls are named: TypeORM's and the repositories' statements arrive that way; statements without
+ * parameters (BEGIN, COMMIT, SET) keep the simple protocol.
  */
 export class PreparingClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
