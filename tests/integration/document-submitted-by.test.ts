@@ -1,42 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDataSource, openDatabase } from '../../src/domain/db/data-source';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dialectOf } from '../../src/domain/db/dialect';
-import { allMigrations } from '../../src/domain/db/migrations';
 import { DocumentSubmittedBy1796519572502 } from '../../src/domain/db/migrations/1796519572502-DocumentSubmittedBy';
 import { BillDocument } from '../../src/domain/documents/bill-document.entity';
-import { onPostgres, testDbUrl } from '../helpers/test-db';
+import { olderDatabase } from '../helpers/older-database';
 
 describe('the DocumentSubmittedBy migration', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fbd-submitted-by-'));
-  const schema = `t_sb_${Date.now().toString(36)}`;
-  const url = onPostgres ? testDbUrl : `sqlite:${join(dir, 'old.sqlite')}`;
-  const opts = onPostgres ? { schema } : {};
-  let ds: DataSource | undefined;
-
-  beforeAll(async () => {
-    if (onPostgres) {
-      const admin = new DataSource({ type: 'postgres', url: testDbUrl });
-      await admin.initialize();
-      await admin.query(`CREATE SCHEMA "${schema}"`);
-      await admin.destroy();
-    }
-  });
-  afterAll(async () => {
-    if (onPostgres && ds) await ds.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await ds?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const db = olderDatabase(DocumentSubmittedBy1796519572502);
+  afterAll(() => db.drop());
 
   it('when an older database is migrated, then each document records who last submitted it, and one never submitted records no one', async () => {
     // The schema before the column, with documents and their histories as the old service wrote them.
-    const older = allMigrations.slice(0, allMigrations.indexOf(DocumentSubmittedBy1796519572502));
-    const old = new DataSource({ ...makeDataSource(url, opts).options, migrations: older });
-    await old.initialize();
-    await old.runMigrations({ transaction: 'each' });
+    const old = await db.older();
     const dialect = dialectOf(old);
     const at = '2026-03-02T02:00:00.000Z';
     const doc = async (docNo: string, status: string, createdBy: number): Promise<number> => {
@@ -73,7 +47,7 @@ describe('the DocumentSubmittedBy migration', () => {
     await step(draft, null, 'draft', 5);
     await old.destroy();
 
-    ds = await openDatabase(url, opts);
+    const ds = await db.current();
     expect(await ds.showMigrations()).toBe(false);
     const rows = await ds.getRepository(BillDocument).find({ order: { id: 'ASC' } });
     expect(rows.map((d) => [d.docNo, d.submittedBy])).toEqual([

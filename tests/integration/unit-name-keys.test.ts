@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource, In } from 'typeorm';
+import { type DataSource, In } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnitNameKey } from '../../src/domain/catalog/unit-name-key.entity';
 import { Unit } from '../../src/domain/catalog/unit.entity';
 import { fixedClock } from '../../src/domain/clock';
-import { makeDataSource, openDatabase } from '../../src/domain/db/data-source';
-import { allMigrations } from '../../src/domain/db/migrations';
 import { UnitNameKeys1796505715516 } from '../../src/domain/db/migrations/1796505715516-UnitNameKeys';
 import { ConflictError } from '../../src/domain/errors';
 import { systemActor } from '../../src/domain/identity/actor';
 import type { DomainServices } from '../../src/domain/services';
-import { openTestDb, onPostgres, testDbUrl } from '../helpers/test-db';
+import { olderDatabase } from '../helpers/older-database';
+import { openTestDb } from '../helpers/test-db';
 import { systemOver } from '../helpers/test-app';
 
 const clock = fixedClock('2026-03-02T02:00:00Z');
@@ -134,32 +130,12 @@ describe('unit names stored under unique keys (unit_name)', () => {
 });
 
 describe('the UnitNameKeys migration', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fbd-unit-names-'));
-  const schema = `t_un_${Date.now().toString(36)}`;
-  const url = onPostgres ? testDbUrl : `sqlite:${join(dir, 'old.sqlite')}`;
-  const opts = onPostgres ? { schema } : {};
-  let ds: DataSource | undefined;
-
-  beforeAll(async () => {
-    if (onPostgres) {
-      const admin = new DataSource({ type: 'postgres', url: testDbUrl });
-      await admin.initialize();
-      await admin.query(`CREATE SCHEMA "${schema}"`);
-      await admin.destroy();
-    }
-  });
-  afterAll(async () => {
-    if (onPostgres && ds) await ds.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await ds?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const db = olderDatabase(UnitNameKeys1796505715516);
+  afterAll(() => db.drop());
 
   it('when an older database is migrated, then its units’ names are stored, a name two units share stays with the older one and one too long is left out', async () => {
     // The schema as it was before unit_name, with units written as the old service allowed.
-    const older = allMigrations.slice(0, allMigrations.indexOf(UnitNameKeys1796505715516));
-    const old = new DataSource({ ...makeDataSource(url, opts).options, migrations: older });
-    await old.initialize();
-    await old.runMigrations({ transaction: 'each' });
+    const old = await db.older();
     const units = [
       ['U1', '市第一人民医院', ['一医', '市一院']],
       ['U2', '市第一 人民医院', ['一院']],
@@ -173,7 +149,7 @@ describe('the UnitNameKeys migration', () => {
         .insert({ code, name, aliases: [...aliases], onboardingStatus: 'online', active: true, createdAt: new Date() });
     await old.destroy();
 
-    ds = await openDatabase(url, opts);
+    const ds = await db.current();
     expect(await ds.showMigrations()).toBe(false);
     expect(await keysByUnit(ds)).toEqual({
       U1: ['一医', '市一院', '市第一人民医院'],
