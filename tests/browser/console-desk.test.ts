@@ -105,6 +105,8 @@ describe('console desk in Chromium', () => {
     const issued = page.getByRole('dialog', { name: '已发放' });
     await issued.waitFor();
     expect(await issued.innerText()).toContain('0000000001–0000000200');
+    // The approval dialog fades out as this one fades in: the picture waits until it has gone.
+    await page.getByRole('dialog', { name: /审核通过并发放/ }).waitFor({ state: 'hidden' });
     await screenshot(page, 'console-issued');
     expect((await applicationOf(doc.id)).status).toBe('issued');
     const stock = await unitStock();

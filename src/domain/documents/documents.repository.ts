@@ -157,12 +157,9 @@ export function makeDocumentRepository(ctx: RepoContext) {
         order: { id: 'ASC' },
       }),
 
-    /** Replaces the lines of a document (a document created in this transaction has none to delete); returns their total count. */
-    async replaceLines(documentId: number, lines: readonly StoredLine[], opts: { isNew?: boolean } = {}): Promise<number> {
-      if (!opts.isNew) await em.delete(DocumentLine, { documentId });
-      const { writes, quantity } = this.linesSql(documentId, lines);
-      await raw.writeAll(writes);
-      return quantity;
+    /** Removes a document's lines (before a resubmission stores them again). */
+    async clearLines(documentId: number): Promise<void> {
+      await em.delete(DocumentLine, { documentId });
     },
     /**
      * The INSERTs of a document's lines (200 rows a statement) and their total count, for a caller

@@ -7,7 +7,7 @@ import type { IssueResult, SpanView } from '../ledger/ledger.schemas';
 import { BUREAU_STOCK, type Place } from '../ledger/ledger.types';
 import { countOf, takeLowest, totalCount, type Span } from '../ledger/ranges';
 import type { StockRange } from '../ledger/stock-range.entity';
-import { createDocument, lockDocument, STATUS_NAMES, transitionWrites } from './lifecycle';
+import { carrying, createDocument, lockDocument, STATUS_NAMES, transitionWrites } from './lifecycle';
 import { requirePermission } from '../policy';
 
 /**
@@ -92,19 +92,13 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
           after: { issuanceId: issuance.id, ranges },
         });
         // The application's move to issued is independent of the range moves: it goes with the first.
-        let along = transitionWrites(tx.documents, app, 'issued', { actorId: actor.userId, at });
+        const moves = carrying(tx.ledger, tx.documents, transitionWrites(tx.documents, app, 'issued', { actorId: actor.userId, at }));
+        const movement = { operation: 'issue', docType: 'issuance' as const, docId: issuance.id, actorId: actor.userId, at };
         for (const { batchCode, span } of picked) {
           const line = tx.documents.linesSql(issuance.id, [{ kind: 'issue', batchCode, startNo: span.start, endNo: span.end }]);
-          await tx.ledger.moveRun(
-            { billTypeId: app.billTypeId, batchCode, span },
-            BUREAU_STOCK,
-            to,
-            { operation: 'issue', docType: 'issuance', docId: issuance.id, actorId: actor.userId, at },
-            [...along, ...line.writes],
-          );
-          along = [];
+          await moves.move({ billTypeId: app.billTypeId, batchCode, span }, BUREAU_STOCK, to, movement, line.writes);
         }
-        await tx.documents.send(along);
+        await moves.done();
         const result: IssueResult = { status: 'issued', issuanceId: issuance.id, issuanceNo: issuance.docNo, ranges };
         await also?.(tx, result);
         return result;

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '../errors';
-import type { LedgerRepository } from '../ledger/ledger.repository';
-import type { DocStatus, DocType } from '../ledger/ledger.types';
+import type { LedgerRepository, Movement, Run } from '../ledger/ledger.repository';
+import type { DocStatus, DocType, Place } from '../ledger/ledger.types';
 import type { BillDocument } from './bill-document.entity';
 import type { Write } from '../db/dialect';
 import type { DocumentRepository } from './documents.repository';
@@ -180,6 +180,25 @@ export function transitionWrites(
   });
   Object.assign(doc, patch);
   return writes;
+}
+
+/**
+ * Range moves of which the first carries `along` (the caller's independent writes: a document's
+ * lines or new status) in its own statement; `done` sends them alone when nothing moved.
+ */
+export function carrying(ledger: LedgerRepository, docs: DocumentRepository, along: ReadonlyArray<Write | null>) {
+  let pending = along;
+  return {
+    /** One move; `own`: writes of this move alone (an issuance's line). */
+    async move(run: Run, from: Place, to: Place, mv: Movement, own: ReadonlyArray<Write | null> = []): Promise<void> {
+      await ledger.moveRun(run, from, to, mv, [...pending, ...own]);
+      pending = [];
+    },
+    async done(): Promise<void> {
+      await docs.send(pending);
+      pending = [];
+    },
+  };
 }
 
 /** Moves a document to a new status, recording who, when and the opinion; illegal moves → 409. */

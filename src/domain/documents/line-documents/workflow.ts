@@ -4,7 +4,6 @@ import { pageWindow, type Page } from '../../common/pagination';
 import { dayRange } from '../../common/dates';
 import type { DomainStore, Repositories } from '../../db/repositories';
 import type { Write } from '../../db/dialect';
-import type { Run } from '../../ledger/ledger.repository';
 import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Actor } from '../../identity/actor';
 import type { DocStatus, DocType, Place } from '../../ledger/ledger.types';
@@ -14,7 +13,7 @@ import type { BillDocument } from '../bill-document.entity';
 import type { DocumentView } from '../document.views';
 import type { Also } from '../application.service';
 import { closeReviewCards, noticeReviewers } from '../../cards/review-cards';
-import { createDocument, DOC_NAMES, lockDocument, makersOf, transition, transitionWrites } from '../lifecycle';
+import { carrying, createDocument, DOC_NAMES, lockDocument, makersOf, transition, transitionWrites } from '../lifecycle';
 import type { ApproveInput, ListLineDocumentsQuery, RejectInput } from '../line-documents.schemas';
 import { assertLinesAt, assertNotReserved, checkBatches, checkLineShapes, countLines, spanOf, type DocLine } from './lines';
 import { placeOf, type LineDocCreate, type LineDocSpec } from './spec';
@@ -102,31 +101,24 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     at: Date,
     opts: { isNew?: boolean } = {},
   ): Promise<number> {
-    if (!spec.park || !opts.isNew || lines.length === 0) {
-      const quantity = await tx.documents.replaceLines(doc.id, lines, opts);
-      if (spec.park) await park(tx, doc, lines, actor, at);
-      return quantity;
-    }
-    // A new document's lines go with its first move's statement.
+    if (!opts.isNew) await tx.documents.clearLines(doc.id);
+    // The lines go with the first move's statement (alone when the document parks nothing).
     const { writes, quantity } = tx.documents.linesSql(doc.id, lines);
-    await park(tx, doc, lines, actor, at, writes);
-    return quantity;
-  }
-
-  /** Moves a document's numbers into their parked state (the first move carries `along`). */
-  async function park(tx: Repositories, doc: BillDocument, lines: DocLine[], actor: Actor, at: Date, along: Write[] = []): Promise<void> {
+    const moves = carrying(tx.ledger, tx.documents, writes);
     const parking = spec.park;
-    if (!parking) return;
-    for (const [i, l] of lines.entries()) {
-      const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
-      await tx.ledger.moveRun(
-        run,
-        placeOf(doc.unitId, spec.submitFrom[0]),
-        placeOf(doc.unitId, parking.state(l)),
-        mv(parking.operation, doc, actor, at),
-        i === 0 ? along : [],
-      );
+    if (parking) {
+      for (const l of lines) {
+        const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
+        await moves.move(
+          run,
+          placeOf(doc.unitId, spec.submitFrom[0]),
+          placeOf(doc.unitId, parking.state(l)),
+          mv(parking.operation, doc, actor, at),
+        );
+      }
     }
+    await moves.done();
+    return quantity;
   }
 
   /** Puts parked numbers back where they were submitted from (退回, 撤销上报). */
@@ -156,26 +148,22 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     along: Array<Write | null> = [],
   ): Promise<void> {
     const movement = mv(spec.approve.operation, doc, actor, at);
-    let pending = along;
-    const move = async (run: Run, from: Place, to: Place) => {
-      await tx.ledger.moveRun(run, from, to, movement, pending);
-      pending = [];
-    };
+    const moves = carrying(tx.ledger, tx.documents, along);
     for (const l of lines) {
       const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
       const to = spec.approve.to(l, doc.unitId);
       const from: Place[] = spec.park ? [placeOf(doc.unitId, spec.park.state(l))] : spec.submitFrom.map((s) => placeOf(doc.unitId, s));
       if (from.length === 1) {
-        await move(run, from[0], to);
+        await moves.move(run, from[0], to, movement);
         continue;
       }
       for (const place of from) {
         for (const r of await tx.ledger.findAt(run, place)) {
-          await move({ ...run, span: intersect(run.span, { start: r.startNo, end: r.endNo }) as Span }, place, to);
+          await moves.move({ ...run, span: intersect(run.span, { start: r.startNo, end: r.endNo }) as Span }, place, to, movement);
         }
       }
     }
-    await tx.documents.send(pending);
+    await moves.done();
   }
 
   async function review(
