@@ -110,7 +110,7 @@ async function main(): Promise<void> {
         'build',
         `${calls} service calls, ${journal} journal rows, ${ranges} stock_range rows`,
         `${buildS.toFixed(0)} s (${((buildS * 1e6) / calls).toFixed(0)} µs/call${(buildS * 1e6) / calls <= TARGET_BUILD_US ? ' PASS' : ' FAIL'} (≤ ${TARGET_BUILD_US} µs), ` +
-          `${(statements.n / calls).toFixed(1)} statements/call, Node CPU ${((cpu.user + cpu.system) / calls).toFixed(0)} µs/call)`,
+          `${(statements.n / calls).toFixed(1)} statements/call${dialect.kind === 'postgres' ? ` in ${(statements.waited / calls).toFixed(1)} round trips` : ''}, Node CPU ${((cpu.user + cpu.system) / calls).toFixed(0)} µs/call)`,
       ]);
 
       // The build wrote a year of a bureau's operations in minutes; a real database takes them over

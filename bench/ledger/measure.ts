@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { dialectOf } from '../../src/domain/db/dialect';
+import { PreparingClient } from '../../src/domain/db/pg-prepared';
 
 /** Latency summary in milliseconds. */
 export interface Latency {
@@ -74,9 +75,31 @@ export function naiveStock(ds: DataSource, unitId: number): Promise<unknown[]> {
 
 /**
  * Calls `seen` with the text of every statement sent through `ds` from now on (BEGIN/COMMIT
- * included), however the service sends it: TypeORM's query builder, find options or raw SQL.
+ * included), however the service sends it: TypeORM's query builder, find options or raw SQL, or a
+ * transaction's writes put straight on its pipelined PostgreSQL connection (Dialect.send). On
+ * PostgreSQL that is every statement of the process's pooled clients (the benches open one
+ * DataSource), and `behind` tells whether the statement was queued while an earlier one of its
+ * connection was still unanswered: it rides in that round trip instead of starting one.
  */
-export function onStatement(ds: DataSource, seen: (sql: string) => void): void {
+export function onStatement(ds: DataSource, seen: (sql: string, behind: boolean) => void): void {
+  if (dialectOf(ds).kind === 'postgres') {
+    type ClientQuery = (this: object, config: unknown, ...a: unknown[]) => unknown;
+    const proto = PreparingClient.prototype as unknown as { query: ClientQuery };
+    const query = proto.query;
+    const unanswered = new WeakMap<object, number>();
+    proto.query = function (config, ...a) {
+      const open = unanswered.get(this) ?? 0;
+      seen(typeof config === 'string' ? config : String((config as { text?: string }).text), open > 0);
+      const answer = query.call(this, config, ...a);
+      if (answer instanceof Promise) {
+        unanswered.set(this, open + 1);
+        const done = () => unanswered.set(this, (unanswered.get(this) ?? 1) - 1);
+        answer.then(done, done);
+      }
+      return answer;
+    };
+    return;
+  }
   type Runner = { query: (sql: string, ...a: unknown[]) => Promise<unknown> };
   const driver = ds.driver as unknown as { createQueryRunner: (mode: unknown) => Runner };
   const create = driver.createQueryRunner.bind(driver);
@@ -88,7 +111,7 @@ export function onStatement(ds: DataSource, seen: (sql: string) => void): void {
     wrapped.add(qr);
     const query = qr.query.bind(qr);
     qr.query = (sql: string, ...a: unknown[]) => {
-      seen(sql);
+      seen(sql, false);
       return query(sql, ...a);
     };
     return qr;
@@ -96,11 +119,14 @@ export function onStatement(ds: DataSource, seen: (sql: string) => void): void {
 }
 
 /**
- * Counts the statements sent through a DataSource (every query runner it creates): round trips
- * per call do not depend on how loaded the machine is, wall time does.
+ * Counts the statements sent through a DataSource, and those that started a round trip of their
+ * own (`waited`; on SQLite every one): they do not depend on how loaded the machine is, wall time does.
  */
-export function countStatements(ds: DataSource): { readonly n: number } {
-  const counter = { n: 0 };
-  onStatement(ds, () => counter.n++);
+export function countStatements(ds: DataSource): { readonly n: number; readonly waited: number } {
+  const counter = { n: 0, waited: 0 };
+  onStatement(ds, (_sql, behind) => {
+    counter.n++;
+    if (!behind) counter.waited++;
+  });
   return counter;
 }

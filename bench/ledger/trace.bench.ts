@@ -42,8 +42,9 @@ async function main(): Promise<void> {
   const clock = fixedClock('2025-01-02T01:00:00Z');
   const system = await buildSystem(loadConfig({ LOG_LEVEL: 'silent' }), makeLogger('silent'), { clock, database: ds });
   const s = system.services;
+  // A statement sent behind an unanswered one (a pipelined write) is marked ↳: it starts no round trip.
   const seen: string[] = [];
-  onStatement(ds, (sql) => seen.push(sql.replace(/\s+/g, ' ').slice(0, 220)));
+  onStatement(ds, (sql, behind) => seen.push(`${behind ? '↳ ' : ''}${sql.replace(/\s+/g, ' ').slice(0, 220)}`));
   try {
     await s.catalog.createBillType(systemActor, {
       code: 'BT01',
@@ -64,7 +65,8 @@ async function main(): Promise<void> {
           seen.length = 0;
           const v = await fn();
           if (show) {
-            process.stdout.write(`\n== ${name}: ${seen.length} statements\n`);
+            const trips = seen.filter((q) => !q.startsWith('↳')).length;
+            process.stdout.write(`\n== ${name}: ${seen.length} statements, ${trips} round trips\n`);
             for (const q of seen) process.stdout.write(`  ${q}\n`);
           }
           return v;

@@ -1,4 +1,11 @@
-import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import {
+  QueryFailedError,
+  type DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+} from 'typeorm';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -69,6 +76,14 @@ export interface Dialect {
    * PostgreSQL runs every WITH part to completion on one snapshot, which is why they must be independent.
    */
   writeAll(em: EntityManager, writes: ReadonlyArray<Write | null>): Promise<void>;
+  /**
+   * `writeAll` without waiting: the writes are put on the open transaction's connection before this
+   * returns, so every statement sent after them runs after them, and the promise is their answer.
+   * PostgreSQL only (its pipelined connection, pg-prepared.ts); null on SQLite or outside a
+   * transaction, where the caller runs `writeAll` instead. The caller must await the answer before
+   * the transaction commits (store.ts): a write that fails there fails the commit, not the call.
+   */
+  send(em: EntityManager, writes: ReadonlyArray<Write | null>): Promise<void> | null;
   /**
    * The statement to send for `main` with independent `parts` ahead of it: on PostgreSQL one
    * statement (the parts as data-modifying WITH parts, `main`'s RETURNING still its result); on
@@ -150,6 +165,8 @@ const sqlite: Dialect = {
   async writeAll(em, writes) {
     for (const w of writes) if (w) await em.query(w.text, w.params);
   },
+  // better-sqlite3 answers each statement before the next can start: nothing to overlap.
+  send: () => null,
   async carry(em, parts, main) {
     for (const w of parts) await em.query(w.text, w.params);
     return main;
@@ -159,6 +176,36 @@ const sqlite: Dialect = {
   position: (haystack, needle) => `instr(${haystack}, ${needle})`,
   isUniqueViolation: (err) => driverCode(err) === 'SQLITE_CONSTRAINT_UNIQUE' || driverCode(err) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
 };
+
+/** `main` with independent `parts` ahead of it, as one PostgreSQL statement (see Dialect.carry). */
+function withParts(parts: readonly Write[], main: Write): Write {
+  if (parts.length === 0) return main;
+  // Each write's $n are its own: shift them past the parameters of the writes before it.
+  const params: unknown[] = [];
+  const [text, ...withs] = [main, ...parts].map((w, i) => {
+    const offset = params.length;
+    params.push(...w.params);
+    return i === 0 ? w.text : w.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+  });
+  return { text: `WITH ${withs.map((t, i) => `w${i} AS (${t})`).join(', ')} ${text}`, params };
+}
+
+/** Independent writes as one PostgreSQL statement (null for none). */
+function together(writes: ReadonlyArray<Write | null>): Write | null {
+  const ws = writes.filter((w): w is Write => w !== null);
+  const main = ws.pop();
+  return main ? withParts(ws, main) : null;
+}
+
+/** The pg client of the transaction `em` runs in, or null outside one. */
+function transactionClient(em: EntityManager): { query(text: string, params: unknown[]): Promise<unknown> } | null {
+  const qr = em.queryRunner;
+  if (!qr?.isTransactionActive) return null;
+  // TypeORM keeps the runner's connection in a protected field; a transaction's runner has one.
+  return (
+    (qr as unknown as { databaseConnection?: { query(text: string, params: unknown[]): Promise<unknown> } }).databaseConnection ?? null
+  );
+}
 
 const postgres: Dialect = {
   kind: 'postgres',
@@ -184,23 +231,24 @@ const postgres: Dialect = {
     );
   },
   async writeAll(em, writes) {
-    const ws = writes.filter((w): w is Write => w !== null);
-    const main = ws.pop();
-    if (!main) return;
-    const w = await postgres.carry(em, ws, main);
-    await em.query(w.text, w.params);
+    const w = together(writes);
+    if (w) await em.query(w.text, w.params);
   },
-  async carry(_em, parts, main) {
-    if (parts.length === 0) return main;
-    // Each write's $n are its own: shift them past the parameters of the writes before it.
-    const params: unknown[] = [];
-    const [text, ...withs] = [main, ...parts].map((w, i) => {
-      const offset = params.length;
-      params.push(...w.params);
-      return i === 0 ? w.text : w.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-    });
-    return { text: `WITH ${withs.map((t, i) => `w${i} AS (${t})`).join(', ')} ${text}`, params };
+  send(em, writes) {
+    const client = transactionClient(em);
+    if (!client) return null;
+    const w = together(writes);
+    if (!w) return Promise.resolve();
+    // Straight to the pg client, not through TypeORM's query (which reaches it only after awaits):
+    // queued now, it is ahead of every statement the caller sends next.
+    return client.query(w.text, w.params).then(
+      () => undefined,
+      (err: Error) => {
+        throw new QueryFailedError(w.text, w.params, err);
+      },
+    );
   },
+  carry: async (_em, parts, main) => withParts(parts, main),
   execute: (em, sql, params) => affected(em, sql, params),
   async databaseBytes(ds) {
     const [row] = await ds.query<Array<{ n: string | number }>>('SELECT pg_database_size(current_database()) AS "n"');

@@ -28,7 +28,7 @@ export function statementName(text: string): string | null {
   return name;
 }
 
-type QueryFn = (config: unknown, values?: unknown, callback?: unknown) => unknown;
+type QueryFn = (this: pg.Client, config: unknown, values?: unknown, callback?: unknown) => unknown;
 
 /**
  * A pg client that sends the statements the service repeats as named prepared statements: each
@@ -44,18 +44,24 @@ type QueryFn = (config: unknown, values?: unknown, callback?: unknown) => unknow
  * bill-type locks became sequential scans, 2.8 ms each at 114,000 documents. Only text-plus-values
  * calls are named: TypeORM's and the repositories' statements arrive that way; statements without
  * parameters (BEGIN, COMMIT, SET) keep the simple protocol.
+ *
+ * The client runs in pg's pipeline mode: a statement is written to the socket when it is queued,
+ * not when the one before it has been answered (each still ends with its own Sync, so a failure
+ * stays with its statement). Code that awaits each statement sees no difference; a transaction's
+ * writes that nothing waits for (`Dialect.send`) overlap with the work after them.
  */
 export class PreparingClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
-    super(config);
-    const base = (this.query as QueryFn).bind(this);
-    const query: QueryFn = (config, values, callback) => {
-      if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
-        const name = statementName(config);
-        if (name) return base({ name, text: config, values });
-      }
-      return base(config, values, callback);
-    };
-    this.query = query as never;
+    super({ ...(typeof config === 'string' ? { connectionString: config } : config), pipeline: true });
   }
 }
+
+const preparingQuery: QueryFn = function (config, values, callback) {
+  if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+    const name = statementName(config);
+    if (name) return pg.Client.prototype.query.apply(this, [{ name, text: config, values }] as never);
+  }
+  return pg.Client.prototype.query.apply(this, [config, values, callback] as never);
+};
+// On the prototype (not each instance): one function for every pooled client.
+(PreparingClient.prototype as unknown as { query: QueryFn }).query = preparingQuery;

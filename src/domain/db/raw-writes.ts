@@ -10,7 +10,8 @@ import type { RepoContext } from './store';
  * (bench:ledger profile, 2026-12-05). Each value is converted exactly as TypeORM would convert it
  * (the driver's `preparePersistentValue`, which applies the column's transformer: instants as ISO
  * text, JSON columns serialised, booleans as the engine stores them). `undefined` leaves a column out.
- * In a transaction every statement sent here also carries the rows its WriteBehind holds.
+ * In a transaction every statement sent here also carries the rows its WriteBehind holds, and
+ * writes whose answer nothing needs are sent without waiting for it where the engine allows.
  */
 export function rawWrites({ em, dialect, later }: RepoContext) {
   const driver = em.connection.driver;
@@ -63,9 +64,16 @@ export function rawWrites({ em, dialect, later }: RepoContext) {
     insertManySql,
     updateSql,
 
-    /** Runs independent writes (see Dialect.writeAll), the held rows with them. */
+    /**
+     * Runs independent writes (see Dialect.writeAll), the held rows with them. In a transaction on
+     * PostgreSQL they are sent and not waited for (Dialect.send): the statements after them run
+     * after them, and the transaction waits for their answer before it commits.
+     */
     async writeAll(writes: ReadonlyArray<Write | null>): Promise<void> {
-      await dialect.writeAll(em, [...(later?.take() ?? []), ...writes]);
+      const all = [...(later?.take() ?? []), ...writes];
+      const sent = later ? dialect.send(em, all) : null;
+      if (sent) later?.track(sent);
+      else await dialect.writeAll(em, all);
     },
 
     /** Holds an appended row that nothing in this transaction reads back (sent at once outside one). */

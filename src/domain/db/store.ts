@@ -9,13 +9,14 @@ export interface RepoContext {
   dialect: Dialect;
   /** Reference rows already read in this transaction; absent outside one (see TxMemo). */
   memo?: TxMemo;
-  /** Appended rows nothing in this transaction reads back, sent with its next write; absent outside one. */
+  /** Appended rows nothing in this transaction reads back, and writes sent without waiting; absent outside one. */
   later?: WriteBehind;
 }
 
 /**
  * Runs `work` on the repositories of one open transaction (`em`), with a fresh memo and
- * write-behind, and sends what the write-behind still holds before the transaction commits.
+ * write-behind; before the transaction commits, sends what the write-behind still holds and waits
+ * for every write sent without waiting. A write that failed is what the caller sees.
  */
 export async function inTransaction<R, T>(
   em: EntityManager,
@@ -24,8 +25,14 @@ export async function inTransaction<R, T>(
   work: (tx: R) => Promise<T>,
 ): Promise<T> {
   const later = new WriteBehind();
-  const result = await work(build({ em, dialect, memo: new TxMemo(), later }));
-  await dialect.writeAll(em, later.take());
+  let result: T;
+  try {
+    result = await work(build({ em, dialect, memo: new TxMemo(), later }));
+    await dialect.writeAll(em, later.take());
+  } catch (err) {
+    throw await later.cause(err);
+  }
+  await later.settle();
   return result;
 }
 
