@@ -82,6 +82,24 @@ export async function settleCardIn(
   return true;
 }
 
+/**
+ * Closes every open card of a kind about a document inside the caller's transaction (one
+ * statement) and queues the update of the copies of each.
+ */
+export async function closeOpenCardsIn(
+  tx: Pick<Repositories, 'cards' | 'outbox'>,
+  action: string,
+  documentId: number,
+  s: { actor: Actor | null; outcome: string; now: Date },
+): Promise<void> {
+  const closed = await tx.cards.settleAllOpenFor(action, documentId, 'closed', {
+    actedBy: s.actor?.userId ?? null,
+    outcome: s.outcome,
+    at: s.now,
+  });
+  for (const card of closed) await queueCardUpdates(tx, card, s.outcome, s.now);
+}
+
 /** Card records as the bot and the outbox sender reach them. */
 export function makeCardService(deps: { store: DomainStore; clock: Clock }) {
   const { store, clock } = deps;

@@ -22,13 +22,6 @@ export function makeCardRepository(ctx: RepoContext) {
     openFor: (action: string, documentId: number): Promise<BotCard | null> =>
       repo().findOne({ where: { action, documentId, state: 'open' }, order: { id: 'DESC' } }),
 
-    /** Every open card of a kind about a document, newest first (closed together when the document moves on). */
-    allOpenFor: (action: string, documentId: number): Promise<BotCard[]> =>
-      reads.rows(
-        BotCard,
-        (sql) => `WHERE "action" = ${sql.p(action)} AND "documentId" = ${sql.p(documentId)} AND "state" = 'open' ORDER BY "id" DESC`,
-      ),
-
     /** The newest card of a kind about a document, in any state (a ticket's one card). */
     latestFor: (action: string, documentId: number): Promise<BotCard | null> =>
       repo().findOne({ where: { action, documentId }, order: { id: 'DESC' } }),
@@ -69,6 +62,25 @@ export function makeCardRepository(ctx: RepoContext) {
         (sql) => `WHERE "id" = ${sql.p(id)} AND "state" = 'open'`,
       );
       return card ?? null;
+    },
+
+    /**
+     * Closes (or marks acted) every open card of a kind about a document, once each, in one
+     * statement; returns the cards it settled, newest first (a card settled by someone else first
+     * is not among them).
+     */
+    async settleAllOpenFor(
+      action: string,
+      documentId: number,
+      to: Exclude<CardState, 'open'>,
+      s: { actedBy: number | null; outcome: string; at: Date },
+    ): Promise<BotCard[]> {
+      const cards = await writes.updateReturning(
+        BotCard,
+        { state: to, actedBy: s.actedBy, outcome: s.outcome.slice(0, 500), actedAt: s.at },
+        (sql) => `WHERE "action" = ${sql.p(action)} AND "documentId" = ${sql.p(documentId)} AND "state" = 'open'`,
+      );
+      return cards.sort((a, b) => b.id - a.id);
     },
 
     async saveCodes(id: number, codes: HeldCode[]): Promise<void> {

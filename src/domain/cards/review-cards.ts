@@ -1,9 +1,10 @@
+import { awaitedLater } from '../common/awaited-later';
 import type { Repositories } from '../db/repositories';
 import type { BillDocument } from '../documents/bill-document.entity';
 import { DOC_NAMES } from '../documents/lifecycle';
 import { readApplicationCheck, type ApplicationCheck } from '../documents/application-checks';
 import type { Actor } from '../identity/actor';
-import { openCardIn, settleCardIn } from './card.service';
+import { closeOpenCardsIn, openCardIn } from './card.service';
 import type { ChatCard } from './card-view';
 
 type Tx = Repositories;
@@ -99,6 +100,8 @@ export async function noticeReviewers(
   // A resubmission replaces the earlier card: it must not act on the new version (a document
   // created in this transaction has none).
   if (!known.isNew) await closeReviewCards(tx, doc, null, '已重新上报，请在新卡片上审核', now);
+  // Read with the card's other facts, not after them.
+  const recipients = awaitedLater(reviewers(tx));
   const unit = (await tx.catalog.unitById(doc.unitId))!;
   const bt = await tx.catalog.billTypeById(doc.billTypeId);
   const head = [`单位：${unit.name}`, `票种：${bt.name}`, `数量：${doc.quantity} 份`];
@@ -127,7 +130,7 @@ export async function noticeReviewers(
       action: doc.docType,
       documentId: doc.id,
       payload: { docNo: doc.docNo },
-      recipients: await reviewers(tx),
+      recipients: await recipients,
       view,
       url: publicUrl ? `${publicUrl.replace(/\/+$/, '')}/console/approvals` : undefined,
     },
@@ -137,5 +140,5 @@ export async function noticeReviewers(
 
 /** Closes the open review cards of a document (withdrawn, resubmitted): their buttons stop acting, every copy says why. */
 export async function closeReviewCards(tx: Tx, doc: BillDocument, actor: Actor | null, outcome: string, now: Date): Promise<void> {
-  for (const card of await tx.cards.allOpenFor(doc.docType, doc.id)) await settleCardIn(tx, card, { to: 'closed', actor, outcome, now });
+  await closeOpenCardsIn(tx, doc.docType, doc.id, { actor, outcome, now });
 }

@@ -85,6 +85,12 @@ export interface Dialect {
    */
   send(em: EntityManager, writes: ReadonlyArray<Write | null>): Promise<void> | null;
   /**
+   * The rows of a SELECT (or a write's RETURNING). In a transaction on PostgreSQL the statement is
+   * put on the connection before this returns, so statements run in the order they were called
+   * even when the caller starts several and awaits them later (one round trip for all of them).
+   */
+  select(em: EntityManager, text: string, params: unknown[]): Promise<Array<Record<string, unknown>>>;
+  /**
    * The statement to send for `main` with independent `parts` ahead of it: on PostgreSQL one
    * statement (the parts as data-modifying WITH parts, `main`'s RETURNING still its result); on
    * SQLite the parts are run first and `main` comes back as it was.
@@ -167,6 +173,7 @@ const sqlite: Dialect = {
   },
   // better-sqlite3 answers each statement before the next can start: nothing to overlap.
   send: () => null,
+  select: (em, text, params) => em.query(text, params),
   async carry(em, parts, main) {
     for (const w of parts) await em.query(w.text, w.params);
     return main;
@@ -245,6 +252,16 @@ const postgres: Dialect = {
       () => undefined,
       (err: Error) => {
         throw new QueryFailedError(w.text, w.params, err);
+      },
+    );
+  },
+  select(em, text, params) {
+    const client = transactionClient(em);
+    if (!client) return em.query(text, params);
+    return client.query(text, params).then(
+      (r) => (r as { rows: Array<Record<string, unknown>> }).rows,
+      (err: Error) => {
+        throw new QueryFailedError(text, params, err);
       },
     );
   },

@@ -41,7 +41,9 @@ export function rawReads(em: EntityManager, dialect: Dialect) {
       const meta = em.connection.getMetadata(entity);
       const sql = dialect.sql();
       const where = tail(sql);
-      const raw: Array<Record<string, unknown>> = await em.query(
+      // Sent before the first await (Dialect.select): reads started together keep their order.
+      const raw = await dialect.select(
+        em,
         `SELECT ${columnList(meta)} FROM "${meta.tableName}" ${where}${opts.lock ? dialect.lockClause(em) : ''}`,
         sql.params,
       );

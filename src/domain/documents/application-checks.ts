@@ -3,6 +3,7 @@ import type { BillType } from '../catalog/bill-type.entity';
 import type { Unit } from '../catalog/unit.entity';
 import type { Clock } from '../clock';
 import type { DomainStore, Repositories } from '../db/repositories';
+import { awaitedLater } from '../common/awaited-later';
 import { NotFoundError } from '../errors';
 import type { Actor } from '../identity/actor';
 import { createApplicationSchema } from '../ledger/ledger.schemas';
@@ -43,6 +44,14 @@ export type ApplicationCheckInput = z.infer<typeof applicationCheckInputSchema>;
 type Reads = Pick<Repositories, 'catalog' | 'documents' | 'ledger' | 'settings'>;
 
 /**
+ * The write-off grace setting the checks read: a caller may start it with its own first reads
+ * (the unit and the bill type), so it costs no round trip of its own, and pass it in.
+ */
+export function readGraceSetting(tx: Pick<Repositories, 'settings'>): Promise<string | null> {
+  return awaitedLater(tx.settings.get(WRITEOFF_GRACE_MONTHS_KEY));
+}
+
+/**
  * One reading of the checks, inside any transaction (the operators' card is written in the
  * submission's own transaction, where the new application is not yet visible to others). The
  * application service refuses on the same reading's blockers, so a submission reads the rules'
@@ -56,8 +65,9 @@ export async function readApplicationCheck(
   quantity: number,
   excludeDocId: number | null,
   now: Date,
+  graceSetting: Promise<string | null> = readGraceSetting(tx),
 ): Promise<ApplicationCheck> {
-  const graceMonths = graceMonthsOf(await tx.settings.get(WRITEOFF_GRACE_MONTHS_KEY));
+  const graceMonths = graceMonthsOf(await graceSetting);
   const [facts, pending] = await Promise.all([
     tx.documents.applicationFacts(unit.id, bt.id, oldStockLimit(now, graceMonths), excludeDocId ?? 0),
     tx.documents.allOf({ docType: 'writeoff', unitId: unit.id, billTypeId: bt.id, statuses: ['submitted', 'returned'] }),

@@ -2,6 +2,7 @@ import type { BillType } from '../catalog/bill-type.entity';
 import type { Unit } from '../catalog/unit.entity';
 import type { Clock } from '../clock';
 import { pageWindow, type Page } from '../common/pagination';
+import { awaitedLater } from '../common/awaited-later';
 import { dayRange } from '../common/dates';
 import type { DomainStore, Repositories } from '../db/repositories';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
@@ -16,7 +17,7 @@ import type {
   ResubmitInput,
 } from '../ledger/ledger.schemas';
 import { assertNotMaker, assertUnitAccess, isUnitScoped, requirePermission, type Duties } from '../policy';
-import { readApplicationCheck, type ApplicationCheck } from './application-checks';
+import { readApplicationCheck, readGraceSetting, type ApplicationCheck } from './application-checks';
 import type { BillDocument } from './bill-document.entity';
 import type { DocumentView } from './document.views';
 import { noticeToUnit } from './application-notices';
@@ -36,8 +37,15 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
   const { store, clock, duties } = deps;
 
   /** Refuses (409, the first rule's reason and Chinese message) unless the rules allow it; returns the reading for the card. */
-  async function checkRules(tx: Tx, unit: Unit, bt: BillType, quantity: number, docId: number | null): Promise<ApplicationCheck> {
-    const check = await readApplicationCheck(tx, unit, bt, quantity, docId, clock.now());
+  async function checkRules(
+    tx: Tx,
+    unit: Unit,
+    bt: BillType,
+    quantity: number,
+    docId: number | null,
+    graceSetting?: Promise<string | null>,
+  ): Promise<ApplicationCheck> {
+    const check = await readApplicationCheck(tx, unit, bt, quantity, docId, clock.now(), graceSetting);
     const [first] = check.blockers;
     if (first) throw new ConflictError(first.reason, first.message, first.details);
     return check;
@@ -119,10 +127,14 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
     async create(actor: Actor, input: CreateApplicationInput, also?: Also<DocumentView>): Promise<DocumentView> {
       requirePermission(actor, 'application.create');
       return store.transaction(async (tx) => {
-        const unit = await tx.catalog.unitByCode(input.unitCode);
+        // The unit, the bill type and the rules' setting in one round trip; the unit's checks still come first.
+        const unitRead = tx.catalog.unitByCode(input.unitCode);
+        const btRead = awaitedLater(tx.catalog.billTypeByCode(input.billTypeCode));
+        const grace = readGraceSetting(tx);
+        const unit = await unitRead;
         assertUnitAccess(actor, unit.id);
-        const bt = await tx.catalog.billTypeByCode(input.billTypeCode);
-        const check = await checkRules(tx, unit, bt, input.quantity, null);
+        const bt = await btRead;
+        const check = await checkRules(tx, unit, bt, input.quantity, null, grace);
         const at = clock.now();
         const doc = await createDocument(
           tx.documents,
@@ -138,8 +150,10 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
           'submitted',
         );
         await tx.audit.record(actor, at, { action: 'application.create', entityType: 'bill_document', entityId: doc.id, after: input });
+        // The view is read with the operators' card (which changes nothing it shows).
+        const viewRead = awaitedLater(tx.documents.views([doc], { lines: true, transitions: true }));
         await noticeReviewers(tx, doc, at, deps.publicUrl, { check, isNew: true });
-        const view = (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
+        const view = (await viewRead)[0];
         await also?.(tx, view);
         return view;
       });

@@ -254,7 +254,13 @@ export function makeDocumentRepository(ctx: RepoContext) {
       const knownBts = btIds.flatMap((id) => memo?.billType(id) ?? []);
       const unitsToRead = unitIds.filter((id) => !knownUnits.some((u) => u.id === id));
       const btsToRead = btIds.filter((id) => !knownBts.some((b) => b.id === id));
-      const [units, bts]: [Array<Pick<Unit, 'id' | 'code'>>, Array<Pick<BillType, 'id' | 'code' | 'name'>>] = await Promise.all([
+      // Every read at once (one round trip on PostgreSQL's pipelined connection).
+      const [units, bts, lines, trs]: [
+        Array<Pick<Unit, 'id' | 'code'>>,
+        Array<Pick<BillType, 'id' | 'code' | 'name'>>,
+        DocumentLine[],
+        Awaited<ReturnType<typeof transitionsWithNames>>,
+      ] = await Promise.all([
         unitsToRead.length
           ? em.createQueryBuilder(Unit, 'u').select(['u.id', 'u.code']).where('u.id IN (:...ids)', { ids: unitsToRead }).getMany()
           : [],
@@ -265,17 +271,16 @@ export function makeDocumentRepository(ctx: RepoContext) {
               .where('b.id IN (:...ids)', { ids: btsToRead })
               .getMany()
           : [],
+        // Only line documents and issuances have lines (workflow.ts, issuance.service.ts): an
+        // application's view needs no read for them.
+        opts.lines && docs.some((d) => d.docType !== 'application')
+          ? em.createQueryBuilder(DocumentLine, 'l').where('l.documentId IN (:...ids)', { ids }).orderBy('l.id', 'ASC').getMany()
+          : [],
+        // The history with each actor's name, in one statement.
+        opts.transitions ? transitionsWithNames(ids) : [],
       ]);
       units.push(...knownUnits);
       bts.push(...knownBts);
-      // Only line documents and issuances have lines (workflow.ts, issuance.service.ts): an
-      // application's view needs no read for them.
-      const lines =
-        opts.lines && docs.some((d) => d.docType !== 'application')
-          ? await em.createQueryBuilder(DocumentLine, 'l').where('l.documentId IN (:...ids)', { ids }).orderBy('l.id', 'ASC').getMany()
-          : [];
-      // The history with each actor's name, in one statement.
-      const trs = opts.transitions ? await transitionsWithNames(ids) : [];
       const refs = {
         unitCode: new Map(units.map((u) => [u.id, u.code])),
         billType: new Map(bts.map((b) => [b.id, b])),

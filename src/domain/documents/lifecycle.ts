@@ -1,3 +1,4 @@
+import { awaitedLater } from '../common/awaited-later';
 import { ConflictError, NotFoundError } from '../errors';
 import type { LedgerRepository, Movement, Run } from '../ledger/ledger.repository';
 import type { DocStatus, DocType, Place } from '../ledger/ledger.types';
@@ -141,15 +142,21 @@ export async function loadDocument(docs: DocumentRepository, docType: DocType, i
   return doc;
 }
 
-/** Locks the document's bill type (the ledger's lock order), then the document itself. */
+/**
+ * Locks the document's bill type (the ledger's lock order), then the document itself. Both
+ * statements are sent at once, the lock first (reads keep the order they were started in, see
+ * Dialect.select): the document's read waits on the server for the lock, not for another round trip.
+ */
 export async function lockDocument(
   tx: { ledger: LedgerRepository; documents: DocumentRepository },
   docType: DocType,
   id: number,
 ): Promise<BillDocument> {
   // A document's bill type never changes, so locking it through the document is safe.
-  if (!(await tx.ledger.lockBillTypeOf(docType, id))) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[docType]} ${id} 不存在`);
-  return loadDocument(tx.documents, docType, id);
+  const locked = tx.ledger.lockBillTypeOf(docType, id);
+  const loaded = awaitedLater(loadDocument(tx.documents, docType, id));
+  if (!(await locked)) throw new NotFoundError('DOCUMENT_NOT_FOUND', `${DOC_NAMES[docType]} ${id} 不存在`);
+  return loaded;
 }
 
 /** The creator and the last submitter of a document, for separation of duties. */

@@ -1,3 +1,4 @@
+import { awaitedLater } from '../../common/awaited-later';
 import type { BillType } from '../../catalog/bill-type.entity';
 import type { Clock } from '../../clock';
 import { pageWindow, type Page } from '../../common/pagination';
@@ -58,12 +59,16 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
 
   /** Locks the bill type (the ledger's lock order) and resolves whose numbers these are. */
   async function lockHolder(tx: Repositories, actor: Actor, input: C): Promise<{ bt: BillType; unitId: number | null }> {
-    const bt = await tx.catalog.billTypeByCodeForUpdate(input.billTypeCode);
-    if (spec.holder === 'either' && input.holder === 'bureau') {
+    const bureau = spec.holder === 'either' && input.holder === 'bureau';
+    // The unit is read in the lock's round trip (reads keep their order: the lock is taken first).
+    const locked = tx.catalog.billTypeByCodeForUpdate(input.billTypeCode);
+    const unitRead = bureau ? null : awaitedLater(tx.catalog.unitByCode(input.unitCode ?? ''));
+    const bt = await locked;
+    if (!unitRead) {
       requirePermission(actor, 'warehouse.manage');
       return { bt, unitId: null };
     }
-    const unit = await tx.catalog.unitByCode(input.unitCode ?? '');
+    const unit = await unitRead;
     assertUnitAccess(actor, unit.id);
     return { bt, unitId: unit.id };
   }
@@ -80,15 +85,21 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
   ) {
     spec.validate?.(fields, at);
     checkLineShapes(lines);
-    await checkBatches(tx.ledger, bt, lines);
-    await assertNotReserved(tx.documents, RESERVING, bt.id, lines, self);
-    await assertLinesAt(
-      tx.ledger,
-      bt.id,
-      lines,
-      spec.submitFrom.map((s) => placeOf(unitId, s)),
-      spec.notThere(unitId),
+    // Three reads in one round trip, their refusals still in this order (batches, reservations, places).
+    const batches = checkBatches(tx.ledger, bt, lines);
+    const free = awaitedLater(assertNotReserved(tx.documents, RESERVING, bt.id, lines, self));
+    const there = awaitedLater(
+      assertLinesAt(
+        tx.ledger,
+        bt.id,
+        lines,
+        spec.submitFrom.map((s) => placeOf(unitId, s)),
+        spec.notThere(unitId),
+      ),
     );
+    await batches;
+    await free;
+    await there;
     await spec.check?.({ tx, bt, unitId, lines, fields, at, phase: 'submit' });
   }
 
