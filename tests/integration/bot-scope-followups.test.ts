@@ -192,14 +192,16 @@ describe('bot: what is out of scope, what is appended, follow-ups and time words
     expect((await ask(who, '二院的票还剩多少')).reply).toContain('结存 100 份');
   });
 
-  it('when a stock answer is followed by 那住院票呢 / 那电子票呢 / 电子的呢, then stock of that type comes back', async () => {
+  it('when a stock answer is followed by 那住院票呢 / 那门诊的呢 / 那电子票呢 / 电子的呢, then stock of that type comes back', async () => {
     const who = await member();
     const all = await ask(who, '我们还剩多少票');
     expect(all.intent).toBe('stock.query');
-    const alias = await ask(who, '那住院票呢');
-    expect(alias).toMatchObject({ intent: 'stock.query', entities: { billType: { code: 'YL01' } } });
-    expect(alias.reply).toContain('结存 100 份');
-    expect(alias.reply).not.toContain('医疗收费电子票据');
+    for (const text of ['那住院票呢', '那门诊的呢']) {
+      const alias = await ask(who, text);
+      expect(alias, text).toMatchObject({ intent: 'stock.query', entities: { billType: { code: 'YL01' } } });
+      expect(alias.reply, text).toContain('结存 100 份');
+      expect(alias.reply, text).not.toContain('医疗收费电子票据');
+    }
     for (const text of ['那电子票呢', '电子的呢']) {
       const e = await ask(who, text);
       expect(e, text).toMatchObject({ intent: 'stock.query', entities: { electronic: true } });

@@ -10,6 +10,9 @@ import { onPostgres, openTestDb } from '../helpers/test-db';
  * the pipelined connection and answered before the commit; on SQLite they run at once. Either way
  * the statements after them see them, and one that fails fails the whole transaction with its own error.
  */
+/** `then` handlers that give a settled transaction's error (null when it committed). */
+const failure = [() => null, (err: unknown) => err] as const;
+
 describe('writes sent without waiting, in a transaction', () => {
   let db: Awaited<ReturnType<typeof openTestDb>>;
   const build = (ctx: RepoContext) => ({ raw: rawWrites(ctx), ctx });
@@ -48,10 +51,7 @@ describe('writes sent without waiting, in a transaction', () => {
         returned = true;
         await valueOf('pipe.x', ctx.em);
       })
-      .then(
-        () => null,
-        (err: unknown) => err,
-      );
+      .then(...failure);
     expect(returned).toBe(onPostgres);
     expect(dialectOf(db.ds).isUniqueViolation(failed)).toBe(true);
     expect(await valueOf('pipe.x')).toBeNull();
@@ -64,10 +64,7 @@ describe('writes sent without waiting, in a transaction', () => {
         await raw.writeAll([raw.insertSql(Setting, { key: 'pipe.d', value: '2' })]);
         return 'done';
       })
-      .then(
-        () => null,
-        (err: unknown) => err,
-      );
+      .then(...failure);
     expect(dialectOf(db.ds).isUniqueViolation(failed)).toBe(true);
     expect(await valueOf('pipe.d')).toBeNull();
   });
@@ -78,10 +75,7 @@ describe('writes sent without waiting, in a transaction', () => {
         await raw.writeAll([raw.insertSql(Setting, { key: 'pipe.e', value: '1' })]);
         throw new Error('refused by a rule');
       })
-      .then(
-        () => null,
-        (err: unknown) => err,
-      );
+      .then(...failure);
     expect((failed as Error).message).toBe('refused by a rule');
     expect(await valueOf('pipe.e')).toBeNull();
   });

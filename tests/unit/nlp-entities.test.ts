@@ -30,6 +30,19 @@ describe('extractEntities: bill types', () => {
     expect(extract('非税收入通用票据还剩多少')).toEqual({ billType: { code: 'NTAX', name: '非税收入通用票据' } });
   });
 
+  it.each([
+    ['那门诊的呢', 'MED'],
+    ['医疗的还剩多少', 'MED'],
+    ['会费的核销了吗', 'DUES'],
+  ])('when the text names a 票 alias by its stem and 的 (%s), then the bill type is %s', (text, code) => {
+    expect(extract(text).billType?.code).toBe(code);
+  });
+
+  it('when the text says 电子的 or a one-character stem, then no bill type is read from it', () => {
+    expect(extract('那电子的呢')).toEqual({ electronic: true });
+    expect(extract('那个的呢').billType).toBeUndefined();
+  });
+
   it('when no bill type is named, then billType is absent', () => {
     expect(extract('我们还剩多少票').billType).toBeUndefined();
   });

@@ -110,6 +110,17 @@ export function extractPeriod(text: string, now: Date): Entities['period'] {
   return undefined;
 }
 
+/**
+ * Where the text names a bill-type word: the word itself, or for a word ending in 票 its stem and
+ * 的 ("那门诊的呢", "住院的还有多少" name 门诊票, 住院票). 电子的 stays the electronic types' word.
+ */
+function firstMention(hay: string, needle: string): number {
+  const at = hay.indexOf(needle);
+  if (at >= 0 || !needle.endsWith('票')) return at;
+  const stem = needle.slice(0, -1);
+  return Array.from(stem).length >= 2 && stem !== '电子' ? hay.indexOf(`${stem}的`) : -1;
+}
+
 /** Longest bill-type name or alias in the text; ties go to the earlier mention. */
 export function extractBillType(text: string, billTypes: BillTypeRef[]): Entities['billType'] {
   // "住院的票" names 住院票 as well.
@@ -121,7 +132,7 @@ export function extractBillType(text: string, billTypes: BillTypeRef[]): Entitie
   for (const bt of billTypes) {
     for (const word of [bt.name, ...bt.aliases]) {
       const needle = word.normalize('NFKC').toLowerCase().trim();
-      const at = needle ? hay.indexOf(needle) : -1;
+      const at = needle ? firstMention(hay, needle) : -1;
       if (at < 0) continue;
       if (!best || needle.length > best.len || (needle.length === best.len && at < best.at)) {
         best = { code: bt.code, name: bt.name, len: needle.length, at };

@@ -25,6 +25,11 @@ export class UnitNameTaken extends ConflictError {
   }
 }
 
+/** 409 DUPLICATE for a unit code that is taken. */
+export const unitCodeTaken = (code: string): ConflictError => new ConflictError('DUPLICATE', `单位编码 ${code} 已存在`);
+/** 409 DUPLICATE for a bill type code that is taken. */
+export const billTypeCodeTaken = (code: string): ConflictError => new ConflictError('DUPLICATE', `票据种类编码 ${code} 已存在`);
+
 /** 404 BILL_TYPE_NOT_FOUND in Chinese, for a code no bill type has. */
 const billTypeMissing = (code: string) => new NotFoundError('BILL_TYPE_NOT_FOUND', `票据种类 ${code} 不存在`);
 
@@ -42,6 +47,15 @@ export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
   const changed = <T>(result: T): T => {
     memo?.clear();
     return result;
+  };
+  // Two creations of one code both pass the service's check; the unique index refuses the second.
+  const uniquely = async <T>(insert: () => Promise<T>, taken: () => ConflictError): Promise<T> => {
+    try {
+      return await insert();
+    } catch (err) {
+      if (dialect.isUniqueViolation(err)) throw taken();
+      throw err;
+    }
   };
   return {
     /** A unit by code, or 404 UNIT_NOT_FOUND in Chinese. */
@@ -89,11 +103,13 @@ export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
     pageBillTypes: (window: { skip: number; take: number }): Promise<[BillType[], number]> =>
       em.findAndCount(BillType, { order: { code: 'ASC' }, ...window }),
 
+    /** Stores a new bill type; its code taken by another transaction since the caller checked → the check's 409. */
     async insertBillType(values: Omit<BillType, 'id'>): Promise<BillType> {
-      return changed(await em.save(em.create(BillType, values)));
+      return changed(await uniquely(() => em.save(em.create(BillType, values)), () => billTypeCodeTaken(values.code)));
     },
+    /** Stores a new unit; its code taken by another transaction since the caller checked → the check's 409. */
     async insertUnit(values: Omit<Unit, 'id'>): Promise<Unit> {
-      return changed(await em.save(em.create(Unit, values)));
+      return changed(await uniquely(() => em.save(em.create(Unit, values)), () => unitCodeTaken(values.code)));
     },
     async saveUnit(unit: Unit): Promise<Unit> {
       return changed(await em.save(unit));

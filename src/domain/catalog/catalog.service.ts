@@ -9,7 +9,7 @@ import { assertUnitAccess, isUnitScoped, requirePermission } from '../policy';
 import type { BillType } from './bill-type.entity';
 import type { CreateBillTypeInput, CreateUnitInput, listUnitsSchema, SetCapInput, UpdateUnitInput } from './catalog.schemas';
 import { DIRECTORY_VERSION_KEY, type Directory } from './directory';
-import { UnitNameTaken } from './catalog.repository';
+import { billTypeCodeTaken, unitCodeTaken, UnitNameTaken } from './catalog.repository';
 import type { Unit } from './unit.entity';
 import { nameKey, unitNameKeys } from './unit-names';
 import type { z } from 'zod';
@@ -60,7 +60,7 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
     async createBillType(actor: Actor, input: CreateBillTypeInput): Promise<BillType> {
       requirePermission(actor, 'catalog.edit');
       const bt = await store.transaction(async (tx) => {
-        if (await tx.catalog.findBillTypeByCode(input.code)) throw new ConflictError('DUPLICATE', `票据种类编码 ${input.code} 已存在`);
+        if (await tx.catalog.findBillTypeByCode(input.code)) throw billTypeCodeTaken(input.code);
         if (await tx.catalog.findBillTypeByName(input.name)) throw new ConflictError('DUPLICATE', `票据名称「${input.name}」已存在`);
         const row = await tx.catalog.insertBillType({ ...input, active: true, createdAt: clock.now() });
         await bumpDirectoryVersion(tx);
@@ -82,7 +82,7 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
       requirePermission(actor, 'catalog.edit');
       const unit = await storingNames(() =>
         store.transaction(async (tx) => {
-          if (await tx.catalog.findUnitByCode(input.code)) throw new ConflictError('DUPLICATE', `单位编码 ${input.code} 已存在`);
+          if (await tx.catalog.findUnitByCode(input.code)) throw unitCodeTaken(input.code);
           await assertNamesFree(tx, [input.name, ...(input.aliases ?? [])], null);
           const row = await tx.catalog.insertUnit({
             code: input.code,
