@@ -105,11 +105,21 @@ export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
 
     /** Stores a new bill type; its code taken by another transaction since the caller checked → the check's 409. */
     async insertBillType(values: Omit<BillType, 'id'>): Promise<BillType> {
-      return changed(await uniquely(() => em.save(em.create(BillType, values)), () => billTypeCodeTaken(values.code)));
+      return changed(
+        await uniquely(
+          () => em.save(em.create(BillType, values)),
+          () => billTypeCodeTaken(values.code),
+        ),
+      );
     },
     /** Stores a new unit; its code taken by another transaction since the caller checked → the check's 409. */
     async insertUnit(values: Omit<Unit, 'id'>): Promise<Unit> {
-      return changed(await uniquely(() => em.save(em.create(Unit, values)), () => unitCodeTaken(values.code)));
+      return changed(
+        await uniquely(
+          () => em.save(em.create(Unit, values)),
+          () => unitCodeTaken(values.code),
+        ),
+      );
     },
     async saveUnit(unit: Unit): Promise<Unit> {
       return changed(await em.save(unit));
