@@ -204,14 +204,17 @@ function together(writes: ReadonlyArray<Write | null>): Write | null {
   return main ? withParts(ws, main) : null;
 }
 
+/** What `send` and `select` use of a pg client. */
+interface PgClient {
+  query(text: string, params: unknown[]): Promise<unknown>;
+}
+
 /** The pg client of the transaction `em` runs in, or null outside one. */
-function transactionClient(em: EntityManager): { query(text: string, params: unknown[]): Promise<unknown> } | null {
+function transactionClient(em: EntityManager): PgClient | null {
   const qr = em.queryRunner;
   if (!qr?.isTransactionActive) return null;
   // TypeORM keeps the runner's connection in a protected field; a transaction's runner has one.
-  return (
-    (qr as unknown as { databaseConnection?: { query(text: string, params: unknown[]): Promise<unknown> } }).databaseConnection ?? null
-  );
+  return (qr as unknown as { databaseConnection?: PgClient }).databaseConnection ?? null;
 }
 
 const postgres: Dialect = {
