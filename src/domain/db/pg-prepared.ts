@@ -56,7 +56,36 @@ export class PreparingClient extends pg.Client {
   }
 }
 
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+/** The streams corked until the current run of JavaScript (promise continuations included) ends. */
+const corked = new WeakSet<Corkable>();
+
+/**
+ * Holds the connection's writes until the code that queued this statement has run to completion,
+ * so that statements queued together leave in one write. pg writes each statement on its own
+ * (cork/uncork around its messages), and on this machine a loopback write that wakes the database
+ * costs ~70 µs: a third of the build's Node time went to writev before this. A tick scheduled from
+ * a promise continuation runs once the microtask queue is empty, so statements that reach the
+ * client after TypeORM's awaits still join the same write.
+ */
+function corkUntilTick(client: pg.Client): void {
+  const stream = (client as unknown as { connection?: { stream?: Partial<Corkable> } }).connection?.stream;
+  if (!stream?.cork || !stream.uncork || !(client as unknown as { _connected?: boolean })._connected) return;
+  const s = stream as Corkable;
+  if (corked.has(s)) return;
+  corked.add(s);
+  s.cork();
+  process.nextTick(() => {
+    corked.delete(s);
+    s.uncork();
+  });
+}
+
 const preparingQuery: QueryFn = function (config, values, callback) {
+  corkUntilTick(this);
   if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
     const name = statementName(config);
     if (name) return pg.Client.prototype.query.apply(this, [{ name, text: config, values }] as never);
