@@ -26,6 +26,7 @@ import type { Duties } from './policy';
 import type { LoginLimiter } from './identity/login-guard';
 import { makeUserAdminService } from './identity/user-admin.service';
 import { makeUserService, type LockNotice } from './identity/user.service';
+import { makeSessionCache } from './identity/session-cache';
 import { makeAlertService } from './monitoring/alert.service';
 import { makeDeskPort } from './monitoring/desk-port';
 import { makeProbeTargetService } from './monitoring/probe-targets.service';
@@ -63,7 +64,8 @@ export function makeDomainServices(deps: {
   const publicBase = deps.publicUrl?.replace(/\/+$/, '');
   const ticketLink = publicBase ? (id: number) => `${publicBase}/m/tickets/${id}` : undefined;
   const tickets = makeTicketService({ ...onStore, clocks: slaClocks, link: ticketLink });
-  const users = makeUserService({ ...deps, limiter: deps.loginLimiter });
+  const sessions = makeSessionCache(onStore);
+  const users = makeUserService({ ...deps, limiter: deps.loginLimiter, sessions, directory });
   const applications = makeApplicationService(deps);
   const issuance = makeIssuanceService(deps);
   const writeoffs = makeLineDocumentWorkflow(writeoffSpec, deps);
@@ -73,7 +75,7 @@ export function makeDomainServices(deps: {
   const reports = makeReportsService(onStore);
   return {
     users,
-    userAdmin: makeUserAdminService({ ...deps, users }),
+    userAdmin: makeUserAdminService({ ...deps, users, sessions }),
     audit: makeAuditService(deps),
     directory,
     catalog: makeCatalogService({ ...deps, directory }),

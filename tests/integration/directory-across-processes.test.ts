@@ -1,51 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock';
 import { DIRECTORY_CHECK_MS } from '../../src/domain/catalog/directory';
-import { openDatabase } from '../../src/domain/db/data-source';
 import { systemActor } from '../../src/domain/identity/actor';
 import { makeLogger } from '../../src/logger';
 import { buildSystem, type System } from '../../src/system';
 import { testConfig } from '../helpers/test-app';
-import { onPostgres, testDbUrl } from '../helpers/test-db';
-
-/** Two DataSources on one database: a file for SQLite (WAL), one schema for PostgreSQL. */
-async function twoConnections(): Promise<{ a: DataSource; b: DataSource; close: () => Promise<void> }> {
-  if (!onPostgres) {
-    const dir = mkdtempSync(join(tmpdir(), 'directory-'));
-    const url = `sqlite:${join(dir, 'shared.sqlite')}`;
-    const a = await openDatabase(url);
-    const b = await openDatabase(url);
-    return {
-      a,
-      b,
-      close: async () => {
-        await a.destroy();
-        await b.destroy();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = await new DataSource({ type: 'postgres', url: testDbUrl }).initialize();
-  await admin.query(`CREATE SCHEMA "${schema}"`);
-  await admin.destroy();
-  const a = await openDatabase(testDbUrl, { schema });
-  const b = await openDatabase(testDbUrl, { schema });
-  return {
-    a,
-    b,
-    close: async () => {
-      await a.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await a.destroy();
-      await b.destroy();
-    },
-  };
-}
+import { twoConnections } from '../helpers/two-connections';
 
 describe('the bot directory cache across processes', () => {
   let db: Awaited<ReturnType<typeof twoConnections>>;

@@ -1,12 +1,11 @@
 import type { Clock } from '../clock';
 import type { DomainStore } from '../db/repositories';
+import { CHANGE_CHECK_MS, makeChangeWatch } from '../settings/change-watch';
 
 /** The settings key the catalog rewrites in every change's transaction (catalog.service.ts). */
 export const DIRECTORY_VERSION_KEY = 'catalog.directory-version';
-/** How stale another process's change may be here: the version row is read at most this often. */
-export const DIRECTORY_CHECK_MS = 1000;
-/** A full reload however the version looks: bounds what a lost version write could leave stale. */
-const DIRECTORY_RELOAD_MS = 5 * 60_000;
+/** How stale another process's change may be here (change-watch.ts). */
+export const DIRECTORY_CHECK_MS = CHANGE_CHECK_MS;
 
 /** A unit as the bot and the workbench name it. */
 export interface UnitRef {
@@ -49,27 +48,14 @@ export interface Directory {
  */
 export function makeDirectory(deps: { store: DomainStore; clock: Clock }): Directory {
   let loading: Promise<{ units: UnitRef[]; byId: Map<number, UnitRef>; billTypes: BillTypeRef[] }> | null = null;
-  let checkedAt = Number.NEGATIVE_INFINITY;
-  let loadedAt = Number.NEGATIVE_INFINITY;
-  let version: string | null | undefined;
-  let checking: Promise<void> | null = null;
-  const check = async (now: number): Promise<void> => {
-    const seen = await deps.store.read.settings.get(DIRECTORY_VERSION_KEY);
-    if (seen !== version || now - loadedAt >= DIRECTORY_RELOAD_MS) loading = null;
-    version = seen;
-  };
+  const watch = makeChangeWatch(deps, DIRECTORY_VERSION_KEY);
+  const drop = () => (loading = null);
   const load = async () => {
-    const now = deps.clock.now().getTime();
-    if (now - checkedAt >= DIRECTORY_CHECK_MS) {
-      checkedAt = now;
-      checking ??= check(now).finally(() => (checking = null));
-    }
-    if (checking) await checking;
-    return loadLists(now);
+    await watch.sync(drop);
+    return loadLists();
   };
-  const loadLists = (now: number) =>
+  const loadLists = () =>
     (loading ??= (async () => {
-      loadedAt = now;
       const [units, bts] = await Promise.all([deps.store.read.catalog.allUnits(), deps.store.read.catalog.allBillTypes()]);
       const unitRefs = units.map((u) => ({
         id: u.id,
@@ -101,9 +87,8 @@ export function makeDirectory(deps: { store: DomainStore; clock: Clock }): Direc
     unit: async (id) => (await load()).byId.get(id) ?? null,
     billTypes: async () => (await load()).billTypes,
     invalidate: () => {
-      loading = null;
-      // The version this process just wrote must not count as another process's change.
-      checkedAt = Number.NEGATIVE_INFINITY;
+      drop();
+      watch.recheck();
     },
   };
 }

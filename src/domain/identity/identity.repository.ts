@@ -68,16 +68,6 @@ export function makeIdentityRepository({ em, dialect }: RepoContext) {
 
   return {
     byId: (id: number): Promise<User | null> => em.findOneBy(User, { id }),
-    /** A user with their unit's code, in one statement: every authenticated request reads it. */
-    async byIdWithUnitCode(id: number): Promise<{ user: User; unitCode: string | null } | null> {
-      const { entities, raw } = await em
-        .createQueryBuilder(User, 'u')
-        .leftJoin(Unit, 'un', 'un.id = u.unitId')
-        .addSelect('un.code', 'unitCode')
-        .where('u.id = :id', { id })
-        .getRawAndEntities<{ unitCode: string | null }>();
-      return entities[0] ? { user: entities[0], unitCode: raw[0]?.unitCode ?? null } : null;
-    },
     byUsername: (username: string): Promise<User | null> => em.findOneBy(User, { username }),
     byWecomId: (wecomUserId: string): Promise<User | null> => em.findOneBy(User, { wecomUserId }),
     anyAdmin: (): Promise<User | null> => em.findOneBy(User, { role: 'admin' }),

@@ -7,6 +7,7 @@ import type { Actor } from './actor';
 import type { ChangePasswordInput, UpdateUserInput } from './identity.schemas';
 import { hashPassword, verifyPassword } from './password';
 import { passwordProblem } from './password-policy';
+import type { SessionCache } from './session-cache';
 import type { User } from './user.entity';
 import type { UserService, UserView } from './user.service';
 
@@ -36,8 +37,24 @@ const auditable = (u: User) => ({
  * or unlocks an account; anyone changes their own password. Deactivation, a role or unit change and
  * every password change raise the token version, which ends the user's existing sessions at once.
  */
-export function makeUserAdminService(deps: { store: DomainStore; clock: Clock; users: Pick<UserService, 'view'> }) {
-  const { store, clock, users } = deps;
+export function makeUserAdminService(deps: {
+  store: DomainStore;
+  clock: Clock;
+  users: Pick<UserService, 'view'>;
+  sessions: Pick<SessionCache, 'changedIn' | 'invalidate'>;
+}) {
+  const { store, clock, users, sessions } = deps;
+  /** Every account change goes through here: it ends the sessions cached in every process (session-cache.ts). */
+  async function updateUser(tx: Repositories, id: number, patch: Partial<Omit<User, 'id'>>): Promise<void> {
+    await tx.identity.update(id, patch);
+    await sessions.changedIn(tx);
+  }
+  /** Runs an account change; once it has committed, this process's cached sessions go at once. */
+  async function changing<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    const result = await store.transaction(work);
+    sessions.invalidate();
+    return result;
+  }
 
   async function load(tx: Repositories, id: number): Promise<User> {
     const u = await tx.identity.byId(id);
@@ -60,7 +77,7 @@ export function makeUserAdminService(deps: { store: DomainStore; clock: Clock; u
     /** PATCH /users/:id. */
     async update(actor: Actor, id: number, input: UpdateUserInput): Promise<UserView> {
       requirePermission(actor, 'user.manage');
-      const saved = await store.transaction(async (tx) => {
+      const saved = await changing(async (tx) => {
         const u = await load(tx, id);
         const role = input.role ?? u.role;
         const active = input.active ?? u.active;
@@ -86,7 +103,7 @@ export function makeUserAdminService(deps: { store: DomainStore; clock: Clock; u
           phone: input.phone === undefined ? u.phone : input.phone,
           tokenVersion: endsSessions ? u.tokenVersion + 1 : u.tokenVersion,
         };
-        await tx.identity.update(u.id, patch);
+        await updateUser(tx, u.id, patch);
         const after = { ...u, ...patch };
         await tx.audit.record(actor, clock.now(), {
           action: 'user.update',
@@ -107,9 +124,9 @@ export function makeUserAdminService(deps: { store: DomainStore; clock: Clock; u
       if (!u0) throw new NotFoundError('USER_NOT_FOUND', `用户 ${id} 不存在`);
       const plain = temporaryPassword(u0.username);
       const passwordHash = await hashPassword(plain);
-      await store.transaction(async (tx) => {
+      await changing(async (tx) => {
         const u = await load(tx, id);
-        await tx.identity.update(u.id, {
+        await updateUser(tx, u.id, {
           passwordHash,
           mustChangePassword: true,
           failedLogins: 0,
@@ -156,10 +173,10 @@ export function makeUserAdminService(deps: { store: DomainStore; clock: Clock; u
         throw new ValidationError('INVALID_INPUT', '新密码不能与原密码相同', [{ path: 'newPassword', message: '新密码不能与原密码相同' }]);
       }
       const passwordHash = await hashPassword(input.newPassword);
-      return store.transaction(async (tx) => {
+      return changing(async (tx) => {
         const u = await load(tx, actor.userId);
         const tokenVersion = u.tokenVersion + 1;
-        await tx.identity.update(u.id, { passwordHash, mustChangePassword: false, tokenVersion });
+        await updateUser(tx, u.id, { passwordHash, mustChangePassword: false, tokenVersion });
         await tx.audit.record(actor, clock.now(), { action: 'user.change-password', entityType: 'user', entityId: u.id });
         return { tokenVersion };
       });

@@ -9,6 +9,8 @@ import { LOCK_MINUTES, MAX_FAILED_LOGINS, spendOneVerification, type LoginLimite
 import { hashPassword, verifyPassword } from './password';
 import type { WecomSenderRow } from './identity.repository';
 import type { User } from './user.entity';
+import type { SessionCache } from './session-cache';
+import type { Directory } from '../catalog/directory';
 import type { z } from 'zod';
 
 export interface UserView {
@@ -55,7 +57,7 @@ export interface BotSpeaker {
   caller?: Actor;
 }
 
-/** Who a token speaks for, read from the database on every request. */
+/** Who a token speaks for (session-cache.ts: served from memory, ended at once by account changes). */
 export interface Session {
   actor: Actor;
   mustChangePassword: boolean;
@@ -72,7 +74,14 @@ export interface LoginOutcome {
 export type LockNotice = (user: Pick<User, 'id' | 'username' | 'name' | 'wecomUserId'>, lockedUntil: Date) => Promise<void>;
 
 /** Users, login and the actor behind a token; system management lives in user-admin.service.ts. */
-export function makeUserService(deps: { store: DomainStore; clock: Clock; limiter: LoginLimiter; onLocked?: LockNotice }) {
+export function makeUserService(deps: {
+  store: DomainStore;
+  clock: Clock;
+  limiter: LoginLimiter;
+  onLocked?: LockNotice;
+  sessions: Pick<SessionCache, 'user'>;
+  directory: Pick<Directory, 'unit'>;
+}) {
   const { store, clock } = deps;
   const r = store.read;
 
@@ -161,12 +170,12 @@ export function makeUserService(deps: { store: DomainStore; clock: Clock; limite
 
     /** The session behind a token: the user must be active and the token's version current. */
     async sessionFor(userId: number, tokenVersion: number): Promise<Session> {
-      const found = await r.identity.byIdWithUnitCode(userId);
-      const u = found?.user;
+      const u = await deps.sessions.user(userId);
       if (!u || !u.active) throw new UnauthenticatedError('ACCOUNT_INACTIVE', '账号不存在或已停用，请重新登录');
       if (u.tokenVersion !== tokenVersion)
         throw new UnauthenticatedError('TOKEN_INVALID', '登录已失效（密码、角色或账号状态已变更），请重新登录');
-      const actor: Actor = { userId: u.id, username: u.username, role: u.role, unitId: u.unitId, unitCode: found.unitCode };
+      const unitCode = u.unitId === null ? null : ((await deps.directory.unit(u.unitId))?.code ?? null);
+      const actor: Actor = { userId: u.id, username: u.username, role: u.role, unitId: u.unitId, unitCode };
       return { actor, mustChangePassword: u.mustChangePassword };
     },
 
