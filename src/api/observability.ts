@@ -16,7 +16,10 @@ export function requestObservability(logger: Logger, metrics: Registry) {
     const incoming = ctx.get('x-request-id');
     const requestId = /^[A-Za-z0-9-]{8,64}$/.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ reqId: requestId });
+    // Made on first use: most requests log nothing but the access line below, and a pino child
+    // (its bindings serialised through the redaction) was a twentieth of a short request's garbage.
+    let log: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { get: () => (log ??= logger.child({ reqId: requestId })), enumerable: true });
     ctx.set('X-Request-Id', requestId);
     const start = process.hrtime.bigint();
     try {
@@ -25,7 +28,7 @@ export function requestObservability(logger: Logger, metrics: Registry) {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       duration.observe({ method: ctx.method, route: String(route), status: String(ctx.status) }, seconds);
-      (ctx.state.log as Logger).info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+      logger.info({ reqId: requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
     }
   };
 }
