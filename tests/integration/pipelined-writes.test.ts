@@ -79,4 +79,31 @@ describe('writes sent without waiting, in a transaction', () => {
     expect((failed as Error).message).toBe('refused by a rule');
     expect(await valueOf('pipe.e')).toBeNull();
   });
+
+  it.runIf(onPostgres)('when statements are queued together, then they leave the connection in one socket write', async () => {
+    const writes = await store.transaction(async ({ raw, ctx }) => {
+      // The transaction's own socket: count what reaches it, not what is queued on it.
+      type SocketWrite = (...a: unknown[]) => unknown;
+      const client = (
+        ctx.em.queryRunner as unknown as { databaseConnection: { connection: { stream: { _writev: SocketWrite; _write: SocketWrite } } } }
+      ).databaseConnection;
+      const socket = client.connection.stream;
+      let n = 0;
+      const writev = socket._writev.bind(socket);
+      const write = socket._write.bind(socket);
+      socket._writev = (...a: unknown[]) => (n++, writev(...a));
+      socket._write = (...a: unknown[]) => (n++, write(...a));
+      try {
+        await raw.writeAll([raw.insertSql(Setting, { key: 'pipe.f', value: '1' })]);
+        const read = Promise.all([valueOf('pipe.f', ctx.em), valueOf('pipe.g', ctx.em)]);
+        expect(await read).toEqual(['1', null]);
+        return n;
+      } finally {
+        socket._writev = writev;
+        socket._write = write;
+      }
+    });
+    // The write and both reads: three statements, one write (the reads reach the client after TypeORM's awaits).
+    expect(writes).toBe(1);
+  });
 });
