@@ -1,11 +1,12 @@
 import { fork } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { fixedClock } from '../../src/domain/clock';
 import { systemActor } from '../../src/domain/identity/actor';
 import { checkLedgerInvariants } from '../../src/domain/ledger/invariants.queries';
 import type { DomainServices } from '../../src/domain/services';
+import { machineBusyMs } from '../lib/machine-cpu';
 import { runBatched } from './batched';
 import type { WriterReport, WriterTask } from './writer-client';
 
@@ -21,6 +22,8 @@ export interface WritersResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Cores the machine kept busy during the run (every process), or null where it cannot be read. */
+  coresBusy: number | null;
   /** Calls that failed (deadlock, lock timeout, refusal): the target is none. */
   errors: number;
   firstError: string | null;
@@ -116,9 +119,11 @@ export async function runWriters(
   );
   await Promise.all(children.map((c) => new Promise<void>((resolve) => c.once('message', () => resolve()))));
   const started = Date.now();
+  const busy0 = machineBusyMs();
   for (const c of children) c.send('go');
   const done = await Promise.all(reports);
   const seconds = (Date.now() - started) / 1000;
+  const busy1 = machineBusyMs();
   for (const [i, r] of done.entries())
     for (const u of tasks[i].unitCodes.slice(0, r.cycles)) opts.used.add(`${u}/${tasks[i].billTypeCode}`);
   const lat = done.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -135,6 +140,7 @@ export async function runWriters(
     firstError: done.find((r) => r.firstError)?.firstError ?? null,
     invariantsOk: inv.ok,
     violations: inv.violations.length,
+    coresBusy: busy0 === null || busy1 === null ? null : (busy1 - busy0) / 1000 / seconds,
   };
 }
 
@@ -182,9 +188,13 @@ export async function concurrencyRows(
       if (clients === 8) checks.push(`${r.p99 <= TARGET_P99_AT_8_MS ? 'PASS' : 'FAIL'} (p99 ≤ ${TARGET_P99_AT_8_MS} ms)`);
       checks.push(r.errors === 0 ? 'no errors' : `FAIL ${r.errors} errors (${r.firstError})`);
       checks.push(r.invariantsOk ? 'invariants ok' : `FAIL ${r.violations} invariant violations`);
+      // What one writer keeps busy bounds what more can add: with it using c of n cores, n clients
+      // can reach at most n / c × its throughput, however well they run in parallel.
+      const busy = r.coresBusy === null ? '' : `, ${r.coresBusy.toFixed(2)} of ${cpus().length} cores busy`;
+      const ceiling = clients === 1 && r.coresBusy ? ` (more clients: at most ${(cpus().length / r.coresBusy).toFixed(2)}×)` : '';
       rows.push([
         `writers, ${mode === 'spread' ? 'different bill types' : 'one bill type'}, ${clients} client${clients > 1 ? 's' : ''}`,
-        `${r.calls} calls in ${r.seconds.toFixed(1)} s, p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms`,
+        `${r.calls} calls in ${r.seconds.toFixed(1)} s, p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms${busy}${ceiling}`,
         `${r.perSecond.toFixed(0)} calls/s${one && clients > 1 ? ` = ${ratio.toFixed(2)}× one client` : ''}  ${checks.join(', ')}  [load ${loadavg()[0].toFixed(1)}]`,
       ]);
       log(`  ${rows[rows.length - 1].join('  ')}`);
