@@ -61,9 +61,9 @@ describe('applications (申领)', () => {
       quantity: 500,
       reason: '日常收费',
     });
-    expect(r.body.docNo).toMatch(/^SL-2026-\d{6}$/);
+    expect(r.body.docNo).toBe(`SL-2026-${String(r.body.id).padStart(6, '0')}`);
     const doc = await t.ds.getRepository(BillDocument).findOneByOrFail({ id: r.body.id });
-    expect(doc).toMatchObject({ status: 'submitted', unitId: unit.id, quantity: 500 });
+    expect(doc).toMatchObject({ status: 'submitted', unitId: unit.id, quantity: 500, docNo: r.body.docNo });
     expect(await t.ds.getRepository(DocumentTransition).findBy({ documentId: doc.id })).toMatchObject([
       { fromStatus: null, toStatus: 'submitted' },
     ]);

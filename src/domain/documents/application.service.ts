@@ -134,6 +134,8 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
         const unit = await unitRead;
         assertUnitAccess(actor, unit.id);
         const bt = await btRead;
+        // Taken once the request has passed the access checks; it travels with the rules' reads.
+        const id = tx.documents.reserveId();
         const check = await checkRules(tx, unit, bt, input.quantity, null, grace);
         const at = clock.now();
         const doc = await createDocument(
@@ -148,6 +150,8 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
             createdAt: at,
           },
           'submitted',
+          null,
+          id,
         );
         await tx.audit.record(actor, at, { action: 'application.create', entityType: 'bill_document', entityId: doc.id, after: input });
         // The view is read with the operators' card (which changes nothing it shows).

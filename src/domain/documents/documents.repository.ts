@@ -3,6 +3,7 @@ import { Unit } from '../catalog/unit.entity';
 import type { Sql, Write } from '../db/dialect';
 import { rawReads } from '../db/raw-reads';
 import { rawWrites } from '../db/raw-writes';
+import { awaitedLater } from '../common/awaited-later';
 import type { RepoContext } from '../db/store';
 import type { DocStatus, DocType, LineKind } from '../ledger/ledger.types';
 import { BillDocument } from './bill-document.entity';
@@ -81,6 +82,20 @@ export function makeDocumentRepository(ctx: RepoContext) {
       const id = await raw.insert(BillDocument, values);
       return Object.assign(new BillDocument(), values, { id });
     },
+    /**
+     * In a transaction on PostgreSQL: the id of a document about to be created, taken from the
+     * table's sequence now so that it travels with the caller's first reads, and awaited when the
+     * document is inserted (createDocument) — which then waits for nothing. Null elsewhere: SQLite
+     * numbers the row as it inserts it, at no round trip's cost. An id taken by a transaction that
+     * then fails is skipped, as a rolled-back insert's is.
+     */
+    reserveId(): Promise<number> | null {
+      if (dialect.kind !== 'postgres' || !em.queryRunner?.isTransactionActive) return null;
+      const taken = dialect.select(em, `SELECT nextval(pg_get_serial_sequence('"bill_document"', 'id')) AS "id"`, []);
+      return awaitedLater(taken.then((rows) => Number(rows[0].id)));
+    },
+    /** The INSERT of a document under an id taken by `reserveId`, for the caller to send with its next writes. */
+    insertWithIdSql: (doc: BillDocument): Write => raw.insertSql(BillDocument, doc, '', true),
     async update(id: number, patch: Partial<Omit<BillDocument, 'id'>>): Promise<void> {
       await raw.update(BillDocument, id, patch);
     },

@@ -46,6 +46,7 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
       return store.transaction(async (tx) => {
         // Lock order bill_type → document, as every ledger-changing transaction does.
         const app = await lockDocument(tx, 'application', applicationId);
+        const id = tx.documents.reserveId();
         if (app.status !== 'approved') {
           throw new ConflictError(
             'STATE_NOT_ALLOWED',
@@ -76,6 +77,8 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
             completedAt: at,
           },
           'completed',
+          null,
+          id,
         );
         const to: Place = { holder: 'unit', unitId: app.unitId, state: 'IN_STOCK' };
         const picked = pickLowest(available, app.quantity);

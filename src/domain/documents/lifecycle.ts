@@ -2,7 +2,7 @@ import { awaitedLater } from '../common/awaited-later';
 import { ConflictError, NotFoundError } from '../errors';
 import type { LedgerRepository, Movement, Run } from '../ledger/ledger.repository';
 import type { DocStatus, DocType, Place } from '../ledger/ledger.types';
-import type { BillDocument } from './bill-document.entity';
+import { BillDocument } from './bill-document.entity';
 import type { Write } from '../db/dialect';
 import type { DocumentRepository } from './documents.repository';
 import type { Makers } from '../policy';
@@ -90,17 +90,20 @@ export type NewDocument = Omit<Partial<BillDocument>, 'id' | 'docNo' | 'status'>
   Pick<BillDocument, 'docType' | 'billTypeId' | 'createdBy' | 'createdAt'>;
 
 /**
- * Creates a document with its number and first transition. The number is derived from the
- * row id after insert, so concurrent creators never collide on it.
+ * Creates a document with its number and first transition. The number is derived from the row id,
+ * so concurrent creators never collide on it. With an id the caller reserved at its start
+ * (`documents.reserveId()`, PostgreSQL), the row goes in with its number and transition in one
+ * statement that nothing waits for; without one it is inserted under a temporary number, which
+ * is replaced once the id is known.
  */
 export async function createDocument(
   docs: DocumentRepository,
   doc: NewDocument,
   status: DocStatus,
   opinion: string | null = null,
+  reserved: Promise<number> | null = null,
 ): Promise<BillDocument> {
-  const tmp = `TMP-${process.pid}-${Math.random().toString(36).slice(2, 12)}`;
-  const row = await docs.insert({
+  const values: Omit<BillDocument, 'id' | 'docNo'> = {
     unitId: null,
     quantity: 0,
     reason: null,
@@ -117,21 +120,26 @@ export async function createDocument(
     completedAt: null,
     ...doc,
     status,
-    docNo: tmp,
+  };
+  const first = (documentId: number) => ({
+    documentId,
+    fromStatus: null,
+    toStatus: status,
+    actorId: doc.createdBy,
+    opinion,
+    at: doc.createdAt,
   });
+  if (reserved) {
+    const id = await reserved;
+    const row = Object.assign(new BillDocument(), values, { id, docNo: docNoOf(doc.docType, doc.createdAt, id) });
+    // The transition's row refers to the document's: it is the statement's main part, the document a part before it.
+    await docs.send([docs.insertWithIdSql(row), ...docs.transitionSql(id, {}, first(id))]);
+    return row;
+  }
+  const tmp = `TMP-${process.pid}-${Math.random().toString(36).slice(2, 12)}`;
+  const row = await docs.insert({ ...values, docNo: tmp });
   row.docNo = docNoOf(doc.docType, doc.createdAt, row.id);
-  await docs.updateWithTransition(
-    row.id,
-    { docNo: row.docNo },
-    {
-      documentId: row.id,
-      fromStatus: null,
-      toStatus: status,
-      actorId: doc.createdBy,
-      opinion,
-      at: doc.createdAt,
-    },
-  );
+  await docs.updateWithTransition(row.id, { docNo: row.docNo }, first(row.id));
   return row;
 }
 

@@ -246,6 +246,8 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
         const lines = spec.lines(input) ?? [];
         const fields = spec.fields(input);
         const at = clock.now();
+        // Taken once the request has passed the access checks; it travels with the submission's checks.
+        const id = tx.documents.reserveId();
         await checkSubmission(tx, bt, unitId, lines, fields, at);
         // The quantity is the lines' count, known before the row is written.
         const quantity = lines.reduce((n, l) => n + l.endNo - l.startNo + 1, 0);
@@ -254,6 +256,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
           { docType: spec.docType, unitId, billTypeId: bt.id, ...fields, quantity, createdBy: actor.userId, createdAt: at },
           'submitted',
           spec.firstOpinion?.(input) ?? null,
+          id,
         );
         await applySubmission(tx, doc, lines, actor, at, { isNew: true });
         await tx.audit.record(actor, at, {
