@@ -7,7 +7,7 @@ import type { IssueResult, SpanView } from '../ledger/ledger.schemas';
 import { BUREAU_STOCK, type Place } from '../ledger/ledger.types';
 import { countOf, takeLowest, totalCount, type Span } from '../ledger/ranges';
 import type { StockRange } from '../ledger/stock-range.entity';
-import { carrying, createDocument, lockDocument, STATUS_NAMES, transitionWrites } from './lifecycle';
+import { createDocument, lockDocument, STATUS_NAMES, transitionWrites } from './lifecycle';
 import { requirePermission } from '../policy';
 
 /**
@@ -94,14 +94,18 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
           entityId: app.id,
           after: { issuanceId: issuance.id, ranges },
         });
-        // The application's move to issued is independent of the range moves: it goes with the first.
-        const moves = carrying(tx.ledger, tx.documents, transitionWrites(tx.documents, app, 'issued', { actorId: actor.userId, at }));
+        // The application's move to issued and the issuance's lines are independent of the range moves: they go with them.
         const movement = { operation: 'issue', docType: 'issuance' as const, docId: issuance.id, actorId: actor.userId, at };
-        for (const { batchCode, span } of picked) {
-          const line = tx.documents.linesSql(issuance.id, [{ kind: 'issue', batchCode, startNo: span.start, endNo: span.end }]);
-          await moves.move({ billTypeId: app.billTypeId, batchCode, span }, BUREAU_STOCK, to, movement, line.writes);
-        }
-        await moves.done();
+        const lines = tx.documents.linesSql(
+          issuance.id,
+          picked.map(({ batchCode, span }) => ({ kind: 'issue', batchCode, startNo: span.start, endNo: span.end })),
+        );
+        await tx.ledger.moveRuns(
+          app.billTypeId,
+          picked.map(({ batchCode, span }) => ({ batchCode, span, from: BUREAU_STOCK, to })),
+          movement,
+          [...transitionWrites(tx.documents, app, 'issued', { actorId: actor.userId, at }), ...lines.writes],
+        );
         const result: IssueResult = { status: 'issued', issuanceId: issuance.id, issuanceNo: issuance.docNo, ranges };
         await also?.(tx, result);
         return result;

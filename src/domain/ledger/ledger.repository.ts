@@ -9,6 +9,7 @@ import { checkLedgerInvariants } from './invariants.queries';
 import { JournalEntry } from './journal-entry.entity';
 import type { DocType, Place } from './ledger.types';
 import { countOf, formatSpan, split, subtract, type Span } from './ranges';
+import { planMoves, type PlannedMove } from './move-plan';
 import { isAt, rangeSql } from './range.queries';
 import { StockRange } from './stock-range.entity';
 import { toDbInstant } from '../db/columns';
@@ -37,6 +38,14 @@ export interface StockRow {
   startNo: number;
   endNo: number;
 }
+
+/** The refusal of a move whose numbers are not all where it takes them from. */
+const notHeld = (batchCode: string, missing: readonly Span[]) =>
+  new ConflictError(
+    'RANGE_NOT_HELD',
+    `票据代码 ${batchCode} 的号码 ${missing.map(formatSpan).join('、')} 不在可操作的库存中`,
+    missing.map((s) => ({ batchCode, startNo: s.start, endNo: s.end })),
+  );
 
 const placeWhere = (alias: string, p: Place) =>
   `${alias}.holder = :holder AND ${alias}.state = :state AND ` +
@@ -88,33 +97,36 @@ export function makeLedgerRepository(ctx: RepoContext) {
     ];
   }
 
-  /** The journal row of a movement (from = null for receipts into the warehouse). */
-  function journalRow(run: Run, from: Place | null, to: Place, mv: Movement): Write {
+  /** The journal rows of a movement's runs, in their order (from = null for receipts into the warehouse). */
+  function journalRows(runs: ReadonlyArray<{ run: Run; from: Place | null; to: Place }>, mv: Movement): Write {
     const sql = dialect.sql();
-    const values = [
-      mv.operation,
-      mv.docType,
-      mv.docId,
-      run.billTypeId,
-      run.batchCode,
-      run.span.start,
-      run.span.end,
-      countOf(run.span),
-      from?.holder ?? null,
-      from?.unitId ?? null,
-      from?.state ?? null,
-      to.holder,
-      to.unitId,
-      to.state,
-      mv.actorId,
-      toDbInstant(mv.at),
-    ].map((v) => sql.p(v));
+    const values = runs.map(({ run, from, to }) =>
+      [
+        mv.operation,
+        mv.docType,
+        mv.docId,
+        run.billTypeId,
+        run.batchCode,
+        run.span.start,
+        run.span.end,
+        countOf(run.span),
+        from?.holder ?? null,
+        from?.unitId ?? null,
+        from?.state ?? null,
+        to.holder,
+        to.unitId,
+        to.state,
+        mv.actorId,
+        toDbInstant(mv.at),
+      ].map((v) => sql.p(v)),
+    );
     return {
       text: `INSERT INTO "journal_entry" ("operation", "docType", "docId", "billTypeId", "batchCode", "startNo", "endNo", "count", "fromHolder",
-         "fromUnitId", "fromState", "toHolder", "toUnitId", "toState", "actorId", "at") VALUES (${values.join(', ')})`,
+         "fromUnitId", "fromState", "toHolder", "toUnitId", "toState", "actorId", "at") VALUES ${values.map((v) => `(${v.join(', ')})`).join(', ')}`,
       params: sql.params,
     };
   }
+  const journalRow = (run: Run, from: Place | null, to: Place, mv: Movement): Write => journalRows([{ run, from, to }], mv);
 
   return {
     findAt,
@@ -174,13 +186,7 @@ export function makeLedgerRepository(ctx: RepoContext) {
         [run.span],
         rows.map((r) => ({ start: r.startNo, end: r.endNo })),
       );
-      if (missing.length > 0) {
-        throw new ConflictError(
-          'RANGE_NOT_HELD',
-          `票据代码 ${run.batchCode} 的号码 ${missing.map(formatSpan).join('、')} 不在可操作的库存中`,
-          missing.map((s) => ({ batchCode: run.batchCode, startNo: s.start, endNo: s.end })),
-        );
-      }
+      if (missing.length > 0) throw notHeld(run.batchCode, missing);
       // Every write of the move (the leaving rows cut, the arriving run merged, the journal row)
       // touches its own row and reads nothing another one writes: one writeAll.
       const cuts: Array<Write | null> = [];
@@ -213,6 +219,44 @@ export function makeLedgerRepository(ctx: RepoContext) {
       }
       const neighbours = read.filter((r) => !isAt(r, from));
       await writes.writeAll([...along, ...cuts, ...mergeIn(run, to, neighbours, mv.at, rightPieces), journalRow(run, from, to, mv)]);
+    },
+
+    /**
+     * Moves several runs of one bill type (a document's lines), in order, with one read and one
+     * statement of writes, where moving them one by one took a read and a write each: the rows are
+     * read together and the moves carried out on them in memory (planMoves), which writes each row
+     * once. Moves where a run's `from` is also some run's `to` go one by one. The first run not all
+     * at its `from` aborts with the ConflictError moveRun gives, before anything is written.
+     * `along`: the caller's own independent writes, sent with the moves'.
+     */
+    async moveRuns(
+      billTypeId: number,
+      moves: ReadonlyArray<PlannedMove>,
+      mv: Movement,
+      along: ReadonlyArray<Write | null> = [],
+    ): Promise<void> {
+      const tangled = moves.some((a) => moves.some((b) => isAt(a.from, b.to)));
+      if (moves.length < 2 || tangled) {
+        let pending = along;
+        for (const m of moves) {
+          await this.moveRun({ billTypeId, batchCode: m.batchCode, span: m.span }, m.from, m.to, mv, pending);
+          pending = [];
+        }
+        if (pending.length > 0) await writes.writeAll(pending);
+        return;
+      }
+      const plan = planMoves(billTypeId, await ranges.forMoves(billTypeId, moves), moves);
+      if ('failed' in plan) throw notHeld(plan.failed.batchCode, plan.missing);
+      await writes.writeAll([
+        ...along,
+        ...plan.spans.map((s) => ranges.setSpan(s.id, s.span, mv.at)),
+        ranges.delete(plan.deleted),
+        ranges.insert(plan.inserted.map((r) => ({ ...r, updatedAt: mv.at }))),
+        journalRows(
+          moves.map((m) => ({ run: { billTypeId, batchCode: m.batchCode, span: m.span }, from: m.from, to: m.to })),
+          mv,
+        ),
+      ]);
     },
 
     /** The runs at a place for a bill type (all batches), lowest batch and number first. */

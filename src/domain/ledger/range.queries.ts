@@ -80,6 +80,29 @@ export function rangeSql(em: EntityManager, dialect: Dialect) {
       return rows.map(toRange);
     },
 
+    /**
+     * In one round trip, what moving several runs of a bill type reads (see planMoves): for each
+     * run, the rows at its `from` overlapping it and the rows at its `to` adjacent to it.
+     */
+    async forMoves(
+      billTypeId: number,
+      moves: ReadonlyArray<{ batchCode: string; span: Span; from: Place; to: Place }>,
+    ): Promise<StockRange[]> {
+      const sql = dialect.sql();
+      // Placeholders are numbered in the order they are made (SQLite's are positional): text order.
+      const billType = sql.p(billTypeId);
+      const each = moves.map(
+        (m) =>
+          `("batchCode" = ${sql.p(m.batchCode)} AND ((${placeSql(sql, m.from)} AND "startNo" <= ${sql.p(m.span.end)} AND "endNo" >= ${sql.p(m.span.start)})` +
+          ` OR (${placeSql(sql, m.to)} AND ("endNo" = ${sql.p(m.span.start - 1)} OR "startNo" = ${sql.p(m.span.end + 1)}))))`,
+      );
+      const rows: RawRange[] = await em.query(
+        `SELECT ${COLUMNS} FROM "stock_range" WHERE "billTypeId" = ${billType} AND (${each.join(' OR ')}) ORDER BY "startNo"`,
+        sql.params,
+      );
+      return rows.map(toRange);
+    },
+
     /** How many numbers of a bill type a place holds (all batches): one SUM over its runs. */
     async sumAt(billTypeId: number, place: Place): Promise<number> {
       const sql = dialect.sql();

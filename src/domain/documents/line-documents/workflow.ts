@@ -113,38 +113,35 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     opts: { isNew?: boolean } = {},
   ): Promise<number> {
     if (!opts.isNew) await tx.documents.clearLines(doc.id);
-    // The lines go with the first move's statement (alone when the document parks nothing).
+    // The lines go with the moves' statement (alone when the document parks nothing).
     const { writes, quantity } = tx.documents.linesSql(doc.id, lines);
-    const moves = carrying(tx.ledger, tx.documents, writes);
     const parking = spec.park;
-    if (parking) {
-      for (const l of lines) {
-        const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
-        await moves.move(
-          run,
-          placeOf(doc.unitId, spec.submitFrom[0]),
-          placeOf(doc.unitId, parking.state(l)),
-          mv(parking.operation, doc, actor, at),
-        );
-      }
+    if (!parking) {
+      await tx.documents.send(writes);
+      return quantity;
     }
-    await moves.done();
+    const moves = lines.map((l) => ({
+      batchCode: l.batchCode,
+      span: spanOf(l),
+      from: placeOf(doc.unitId, spec.submitFrom[0]),
+      to: placeOf(doc.unitId, parking.state(l)),
+    }));
+    await tx.ledger.moveRuns(doc.billTypeId, moves, mv(parking.operation, doc, actor, at), writes);
     return quantity;
   }
 
   /** Puts parked numbers back where they were submitted from (退回, 撤销上报). */
   async function unpark(tx: Repositories, doc: BillDocument, operation: string, actor: Actor, at: Date): Promise<DocLine[]> {
     const lines = (await tx.documents.linesOf(doc.id)) as DocLine[];
-    if (!spec.park) return lines;
-    for (const l of lines) {
-      const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
-      await tx.ledger.moveRun(
-        run,
-        placeOf(doc.unitId, spec.park.state(l)),
-        placeOf(doc.unitId, spec.submitFrom[0]),
-        mv(operation, doc, actor, at),
-      );
-    }
+    const parking = spec.park;
+    if (!parking) return lines;
+    const moves = lines.map((l) => ({
+      batchCode: l.batchCode,
+      span: spanOf(l),
+      from: placeOf(doc.unitId, parking.state(l)),
+      to: placeOf(doc.unitId, spec.submitFrom[0]),
+    }));
+    await tx.ledger.moveRuns(doc.billTypeId, moves, mv(operation, doc, actor, at));
     return lines;
   }
 
@@ -159,11 +156,24 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     along: Array<Write | null> = [],
   ): Promise<void> {
     const movement = mv(spec.approve.operation, doc, actor, at);
+    const fromOf = (l: DocLine): Place[] =>
+      spec.park ? [placeOf(doc.unitId, spec.park.state(l))] : spec.submitFrom.map((s) => placeOf(doc.unitId, s));
+    // Every line from one place: the moves go together (one read, one statement).
+    if (lines.every((l) => fromOf(l).length === 1)) {
+      const together = lines.map((l) => ({
+        batchCode: l.batchCode,
+        span: spanOf(l),
+        from: fromOf(l)[0],
+        to: spec.approve.to(l, doc.unitId),
+      }));
+      await tx.ledger.moveRuns(doc.billTypeId, together, movement, along);
+      return;
+    }
     const moves = carrying(tx.ledger, tx.documents, along);
     for (const l of lines) {
       const run = { billTypeId: doc.billTypeId, batchCode: l.batchCode, span: spanOf(l) };
       const to = spec.approve.to(l, doc.unitId);
-      const from: Place[] = spec.park ? [placeOf(doc.unitId, spec.park.state(l))] : spec.submitFrom.map((s) => placeOf(doc.unitId, s));
+      const from = fromOf(l);
       if (from.length === 1) {
         await moves.move(run, from[0], to, movement);
         continue;
@@ -186,14 +196,17 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
   ): Promise<LineDocOutcome> {
     requirePermission(actor, spec.permissions.review);
     return store.transaction(async (tx) => {
-      const doc = await lockDocument(tx, spec.docType, id);
+      const locked = lockDocument(tx, spec.docType, id);
+      // An approval reads the lines in the lock's round trip (after it: reads keep their order).
+      const linesRead = to === 'approved' ? awaitedLater(tx.documents.linesOf(id)) : null;
+      const doc = await locked;
       assertNotMaker(duties, actor, makersOf(doc), `${DOC_NAMES[spec.docType]} ${doc.docNo} `);
       const at = clock.now();
       const extra = to === 'approved' && 'result' in input && input.result ? { result: input.result } : {};
       const by = { actorId: actor.userId, at, opinion: input.opinion ?? null };
       let lines: DocLine[];
-      if (to === 'approved') {
-        lines = await tx.documents.linesOf(doc.id);
+      if (linesRead) {
+        lines = await linesRead;
         // Parked numbers move without further checks: the approval's writes go with the first move.
         let along = transitionWrites(tx.documents, doc, to, by, extra);
         if (!spec.park) {
