@@ -164,6 +164,34 @@ describe('write-offs (核销)', () => {
     await expectInvariantsOk(t.ds);
   });
 
+  it('when a report has 120 one-number lines, used and voided in turn, then every number moves and approval leaves one written-off run', async () => {
+    const numbers = Array.from({ length: 120 }, (_, i) => 121 + i);
+    const line = (n: number) => ({ batchCode: batch, startNo: n, endNo: n });
+    const stock = await held(t.ds, unitId, 'IN_STOCK');
+    const r = await t.call('POST', W, {
+      token: staff,
+      body: body({ used: numbers.filter((n) => n % 2 === 1).map(line), voided: numbers.filter((n) => n % 2 === 0).map(line) }),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(await held(t.ds, unitId, 'IN_STOCK')).toBe(stock - 120);
+    expect(await journalRows(t.ds, 'writeoff.report', r.body.id)).toBe(120);
+    await expectInvariantsOk(t.ds);
+
+    expect((await t.call('POST', `${W}/${r.body.id}/approve`, { token: operator, body: {} })).status).toBe(200);
+    expect(await journalRows(t.ds, 'writeoff.approve', r.body.id)).toBe(120);
+    const written = await t.ds
+      .getRepository(StockRange)
+      .createQueryBuilder('r')
+      .where("r.unitId = :u AND r.batchCode = :b AND r.state = 'WRITTEN_OFF' AND r.endNo >= 121 AND r.startNo <= 240", {
+        u: unitId,
+        b: batch,
+      })
+      .getMany();
+    // The 120 runs arrive in three statements of up to 50 and still end as one run.
+    expect(written.map((w) => [w.startNo <= 121, w.endNo >= 240])).toEqual([[true, true]]);
+    await expectInvariantsOk(t.ds);
+  });
+
   it('when two reports of the same numbers race, then exactly one is accepted and the ledger stays consistent', async () => {
     const stock = await held(t.ds, unitId, 'IN_STOCK');
     const send = () => t.call('POST', W, { token: staff, body: body({ used: [{ batchCode: batch, startNo: 250, endNo: 259 }] }) });

@@ -12,7 +12,7 @@ import { StockRange } from '../../src/domain/ledger/stock-range.entity';
  */
 const PLACES: Place[] = [
   { holder: 'unit', unitId: 7, state: 'IN_STOCK' },
-  { holder: 'unit', unitId: 7, state: 'RESERVED' },
+  { holder: 'unit', unitId: 7, state: 'USED' },
   { holder: 'unit', unitId: 7, state: 'WRITTEN_OFF' },
   { holder: 'bureau', unitId: null, state: 'IN_STOCK' },
 ];

@@ -39,6 +39,9 @@ export interface StockRow {
   endNo: number;
 }
 
+/** Runs planned and written together by moveRuns. */
+const MOVES_PER_STATEMENT = 50;
+
 /** The refusal of a move whose numbers are not all where it takes them from. */
 const notHeld = (batchCode: string, missing: readonly Span[]) =>
   new ConflictError(
@@ -245,18 +248,23 @@ export function makeLedgerRepository(ctx: RepoContext) {
         if (pending.length > 0) await writes.writeAll(pending);
         return;
       }
-      const plan = planMoves(billTypeId, await ranges.forMoves(billTypeId, moves), moves);
-      if ('failed' in plan) throw notHeld(plan.failed.batchCode, plan.missing);
-      await writes.writeAll([
-        ...along,
-        ...plan.spans.map((s) => ranges.setSpan(s.id, s.span, mv.at)),
-        ranges.delete(plan.deleted),
-        ranges.insert(plan.inserted.map((r) => ({ ...r, updatedAt: mv.at }))),
-        journalRows(
-          moves.map((m) => ({ run: { billTypeId, batchCode: m.batchCode, span: m.span }, from: m.from, to: m.to })),
-          mv,
-        ),
-      ]);
+      // A few dozen runs a statement: a document of 1,000 lines is a few reads and statements, not
+      // one of thousands of parts. Each group's read is sent after the group before it has written.
+      for (let i = 0; i < moves.length; i += MOVES_PER_STATEMENT) {
+        const group = moves.slice(i, i + MOVES_PER_STATEMENT);
+        const plan = planMoves(billTypeId, await ranges.forMoves(billTypeId, group), group);
+        if ('failed' in plan) throw notHeld(plan.failed.batchCode, plan.missing);
+        await writes.writeAll([
+          ...(i === 0 ? along : []),
+          ...plan.spans.map((s) => ranges.setSpan(s.id, s.span, mv.at)),
+          ranges.delete(plan.deleted),
+          ranges.insert(plan.inserted.map((r) => ({ ...r, updatedAt: mv.at }))),
+          journalRows(
+            group.map((m) => ({ run: { billTypeId, batchCode: m.batchCode, span: m.span }, from: m.from, to: m.to })),
+            mv,
+          ),
+        ]);
+      }
     },
 
     /** The runs at a place for a bill type (all batches), lowest batch and number first. */

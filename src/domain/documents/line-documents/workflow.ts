@@ -207,7 +207,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
       let lines: DocLine[];
       if (linesRead) {
         lines = await linesRead;
-        // Parked numbers move without further checks: the approval's writes go with the first move.
+        // Parked numbers move without further checks: the approval's writes go with the moves.
         let along = transitionWrites(tx.documents, doc, to, by, extra);
         if (!spec.park) {
           await tx.documents.send(along);
