@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/domain/db/data-source';
+import { type DbOptions, openDatabase } from '../../src/domain/db/data-source';
 
 /** The database the suite runs on: PostgreSQL when TEST_DATABASE_URL is set, else in-memory SQLite. */
 export const testDbUrl = process.env.TEST_DATABASE_URL ?? 'sqlite::memory:';
 export const onPostgres = testDbUrl.startsWith('postgres');
 
 /** Opens a fresh, migrated database; on PostgreSQL each call gets its own schema, dropped by close(). */
-export async function openTestDb(): Promise<{ ds: DataSource; close: () => Promise<void> }> {
+export async function openTestDb(opts: DbOptions = {}): Promise<{ ds: DataSource; close: () => Promise<void> }> {
   if (!onPostgres) {
     const ds = await openDatabase('sqlite::memory:');
     return { ds, close: () => ds.destroy() };
@@ -17,7 +17,7 @@ export async function openTestDb(): Promise<{ ds: DataSource; close: () => Promi
   await admin.initialize();
   await admin.query(`CREATE SCHEMA "${schema}"`);
   await admin.destroy();
-  const ds = await openDatabase(testDbUrl, { schema });
+  const ds = await openDatabase(testDbUrl, { ...opts, schema });
   return {
     ds,
     close: async () => {

@@ -12,6 +12,8 @@ export interface DbOptions {
   /** PostgreSQL schema to use (tests isolate each file in its own schema). */
   schema?: string;
   poolSize?: number;
+  /** PostgreSQL: how old a connection's statement plans may grow before they are made again (pg-prepared.ts). */
+  replanEveryMs?: number;
 }
 
 /** Builds (does not connect) a DataSource for `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */
@@ -39,11 +41,17 @@ export function makeDataSource(url: string, opts: DbOptions = {}): DataSource {
       ...common,
     };
   } else {
-    // PreparingClient: repeated statements are parsed once per connection (pg-prepared.ts), and
-    // planned for every execution with its own values (plan_cache_mode there says why).
-    const settings = ['-c plan_cache_mode=force_custom_plan'];
+    // PreparingClient: repeated statements are parsed once per connection and their plans are made
+    // again every few seconds (pg-prepared.ts says why). The pool hands `extra` to each client.
+    // The server's default mode is set explicitly: a server configured otherwise keeps this rule.
+    const settings = ['-c plan_cache_mode=auto'];
     if (opts.schema) settings.push(`-c search_path=${opts.schema}`);
-    const extra: Record<string, unknown> = { max: opts.poolSize ?? 10, Client: PreparingClient, options: settings.join(' ') };
+    const extra: Record<string, unknown> = {
+      max: opts.poolSize ?? 10,
+      Client: PreparingClient,
+      replanEveryMs: opts.replanEveryMs,
+      options: settings.join(' '),
+    };
     options = { type: 'postgres', url, schema: opts.schema, extra, ...common };
   }
   return new DataSource(options);

@@ -36,14 +36,17 @@ type QueryFn = (this: pg.Client, config: unknown, values?: unknown, callback?: u
  * every statement again (~25 % of a short statement's round trip on this machine, 2,000-statement
  * loops). pg keeps the per-connection record of what is prepared (a failed parse is not recorded).
  *
- * The connections run with plan_cache_mode = force_custom_plan (data-source.ts): every execution is
- * still planned with its own values and the table sizes of the moment. Left to itself, PostgreSQL
- * switches a prepared statement to a generic plan after five executions and keeps it until the
- * table is analysed; on a fresh database that plan was made while the tables were empty, and with
- * autovacuum off (as on this machine) it was never replaced: the 5,000-unit build's document and
- * bill-type locks became sequential scans, 2.8 ms each at 114,000 documents. Only text-plus-values
- * calls are named: TypeORM's and the repositories' statements arrive that way; statements without
- * parameters (BEGIN, COMMIT, SET) keep the simple protocol.
+ * Plans: PostgreSQL plans a prepared statement's first five executions with their values, then keeps
+ * one generic plan when it costs no more than those did (plan_cache_mode = auto), and replaces it
+ * when the statement's tables are analysed. A generic plan made while the tables were empty is a
+ * sequential scan, and with autovacuum off or behind nothing replaces it: the 5,000-unit build's
+ * document and bill-type locks once took 2.8 ms each at 114,000 documents. So each connection
+ * drops its plans (`DISCARD PLANS`, sent ahead of a statement in the same write) once they are
+ * `replanEveryMs` old, 10 s unless configured, and the tables' sizes of that moment are planned
+ * for again. Planning every execution instead (force_custom_plan) cost a 200-unit build 30 % more
+ * machine CPU (bench/README.md). Only text-plus-values calls are named: TypeORM's and the
+ * repositories' statements arrive that way; statements without parameters (BEGIN, COMMIT, SET)
+ * keep the simple protocol.
  *
  * The client runs in pg's pipeline mode: a statement is written to the socket when it is queued,
  * not when the one before it has been answered (each still ends with its own Sync, so a failure
@@ -51,9 +54,32 @@ type QueryFn = (this: pg.Client, config: unknown, values?: unknown, callback?: u
  * writes that nothing waits for (`Dialect.send`) overlap with the work after them.
  */
 export class PreparingClient extends pg.Client {
-  constructor(config?: string | pg.ClientConfig) {
-    super({ ...(typeof config === 'string' ? { connectionString: config } : config), pipeline: true });
+  /** When this connection's plans were last dropped (its first statement, at first). */
+  plannedSince: number | undefined;
+  readonly replanEveryMs: number;
+
+  constructor(config?: string | (pg.ClientConfig & { replanEveryMs?: number })) {
+    const settings = typeof config === 'string' ? { connectionString: config } : config;
+    super({ ...settings, pipeline: true });
+    this.replanEveryMs = (typeof config === 'object' && config.replanEveryMs) || DEFAULT_REPLAN_MS;
   }
+}
+
+const DEFAULT_REPLAN_MS = 10_000;
+
+/**
+ * Queues `DISCARD PLANS` ahead of the statement being sent when the connection's plans are due.
+ * Nothing waits for it: it leaves in the statement's write, and a failure (inside a transaction that
+ * already failed) leaves the plans for the next statement after the interval; the statement behind
+ * it reports that transaction's own error.
+ */
+function replanIfDue(client: PreparingClient): void {
+  const now = Date.now();
+  if (client.plannedSince === undefined) client.plannedSince = now;
+  if (now - client.plannedSince < client.replanEveryMs) return;
+  client.plannedSince = now;
+  const discarded = pg.Client.prototype.query.apply(client, ['DISCARD PLANS'] as never) as unknown as Promise<unknown>;
+  discarded.catch(() => undefined);
 }
 
 interface Corkable {
@@ -86,6 +112,7 @@ function corkUntilTick(client: pg.Client): void {
 
 const preparingQuery: QueryFn = function (config, values, callback) {
   corkUntilTick(this);
+  replanIfDue(this as PreparingClient);
   if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
     const name = statementName(config);
     if (name) return pg.Client.prototype.query.apply(this, [{ name, text: config, values }] as never);
