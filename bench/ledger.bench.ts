@@ -55,7 +55,7 @@ const TARGET_BUREAU_YEAR_MS = 2000;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 /** The 1-minute load average, printed beside every figure: on a shared machine it says how far to trust it. */
 const load = () => `load ${loadavg()[0].toFixed(1)}`;
-const openRaw = async (url: string) => makeDataSource(url).initialize();
+const openRaw = async (url: string) => (await makeDataSource(url)).initialize();
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
 
 async function main(): Promise<void> {

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const url = cliArgs(TRACE_CLI).values.db ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = dbKindOf(url) === 'postgres' ? `bench_trace_${randomBytes(4).toString('hex')}` : undefined;
   if (schema) {
-    const admin = await makeDataSource(url).initialize();
+    const admin = await (await makeDataSource(url)).initialize();
     await admin.query(`CREATE SCHEMA "${schema}"`);
     await admin.destroy();
   }
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   } finally {
     await system.close();
     if (schema) {
-      const admin = await makeDataSource(url).initialize();
+      const admin = await (await makeDataSource(url)).initialize();
       await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
       await admin.destroy();
     }

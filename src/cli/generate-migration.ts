@@ -43,14 +43,14 @@ async function main(): Promise<void> {
   const [name, pgAdminUrl = PG_ADMIN_URL] = cliArgs(GENERATE_MIGRATION_CLI).positionals;
   if (!/^[A-Z][A-Za-z0-9]+$/.test(name)) usageError(GENERATE_MIGRATION_CLI, `<Name> must be PascalCase letters and digits: got '${name}'`);
 
-  const sqlite = await pendingDdl(makeDataSource('sqlite::memory:'));
+  const sqlite = await pendingDdl(await makeDataSource('sqlite::memory:'));
   const scratch = `fbd_migration_${Date.now()}`;
   const admin = new DataSource({ type: 'postgres', url: pgAdminUrl });
   await admin.initialize();
   await admin.query(`CREATE DATABASE "${scratch}"`);
   let pg: { up: string[]; down: string[] };
   try {
-    pg = await pendingDdl(makeDataSource(pgAdminUrl.replace(/\/[^/]*$/, `/${scratch}`)));
+    pg = await pendingDdl(await makeDataSource(pgAdminUrl.replace(/\/[^/]*$/, `/${scratch}`)));
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS "${scratch}"`);
     await admin.destroy();

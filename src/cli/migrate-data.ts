@@ -30,7 +30,7 @@ function args(argv: string[]): { from: string; to: string; force: boolean } {
 /** Runs the migration; exported for tests. */
 export async function migrateData(o: { from: string; to: string; force: boolean; log?: (s: string) => void }): Promise<void> {
   const log = o.log ?? ((s: string) => console.log(s));
-  const src = makeDataSource(o.from);
+  const src = await makeDataSource(o.from);
   await src.initialize();
   try {
     if (await src.showMigrations()) throw new Error('the source database has pending migrations: start the service on it once first');

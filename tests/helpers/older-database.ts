@@ -26,7 +26,7 @@ export function olderDatabase(migration: new () => MigrationInterface) {
         await admin.destroy();
       }
       const old = new DataSource({
-        ...makeDataSource(url, opts).options,
+        ...(await makeDataSource(url, opts)).options,
         migrations: allMigrations.slice(0, allMigrations.indexOf(migration)),
       });
       await old.initialize();

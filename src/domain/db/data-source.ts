@@ -5,7 +5,6 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { allEntities } from './entities';
 import { allMigrations } from './migrations';
 import { dbKindOf } from './dialect';
-import { PreparingClient } from './pg-prepared';
 
 export interface DbOptions {
   logging?: boolean;
@@ -16,8 +15,12 @@ export interface DbOptions {
   replanEveryMs?: number;
 }
 
-/** Builds (does not connect) a DataSource for `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */
-export function makeDataSource(url: string, opts: DbOptions = {}): DataSource {
+/**
+ * Builds (does not connect) a DataSource for `sqlite:<path>`, `sqlite::memory:` or `postgres://…`.
+ * Async because pg is loaded only for a PostgreSQL URL: on the embedded default it would cost the
+ * start ~25 ms and 4 MB (pg probes for Cloudflare's runtime by loading Node's fetch classes).
+ */
+export async function makeDataSource(url: string, opts: DbOptions = {}): Promise<DataSource> {
   const common = {
     entities: allEntities,
     migrations: allMigrations,
@@ -44,6 +47,7 @@ export function makeDataSource(url: string, opts: DbOptions = {}): DataSource {
     // PreparingClient: repeated statements are parsed once per connection and their plans are made
     // again every few seconds (pg-prepared.ts says why). The pool hands `extra` to each client.
     // The server's default mode is set explicitly: a server configured otherwise keeps this rule.
+    const { PreparingClient } = await import('./pg-prepared');
     const settings = ['-c plan_cache_mode=auto'];
     if (opts.schema) settings.push(`-c search_path=${opts.schema}`);
     const extra: Record<string, unknown> = {
@@ -59,7 +63,7 @@ export function makeDataSource(url: string, opts: DbOptions = {}): DataSource {
 
 /** Connects and brings the schema up to date by running pending migrations. */
 export async function openDatabase(url: string, opts: DbOptions = {}): Promise<DataSource> {
-  const ds = makeDataSource(url, opts);
+  const ds = await makeDataSource(url, opts);
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   return ds;
