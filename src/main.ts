@@ -9,6 +9,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = makeLogger(config.LOG_LEVEL);
   const system = await buildSystem(config, logger);
+  // The model first: a first start trains it for seconds without yielding, and the jobs' Redis
+  // set-up started before that would time out on the stalled timers and warn of a Redis outage.
+  await system.bot();
   system.startJobs({ runWorkers: config.WORKERS === 'inline' });
   const port = await system.listen();
   logger.info({ port }, `listening on http://127.0.0.1:${port} (API docs at /docs, queues at /admin/queues)`);

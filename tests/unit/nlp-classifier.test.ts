@@ -37,7 +37,7 @@ describe('classifier plumbing (tiny corpus)', () => {
     await c.train(tiny());
     expect(c.tokenizerCalls).toBeGreaterThan(0);
     // The serialised network lists its input features; the stock zh stemmer would have produced pinyin.
-    const features = c.toJSON().nlp;
+    const features = JSON.stringify(c.toJSON().nlp);
     expect(features.includes('"核销":1')).toBe(true);
     expect(features.includes('"怎么":1')).toBe(true);
     expect(/he2 xiao1|"he2"|"xiao1"/.test(features)).toBe(false);
@@ -78,7 +78,7 @@ describe('classifier plumbing (tiny corpus)', () => {
   it('when only models of an older format are on disk for the corpus version, then none is read: the model is retrained and cached under the current format', async () => {
     const kb = tiny();
     const dir = mkdtempSync(join(tmpdir(), 'nlp-cache-'));
-    // The v2 layout (<dir>/<version>.json, node-nlp's whole NlpManager), and a v2 model where v3 looks.
+    // The v2 layout (<dir>/<version>.json, node-nlp's whole NlpManager), and a v2 model where the current format looks.
     const v2 = { format: 'zh-ngram-nn-v2', version: kb.version, nlp: '{"settings":{},"nluManager":{}}', utterances: {} };
     writeFileSync(join(dir, `${kb.version}.json`), JSON.stringify(v2));
     const cache = makeModelCache({ dir });

@@ -36,7 +36,8 @@ export function makeModelCache(deps: { dir: string; logger?: Logger; format?: st
         if (
           model?.format !== format ||
           model.version !== version ||
-          typeof model.nlp !== 'string' ||
+          typeof model.nlp !== 'object' ||
+          model.nlp === null ||
           typeof model.utterances !== 'object'
         ) {
           throw new Error('unexpected content');

@@ -52,12 +52,12 @@ export interface NlpEngine {
   tokenizer: CharNgramTokenizerZh;
   train(documents: { utterance: string; intent: string }[]): Promise<void>;
   scores(text: string): Promise<IntentScore[]>;
-  /** The trained NLU manager as JSON text (what `serialised` restores). */
-  export(): string;
+  /** The trained NLU manager as a plain JSON value (what `serialised` restores). */
+  export(): object;
 }
 
 /** Creates the engine; pass a serialised model to restore it instead of training. */
-export function makeNlpEngine(settings: EngineSettings = {}, serialised?: string): NlpEngine {
+export function makeNlpEngine(settings: EngineSettings = {}, serialised?: object): NlpEngine {
   const { useNoneFeature = true, ...neural } = settings;
   const container = containerBootstrap();
   container.use(NluNeural);
@@ -72,7 +72,7 @@ export function makeNlpEngine(settings: EngineSettings = {}, serialised?: string
   // useNoneFeature adds @nlpjs's "no known feature → None" sample; our own None class adds the rest.
   const nlu = new NluManager({ log: false, useNoneFeature }, container);
   nlu.addLanguage([LOCALE]);
-  if (serialised) nlu.fromJSON(JSON.parse(serialised) as object);
+  if (serialised) nlu.fromJSON(serialised);
   return {
     tokenizer,
     async train(documents) {
@@ -84,7 +84,7 @@ export function makeNlpEngine(settings: EngineSettings = {}, serialised?: string
       return (result.classifications ?? []).map((c) => ({ intent: c.intent, score: c.score }));
     },
     export() {
-      return JSON.stringify(nlu.toJSON());
+      return nlu.toJSON();
     },
   };
 }
