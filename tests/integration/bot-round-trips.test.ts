@@ -1,6 +1,8 @@
 import type { DataSource, Logger as OrmLogger } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotExchange } from '../../src/domain/desk/exchange.entity';
 import { systemActor } from '../../src/domain/identity/actor';
+import { User } from '../../src/domain/identity/user.entity';
 import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
 import { seedHospital } from '../helpers/bot-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -77,5 +79,39 @@ describe('database round trips of one bot stock question', () => {
     const r = await ask('市三医院还剩多少票');
     expect(r.intent).toBe('stock.query');
     expect(r.reply).toContain('市三医院目前没有任何票据的库存');
+  });
+
+  it('when unit staff ask through POST /api/v1/bot/messages with their token, then the whole request costs at most 3 statements and is logged as them', async () => {
+    const token = await t.userToken('unit_staff', { unitCode: 'H2', username: 'li', wecomUserId: 'lisi' });
+    const send = () => t.call('POST', '/api/v1/bot/messages', { token, body: { text: '我们还剩多少票' } });
+    // The first request of this account fills the session cache (one read of the account).
+    expect((await send()).status).toBe(200);
+    let body: { intent?: string; reply?: string } = {};
+    const statements = await statementsDuring(t.ds, async () => {
+      const r = await send();
+      expect(r.status, r.text).toBe(200);
+      body = r.body;
+    });
+    expect(body.intent).toBe('stock.query');
+    expect(body.reply).toContain(`票据代码 ${batch}：0000000001-0000000100（100 份）`);
+    // The sender (with unit and survey flag), the stock, the exchange row: the token's account and its
+    // WeCom id come from the session cache, not from a statement of their own.
+    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(3);
+    const last = await t.ds.getRepository(BotExchange).findOneOrFail({ where: {}, order: { id: 'DESC' } });
+    expect(last).toMatchObject({ senderId: 'lisi', intent: 'stock.query', channel: 'api' });
+  });
+
+  it('when an admin binds another WeCom id to the account, then its next message speaks as the new id (the cached account is dropped)', async () => {
+    const token = await t.userToken('unit_staff', { unitCode: 'H2', username: 'zhao', wecomUserId: 'zhao-old' });
+    const send = (text: string) => t.call('POST', '/api/v1/bot/messages', { token, body: { text } });
+    expect((await send('我们还剩多少票')).status).toBe(200);
+    const user = await t.ds.getRepository(User).findOneByOrFail({ username: 'zhao' });
+    const patched = await t.call('PATCH', `/api/v1/users/${user.id}`, { token: t.adminToken, body: { wecomUserId: 'zhao-new' } });
+    expect(patched.status, patched.text).toBe(200);
+    const r = await send('我们还剩多少票');
+    // Binding a WeCom id does not end the session (role, unit and status are unchanged).
+    expect(r.status, r.text).toBe(200);
+    const last = await t.ds.getRepository(BotExchange).findOneOrFail({ where: {}, order: { id: 'DESC' } });
+    expect(last.senderId).toBe('zhao-new');
   });
 });

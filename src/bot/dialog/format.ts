@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { utf8Bytes } from '../utf8';
 
 /** Bill numbers are shown with ten digits, as printed on the bills: 0000000001-0000000100. */
@@ -8,10 +7,19 @@ export const billNo = (n: number): string => String(n).padStart(10, '0');
 export const runText = (startNo: number, endNo: number): string =>
   startNo === endNo ? billNo(startNo) : `${billNo(startNo)}-${billNo(endNo)}`;
 
-/** An instant in Beijing time, e.g. 2026-03-02 11:00. */
+/** Beijing time is UTC+8 all year: China has kept no daylight saving time since 1991. */
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+/**
+ * An instant in Beijing time, e.g. 2026-03-02 11:00. Plain arithmetic on the fixed offset: asking
+ * the zone database (Intl, through luxon) for each answer cost more than the stock query it shows.
+ */
 export function shanghaiTime(d: Date | string | null | undefined): string {
   if (!d) return '—';
-  return DateTime.fromJSDate(typeof d === 'string' ? new Date(d) : d, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm');
+  const ms = (typeof d === 'string' ? new Date(d) : d).getTime();
+  if (Number.isNaN(ms)) return '—';
+  const iso = new Date(ms + BEIJING_OFFSET_MS).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
 /** A business date (YYYY-MM-DD) of an instant in Beijing time. */

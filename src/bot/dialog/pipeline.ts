@@ -69,8 +69,18 @@ export function makePipeline(deps: DialogDeps) {
     }
   }
 
-  /** The model with answers rendered in the region's values (unset ones: neutral wording or the contact). */
-  const localised = (m: NlpModel): NlpModel => ({ ...m, kb: { ...m.kb, region: effectiveRegion(m.kb.region, region) } });
+  /**
+   * The model with answers rendered in the region's values (unset ones: neutral wording or the
+   * contact). Kept while neither the model nor the stored values change (both are replaced, never
+   * edited in place): rebuilding it cost every message as much as one of its statements.
+   */
+  let lastLocalised: { model: NlpModel; region: Record<string, string>; out: NlpModel } | null = null;
+  const localised = (m: NlpModel): NlpModel => {
+    if (lastLocalised?.model === m && lastLocalised.region === region) return lastLocalised.out;
+    const out = { ...m, kb: { ...m.kb, region: effectiveRegion(m.kb.region, region) } };
+    lastLocalised = { model: m, region, out };
+    return out;
+  };
 
   /** Texts that are not questions, tried in order before classification. */
   const beforeClassifying: Array<(a: Arrival) => Promise<Outcome | null>> = [

@@ -1,7 +1,5 @@
-import { Unit } from '../catalog/unit.entity';
 import { rawReads } from '../db/raw-reads';
 import type { RepoContext } from '../db/store';
-import { ReturnVisit } from '../desk/records/return-visit.entity';
 import type { Role } from './actor';
 import { LoginThrottle } from './login-throttle.entity';
 import { User } from './user.entity';
@@ -32,26 +30,21 @@ const BOOTSTRAP_LOCK_KEY = 7_301_011;
 /** Users (accounts of people, with their optional WeCom id). */
 export function makeIdentityRepository({ em, dialect }: RepoContext) {
   const reads = rawReads(em, dialect);
-  /** One statement for an active sender, their unit and their open-survey flag. */
-  async function senderWhere(where: string, params: Record<string, unknown>): Promise<WecomSenderRow | null> {
-    const row: Record<string, unknown> | undefined = await em
-      .createQueryBuilder(User, 'u')
-      .leftJoin(Unit, 'un', 'un.id = u.unitId')
-      .select('u.id', 'id')
-      .addSelect('u.username', 'username')
-      .addSelect('u.name', 'name')
-      .addSelect('u.wecomUserId', 'wecomUserId')
-      .addSelect('u.role', 'role')
-      .addSelect('u.unitId', 'unitId')
-      .addSelect('un.code', 'unitCode')
-      .addSelect('un.name', 'unitName')
-      .addSelect(
-        (sub) => sub.select('COUNT(*)').from(ReturnVisit, 'rv').where('rv.userId = u.id').andWhere("rv.status = 'asked'"),
-        'surveysAsked',
-      )
-      .where(where, params)
-      .andWhere('u.active = :active', { active: true })
-      .getRawOne();
+  /**
+   * One statement for an active sender, their unit and their open-survey flag. Every bot turn
+   * starts with it, so it is sent as text (see rawReads): the query builder cost more CPU than
+   * the statement itself (bench:bot profile, 2026-12-06).
+   */
+  async function senderWhere(column: 'id' | 'wecomUserId', value: number | string): Promise<WecomSenderRow | null> {
+    const sql = dialect.sql();
+    const [row] = await dialect.select(
+      em,
+      `SELECT u."id", u."username", u."name", u."wecomUserId", u."role", u."unitId", un."code" AS "unitCode", un."name" AS "unitName",
+         EXISTS (SELECT 1 FROM "return_visit" rv WHERE rv."userId" = u."id" AND rv."status" = 'asked') AS "surveyAsked"
+       FROM "app_user" u LEFT JOIN "unit" un ON un."id" = u."unitId"
+       WHERE u."${column}" = ${sql.p(value)} AND u."active" = TRUE`,
+      sql.params,
+    );
     if (!row) return null;
     return {
       id: Number(row.id),
@@ -62,7 +55,8 @@ export function makeIdentityRepository({ em, dialect }: RepoContext) {
       unitId: row.unitId === null ? null : Number(row.unitId),
       unitCode: (row.unitCode as string | null) ?? null,
       unitName: (row.unitName as string | null) ?? null,
-      surveyAsked: Number(row.surveysAsked) > 0,
+      // PostgreSQL answers EXISTS with a boolean, SQLite with 0 or 1.
+      surveyAsked: row.surveyAsked === true || Number(row.surveyAsked) === 1,
     };
   }
 
@@ -74,9 +68,9 @@ export function makeIdentityRepository({ em, dialect }: RepoContext) {
     /** Serialises the first-admin bootstrap (an advisory lock on PostgreSQL; SQLite has one writer). */
     lockBootstrap: (): Promise<void> => dialect.advisoryLock(em, BOOTSTRAP_LOCK_KEY),
     /** Every WeCom bot turn starts here: the sender behind a WeCom member id. */
-    wecomSender: (wecomUserId: string): Promise<WecomSenderRow | null> => senderWhere('u.wecomUserId = :wecomUserId', { wecomUserId }),
+    wecomSender: (wecomUserId: string): Promise<WecomSenderRow | null> => senderWhere('wecomUserId', wecomUserId),
     /** The same for a signed-in user talking to the bot through the API (who may have no WeCom id). */
-    senderById: (id: number): Promise<WecomSenderRow | null> => senderWhere('u.id = :id', { id }),
+    senderById: (id: number): Promise<WecomSenderRow | null> => senderWhere('id', id),
     /** Display names of users by id (transition and ticket timelines). */
     async namesByIds(ids: number[]): Promise<Map<number, string>> {
       if (ids.length === 0) return new Map();

@@ -10,7 +10,10 @@ export const SESSIONS_VERSION_KEY = 'identity.sessions-version';
 const MAX_USERS = 20_000;
 
 /** What a request's session needs of its account. */
-export type SessionUser = Pick<User, 'id' | 'username' | 'role' | 'unitId' | 'active' | 'tokenVersion' | 'mustChangePassword'>;
+export type SessionUser = Pick<
+  User,
+  'id' | 'username' | 'role' | 'unitId' | 'wecomUserId' | 'active' | 'tokenVersion' | 'mustChangePassword'
+>;
 
 /** Accounts behind tokens, served from memory; see makeSessionCache. */
 export interface SessionCache {
@@ -41,6 +44,7 @@ export function makeSessionCache(deps: { store: DomainStore; clock: Clock }): Se
         username: u.username,
         role: u.role,
         unitId: u.unitId,
+        wecomUserId: u.wecomUserId,
         active: u.active,
         tokenVersion: u.tokenVersion,
         mustChangePassword: u.mustChangePassword,

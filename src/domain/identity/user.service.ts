@@ -203,7 +203,8 @@ export function makeUserService(deps: {
      * Anyone else naming a sender who is not themselves gets 403 and nothing happens.
      */
     async botSpeaker(actor: Actor, senderId?: string): Promise<BotSpeaker> {
-      const own = (await r.identity.byId(actor.userId))?.wecomUserId ?? null;
+      // The account as the request's session already holds it: no statement of its own per message.
+      const own = (await deps.sessions.user(actor.userId))?.wecomUserId ?? null;
       if (senderId === undefined || senderId === own) return { senderId: own ?? `user:${actor.userId}`, userId: actor.userId };
       if (!can(actor, 'bot.simulate')) {
         throw new ForbiddenError('PERMISSION_DENIED', '只能以本人身份向机器人发送消息；代其他成员发送仅限系统管理员测试使用');
