@@ -6,6 +6,7 @@ import { authenticate } from './auth/authenticate';
 import type { AppDeps } from './deps';
 import { registerDocsRoutes } from './docs.routes';
 import { errorHandler } from './error-handler';
+import { indexRoutes } from './http/indexed-routes';
 import { registerHealthRoutes } from './health.routes';
 import { requestObservability } from './observability';
 import { buildOpenApiDocument, makeRegistry } from './openapi';
@@ -60,6 +61,8 @@ export function buildApp(deps: AppDeps): Koa {
       deps.logger.warn({ dir: deps.web.dir }, 'workbench build not found: /m/ and /console/ are not served (npm run build)');
     app.use(web.middleware);
   }
+  indexRoutes(open);
+  indexRoutes(api);
   app.use(open.routes());
   app.use(open.allowedMethods());
   app.use(api.routes());
