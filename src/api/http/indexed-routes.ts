@@ -18,8 +18,9 @@ interface RouteIndex {
  * after the router's prefix, and those that match any segment (middleware, a parameter first), in
  * the order they were registered. @koa/router otherwise tests every layer's regexp on every request
  * and logs each test through `debug`, whose arguments are built even when logging is off: with the
- * API's ~170 routes that was a fifth of what a short request allocated, and the garbage collector's
- * pauses on those requests were the stock request's p99 (bench:ledger heap profile, 2026-12-06).
+ * API's ~170 routes that was a fifth of what a short request allocated, and the young-generation
+ * collections that garbage causes made the stock request's p99 tail (bench:ledger heap profile and
+ * --trace-gc, 2026-12-06).
  *
  * The index only narrows: each remaining layer still tests its own regexp, so a request matches
  * exactly what it matched before. Segments are compared in lower case (the routes are not case

@@ -12,7 +12,7 @@ const BEIJING_OFFSET_MS = 8 * 3600_000;
 
 /**
  * An instant in Beijing time, e.g. 2026-03-02 11:00. Plain arithmetic on the fixed offset: asking
- * the zone database (Intl, through luxon) for each answer cost more than the stock query it shows.
+ * the zone database (Intl, through luxon) for each time shown was 2 % of a bot turn's CPU (bench:bot profile, 2026-12-06).
  */
 export function shanghaiTime(d: Date | string | null | undefined): string {
   if (!d) return '—';
