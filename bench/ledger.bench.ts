@@ -18,6 +18,7 @@ import { makeLogger } from '../src/logger';
 import { buildSystem } from '../src/system';
 import { runBatched } from './ledger/batched';
 import { concurrencyRows } from './ledger/concurrency';
+import { withProfile } from './bot/profile';
 import { buildBureau, issueHoldings } from './ledger/build-bureau';
 import { printedBlock, resultsDocument } from './lib/write-results';
 import { timeHttpGets } from './ledger/http-worker';
@@ -44,6 +45,7 @@ const LEDGER_BENCH_CLI = defineCli({
     keep: { type: 'boolean', help: 'PostgreSQL: keep the bench schema (its name is printed) instead of dropping it' },
     units: { type: 'integer', default: 1000, help: 'units in the bureau (× 20 bill types)' },
     tx: { type: 'integer', defaultText: '250 on PostgreSQL, 1 on SQLite', help: 'service calls per transaction while building' },
+    profile: { type: 'string', value: '<dir>', help: 'write a CPU profile of the build (only) into <dir>/build.cpuprofile' },
     'no-write': { type: 'boolean', help: 'print only; leave the results block of bench/README.md alone' },
   },
 });
@@ -102,7 +104,9 @@ async function main(): Promise<void> {
       const statements = countStatements(ds);
       const cpu0 = process.cpuUsage();
       const busy0 = machineBusyMs();
-      const built = await buildBureau(services, ds, clock, { units, billTypes: 20, perIssue: 500, txSize }, log);
+      const built = await withProfile(flags.profile, 'build', () =>
+        buildBureau(services, ds, clock, { units, billTypes: 20, perIssue: 500, txSize }, log),
+      );
       const cpu = process.cpuUsage(cpu0);
       const busy1 = machineBusyMs();
       const calls = Object.values(built.calls).reduce((a, b) => a + b, 0);

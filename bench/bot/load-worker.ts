@@ -35,7 +35,35 @@ export interface LoadResult {
   /** json mode: escalated answers; callback mode: answers that were not a passive reply. */
   off: number;
   intents: Record<string, number>;
+  /** Every request's latency (ms), ascending: slices of one run are merged from them. */
+  latencies: number[];
 }
+
+/** Several slices of one run as one result: requests over the slices' summed time, percentiles over all of them. */
+export function mergeResults(parts: readonly LoadResult[]): LoadResult {
+  const latencies = parts.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = parts.reduce((n, r) => n + r.seconds, 0);
+  const sum = (pick: (r: LoadResult) => Record<string, number>) => {
+    const out: Record<string, number> = {};
+    for (const r of parts) for (const [k, v] of Object.entries(pick(r))) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  return {
+    requests: latencies.length,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    statuses: sum((r) => r.statuses),
+    errors: parts.reduce((n, r) => n + r.errors, 0),
+    off: parts.reduce((n, r) => n + r.off, 0),
+    intents: sum((r) => r.intents),
+    latencies,
+  };
+}
+
+const percentile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 function run(spec: LoadSpec): Promise<LoadResult> {
   const url = new URL(spec.origin);
@@ -114,17 +142,17 @@ function run(spec: LoadSpec): Promise<LoadResult> {
     agent.destroy();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     latencies.sort((a, b) => a - b);
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
     return {
       requests: latencies.length,
       seconds,
       rps: latencies.length / seconds,
-      p50: at(0.5),
-      p99: at(0.99),
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
       statuses,
       errors,
       off,
       intents,
+      latencies,
     };
   });
 }

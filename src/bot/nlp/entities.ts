@@ -1,12 +1,9 @@
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { BEIJING_ZONE } from '../../domain/common/dates';
 import type { DialogEntities } from '../../domain/ports/bot';
 
-/**
- * Units and the bureau work on Beijing time, whatever the server's zone: UTC+8 all year (no daylight
- * saving time since 1991). A fixed offset, not the zone's name: luxon resolves a named zone through
- * Intl for every date it builds, and that showed in every bot turn's profile (bench:bot, 2026-12-06).
- */
-export const ZONE = FixedOffsetZone.instance(8 * 60);
+/** Units and the bureau work on Beijing time, whatever the server's zone. */
+export const ZONE = BEIJING_ZONE;
 
 /** A bill type of the catalog with the names staff really use for it. */
 export interface BillTypeRef {

@@ -1,4 +1,12 @@
+import { FixedOffsetZone } from 'luxon';
 import { z } from 'zod';
+
+/**
+ * Beijing time for luxon: UTC+8 all year (China has kept no daylight saving time since 1991). A
+ * fixed offset, not the zone's name: luxon resolves a named zone through Intl for every date it
+ * builds, which showed in the profiles of the bot's turn and of the ledger's calls (2026-12-06).
+ */
+export const BEIJING_ZONE = FixedOffsetZone.instance(8 * 60);
 
 /** True for a date that exists, written YYYY-MM-DD (2026-02-30 and 9999-99-99 do not). */
 export function isRealDate(s: string): boolean {

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { BEIJING_ZONE } from '../common/dates';
 import type { Reason } from '../errors';
 import type { DocStatus } from '../ledger/ledger.types';
 import { STATUS_NAMES } from './lifecycle';
@@ -15,7 +16,7 @@ export function graceMonthsOf(stored: string | null): number {
 
 /** The day before which issued stock counts as old under 核旧领新 (Asia/Shanghai). */
 export function oldStockLimit(now: Date, graceMonths: number): Date {
-  return DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' }).minus({ months: graceMonths }).toJSDate();
+  return DateTime.fromJSDate(now, { zone: BEIJING_ZONE }).minus({ months: graceMonths }).toJSDate();
 }
 
 /** Everything the application rules look at, read from the ledger beforehand. */

@@ -1,5 +1,5 @@
-import { BillType } from '../catalog/bill-type.entity';
-import { Unit } from '../catalog/unit.entity';
+import type { BillType } from '../catalog/bill-type.entity';
+import type { Unit } from '../catalog/unit.entity';
 import type { Sql, Write } from '../db/dialect';
 import { rawReads } from '../db/raw-reads';
 import { rawWrites } from '../db/raw-writes';
@@ -54,6 +54,16 @@ export function makeDocumentRepository(ctx: RepoContext) {
   const reads = rawReads(em, dialect);
 
   /** Transitions of documents, oldest first, each with its actor's display name (null: no such user). */
+  /** The id, code and name of some units or bill types (the codes a document's view shows). */
+  function codesByIds(table: 'unit' | 'bill_type', ids: readonly number[]): Promise<Array<Record<string, unknown>>> {
+    const sql = dialect.sql();
+    return dialect.select(
+      em,
+      `SELECT "id", "code", "name" FROM "${table}" WHERE "id" IN (${ids.map((id) => sql.p(id)).join(', ')})`,
+      sql.params,
+    );
+  }
+
   async function transitionsWithNames(documentIds: number[]): Promise<Array<DocumentTransition & { actorName: string | null }>> {
     const sql = dialect.sql();
     const rows: Array<Record<string, unknown>> = await em.query(
@@ -234,25 +244,24 @@ export function makeDocumentRepository(ctx: RepoContext) {
 
     /** Lines of other submitted documents of these types and bill type that lie in these batches. */
     async reservedLines(types: DocType[], billTypeId: number, batchCodes: string[], excludeDocId: number): Promise<ReservedLine[]> {
-      const rows: Array<Omit<ReservedLine, 'startNo' | 'endNo'> & { startNo: string | number; endNo: string | number }> = await em
-        .createQueryBuilder(DocumentLine, 'l')
-        .innerJoin(BillDocument, 'd', 'd.id = l.documentId')
-        .select([
-          'd.docNo AS "docNo"',
-          'd.docType AS "docType"',
-          'l.batchCode AS "batchCode"',
-          'l.startNo AS "startNo"',
-          'l.endNo AS "endNo"',
-        ])
-        .where('d.docType IN (:...types) AND d.status = :s AND d.billTypeId = :bt AND d.id <> :ex', {
-          types,
-          s: 'submitted',
-          bt: billTypeId,
-          ex: excludeDocId,
-        })
-        .andWhere('l.batchCode IN (:...codes)', { codes: batchCodes })
-        .getRawMany();
-      return rows.map((r) => ({ ...r, startNo: Number(r.startNo), endNo: Number(r.endNo) }));
+      // Every line document's submission asks it: a plain statement (see rawReads).
+      const sql = dialect.sql();
+      const rows = await dialect.select(
+        em,
+        `SELECT d."docNo", d."docType", l."batchCode", l."startNo", l."endNo"
+           FROM "document_line" l INNER JOIN "bill_document" d ON d."id" = l."documentId"
+          WHERE d."docType" IN (${types.map((t) => sql.p(t)).join(', ')}) AND d."status" = 'submitted'
+            AND d."billTypeId" = ${sql.p(billTypeId)} AND d."id" <> ${sql.p(excludeDocId)}
+            AND l."batchCode" IN (${batchCodes.map((c) => sql.p(c)).join(', ')})`,
+        sql.params,
+      );
+      return rows.map((r) => ({
+        docNo: String(r.docNo),
+        docType: r.docType as DocType,
+        batchCode: String(r.batchCode),
+        startNo: Number(r.startNo),
+        endNo: Number(r.endNo),
+      }));
     },
 
     /**
@@ -276,20 +285,19 @@ export function makeDocumentRepository(ctx: RepoContext) {
         DocumentLine[],
         Awaited<ReturnType<typeof transitionsWithNames>>,
       ] = await Promise.all([
+        // Plain statements (see rawReads): every document a service call returns is rendered here.
         unitsToRead.length
-          ? em.createQueryBuilder(Unit, 'u').select(['u.id', 'u.code']).where('u.id IN (:...ids)', { ids: unitsToRead }).getMany()
+          ? codesByIds('unit', unitsToRead).then((rows) => rows.map((r) => ({ id: Number(r.id), code: String(r.code) })))
           : [],
         btsToRead.length
-          ? em
-              .createQueryBuilder(BillType, 'b')
-              .select(['b.id', 'b.code', 'b.name'])
-              .where('b.id IN (:...ids)', { ids: btsToRead })
-              .getMany()
+          ? codesByIds('bill_type', btsToRead).then((rows) =>
+              rows.map((r) => ({ id: Number(r.id), code: String(r.code), name: String(r.name) })),
+            )
           : [],
         // Only line documents and issuances have lines (workflow.ts, issuance.service.ts): an
         // application's view needs no read for them.
         opts.lines && docs.some((d) => d.docType !== 'application')
-          ? em.createQueryBuilder(DocumentLine, 'l').where('l.documentId IN (:...ids)', { ids }).orderBy('l.id', 'ASC').getMany()
+          ? reads.rows(DocumentLine, (sql) => `WHERE "documentId" IN (${ids.map((id) => sql.p(id)).join(', ')}) ORDER BY "id"`)
           : [],
         // The history with each actor's name, in one statement.
         opts.transitions ? transitionsWithNames(ids) : [],

@@ -50,10 +50,6 @@ const notHeld = (batchCode: string, missing: readonly Span[]) =>
     missing.map((s) => ({ batchCode, startNo: s.start, endNo: s.end })),
   );
 
-const placeWhere = (alias: string, p: Place) =>
-  `${alias}.holder = :holder AND ${alias}.state = :state AND ` +
-  (p.unitId === null ? `${alias}.unitId IS NULL` : `${alias}.unitId = :unitId`);
-
 /**
  * The number-range ledger: stock ranges (one holder and state each), batches and the append-only
  * journal. Storage grows with operations, never with the number of bills (domain.md).
@@ -268,14 +264,7 @@ export function makeLedgerRepository(ctx: RepoContext) {
     },
 
     /** The runs at a place for a bill type (all batches), lowest batch and number first. */
-    listAt: (billTypeId: number, place: Place): Promise<StockRange[]> =>
-      em
-        .createQueryBuilder(StockRange, 'r')
-        .where('r.billTypeId = :bt', { bt: billTypeId })
-        .andWhere(placeWhere('r', place), { ...place })
-        .orderBy('r.batchCode', 'ASC')
-        .addOrderBy('r.startNo', 'ASC')
-        .getMany(),
+    listAt: (billTypeId: number, place: Place): Promise<StockRange[]> => ranges.listAt(billTypeId, place),
 
     /** How many numbers of a bill type a place holds (all batches): one SUM over its runs. */
     countAt: (billTypeId: number, place: Place): Promise<number> => ranges.sumAt(billTypeId, place),
@@ -312,8 +301,11 @@ export function makeLedgerRepository(ctx: RepoContext) {
 
     batchByCode: (batchCode: string): Promise<Batch | null> => em.findOneBy(Batch, { batchCode }),
 
+    /** Every line document checks its batches here: a plain statement (see rawReads). */
     batchesByCodes: (codes: string[]): Promise<Batch[]> =>
-      codes.length === 0 ? Promise.resolve([]) : em.createQueryBuilder(Batch, 'b').where('b.batchCode IN (:...codes)', { codes }).getMany(),
+      codes.length === 0
+        ? Promise.resolve([])
+        : raw.rows(Batch, (sql) => `WHERE "batchCode" IN (${codes.map((c) => sql.p(c)).join(', ')})`),
 
     /** Journal rows of write-off approvals that touched a run (when were these stubs written off). */
     writeoffApprovals: (run: Run): Promise<JournalEntry[]> =>

@@ -103,6 +103,17 @@ export function rangeSql(em: EntityManager, dialect: Dialect) {
       return rows.map(toRange);
     },
 
+    /** Every row of a bill type at a place, by batch and number (what an issuance picks its runs from). */
+    async listAt(billTypeId: number, place: Place): Promise<StockRange[]> {
+      const sql = dialect.sql();
+      const bt = sql.p(billTypeId);
+      const rows: RawRange[] = await em.query(
+        `SELECT ${COLUMNS} FROM "stock_range" WHERE "billTypeId" = ${bt} AND ${placeSql(sql, place)} ORDER BY "batchCode", "startNo"`,
+        sql.params,
+      );
+      return rows.map(toRange);
+    },
+
     /** How many numbers of a bill type a place holds (all batches): one SUM over its runs. */
     async sumAt(billTypeId: number, place: Place): Promise<number> {
       const sql = dialect.sql();
