@@ -59,4 +59,53 @@ describe.skipIf(!onPostgres)('named prepared statements on PostgreSQL', () => {
       await runner.release();
     }
   });
+
+  it('when a named statement runs again, then its rows are converted as the first time, from the shape the connection kept', async () => {
+    const runner = db.ds.createQueryRunner();
+    await runner.connect();
+    try {
+      const client = (runner as unknown as { databaseConnection: PreparingClient }).databaseConnection;
+      await runner.query(
+        'CREATE TEMPORARY TABLE shape_probe (id serial PRIMARY KEY, n bigint NOT NULL, at timestamptz NOT NULL, ok boolean, note text)',
+      );
+      await runner.query(
+        `INSERT INTO shape_probe (n, at, ok, note) VALUES (9007199254740991, '2026-03-02T03:00:00Z', TRUE, NULL), (2, '2026-03-03T03:00:00Z', FALSE, 'b')`,
+      );
+      const text = 'SELECT "id", "n", "at", "ok", "note" FROM shape_probe WHERE "id" >= $1 ORDER BY "id"';
+      const name = statementName(text) ?? statementName(text);
+      expect(name).not.toBeNull();
+      const runs: Array<Array<Record<string, unknown>>> = [];
+      for (let i = 0; i < 3; i++) runs.push(await runner.query(text, [1]));
+      // pg's converters as configured: bigint as text, timestamptz as a Date, booleans, NULL.
+      const want = [
+        { id: 1, n: '9007199254740991', at: new Date('2026-03-02T03:00:00Z'), ok: true, note: null },
+        { id: 2, n: '2', at: new Date('2026-03-03T03:00:00Z'), ok: false, note: 'b' },
+      ];
+      for (const rows of runs) expect(rows).toEqual(want);
+      // Every execution has rows of its own (the kept template is copied, never handed out).
+      expect(runs[1][0]).not.toBe(runs[2][0]);
+      runs[1][0].note = 'changed';
+      expect(runs[2][0].note).toBeNull();
+      expect(client.shapes.get(name!)?.fields.map((f) => f.name)).toEqual(['id', 'n', 'at', 'ok', 'note']);
+
+      // A kept shape that no longer matches the row description (here, one planted with another
+      // column) is not used: the result is built afresh and the new shape kept.
+      const kept = client.shapes.get(name!)!;
+      client.shapes.set(name!, { ...kept, fields: kept.fields.slice(1) });
+      expect(await runner.query(text, [2])).toEqual([want[1]]);
+      expect(client.shapes.get(name!)?.fields.map((f) => f.name)).toEqual(['id', 'n', 'at', 'ok', 'note']);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('when a named statement fails, then the caller gets the database error, with its own call in the stack', async () => {
+    const text = 'SELECT 1 / $1::int AS "x"';
+    statementName(text);
+    await db.ds.query(text, [1]);
+    const failed = await db.ds.query(text, [0]).catch((err: Error) => err);
+    expect(failed).toBeInstanceOf(Error);
+    expect(String((failed as Error).message)).toMatch(/division by zero/);
+    expect(String((failed as Error).stack)).toMatch(/pg-prepared\.test/);
+  });
 });
