@@ -48,16 +48,23 @@ export function mergeResults(parts: readonly LoadResult[]): LoadResult {
     for (const r of parts) for (const [k, v] of Object.entries(pick(r))) out[k] = (out[k] ?? 0) + v;
     return out;
   };
+  return resultOf(latencies, seconds, {
+    statuses: sum((r) => r.statuses),
+    errors: parts.reduce((n, r) => n + r.errors, 0),
+    off: parts.reduce((n, r) => n + r.off, 0),
+    intents: sum((r) => r.intents),
+  });
+}
+
+/** A result from its latencies (ascending), its duration and its counts. */
+function resultOf(latencies: number[], seconds: number, counts: Pick<LoadResult, 'statuses' | 'errors' | 'off' | 'intents'>): LoadResult {
   return {
     requests: latencies.length,
     seconds,
     rps: latencies.length / seconds,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
-    statuses: sum((r) => r.statuses),
-    errors: parts.reduce((n, r) => n + r.errors, 0),
-    off: parts.reduce((n, r) => n + r.off, 0),
-    intents: sum((r) => r.intents),
+    ...counts,
     latencies,
   };
 }
@@ -142,18 +149,7 @@ function run(spec: LoadSpec): Promise<LoadResult> {
     agent.destroy();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     latencies.sort((a, b) => a - b);
-    return {
-      requests: latencies.length,
-      seconds,
-      rps: latencies.length / seconds,
-      p50: percentile(latencies, 0.5),
-      p99: percentile(latencies, 0.99),
-      statuses,
-      errors,
-      off,
-      intents,
-      latencies,
-    };
+    return resultOf(latencies, seconds, { statuses, errors, off, intents });
   });
 }
 
