@@ -2,9 +2,6 @@ import { DateTime } from 'luxon';
 import { BEIJING_ZONE } from '../../domain/common/dates';
 import type { DialogEntities } from '../../domain/ports/bot';
 
-/** Units and the bureau work on Beijing time, whatever the server's zone. */
-export const ZONE = BEIJING_ZONE;
-
 /** A bill type of the catalog with the names staff really use for it. */
 export interface BillTypeRef {
   code: string;
@@ -56,18 +53,18 @@ const RELATIVE: [RegExp, Unit, number, string][] = [
 
 /** Time words → a closed date range in Asia/Shanghai; explicit dates win over relative words. */
 export function extractPeriod(text: string, now: Date): Entities['period'] {
-  const today = DateTime.fromJSDate(now, { zone: ZONE });
+  const today = DateTime.fromJSDate(now, { zone: BEIJING_ZONE });
   // A day: 2026-11-03, 2026年11月3日, 11月3日/号 (staff ask about the past: a later day is last year's).
   let m = /(?<![\w-])(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?![\d-])\s*[日号]?/u.exec(text);
   if (m) {
-    const d = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { zone: ZONE });
+    const d = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { zone: BEIJING_ZONE });
     if (d.isValid) return span(d, 'day', d.toISODate());
   }
   m = /(?<![\d年.-])(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*(\d{1,2})\s*[日号]/u.exec(text);
   if (m) {
     const month = toNumber(m[1]);
     const day = Number(m[2]);
-    let d = DateTime.fromObject({ year: today.year, month, day }, { zone: ZONE });
+    let d = DateTime.fromObject({ year: today.year, month, day }, { zone: BEIJING_ZONE });
     if (d.isValid && d.startOf('day') > today) d = d.minus({ years: 1 });
     if (d.isValid) return span(d, 'day', d.toISODate());
   }
@@ -75,23 +72,23 @@ export function extractPeriod(text: string, now: Date): Entities['period'] {
   if (m) {
     const month = toNumber(m[2]);
     if (month >= 1 && month <= 12)
-      return span(DateTime.fromObject({ year: Number(m[1]), month }, { zone: ZONE }), 'month', `${m[1]}年${month}月`);
+      return span(DateTime.fromObject({ year: Number(m[1]), month }, { zone: BEIJING_ZONE }), 'month', `${m[1]}年${month}月`);
   }
   m = /(\d{4})\s*年(?:度)?\s*第?\s*([1-4一二三四])\s*季度/u.exec(text);
   if (m) {
     const q = toNumber(m[2]);
-    return span(DateTime.fromObject({ year: Number(m[1]), month: q * 3 - 2 }, { zone: ZONE }), 'quarter', `${m[1]}年第${q}季度`);
+    return span(DateTime.fromObject({ year: Number(m[1]), month: q * 3 - 2 }, { zone: BEIJING_ZONE }), 'quarter', `${m[1]}年第${q}季度`);
   }
   // 一季度 / 第三季度 without a year: this year's, or last year's while that quarter has not begun.
   m = /(?<!\d\s*年(?:度)?\s*)(?:第)?([1-4一二三四])\s*季度/u.exec(text);
   if (m && !/[上本这当]个?季/u.test(text)) {
     const q = toNumber(m[1]);
-    let start = DateTime.fromObject({ year: today.year, month: q * 3 - 2 }, { zone: ZONE });
+    let start = DateTime.fromObject({ year: today.year, month: q * 3 - 2 }, { zone: BEIJING_ZONE });
     if (start > today) start = start.minus({ years: 1 });
     return span(start, 'quarter', `${start.year}年第${q}季度`);
   }
   m = /(\d{4})\s*年/u.exec(text);
-  if (m) return span(DateTime.fromObject({ year: Number(m[1]) }, { zone: ZONE }), 'year', `${m[1]}年`);
+  if (m) return span(DateTime.fromObject({ year: Number(m[1]) }, { zone: BEIJING_ZONE }), 'year', `${m[1]}年`);
   m = /(?:近|最近)\s*(\d{1,2}|[一二两三四五六七八九十])\s*个月/u.exec(text);
   if (m) {
     const n = toNumber(m[1]);
@@ -106,7 +103,8 @@ export function extractPeriod(text: string, now: Date): Entities['period'] {
     const month = toNumber(m[1]);
     // Staff ask about the past: in March, "12月" means last December.
     const year = month > today.month ? today.year - 1 : today.year;
-    if (month >= 1 && month <= 12) return span(DateTime.fromObject({ year, month }, { zone: ZONE }), 'month', `${year}年${month}月`);
+    if (month >= 1 && month <= 12)
+      return span(DateTime.fromObject({ year, month }, { zone: BEIJING_ZONE }), 'month', `${year}年${month}月`);
   }
   return undefined;
 }

@@ -28,6 +28,11 @@ export class Sql {
     this.params.push(v);
     return this.postgres ? `$${this.params.length}` : '?';
   }
+
+  /** Placeholders bound to each of `vs`, comma-separated (the inside of an IN list). */
+  list(vs: readonly unknown[]): string {
+    return vs.map((v) => this.p(v)).join(', ');
+  }
 }
 
 /** One raw write statement and its values, its placeholders made by its own `Sql` builder. */

@@ -57,11 +57,7 @@ export function makeDocumentRepository(ctx: RepoContext) {
   /** The id, code and name of some units or bill types (the codes a document's view shows). */
   function codesByIds(table: 'unit' | 'bill_type', ids: readonly number[]): Promise<Array<Record<string, unknown>>> {
     const sql = dialect.sql();
-    return dialect.select(
-      em,
-      `SELECT "id", "code", "name" FROM "${table}" WHERE "id" IN (${ids.map((id) => sql.p(id)).join(', ')})`,
-      sql.params,
-    );
+    return dialect.select(em, `SELECT "id", "code", "name" FROM "${table}" WHERE "id" IN (${sql.list(ids)})`, sql.params);
   }
 
   async function transitionsWithNames(documentIds: number[]): Promise<Array<DocumentTransition & { actorName: string | null }>> {
@@ -69,7 +65,7 @@ export function makeDocumentRepository(ctx: RepoContext) {
     const rows: Array<Record<string, unknown>> = await em.query(
       `SELECT t."id", t."documentId", t."fromStatus", t."toStatus", t."actorId", t."opinion", t."at", u."name" AS "actorName"
          FROM "document_transition" t LEFT JOIN "app_user" u ON u."id" = t."actorId"
-        WHERE t."documentId" IN (${documentIds.map((id) => sql.p(id)).join(', ')}) ORDER BY t."id"`,
+        WHERE t."documentId" IN (${sql.list(documentIds)}) ORDER BY t."id"`,
       sql.params,
     );
     return rows.map((r) =>
@@ -250,9 +246,9 @@ export function makeDocumentRepository(ctx: RepoContext) {
         em,
         `SELECT d."docNo", d."docType", l."batchCode", l."startNo", l."endNo"
            FROM "document_line" l INNER JOIN "bill_document" d ON d."id" = l."documentId"
-          WHERE d."docType" IN (${types.map((t) => sql.p(t)).join(', ')}) AND d."status" = 'submitted'
+          WHERE d."docType" IN (${sql.list(types)}) AND d."status" = 'submitted'
             AND d."billTypeId" = ${sql.p(billTypeId)} AND d."id" <> ${sql.p(excludeDocId)}
-            AND l."batchCode" IN (${batchCodes.map((c) => sql.p(c)).join(', ')})`,
+            AND l."batchCode" IN (${sql.list(batchCodes)})`,
         sql.params,
       );
       return rows.map((r) => ({
@@ -297,7 +293,7 @@ export function makeDocumentRepository(ctx: RepoContext) {
         // Only line documents and issuances have lines (workflow.ts, issuance.service.ts): an
         // application's view needs no read for them.
         opts.lines && docs.some((d) => d.docType !== 'application')
-          ? reads.rows(DocumentLine, (sql) => `WHERE "documentId" IN (${ids.map((id) => sql.p(id)).join(', ')}) ORDER BY "id"`)
+          ? reads.rows(DocumentLine, (sql) => `WHERE "documentId" IN (${sql.list(ids)}) ORDER BY "id"`)
           : [],
         // The history with each actor's name, in one statement.
         opts.transitions ? transitionsWithNames(ids) : [],
@@ -342,7 +338,7 @@ export function makeDocumentRepository(ctx: RepoContext) {
     if (f.holder === 'bureau') w.push(`"unitId" IS NULL`);
     if (f.holder === 'unit') w.push(`"unitId" IS NOT NULL`);
     if (f.status) w.push(`"status" = ${sql.p(f.status)}`);
-    if (f.statuses) w.push(`"status" IN (${f.statuses.map((x) => sql.p(x)).join(', ')})`);
+    if (f.statuses) w.push(`"status" IN (${sql.list(f.statuses)})`);
     if (f.billTypeId !== undefined) w.push(`"billTypeId" = ${sql.p(f.billTypeId)}`);
     if (f.planYear !== undefined) w.push(`"planYear" = ${sql.p(f.planYear)}`);
     if (f.since) w.push(`COALESCE("submittedAt", "createdAt") >= ${sql.p(f.since.toISOString())}`);

@@ -83,7 +83,7 @@ export function makeIdentityRepository({ em, dialect }: RepoContext) {
       // Every submission asks it (who reviews from WeCom): a plain statement (see rawReads).
       return reads.rows(User, (sql) => {
         const where = [`"role" = ${sql.p(role)}`, `"active" = TRUE`];
-        if (f.unitIds) where.push(`"unitId" IN (${f.unitIds.map((id) => sql.p(id)).join(', ')})`);
+        if (f.unitIds) where.push(`"unitId" IN (${sql.list(f.unitIds)})`);
         if (f.withWecomId) where.push(`"wecomUserId" IS NOT NULL`);
         return `WHERE ${where.join(' AND ')} ORDER BY "id"`;
       });

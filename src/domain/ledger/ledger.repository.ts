@@ -303,9 +303,7 @@ export function makeLedgerRepository(ctx: RepoContext) {
 
     /** Every line document checks its batches here: a plain statement (see rawReads). */
     batchesByCodes: (codes: string[]): Promise<Batch[]> =>
-      codes.length === 0
-        ? Promise.resolve([])
-        : raw.rows(Batch, (sql) => `WHERE "batchCode" IN (${codes.map((c) => sql.p(c)).join(', ')})`),
+      codes.length === 0 ? Promise.resolve([]) : raw.rows(Batch, (sql) => `WHERE "batchCode" IN (${sql.list(codes)})`),
 
     /** Journal rows of write-off approvals that touched a run (when were these stubs written off). */
     writeoffApprovals: (run: Run): Promise<JournalEntry[]> =>

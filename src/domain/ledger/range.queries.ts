@@ -154,7 +154,7 @@ export function rangeSql(em: EntityManager, dialect: Dialect) {
     delete(ids: number[]): Write | null {
       if (ids.length === 0) return null;
       const sql = dialect.sql();
-      return { text: `DELETE FROM "stock_range" WHERE "id" IN (${ids.map((id) => sql.p(id)).join(', ')})`, params: sql.params };
+      return { text: `DELETE FROM "stock_range" WHERE "id" IN (${sql.list(ids)})`, params: sql.params };
     },
   };
 }
