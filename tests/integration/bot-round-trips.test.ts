@@ -1,36 +1,11 @@
-import type { DataSource, Logger as OrmLogger } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotExchange } from '../../src/domain/desk/exchange.entity';
 import { systemActor } from '../../src/domain/identity/actor';
 import { User } from '../../src/domain/identity/user.entity';
 import { freshBatchCode, issueToUnit, receive } from '../helpers/ledger-fixtures';
 import { seedHospital } from '../helpers/bot-fixtures';
+import { statementsDuring } from '../helpers/statements';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-
-/** Every statement TypeORM sends through `ds` while `work` runs (BEGIN/COMMIT included). */
-async function statementsDuring(ds: DataSource, work: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const original = ds.logger;
-  // Both drivers report each statement to the DataSource's logger before sending it.
-  const counting: OrmLogger = {
-    logQuery: (query, parameters, runner) => {
-      seen.push(query);
-      original.logQuery(query, parameters, runner);
-    },
-    logQueryError: (...a) => original.logQueryError(...a),
-    logQuerySlow: (...a) => original.logQuerySlow(...a),
-    logSchemaBuild: (...a) => original.logSchemaBuild(...a),
-    logMigration: (...a) => original.logMigration(...a),
-    log: (...a) => original.log(...a),
-  };
-  (ds as { logger: OrmLogger }).logger = counting;
-  try {
-    await work();
-  } finally {
-    (ds as { logger: OrmLogger }).logger = original;
-  }
-  return seen;
-}
 
 describe('database round trips of one bot stock question', () => {
   let t: TestApp;

@@ -121,9 +121,9 @@ export function makeOutboxRepository({ em, dialect }: RepoContext) {
       await repo().update({ id }, { status: 'sent', sentAt: now, lastError: null });
     },
 
+    /** One statement, so no reader sees the attempt counted without its error (or the reverse). */
     async recordAttempt(id: number, error: string): Promise<void> {
-      await repo().increment({ id }, 'attempts', 1);
-      await repo().update({ id }, { lastError: error.slice(0, 500) });
+      await repo().update({ id }, { attempts: () => '"attempts" + 1', lastError: error.slice(0, 500) });
     },
 
     async markFailed(id: number, error: string): Promise<void> {
