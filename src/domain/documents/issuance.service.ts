@@ -1,4 +1,5 @@
 import type { Also } from './application.service';
+import { awaitedLater } from '../common/awaited-later';
 import type { Clock } from '../clock';
 import type { DomainStore } from '../db/repositories';
 import { ConflictError } from '../errors';
@@ -6,6 +7,7 @@ import type { Actor } from '../identity/actor';
 import type { IssueResult, SpanView } from '../ledger/ledger.schemas';
 import { BUREAU_STOCK, type Place } from '../ledger/ledger.types';
 import { countOf, takeLowest, totalCount, type Span } from '../ledger/ranges';
+import { isAt } from '../ledger/range.queries';
 import type { StockRange } from '../ledger/stock-range.entity';
 import { createDocument, lockDocument, STATUS_NAMES, transitionWrites } from './lifecycle';
 import { requirePermission } from '../policy';
@@ -44,9 +46,12 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
     async issue(actor: Actor, applicationId: number, also?: Also<IssueResult>): Promise<IssueResult> {
       requirePermission(actor, 'application.issue');
       return store.transaction(async (tx) => {
-        // Lock order bill_type → document, as every ledger-changing transaction does.
-        const app = await lockDocument(tx, 'application', applicationId);
+        // Lock order bill_type → document, as every ledger-changing transaction does. The stock the
+        // issuance moves and the new document's id are read behind the lock, in the same round trip.
+        const locked = lockDocument(tx, 'application', applicationId);
+        const stock = awaitedLater(tx.ledger.forIssue(applicationId));
         const id = tx.documents.reserveId();
+        const app = await locked;
         if (app.status !== 'approved') {
           throw new ConflictError(
             'STATE_NOT_ALLOWED',
@@ -54,7 +59,8 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
           );
         }
         const bt = await tx.catalog.billTypeById(app.billTypeId);
-        const available = await tx.ledger.listAt(app.billTypeId, BUREAU_STOCK);
+        const rows = await stock;
+        const available = rows.filter((r) => isAt(r, BUREAU_STOCK));
         const have = available.reduce((n, r) => n + countOf({ start: r.startNo, end: r.endNo }), 0);
         if (have < app.quantity) {
           throw new ConflictError(
@@ -100,8 +106,9 @@ export function makeIssuanceService(deps: { store: DomainStore; clock: Clock }) 
           issuance.id,
           picked.map(({ batchCode, span }) => ({ kind: 'issue', batchCode, startNo: span.start, endNo: span.end })),
         );
-        await tx.ledger.moveRuns(
+        await tx.ledger.moveRunsOver(
           app.billTypeId,
+          rows,
           picked.map(({ batchCode, span }) => ({ batchCode, span, from: BUREAU_STOCK, to })),
           movement,
           [...transitionWrites(tx.documents, app, 'issued', { actorId: actor.userId, at }), ...lines.writes],

@@ -50,6 +50,9 @@ const notHeld = (batchCode: string, missing: readonly Span[]) =>
     missing.map((s) => ({ batchCode, startNo: s.start, endNo: s.end })),
   );
 
+/** Moves where one's `from` is another's (or its own) `to`: planMoves does not plan those together. */
+const isTangled = (moves: ReadonlyArray<PlannedMove>): boolean => moves.some((a) => moves.some((b) => isAt(a.from, b.to)));
+
 /**
  * The number-range ledger: stock ranges (one holder and state each), batches and the append-only
  * journal. Storage grows with operations, never with the number of bills (domain.md).
@@ -126,6 +129,28 @@ export function makeLedgerRepository(ctx: RepoContext) {
     };
   }
   const journalRow = (run: Run, from: Place | null, to: Place, mv: Movement): Write => journalRows([{ run, from, to }], mv);
+
+  /** The writes that carry out moves planned on `rows` (planMoves), with the caller's `along`; the first move not held aborts. */
+  function plannedWrites(
+    billTypeId: number,
+    rows: readonly StockRange[],
+    moves: ReadonlyArray<PlannedMove>,
+    mv: Movement,
+    along: ReadonlyArray<Write | null>,
+  ): Array<Write | null> {
+    const plan = planMoves(billTypeId, rows, moves);
+    if ('failed' in plan) throw notHeld(plan.failed.batchCode, plan.missing);
+    return [
+      ...along,
+      ...plan.spans.map((s) => ranges.setSpan(s.id, s.span, mv.at)),
+      ranges.delete(plan.deleted),
+      ranges.insert(plan.inserted.map((r) => ({ ...r, updatedAt: mv.at }))),
+      journalRows(
+        moves.map((m) => ({ run: { billTypeId, batchCode: m.batchCode, span: m.span }, from: m.from, to: m.to })),
+        mv,
+      ),
+    ];
+  }
 
   return {
     findAt,
@@ -234,8 +259,7 @@ export function makeLedgerRepository(ctx: RepoContext) {
       mv: Movement,
       along: ReadonlyArray<Write | null> = [],
     ): Promise<void> {
-      const tangled = moves.some((a) => moves.some((b) => isAt(a.from, b.to)));
-      if (moves.length < 2 || tangled) {
+      if (moves.length < 2 || isTangled(moves)) {
         let pending = along;
         for (const m of moves) {
           await this.moveRun({ billTypeId, batchCode: m.batchCode, span: m.span }, m.from, m.to, mv, pending);
@@ -248,23 +272,29 @@ export function makeLedgerRepository(ctx: RepoContext) {
       // one of thousands of parts. Each group's read is sent after the group before it has written.
       for (let i = 0; i < moves.length; i += MOVES_PER_STATEMENT) {
         const group = moves.slice(i, i + MOVES_PER_STATEMENT);
-        const plan = planMoves(billTypeId, await ranges.forMoves(billTypeId, group), group);
-        if ('failed' in plan) throw notHeld(plan.failed.batchCode, plan.missing);
-        await writes.writeAll([
-          ...(i === 0 ? along : []),
-          ...plan.spans.map((s) => ranges.setSpan(s.id, s.span, mv.at)),
-          ranges.delete(plan.deleted),
-          ranges.insert(plan.inserted.map((r) => ({ ...r, updatedAt: mv.at }))),
-          journalRows(
-            group.map((m) => ({ run: { billTypeId, batchCode: m.batchCode, span: m.span }, from: m.from, to: m.to })),
-            mv,
-          ),
-        ]);
+        await writes.writeAll(plannedWrites(billTypeId, await ranges.forMoves(billTypeId, group), group, mv, i === 0 ? along : []));
       }
     },
 
-    /** The runs at a place for a bill type (all batches), lowest batch and number first. */
-    listAt: (billTypeId: number, place: Place): Promise<StockRange[]> => ranges.listAt(billTypeId, place),
+    /**
+     * moveRuns on rows the caller has read already (with an earlier statement of its own), so the
+     * moves cost no read: `rows` must hold, for each move, the rows at its `from` overlapping it and
+     * the rows at its `to` adjacent to it; other rows are left alone. Moves that moveRuns would not
+     * plan in one statement (more than a statement's worth, or tangled) go through moveRuns.
+     */
+    async moveRunsOver(
+      billTypeId: number,
+      rows: readonly StockRange[],
+      moves: ReadonlyArray<PlannedMove>,
+      mv: Movement,
+      along: ReadonlyArray<Write | null> = [],
+    ): Promise<void> {
+      if (moves.length > MOVES_PER_STATEMENT || isTangled(moves)) return this.moveRuns(billTypeId, moves, mv, along);
+      await writes.writeAll(plannedWrites(billTypeId, rows, moves, mv, along));
+    },
+
+    /** An application's warehouse rows and the unit's rows next to them, behind the lock in one round trip (rangeSql.forIssue). */
+    forIssue: (applicationId: number): Promise<StockRange[]> => ranges.forIssue(applicationId),
 
     /** How many numbers of a bill type a place holds (all batches): one SUM over its runs. */
     countAt: (billTypeId: number, place: Place): Promise<number> => ranges.sumAt(billTypeId, place),

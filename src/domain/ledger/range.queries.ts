@@ -103,15 +103,25 @@ export function rangeSql(em: EntityManager, dialect: Dialect) {
       return rows.map(toRange);
     },
 
-    /** Every row of a bill type at a place, by batch and number (what an issuance picks its runs from). */
-    async listAt(billTypeId: number, place: Place): Promise<StockRange[]> {
+    /**
+     * What issuing an application moves, read before the application is (so it can go behind the
+     * lock that reads it, in one round trip): the warehouse's rows of the application's bill type,
+     * and the applying unit's rows adjacent to any of them. A run issued from the warehouse can only
+     * merge with a unit row adjacent to the warehouse row it leaves, so these are all its neighbours.
+     * Sent before the first await (Dialect.select), so it runs after any statement started before it.
+     */
+    async forIssue(applicationId: number): Promise<StockRange[]> {
       const sql = dialect.sql();
-      const bt = sql.p(billTypeId);
-      const rows: RawRange[] = await em.query(
-        `SELECT ${COLUMNS} FROM "stock_range" WHERE "billTypeId" = ${bt} AND ${placeSql(sql, place)} ORDER BY "batchCode", "startNo"`,
-        sql.params,
-      );
-      return rows.map(toRange);
+      const ofApplication = (column: string) =>
+        `(SELECT "${column}" FROM "bill_document" WHERE "id" = ${sql.p(applicationId)} AND "docType" = 'application')`;
+      const bureau = (alias: string) => `${alias}"holder" = 'bureau' AND ${alias}"unitId" IS NULL AND ${alias}"state" = 'IN_STOCK'`;
+      const text =
+        `SELECT ${COLUMNS} FROM "stock_range" r WHERE "billTypeId" = ${ofApplication('billTypeId')} AND ((${bureau('')})` +
+        ` OR ("holder" = 'unit' AND "state" = 'IN_STOCK' AND "unitId" = ${ofApplication('unitId')} AND EXISTS (SELECT 1 FROM "stock_range" b` +
+        ` WHERE b."billTypeId" = r."billTypeId" AND b."batchCode" = r."batchCode" AND ${bureau('b.')}` +
+        ` AND (b."startNo" = r."endNo" + 1 OR b."endNo" = r."startNo" - 1))))` +
+        ` ORDER BY "batchCode", "startNo"`;
+      return (await dialect.select(em, text, sql.params)).map((r) => toRange(r as RawRange));
     },
 
     /** How many numbers of a bill type a place holds (all batches): one SUM over its runs. */
