@@ -18,14 +18,15 @@ export interface ApplicationFacts extends WarehouseOutlook {
   latestCutoffDate: string | null;
 }
 
-const held = (sql: Sql, billTypeId: number) =>
+/** `billType`: the bill type's id as SQL (a placeholder, or a subquery through a document). */
+const held = (sql: Sql, billType: string) =>
   `(SELECT COALESCE(SUM("endNo" - "startNo" + 1), 0) FROM "stock_range"
-     WHERE "billTypeId" = ${sql.p(billTypeId)} AND "holder" = ${sql.p(BUREAU_STOCK.holder)} AND "state" = ${sql.p(BUREAU_STOCK.state)}
+     WHERE "billTypeId" = ${billType} AND "holder" = ${sql.p(BUREAU_STOCK.holder)} AND "state" = ${sql.p(BUREAU_STOCK.state)}
        AND "unitId" IS NULL)`;
 
-const promised = (sql: Sql, billTypeId: number, exceptDocId: number) =>
+const promised = (sql: Sql, billType: string, exceptDocId: number) =>
   `(SELECT COALESCE(SUM("quantity"), 0) FROM "bill_document"
-     WHERE "docType" = 'application' AND "status" = 'approved' AND "billTypeId" = ${sql.p(billTypeId)} AND "id" <> ${sql.p(exceptDocId)})`;
+     WHERE "docType" = 'application' AND "status" = 'approved' AND "billTypeId" = ${billType} AND "id" <> ${sql.p(exceptDocId)})`;
 
 /**
  * The application rules' facts as scalar subqueries of one statement: each is one indexed lookup,
@@ -33,13 +34,18 @@ const promised = (sql: Sql, billTypeId: number, exceptDocId: number) =>
  */
 export function applicationFactsQueries(em: EntityManager, dialect: Dialect) {
   return {
-    /** In one statement: the numbers of a bill type in the warehouse and those already promised (except one application's). */
-    async warehouseOutlook(billTypeId: number, exceptDocId: number): Promise<WarehouseOutlook> {
+    /**
+     * In one statement: the numbers of an application's bill type in the warehouse, and those other
+     * approved applications already promise. It names only the application, so it can be sent before
+     * the application is read (behind its lock, in one round trip): sent before the first await
+     * (Dialect.select), it runs after every statement started before it.
+     */
+    async warehouseOutlookOf(applicationId: number): Promise<WarehouseOutlook> {
       const sql = dialect.sql();
-      const rows: Array<{ held: string | number; promised: string | number }> = await em.query(
-        `SELECT ${held(sql, billTypeId)} AS "held", ${promised(sql, billTypeId, exceptDocId)} AS "promised"`,
-        sql.params,
-      );
+      // Placeholders are numbered in the order they are made (SQLite's are positional): text order.
+      const billType = () => `(SELECT d."billTypeId" FROM "bill_document" d WHERE d."id" = ${sql.p(applicationId)})`;
+      const text = `SELECT ${held(sql, billType())} AS "held", ${promised(sql, billType(), applicationId)} AS "promised"`;
+      const rows = await dialect.select(em, text, sql.params);
       return { held: Number(rows[0]?.held ?? 0), promised: Number(rows[0]?.promised ?? 0) };
     },
 
@@ -58,8 +64,8 @@ export function applicationFactsQueries(em: EntityManager, dialect: Dialect) {
           (SELECT "cutoffDate" FROM "bill_document"
             WHERE "docType" = 'writeoff' AND "unitId" = ${sql.p(unitId)} AND "billTypeId" = ${sql.p(billTypeId)}
               AND "status" IN ('approved', 'completed') AND "cutoffDate" IS NOT NULL ORDER BY "cutoffDate" DESC LIMIT 1) AS "latestCutoffDate",
-          ${held(sql, billTypeId)} AS "held",
-          ${promised(sql, billTypeId, exceptDocId)} AS "promised"`;
+          ${held(sql, sql.p(billTypeId))} AS "held",
+          ${promised(sql, sql.p(billTypeId), exceptDocId)} AS "promised"`;
       const [r]: Array<Record<'cap' | 'oldestHeldIssue' | 'latestCutoffDate' | 'held' | 'promised', string | number | null>> =
         await em.query(text, sql.params);
       return {

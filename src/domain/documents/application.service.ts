@@ -18,6 +18,7 @@ import type {
 } from '../ledger/ledger.schemas';
 import { assertNotMaker, assertUnitAccess, isUnitScoped, requirePermission, type Duties } from '../policy';
 import { readApplicationCheck, readGraceSetting, type ApplicationCheck } from './application-checks';
+import type { WarehouseOutlook } from './application-facts.queries';
 import type { BillDocument } from './bill-document.entity';
 import type { DocumentView } from './document.views';
 import { noticeToUnit } from './application-notices';
@@ -68,10 +69,13 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
     requirePermission(actor, 'application.approve');
     return store.transaction(async (tx) => {
       // Lock order bill_type → document, so two approvals cannot both promise the same stock.
-      const doc = await lockDocument(tx, 'application', id);
+      const locked = lockDocument(tx, 'application', id);
+      // What an approval promises against is read behind the lock, in its round trip.
+      const outlook = to === 'approved' ? awaitedLater(tx.documents.warehouseOutlookOf(id)) : null;
+      const doc = await locked;
       // Entered by an operator for the unit (代录) counts as made by that operator.
       assertNotMaker(duties, actor, makersOf(doc), `申领单 ${doc.docNo} `);
-      if (to === 'approved' && doc.status === 'submitted') await assertCanPromise(tx, doc);
+      if (outlook && doc.status === 'submitted') await assertCanPromise(tx, doc, await outlook);
       const at = clock.now();
       await transition(tx.documents, doc, to, { actorId: actor.userId, at, opinion });
       await tx.audit.record(actor, at, {
@@ -80,10 +84,18 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
         entityId: id,
         after: { status: to, opinion },
       });
-      const view = (await tx.documents.views([doc], { lines: true, transitions: true }))[0];
-      await also?.(tx, view);
       // Reviewed elsewhere (the workbench): the operators' cards stop acting and say so.
-      await closeReviewCards(tx, doc, actor, to === 'approved' ? '已在工作台审核通过' : '已在工作台退回', at);
+      const closeCards = () => closeReviewCards(tx, doc, actor, to === 'approved' ? '已在工作台审核通过' : '已在工作台退回', at);
+      const viewRead = tx.documents.views([doc], { lines: true, transitions: true });
+      if (!also) {
+        // Nothing of the caller's comes between: the cards close in the view's round trip.
+        const [[view]] = await Promise.all([viewRead, closeCards()]);
+        return view;
+      }
+      // The caller's step (a card's own action) comes before the other cards close.
+      const [view] = await viewRead;
+      await also(tx, view);
+      await closeCards();
       return view;
     });
   }
@@ -93,11 +105,8 @@ export function makeApplicationService(deps: { store: DomainStore; clock: Clock;
    * not yet issued applications of the same bill type already promise. Otherwise 409 with the
    * figures, so the operator can return it for a smaller quantity or wait for a receipt.
    */
-  async function assertCanPromise(tx: Repositories, doc: BillDocument): Promise<void> {
-    const [{ held, promised }, bt] = await Promise.all([
-      tx.documents.warehouseOutlook(doc.billTypeId, doc.id),
-      tx.catalog.billTypeById(doc.billTypeId),
-    ]);
+  async function assertCanPromise(tx: Repositories, doc: BillDocument, { held, promised }: WarehouseOutlook): Promise<void> {
+    const bt = await tx.catalog.billTypeById(doc.billTypeId);
     const available = Math.max(0, held - promised);
     if (available >= doc.quantity) return;
     throw new ConflictError(
