@@ -293,6 +293,13 @@ export function makeLedgerRepository(ctx: RepoContext) {
       await writes.writeAll(plannedWrites(billTypeId, rows, moves, mv, along));
     },
 
+    /**
+     * The rows moveRunsOver needs for `moves`, read now so the read can travel with the caller's
+     * other reads; null when moveRuns would not plan them in one statement (it reads for itself then).
+     */
+    readForMoves: (billTypeId: number, moves: ReadonlyArray<PlannedMove>): Promise<StockRange[]> | null =>
+      moves.length === 0 || moves.length > MOVES_PER_STATEMENT || isTangled(moves) ? null : ranges.forMoves(billTypeId, moves),
+
     /** An application's warehouse rows and the unit's rows next to them, behind the lock in one round trip (rangeSql.forIssue). */
     forIssue: (applicationId: number): Promise<StockRange[]> => ranges.forIssue(applicationId),
 

@@ -8,7 +8,9 @@ import type { Write } from '../../db/dialect';
 import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Actor } from '../../identity/actor';
 import type { DocStatus, DocType, Place } from '../../ledger/ledger.types';
+import type { PlannedMove } from '../../ledger/move-plan';
 import { intersect, type Span } from '../../ledger/ranges';
+import type { StockRange } from '../../ledger/stock-range.entity';
 import { assertNotMaker, assertUnitAccess, isUnitScoped, requirePermission, type Duties } from '../../policy';
 import type { BillDocument } from '../bill-document.entity';
 import type { DocumentView } from '../document.views';
@@ -103,14 +105,29 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     await spec.check?.({ tx, bt, unitId, lines, fields, at, phase: 'submit' });
   }
 
-  /** Stores the lines and, for parking documents, moves their numbers into the parked state. */
+  /** The moves that park a submission's numbers (none when the document parks nothing). */
+  function parkingMoves(unitId: number | null, lines: readonly DocLine[]): PlannedMove[] {
+    const parking = spec.park;
+    if (!parking) return [];
+    return lines.map((l) => ({
+      batchCode: l.batchCode,
+      span: spanOf(l),
+      from: placeOf(unitId, spec.submitFrom[0]),
+      to: placeOf(unitId, parking.state(l)),
+    }));
+  }
+
+  /**
+   * Stores the lines and, for parking documents, moves their numbers into the parked state.
+   * `stock`: the rows the moves need, read earlier with the submission's checks (ledger.readForMoves).
+   */
   async function applySubmission(
     tx: Repositories,
     doc: BillDocument,
     lines: DocLine[],
     actor: Actor,
     at: Date,
-    opts: { isNew?: boolean } = {},
+    opts: { isNew?: boolean; stock?: readonly StockRange[] | null } = {},
   ): Promise<number> {
     if (!opts.isNew) await tx.documents.clearLines(doc.id);
     // The lines go with the moves' statement (alone when the document parks nothing).
@@ -120,13 +137,10 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
       await tx.documents.send(writes);
       return quantity;
     }
-    const moves = lines.map((l) => ({
-      batchCode: l.batchCode,
-      span: spanOf(l),
-      from: placeOf(doc.unitId, spec.submitFrom[0]),
-      to: placeOf(doc.unitId, parking.state(l)),
-    }));
-    await tx.ledger.moveRuns(doc.billTypeId, moves, mv(parking.operation, doc, actor, at), writes);
+    const moves = parkingMoves(doc.unitId, lines);
+    const movement = mv(parking.operation, doc, actor, at);
+    if (opts.stock) await tx.ledger.moveRunsOver(doc.billTypeId, opts.stock, moves, movement, writes);
+    else await tx.ledger.moveRuns(doc.billTypeId, moves, movement, writes);
     return quantity;
   }
 
@@ -259,8 +273,11 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
         const lines = spec.lines(input) ?? [];
         const fields = spec.fields(input);
         const at = clock.now();
-        // Taken once the request has passed the access checks; it travels with the submission's checks.
+        // Taken once the request has passed the access checks; it travels with the submission's
+        // checks, and so do the rows the parking moves need (unused when a check refuses).
         const id = tx.documents.reserveId();
+        const stockRead = tx.ledger.readForMoves(bt.id, parkingMoves(unitId, lines));
+        const stock = stockRead && awaitedLater(stockRead);
         await checkSubmission(tx, bt, unitId, lines, fields, at);
         // The quantity is the lines' count, known before the row is written.
         const quantity = lines.reduce((n, l) => n + l.endNo - l.startNo + 1, 0);
@@ -271,7 +288,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
           spec.firstOpinion?.(input) ?? null,
           id,
         );
-        await applySubmission(tx, doc, lines, actor, at, { isNew: true });
+        await applySubmission(tx, doc, lines, actor, at, { isNew: true, stock: await stock });
         await tx.audit.record(actor, at, {
           action: `${spec.audit}.submit`,
           entityType: 'bill_document',
