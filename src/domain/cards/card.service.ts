@@ -34,7 +34,8 @@ export async function openCardIn(
 ): Promise<{ card: BotCard; view: ChatCard }> {
   const taskId = newTaskId(o.action.replace(/\./g, '_'), randomBytes(9).toString('base64url'));
   const view: ChatCard = { ...o.view, buttons: o.view.buttons.map((b) => ({ ...b, key: b.key.replace('{task}', taskId) })) };
-  const card = await tx.cards.insert({
+  // The copy's message needs the task id, not the stored row: both statements leave together.
+  const inserted = tx.cards.insert({
     taskId,
     kind: o.kind,
     action: o.action,
@@ -53,13 +54,15 @@ export async function openCardIn(
   });
   if (o.recipients.length > 0) {
     const spec: CardSpec = { ...view, taskId, url: o.url };
-    await tx.outbox.enqueue(
+    const queued = tx.outbox.enqueue(
       `card-${taskId}-send`,
       { channel: 'app', toUsers: o.recipients, kind: 'template_card', card: toTemplateCard(spec) },
       now,
     );
+    const [card] = await Promise.all([inserted, queued]);
+    return { card, view };
   }
-  return { card, view };
+  return { card: await inserted, view };
 }
 
 /**

@@ -15,7 +15,7 @@ import { assertNotMaker, assertUnitAccess, isUnitScoped, requirePermission, type
 import type { BillDocument } from '../bill-document.entity';
 import type { DocumentView } from '../document.views';
 import type { Also } from '../application.service';
-import { closeReviewCards, noticeReviewers } from '../../cards/review-cards';
+import { closeReviewCards, noticeReviewers, readReviewFacts } from '../../cards/review-cards';
 import { carrying, createDocument, DOC_NAMES, lockDocument, makersOf, transition, transitionWrites } from '../lifecycle';
 import type { ApproveInput, ListLineDocumentsQuery, RejectInput } from '../line-documents.schemas';
 import { assertLinesAt, assertNotReserved, checkBatches, checkLineShapes, countLines, spanOf, type DocLine } from './lines';
@@ -274,10 +274,12 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
         const fields = spec.fields(input);
         const at = clock.now();
         // Taken once the request has passed the access checks; it travels with the submission's
-        // checks, and so do the rows the parking moves need (unused when a check refuses).
+        // checks, and so do the rows the parking moves need and the review card's reads (unused
+        // when a check refuses).
         const id = tx.documents.reserveId();
         const stockRead = tx.ledger.readForMoves(bt.id, parkingMoves(unitId, lines));
         const stock = stockRead && awaitedLater(stockRead);
+        const cardFacts = readReviewFacts(tx, { docType: spec.docType, unitId, billTypeId: bt.id });
         await checkSubmission(tx, bt, unitId, lines, fields, at);
         // The quantity is the lines' count, known before the row is written.
         const quantity = lines.reduce((n, l) => n + l.endNo - l.startNo + 1, 0);
@@ -295,7 +297,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
           entityId: doc.id,
           after: { docNo: doc.docNo, ...input },
         });
-        await noticeReviewers(tx, doc, at, deps.publicUrl, { isNew: true, lines });
+        await noticeReviewers(tx, doc, at, deps.publicUrl, { isNew: true, lines, facts: cardFacts });
         const result = outcome(doc, lines);
         await also?.(tx, result);
         return result;
