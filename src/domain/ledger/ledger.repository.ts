@@ -53,6 +53,9 @@ const notHeld = (batchCode: string, missing: readonly Span[]) =>
 /** Moves where one's `from` is another's (or its own) `to`: planMoves does not plan those together. */
 const isTangled = (moves: ReadonlyArray<PlannedMove>): boolean => moves.some((a) => moves.some((b) => isAt(a.from, b.to)));
 
+/** Moves planned on one read and written in one statement (moveRunsOver); others go through moveRuns. */
+const inOneStatement = (moves: ReadonlyArray<PlannedMove>): boolean => moves.length <= MOVES_PER_STATEMENT && !isTangled(moves);
+
 /**
  * The number-range ledger: stock ranges (one holder and state each), batches and the append-only
  * journal. Storage grows with operations, never with the number of bills (domain.md).
@@ -289,7 +292,7 @@ export function makeLedgerRepository(ctx: RepoContext) {
       mv: Movement,
       along: ReadonlyArray<Write | null> = [],
     ): Promise<void> {
-      if (moves.length > MOVES_PER_STATEMENT || isTangled(moves)) return this.moveRuns(billTypeId, moves, mv, along);
+      if (!inOneStatement(moves)) return this.moveRuns(billTypeId, moves, mv, along);
       await writes.writeAll(plannedWrites(billTypeId, rows, moves, mv, along));
     },
 
@@ -298,7 +301,7 @@ export function makeLedgerRepository(ctx: RepoContext) {
      * other reads; null when moveRuns would not plan them in one statement (it reads for itself then).
      */
     readForMoves: (billTypeId: number, moves: ReadonlyArray<PlannedMove>): Promise<StockRange[]> | null =>
-      moves.length === 0 || moves.length > MOVES_PER_STATEMENT || isTangled(moves) ? null : ranges.forMoves(billTypeId, moves),
+      moves.length > 0 && inOneStatement(moves) ? ranges.forMoves(billTypeId, moves) : null,
 
     /** An application's warehouse rows and the unit's rows next to them, behind the lock in one round trip (rangeSql.forIssue). */
     forIssue: (applicationId: number): Promise<StockRange[]> => ranges.forIssue(applicationId),
