@@ -9,6 +9,7 @@ import { throttleSender } from './bot/channels/wecom/throttled-sender';
 import { makeKbAdmin } from './bot/kb-admin';
 import { makeClassifier } from './bot/nlp/classifier';
 import { makeKbCorpus } from './bot/nlp/kb-corpus';
+import { makeKbParseCache } from './bot/nlp/kb-parse-cache';
 import { loadOrTrain, makeModelCache } from './bot/nlp/model-cache';
 import { makePromBotMetrics } from './boot-metrics';
 import type { Config } from './config';
@@ -45,7 +46,10 @@ async function buildModel(system: System, corpus: ReturnType<typeof makeKbCorpus
 /** The bot over the domain services, its knowledge-base admin and, when configured, the WeCom callback codec. */
 export async function buildBot(system: System): Promise<BotParts> {
   const { config, store, clock, logger, services } = system;
-  const corpus = makeKbCorpus({ dir: resolve(config.KB_DIR) });
+  const corpus = makeKbCorpus({
+    dir: resolve(config.KB_DIR),
+    parsed: makeKbParseCache(resolve(config.NLP_MODEL_DIR, 'kb-parsed.json')),
+  });
   const changes = makeKbChangeService({ store, clock, corpus });
   const rebuild = () => buildModel(system, corpus, changes);
   const model = await rebuild();

@@ -5,6 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeClassifier, MODEL_FORMAT, NONE, type Classifier } from '../../src/bot/nlp/classifier';
 import { loadKnowledgeBase, validateKnowledgeBase, type KnowledgeBase } from '../../src/bot/nlp/kb-loader';
 import { loadOrTrain, makeModelCache } from '../../src/bot/nlp/model-cache';
+import { unpackModel } from '../../src/bot/nlp/model-file';
+
+const storedModel = (path: string) => unpackModel(readFileSync(path)) as { format: string; version: string };
 
 // A tiny corpus keeps the cache and tokenizer tests independent of the real one.
 const tiny = (): KnowledgeBase => {
@@ -72,7 +75,7 @@ describe('classifier plumbing (tiny corpus)', () => {
     writeFileSync(cache.pathFor(kb.version), `{"format": "${MODEL_FORMAT}", "vers`);
     const result = await loadOrTrain({ kb, cache, classifier: makeClassifier() });
     expect(result.fromCache).toBe(false);
-    expect(JSON.parse(readFileSync(cache.pathFor(kb.version), 'utf8')).version).toBe(kb.version);
+    expect(storedModel(cache.pathFor(kb.version)).version).toBe(kb.version);
   });
 
   it('when only models of an older format are on disk for the corpus version, then none is read: the model is retrained and cached under the current format', async () => {
@@ -88,7 +91,7 @@ describe('classifier plumbing (tiny corpus)', () => {
     const result = await loadOrTrain({ kb, cache, classifier: makeClassifier() });
     expect(result.fromCache).toBe(false);
     expect(cache.pathFor(kb.version)).toContain(MODEL_FORMAT);
-    expect(JSON.parse(readFileSync(cache.pathFor(kb.version), 'utf8')).format).toBe(MODEL_FORMAT);
+    expect(storedModel(cache.pathFor(kb.version)).format).toBe(MODEL_FORMAT);
     expect(JSON.parse(readFileSync(join(dir, `${kb.version}.json`), 'utf8'))).toEqual(v2);
   });
 });
@@ -143,6 +146,17 @@ describe.skipIf(!hasCorpus)('classifier on the real knowledge base', () => {
     ['票据怎么销毁', 'faq.destroy.process'],
   ])('when asked %s (status vs how-to), then the intent is %s', async (text, intent) => {
     expect((await c.classify(text)).intent).toBe(intent);
+  });
+
+  it('when the trained model goes through the cache file, then the restored classifier answers every question exactly as the trained one', async () => {
+    const kb = loadKnowledgeBase(REAL);
+    const cache = makeModelCache({ dir: mkdtempSync(join(tmpdir(), 'nlp-cache-')) });
+    cache.write(c.toJSON());
+    const restored = makeClassifier();
+    restored.fromJSON(cache.read(kb.version)!);
+    // Every utterance of the corpus and some it has never seen: intent, score and alternatives alike.
+    const questions = [...kb.intents.flatMap((i) => i.utterances.slice(0, 5)), '今天天气怎么样', '核销现在什么情况', '票据丢了怎么办'];
+    for (const q of questions) expect(await restored.classify(q), q).toEqual(await c.classify(q));
   });
 
   it('when a question is classified, then the top-3 alternatives come with scores, best first', async () => {

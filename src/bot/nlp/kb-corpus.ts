@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../domain/erro
 import type { EffectiveCorpus, KbChangeData, KbCorpus } from '../../domain/kb/kb.types';
 import { KnowledgeBaseError, type KbSourceFile, type KnowledgeBase, validateKnowledgeBase } from './kb-loader';
 import { applyOverlay, type OverlayProblem, overlayProblems } from './kb-overlay';
+import type { KbParseCache } from './kb-parse-cache';
 
 /** A reviewed file as read from disk: parsed data and the original text (kept verbatim on export). */
 export interface KbDiskFile extends KbSourceFile {
@@ -12,7 +13,7 @@ export interface KbDiskFile extends KbSourceFile {
 }
 
 /** Reads every *.yml under dir (recursively); paths are relative to dir. Parse errors throw. */
-export function readKbFiles(dir: string): KbDiskFile[] {
+export function readKbFiles(dir: string, parsed?: KbParseCache): KbDiskFile[] {
   const walk = (d: string): string[] =>
     readdirSync(d)
       .sort()
@@ -21,10 +22,14 @@ export function readKbFiles(dir: string): KbDiskFile[] {
         if (statSync(full).isDirectory()) return walk(full);
         return /\.ya?ml$/i.test(name) ? [full] : [];
       });
-  return walk(dir).map((full) => {
-    const text = readFileSync(full, 'utf8');
-    return { path: relative(dir, full), data: loadYaml(text, { filename: full }), text };
-  });
+  try {
+    return walk(dir).map((full) => {
+      const text = readFileSync(full, 'utf8');
+      return { path: relative(dir, full), data: parsed ? parsed.parse(text, full) : loadYaml(text, { filename: full }), text };
+    });
+  } finally {
+    parsed?.flush();
+  }
 }
 
 // kb-loader reports in English for maintainers; people editing through the API get Chinese.
@@ -81,10 +86,16 @@ function validate(files: KbSourceFile[], lead: string): KnowledgeBase {
 
 const view = (kb: KnowledgeBase): EffectiveCorpus => ({ version: kb.version, intents: kb.intents, warnings: kb.warnings });
 
-/** The knowledge base of the bot: reviewed files in dir (read afresh on each call) + the approved overlay. */
-export function makeKbCorpus(deps: { dir: string }): KbCorpus & { knowledgeBase(approved: KbChangeData[]): KnowledgeBase } {
+/**
+ * The knowledge base of the bot: reviewed files in dir (read afresh on each call) + the approved overlay.
+ * With `parsed`, unchanged files are not parsed again (kb-parse-cache.ts).
+ */
+export function makeKbCorpus(deps: {
+  dir: string;
+  parsed?: KbParseCache;
+}): KbCorpus & { knowledgeBase(approved: KbChangeData[]): KnowledgeBase } {
   const read = (): KbDiskFile[] => {
-    const files = readKbFiles(deps.dir);
+    const files = readKbFiles(deps.dir, deps.parsed);
     if (files.length === 0) throw new ValidationError('INVALID_INPUT', `知识库目录 ${deps.dir} 中没有 *.yml 文件`);
     return files;
   };

@@ -3,8 +3,9 @@ import { dirname, join } from 'node:path';
 import type { Logger } from '../../logger';
 import { MODEL_FORMAT, type Classifier, type ClassifierModel } from './classifier';
 import type { KnowledgeBase } from './kb-loader';
+import { packModel, unpackModel } from './model-file';
 
-/** Trained models on disk, one file per model format and corpus version: `<dir>/<format>/<version>.json`. */
+/** Trained models on disk, one file per model format and corpus version: `<dir>/<format>/<version>.model` (model-file.ts). */
 export interface ModelCache {
   /** The cached model for version, or undefined when absent or unreadable. */
   read(version: string): ClassifierModel | undefined;
@@ -20,19 +21,19 @@ export function makeModelCache(deps: { dir: string; logger?: Logger; format?: st
   const pathFor = (version: string): string => {
     // The version is our own hash, but it becomes a file name: refuse anything path-like.
     if (!/^[\w-]+$/.test(version)) throw new Error(`invalid model version "${version}"`);
-    return join(dir, format, `${version}.json`);
+    return join(dir, format, `${version}.model`);
   };
   return {
     pathFor,
     read(version) {
-      let text: string;
+      let file: Buffer;
       try {
-        text = readFileSync(pathFor(version), 'utf8');
+        file = readFileSync(pathFor(version));
       } catch {
         return undefined;
       }
       try {
-        const model = JSON.parse(text) as ClassifierModel;
+        const model = unpackModel(file) as ClassifierModel;
         if (
           model?.format !== format ||
           model.version !== version ||
@@ -53,7 +54,7 @@ export function makeModelCache(deps: { dir: string; logger?: Logger; format?: st
       mkdirSync(dirname(target), { recursive: true });
       // Write then rename: a crash mid-write must not leave a truncated file that looks valid.
       const tmp = `${target}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(model));
+      writeFileSync(tmp, packModel(model));
       renameSync(tmp, target);
     },
   };

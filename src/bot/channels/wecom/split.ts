@@ -26,7 +26,8 @@ function fitEnd(text: string, start: number, budget: number): number {
 }
 
 const SENTENCE_END = new Set(['。', '！', '？', '；', '!', '?', ';', '…']);
-const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+// Made on first use: constructing it loads ICU's segmentation data (~9 ms), which a start need not wait for.
+let segmenter: Intl.Segmenter | undefined;
 
 /** Where to cut the window: returns [cut, separatorLength]; cut > 0. */
 function chooseCut(text: string, start: number, end: number): [number, number] {
@@ -44,6 +45,7 @@ function chooseCut(text: string, start: number, end: number): [number, number] {
   if (space >= minCut) return [space, 1];
   // Hard cut: keep graphemes (emoji with ZWJ or skin tone, combining marks) whole when possible.
   let best = 0;
+  segmenter ??= new Intl.Segmenter('zh', { granularity: 'grapheme' });
   for (const seg of segmenter.segment(text.slice(start, Math.min(text.length, end + 32)))) {
     if (seg.index > window.length) break;
     best = seg.index;
