@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { processCpuMs } from '../lib/machine-cpu';
 
 /** One start of the real service: ms from spawn to its "listening" log line, and what it logged about the model. */
 export interface ColdStart {
@@ -20,12 +21,8 @@ export interface ColdStart {
 /** utime + stime of a process in ms and its VmRSS in MB, from /proc (null where there is no /proc). */
 function procFigures(pid: number): { cpuMs: number | null; rssMb: number | null } {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of stat (counted from 1) are utime and stime in clock ticks (100 per second on Linux).
-    const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return { cpuMs, rssMb: rss ? Number(rss[1]) / 1024 : null };
+    return { cpuMs: processCpuMs(pid), rssMb: rss ? Number(rss[1]) / 1024 : null };
   } catch {
     return { cpuMs: null, rssMb: null };
   }

@@ -24,6 +24,11 @@ export interface WritersResult {
   p99: number;
   /** Cores the machine kept busy during the run (every process), or null where it cannot be read. */
   coresBusy: number | null;
+  /**
+   * CPU per call (µs): the writers' own, their PostgreSQL backends', and the rest of the machine
+   * (PostgreSQL's WAL writer and checkpointer, the kernel, the bench itself); null where unread.
+   */
+  cpuPerCall: { writers: number; writersInKernel: number; backends: number | null; rest: number | null };
   /** Calls that failed (deadlock, lock timeout, refusal): the target is none. */
   errors: number;
   firstError: string | null;
@@ -65,6 +70,18 @@ export async function prepareWriters(
     s.receipts.receive(systemActor, { billTypeCode: r.code, batchCode: r.batchCode, startNo: 1, endNo: batchSize }),
   );
   return { billTypeCodes, unitCodes };
+}
+
+function cpuPerCall(reports: WriterReport[], calls: number, machineMs: number | null): WritersResult['cpuPerCall'] {
+  const perCall = (ms: number) => (ms * 1000) / Math.max(1, calls);
+  const writers = reports.reduce((n, r) => n + r.nodeCpuMs, 0);
+  const backends = reports.every((r) => r.backendCpuMs !== null) ? reports.reduce((n, r) => n + r.backendCpuMs!, 0) : null;
+  return {
+    writers: perCall(writers),
+    writersInKernel: perCall(reports.reduce((n, r) => n + r.nodeSystemMs, 0)),
+    backends: backends === null ? null : perCall(backends),
+    rest: backends === null || machineMs === null ? null : perCall(machineMs - writers - backends),
+  };
 }
 
 const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -141,6 +158,7 @@ export async function runWriters(
     invariantsOk: inv.ok,
     violations: inv.violations.length,
     coresBusy: busy0 === null || busy1 === null ? null : (busy1 - busy0) / 1000 / seconds,
+    cpuPerCall: cpuPerCall(done, lat.length, busy0 === null || busy1 === null ? null : busy1 - busy0),
   };
 }
 
@@ -192,9 +210,15 @@ export async function concurrencyRows(
       // can reach at most n / c × its throughput, however well they run in parallel.
       const busy = r.coresBusy === null ? '' : `, ${r.coresBusy.toFixed(2)} of ${cpus().length} cores busy`;
       const ceiling = clients === 1 && r.coresBusy ? ` (more clients: at most ${(cpus().length / r.coresBusy).toFixed(2)}×)` : '';
+      const { writers, writersInKernel, backends, rest } = r.cpuPerCall;
+      const writer = `writer ${writers.toFixed(0)} (kernel ${writersInKernel.toFixed(0)})`;
+      const cpu =
+        backends === null || rest === null
+          ? `; CPU per call: ${writer} µs`
+          : `; CPU per call: ${writer} + backend ${backends.toFixed(0)} + rest ${rest.toFixed(0)} = ${(writers + backends + rest).toFixed(0)} µs`;
       rows.push([
         `writers, ${mode === 'spread' ? 'different bill types' : 'one bill type'}, ${clients} client${clients > 1 ? 's' : ''}`,
-        `${r.calls} calls in ${r.seconds.toFixed(1)} s, p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms${busy}${ceiling}`,
+        `${r.calls} calls in ${r.seconds.toFixed(1)} s, p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms${busy}${ceiling}${cpu}`,
         `${r.perSecond.toFixed(0)} calls/s${one && clients > 1 ? ` = ${ratio.toFixed(2)}× one client` : ''}  ${checks.join(', ')}  [load ${loadavg()[0].toFixed(1)}]`,
       ]);
       log(`  ${rows[rows.length - 1].join('  ')}`);

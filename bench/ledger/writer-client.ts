@@ -11,6 +11,7 @@ import { openDatabase } from '../../src/domain/db/data-source';
 import { makeDomainStore } from '../../src/domain/db/repositories';
 import { systemActor } from '../../src/domain/identity/actor';
 import { makeDomainServices } from '../../src/domain/services';
+import { processCpuMs } from '../lib/machine-cpu';
 
 /** What the parent sends. */
 export interface WriterTask {
@@ -31,6 +32,11 @@ export interface WriterReport {
   cycles: number;
   errors: number;
   firstError: string | null;
+  /** CPU this process spent in the timed run (ms), and how much of it in the kernel. */
+  nodeCpuMs: number;
+  nodeSystemMs: number;
+  /** CPU its PostgreSQL backend spent in the timed run (ms); null on SQLite or without /proc. */
+  backendCpuMs: number | null;
 }
 
 async function main(): Promise<void> {
@@ -43,7 +49,10 @@ async function main(): Promise<void> {
     loginLimiter: { attempt: () => Promise.reject(new Error('writers do not log in')) },
     duties: { separate: true },
   });
-  const report: WriterReport = { latencies: [], cycles: 0, errors: 0, firstError: null };
+  const report: WriterReport = { latencies: [], cycles: 0, errors: 0, firstError: null, nodeCpuMs: 0, nodeSystemMs: 0, backendCpuMs: null };
+  // The backend serving this writer's connection: its CPU is the database's share of each call.
+  const backendPid =
+    ds.options.type === 'postgres' ? Number((await ds.query<Array<{ pid: number }>>('SELECT pg_backend_pid() AS "pid"'))[0].pid) : null;
   let measuring = false;
   const timed = async <T>(call: () => Promise<T>): Promise<T> => {
     const t = process.hrtime.bigint();
@@ -82,11 +91,18 @@ async function main(): Promise<void> {
     process.send!('ready');
   });
   measuring = true;
+  const cpu0 = process.cpuUsage();
+  const backend0 = backendPid === null ? null : processCpuMs(backendPid);
   const deadline = Date.now() + task.seconds * 1000;
   for (const unitCode of task.unitCodes.slice(task.warmup)) {
     if (Date.now() >= deadline) break;
     await cycle(unitCode);
   }
+  const cpu = process.cpuUsage(cpu0);
+  report.nodeCpuMs = (cpu.user + cpu.system) / 1000;
+  report.nodeSystemMs = cpu.system / 1000;
+  const backend1 = backendPid === null ? null : processCpuMs(backendPid);
+  report.backendCpuMs = backend0 === null || backend1 === null ? null : backend1 - backend0;
   await ds.destroy();
   process.send!(report, () => process.exit(0));
 }

@@ -17,3 +17,15 @@ export function machineBusyMs(): number | null {
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
   return (user + nice + system + irq + softirq + (steal || 0)) * 10;
 }
+
+/** utime + stime of one process in milliseconds, from /proc/<pid>/stat; null where it cannot be read. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields 14 and 15 of stat (counted from 1) are utime and stime, in clock ticks (100 a second on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
