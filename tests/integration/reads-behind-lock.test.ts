@@ -28,10 +28,10 @@ describe('an application approved and issued: what is read behind the lock', () 
   });
   afterAll(async () => t?.close());
 
-  /** The rows of one bill type as `batch:start-end@holder/unit`, ordered. */
-  async function rowsOf(billTypeId: number, unitCodes: Record<number, string>): Promise<string[]> {
+  /** The rows of one bill type in a state as `batch:start-end@holder/unit`, ordered. */
+  async function rowsOf(billTypeId: number, unitCodes: Record<number, string>, state = 'IN_STOCK'): Promise<string[]> {
     const rows: Array<Record<string, unknown>> = await t.ds.query(
-      `SELECT "batchCode", "startNo", "endNo", "holder", "unitId" FROM "stock_range" WHERE "billTypeId" = ${billTypeId} AND "state" = 'IN_STOCK' ORDER BY "batchCode", "startNo"`,
+      `SELECT "batchCode", "startNo", "endNo", "holder", "unitId" FROM "stock_range" WHERE "billTypeId" = ${billTypeId} AND "state" = '${state}' ORDER BY "batchCode", "startNo"`,
     );
     return rows.map(
       (r) => `${String(r.batchCode)}:${Number(r.startNo)}-${Number(r.endNo)}@${r.unitId === null ? 'bureau' : unitCodes[Number(r.unitId)]}`,
@@ -108,6 +108,50 @@ describe('an application approved and issued: what is read behind the lock', () 
     expect(await ledgerSnapshot(t.ds)).toEqual(before);
   });
 
+  it('when write-offs are approved next to the unit’s written-off numbers, then they merge, and another unit’s between keeps them apart', async () => {
+    const bt = await seedBillType(t.services);
+    const [u1, u2] = [await seedUnit(t.services), await seedUnit(t.services)];
+    const names = { [u1.id]: 'U1', [u2.id]: 'U2' };
+    const batch = freshBatchCode();
+    await receive(t.services, { billTypeCode: bt.code, batchCode: batch, startNo: 1, endNo: 140 });
+    await issueToUnit(t.services, { unitCode: u1.code, billTypeCode: bt.code, quantity: 100 });
+    await issueToUnit(t.services, { unitCode: u2.code, billTypeCode: bt.code, quantity: 10 });
+    await issueToUnit(t.services, { unitCode: u1.code, billTypeCode: bt.code, quantity: 30 });
+    const cutoffDate = new Date(t.clock.now().getTime() - 86_400_000).toISOString().slice(0, 10);
+    const writeOff = async (unitCode: string, startNo: number, endNo: number, voided?: number) => {
+      const report = await t.services.writeoffs.create(systemActor, {
+        unitCode,
+        billTypeCode: bt.code,
+        cutoffDate,
+        amount: 10,
+        used: [{ batchCode: batch, startNo, endNo }],
+        voided: voided === undefined ? [] : [{ batchCode: batch, startNo: voided, endNo: voided }],
+        lost: [],
+      });
+      await t.services.writeoffs.approve(systemActor, report.id, { result: '合格' });
+    };
+    await writeOff(u1.code, 1, 39, 40);
+    expect(await rowsOf(bt.id, names, 'WRITTEN_OFF')).toEqual([`${batch}:1-40@U1`]);
+    // Both lines of the next one join the run below them, one after the other.
+    await writeOff(u1.code, 41, 99, 100);
+    await writeOff(u2.code, 101, 110);
+    await writeOff(u1.code, 111, 120);
+    expect(await rowsOf(bt.id, names, 'WRITTEN_OFF')).toEqual([`${batch}:1-100@U1`, `${batch}:101-110@U2`, `${batch}:111-120@U1`]);
+    expect(await rowsOf(bt.id, names)).toEqual([`${batch}:121-140@U1`]);
+    const journal: Array<Record<string, unknown>> = await t.ds.query(
+      `SELECT "startNo", "endNo" FROM "journal_entry" WHERE "operation" = 'writeoff.approve' AND "billTypeId" = ${bt.id} ORDER BY "id"`,
+    );
+    expect(journal.map((j) => `${Number(j.startNo)}-${Number(j.endNo)}`)).toEqual([
+      '1-39',
+      '40-40',
+      '41-99',
+      '100-100',
+      '101-110',
+      '111-120',
+    ]);
+    await expectInvariantsOk(t.ds);
+  });
+
   it('when a unit reports a second write-off while its first awaits review, then the second card names the first, goes to the WeCom reviewers, and the first card does not', async () => {
     const bt = await seedBillType(t.services);
     const unit = await seedUnit(t.services);
@@ -135,7 +179,7 @@ describe('an application approved and issued: what is read behind the lock', () 
   });
 
   it.skipIf(!onPostgres)(
-    'when a unit is approved, issued and reports a write-off on PostgreSQL, then each call costs its fewest round trips',
+    'when a unit is approved, issued, reports a write-off and has it approved on PostgreSQL, then each call costs its fewest round trips',
     async () => {
       const bt = await seedBillType(t.services);
       const unit = await seedUnit(t.services);
@@ -156,7 +200,7 @@ describe('an application approved and issued: what is read behind the lock', () 
       // review card's reads; every write with the card; COMMIT.
       const run = issued.ranges[0];
       const cutoffDate = new Date(t.clock.now().getTime() - 86_400_000).toISOString().slice(0, 10);
-      const [reportTrips] = await tripsOf(() =>
+      const [reportTrips, report] = await tripsOf(() =>
         t.services.writeoffs.create(systemActor, {
           unitCode: unit.code,
           billTypeCode: bt.code,
@@ -168,6 +212,9 @@ describe('an application approved and issued: what is read behind the lock', () 
         }),
       );
       expect(reportTrips).toBe(5);
+      // BEGIN; the lock with the document, its lines and the stock around them; every write; COMMIT.
+      const [approveTrips] = await tripsOf(() => t.services.writeoffs.approve(systemActor, report.id, { result: '合格' }));
+      expect(approveTrips).toBe(4);
       await expectInvariantsOk(t.ds);
     },
   );

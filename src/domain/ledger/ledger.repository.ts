@@ -306,6 +306,9 @@ export function makeLedgerRepository(ctx: RepoContext) {
     /** An application's warehouse rows and the unit's rows next to them, behind the lock in one round trip (rangeSql.forIssue). */
     forIssue: (applicationId: number): Promise<StockRange[]> => ranges.forIssue(applicationId),
 
+    /** The rows approving a line document moves, behind the lock with its lines in one round trip (rangeSql.forDocumentLines). */
+    forDocumentLines: (documentId: number): Promise<StockRange[]> => ranges.forDocumentLines(documentId),
+
     /** How many numbers of a bill type a place holds (all batches): one SUM over its runs. */
     countAt: (billTypeId: number, place: Place): Promise<number> => ranges.sumAt(billTypeId, place),
 

@@ -12,6 +12,10 @@ import { StockRange } from './stock-range.entity';
 type RawRange = Record<keyof StockRange, unknown>;
 
 const COLUMNS = `"id", "billTypeId", "batchCode", "startNo", "endNo", "holder", "unitId", "state", "updatedAt"`;
+/** The same of stock_range as `r`, where a statement joins it. */
+const R_COLUMNS = COLUMNS.split(', ')
+  .map((c) => `r.${c}`)
+  .join(', ');
 
 /** A stock_range row as the entity reads it (bigint and instant columns converted). */
 function toRange(r: RawRange): StockRange {
@@ -121,6 +125,24 @@ export function rangeSql(em: EntityManager, dialect: Dialect) {
         ` WHERE b."billTypeId" = r."billTypeId" AND b."batchCode" = r."batchCode" AND ${bureau('b.')}` +
         ` AND (b."startNo" = r."endNo" + 1 OR b."endNo" = r."startNo" - 1))))` +
         ` ORDER BY "batchCode", "startNo"`;
+      return (await dialect.select(em, text, sql.params)).map((r) => toRange(r as RawRange));
+    },
+
+    /**
+     * What approving a line document moves, read before its lines are (so it can go behind the lock
+     * that loads the document, in one round trip): the rows of its bill type that overlap one of its
+     * lines or touch one (the neighbours a move merges with), wherever they are. moveRunsOver takes
+     * what each move needs from them. Driven by the lines (few), each an index range on stock_range.
+     * Sent before the first await (Dialect.select), so it runs after any statement started before it.
+     */
+    async forDocumentLines(documentId: number): Promise<StockRange[]> {
+      const sql = dialect.sql();
+      // Placeholders are numbered in the order they are made (SQLite's are positional): text order.
+      const text =
+        `SELECT DISTINCT ${R_COLUMNS} FROM "document_line" l JOIN "stock_range" r` +
+        ` ON r."billTypeId" = (SELECT "billTypeId" FROM "bill_document" WHERE "id" = ${sql.p(documentId)})` +
+        ` AND r."batchCode" = l."batchCode" AND r."startNo" <= l."endNo" + 1 AND r."endNo" >= l."startNo" - 1` +
+        ` WHERE l."documentId" = ${sql.p(documentId)} ORDER BY r."startNo"`;
       return (await dialect.select(em, text, sql.params)).map((r) => toRange(r as RawRange));
     },
 

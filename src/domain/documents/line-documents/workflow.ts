@@ -161,6 +161,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
 
   /** Moves every number of an approved document to its final place, piece by piece when it may sit in several states. */
   /** `along`: the caller's independent writes, sent with the first move (or alone when nothing moves). */
+  /** `stock`: the rows around the lines, read with them behind the lock (ledger.forDocumentLines). */
   async function applyApproval(
     tx: Repositories,
     doc: BillDocument,
@@ -168,6 +169,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     actor: Actor,
     at: Date,
     along: Array<Write | null> = [],
+    stock?: StockRange[],
   ): Promise<void> {
     const movement = mv(spec.approve.operation, doc, actor, at);
     const fromOf = (l: DocLine): Place[] =>
@@ -180,7 +182,8 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
         from: fromOf(l)[0],
         to: spec.approve.to(l, doc.unitId),
       }));
-      await tx.ledger.moveRuns(doc.billTypeId, together, movement, along);
+      if (stock) await tx.ledger.moveRunsOver(doc.billTypeId, stock, together, movement, along);
+      else await tx.ledger.moveRuns(doc.billTypeId, together, movement, along);
       return;
     }
     const moves = carrying(tx.ledger, tx.documents, along);
@@ -213,6 +216,8 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
       const locked = lockDocument(tx, spec.docType, id);
       // An approval reads the lines in the lock's round trip (after it: reads keep their order).
       const linesRead = to === 'approved' ? awaitedLater(tx.documents.linesOf(id)) : null;
+      // Parked numbers move without further reads: the rows around the lines come in that round trip too.
+      const stockRead = to === 'approved' && spec.park ? awaitedLater(tx.ledger.forDocumentLines(id)) : null;
       const doc = await locked;
       assertNotMaker(duties, actor, makersOf(doc), `${DOC_NAMES[spec.docType]} ${doc.docNo} `);
       const at = clock.now();
@@ -236,7 +241,7 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
           );
           await spec.check?.({ tx, bt, unitId: doc.unitId, lines, fields: doc, at, phase: 'approve' });
         }
-        await applyApproval(tx, doc, lines, actor, at, along);
+        await applyApproval(tx, doc, lines, actor, at, along, stockRead ? await stockRead : undefined);
       } else {
         await transition(tx.documents, doc, to, by, extra);
         lines = await unpark(tx, doc, spec.park?.undo.reject ?? '', actor, at);
