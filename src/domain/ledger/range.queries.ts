@@ -132,17 +132,23 @@ export function rangeSql(em: EntityManager, dialect: Dialect) {
      * What approving a line document moves, read before its lines are (so it can go behind the lock
      * that loads the document, in one round trip): the rows of its bill type that overlap one of its
      * lines or touch one (the neighbours a move merges with), wherever they are. moveRunsOver takes
-     * what each move needs from them. Driven by the lines (few), each an index range on stock_range.
+     * what each move needs from them. Each line is one index range on stock_range.
      * Sent before the first await (Dialect.select), so it runs after any statement started before it.
      */
     async forDocumentLines(documentId: number): Promise<StockRange[]> {
       const sql = dialect.sql();
       // Placeholders are numbered in the order they are made (SQLite's are positional): text order.
-      const text =
-        `SELECT DISTINCT ${R_COLUMNS} FROM "document_line" l JOIN "stock_range" r` +
-        ` ON r."billTypeId" = (SELECT "billTypeId" FROM "bill_document" WHERE "id" = ${sql.p(documentId)})` +
-        ` AND r."batchCode" = l."batchCode" AND r."startNo" <= l."endNo" + 1 AND r."endNo" >= l."startNo" - 1` +
-        ` WHERE l."documentId" = ${sql.p(documentId)} ORDER BY r."startNo"`;
+      const billType = `(SELECT "billTypeId" FROM "bill_document" WHERE "id" = ${sql.p(documentId)})`;
+      const around = `r."billTypeId" = ${billType} AND r."batchCode" = l."batchCode" AND r."startNo" <= l."endNo" + 1 AND r."endNo" >= l."startNo" - 1`;
+      // On PostgreSQL a plain join let a stale estimate of lines per document (674 for 3, during the
+      // 5,000-unit build) choose a hash join over every row of the bill type: 10 ms a call. LATERAL
+      // with OFFSET 0 (not flattened into a join) keeps one index range per line whatever the
+      // statistics say. SQLite has no LATERAL, and its planner nests the loops from the lines anyway.
+      const from =
+        dialect.kind === 'postgres'
+          ? `FROM "document_line" l CROSS JOIN LATERAL (SELECT ${R_COLUMNS} FROM "stock_range" r WHERE ${around} OFFSET 0) r`
+          : `FROM "document_line" l JOIN "stock_range" r ON ${around}`;
+      const text = `SELECT DISTINCT ${R_COLUMNS} ${from} WHERE l."documentId" = ${sql.p(documentId)} ORDER BY r."startNo"`;
       return (await dialect.select(em, text, sql.params)).map((r) => toRange(r as RawRange));
     },
 
