@@ -50,6 +50,20 @@ describe('model cache file (model-file.ts)', () => {
     expect(() => unpackModel(make())).toThrow();
   });
 
+  it.each([
+    ['an own property that is not the placeholder', '["ledgerkey","name"]'],
+    ['a prototype', '["__proto__","list"]'],
+  ])('when the header names %s, then reading it throws and no object changes', (_what, forgedPath) => {
+    const file = packModel({ ledgerkey: { list: weights(1024, 5), name: '核销' } });
+    const header = file.toString('utf8', 12, 12 + file.readUInt32LE(8));
+    // The same length in bytes, so the forged header is still well-formed JSON of the recorded size.
+    expect(forgedPath.length).toBe('["ledgerkey","list"]'.length);
+    const forged = Buffer.from(file);
+    forged.write(header.replace('["ledgerkey","list"]', forgedPath), 12, 'utf8');
+    expect(() => unpackModel(forged)).toThrow(/names an array/);
+    expect(({} as Record<string, unknown>).list).toBeUndefined();
+  });
+
   it('when the header names an array where the model has no object, then reading it throws', () => {
     const file = packModel({ a: { list: weights(1024, 4) } });
     const header = file.toString('utf8', 12, 12 + file.readUInt32LE(8)).replace('["a","list"]', '["b","list"]');

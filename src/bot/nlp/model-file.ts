@@ -59,8 +59,25 @@ export function packModel(model: object): Buffer {
   return file;
 }
 
+// A path names the model's own properties only: a file written by anyone else must not reach a prototype.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const isPath = (p: unknown): p is Path =>
-  Array.isArray(p) && p.length > 0 && p.every((k) => typeof k === 'string' || (Number.isSafeInteger(k) && (k as number) >= 0));
+  Array.isArray(p) &&
+  p.length > 0 &&
+  p.every((k) => (typeof k === 'string' && !FORBIDDEN_KEYS.has(k)) || (Number.isSafeInteger(k) && (k as number) >= 0));
+
+/** The object holding the array `path` names: every step an own property, the last one the null packModel left. */
+function holderOf(model: unknown, path: Path): Record<string | number, unknown> | null {
+  let node = model;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return null;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  const last = path[path.length - 1];
+  if (typeof node !== 'object' || node === null || !Object.hasOwn(node, last)) return null;
+  const holder = node as Record<string | number, unknown>;
+  return holder[last] === null ? holder : null;
+}
 
 /** Reads what packModel wrote; throws on anything else (wrong magic, truncated, a path or length that does not fit). */
 export function unpackModel(file: Buffer): unknown {
@@ -74,14 +91,15 @@ export function unpackModel(file: Buffer): unknown {
   let at = 0;
   for (const entry of lists as Array<{ path?: unknown; length?: unknown }>) {
     const { path, length } = entry ?? {};
-    if (!isPath(path) || !Number.isSafeInteger(length) || (at + (length as number)) * 8 > values.byteLength) {
+    if (!isPath(path)) throw new Error('model file names an array where the model has none');
+    if (!Number.isSafeInteger(length) || (length as number) < 0 || (at + (length as number)) * 8 > values.byteLength) {
       throw new Error('model file refers past its values');
     }
     const list = new Array<number>(length as number);
     for (let i = 0; i < list.length; i++, at++) list[i] = values.getFloat64(at * 8, true);
-    const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown> | null)?.[key], model);
-    if (typeof parent !== 'object' || parent === null) throw new Error('model file names an array where the model has none');
-    (parent as Record<string | number, unknown>)[path[path.length - 1]] = list;
+    const holder = holderOf(model, path);
+    if (!holder) throw new Error('model file names an array where the model has none');
+    holder[path[path.length - 1]] = list;
   }
   if (at * 8 !== values.byteLength) throw new Error('model file has values no array names');
   return model;
