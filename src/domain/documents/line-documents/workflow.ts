@@ -159,9 +159,12 @@ export function makeLineDocumentWorkflow<C extends LineDocCreate, R>(
     return lines;
   }
 
-  /** Moves every number of an approved document to its final place, piece by piece when it may sit in several states. */
-  /** `along`: the caller's independent writes, sent with the first move (or alone when nothing moves). */
-  /** `stock`: the rows around the lines, read with them behind the lock (ledger.forDocumentLines). */
+  /**
+   * Moves every number of an approved document to its final place, piece by piece when it may sit in
+   * several states. `along`: the caller's independent writes, sent with the first move (or alone when
+   * nothing moves). `stock`: the rows around the lines, read with them behind the lock
+   * (ledger.forDocumentLines), so the moves need no read of their own.
+   */
   async function applyApproval(
     tx: Repositories,
     doc: BillDocument,
