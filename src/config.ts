@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CODE_CACHE_DIR } from './boot/code-cache';
 import { passwordProblem } from './domain/identity/password-policy';
 
 /** Parses a boolean-ish environment value ("1", "true", "yes"). */
@@ -18,7 +19,8 @@ const cron = z
   .trim()
   .regex(/^[\d*/,?LW#A-Za-z-]+(\s+[\d*/,?LW#A-Za-z-]+){4,5}$/, 'must be a cron expression: minute hour day month weekday');
 
-// The configuration contract of api.md; this is the only reader of process.env.
+// The configuration contract of api.md; this is the only reader of process.env (but for CODE_CACHE_DIR,
+// which boot/start-code-cache.ts must read before any of this loads).
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -72,6 +74,8 @@ const envSchema = z.object({
   NLP_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   KB_DIR: z.string().min(1).default('knowledge-base'),
   NLP_MODEL_DIR: z.string().min(1).default('data/nlp-models'),
+  // V8's compiled code of the modules, for a faster start (src/boot/start-code-cache.ts reads it first); `off` = none.
+  CODE_CACHE_DIR: z.string().trim().min(1).default(DEFAULT_CODE_CACHE_DIR),
   DEMO: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKERS: z.enum(['inline', 'off']).default('inline'),

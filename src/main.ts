@@ -1,3 +1,5 @@
+// First: every module after it loads through the code cache.
+import { codeCache } from './boot/start-code-cache';
 import 'reflect-metadata';
 import { loadConfig } from './config';
 import { makeLogger } from './logger';
@@ -14,6 +16,7 @@ async function main(): Promise<void> {
   await system.bot();
   system.startJobs({ runWorkers: config.WORKERS === 'inline' });
   const port = await system.listen();
+  if (codeCache && codeCache !== 'built-in') logger.info({ modules: codeCache.stats }, 'modules loaded (code cache)');
   logger.info({ port }, `listening on http://127.0.0.1:${port} (API docs at /docs, queues at /admin/queues)`);
   closeOnSignals(logger, 'shutting down: no new requests, finishing requests and active jobs', () => system.close());
 }

@@ -1,3 +1,5 @@
+// First: every module after it loads through the code cache.
+import './boot/start-code-cache';
 import 'reflect-metadata';
 import { loadConfig } from './config';
 import { makeLogger } from './logger';

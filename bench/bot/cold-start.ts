@@ -10,6 +10,8 @@ export interface ColdStart {
   ms: number;
   modelFromCache: boolean;
   trainMs: number | null;
+  /** What the start logged of its modules (src/boot/code-cache.ts): from the code cache, compiled from source. */
+  modules: { fromCache: number; compiled: number } | null;
   /** CPU time (user + system) the process had used when it listened: less sensitive to machine load than ms. */
   cpuMs: number | null;
   /** Resident memory when it listened (MB). */
@@ -49,10 +51,12 @@ export function coldStart(root: string, env: Record<string, string>, timeoutMs =
       if (result || !/"msg":"listening on/.test(out)) return;
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       const trained = /"ms":(\d+)[^\n]*"msg":"NLP model trained and cached"/.exec(out);
+      const modules = /"modules":\{"fromCache":(\d+),"compiled":(\d+)/.exec(out);
       result = {
         ms,
         modelFromCache: out.includes('NLP model loaded from cache'),
         trainMs: trained ? Number(trained[1]) : null,
+        modules: modules ? { fromCache: Number(modules[1]), compiled: Number(modules[2]) } : null,
         ...procFigures(child.pid!),
         packages: [],
       };
