@@ -65,4 +65,30 @@ describe('two creations of one code at the same moment', () => {
     expect(refusals(results)).toEqual([expect.objectContaining({ reason: 'DUPLICATE', message: '票据种类编码 RB01 已存在' })]);
     expect(await db.ds.getRepository(BillType).countBy({ code: 'RB01' })).toBe(1);
   });
+
+  it('when four bill types are created under one name at once, then one is stored and the others get 票据名称「…」已存在', async () => {
+    const before = await db.ds.getRepository(BillType).count();
+    const results = await Promise.allSettled(
+      ['RN01', 'RN02', 'RN03', 'RN04'].map((code) =>
+        s.catalog.createBillType(systemActor, {
+          code,
+          name: '同名竞争票据',
+          category: 'nontax',
+          aliases: [],
+          copies: 3,
+          retentionYears: 5,
+          electronic: false,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = refusals(results);
+    expect(refused).toHaveLength(3);
+    for (const err of refused) {
+      expect(err).toBeInstanceOf(ConflictError);
+      expect(err).toMatchObject({ reason: 'DUPLICATE', message: '票据名称「同名竞争票据」已存在' });
+    }
+    expect(await db.ds.getRepository(BillType).countBy({ name: '同名竞争票据' })).toBe(1);
+    expect(await db.ds.getRepository(BillType).count()).toBe(before + 1);
+  });
 });

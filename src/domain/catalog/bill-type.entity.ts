@@ -14,6 +14,8 @@ export class BillType {
   @Column({ type: 'varchar', length: 16 })
   code: string;
 
+  /** Unique: operators and the bot tell bill types apart by name (the index also settles two creations at once). */
+  @Index({ unique: true })
   @Column({ type: 'varchar', length: 64 })
   name: string;
 

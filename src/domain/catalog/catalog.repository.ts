@@ -25,6 +25,16 @@ export class UnitNameTaken extends ConflictError {
   }
 }
 
+/**
+ * The unique index on bill_type's code or name refused a new bill type: another transaction stored
+ * one after this one checked. Which of the two is not known here; the service checks again to say.
+ */
+export class BillTypeTaken extends ConflictError {
+  constructor() {
+    super('DUPLICATE', '票据种类编码或名称已被占用，请刷新后重试');
+  }
+}
+
 /** 409 DUPLICATE for a unit code that is taken. */
 export const unitCodeTaken = (code: string): ConflictError => new ConflictError('DUPLICATE', `单位编码 ${code} 已存在`);
 /** 409 DUPLICATE for a bill type code that is taken. */
@@ -108,7 +118,7 @@ export function makeCatalogRepository({ em, dialect, memo }: RepoContext) {
       return changed(
         await uniquely(
           () => em.save(em.create(BillType, values)),
-          () => billTypeCodeTaken(values.code),
+          () => new BillTypeTaken(),
         ),
       );
     },

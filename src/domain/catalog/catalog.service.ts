@@ -9,7 +9,7 @@ import { assertUnitAccess, isUnitScoped, requirePermission } from '../policy';
 import type { BillType } from './bill-type.entity';
 import type { CreateBillTypeInput, CreateUnitInput, listUnitsSchema, SetCapInput, UpdateUnitInput } from './catalog.schemas';
 import { DIRECTORY_VERSION_KEY, type Directory } from './directory';
-import { billTypeCodeTaken, unitCodeTaken, UnitNameTaken } from './catalog.repository';
+import { BillTypeTaken, billTypeCodeTaken, unitCodeTaken, UnitNameTaken } from './catalog.repository';
 import type { Unit } from './unit.entity';
 import { nameKey, unitNameKeys } from './unit-names';
 import type { z } from 'zod';
@@ -43,15 +43,15 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
   }
 
   /**
-   * Runs a transaction that stores unit names. When the unique index refuses one, another transaction
-   * stored it after this one checked: running it again lets the check see that unit and name it
-   * (or succeed, if the other transaction rolled back). A second refusal stays a 409 DUPLICATE.
+   * Runs a transaction that stores unit or bill-type names. When a unique index refuses one, another
+   * transaction stored it after this one checked: running it again lets the check see the other row
+   * and name it (or succeed, if the other transaction rolled back). A second refusal stays a 409 DUPLICATE.
    */
   async function storingNames<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (err) {
-      if (err instanceof UnitNameTaken) return work();
+      if (err instanceof UnitNameTaken || err instanceof BillTypeTaken) return work();
       throw err;
     }
   }
@@ -59,14 +59,21 @@ export function makeCatalogService(deps: { store: DomainStore; clock: Clock; dir
   return {
     async createBillType(actor: Actor, input: CreateBillTypeInput): Promise<BillType> {
       requirePermission(actor, 'catalog.edit');
-      const bt = await store.transaction(async (tx) => {
-        if (await tx.catalog.findBillTypeByCode(input.code)) throw billTypeCodeTaken(input.code);
-        if (await tx.catalog.findBillTypeByName(input.name)) throw new ConflictError('DUPLICATE', `票据名称「${input.name}」已存在`);
-        const row = await tx.catalog.insertBillType({ ...input, active: true, createdAt: clock.now() });
-        await bumpDirectoryVersion(tx);
-        await tx.audit.record(actor, clock.now(), { action: 'bill-type.create', entityType: 'bill_type', entityId: row.id, after: input });
-        return row;
-      });
+      const bt = await storingNames(() =>
+        store.transaction(async (tx) => {
+          if (await tx.catalog.findBillTypeByCode(input.code)) throw billTypeCodeTaken(input.code);
+          if (await tx.catalog.findBillTypeByName(input.name)) throw new ConflictError('DUPLICATE', `票据名称「${input.name}」已存在`);
+          const row = await tx.catalog.insertBillType({ ...input, active: true, createdAt: clock.now() });
+          await bumpDirectoryVersion(tx);
+          await tx.audit.record(actor, clock.now(), {
+            action: 'bill-type.create',
+            entityType: 'bill_type',
+            entityId: row.id,
+            after: input,
+          });
+          return row;
+        }),
+      );
       return changed(bt);
     },
 

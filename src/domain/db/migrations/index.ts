@@ -9,6 +9,7 @@ import { BotExchangeOutcome1796441178762 } from './1796441178762-BotExchangeOutc
 import { UnitNameKeys1796505715516 } from './1796505715516-UnitNameKeys';
 import { BotCardDocumentIndex1796509292715 } from './1796509292715-BotCardDocumentIndex';
 import { DocumentSubmittedBy1796519572502 } from './1796519572502-DocumentSubmittedBy';
+import { BillTypeNameUnique1796582077238 } from './1796582077238-BillTypeNameUnique';
 
 /** Schema migrations, oldest first (new ones: `npm run db:generate-migration -- <Name>`). */
 export const allMigrations: Array<new () => MigrationInterface> = [
@@ -22,4 +23,5 @@ export const allMigrations: Array<new () => MigrationInterface> = [
   UnitNameKeys1796505715516,
   BotCardDocumentIndex1796509292715,
   DocumentSubmittedBy1796519572502,
+  BillTypeNameUnique1796582077238,
 ];
