@@ -2,11 +2,24 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BillType } from '../../src/domain/catalog/bill-type.entity';
 import { fixedClock } from '../../src/domain/clock';
 import { BillTypeNameUnique1796582077238 } from '../../src/domain/db/migrations/1796582077238-BillTypeNameUnique';
-import { systemActor } from '../../src/domain/identity/actor';
+import { seedBillType } from '../helpers/ledger-fixtures';
 import { olderDatabase } from '../helpers/older-database';
 import { systemOver } from '../helpers/test-app';
 
 const clock = fixedClock('2026-03-02T02:00:00Z');
+
+/** A bill_type row as the older service stored it. */
+const stored = (code: string, name: string) => ({
+  code,
+  name,
+  category: 'nontax' as const,
+  aliases: [],
+  copies: 3,
+  retentionYears: 5,
+  electronic: false,
+  active: true,
+  createdAt: new Date(),
+});
 
 describe('the BillTypeNameUnique migration', () => {
   const db = olderDatabase(BillTypeNameUnique1796582077238);
@@ -22,18 +35,7 @@ describe('the BillTypeNameUnique migration', () => {
       ['NT03', '非税收入一般缴款书'],
       ['LONGCODE16CHARSY', '名'.repeat(64)],
     ] as const;
-    for (const [code, name] of rows)
-      await old.getRepository(BillType).insert({
-        code,
-        name,
-        category: 'nontax',
-        aliases: [],
-        copies: 3,
-        retentionYears: 5,
-        electronic: false,
-        active: true,
-        createdAt: new Date(),
-      });
+    for (const [code, name] of rows) await old.getRepository(BillType).insert(stored(code, name));
     await old.destroy();
 
     const ds = await db.current();
@@ -50,31 +52,12 @@ describe('the BillTypeNameUnique migration', () => {
     expect(names.LONGCODE16CHARSY).toHaveLength(64);
 
     // The index holds the rule even where a check is skipped; the service names the clash.
-    await expect(
-      ds.getRepository(BillType).insert({
-        code: 'MD02',
-        name: '医疗收费票据',
-        category: 'nontax',
-        aliases: [],
-        copies: 3,
-        retentionYears: 5,
-        electronic: false,
-        active: true,
-        createdAt: new Date(),
-      }),
-    ).rejects.toThrow();
+    await expect(ds.getRepository(BillType).insert(stored('MD02', '医疗收费票据'))).rejects.toThrow();
     const s = (await systemOver(ds, clock)).services;
-    await expect(
-      s.catalog.createBillType(systemActor, {
-        code: 'MD03',
-        name: '医疗收费票据',
-        category: 'nontax',
-        aliases: [],
-        copies: 3,
-        retentionYears: 5,
-        electronic: false,
-      }),
-    ).rejects.toMatchObject({ reason: 'DUPLICATE', message: '票据名称「医疗收费票据」已存在' });
+    await expect(seedBillType(s, { code: 'MD03', name: '医疗收费票据' })).rejects.toMatchObject({
+      reason: 'DUPLICATE',
+      message: '票据名称「医疗收费票据」已存在',
+    });
     expect(await ds.getRepository(BillType).count()).toBe(6);
   });
 });

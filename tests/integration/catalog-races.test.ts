@@ -7,6 +7,7 @@ import { fixedClock } from '../../src/domain/clock';
 import { ConflictError } from '../../src/domain/errors';
 import { systemActor } from '../../src/domain/identity/actor';
 import type { DomainServices } from '../../src/domain/services';
+import { seedBillType } from '../helpers/ledger-fixtures';
 import { openTestDb } from '../helpers/test-db';
 import { systemOver } from '../helpers/test-app';
 
@@ -69,17 +70,7 @@ describe('two creations of one code at the same moment', () => {
   it('when four bill types are created under one name at once, then one is stored and the others get 票据名称「…」已存在', async () => {
     const before = await db.ds.getRepository(BillType).count();
     const results = await Promise.allSettled(
-      ['RN01', 'RN02', 'RN03', 'RN04'].map((code) =>
-        s.catalog.createBillType(systemActor, {
-          code,
-          name: '同名竞争票据',
-          category: 'nontax',
-          aliases: [],
-          copies: 3,
-          retentionYears: 5,
-          electronic: false,
-        }),
-      ),
+      ['RN01', 'RN02', 'RN03', 'RN04'].map((code) => seedBillType(s, { code, name: '同名竞争票据' })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = refusals(results);
