@@ -17,6 +17,17 @@ const clock = fixedClock('2026-03-02T02:00:00Z');
 const refusals = (results: PromiseSettledResult<unknown>[]): unknown[] =>
   results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
 
+/** Exactly one creation went through; every other got the check's own 409 DUPLICATE with `message`. */
+function expectOneStored(results: PromiseSettledResult<unknown>[], message: string): void {
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  const refused = refusals(results);
+  expect(refused).toHaveLength(results.length - 1);
+  for (const err of refused) {
+    expect(err).toBeInstanceOf(ConflictError);
+    expect(err).toMatchObject({ reason: 'DUPLICATE', message });
+  }
+}
+
 // Both pass the service's "is the code free" check before either has committed; the unique index
 // decides, and the loser must get the check's own 409, not a 500.
 describe('two creations of one code at the same moment', () => {
@@ -34,13 +45,7 @@ describe('two creations of one code at the same moment', () => {
     const results = await Promise.allSettled(
       names.map((name) => s.catalog.createUnit(systemActor, { code: 'R1', name, aliases: [], onboardingStatus: 'online' })),
     );
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const refused = refusals(results);
-    expect(refused).toHaveLength(4);
-    for (const err of refused) {
-      expect(err).toBeInstanceOf(ConflictError);
-      expect(err).toMatchObject({ reason: 'DUPLICATE', message: '单位编码 R1 已存在' });
-    }
+    expectOneStored(results, '单位编码 R1 已存在');
     const stored = await db.ds.getRepository(Unit).findBy({ code: 'R1' });
     expect(stored).toHaveLength(1);
     // Only the stored unit's name is held: the refused ones left no key behind.
@@ -72,13 +77,7 @@ describe('two creations of one code at the same moment', () => {
     const results = await Promise.allSettled(
       ['RN01', 'RN02', 'RN03', 'RN04'].map((code) => seedBillType(s, { code, name: '同名竞争票据' })),
     );
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const refused = refusals(results);
-    expect(refused).toHaveLength(3);
-    for (const err of refused) {
-      expect(err).toBeInstanceOf(ConflictError);
-      expect(err).toMatchObject({ reason: 'DUPLICATE', message: '票据名称「同名竞争票据」已存在' });
-    }
+    expectOneStored(results, '票据名称「同名竞争票据」已存在');
     expect(await db.ds.getRepository(BillType).countBy({ name: '同名竞争票据' })).toBe(1);
     expect(await db.ds.getRepository(BillType).count()).toBe(before + 1);
   });
